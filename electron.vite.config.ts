@@ -1,6 +1,16 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+
+/** React's hot reload injects an inline script under the dev server; production keeps the strict CSP. */
+function devCspAllowsHotReload(): Plugin {
+  return {
+    name: 'dev-csp-allows-hot-reload',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+  };
+}
 
 // One build for three targets. `main` has two entries: the Electron shell (index) and the plain-Node
 // CLI / headless host (cli), which share every service.
@@ -28,9 +38,10 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
-    plugins: [react()],
+    plugins: [react(), devCspAllowsHotReload()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      minify: true,
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
     },
   },

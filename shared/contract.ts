@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EVENT_TOPICS, REQUEST_NAMES } from './contract-names';
 import { event, request, type ContractClient } from './rpc/define';
 import { SettingsPatchSchema, type SettingsState } from './settings';
 import type { AppInfo, SystemInfo } from './system';
@@ -32,5 +33,9 @@ export type RequestName = keyof Contract['requests'] & string;
 export type EventTopic = keyof Contract['events'] & string;
 export type LlmClient = ContractClient<Contract>;
 
-export const REQUEST_NAMES = Object.keys(contract.requests) as RequestName[];
-export const EVENT_TOPICS = Object.keys(contract.events) as EventTopic[];
+export { EVENT_TOPICS, REQUEST_NAMES } from './contract-names';
+
+// Compile-time guard: the preload's name lists and the contract name exactly the same things.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const namesMatch: Same<(typeof REQUEST_NAMES)[number], RequestName> & Same<(typeof EVENT_TOPICS)[number], EventTopic> = true;
+void namesMatch;

@@ -154,7 +154,10 @@ export function readEnvDefaults(env: NodeJS.ProcessEnv, problems: SettingsProble
       (result as Record<string, unknown>)[key] = parsed.data;
     } else {
       problems.push({
-        message: `${name}=${JSON.stringify(raw)} is not valid: ${parsed.error.issues[0]?.message ?? 'wrong type'}.`,
+        message:
+          typeof candidate === 'string'
+            ? `${name}=${JSON.stringify(raw)} is not ${typeof BUILT_IN_DEFAULTS[key] === 'boolean' ? 'true or false' : 'a whole number'}.`
+            : `${name}=${JSON.stringify(raw)} is out of range: ${parsed.error.issues[0]?.message ?? 'invalid'}.`,
         hint:
           typeof BUILT_IN_DEFAULTS[key] === 'boolean'
             ? `Set ${name} to true or false, or unset it.`

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import si from 'systeminformation';
 import which from 'which';
 import type { SystemInfo, ToolInfo } from '../../shared/system';
+import { killTree } from './kill-tree';
 import { parseToolVersion } from './tool-version';
 
 export interface ToolSpec {
@@ -78,17 +79,20 @@ export async function probeTool(spec: ToolSpec, options: Pick<SystemServiceOptio
   }
   const base = { id: spec.id, name: spec.name };
   if (!found) return { ...base, found: false };
-  const result = await execa(found, spec.args, {
-    env,
-    reject: false,
-    all: true,
-    stdin: 'ignore',
-    timeout: options.toolTimeoutMs ?? 8000,
-  });
+  // Our own timer, not execa's: a wrapper script's grandchild would keep the pipes open past a
+  // plain kill, so the whole process group goes.
+  const child = execa(found, spec.args, { env, reject: false, all: true, stdin: 'ignore', detached: process.platform !== 'win32' });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killTree(child.pid);
+  }, options.toolTimeoutMs ?? 8000);
+  const result = await child;
+  clearTimeout(timer);
   const output = result.all ?? '';
   const version = result.exitCode === 0 ? parseToolVersion(spec.id, output) : undefined;
   if (version) return { ...base, found: true, path: found, version };
-  const why = result.timedOut
+  const why = timedOut
     ? `did not answer "${spec.args.join(' ')}" in time`
     : `"${spec.args.join(' ')}" failed: ${firstLine(output) || `exit code ${result.exitCode}`}`;
   return { ...base, found: true, path: found, error: why };

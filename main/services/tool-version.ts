@@ -7,8 +7,12 @@ export function parseToolVersion(toolId: string, output: string): string | undef
   const special = SPECIAL[toolId]?.(text);
   if (special) return special;
   const lines = text.split('\n').filter((line) => line.trim() !== '');
-  const preferred = lines.find((line) => /version/i.test(line)) ?? lines[0] ?? '';
-  return firstVersion(preferred) ?? firstVersion(text);
+  // Most tools put the version on their first line; the rest may mention licence versions.
+  return (
+    firstVersion(lines[0] ?? '') ??
+    lines.filter((line) => /version/i.test(line)).map(firstVersion).find(Boolean) ??
+    firstVersion(text)
+  );
 }
 
 function firstVersion(text: string): string | undefined {

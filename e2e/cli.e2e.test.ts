@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { cliPath, freshDirs, openPrintedUrl, spawnHost, startCliHost, type RunningHost } from './support/host-process';
+
+const run = promisify(execFile);
+let host: RunningHost | undefined;
+
+afterEach(async () => {
+  await host?.stop();
+  host = undefined;
+});
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const dirs = await freshDirs();
+  return run(process.execPath, [cliPath, ...args], {
+    env: { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome, ...env },
+  }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+}
+
+describe('the CLI', () => {
+  it('`system --json` reports this machine', async () => {
+    const { code, stdout } = await cli(['system', '--json']);
+    expect(code).toBe(0);
+    const info = JSON.parse(stdout);
+    expect(info.cpu.model).toBe(os.cpus()[0]!.model.trim());
+    expect(info.memory.totalBytes).toBe(os.totalmem());
+  });
+
+  it('`settings` shows where each value comes from', async () => {
+    const { code, stdout } = await cli(['settings'], { HELIX_LOCAL_LLM_TIMEOUT: '45' });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/startupTimeoutSec\s+45\s+from HELIX_LOCAL_LLM_TIMEOUT/);
+  });
+
+  it('rejects an unknown command or option with usage, exit code 2', async () => {
+    const bad = await cli(['frobnicate']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Unknown command "frobnicate"');
+    const badPort = await cli(['serve', '--port', 'eighty']);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain('--port must be a whole number');
+  });
+
+  it('`serve` on a taken port says which and how to fix it', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { code, stderr } = await cli(['serve', '--port', String(port)]);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(stderr).toContain('Fix: Choose another with --port');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('`serve` creates the base layout, refuses requests without the token, and exits 0 on SIGTERM', async () => {
+    const dirs = await freshDirs();
+    host = await startCliHost(dirs);
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(dirs.baseDir)).sort()).toEqual(['bin', 'cache', 'config', 'data', 'logs', 'models']);
+    expect((await fetch(host.origin)).status).toBe(401);
+    const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/ws`);
+    const code = await new Promise<number>((resolve) => ws.on('close', resolve));
+    expect(code).toBe(4401);
+    expect(await host.stop('SIGTERM')).toBe(0);
+    host = undefined;
+  });
+});
+
+describe('npm start on a machine without Electron', () => {
+  it('says so in one line and serves the UI at the printed URL', async () => {
+    const dirs = await freshDirs();
+    host = await spawnHost('node', ['scripts/start.mjs', '--port', '0'], dirs);
+    const output = host.output();
+    expect(output.split('\n').filter((line) => line.includes('starting the headless host instead'))).toHaveLength(1);
+    const page = await openPrintedUrl(host.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+  });
+});

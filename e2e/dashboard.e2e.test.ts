@@ -1,0 +1,80 @@
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AppShell, PAGES } from './pages/app-shell';
+import { DashboardPage } from './pages/dashboard-page';
+import { launchBrowser } from './support/browser';
+import { freshDirs, projectRoot, startCliHost, type RunningHost } from './support/host-process';
+
+let browser: Browser;
+let host: RunningHost | undefined;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await host?.stop();
+  host = undefined;
+});
+
+describe('dashboard in Chromium against the headless host', () => {
+  it("renders the shell and this machine's real CPU and RAM", async () => {
+    host = await startCliHost(await freshDirs());
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(host.url);
+    // The token moved into a cookie: the address bar no longer shows it.
+    expect(page.url()).toBe(`${host.origin}/`);
+
+    const shell = new AppShell(page);
+    await shell.waitConnected();
+    for (const name of PAGES) await expect(shell.nav(name).isVisible()).resolves.toBe(true);
+
+    const dashboard = new DashboardPage(page);
+    await dashboard.systemCard.waitFor();
+    await expect(dashboard.field('cpu-model').textContent()).resolves.toBe(os.cpus()[0]!.model.trim());
+    const totalGiB = (os.totalmem() / 1024 ** 3).toFixed(1);
+    await expect(dashboard.field('ram-total').textContent()).resolves.toContain(totalGiB);
+    await expect(dashboard.field('cpu-cores').textContent()).resolves.toContain(String(os.cpus().length));
+    await dashboard.tool('git').waitFor();
+    await expect(dashboard.tool('git').getAttribute('data-found')).resolves.toBe('true');
+
+    const artifacts = path.join(projectRoot, 'test-results');
+    await mkdir(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
+
+    // Every page of the shell renders, with its empty state where later features go.
+    for (const name of PAGES) await expect((await shell.open(name)).isVisible()).resolves.toBe(true);
+    await page.close();
+  });
+
+  it('refuses a browser without the token or with a wrong one', async () => {
+    host = await startCliHost(await freshDirs());
+    const page = await browser.newPage();
+    const bare = await page.goto(host.origin);
+    expect(bare?.status()).toBe(401);
+    await expect(page.textContent('h1')).resolves.toContain('token');
+    const wrong = await page.goto(`${host.origin}/?token=${'x'.repeat(host.token.length)}`);
+    expect(wrong?.status()).toBe(401);
+    await page.close();
+  });
+
+  it('shows the page as unauthorized when the host restarts with a new token', async () => {
+    const dirs = await freshDirs();
+    host = await startCliHost(dirs);
+    const port = new URL(host.origin).port;
+    const page = await browser.newPage();
+    await page.goto(host.url);
+    const shell = new AppShell(page);
+    await shell.waitConnected();
+    await host.stop();
+    host = await startCliHost(dirs, ['--port', port]);
+    // The old cookie no longer opens the socket: the indicator says so instead of spinning.
+    await page.locator('[data-testid="connection-indicator"][data-status="unauthorized"]').waitFor({ timeout: 30_000 });
+    await page.close();
+  });
+});

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+export const cliPath = path.join(projectRoot, 'out', 'main', 'cli.js');
+
+export interface HostDirs {
+  /** HELIX_LOCAL_LLM_DIR */
+  baseDir: string;
+  /** XDG_CONFIG_HOME, so the app's own config never touches the real home. */
+  configHome: string;
+}
+
+export async function freshDirs(): Promise<HostDirs> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'llm-e2e-'));
+  return { baseDir: path.join(root, 'base'), configHome: path.join(root, 'config-home') };
+}
+
+export interface RunningHost {
+  url: string;
+  origin: string;
+  token: string;
+  output: () => string;
+  process: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Runs a command that ends up serving the headless host (the built CLI, or `npm start`), and
+ * resolves once it prints its URL line.
+ */
+export function spawnHost(command: string, args: string[], dirs: HostDirs, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningHost> {
+  const child = spawn(command, args, {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      HELIX_LOCAL_LLM_DIR: dirs.baseDir,
+      XDG_CONFIG_HOME: dirs.configHome,
+      DISPLAY: '',
+      WAYLAND_DISPLAY: '',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host printed no URL within 60 s:\n${output}`)), 60_000);
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      const line = output.split('\n').find((l) => l.startsWith('http://'));
+      if (!line) return;
+      clearTimeout(timer);
+      const url = new URL(line.trim());
+      resolve({
+        url: url.href,
+        origin: url.origin,
+        token: url.searchParams.get('token') ?? '',
+        output: () => output,
+        process: child,
+        async stop(signal = 'SIGTERM') {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          return exited;
+        },
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited with code ${code} before printing a URL:\n${output}`));
+    });
+  });
+}
+
+export function startCliHost(dirs: HostDirs, args: string[] = ['--port', '0']): Promise<RunningHost> {
+  return spawnHost(process.execPath, [cliPath, 'serve', ...args], dirs);
+}
+
+/** Opens the printed URL as a browser would: trade the token for the cookie, then follow the redirect. */
+export async function openPrintedUrl(url: string): Promise<Response> {
+  const first = await fetch(url, { redirect: 'manual' });
+  const cookie = first.headers.get('set-cookie')?.split(';')[0];
+  const location = first.headers.get('location');
+  if (first.status !== 302 || !cookie || !location) return first;
+  return fetch(new URL(location, url), { headers: { cookie } });
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isAppError, toAppError } from '../shared/errors';
+import { APP_NAME, APP_VERSION } from './app-meta';
+import { formatSettings, formatSystemInfo } from './cli-format';
+import { DEFAULT_UI_PORT, startHeadlessServer } from './headless';
+import { createHost } from './host';
+
+const USAGE = `${APP_NAME} ${APP_VERSION}
+
+Usage: local-llm-manager <command> [options]
+
+Commands:
+  serve [--host 127.0.0.1] [--port ${DEFAULT_UI_PORT}]   Run the headless host: the UI over HTTP for a browser.
+                                          --port 0 picks any free port.
+  system [--json]                         This machine: OS, CPU, memory, disk, tools on PATH.
+  settings [--json]                       Effective settings and where each value comes from.
+  help                                    This text.
+
+Environment: HELIX_LOCAL_LLM_DIR (base directory, default ~/.helixcode/local-llm),
+HELIX_LOCAL_LLM_AUTO_START, HELIX_LOCAL_LLM_TIMEOUT, HELIX_LOCAL_LLM_HEALTH_INTERVAL.`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'system': {
+      const { values } = parse(rest, { json: { type: 'boolean' } });
+      const host = await createHost({ mode: 'headless' });
+      const info = await host.system.info();
+      console.log(values.json ? JSON.stringify(info, null, 2) : formatSystemInfo(info));
+      return 0;
+    }
+    case 'settings': {
+      const { values } = parse(rest, { json: { type: 'boolean' } });
+      const host = await createHost({ mode: 'headless' });
+      const state = host.settings.state();
+      console.log(values.json ? JSON.stringify(state, null, 2) : formatSettings(state));
+      return 0;
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return 0;
+    case '--version':
+    case '-v':
+      console.log(APP_VERSION);
+      return 0;
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parse(args, { host: { type: 'string' }, port: { type: 'string' } });
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new UsageError(`--port must be a whole number from 0 to 65535, got "${values.port}".`);
+  }
+  const host = await createHost({ mode: 'headless' });
+  const server = await startHeadlessServer({
+    rpc: host.rpc,
+    staticDir: fileURLToPath(new URL('../renderer', import.meta.url)),
+    host: values.host,
+    port,
+    strictPort: port !== undefined,
+  });
+  console.log(`${APP_NAME} ${APP_VERSION}: headless host, base directory ${host.paths.base}`);
+  for (const problem of host.settings.state().problems) console.log(`Settings problem: ${problem.message} ${problem.hint}`);
+  for (const notice of server.notices) console.log(`Note: ${notice}`);
+  console.log('Open this URL in a browser (it carries the session token):');
+  console.log(server.url);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await host.close();
+  return 0;
+}
+
+function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`Error: ${error.message}\nRun "local-llm-manager help" for usage.`);
+      process.exit(2);
+    }
+    const appError = toAppError(error);
+    console.error(`Error: ${appError.message}`);
+    if (appError.hint) console.error(`Fix: ${appError.hint}`);
+    if (!isAppError(error) && error instanceof Error && error.stack) console.error(error.stack);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,106 @@
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { toAppError } from '../../shared/errors';
+import { createHost, type Host } from '../host';
+import { bindIpc } from '../transports/electron';
+import { installAppMenu } from './app-menu';
+import { rendererLocation } from './paths';
+import { applyDevServerCsp, hardenWebContents } from './security';
+import { createTray, type AppTray } from './tray';
+import { isOwnRendererUrl } from './trust';
+import { createMainWindow } from './window';
+
+// The desktop shell: lifecycle, one window, the tray. Everything else is the host's business.
+
+if (process.platform === 'win32') app.setAppUserModelId('dev.helixcode.local-llm-manager');
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit(); // another instance owns the providers; it shows its window (see 'second-instance')
+} else {
+  runDesktopApp();
+}
+
+function runDesktopApp(): void {
+  const renderer = rendererLocation();
+  const isOwnUrl = (url: string | undefined) => isOwnRendererUrl(url, renderer);
+  let host: Host | undefined;
+  let mainWindow: BrowserWindow | undefined;
+  let tray: AppTray | undefined;
+  let quitting = false; // lets the window close for real instead of hiding to the tray
+  let stopping: Promise<void> | undefined;
+  let stopped = false;
+
+  const openWindow = () => {
+    if (!host) return; // not started yet: the window opens when it is
+    if (!mainWindow || mainWindow.isDestroyed()) {
+      mainWindow = createMainWindow(renderer); // shows itself once painted
+      mainWindow.on('close', (event) => {
+        // Read live: the user can flip the setting while the app runs.
+        if (quitting || !tray || !host?.settings.values.closeToTray) return;
+        event.preventDefault();
+        mainWindow?.hide();
+      });
+    } else {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.show();
+      mainWindow.focus();
+    }
+  };
+
+  app.on('second-instance', openWindow);
+  app.on('activate', openWindow); // macOS: dock icon clicked
+  app.on('window-all-closed', () => app.quit()); // the window only closes (not hides) when we mean to quit
+
+  app.on('before-quit', (event) => {
+    quitting = true;
+    if (stopped || !host) return;
+    // Electron does not wait for async work here, so hold the quit until the host has stopped.
+    event.preventDefault();
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.hide();
+    stopping ??= host
+      .close()
+      .catch((error: unknown) => console.error('Shutdown failed:', error))
+      .finally(() => {
+        stopped = true;
+        tray?.destroy();
+        app.quit();
+      });
+  });
+
+  app
+    .whenReady()
+    .then(async () => {
+      hardenWebContents(isOwnUrl);
+      if (renderer.devUrl) applyDevServerCsp(renderer.devUrl);
+      installAppMenu(!app.isPackaged);
+
+      try {
+        host = await createHost({ mode: 'desktop' });
+      } catch (error) {
+        return failToStart(error);
+      }
+      bindIpc({
+        ipcMain,
+        rpc: host.rpc,
+        isTrustedSender: isOwnUrl,
+        getTargets: () =>
+          BrowserWindow.getAllWindows()
+            .map((w) => w.webContents)
+            .filter((contents) => isOwnUrl(contents.getURL())),
+      });
+      try {
+        tray = createTray({ showWindow: openWindow, quit: () => app.quit() });
+      } catch (error) {
+        // Without a tray the app still works; closing the window then quits (see the close handler).
+        console.error('Could not create the tray icon:', error);
+      }
+      openWindow();
+    })
+    .catch(failToStart);
+}
+
+function failToStart(error: unknown): void {
+  console.error('Local LLM Manager could not start:', error);
+  const { message, hint } = toAppError(error);
+  dialog.showErrorBox('Local LLM Manager could not start', hint ? `${message}\n\n${hint}` : message);
+  app.exit(1); // not quit(): there is nothing to shut down, and before-quit must not wait on a host
+}

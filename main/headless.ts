@@ -1,0 +1,178 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import sirv from 'sirv';
+import type { Contract } from '../shared/contract';
+import { AppFailure } from '../shared/errors';
+import type { RpcServer } from '../shared/rpc/server';
+import { createSessionToken, tokenCookieName, tokenFromRequest, tokensMatch } from './transports/session-token';
+import { bindWebSocket } from './transports/ws';
+
+/** Default port of the headless UI; no provider in the catalog uses it. */
+export const DEFAULT_UI_PORT = 7420;
+
+export interface HeadlessServerOptions {
+  rpc: RpcServer<Contract>;
+  /** The built renderer (out/renderer). */
+  staticDir: string;
+  host?: string;
+  port?: number;
+  /** The user asked for this port: fail if it is taken instead of picking another. */
+  strictPort?: boolean;
+  token?: string;
+}
+
+export interface HeadlessServer {
+  /** The URL to open, token included. */
+  url: string;
+  host: string;
+  port: number;
+  token: string;
+  /** Things the user should be told (non-loopback bind, port fallback, missing UI build). */
+  notices: string[];
+  close(): Promise<void>;
+}
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * The headless host: the same renderer over HTTP and the same contract over WebSocket, behind a
+ * per-start token. Loopback only unless told otherwise.
+ */
+export async function startHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? createSessionToken();
+  const notices: string[] = [];
+  const hasUi = existsSync(path.join(options.staticDir, 'index.html'));
+  if (!hasUi) notices.push(`The UI is not built (${options.staticDir} has no index.html): run "npm run build".`);
+
+  const serveStatic = sirv(options.staticDir, { dev: false, etag: true, single: true });
+  let port = 0;
+
+  const hostAllowed = (hostHeader: string | undefined): boolean => {
+    if (!isLoopback(host)) return true;
+    // Bound to loopback: only loopback names may reach us, which defeats DNS rebinding.
+    const name = hostHeader?.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return name !== undefined && isLoopback(name);
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('Content-Security-Policy', CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    const url = new URL(req.url ?? '/', 'http://host.invalid');
+    if (url.pathname === '/healthz') return sendText(res, 200, 'ok');
+    if (!hostAllowed(req.headers.host)) return sendText(res, 403, 'Forbidden host name.');
+    const given = tokenFromRequest(req, port);
+    if (!tokensMatch(token, given.token)) return sendUnauthorized(res);
+    if (given.fromQuery) {
+      // Move the token from the URL into a cookie so it does not linger in history or bookmarks.
+      url.searchParams.delete('token');
+      res.setHeader('Set-Cookie', `${tokenCookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`);
+      res.statusCode = 302;
+      res.setHeader('Location', url.pathname + url.search);
+      return res.end();
+    }
+    if (!hasUi) return sendText(res, 503, 'The UI is not built: run "npm run build" and restart the host.');
+    res.setHeader('Cache-Control', 'no-store');
+    serveStatic(req, res, () => sendText(res, 404, 'Not found.'));
+  });
+  // Slow or stuck clients must not pin sockets forever.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  port = await listen(server, host, options.port ?? DEFAULT_UI_PORT, options.strictPort ?? false, notices);
+  const unbindWs = bindWebSocket(server, {
+    rpc: options.rpc,
+    isAuthorized: (req) => tokensMatch(token, tokenFromRequest(req, port).token),
+    isAllowedOrigin: (origin, req) => hostAllowed(req.headers.host) && origin === `http://${req.headers.host}`,
+  });
+
+  if (!isLoopback(host)) {
+    notices.push(
+      `Listening on ${host}, beyond this machine: anyone who can reach it and has the token controls the app, over plain HTTP. ` +
+        'Prefer --host 127.0.0.1 with an SSH tunnel (ssh -L).',
+    );
+  }
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}/?token=${token}`,
+    host,
+    port,
+    token,
+    notices,
+    async close() {
+      await unbindWs();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function listen(
+  server: ReturnType<typeof createServer>,
+  host: string,
+  port: number,
+  strict: boolean,
+  notices: string[],
+): Promise<number> {
+  const attempt = (p: number) =>
+    new Promise<number>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => reject(error);
+      server.once('error', onError);
+      server.listen(p, host, () => {
+        server.off('error', onError);
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+  try {
+    return await attempt(port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' && !strict && port !== 0) {
+      const chosen = await attempt(0);
+      notices.push(`Port ${port} is in use; using port ${chosen} instead.`);
+      return chosen;
+    }
+    if (code === 'EADDRINUSE') {
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `Port ${port} on ${host} is already in use.`,
+        hint: 'Choose another with --port N, or --port 0 for any free port.',
+      });
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      throw new AppFailure({
+        code: 'BAD_REQUEST',
+        message: `Cannot listen on ${host}: no such address on this machine.`,
+        hint: 'Use 127.0.0.1 (this machine only) or 0.0.0.0 (all interfaces).',
+      });
+    }
+    throw error;
+  }
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end(`${text}\n`);
+}
+
+function sendUnauthorized(res: ServerResponse): void {
+  res.statusCode = 401;
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(
+    '<!doctype html><meta charset="utf-8"><title>Local LLM Manager: token needed</title>' +
+      '<body style="font-family:system-ui;max-width:40em;margin:4em auto;color:#ddd;background:#15171c">' +
+      '<h1>Session token needed</h1><p>This Local LLM Manager host only answers the link it printed when it started, ' +
+      'the one ending in <code>?token=…</code>. Open that link (it is in the terminal that runs the host). ' +
+      'A restarted host has a new token.</p></body>\n',
+  );
+}

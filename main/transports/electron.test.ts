@@ -1,0 +1,126 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ResponseEnvelope } from '../../shared/rpc/messages';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/rpc/preload-bridge';
+import type { SettingsState } from '../../shared/settings';
+import { createHost, type Host } from '../host';
+import { bindIpc, type EventReceiver, type InvokeEventLike, type IpcMainLike } from './electron';
+
+const TRUSTED = 'file:///app/out/renderer/index.html';
+
+type Listener = Parameters<IpcMainLike['handle']>[1];
+
+class FakeIpcMain implements IpcMainLike {
+  readonly handlers = new Map<string, Listener>();
+
+  handle(channel: string, listener: Listener): void {
+    if (this.handlers.has(channel)) throw new Error(`second handler for ${channel}`); // as Electron does
+    this.handlers.set(channel, listener);
+  }
+
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+
+  async invoke(frameUrl: string | null, method: unknown, params?: unknown): Promise<ResponseEnvelope> {
+    const handler = this.handlers.get(IPC_INVOKE_CHANNEL);
+    if (!handler) throw new Error('no handler bound');
+    const event: InvokeEventLike = { sender: { id: 7 }, senderFrame: frameUrl === null ? null : { url: frameUrl } };
+    return (await handler(event, method, params)) as ResponseEnvelope;
+  }
+}
+
+class FakeWebContents implements EventReceiver {
+  readonly sent: unknown[][] = [];
+  destroyed = false;
+
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push([channel, ...args]);
+  }
+}
+
+describe('bindIpc', () => {
+  let dir: string;
+  let host: Host;
+  let ipcMain: FakeIpcMain;
+  let windows: FakeWebContents[];
+  let unbind: () => void;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'llm-ipc-'));
+    host = await createHost({
+      mode: 'desktop',
+      env: { HELIX_LOCAL_LLM_DIR: path.join(dir, 'base') },
+      appConfigDir: path.join(dir, 'app-config'),
+    });
+    ipcMain = new FakeIpcMain();
+    windows = [new FakeWebContents()];
+    unbind = bindIpc({
+      ipcMain,
+      rpc: host.rpc,
+      isTrustedSender: (url) => url === TRUSTED,
+      getTargets: () => windows,
+    });
+  });
+
+  afterEach(async () => {
+    unbind();
+    await host.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers a trusted caller', async () => {
+    const reply = await ipcMain.invoke(TRUSTED, 'settings.get');
+    expect(reply.ok).toBe(true);
+    const state = (reply as { ok: true; result: SettingsState }).result;
+    expect(state.baseDir).toMatchObject({ path: path.join(dir, 'base'), source: 'env' });
+    expect(state.values.closeToTray).toBe(true);
+  });
+
+  it('refuses frames that are not our renderer, and frames that are gone', async () => {
+    for (const url of ['https://evil.example/', 'file:///app/out/renderer/other.html', null]) {
+      const reply = await ipcMain.invoke(url, 'settings.get');
+      expect(reply).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    }
+  });
+
+  it('rejects unknown methods and invalid input', async () => {
+    expect(await ipcMain.invoke(TRUSTED, 'fs.readFile', { path: '/etc/passwd' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD' },
+    });
+    expect(await ipcMain.invoke(TRUSTED, 'settings.update', { healthIntervalSec: 'often' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+  });
+
+  it('sends events to live windows only', async () => {
+    const closed = new FakeWebContents();
+    closed.destroyed = true;
+    windows.push(closed);
+
+    const reply = await ipcMain.invoke(TRUSTED, 'settings.update', { closeToTray: false });
+    expect(reply.ok).toBe(true);
+
+    expect(closed.sent).toEqual([]);
+    expect(windows[0]!.sent).toHaveLength(1);
+    const [channel, topic, payload] = windows[0]!.sent[0]!;
+    expect([channel, topic]).toEqual([IPC_EVENT_CHANNEL, 'settings.changed']);
+    expect((payload as SettingsState).values.closeToTray).toBe(false);
+  });
+
+  it('unbinds: no handler, no more events', async () => {
+    unbind();
+    unbind = () => {};
+    expect(ipcMain.handlers.size).toBe(0);
+    await host.settings.update({ autoStart: false });
+    expect(windows[0]!.sent).toEqual([]);
+  });
+});

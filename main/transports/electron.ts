@@ -1,0 +1,72 @@
+import type { Contract } from '../../shared/contract';
+import type { ResponseEnvelope } from '../../shared/rpc/messages';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/rpc/preload-bridge';
+import type { RpcServer } from '../../shared/rpc/server';
+
+// The slices of Electron's types this transport uses, so tests can hand in plain objects and this
+// file never loads `electron`. Electron's own ipcMain / WebContents satisfy them structurally.
+
+export interface InvokeEventLike {
+  sender: { id: number };
+  /** Null when the frame navigated away or was destroyed before the call arrived. */
+  senderFrame?: { url: string } | null;
+}
+
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+}
+
+export interface EventReceiver {
+  isDestroyed(): boolean;
+  send(channel: string, ...args: unknown[]): void;
+}
+
+export interface BindIpcOptions {
+  ipcMain: IpcMainLike;
+  rpc: RpcServer<Contract>;
+  /** Decides from the calling frame's URL (undefined if unknown) whether it is our own renderer. */
+  isTrustedSender: (url: string | undefined) => boolean;
+  /** The pages that receive events; asked on every event, so windows can come and go. */
+  getTargets: () => Iterable<EventReceiver>;
+  /** Where a failed send to a live page is reported (a payload that cannot be cloned is a bug). */
+  reportBug?: (message: string, error: unknown) => void;
+}
+
+/** Serves the contract over Electron IPC. Returns a function that unbinds it again. */
+export function bindIpc(options: BindIpcOptions): () => void {
+  const { ipcMain, rpc, isTrustedSender, getTargets } = options;
+  const reportBug = options.reportBug ?? ((message, error) => console.error(message, error));
+
+  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method, params): Promise<ResponseEnvelope> => {
+    const url = event.senderFrame?.url;
+    if (!isTrustedSender(url)) {
+      return {
+        ok: false,
+        error: {
+          code: 'UNAUTHORIZED',
+          message: `Calls from ${url ? JSON.stringify(url) : 'an unknown frame'} are not accepted.`,
+          hint: 'Only the app’s own window may call the host.',
+        },
+      };
+    }
+    return rpc.dispatch(method, params, { via: 'ipc', connectionId: String(event.sender.id) });
+  });
+
+  const removeSink = rpc.addEventSink((frame) => {
+    for (const target of getTargets()) {
+      if (target.isDestroyed()) continue;
+      try {
+        target.send(IPC_EVENT_CHANNEL, frame.topic, frame.payload);
+      } catch (error) {
+        // A page closing between the check and the send is normal; anything else is a bug.
+        if (!target.isDestroyed()) reportBug(`Could not send event "${frame.topic}" to the window:`, error);
+      }
+    }
+  });
+
+  return () => {
+    ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
+    removeSink();
+  };
+}

@@ -1,0 +1,85 @@
+import type { ReactNode } from 'react';
+import { useSystemInfo } from '../../api/hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Loading } from '../../components/Loading';
+import { formatBytes } from '../../format/bytes';
+import type { SystemInfo } from '../../../shared/system';
+import { ToolsTable } from './ToolsTable';
+
+export function SystemCard() {
+  const { data, error, isPending } = useSystemInfo();
+  return (
+    <article className="card" data-testid="system-card">
+      <header className="card-header">
+        <h2>System</h2>
+        {data && <span className="card-meta">{data.os.hostname}</span>}
+      </header>
+      {isPending && <Loading label="Reading this machine…" />}
+      {/* Keep showing the last good data if a background refetch fails. */}
+      {error && !data && <ErrorNotice error={error} title="Could not read system information" />}
+      {data && <SystemFacts info={data} />}
+      {data && <ToolsTable tools={data.tools} />}
+    </article>
+  );
+}
+
+function SystemFacts({ info }: { info: SystemInfo }) {
+  const { os, cpu, memory, disk } = info;
+  const usedRatio = memory.totalBytes > 0 ? 1 - memory.availableBytes / memory.totalBytes : 0;
+  const diskUsedRatio = disk.totalBytes > 0 ? 1 - disk.freeBytes / disk.totalBytes : 0;
+  return (
+    <div className="facts">
+      <Fact label="Operating system">
+        <span data-testid="os-name">{`${os.distro} ${os.release}`.trim()}</span>
+        <span className="fact-sub">
+          Kernel {os.kernel} · {os.arch} · <span data-testid="hostname">{os.hostname}</span>
+        </span>
+      </Fact>
+      <Fact label="CPU">
+        <span data-testid="cpu-model">{cpu.model}</span>
+        <span className="fact-sub" data-testid="cpu-cores">
+          {cpu.physicalCores} physical cores · {cpu.logicalCores} logical
+        </span>
+      </Fact>
+      <Fact label="Memory">
+        <span>
+          <span data-testid="ram-free">{formatBytes(memory.availableBytes)}</span> available of{' '}
+          <span data-testid="ram-total">{formatBytes(memory.totalBytes)}</span>
+        </span>
+        <Meter ratio={usedRatio} />
+        <span className="fact-sub">
+          {formatBytes(memory.totalBytes - memory.availableBytes)} in use
+        </span>
+      </Fact>
+      <Fact label="Disk (base directory)">
+        <span>
+          <span data-testid="disk-free">{formatBytes(disk.freeBytes)}</span> free of{' '}
+          <span data-testid="disk-total">{formatBytes(disk.totalBytes)}</span>
+        </span>
+        <Meter ratio={diskUsedRatio} />
+        <code className="fact-sub path" title={disk.path} data-testid="disk-path">
+          {disk.path}
+        </code>
+      </Fact>
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="fact">
+      <span className="fact-label">{label}</span>
+      <div className="fact-value">{children}</div>
+    </div>
+  );
+}
+
+function Meter({ ratio }: { ratio: number }) {
+  const percent = Math.round(Math.min(1, Math.max(0, ratio)) * 100);
+  const level = percent >= 90 ? 'danger' : percent >= 75 ? 'warning' : 'ok';
+  return (
+    <div className={`meter meter-${level}`} role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label={`${percent}% used`}>
+      <div className="meter-fill" style={{ width: `${percent}%` }} />
+    </div>
+  );
+}

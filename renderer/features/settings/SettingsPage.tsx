@@ -1,0 +1,22 @@
+import { useSettings } from '../../api/hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Page } from '../../components/Page';
+import { Loading } from '../../components/Loading';
+import { ProblemsBanner } from './ProblemsBanner';
+import { SettingsForm } from './SettingsForm';
+
+export function SettingsPage() {
+  const { data, error, isPending } = useSettings();
+  return (
+    <Page id="settings" title="Settings" subtitle={data ? `Stored in ${data.file}` : undefined}>
+      {isPending && <Loading label="Loading settings…" />}
+      {error && !data && <ErrorNotice error={error} title="Could not load settings" />}
+      {data && (
+        <>
+          <ProblemsBanner problems={data.problems} />
+          <SettingsForm state={data} />
+        </>
+      )}
+    </Page>
+  );
+}

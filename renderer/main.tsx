@@ -1,0 +1,33 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { connectToHost } from './api/client';
+import { ApiProvider } from './api/context';
+import { wireEventsToCache } from './api/events';
+import { syncPageWithHash } from './state/ui';
+import './styles.css';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    // One retry covers a call that raced a reconnect; more would only hide a real failure.
+    queries: { retry: 1, refetchOnWindowFocus: false },
+  },
+});
+
+const api = connectToHost();
+wireEventsToCache(api, queryClient);
+syncPageWithHash();
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+
+createRoot(container).render(
+  <StrictMode>
+    <ApiProvider api={api}>
+      <QueryClientProvider client={queryClient}>
+        <App />
+      </QueryClientProvider>
+    </ApiProvider>
+  </StrictMode>,
+);

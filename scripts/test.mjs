@@ -1,0 +1,66 @@
+// `npm test`: typecheck, build, then every vitest project (unit + e2e in Chromium), ending with
+// one plain line "N passed, N failed" counted from vitest's JSON report.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { ensureBuilt, projectRoot } from './lib/build.mjs';
+import { chromiumPath, ensureChromium } from './lib/chromium.mjs';
+
+const require = createRequire(import.meta.url);
+const extraArgs = process.argv.slice(2);
+let failedChecks = 0;
+let passedChecks = 0;
+
+function step(title, command, args) {
+  console.log(`\n▶ ${title}`);
+  const result = spawnSync(process.execPath, [command, ...args], { cwd: projectRoot, stdio: 'inherit' });
+  return result.status === 0;
+}
+
+const tsc = require.resolve('typescript/bin/tsc');
+const nodeSide = step('typecheck (node side)', tsc, ['-p', 'tsconfig.node.json']);
+const rendererSide = step('typecheck (renderer)', tsc, ['-p', 'tsconfig.web.json']);
+const typechecked = nodeSide && rendererSide;
+if (typechecked) passedChecks++;
+else failedChecks++;
+
+try {
+  console.log('\n▶ build');
+  ensureBuilt();
+} catch (error) {
+  console.error(error.message);
+  console.log(`\n${passedChecks} passed, ${failedChecks + 1} failed`);
+  process.exit(1);
+}
+
+console.log('\n▶ browser for the e2e tests');
+const chromium = ensureChromium();
+// Without a browser the e2e tests fail with this message; the unit tests still run.
+if (!chromium.ok) console.error(chromium.fix);
+else console.log(`Chromium: ${chromiumPath}`);
+
+const reportDir = path.join(projectRoot, 'test-results');
+mkdirSync(reportDir, { recursive: true });
+const report = path.join(reportDir, 'vitest.json');
+const vitest = path.join(path.dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
+step('vitest (unit + e2e)', vitest, ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  passed = json.numPassedTests;
+  failed = json.numFailedTests;
+  skipped = json.numPendingTests + (json.numTodoTests ?? 0);
+  // A file that fails to load has no tests to count; it must still fail the run.
+  failed += json.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+} catch (error) {
+  console.error(`Could not read the vitest report (${error.message}).`);
+  failed++;
+}
+if (!typechecked) console.log('Typecheck failed (counted as one failed check).');
+const summary = `${passed + passedChecks} passed, ${failed + failedChecks} failed${skipped ? `, ${skipped} skipped` : ''}`;
+console.log(`\n${summary}`);
+process.exit(failed + failedChecks > 0 || passed === 0 ? 1 : 0);

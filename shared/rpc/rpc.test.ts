@@ -1,0 +1,128 @@
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { AppFailure } from '../errors';
+import { untyped } from '../../test/untyped-client';
+import { RpcClient } from './client';
+import { event, request } from './define';
+import { createMemoryPair } from './memory';
+import { RpcServer, type Handlers } from './server';
+
+const testContract = {
+  requests: {
+    add: request<number>()(z.object({ a: z.number(), b: z.number() }).strict(), 'adds'),
+    fail: request<never>()(z.object({ how: z.enum(['app', 'bug']) }), 'throws'),
+    slow: request<string>()(z.undefined(), 'never answers'),
+  },
+  events: { tick: event<{ n: number }>('a tick') },
+} as const;
+type TestContract = typeof testContract;
+
+function setup(handlers: Partial<Handlers<TestContract>> = {}) {
+  const onUnexpectedError = vi.fn();
+  const server = new RpcServer(
+    testContract,
+    {
+      add: ({ a, b }) => a + b,
+      fail: ({ how }) => {
+        if (how === 'app') throw new AppFailure({ code: 'NOT_FOUND', message: 'no such thing', hint: 'make one' });
+        throw new Error('kaboom');
+      },
+      slow: () => new Promise<string>(() => {}),
+      ...handlers,
+    },
+    { onUnexpectedError },
+  );
+  const [clientSide, serverSide] = createMemoryPair();
+  server.connect(serverSide, { via: 'memory', connectionId: 'test' });
+  const client = new RpcClient<TestContract>(clientSide, { timeoutMs: 2_000 });
+  return { server, client, clientSide, serverSide, onUnexpectedError };
+}
+
+describe('RPC over the in-memory pair', () => {
+  it('returns the handler result', async () => {
+    const { client } = setup();
+    await expect(client.invoke('add', { a: 2, b: 40 })).resolves.toBe(42);
+  });
+
+  it('rejects a bad payload with BAD_REQUEST naming the field, before the handler runs', async () => {
+    const add = vi.fn();
+    const { client } = setup({ add });
+    const error = await client.invoke('add', { a: 2, b: 'x' as unknown as number }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppFailure);
+    expect(error).toMatchObject({ code: 'BAD_REQUEST' });
+    expect((error as AppFailure).message).toContain('b');
+    expect((error as AppFailure).details).toEqual([expect.objectContaining({ path: ['b'] })]);
+    expect(add).not.toHaveBeenCalled();
+  });
+
+  it('rejects unknown fields (strict schemas) and unknown methods', async () => {
+    const { client } = setup();
+    await expect(client.invoke('add', { a: 1, b: 2, c: 3 } as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(untyped(client).invoke('nope')).rejects.toMatchObject({ code: 'UNKNOWN_METHOD' });
+    // Prototype names must not reach a handler lookup.
+    await expect(untyped(client).invoke('toString')).rejects.toMatchObject({ code: 'UNKNOWN_METHOD' });
+  });
+
+  it('passes an AppFailure through with its hint, and reports other errors as INTERNAL bugs', async () => {
+    const { client, onUnexpectedError } = setup();
+    await expect(client.invoke('fail', { how: 'app' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'no such thing',
+      hint: 'make one',
+    });
+    expect(onUnexpectedError).not.toHaveBeenCalled();
+    await expect(client.invoke('fail', { how: 'bug' })).rejects.toMatchObject({ code: 'INTERNAL', message: 'kaboom' });
+    expect(onUnexpectedError).toHaveBeenCalledWith('fail', expect.any(Error));
+  });
+
+  it('delivers events to subscribers, and stops after unsubscribe', async () => {
+    const { server, client } = setup();
+    const seen: number[] = [];
+    const off = client.on('tick', ({ n }) => seen.push(n));
+    server.emit('tick', { n: 1 });
+    await new Promise((r) => setTimeout(r, 5));
+    off();
+    server.emit('tick', { n: 2 });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(seen).toEqual([1]);
+  });
+
+  it('answers a malformed frame with BAD_MESSAGE and keeps serving', async () => {
+    const { clientSide, client } = setup();
+    const replies: unknown[] = [];
+    clientSide.onMessage((frame) => replies.push(frame));
+    clientSide.send({ type: 'request', id: 7, method: 42 });
+    clientSide.send('garbage');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(replies).toEqual([
+      expect.objectContaining({ type: 'response', id: 7, ok: false, error: expect.objectContaining({ code: 'BAD_MESSAGE' }) }),
+      expect.objectContaining({ type: 'response', id: null, ok: false }),
+    ]);
+    await expect(client.invoke('add', { a: 1, b: 1 })).resolves.toBe(2);
+  });
+
+  it('fails pending calls with DISCONNECTED when the transport closes', async () => {
+    const { client, serverSide } = setup();
+    const pending = client.invoke('slow');
+    serverSide.close();
+    await expect(pending).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    await expect(client.invoke('add', { a: 1, b: 1 })).rejects.toMatchObject({ code: 'DISCONNECTED' });
+  });
+
+  it('times out a call that gets no answer', async () => {
+    const { server } = setup();
+    const [clientSide, serverSide] = createMemoryPair();
+    server.connect(serverSide, { via: 'memory', connectionId: 't' });
+    const client = new RpcClient<TestContract>(clientSide, { timeoutMs: 50 });
+    await expect(client.invoke('slow')).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
+
+  it('stops sending events to a client that disconnected', async () => {
+    const { server, serverSide } = setup();
+    const send = vi.spyOn(serverSide, 'send');
+    serverSide.close();
+    await new Promise((r) => setTimeout(r, 5));
+    server.emit('tick', { n: 3 });
+    expect(send).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,80 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+function sourceFiles(dir: string): string[] {
+  const full = path.join(root, dir);
+  return readdirSync(full).flatMap((name) => {
+    const p = path.join(full, name);
+    if (statSync(p).isDirectory()) return name === 'node_modules' || name === 'fixtures' ? [] : sourceFiles(path.join(dir, name));
+    return /\.tsx?$/.test(name) ? [path.join(dir, name)] : [];
+  });
+}
+
+/** Modules a file loads at run time: type-only imports are erased and do not count. */
+function runtimeImports(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(path.join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.importClause;
+      const onlyTypeSpecifiers =
+        clause?.namedBindings && ts.isNamedImports(clause.namedBindings) && !clause.name && clause.namedBindings.elements.length > 0
+          ? clause.namedBindings.elements.every((e) => e.isTypeOnly)
+          : false;
+      if (!onlyTypeSpecifiers) found.push(node.moduleSpecifier.text);
+    }
+    if (ts.isExportDeclaration(node) && !node.isTypeOnly && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      found.push(node.moduleSpecifier.text);
+    }
+    if (ts.isCallExpression(node) && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+      const callee = node.expression;
+      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require')) {
+        found.push(node.arguments[0].text);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+describe('architecture', () => {
+  it('only main/electron and preload load electron', () => {
+    const offenders = ['main', 'shared', 'renderer', 'e2e', 'bench', 'test']
+      .flatMap(sourceFiles)
+      .filter((file) => !file.startsWith(path.join('main', 'electron') + path.sep))
+      .filter((file) => runtimeImports(file).some((m) => m === 'electron' || m.startsWith('electron/')));
+    expect(offenders).toEqual([]);
+  });
+
+  it('shared and renderer load no Node module', () => {
+    const offenders = ['shared', 'renderer']
+      .flatMap(sourceFiles)
+      .filter((file) => !file.endsWith('.test.ts'))
+      .flatMap((file) => runtimeImports(file).filter((m) => NODE_BUILTINS.has(m)).map((m) => `${file} imports ${m}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('the renderer reaches the host only through renderer/api', () => {
+    const offenders = sourceFiles('renderer')
+      .filter((file) => !file.startsWith(path.join('renderer', 'api') + path.sep))
+      .flatMap((file) =>
+        runtimeImports(file)
+          .filter((m) => /shared\/rpc\/(client|server|memory)/.test(m) || m === 'ws')
+          .map((m) => `${file} imports ${m}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('the checker itself sees a runtime electron import', () => {
+    // Guards the guard: a regression in runtimeImports would make the tests above pass vacuously.
+    expect(runtimeImports(path.join('main', 'electron', 'index.ts'))).toContain('electron');
+  });
+});
