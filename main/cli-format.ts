@@ -28,7 +28,8 @@ export function formatSettings(state: SettingsState): string {
   for (const [key, value] of Object.entries(state.values)) {
     const source = state.sources[key as SettingKey];
     const from = source === 'env' ? `from ${SETTING_ENV_VARS[key as SettingKey]}` : source;
-    lines.push(`  ${key.padEnd(18)} ${String(value).padEnd(8)} ${from}`);
+    const shown = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    lines.push(`  ${key.padEnd(22)} ${shown.padEnd(8)} ${from}`);
   }
   for (const problem of state.problems) lines.push(`Problem: ${problem.message} ${problem.hint}`);
   return lines.join('\n');

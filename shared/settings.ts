@@ -4,11 +4,30 @@ import { z } from 'zod';
  * User-editable settings. The seed spec's environment variables give the defaults
  * (HELIX_LOCAL_LLM_AUTO_START, _TIMEOUT, _HEALTH_INTERVAL); a value the user saves wins over them.
  */
+/** What a user may pin for one provider. */
+export const ProviderOverrideSchema = z
+  .object({
+    /** A pinned port: start fails (naming who holds it) instead of moving when it is taken. */
+    port: z.number().int().min(1).max(65535).optional(),
+    /** Fills the {model} placeholder. */
+    model: z.string().min(1).optional(),
+  })
+  .strict();
+export type ProviderOverride = z.infer<typeof ProviderOverrideSchema>;
+
 export const SettingsSchema = z.object({
   autoStart: z.boolean(),
   startupTimeoutSec: z.number().int().min(1).max(3600),
   healthIntervalSec: z.number().int().min(1).max(3600),
   closeToTray: z.boolean(),
+  /** Consecutive failed health probes before a running provider counts as hung. */
+  unhealthyAfterFailures: z.number().int().min(1).max(100),
+  /** Automatic restarts allowed within `restartWindowSec` before giving up (`failed`). */
+  restartLimit: z.number().int().min(0).max(100),
+  restartWindowSec: z.number().int().min(10).max(86_400),
+  /** How long a provider may take to exit after SIGTERM before its whole tree is killed. */
+  stopGraceSec: z.number().int().min(1).max(300),
+  providers: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/), ProviderOverrideSchema),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -18,6 +37,11 @@ export const BUILT_IN_DEFAULTS: Settings = {
   startupTimeoutSec: 60,
   healthIntervalSec: 30,
   closeToTray: true,
+  unhealthyAfterFailures: 3,
+  restartLimit: 5,
+  restartWindowSec: 600,
+  stopGraceSec: 10,
+  providers: {},
 };
 
 /** Which environment variable (from the seed spec) supplies each setting's default. */

@@ -13,5 +13,5 @@ export async function tempDir(prefix = 'llm-test-'): Promise<string> {
 }
 
 afterEach(async () => {
-  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })));
 });

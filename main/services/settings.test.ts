@@ -23,7 +23,7 @@ async function load(env: NodeJS.ProcessEnv = {}, prepare?: (configDir: string) =
 describe('SettingsService', () => {
   it("uses the seed spec's defaults", async () => {
     const { service } = await load();
-    expect(service.state().values).toEqual({ autoStart: true, startupTimeoutSec: 60, healthIntervalSec: 30, closeToTray: true });
+    expect(service.state().values).toMatchObject({ autoStart: true, startupTimeoutSec: 60, healthIntervalSec: 30, closeToTray: true });
     expect(service.state().sources.healthIntervalSec).toBe('default');
   });
 

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import si from 'systeminformation';
 import which from 'which';
 import type { SystemInfo, ToolInfo } from '../../shared/system';
-import { killTree } from './kill-tree';
+import { killGroupsNow } from './process-tree';
 import { parseToolVersion } from './tool-version';
 
 export interface ToolSpec {
@@ -85,7 +85,7 @@ export async function probeTool(spec: ToolSpec, options: Pick<SystemServiceOptio
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    killTree(child.pid);
+    if (child.pid) killGroupsNow([child.pid]);
   }, options.toolTimeoutMs ?? 8000);
   const result = await child;
   clearTimeout(timer);

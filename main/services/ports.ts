@@ -1,0 +1,38 @@
+import { createServer } from 'node:net';
+import getPort from 'get-port';
+import { portToPid } from 'pid-port';
+import { commandLineOf } from './process-tree';
+
+export interface PortHolder {
+  pid: number;
+  /** The holder's command line, as far as the OS lets us read it. */
+  command?: string;
+}
+
+/** Whether we could listen on host:port right now (a real bind, not a guess). */
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+/** The preferred port when free, else any free one; never one in `exclude` (ports handed out but not yet bound). */
+export async function pickPort(preferred: number, options: { host?: string; exclude?: Iterable<number> } = {}): Promise<number> {
+  const exclude = new Set(options.exclude ?? []);
+  if (!exclude.has(preferred) && (await isPortFree(preferred, options.host))) return preferred;
+  return getPort({ host: options.host ?? '127.0.0.1', exclude: [...exclude, preferred] });
+}
+
+/** Who listens on a TCP port, for errors that tell the user what to stop. */
+export async function whoHolds(port: number): Promise<PortHolder | undefined> {
+  let pid: number | undefined;
+  try {
+    pid = await portToPid(port);
+  } catch {
+    return undefined;
+  }
+  if (!pid) return undefined;
+  return { pid, command: await commandLineOf(pid) };
+}

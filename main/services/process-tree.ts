@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import pidtree from 'pidtree';
+
+/**
+ * Whether a process still runs. An orphan that was killed but never reaped (containers whose
+ * PID 1 is not an init) stays a zombie; it holds no memory or port, so it counts as gone.
+ */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat[stat.lastIndexOf(')') + 2];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** The process, everything below it, and everything in its process group (POSIX), found now. */
+export async function treeOf(pid: number): Promise<Set<number>> {
+  const found = new Set<number>([pid]);
+  try {
+    for (const child of await pidtree(pid)) found.add(child);
+  } catch {
+    // The root is gone already; its group may not be.
+  }
+  if (process.platform !== 'win32') {
+    const ps = await execa('ps', ['-A', '-o', 'pid=,pgid='], { reject: false });
+    for (const line of ps.stdout.split('\n')) {
+      const [member, group] = line.trim().split(/\s+/).map(Number);
+      if (group === pid && member) found.add(member);
+    }
+  }
+  return found;
+}
+
+function signalAll(pids: Iterable<number>, groupLeader: number, signal: NodeJS.Signals): void {
+  if (process.platform === 'win32') return;
+  try {
+    process.kill(-groupLeader, signal);
+  } catch {
+    // No group left; individual members below.
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+async function waitGone(pids: Iterable<number>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if ([...pids].every((pid) => !isRunning(pid))) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Stops a process and every process under it: SIGTERM to all, `graceMs` to exit, then SIGKILL to
+ * whatever is left (a stuck CUDA server ignores SIGTERM). Children that left the group with
+ * setsid are found through the parent links taken before the first signal, or passed in
+ * `alsoKill` when the parent is already gone. Resolves with whether the kill was needed.
+ */
+export async function stopTree(pid: number, graceMs: number, alsoKill: Iterable<number> = []): Promise<{ forced: boolean }> {
+  if (process.platform === 'win32') {
+    await execa('taskkill', ['/pid', String(pid), '/T'], { reject: false });
+    if (await waitGone([pid], graceMs)) return { forced: false };
+    await execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false });
+    return { forced: true };
+  }
+  const targets = await treeOf(pid);
+  for (const extra of alsoKill) targets.add(extra);
+  signalAll(targets, pid, 'SIGTERM');
+  // A stopped (SIGSTOP) process cannot act on SIGTERM until it runs again.
+  signalAll(targets, pid, 'SIGCONT');
+  if (await waitGone(targets, graceMs)) return { forced: false };
+  for (const late of await treeOf(pid)) targets.add(late);
+  signalAll(targets, pid, 'SIGKILL');
+  await waitGone(targets, 5_000);
+  return { forced: true };
+}
+
+/** Last resort at exit, when nothing can be awaited: SIGKILL the groups we started. */
+export function killGroupsNow(leaders: Iterable<number>): void {
+  for (const pid of leaders) {
+    try {
+      if (process.platform === 'win32') process.kill(pid, 'SIGKILL');
+      else process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** A process's command line, as far as the OS lets us read it. */
+export async function commandLineOf(pid: number): Promise<string | undefined> {
+  if (process.platform === 'linux') {
+    try {
+      const command = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).join(' ');
+      if (command) return command;
+    } catch {
+      // Gone already, or not ours to read: fall through to ps.
+    }
+  }
+  if (process.platform === 'win32') return undefined;
+  const result = await execa('ps', ['-o', 'command=', '-p', String(pid)], { reject: false });
+  return result.stdout.trim() || undefined;
+}

@@ -1,0 +1,113 @@
+import type { ProviderRecipe } from './recipe';
+
+/** DESIGN.md's state machine. `external`: a server we found but do not own. */
+export type ProviderStatus =
+  | 'not-installed'
+  | 'installing'
+  | 'installed'
+  | 'starting'
+  | 'running'
+  | 'unhealthy'
+  | 'failed'
+  | 'stopping'
+  | 'stopped'
+  | 'external';
+
+/** Statuses from which start is allowed. */
+export const STARTABLE: readonly ProviderStatus[] = ['installed', 'stopped', 'failed'];
+/** Statuses in which the provider owns a process. */
+export const ACTIVE: readonly ProviderStatus[] = ['starting', 'running', 'unhealthy', 'stopping'];
+
+export interface HealthSample {
+  at: string;
+  ok: boolean;
+  latencyMs: number;
+  /** HTTP status, or the network error. */
+  detail: string;
+}
+
+export interface ProviderError {
+  message: string;
+  hint?: string;
+  /** The last log lines, when they explain it. */
+  logTail?: string[];
+}
+
+export interface ProviderState {
+  id: string;
+  status: ProviderStatus;
+  /** Why the last transition happened, in words. */
+  reason: string;
+  /** The port actually in use (or to be used), which may differ from the recipe's default. */
+  port?: number;
+  extraPorts?: Record<string, number>;
+  /** PID of the process serving the API; `pids` has every process of the provider. */
+  pid?: number;
+  pids?: Record<string, number>;
+  startedAt?: string;
+  /** Automatic restarts since the user last started it. */
+  restarts: number;
+  lastError?: ProviderError;
+  models?: string[];
+  health?: HealthSample;
+  updatedAt: string;
+}
+
+export interface Compatibility {
+  /** false: this machine cannot run it (wrong OS, no required GPU); `reasons` says why. */
+  runnable: boolean;
+  reasons: string[];
+  warnings: string[];
+}
+
+export interface ProviderSummary {
+  id: string;
+  name: string;
+  description: string;
+  homepage: string;
+  api: ProviderRecipe['api'];
+  defaultPort: number;
+  origin: 'builtin' | 'user';
+  installStrategy: ProviderRecipe['install']['strategy'];
+  compatibility: Compatibility;
+  state: ProviderState;
+}
+
+export interface CatalogProblem {
+  /** The YAML file (or built-in id) the problem is in. */
+  file: string;
+  /** The field, as a dotted path, when one is to blame. */
+  field?: string;
+  message: string;
+  hint: string;
+}
+
+export interface ProviderDetail extends ProviderSummary {
+  recipe: ProviderRecipe;
+  /** The recipe file, for user recipes. */
+  file?: string;
+  configDir: string;
+  dataDir: string;
+  logFile: string;
+  healthHistory: HealthSample[];
+}
+
+export type LogStream = 'stdout' | 'stderr' | 'system';
+
+export interface LogLine {
+  /** Increasing per provider, across restarts, so clients can ask for what they missed. */
+  seq: number;
+  at: number;
+  stream: LogStream;
+  /** Which process of the provider printed it (FastChat has three). */
+  process?: string;
+  text: string;
+}
+
+/** A line found by searching a provider's log files on disk. */
+export interface LogSearchMatch {
+  file: string;
+  /** 1-based line number within that file. */
+  line: number;
+  text: string;
+}
