@@ -49,3 +49,18 @@ export interface AppInfo {
   startedAt: string;
   baseDir: string;
 }
+
+export type GpuVendor = 'nvidia' | 'amd' | 'apple' | 'intel' | 'other';
+
+export interface GpuInfo {
+  vendor: GpuVendor;
+  /** As the OS names it, e.g. "NVIDIA GeForce RTX 4090" or "Apple M2 Pro". */
+  model: string;
+  /** Dedicated memory; absent when unknown or when the GPU shares system memory (Apple Silicon, most iGPUs). */
+  vramMiB?: number;
+  /** Shares system RAM instead of having its own (Apple Silicon, integrated graphics). */
+  sharedMemory: boolean;
+  driverVersion?: string;
+  /** Which probe reported it: "systeminformation" now; "nvidia-smi" and "rocm-smi" when those parsers land. */
+  source: string;
+}
