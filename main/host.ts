@@ -4,7 +4,16 @@ import { contract, type Contract } from '../shared/contract';
 import { AppFailure } from '../shared/errors';
 import { RpcServer } from '../shared/rpc/server';
 import type { AppInfo } from '../shared/system';
+import { BUILTIN_RECIPES } from './catalog/builtin';
 import { createApi } from './api';
+import { LocalLLMManager } from './manager';
+import { Catalog } from './services/catalog';
+import { checkCompatibility } from './services/compatibility';
+import { detectGpus } from './services/gpu';
+import { isInstalled } from './services/install-state';
+import { LogService } from './services/logs';
+import { expandPlaceholders } from './services/placeholders';
+import { Supervisor } from './services/supervisor';
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { ensureLayout, pathsFor, resolveBaseDir, type Paths } from './services/paths';
 import { SettingsService } from './services/settings';
@@ -25,6 +34,8 @@ export interface Host {
   settings: SettingsService;
   system: SystemService;
   appInfo: AppInfo;
+  manager: LocalLLMManager;
+  logs: LogService;
   close(): Promise<void>;
 }
 
@@ -49,6 +60,22 @@ export async function createHost(options: HostOptions): Promise<Host> {
   }
   const settings = await SettingsService.load({ file: paths.settingsFile, env, baseDir, locationFile });
   const system = new SystemService({ baseDir: paths.base, env });
+  const logs = new LogService({ dir: paths.logs });
+  const supervisor = new Supervisor({ paths, logs, settings: () => settings.values, expand: expandPlaceholders });
+  const catalog = await Catalog.load({ builtins: BUILTIN_RECIPES, userDir: path.join(paths.config, 'providers.d') });
+  const machine = lazyMachineFacts(system);
+  const manager = new LocalLLMManager({
+    catalog,
+    supervisor,
+    settings,
+    logs,
+    paths,
+    readiness: async (recipe) => ({
+      installed: await isInstalled(recipe, { dataDir: path.join(paths.data, recipe.id), env }),
+      compatibility: checkCompatibility(recipe, await machine()),
+    }),
+  });
+  await manager.initialize();
   const appInfo: AppInfo = {
     name: APP_NAME,
     version: APP_VERSION,
@@ -60,10 +87,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
   };
   const reportBug =
     options.reportBug ?? ((message: string, error: unknown) => console.error(message, error instanceof Error ? error.stack : error));
-  const rpc = new RpcServer(contract, createApi({ appInfo, settings, system }), {
+  const rpc = new RpcServer(contract, createApi({ appInfo, settings, system, manager, logs }), {
     onUnexpectedError: (method, error) => reportBug(`Unexpected error in "${method}":`, error),
   });
   settings.on('changed', (state) => rpc.emit('settings.changed', state));
+  manager.on('state', (state) => rpc.emit('providers.state', state));
+  logs.on('lines', (batch) => rpc.emit('logs.lines', batch));
+  // Whatever happens to the host process, no provider we started outlives it.
+  const killOnExit = () => supervisor.killAllNow();
+  process.on('exit', killOnExit);
 
   return {
     rpc,
@@ -71,8 +103,27 @@ export async function createHost(options: HostOptions): Promise<Host> {
     settings,
     system,
     appInfo,
+    manager,
+    logs,
     async close() {
+      await manager.dispose();
+      await logs.close();
+      process.off('exit', killOnExit);
       settings.removeAllListeners();
+      manager.removeAllListeners();
     },
   };
+}
+
+/** Machine facts for compatibility verdicts, read once (GPUs and tools do not change while we run). */
+function lazyMachineFacts(system: SystemService) {
+  let facts: Promise<Parameters<typeof checkCompatibility>[1]> | undefined;
+  return () =>
+    (facts ??= Promise.all([system.info(), detectGpus()]).then(([info, gpus]) => ({
+      platform: process.platform,
+      arch: process.arch,
+      gpus,
+      tools: info.tools,
+      totalRamBytes: info.memory.totalBytes,
+    })));
 }

@@ -2,5 +2,19 @@
  * The contract's names without its schemas, for the preload script: a sandboxed preload cannot
  * load zod. `contract.ts` fails to compile if these drift from the contract.
  */
-export const REQUEST_NAMES = ['app.info', 'system.info', 'settings.get', 'settings.update'] as const;
-export const EVENT_TOPICS = ['settings.changed'] as const;
+export const REQUEST_NAMES = [
+  'app.info',
+  'system.info',
+  'settings.get',
+  'settings.update',
+  'providers.list',
+  'providers.get',
+  'providers.start',
+  'providers.stop',
+  'providers.restart',
+  'providers.startAll',
+  'providers.stopAll',
+  'logs.tail',
+  'logs.search',
+] as const;
+export const EVENT_TOPICS = ['settings.changed', 'providers.state', 'logs.lines'] as const;

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import type { EVENT_TOPICS, REQUEST_NAMES } from './contract-names';
 import { event, request, type ContractClient } from './rpc/define';
+import type { CatalogProblem, LogLine, LogSearchMatch, ProviderDetail, ProviderState, ProviderSummary } from './provider';
+import { ProviderId } from './recipe';
 import { SettingsPatchSchema, type SettingsState } from './settings';
 import type { AppInfo, SystemInfo } from './system';
 
 const NoInput = z.undefined().or(z.object({}).strict());
+const ById = z.object({ id: ProviderId }).strict();
 
 /**
  * The whole surface between the UI (or any client) and the host. Both transports (Electron IPC
@@ -22,9 +25,46 @@ export const contract = {
       SettingsPatchSchema,
       'Saves the given settings atomically and returns the new effective settings.',
     ),
+    'providers.list': request<{ providers: ProviderSummary[]; problems: CatalogProblem[] }>()(
+      NoInput,
+      'Every recipe with its live state and whether this machine can run it, plus problems in user recipes.',
+    ),
+    'providers.get': request<ProviderDetail>()(ById, 'One provider: recipe, paths, state and health history.'),
+    'providers.start': request<ProviderState>()(ById, 'Starts a provider; resolves once it is healthy (or failed).'),
+    'providers.stop': request<ProviderState>()(ById, 'Stops a provider and every process it started.'),
+    'providers.restart': request<ProviderState>()(ById, 'Stops, then starts a provider.'),
+    'providers.startAll': request<ProviderState[]>()(NoInput, 'Starts every installed provider this machine can run.'),
+    'providers.stopAll': request<ProviderState[]>()(NoInput, 'Stops every provider we started.'),
+    'logs.tail': request<{ lines: LogLine[]; file: string }>()(
+      z
+        .object({
+          id: ProviderId,
+          limit: z.number().int().min(1).max(100_000).default(1000),
+          /** Only lines with a smaller seq (paging back). */
+          before: z.number().int().optional(),
+        })
+        .strict(),
+      'The last lines of a provider log from memory.',
+    ),
+    'logs.search': request<{ matches: LogSearchMatch[]; truncated: boolean }>()(
+      z
+        .object({
+          id: ProviderId,
+          query: z.string().min(1).max(500),
+          regex: z.boolean().default(false),
+          caseSensitive: z.boolean().default(false),
+          limit: z.number().int().min(1).max(10_000).default(500),
+        })
+        .strict(),
+      'Lines matching a text or regular expression in the log files on disk (rotated ones too), oldest first; the newest `limit` are kept.',
+    ),
   },
   events: {
     'settings.changed': event<SettingsState>('Settings were saved (by any client).'),
+    'providers.state': event<ProviderState>('A provider changed state; `reason` says why.'),
+    'logs.lines': event<{ id: string; lines: LogLine[]; dropped: number }>(
+      'New log lines, batched; `dropped` counts lines skipped in this batch to keep the UI responsive.',
+    ),
   },
 } as const;
 

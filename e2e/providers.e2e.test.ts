@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isRunning } from '../main/services/process-tree';
+import { pickPort } from '../main/services/ports';
+import { AppShell } from './pages/app-shell';
+import { LogPanel } from './pages/log-panel';
+import { ProvidersPage } from './pages/providers-page';
+import { launchBrowser } from './support/browser';
+import { freshDirs, startCliHost, type RunningHost } from './support/host-process';
+import { writeStandInRecipe } from './support/stand-in-recipe';
+import { connectClient } from './support/ws-client';
+
+let browser: Browser;
+let host: RunningHost | undefined;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await host?.stop();
+  host = undefined;
+});
+
+async function waitGone(pid: number, ms = 10_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!isRunning(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !isRunning(pid);
+}
+
+describe('providers in Chromium', () => {
+  it('starts a stand-in from its tile, streams its log, and stops it', async () => {
+    const dirs = await freshDirs();
+    const port = await pickPort(18000 + Math.floor(Math.random() * 1000));
+    await writeStandInRecipe(dirs.baseDir, { port });
+    host = await startCliHost(dirs);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(host.url);
+    await new AppShell(page).open('providers');
+    const providers = new ProvidersPage(page);
+    await providers.waitStatus('standin', 'installed');
+
+    await providers.button('standin', 'provider-start').click();
+    await providers.waitStatus('standin', 'starting', 10_000).catch(() => {}); // may pass too fast to see
+    await providers.waitStatus('standin', 'running');
+    await expect(providers.field('standin', 'provider-port').textContent()).resolves.toContain(String(port));
+    const pid = Number((await providers.field('standin', 'provider-pid').textContent())!.replace(/\D/g, ''));
+    expect(isRunning(pid)).toBe(true);
+
+    await providers.button('standin', 'provider-logs').click();
+    const logs = new LogPanel(page);
+    await logs.waitForLine(`server is listening on http://127.0.0.1:${port}`);
+    await page.screenshot({ path: path.join(process.cwd(), 'test-results', 'provider-detail.png') });
+
+    await page.goBack();
+    await providers.button('standin', 'provider-stop').click();
+    await providers.waitStatus('standin', 'stopped');
+    expect(await waitGone(pid)).toBe(true);
+    const logFile = await readFile(path.join(dirs.baseDir, 'logs', 'standin.log'), 'utf8');
+    expect(logFile).toContain('got SIGTERM, shutting down');
+    await page.close();
+  });
+
+  it('no provider process survives the host being stopped with SIGTERM', async () => {
+    const dirs = await freshDirs();
+    await writeStandInRecipe(dirs.baseDir, { port: await pickPort(19000), env: { STANDIN_GRANDCHILD: 'setsid', STANDIN_PID_FILE: path.join(dirs.baseDir, 'gc.pid') } });
+    host = await startCliHost(dirs);
+    const { client, close } = await connectClient(host.origin, host.token);
+    const state = await client.invoke('providers.start', { id: 'standin' });
+    expect(state.status).toBe('running');
+    const grandchild = Number(await readFile(path.join(dirs.baseDir, 'gc.pid'), 'utf8'));
+    close();
+    expect(await host.stop('SIGTERM')).toBe(0);
+    host = undefined;
+    expect(await waitGone(state.pid!)).toBe(true);
+    expect(await waitGone(grandchild)).toBe(true);
+  });
+
+  it('a host killed outright leaves a provider behind; the next start stops it', async () => {
+    const dirs = await freshDirs();
+    await writeStandInRecipe(dirs.baseDir, { port: await pickPort(19500) });
+    host = await startCliHost(dirs);
+    const { client, close } = await connectClient(host.origin, host.token);
+    const state = await client.invoke('providers.start', { id: 'standin' });
+    close();
+    await host.stop('SIGKILL');
+    host = undefined;
+    expect(isRunning(state.pid!)).toBe(true);
+    host = await startCliHost(dirs);
+    expect(await waitGone(state.pid!)).toBe(true);
+    const logFile = await readFile(path.join(dirs.baseDir, 'logs', 'standin.log'), 'utf8');
+    expect(logFile).toContain('left running by a previous session');
+  });
+});
