@@ -5,14 +5,14 @@ import { GatewayPage } from './features/gateway/GatewayPage';
 import { InstallPage } from './features/install/InstallPage';
 import { LogsPage } from './features/logs/LogsPage';
 import { ModelsPage } from './features/models/ModelsPage';
-import { ProvidersPage } from './features/providers/ProvidersPage';
+import { ProvidersRoute } from './features/providers/ProvidersRoute';
 import { ResourcesPage } from './features/resources/ResourcesPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { useUi, type PageId } from './state/ui';
 
 const SCREENS: Record<PageId, ComponentType> = {
   dashboard: DashboardPage,
-  providers: ProvidersPage,
+  providers: ProvidersRoute,
   install: InstallPage,
   logs: LogsPage,
   resources: ResourcesPage,

@@ -5,6 +5,7 @@ import { App } from './App';
 import { connectToHost } from './api/client';
 import { ApiProvider } from './api/context';
 import { wireEventsToCache } from './api/events';
+import { LogRegistry } from './api/log-registry';
 import { syncPageWithHash } from './state/ui';
 import './styles.css';
 
@@ -16,7 +17,8 @@ const queryClient = new QueryClient({
 });
 
 const api = connectToHost();
-wireEventsToCache(api, queryClient);
+const logs = new LogRegistry(api.client);
+wireEventsToCache(api, queryClient, logs);
 syncPageWithHash();
 
 const container = document.getElementById('root');
@@ -24,7 +26,7 @@ if (!container) throw new Error('index.html has no #root element');
 
 createRoot(container).render(
   <StrictMode>
-    <ApiProvider api={api}>
+    <ApiProvider api={api} logs={logs}>
       <QueryClientProvider client={queryClient}>
         <App />
       </QueryClientProvider>

@@ -70,14 +70,53 @@ function appIcon(x, y) {
  * 16-unit tray glyph, drawn on whole pixels so it stays crisp at 16px: a bold chip with two pins a
  * side and the glyph cut out. `paint` colours the chip (brand gradient, or black for macOS templates).
  */
-function trayIcon(paint) {
+function trayGlyph(x, y, paint) {
+  const body = inRoundRect(x, y, 8, 8, 5, 5, 1.5);
+  const glyph =
+    inRoundRect(x, y, 6, 8, 1, 3, 0.3) || inRoundRect(x, y, 8, 10, 3, 1, 0.3) || inCircle(x, y, 10, 6, 1.1);
+  if (body && glyph) return null;
+  if (body || inPins(x, y, 8, 5, 2, 4, 1, 2)) return paint(x, y);
+  return null;
+}
+
+/** Inside the triangle (a, b, c)? Same side of all three edges. */
+function inTriangle(x, y, [ax, ay], [bx, by], [cx, cy]) {
+  const side = (x1, y1, x2, y2) => (x - x2) * (y1 - y2) - (x1 - x2) * (y - y2);
+  const d1 = side(ax, ay, bx, by);
+  const d2 = side(bx, by, cx, cy);
+  const d3 = side(cx, cy, ax, ay);
+  return !((d1 < 0 || d2 < 0 || d3 < 0) && (d1 > 0 || d2 > 0 || d3 > 0));
+}
+
+/** The same triangle grown around its centroid, for the gap that separates the badge from the chip. */
+function grown(points, k) {
+  const cx = points.reduce((s, p) => s + p[0], 0) / 3;
+  const cy = points.reduce((s, p) => s + p[1], 0) / 3;
+  return points.map(([x, y]) => [cx + (x - cx) * k, cy + (y - cy) * k]);
+}
+
+const WARN_TRIANGLE = [[12.5, 9], [8.9, 15.4], [16.1, 15.4]];
+
+/**
+ * State badges in the bottom-right corner, each a different shape so they still read on macOS,
+ * where template images lose their colour: a dot (running, all healthy), a triangle (something
+ * unhealthy or failed), none (nothing running). A transparent ring keeps the badge off the chip.
+ */
+const BADGES = {
+  idle: null,
+  ok: { inside: (x, y) => inCircle(x, y, 12.6, 12.6, 3), gap: (x, y) => inCircle(x, y, 12.6, 12.6, 4.4) },
+  warn: {
+    inside: (x, y) => inTriangle(x, y, ...WARN_TRIANGLE),
+    gap: (x, y) => inTriangle(x, y, ...grown(WARN_TRIANGLE, 1.45)),
+  },
+};
+
+function trayIcon(state, paint, badgePaint) {
+  const badge = BADGES[state];
   return (x, y) => {
-    const body = inRoundRect(x, y, 8, 8, 5, 5, 1.5);
-    const glyph =
-      inRoundRect(x, y, 6, 8, 1, 3, 0.3) || inRoundRect(x, y, 8, 10, 3, 1, 0.3) || inCircle(x, y, 10, 6, 1.1);
-    if (body && glyph) return null;
-    if (body || inPins(x, y, 8, 5, 2, 4, 1, 2)) return paint(x, y);
-    return null;
+    if (badge?.inside(x, y)) return badgePaint(x, y);
+    if (badge?.gap(x, y)) return null;
+    return trayGlyph(x, y, paint);
   };
 }
 
@@ -153,16 +192,22 @@ function encodePng(rgba, width, height) {
 
 const brand = (x, y) => gradient(x, y, 16);
 const black = () => [0, 0, 0, 255];
+const green = () => [63, 185, 80, 255]; // the UI's "running" colour
+const orange = () => [240, 136, 62, 255]; // the UI's "unhealthy" colour
 
-const icons = [
-  ['icon.png', appIcon, 512, 512],
-  // Linux and Windows: a coloured glyph reads on both light and dark panels.
-  ['tray.png', trayIcon(brand), 16, 16],
-  ['tray@2x.png', trayIcon(brand), 16, 32],
-  // macOS: "Template" images are recoloured by the menu bar for light/dark mode.
-  ['trayTemplate.png', trayIcon(black), 16, 16],
-  ['trayTemplate@2x.png', trayIcon(black), 16, 32],
-];
+const icons = [['icon.png', appIcon, 512, 512]];
+for (const [state, badgeColour] of [
+  ['idle', black],
+  ['ok', green],
+  ['warn', orange],
+]) {
+  // Linux and Windows: a coloured glyph and badge read on both light and dark panels.
+  icons.push([`tray-${state}.png`, trayIcon(state, brand, badgeColour), 16, 16]);
+  icons.push([`tray-${state}@2x.png`, trayIcon(state, brand, badgeColour), 16, 32]);
+  // macOS: "Template" images are recoloured by the menu bar for light/dark mode; the badge's shape carries the state.
+  icons.push([`trayTemplate-${state}.png`, trayIcon(state, black, black), 16, 16]);
+  icons.push([`trayTemplate-${state}@2x.png`, trayIcon(state, black, black), 16, 32]);
+}
 
 mkdirSync(OUT, { recursive: true });
 for (const [name, scene, designSize, pixels] of icons) {

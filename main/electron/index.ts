@@ -1,11 +1,12 @@
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { toAppError } from '../../shared/errors';
+import type { ProviderState } from '../../shared/provider';
 import { createHost, type Host } from '../host';
 import { bindIpc } from '../transports/electron';
 import { installAppMenu } from './app-menu';
 import { rendererLocation } from './paths';
 import { applyDevServerCsp, hardenWebContents } from './security';
-import { createTray, type AppTray } from './tray';
+import { createTray, notifyTrayProblem, type AppTray } from './tray';
 import { isOwnRendererUrl } from './trust';
 import { createMainWindow } from './window';
 
@@ -28,6 +29,7 @@ function runDesktopApp(): void {
   let quitting = false; // lets the window close for real instead of hiding to the tray
   let stopping: Promise<void> | undefined;
   let stopped = false;
+  let trayRefresh: ReturnType<typeof setTimeout> | undefined;
 
   const openWindow = () => {
     if (!host) return; // not started yet: the window opens when it is
@@ -61,7 +63,9 @@ function runDesktopApp(): void {
       .catch((error: unknown) => console.error('Shutdown failed:', error))
       .finally(() => {
         stopped = true;
+        clearTimeout(trayRefresh);
         tray?.destroy();
+        tray = undefined;
         app.quit();
       });
   });
@@ -87,8 +91,42 @@ function runDesktopApp(): void {
             .map((w) => w.webContents)
             .filter((contents) => isOwnUrl(contents.getURL())),
       });
+      const { manager } = host;
+      const nameOf = (id: string) => manager.list().find((p) => p.id === id)?.name ?? id;
+      // Tray actions have no window to answer in: a thrown error, or a provider that ends up
+      // failed (start resolves with the failed state), becomes a notification.
+      const fromTray = (title: string, work: () => Promise<ProviderState | ProviderState[]>) => {
+        work().then(
+          (result) => {
+            for (const state of [result].flat()) {
+              if (state.status !== 'failed') continue;
+              notifyTrayProblem(`${nameOf(state.id)} failed`, state.lastError?.message ?? state.reason, state.lastError?.hint);
+            }
+          },
+          (error: unknown) => {
+            const { message, hint } = toAppError(error);
+            notifyTrayProblem(title, message, hint);
+          },
+        );
+      };
       try {
-        tray = createTray({ showWindow: openWindow, quit: () => app.quit() });
+        tray = createTray({
+          showWindow: openWindow,
+          quit: () => app.quit(),
+          start: (id) => fromTray(`Could not start ${nameOf(id)}`, () => manager.start(id)),
+          stop: (id) => fromTray(`Could not stop ${nameOf(id)}`, () => manager.stop(id)),
+          startAll: () => fromTray('Could not start all providers', () => manager.startAll()),
+          stopAll: () => fromTray('Could not stop all providers', () => manager.stopAll()),
+        });
+        tray.update(manager.list());
+        // State events come in bursts (start all, a flapping health check): redraw at most every
+        // 200 ms, from a fresh snapshot, and always after the last event of a burst.
+        manager.on('state', () => {
+          trayRefresh ??= setTimeout(() => {
+            trayRefresh = undefined;
+            tray?.update(manager.list());
+          }, 200);
+        });
       } catch (error) {
         // Without a tray the app still works; closing the window then quits (see the close handler).
         console.error('Could not create the tray icon:', error);

@@ -1,43 +1,98 @@
-import { Menu, nativeImage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import { Menu, nativeImage, Notification, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
+import type { ProviderSummary } from '../../shared/provider';
 import { assetPath } from './paths';
+import { trayMenuModel, type OverallState, type TrayModel } from './tray-model';
 
 export interface TrayActions {
   showWindow(): void;
   quit(): void;
+  start(id: string): void;
+  stop(id: string): void;
+  startAll(): void;
+  stopAll(): void;
 }
 
 export interface AppTray {
-  /** Rebuilds the menu; `items` go between "Open dashboard" and "Quit" (per-provider entries). */
-  updateTrayMenu(items?: MenuItemConstructorOptions[]): void;
+  /** Redraws icon, tooltip and menu from the providers' current summaries. */
+  update(summaries: readonly ProviderSummary[]): void;
   destroy(): void;
 }
 
 export function createTray(actions: TrayActions): AppTray {
-  const tray = new Tray(trayImage());
+  const images = new Map<OverallState, NativeImage>();
+  const imageFor = (overall: OverallState) => {
+    let image = images.get(overall);
+    if (!image) {
+      image = trayImage(overall);
+      images.set(overall, image);
+    }
+    return image;
+  };
+
+  const tray = new Tray(imageFor('idle'));
   tray.setToolTip('Local LLM Manager');
   // Windows users expect a click to open the app; macOS and Linux open the menu instead.
   if (process.platform === 'win32') tray.on('click', () => actions.showWindow());
 
-  // Linux only picks up menu changes through setContextMenu, so every update rebuilds the whole menu.
-  const updateTrayMenu = (items: MenuItemConstructorOptions[] = []) => {
-    const template: MenuItemConstructorOptions[] = [
-      { label: 'Open dashboard', click: () => actions.showWindow() },
-      { type: 'separator' },
-      ...(items.length > 0 ? [...items, { type: 'separator' } as const] : []),
-      { label: 'Quit', click: () => actions.quit() },
-    ];
-    tray.setContextMenu(Menu.buildFromTemplate(template));
+  let shown: OverallState = 'idle';
+  const update = (summaries: readonly ProviderSummary[]) => {
+    if (tray.isDestroyed()) return;
+    const model = trayMenuModel(summaries);
+    if (model.overall !== shown) {
+      tray.setImage(imageFor(model.overall));
+      shown = model.overall;
+    }
+    tray.setToolTip(model.tooltip);
+    // Linux only picks up menu changes through setContextMenu, so every update rebuilds the whole menu.
+    tray.setContextMenu(Menu.buildFromTemplate(menuTemplate(model, actions)));
   };
-  updateTrayMenu();
+  update([]);
 
-  return { updateTrayMenu, destroy: () => tray.destroy() };
+  return { update, destroy: () => tray.destroy() };
 }
 
-function trayImage(): NativeImage {
-  // macOS recolours "Template" images for light and dark menu bars; @2x files are picked up by name.
+function menuTemplate(model: TrayModel, actions: TrayActions): MenuItemConstructorOptions[] {
+  const providers: MenuItemConstructorOptions =
+    model.providers.length > 0
+      ? {
+          label: 'Providers',
+          submenu: model.providers.map((item) => ({
+            label: item.label,
+            submenu: [
+              { label: 'Start', enabled: item.canStart, click: () => actions.start(item.id) },
+              { label: 'Stop', enabled: item.canStop, click: () => actions.stop(item.id) },
+            ],
+          })),
+        }
+      : { label: 'Providers', enabled: false, sublabel: 'None installed' };
+  return [
+    { label: 'Open dashboard', click: () => actions.showWindow() },
+    { type: 'separator' },
+    providers,
+    { label: 'Start all', enabled: model.canStartAll, click: () => actions.startAll() },
+    { label: 'Stop all', enabled: model.canStopAll, click: () => actions.stopAll() },
+    { type: 'separator' },
+    { label: 'Quit', click: () => actions.quit() },
+  ];
+}
+
+/**
+ * A tray action runs with no window to show its error in, so a failure becomes a system
+ * notification (message and hint) and a line on stderr.
+ */
+export function notifyTrayProblem(title: string, message: string, hint?: string): void {
+  console.error(`${title}: ${message}`);
+  if (!Notification.isSupported()) return;
+  new Notification({ title, body: hint ? `${message}\n${hint}` : message }).show();
+}
+
+function trayImage(overall: OverallState): NativeImage {
+  // macOS recolours "Template" images for light and dark menu bars, so there the state is drawn as a
+  // shape (dot, triangle, none) rather than a colour; @2x files are picked up by name.
   const isMac = process.platform === 'darwin';
-  const image = nativeImage.createFromPath(assetPath(isMac ? 'trayTemplate.png' : 'tray.png'));
-  if (image.isEmpty()) console.error(`Tray icon not found under ${assetPath('')}.`);
+  const name = isMac ? `trayTemplate-${overall}.png` : `tray-${overall}.png`;
+  const image = nativeImage.createFromPath(assetPath(name));
+  if (image.isEmpty()) console.error(`Tray icon ${name} not found under ${assetPath('')}.`);
   if (isMac) image.setTemplateImage(true);
   return image;
 }

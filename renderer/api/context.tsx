@@ -1,25 +1,36 @@
-import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import type { LlmClient } from '../../shared/contract';
 import type { ApiConnection } from './client';
 import type { ConnectionState } from './connection';
+import type { LogRegistry } from './log-registry';
 
-const ApiContext = createContext<ApiConnection | null>(null);
-
-export function ApiProvider({ api, children }: { api: ApiConnection; children: ReactNode }) {
-  return <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
+interface ApiContextValue {
+  api: ApiConnection;
+  logs: LogRegistry;
 }
 
-function useApi(): ApiConnection {
-  const api = useContext(ApiContext);
-  if (!api) throw new Error('useApi must be used inside <ApiProvider>');
-  return api;
+const ApiContext = createContext<ApiContextValue | null>(null);
+
+export function ApiProvider({ api, logs, children }: { api: ApiConnection; logs: LogRegistry; children: ReactNode }) {
+  const value = useMemo(() => ({ api, logs }), [api, logs]);
+  return <ApiContext.Provider value={value}>{children}</ApiContext.Provider>;
+}
+
+function useApiContext(): ApiContextValue {
+  const value = useContext(ApiContext);
+  if (!value) throw new Error('useApi must be used inside <ApiProvider>');
+  return value;
 }
 
 export function useClient(): LlmClient {
-  return useApi().client;
+  return useApiContext().api.client;
+}
+
+export function useLogRegistry(): LogRegistry {
+  return useApiContext().logs;
 }
 
 export function useConnection(): ConnectionState {
-  const { connection } = useApi();
+  const { connection } = useApiContext().api;
   return useSyncExternalStore(connection.subscribe, connection.get);
 }

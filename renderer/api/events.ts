@@ -1,13 +1,20 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { ApiConnection } from './client';
+import type { LogRegistry } from './log-registry';
+import { applyProviderState } from './provider-sync';
 import { queryKeys } from './query-keys';
 
-/** Pushes host events into the query cache so every screen renders what the host says. */
-export function wireEventsToCache(api: ApiConnection, queryClient: QueryClient): () => void {
+/** Pushes host events into the query cache (and log lines into their buffers) so every screen renders what the host says. */
+export function wireEventsToCache(api: ApiConnection, queryClient: QueryClient, logs: LogRegistry): () => void {
   const offs = [
     api.client.on('settings.changed', (state) => queryClient.setQueryData(queryKeys.settings, state)),
+    api.client.on('providers.state', (state) => applyProviderState(queryClient, state)),
+    api.client.on('logs.lines', (batch) => logs.onLines(batch)),
     // Events sent while we were away are lost: refetch everything after a reconnect.
-    api.onReconnect(() => void queryClient.invalidateQueries()),
+    api.onReconnect(() => {
+      void queryClient.invalidateQueries();
+      logs.reloadAll();
+    }),
   ];
   return () => offs.forEach((off) => off());
 }

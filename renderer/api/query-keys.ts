@@ -3,4 +3,10 @@ export const queryKeys = {
   appInfo: ['app', 'info'] as const,
   systemInfo: ['system', 'info'] as const,
   settings: ['settings'] as const,
+  providers: ['providers', 'list'] as const,
+  provider: (id: string) => ['providers', 'detail', id] as const,
+  /** Every cached detail, for patching them all from one event. */
+  providerDetails: ['providers', 'detail'] as const,
+  logSearch: (id: string, query: string, regex: boolean, caseSensitive: boolean) =>
+    ['logs', 'search', id, query, regex, caseSensitive] as const,
 };

@@ -6,13 +6,15 @@ interface PageProps {
   title: string;
   subtitle?: string;
   actions?: ReactNode;
+  /** Overrides the `page-<id>` test hook, for views inside a page (a provider's detail). */
+  testId?: string;
   children: ReactNode;
 }
 
 /** The frame every screen shares: a header and the `page-<id>` test hook. */
-export function Page({ id, title, subtitle, actions, children }: PageProps) {
+export function Page({ id, title, subtitle, actions, testId, children }: PageProps) {
   return (
-    <section className="page" data-testid={`page-${id}`} aria-labelledby={`page-title-${id}`}>
+    <section className="page" data-testid={testId ?? `page-${id}`} aria-labelledby={`page-title-${id}`}>
       <header className="page-header">
         <div>
           <h1 id={`page-title-${id}`}>{title}</h1>

@@ -1,33 +1,34 @@
 import { create } from 'zustand';
+import { routeFromHash, type Route } from './route';
 
-export const PAGES = ['dashboard', 'providers', 'install', 'logs', 'resources', 'gateway', 'models', 'settings'] as const;
-export type PageId = (typeof PAGES)[number];
+export { hashFor, PAGES, pageFromHash, routeFromHash, type PageId, type Route } from './route';
 
-export function hashFor(page: PageId): string {
-  return `#/${page}`;
-}
+/** Which providers the Providers page shows. */
+export const PROVIDER_FILTERS = ['all', 'running', 'installed', 'not-installed'] as const;
+export type ProviderFilter = (typeof PROVIDER_FILTERS)[number];
 
-/** `#/settings` → 'settings'; anything unknown falls back to the dashboard. */
-export function pageFromHash(hash: string): PageId {
-  const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
-  return (PAGES as readonly string[]).includes(name) ? (name as PageId) : 'dashboard';
-}
-
-interface UiState {
-  page: PageId;
+interface UiState extends Route {
+  providerFilter: ProviderFilter;
+  setProviderFilter(filter: ProviderFilter): void;
 }
 
 /**
- * UI-only state. The page lives in the URL hash so a reload keeps it and back/forward work;
+ * UI-only state. The route lives in the URL hash so a reload keeps it and back/forward work;
  * the store mirrors the hash rather than owning it, so links are plain `<a href="#/…">`.
  */
-export const useUi = create<UiState>()(() => ({
-  page: pageFromHash(location.hash),
+export const useUi = create<UiState>()((set) => ({
+  ...routeFromHash(location.hash),
+  providerFilter: 'all',
+  setProviderFilter: (providerFilter) => set({ providerFilter }),
 }));
 
 /** Keeps the store in step with the hash (links, back/forward, edits to the address bar). */
 export function syncPageWithHash(): () => void {
-  const onHashChange = () => useUi.setState({ page: pageFromHash(location.hash) });
+  const onHashChange = () => {
+    const { page, providerId } = routeFromHash(location.hash);
+    // providerId is set even when undefined, so leaving a detail view clears it.
+    useUi.setState({ page, providerId });
+  };
   window.addEventListener('hashchange', onHashChange);
   onHashChange();
   return () => window.removeEventListener('hashchange', onHashChange);

@@ -1,13 +1,51 @@
+import { useProviders } from '../../api/provider-hooks';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageIcon } from '../../components/icons';
 import { Page } from '../../components/Page';
+import { hashFor, useUi } from '../../state/ui';
+import { LogPanel } from './LogPanel';
 
+/** Pick a provider (kept in the URL as `#/logs/<id>`), then its live log. */
 export function LogsPage() {
+  const providerId = useUi((state) => state.providerId);
+  const { data, error } = useProviders();
+  // Providers that never ran have no log; keep the selected one listed whatever its status.
+  const choices = (data?.providers ?? []).filter((p) => p.state.status !== 'not-installed' || p.id === providerId);
+
+  const picker = (
+    <label className="toolbar-filter">
+      <span className="muted">Provider</span>
+      <select
+        className="input select"
+        data-testid="logs-provider-select"
+        value={providerId ?? ''}
+        onChange={(event) => {
+          location.hash = event.target.value ? hashFor('logs', event.target.value) : hashFor('logs');
+        }}
+      >
+        <option value="">Choose a provider…</option>
+        {choices.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name} ({p.state.status})
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
   return (
-    <Page id="logs" title="Logs" subtitle="What your providers print, live.">
-      <EmptyState icon={<PageIcon page="logs" size={32} />} title="No logs yet">
-        Each provider's output will stream here once it runs, with search and follow.
-      </EmptyState>
+    <Page id="logs" title="Logs" subtitle="What your providers print, live." actions={picker}>
+      {error && !data && <ErrorNotice error={error} title="Could not load the providers" />}
+      {providerId ? (
+        <section className="card log-card">
+          <LogPanel key={providerId} providerId={providerId} />
+        </section>
+      ) : (
+        <EmptyState icon={<PageIcon page="logs" size={32} />} title="Choose a provider">
+          Pick one above to follow its output live, filter it, or search its whole history on disk.
+        </EmptyState>
+      )}
     </Page>
   );
 }

@@ -1,0 +1,72 @@
+import { useProviderAction, type ProviderAction } from '../../api/provider-hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import type { ProviderSummary } from '../../../shared/provider';
+import { hashFor } from '../../state/ui';
+import { tileActions } from './status';
+
+const PENDING_LABEL: Record<ProviderAction, string> = { start: 'Starting…', stop: 'Stopping…', restart: 'Restarting…' };
+
+interface ProviderButtonsProps {
+  provider: ProviderSummary;
+  /** The detail page shows the log itself, so it leaves the Logs link out. */
+  showLogs?: boolean;
+}
+
+/** Start / Stop / Restart / Logs as the status allows, or why not; a failed action's error stays beside them. */
+export function ProviderButtons({ provider, showLogs = true }: ProviderButtonsProps) {
+  const action = useProviderAction();
+  const offered = tileActions(provider);
+  const { status } = provider.state;
+  const pendingAction = action.isPending ? action.variables.action : undefined;
+  const run = (name: ProviderAction) => action.mutate({ id: provider.id, action: name });
+  const button = (name: ProviderAction, label: string, style: string) => (
+    <button
+      type="button"
+      className={`button ${style}`}
+      data-testid={`provider-${name}`}
+      disabled={action.isPending}
+      onClick={() => run(name)}
+    >
+      {pendingAction === name ? PENDING_LABEL[name] : label}
+    </button>
+  );
+
+  return (
+    <div className="provider-actions-block">
+      {offered.incompatible && <Incompatible reasons={provider.compatibility.reasons} />}
+      {status === 'not-installed' && !offered.incompatible && (
+        <p className="not-installed">
+          Not installed —{' '}
+          <a href={hashFor('install')} data-testid="provider-install-link">
+            install it
+          </a>
+        </p>
+      )}
+      <div className="provider-actions">
+        {offered.start && button('start', 'Start', 'button-primary')}
+        {offered.stop && button('stop', 'Stop', 'button-secondary')}
+        {offered.restart && button('restart', 'Restart', 'button-secondary')}
+        {/* Only providers we run have a log of ours. */}
+        {showLogs && status !== 'not-installed' && status !== 'external' && (
+          <a className="button button-ghost" href={hashFor('logs', provider.id)} data-testid="provider-logs">
+            Logs
+          </a>
+        )}
+      </div>
+      {action.error && <ErrorNotice error={action.error} title={`Could not ${action.variables?.action ?? 'do that'}`} testId="provider-action-error" />}
+    </div>
+  );
+}
+
+function Incompatible({ reasons }: { reasons: string[] }) {
+  return (
+    <div className="incompatible" data-testid="provider-incompatible">
+      <strong>Cannot run on this machine</strong>
+      <ul>
+        {(reasons.length > 0 ? reasons : ['This machine does not meet its requirements.']).map((reason) => (
+          <li key={reason}>{reason}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}

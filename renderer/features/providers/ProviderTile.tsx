@@ -1,0 +1,44 @@
+import type { ProviderSummary } from '../../../shared/provider';
+import { hashFor } from '../../state/ui';
+import { LastError } from './LastError';
+import { ModelList } from './ModelList';
+import { ProviderButtons } from './ProviderButtons';
+import { ProviderFacts } from './ProviderFacts';
+import { reasonWorthShowing, STATUS_TONE } from './status';
+import { StatusBadge } from './StatusBadge';
+
+export function ProviderTile({ provider }: { provider: ProviderSummary }) {
+  const { state } = provider;
+  const reason = reasonWorthShowing(state);
+  return (
+    <article
+      className={`card tile tone-${STATUS_TONE[state.status]}`}
+      data-testid={`provider-tile-${provider.id}`}
+      data-status={state.status}
+      aria-labelledby={`tile-title-${provider.id}`}
+    >
+      <header className="tile-header">
+        <h2 id={`tile-title-${provider.id}`} className="tile-title">
+          <a href={hashFor('providers', provider.id)} data-testid="provider-open">
+            {provider.name}
+          </a>
+        </h2>
+        <StatusBadge status={state.status} title={state.reason} />
+      </header>
+      <p className="tile-description" title={provider.description}>
+        {provider.description}
+      </p>
+      <div className="tile-tags">
+        <span className="chip">{provider.api} API</span>
+        {provider.origin === 'user' && <span className="chip chip-accent">custom recipe</span>}
+      </div>
+      <ProviderFacts provider={provider} />
+      {reason && <p className="tile-reason">{reason}</p>}
+      {state.models && <ModelList models={state.models} />}
+      {state.lastError && <LastError error={state.lastError} />}
+      <footer className="tile-footer">
+        <ProviderButtons provider={provider} />
+      </footer>
+    </article>
+  );
+}

@@ -1,0 +1,63 @@
+import { useStartAll, useStopAll } from '../../api/provider-hooks';
+import type { ProviderSummary } from '../../../shared/provider';
+import { PROVIDER_FILTERS, useUi, type ProviderFilter } from '../../state/ui';
+import { tileActions } from './status';
+
+const FILTER_LABELS: Record<ProviderFilter, string> = {
+  all: 'All',
+  running: 'Running',
+  installed: 'Installed',
+  'not-installed': 'Not installed',
+};
+
+export interface BulkActions {
+  startAll: ReturnType<typeof useStartAll>;
+  stopAll: ReturnType<typeof useStopAll>;
+}
+
+/** Start all / Stop all and the status filter; the page shows the bulk actions' errors. */
+export function ProvidersToolbar({ providers, bulk }: { providers: ProviderSummary[]; bulk: BulkActions }) {
+  const filter = useUi((state) => state.providerFilter);
+  const setFilter = useUi((state) => state.setProviderFilter);
+  const anyStartable = providers.some((p) => tileActions(p).start);
+  const anyStoppable = providers.some((p) => tileActions(p).stop);
+  const busy = bulk.startAll.isPending || bulk.stopAll.isPending;
+
+  return (
+    <div className="toolbar">
+      <label className="toolbar-filter">
+        <span className="muted">Show</span>
+        <select
+          className="input select"
+          data-testid="providers-filter"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value as ProviderFilter)}
+        >
+          {PROVIDER_FILTERS.map((value) => (
+            <option key={value} value={value}>
+              {FILTER_LABELS[value]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="button button-secondary"
+        data-testid="providers-start-all"
+        disabled={busy || !anyStartable}
+        onClick={() => bulk.startAll.mutate()}
+      >
+        {bulk.startAll.isPending ? 'Starting all…' : 'Start all'}
+      </button>
+      <button
+        type="button"
+        className="button button-secondary"
+        data-testid="providers-stop-all"
+        disabled={busy || !anyStoppable}
+        onClick={() => bulk.stopAll.mutate()}
+      >
+        {bulk.stopAll.isPending ? 'Stopping all…' : 'Stop all'}
+      </button>
+    </div>
+  );
+}

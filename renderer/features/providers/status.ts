@@ -1,0 +1,83 @@
+import { STARTABLE, type ProviderState, type ProviderStatus, type ProviderSummary } from '../../../shared/provider';
+import type { ProviderFilter } from '../../state/ui';
+
+/** Colour families; styles.css maps each to a colour (and `busy` to a pulse). */
+export type StatusTone = 'ok' | 'busy' | 'warn' | 'bad' | 'idle' | 'muted' | 'info';
+
+export const STATUS_TONE: Record<ProviderStatus, StatusTone> = {
+  running: 'ok',
+  starting: 'busy',
+  stopping: 'busy',
+  installing: 'busy',
+  unhealthy: 'warn',
+  failed: 'bad',
+  stopped: 'idle',
+  installed: 'idle',
+  'not-installed': 'muted',
+  external: 'info',
+};
+
+export const STATUS_LABEL: Record<ProviderStatus, string> = {
+  running: 'Running',
+  starting: 'Starting…',
+  stopping: 'Stopping…',
+  installing: 'Installing…',
+  unhealthy: 'Unhealthy',
+  failed: 'Failed',
+  stopped: 'Stopped',
+  installed: 'Installed',
+  'not-installed': 'Not installed',
+  external: 'External',
+};
+
+/** Statuses with a live process of ours that Stop and Restart act on (not `stopping`: it is already on its way). */
+const STOPPABLE: readonly ProviderStatus[] = ['starting', 'running', 'unhealthy'];
+
+/** Statuses where a process serves (or is about to): port, PID and uptime mean something. */
+const LIVE: readonly ProviderStatus[] = ['starting', 'running', 'unhealthy', 'stopping', 'external'];
+
+export function isLive(status: ProviderStatus): boolean {
+  return LIVE.includes(status);
+}
+
+/** The state's reason, unless the badge or the error box below already says the same. */
+export function reasonWorthShowing(state: ProviderState): string | undefined {
+  const { reason, status, lastError } = state;
+  if (!reason || status === 'not-installed' || reason === lastError?.message) return undefined;
+  return reason;
+}
+
+export interface TileActions {
+  start: boolean;
+  stop: boolean;
+  restart: boolean;
+  /** Start is where it would be, but this machine cannot run the provider. */
+  incompatible: boolean;
+}
+
+export function tileActions(provider: ProviderSummary): TileActions {
+  const { status } = provider.state;
+  const startable = STARTABLE.includes(status);
+  const runnable = provider.compatibility.runnable;
+  return {
+    start: startable && runnable,
+    stop: STOPPABLE.includes(status),
+    restart: STOPPABLE.includes(status),
+    incompatible: !runnable && (startable || status === 'not-installed'),
+  };
+}
+
+export function matchesFilter(provider: ProviderSummary, filter: ProviderFilter): boolean {
+  const { status } = provider.state;
+  switch (filter) {
+    case 'all':
+      return true;
+    case 'running':
+      return isLive(status);
+    case 'installed':
+      // On this machine (ours or found running), whatever it is doing now.
+      return status !== 'not-installed' && status !== 'installing';
+    case 'not-installed':
+      return status === 'not-installed' || status === 'installing';
+  }
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { hashFor, routeFromHash } from './route';
+
+describe('routeFromHash', () => {
+  it('reads a page, and a provider id on pages that take one', () => {
+    expect(routeFromHash('#/settings')).toEqual({ page: 'settings' });
+    expect(routeFromHash('#/providers/llama-cpp')).toEqual({ page: 'providers', providerId: 'llama-cpp' });
+    expect(routeFromHash('#/logs/ollama')).toEqual({ page: 'logs', providerId: 'ollama' });
+  });
+
+  it('ignores an id on pages without one, and ids that are not provider ids', () => {
+    expect(routeFromHash('#/settings/ollama')).toEqual({ page: 'settings' });
+    expect(routeFromHash('#/providers/..%2Fetc')).toEqual({ page: 'providers' });
+    expect(routeFromHash('#/providers/%E0%A4%A')).toEqual({ page: 'providers' });
+  });
+
+  it('falls back to the dashboard', () => {
+    expect(routeFromHash('')).toEqual({ page: 'dashboard' });
+    expect(routeFromHash('#/nope/x')).toEqual({ page: 'dashboard' });
+  });
+
+  it('round-trips with hashFor', () => {
+    expect(routeFromHash(hashFor('providers', 'vllm'))).toEqual({ page: 'providers', providerId: 'vllm' });
+    expect(routeFromHash(hashFor('logs'))).toEqual({ page: 'logs' });
+  });
+});

@@ -1,0 +1,35 @@
+export const PAGES = ['dashboard', 'providers', 'install', 'logs', 'resources', 'gateway', 'models', 'settings'] as const;
+export type PageId = (typeof PAGES)[number];
+
+/** Where the hash points: a page and, for `providers` and `logs`, optionally one provider. */
+export interface Route {
+  page: PageId;
+  providerId?: string;
+}
+
+// Same rule as the recipe schema's ProviderId; repeated so the router does not pull zod in.
+const PROVIDER_ID = /^[a-z][a-z0-9-]{1,39}$/;
+const TAKES_PROVIDER: readonly PageId[] = ['providers', 'logs'];
+
+export function hashFor(page: PageId, providerId?: string): string {
+  return providerId ? `#/${page}/${encodeURIComponent(providerId)}` : `#/${page}`;
+}
+
+/** `#/providers/ollama` → { page: 'providers', providerId: 'ollama' }; anything unknown falls back to the dashboard. */
+export function routeFromHash(hash: string): Route {
+  const path = hash.replace(/^#\/?/, '').split('?')[0] ?? '';
+  const [name = '', second] = path.split('/');
+  if (!(PAGES as readonly string[]).includes(name)) return { page: 'dashboard' };
+  const page = name as PageId;
+  let id: string | undefined;
+  try {
+    id = second ? decodeURIComponent(second) : undefined;
+  } catch {
+    id = undefined; // a malformed escape in a hand-typed URL: show the page, not a crash
+  }
+  return TAKES_PROVIDER.includes(page) && id && PROVIDER_ID.test(id) ? { page, providerId: id } : { page };
+}
+
+export function pageFromHash(hash: string): PageId {
+  return routeFromHash(hash).page;
+}
