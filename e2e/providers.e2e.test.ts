@@ -51,13 +51,14 @@ describe('providers in Chromium', () => {
     await providers.waitStatus('standin', 'starting', 10_000).catch(() => {}); // may pass too fast to see
     await providers.waitStatus('standin', 'running');
     await expect(providers.field('standin', 'provider-port').textContent()).resolves.toContain(String(port));
+    await page.screenshot({ path: path.join(process.cwd(), 'test-results', 'providers.png'), fullPage: true });
     const pid = Number((await providers.field('standin', 'provider-pid').textContent())!.replace(/\D/g, ''));
     expect(isRunning(pid)).toBe(true);
 
     await providers.button('standin', 'provider-logs').click();
     const logs = new LogPanel(page);
     await logs.waitForLine(`server is listening on http://127.0.0.1:${port}`);
-    await page.screenshot({ path: path.join(process.cwd(), 'test-results', 'provider-detail.png') });
+    await page.screenshot({ path: path.join(process.cwd(), 'test-results', 'provider-logs.png') });
 
     await page.goBack();
     await providers.button('standin', 'provider-stop').click();

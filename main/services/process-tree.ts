@@ -57,6 +57,15 @@ function signalAll(pids: Iterable<number>, groupLeader: number, signal: NodeJS.S
   }
 }
 
+function groupExists(leader: number): boolean {
+  try {
+    process.kill(-leader, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function waitGone(pids: Iterable<number>, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -79,8 +88,12 @@ export async function stopTree(pid: number, graceMs: number, alsoKill: Iterable<
     await execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false });
     return { forced: true };
   }
+  const extras = [...alsoKill];
+  // A crashed provider with nothing left in its group needs no process listing (the common case
+  // on a crash, and the restart is waiting on this).
+  if (!isRunning(pid) && !groupExists(pid) && extras.every((p) => !isRunning(p))) return { forced: false };
   const targets = await treeOf(pid);
-  for (const extra of alsoKill) targets.add(extra);
+  for (const extra of extras) targets.add(extra);
   signalAll(targets, pid, 'SIGTERM');
   // A stopped (SIGSTOP) process cannot act on SIGTERM until it runs again.
   signalAll(targets, pid, 'SIGCONT');

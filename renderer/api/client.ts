@@ -43,5 +43,6 @@ export function connectToHost(): ApiConnection {
   const transport = createWsTransport(`${scheme}//${location.host}/ws`, connection, () =>
     reconnectListeners.forEach((listener) => listener()),
   );
-  return { client: new RpcClient<Contract>(transport, { timeoutMs: 60_000 }), connection, onReconnect };
+  // Long: providers.start answers once the provider is healthy, which can take minutes for a big model.
+  return { client: new RpcClient<Contract>(transport, { timeoutMs: 15 * 60_000 }), connection, onReconnect };
 }
