@@ -2,6 +2,7 @@ import { bench, describe } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startHeadlessServer } from '../main/headless';
 import { createHost } from '../main/host';
+import { nodeWsTransport } from '../main/transports/ws-client';
 import type { Contract } from '../shared/contract';
 import { RpcClient } from '../shared/rpc/client';
 import { mkdtempSync } from 'node:fs';
@@ -19,19 +20,7 @@ const host = await createHost({
 const server = await startHeadlessServer({ rpc: host.rpc, staticDir: root, port: 0 });
 const rpcSocket = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
 await new Promise((resolve) => rpcSocket.once('open', resolve));
-const client = new RpcClient<Contract>(
-  {
-    send: (frame) => rpcSocket.send(JSON.stringify(frame)),
-    onMessage: (listener) => {
-      const h = (d: WebSocket.RawData) => listener(JSON.parse(String(d)));
-      rpcSocket.on('message', h);
-      return () => rpcSocket.off('message', h);
-    },
-    onClose: () => () => {},
-    close: () => rpcSocket.close(),
-  },
-  { timeoutMs: 0 },
-);
+const client = new RpcClient<Contract>(nodeWsTransport(rpcSocket), { timeoutMs: 0 });
 const sample = JSON.stringify({ type: 'response', id: 1, ok: true, result: await client.invoke('settings.get') });
 
 const echo = new WebSocketServer({ port: 0, host: '127.0.0.1' });

@@ -4,7 +4,9 @@ import os from 'node:os';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { cliPath, freshDirs, openPrintedUrl, spawnHost, startCliHost, type RunningHost } from './support/host-process';
+import { pickPort } from '../main/services/ports';
+import { writeStandInRecipe } from './support/stand-in-recipe';
+import { cliPath, freshDirs, openPrintedUrl, spawnHost, type HostDirs, startCliHost, type RunningHost } from './support/host-process';
 
 const run = promisify(execFile);
 let host: RunningHost | undefined;
@@ -14,8 +16,8 @@ afterEach(async () => {
   host = undefined;
 });
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const dirs = await freshDirs();
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}, given?: HostDirs) {
+  const dirs = given ?? (await freshDirs());
   return run(process.execPath, [cliPath, ...args], {
     env: { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome, ...env },
   }).then(
@@ -73,6 +75,32 @@ describe('the CLI', () => {
     expect(code).toBe(4401);
     expect(await host.stop('SIGTERM')).toBe(0);
     host = undefined;
+  });
+});
+
+describe('the CLI against a running host', () => {
+  it('status, start, stop and restart a provider through the host', async () => {
+    const dirs = await freshDirs();
+    await writeStandInRecipe(dirs.baseDir, { port: await pickPort(19800) });
+    const offline = await cli(['status'], {}, dirs);
+    expect(offline.stdout).toContain('No host is running');
+    expect(offline.stdout).toMatch(/standin\s+installed/);
+    const noHost = await cli(['start', 'standin'], {}, dirs);
+    expect(noHost.code).toBe(1);
+    expect(noHost.stderr).toContain('No Local LLM Manager host is running');
+
+    host = await startCliHost(dirs);
+    const started = await cli(['start', 'standin'], {}, dirs);
+    expect(started.code).toBe(0);
+    expect(started.stdout).toMatch(/^standin: running on port \d+ \(pid \d+\)/);
+    const live = await cli(['status', '--json'], {}, dirs);
+    const standin = JSON.parse(live.stdout).providers.find((p: { id: string }) => p.id === 'standin');
+    expect(standin.state.status).toBe('running');
+    expect((await cli(['restart', 'standin'], {}, dirs)).stdout).toMatch(/running/);
+    expect((await cli(['stop', 'standin'], {}, dirs)).stdout).toMatch(/^standin: stopped/);
+    const unknown = await cli(['start', 'nope'], {}, dirs);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No provider "nope"');
   });
 });
 

@@ -84,6 +84,25 @@ describe('providers in Chromium', () => {
     expect(await waitGone(grandchild)).toBe(true);
   });
 
+  it('auto-start brings back the providers that were running when the host quit', async () => {
+    const dirs = await freshDirs();
+    await writeStandInRecipe(dirs.baseDir, { port: await pickPort(19700) });
+    host = await startCliHost(dirs);
+    let remote = await connectClient(host.origin, host.token);
+    await remote.client.invoke('providers.start', { id: 'standin' });
+    remote.close();
+    expect(await host.stop('SIGTERM')).toBe(0);
+    host = await startCliHost(dirs);
+    remote = await connectClient(host.origin, host.token);
+    let state = (await remote.client.invoke('providers.get', { id: 'standin' })).state;
+    for (let i = 0; i < 100 && state.status !== 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = (await remote.client.invoke('providers.get', { id: 'standin' })).state;
+    }
+    expect(state.status).toBe('running');
+    remote.close();
+  });
+
   it('a host killed outright leaves a provider behind; the next start stops it', async () => {
     const dirs = await freshDirs();
     await writeStandInRecipe(dirs.baseDir, { port: await pickPort(19500) });
@@ -96,7 +115,12 @@ describe('providers in Chromium', () => {
     expect(isRunning(state.pid!)).toBe(true);
     host = await startCliHost(dirs);
     expect(await waitGone(state.pid!)).toBe(true);
-    const logFile = await readFile(path.join(dirs.baseDir, 'logs', 'standin.log'), 'utf8');
+    // The note is written just after the kill; give the file a moment.
+    let logFile = '';
+    for (let i = 0; i < 50 && !logFile.includes('left running by a previous session'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      logFile = await readFile(path.join(dirs.baseDir, 'logs', 'standin.log'), 'utf8');
+    }
     expect(logFile).toContain('left running by a previous session');
   });
 });

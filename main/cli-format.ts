@@ -1,3 +1,4 @@
+import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/provider';
 import type { SettingsState } from '../shared/settings';
 import { SETTING_ENV_VARS, type SettingKey } from '../shared/settings';
 import type { SystemInfo } from '../shared/system';
@@ -33,4 +34,33 @@ export function formatSettings(state: SettingsState): string {
   }
   for (const problem of state.problems) lines.push(`Problem: ${problem.message} ${problem.hint}`);
   return lines.join('\n');
+}
+
+/** One provider state as a line (and its last error below it). */
+export function formatState(state: ProviderState): string {
+  const where = state.port ? ` on port ${state.port}` : '';
+  const lines = [`${state.id}: ${state.status}${where}${state.pid ? ` (pid ${state.pid})` : ''} — ${state.reason}`];
+  if (state.status === 'failed' && state.lastError) {
+    if (state.lastError.hint) lines.push(`Fix: ${state.lastError.hint}`);
+    for (const line of state.lastError.logTail?.slice(-10) ?? []) lines.push(`  | ${line}`);
+  }
+  return lines.join('\n');
+}
+
+/** The `status` table: the spec's GetProviderStatus, for people. */
+export function formatProviders(providers: ProviderSummary[], problems: CatalogProblem[], live: boolean): string {
+  const rows = providers.map((p) => [
+    p.id,
+    p.state.status,
+    p.state.port ? String(p.state.port) : `(${p.defaultPort})`,
+    p.state.pid ? String(p.state.pid) : '-',
+    p.compatibility.runnable ? p.state.reason : `cannot run here: ${p.compatibility.reasons.join('; ')}`,
+  ]);
+  const header = ['ID', 'STATUS', 'PORT', 'PID', 'NOTE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const out = [line(header), ...rows.map(line)];
+  if (!live) out.unshift('No host is running: showing what is installed. (Start one with "local-llm-manager serve".)');
+  for (const problem of problems) out.push(`Problem in ${problem.file}${problem.field ? ` (${problem.field})` : ''}: ${problem.message} ${problem.hint}`);
+  return out.join('\n');
 }

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { isAppError, toAppError } from '../shared/errors';
+import { AppFailure, isAppError, toAppError } from '../shared/errors';
+import type { CatalogProblem, ProviderSummary } from '../shared/provider';
 import { APP_NAME, APP_VERSION } from './app-meta';
-import { formatSettings, formatSystemInfo } from './cli-format';
+import { formatProviders, formatSettings, formatState, formatSystemInfo } from './cli-format';
 import { DEFAULT_UI_PORT, startHeadlessServer } from './headless';
-import { createHost } from './host';
+import { createHost, defaultAppConfigDir } from './host';
+import { readHostFile, removeHostFile, writeHostFile } from './host-file';
+import { pathsFor, resolveBaseDir } from './services/paths';
+import { connectToHeadlessHost } from './transports/ws-client';
 
 const USAGE = `${APP_NAME} ${APP_VERSION}
 
@@ -14,6 +19,8 @@ Usage: local-llm-manager <command> [options]
 Commands:
   serve [--host 127.0.0.1] [--port ${DEFAULT_UI_PORT}]   Run the headless host: the UI over HTTP for a browser.
                                           --port 0 picks any free port.
+  status [--json]                         Every provider: state, port, PID (from the running host, if any).
+  start <id> | stop <id> | restart <id>   Control a provider through the running headless host.
   system [--json]                         This machine: OS, CPU, memory, disk, tools on PATH.
   settings [--json]                       Effective settings and where each value comes from.
   help                                    This text.
@@ -28,6 +35,12 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       return serve(rest);
+    case 'status':
+      return status(rest);
+    case 'start':
+    case 'stop':
+    case 'restart':
+      return control(command, rest);
     case 'system': {
       const { values } = parse(rest, { json: { type: 'boolean' } });
       const host = await createHost({ mode: 'headless' });
@@ -75,20 +88,69 @@ async function serve(args: string[]): Promise<number> {
   for (const notice of server.notices) console.log(`Note: ${notice}`);
   console.log('Open this URL in a browser (it carries the session token):');
   console.log(server.url);
+  await writeHostFile(host.paths, { origin: new URL(server.url).origin, token: server.token, pid: process.pid });
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await removeHostFile(host.paths);
   await server.close();
   await host.close();
   return 0;
 }
 
-function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T) {
+/** The headless host running for this base directory, if any, connected. */
+async function runningHost() {
+  const locationFile = path.join(defaultAppConfigDir(), 'location.json');
+  const paths = pathsFor((await resolveBaseDir({ env: process.env, locationFile })).path);
+  const info = await readHostFile(paths);
+  if (!info) return undefined;
+  return connectToHeadlessHost(info.origin, info.token).catch(() => undefined);
+}
+
+async function status(args: string[]): Promise<number> {
+  const { values } = parse(args, { json: { type: 'boolean' } });
+  const remote = await runningHost();
+  let list: { providers: ProviderSummary[]; problems: CatalogProblem[] };
+  if (remote) {
+    list = await remote.client.invoke('providers.list');
+    remote.close();
+  } else {
+    const host = await createHost({ mode: 'headless' });
+    list = { providers: host.manager.list(), problems: host.manager.problems };
+    await host.close();
+  }
+  if (values.json) console.log(JSON.stringify(list, null, 2));
+  else console.log(formatProviders(list.providers, list.problems, remote !== undefined));
+  return 0;
+}
+
+async function control(command: 'start' | 'stop' | 'restart', args: string[]): Promise<number> {
+  const { positionals } = parse(args, {}, true);
+  const id = positionals[0];
+  if (!id || positionals.length > 1) throw new UsageError(`"${command}" takes exactly one provider id, e.g. "${command} llamacpp".`);
+  const remote = await runningHost();
+  if (!remote) {
+    throw new AppFailure({
+      code: 'NOT_FOUND',
+      message: 'No Local LLM Manager host is running for this base directory.',
+      hint: 'Start one with "local-llm-manager serve" (or "npm run serve"), then try again.',
+    });
+  }
   try {
-    return parseArgs({ args, options, allowPositionals: false, strict: true });
+    const state = await remote.client.invoke(`providers.${command}`, { id });
+    console.log(formatState(state));
+    return state.status === 'failed' ? 1 : 0;
+  } finally {
+    remote.close();
+  }
+}
+
+function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

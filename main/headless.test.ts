@@ -4,10 +4,10 @@ import WebSocket from 'ws';
 import type { Contract } from '../shared/contract';
 import { untyped } from '../test/untyped-client';
 import { RpcClient } from '../shared/rpc/client';
-import type { Transport } from '../shared/rpc/transport';
 import { startTestServer } from '../test/host-fixture';
 import { startHeadlessServer } from './headless';
 import { UNAUTHORIZED_CLOSE_CODE } from './transports/ws';
+import { nodeWsTransport } from './transports/ws-client';
 
 /** A Node WebSocket as a Transport, the way a script would talk to the host. */
 async function connect(url: string, headers: Record<string, string> = {}) {
@@ -20,21 +20,7 @@ async function connect(url: string, headers: Record<string, string> = {}) {
     ws.once('error', reject);
     ws.once('close', () => resolve());
   });
-  const transport: Transport = {
-    send: (frame) => ws.send(JSON.stringify(frame)),
-    onMessage: (listener) => {
-      const h = (data: WebSocket.RawData) => listener(JSON.parse(String(data)));
-      ws.on('message', h);
-      return () => ws.off('message', h);
-    },
-    onClose: (listener) => {
-      const h = () => listener('closed');
-      ws.on('close', h);
-      return () => ws.off('close', h);
-    },
-    close: () => ws.close(),
-  };
-  return { ws, closed, client: new RpcClient<Contract>(transport, { timeoutMs: 5000 }) };
+  return { ws, closed, client: new RpcClient<Contract>(nodeWsTransport(ws), { timeoutMs: 5000 }) };
 }
 
 describe('headless host over HTTP', () => {

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { AppFailure } from '../shared/errors';
 import {
   STARTABLE,
@@ -62,10 +64,19 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
     );
   }
 
-  /** Startup: refresh, and stop what a previous session that crashed left running. */
+  /**
+   * Startup: refresh, stop what a previous session that crashed left running, and, with
+   * auto-start on (HELIX_LOCAL_LLM_AUTO_START), bring back the providers that were running when
+   * the app last quit. Those start in the background: the app does not wait for a model to load.
+   */
   async initialize(): Promise<void> {
     await this.refresh();
     await this.deps.supervisor.sweepOrphans();
+    if (!this.deps.settings.values.autoStart) return;
+    for (const id of await readSession(this.sessionFile)) {
+      if (!this.deps.catalog.get(id)) continue;
+      this.start(id).catch((error: unknown) => this.deps.logs.system(id, `auto-start failed: ${(error as Error).message}`));
+    }
   }
 
   list(): ProviderSummary[] {
@@ -159,9 +170,17 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
       .map((p) => `http://127.0.0.1:${p.state.port}`);
   }
 
-  /** Quitting: stop everything we started. */
+  /** Quitting: remember what runs (for auto-start next time), then stop everything we started. */
   async dispose(): Promise<void> {
+    const running = this.list()
+      .filter((p) => this.deps.supervisor.isActive(p.id))
+      .map((p) => p.id);
+    await writeSession(this.sessionFile, running).catch(() => undefined);
     await this.deps.supervisor.stopAll('stopped because the app is quitting');
+  }
+
+  private get sessionFile(): string {
+    return path.join(this.deps.paths.config, 'session.json');
   }
 
   private entry(idOrAlias: string): CatalogEntry {
@@ -206,4 +225,17 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
       state: this.stateOf(recipe),
     };
   }
+}
+
+async function readSession(file: string): Promise<string[]> {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as { running?: unknown };
+    return Array.isArray(parsed.running) ? parsed.running.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+async function writeSession(file: string, running: string[]): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify({ running }, null, 2)}\n`, { encoding: 'utf8' });
 }

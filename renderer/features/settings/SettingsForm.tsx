@@ -70,7 +70,7 @@ export function SettingsForm({ state }: { state: SettingsState }) {
       <Field
         id="setting-autoStart"
         label="Start providers automatically"
-        description="Start installed providers when the app starts."
+        description="Start again the providers that were running when the app last quit."
         source={<SourceLabel field="autoStart" source={state.sources.autoStart} />}
       >
         <Toggle id="setting-autoStart" checked={draft.autoStart} onChange={(value) => edit('autoStart', value)} />

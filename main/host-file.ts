@@ -1,0 +1,33 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import type { Paths } from './services/paths';
+
+const HostFileSchema = z.object({ origin: z.string().url(), token: z.string().min(1), pid: z.number().int() });
+export type HostFile = z.infer<typeof HostFileSchema>;
+
+/** Where a running headless host tells the CLI how to reach it. Readable by this user only: it holds the token. */
+export function hostFilePath(paths: Paths): string {
+  return path.join(paths.cache, 'host.json');
+}
+
+export async function writeHostFile(paths: Paths, info: HostFile): Promise<void> {
+  await writeFileAtomic(hostFilePath(paths), JSON.stringify(info), { mode: 0o600 });
+}
+
+export async function removeHostFile(paths: Paths): Promise<void> {
+  await rm(hostFilePath(paths), { force: true });
+}
+
+/** The running host for this base directory, if its file is there and its process alive. */
+export async function readHostFile(paths: Paths): Promise<HostFile | undefined> {
+  try {
+    const parsed = HostFileSchema.safeParse(JSON.parse(await readFile(hostFilePath(paths), 'utf8')));
+    if (!parsed.success) return undefined;
+    process.kill(parsed.data.pid, 0);
+    return parsed.data;
+  } catch {
+    return undefined;
+  }
+}

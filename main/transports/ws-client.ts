@@ -1,0 +1,43 @@
+import WebSocket from 'ws';
+import type { Contract } from '../../shared/contract';
+import { RpcClient } from '../../shared/rpc/client';
+import type { Transport } from '../../shared/rpc/transport';
+
+/** A Node `ws` socket as a contract Transport (the renderer has its own for the browser's WebSocket). */
+export function nodeWsTransport(ws: WebSocket): Transport {
+  return {
+    send: (frame) => ws.send(JSON.stringify(frame)),
+    onMessage: (listener) => {
+      const handler = (data: WebSocket.RawData) => {
+        try {
+          listener(JSON.parse(String(data)));
+        } catch {
+          // Not JSON: not a frame of ours.
+        }
+      };
+      ws.on('message', handler);
+      return () => ws.off('message', handler);
+    },
+    onClose: (listener) => {
+      const handler = (code: number) => listener(`code ${code}`);
+      ws.on('close', handler);
+      return () => ws.off('close', handler);
+    },
+    close: () => ws.close(),
+  };
+}
+
+/** Connects to a headless host's WebSocket with its token, as the CLI and scripts do. */
+export async function connectToHeadlessHost(
+  origin: string,
+  token: string,
+  options: { timeoutMs?: number } = {},
+): Promise<{ client: RpcClient<Contract>; close(): void }> {
+  const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { authorization: `Bearer ${token}` } });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const client = new RpcClient<Contract>(nodeWsTransport(ws), { timeoutMs: options.timeoutMs ?? 15 * 60_000 });
+  return { client, close: () => ws.close() };
+}
