@@ -1,34 +1,21 @@
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppShell, PAGES } from './pages/app-shell';
 import { DashboardPage } from './pages/dashboard-page';
-import { launchBrowser } from './support/browser';
-import { freshDirs, projectRoot, startCliHost, type RunningHost } from './support/host-process';
+import { e2eSession } from './support/session';
+import { freshDirs, projectRoot, startCliHost } from './support/host-process';
 
-let browser: Browser;
-let host: RunningHost | undefined;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await host?.stop();
-  host = undefined;
-});
+const session = e2eSession();
 
 describe('dashboard in Chromium against the headless host', () => {
   it("renders the shell and this machine's real CPU and RAM", async () => {
-    host = await startCliHost(await freshDirs());
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(host.url);
+    session.host = await startCliHost(await freshDirs());
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(session.host.url);
     // The token moved into a cookie: the address bar no longer shows it.
-    expect(page.url()).toBe(`${host.origin}/`);
+    expect(page.url()).toBe(`${session.host.origin}/`);
 
     const shell = new AppShell(page);
     await shell.waitConnected();
@@ -53,26 +40,26 @@ describe('dashboard in Chromium against the headless host', () => {
   });
 
   it('refuses a browser without the token or with a wrong one', async () => {
-    host = await startCliHost(await freshDirs());
-    const page = await browser.newPage();
-    const bare = await page.goto(host.origin);
+    session.host = await startCliHost(await freshDirs());
+    const page = await session.browser.newPage();
+    const bare = await page.goto(session.host.origin);
     expect(bare?.status()).toBe(401);
     await expect(page.textContent('h1')).resolves.toContain('token');
-    const wrong = await page.goto(`${host.origin}/?token=${'x'.repeat(host.token.length)}`);
+    const wrong = await page.goto(`${session.host.origin}/?token=${'x'.repeat(session.host.token.length)}`);
     expect(wrong?.status()).toBe(401);
     await page.close();
   });
 
   it('shows the page as unauthorized when the host restarts with a new token', async () => {
     const dirs = await freshDirs();
-    host = await startCliHost(dirs);
-    const port = new URL(host.origin).port;
-    const page = await browser.newPage();
-    await page.goto(host.url);
+    session.host = await startCliHost(dirs);
+    const port = new URL(session.host.origin).port;
+    const page = await session.browser.newPage();
+    await page.goto(session.host.url);
     const shell = new AppShell(page);
     await shell.waitConnected();
-    await host.stop();
-    host = await startCliHost(dirs, ['--port', port]);
+    await session.host.stop();
+    session.host = await startCliHost(dirs, ['--port', port]);
     // The old cookie no longer opens the socket: the indicator says so instead of spinning.
     await page.locator('[data-testid="connection-indicator"][data-status="unauthorized"]').waitFor({ timeout: 30_000 });
     await page.close();

@@ -1,30 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isRunning } from '../main/services/process-tree';
 import { pickPort } from '../main/services/ports';
 import { AppShell } from './pages/app-shell';
 import { LogPanel } from './pages/log-panel';
 import { ProvidersPage } from './pages/providers-page';
-import { launchBrowser } from './support/browser';
-import { freshDirs, startCliHost, type RunningHost } from './support/host-process';
+import { e2eSession } from './support/session';
+import { freshDirs, startCliHost } from './support/host-process';
 import { writeStandInRecipe } from './support/stand-in-recipe';
 import { connectClient } from './support/ws-client';
 
-let browser: Browser;
-let host: RunningHost | undefined;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await host?.stop();
-  host = undefined;
-});
+const session = e2eSession();
 
 async function waitGone(pid: number, ms = 10_000): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -40,9 +27,9 @@ describe('providers in Chromium', () => {
     const dirs = await freshDirs();
     const port = await pickPort(18000 + Math.floor(Math.random() * 1000));
     await writeStandInRecipe(dirs.baseDir, { port });
-    host = await startCliHost(dirs);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(host.url);
+    session.host = await startCliHost(dirs);
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(session.host.url);
     await new AppShell(page).open('providers');
     const providers = new ProvidersPage(page);
     await providers.waitStatus('standin', 'installed');
@@ -72,14 +59,14 @@ describe('providers in Chromium', () => {
   it('no provider process survives the host being stopped with SIGTERM', async () => {
     const dirs = await freshDirs();
     await writeStandInRecipe(dirs.baseDir, { port: await pickPort(19000), env: { STANDIN_GRANDCHILD: 'setsid', STANDIN_PID_FILE: path.join(dirs.baseDir, 'gc.pid') } });
-    host = await startCliHost(dirs);
-    const { client, close } = await connectClient(host.origin, host.token);
+    session.host = await startCliHost(dirs);
+    const { client, close } = await connectClient(session.host.origin, session.host.token);
     const state = await client.invoke('providers.start', { id: 'standin' });
     expect(state.status).toBe('running');
     const grandchild = Number(await readFile(path.join(dirs.baseDir, 'gc.pid'), 'utf8'));
     close();
-    expect(await host.stop('SIGTERM')).toBe(0);
-    host = undefined;
+    expect(await session.host.stop('SIGTERM')).toBe(0);
+    session.host = undefined;
     expect(await waitGone(state.pid!)).toBe(true);
     expect(await waitGone(grandchild)).toBe(true);
   });
@@ -87,13 +74,13 @@ describe('providers in Chromium', () => {
   it('auto-start brings back the providers that were running when the host quit', async () => {
     const dirs = await freshDirs();
     await writeStandInRecipe(dirs.baseDir, { port: await pickPort(19700) });
-    host = await startCliHost(dirs);
-    let remote = await connectClient(host.origin, host.token);
+    session.host = await startCliHost(dirs);
+    let remote = await connectClient(session.host.origin, session.host.token);
     await remote.client.invoke('providers.start', { id: 'standin' });
     remote.close();
-    expect(await host.stop('SIGTERM')).toBe(0);
-    host = await startCliHost(dirs);
-    remote = await connectClient(host.origin, host.token);
+    expect(await session.host.stop('SIGTERM')).toBe(0);
+    session.host = await startCliHost(dirs);
+    remote = await connectClient(session.host.origin, session.host.token);
     let state = (await remote.client.invoke('providers.get', { id: 'standin' })).state;
     for (let i = 0; i < 100 && state.status !== 'running'; i++) {
       await new Promise((r) => setTimeout(r, 100));
@@ -106,14 +93,14 @@ describe('providers in Chromium', () => {
   it('a host killed outright leaves a provider behind; the next start stops it', async () => {
     const dirs = await freshDirs();
     await writeStandInRecipe(dirs.baseDir, { port: await pickPort(19500) });
-    host = await startCliHost(dirs);
-    const { client, close } = await connectClient(host.origin, host.token);
+    session.host = await startCliHost(dirs);
+    const { client, close } = await connectClient(session.host.origin, session.host.token);
     const state = await client.invoke('providers.start', { id: 'standin' });
     close();
-    await host.stop('SIGKILL');
-    host = undefined;
+    await session.host.stop('SIGKILL');
+    session.host = undefined;
     expect(isRunning(state.pid!)).toBe(true);
-    host = await startCliHost(dirs);
+    session.host = await startCliHost(dirs);
     expect(await waitGone(state.pid!)).toBe(true);
     // The note is written just after the kill; give the file a moment.
     let logFile = '';

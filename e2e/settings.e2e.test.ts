@@ -1,32 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppShell } from './pages/app-shell';
 import { SettingsPage } from './pages/settings-page';
-import { launchBrowser } from './support/browser';
-import { freshDirs, startCliHost, type RunningHost } from './support/host-process';
+import { e2eSession } from './support/session';
+import { freshDirs, startCliHost } from './support/host-process';
 
-let browser: Browser;
-let host: RunningHost | undefined;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await host?.stop();
-  host = undefined;
-});
+const session = e2eSession();
 
 describe('settings in Chromium', () => {
   it('a setting changed in the UI survives a host restart', async () => {
     const dirs = await freshDirs();
-    host = await startCliHost(dirs);
-    let page = await browser.newPage();
-    await page.goto(host.url);
+    session.host = await startCliHost(dirs);
+    let page = await session.browser.newPage();
+    await page.goto(session.host.url);
     await new AppShell(page).open('settings');
     const settings = new SettingsPage(page);
     await expect(settings.input('healthIntervalSec').inputValue()).resolves.toBe('30');
@@ -39,10 +26,10 @@ describe('settings in Chromium', () => {
     const saved = JSON.parse(await readFile(path.join(dirs.baseDir, 'config', 'settings.json'), 'utf8'));
     expect(saved).toEqual({ healthIntervalSec: 7 });
 
-    expect(await host.stop()).toBe(0);
-    host = await startCliHost(dirs);
-    page = await browser.newPage();
-    await page.goto(host.url);
+    expect(await session.host.stop()).toBe(0);
+    session.host = await startCliHost(dirs);
+    page = await session.browser.newPage();
+    await page.goto(session.host.url);
     await new AppShell(page).open('settings');
     const again = new SettingsPage(page);
     await expect(again.input('healthIntervalSec').inputValue()).resolves.toBe('7');
@@ -55,10 +42,10 @@ describe('settings in Chromium', () => {
     const { mkdir, writeFile } = await import('node:fs/promises');
     await mkdir(path.join(dirs.baseDir, 'config'), { recursive: true });
     await writeFile(path.join(dirs.baseDir, 'config', 'settings.json'), '{"healthIntervalSec": 5,,}');
-    host = await startCliHost(dirs);
-    expect(host.output()).toContain('Settings problem');
-    const page = await browser.newPage();
-    await page.goto(host.url);
+    session.host = await startCliHost(dirs);
+    expect(session.host.output()).toContain('Settings problem');
+    const page = await session.browser.newPage();
+    await page.goto(session.host.url);
     await new AppShell(page).open('settings');
     const banner = page.getByTestId('settings-problems');
     await banner.waitFor();

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { LogService } from './logs';
-import { commandLineOf, isRunning, stopTree, treeOf } from './process-tree';
+import { commandLineOf, stillRuns, stopTree, treeOf } from './process-tree';
 
 export interface ProcessLaunch {
   /** The provider the process belongs to (its log). */
@@ -82,12 +82,10 @@ export class ManagedProcess {
     return result;
   }
 
-  /** Remembered descendants that still run the same program (a reused PID is left alone). */
+  /** Remembered descendants that still run the same program. */
   private async knownStillRunning(): Promise<number[]> {
     const alive: number[] = [];
-    for (const [pid, command] of this.known) {
-      if (isRunning(pid) && (await commandLineOf(pid)) === command) alive.push(pid);
-    }
+    for (const [pid, command] of this.known) if (await stillRuns(pid, command)) alive.push(pid);
     return alive;
   }
 }

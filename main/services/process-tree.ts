@@ -130,3 +130,8 @@ export async function commandLineOf(pid: number): Promise<string | undefined> {
   const result = await execa('ps', ['-o', 'command=', '-p', String(pid)], { reject: false });
   return result.stdout.trim() || undefined;
 }
+
+/** Whether `pid` still runs the same program: a PID reused by something else since must be left alone. */
+export async function stillRuns(pid: number, command: string): Promise<boolean> {
+  return isRunning(pid) && (await commandLineOf(pid)) === command;
+}

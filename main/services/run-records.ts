@@ -3,7 +3,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { ManagedProcess } from './managed-process';
-import { commandLineOf, isRunning, stopTree } from './process-tree';
+import { isRunning, stillRuns, stopTree } from './process-tree';
 
 const RecordSchema = z.object({
   hostPid: z.number().int(),
@@ -49,8 +49,7 @@ export class RunRecords {
       // Another host instance (the desktop app beside a CLI) owns these: not ours to touch.
       if (parsed.data.hostPid !== process.pid && isRunning(parsed.data.hostPid)) continue;
       for (const entry of parsed.data.processes) {
-        // Only the same program: a PID reused by an unrelated process since must be left alone.
-        if (!isRunning(entry.pid) || (await commandLineOf(entry.pid)) !== entry.command) continue;
+        if (!(await stillRuns(entry.pid, entry.command))) continue;
         await stopTree(entry.pid, 3_000);
         notes.push({ providerId, message: `stopped ${entry.name} (pid ${entry.pid}) left running by a previous session that ended without stopping it` });
       }
