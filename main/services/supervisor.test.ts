@@ -67,6 +67,15 @@ describe('Supervisor with a real stand-in llama-server', () => {
     expect(supervisor.state('standin')!.models).toEqual(['stand-in.gguf']);
   });
 
+  it('starts one process when Start is pressed twice at once', async () => {
+    const { supervisor } = await setup();
+    const recipe = standInRecipe();
+    const [a, b] = await Promise.all([supervisor.start(recipe), supervisor.start(recipe)]);
+    expect(a.status).toBe('running');
+    expect(b.pid).toBe(a.pid);
+    expect(Object.keys(a.pids ?? {})).toEqual(['server']);
+  });
+
   it('restarts it after kill -9 and it is healthy again on the same port', async () => {
     const { supervisor } = await setup();
     const first = await supervisor.start(standInRecipe());

@@ -62,6 +62,7 @@ interface Run {
  */
 export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
   private readonly runs = new Map<string, Run>();
+  private readonly pendingStarts = new Map<string, Promise<ProviderState>>();
   private readonly states = new Map<string, ProviderState>();
   private readonly history = new Map<string, HealthSample[]>();
   private readonly records: RunRecords;
@@ -92,8 +93,19 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     return this.runs.has(id);
   }
 
-  /** Resolves once the provider is running, failed, or was stopped meanwhile. */
-  async start(recipe: ProviderRecipe, options: StartOptions = {}): Promise<ProviderState> {
+  /**
+   * Resolves once the provider is running, failed, or was stopped meanwhile. Two clients pressing
+   * Start together get the same start, never two processes.
+   */
+  start(recipe: ProviderRecipe, options: StartOptions = {}): Promise<ProviderState> {
+    const pending = this.pendingStarts.get(recipe.id);
+    if (pending) return pending;
+    const started = this.startOnce(recipe, options).finally(() => this.pendingStarts.delete(recipe.id));
+    this.pendingStarts.set(recipe.id, started);
+    return started;
+  }
+
+  private async startOnce(recipe: ProviderRecipe, options: StartOptions): Promise<ProviderState> {
     const existing = this.runs.get(recipe.id);
     if (existing) {
       const current = this.states.get(recipe.id)!;
