@@ -22,6 +22,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'main/electron/index.ts'),
           cli: resolve(__dirname, 'main/cli.ts'),
+          engine: resolve(__dirname, 'main/engine/index.ts'),
         },
       },
     },

@@ -3,6 +3,7 @@ import type { Handlers } from '../shared/rpc/server';
 import type { AppInfo } from '../shared/system';
 import type { LocalLLMManager } from './manager';
 import type { LogService } from './services/logs';
+import type { ModelsService } from './services/models';
 import type { SettingsService } from './services/settings';
 import type { SystemService } from './services/system';
 
@@ -12,6 +13,7 @@ export interface ApiDeps {
   system: SystemService;
   manager: LocalLLMManager;
   logs: LogService;
+  models: ModelsService;
 }
 
 /** The contract, implemented by composing services. The only place that knows them all. */
@@ -35,5 +37,6 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     },
     'logs.search': ({ id, query, regex, caseSensitive, limit }) =>
       logs.search(manager.state(id).id, { text: query, regex, caseSensitive, limit }),
+    'models.list': async () => ({ dir: deps.models.dir, models: await deps.models.list() }),
   };
 }

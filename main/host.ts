@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import envPaths from 'env-paths';
 import { contract, type Contract } from '../shared/contract';
 import { AppFailure } from '../shared/errors';
 import { RpcServer } from '../shared/rpc/server';
+import type { Settings } from '../shared/settings';
 import type { AppInfo } from '../shared/system';
 import { BUILTIN_RECIPES } from './catalog/builtin';
 import { createApi } from './api';
@@ -12,6 +15,7 @@ import { checkCompatibility } from './services/compatibility';
 import { detectGpus } from './services/gpu';
 import { isInstalled } from './services/install-state';
 import { LogService } from './services/logs';
+import { ModelsService } from './services/models';
 import { expandPlaceholders } from './services/placeholders';
 import { Supervisor } from './services/supervisor';
 import { APP_NAME, APP_VERSION } from './app-meta';
@@ -24,6 +28,8 @@ export interface HostOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the app keeps its own small files (the base-directory choice). Electron passes userData. */
   appConfigDir?: string;
+  /** The built engine script; by default out/main/engine.js beside this bundle. */
+  engineEntry?: string;
   /** Where bugs (unexpected errors) are reported; stderr by default. */
   reportBug?: (message: string, error: unknown) => void;
 }
@@ -61,7 +67,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const settings = await SettingsService.load({ file: paths.settingsFile, env, baseDir, locationFile });
   const system = new SystemService({ baseDir: paths.base, env });
   const logs = new LogService({ dir: paths.logs });
-  const supervisor = new Supervisor({ paths, logs, settings: () => settings.values, expand: expandPlaceholders });
+  const supervisor = new Supervisor({
+    paths,
+    logs,
+    settings: () => settings.values,
+    expand: expandPlaceholders,
+    engineEntry: options.engineEntry ?? builtEngineEntry(),
+  });
   const catalog = await Catalog.load({ builtins: BUILTIN_RECIPES, userDir: path.join(paths.config, 'providers.d') });
   const machine = lazyMachineFacts(system);
   const manager = new LocalLLMManager({
@@ -76,6 +88,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     }),
   });
   await manager.initialize();
+  const models = new ModelsService(paths.models, (files) => modelUsers(files, settings.values.providers));
   const appInfo: AppInfo = {
     name: APP_NAME,
     version: APP_VERSION,
@@ -87,7 +100,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   };
   const reportBug =
     options.reportBug ?? ((message: string, error: unknown) => console.error(message, error instanceof Error ? error.stack : error));
-  const rpc = new RpcServer(contract, createApi({ appInfo, settings, system, manager, logs }), {
+  const rpc = new RpcServer(contract, createApi({ appInfo, settings, system, manager, logs, models }), {
     onUnexpectedError: (method, error) => reportBug(`Unexpected error in "${method}":`, error),
   });
   settings.on('changed', (state) => rpc.emit('settings.changed', state));
@@ -126,4 +139,21 @@ function lazyMachineFacts(system: SystemService) {
       tools: info.tools,
       totalRamBytes: info.memory.totalBytes,
     })));
+}
+
+/**
+ * out/main/engine.js when running from the build (this code may sit in out/main/chunks/);
+ * absent when running from source.
+ */
+function builtEngineEntry(): string | undefined {
+  return ['./engine.js', '../engine.js'].map((rel) => fileURLToPath(new URL(rel, import.meta.url))).find((file) => existsSync(file));
+}
+
+/** Who uses which model file: providers with a model chosen, and the engine's default (the first file). */
+function modelUsers(files: string[], overrides: Settings['providers']): Record<string, string[]> {
+  const users: Record<string, string[]> = {};
+  const add = (file: string, id: string) => (users[file] ??= []).push(id);
+  for (const [id, override] of Object.entries(overrides)) if (override.model && files.includes(override.model)) add(override.model, id);
+  if (!overrides.engine?.model && files[0]) add(files[0], 'engine');
+  return users;
 }

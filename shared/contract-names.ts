@@ -16,5 +16,6 @@ export const REQUEST_NAMES = [
   'providers.stopAll',
   'logs.tail',
   'logs.search',
+  'models.list',
 ] as const;
 export const EVENT_TOPICS = ['settings.changed', 'providers.state', 'logs.lines'] as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { EVENT_TOPICS, REQUEST_NAMES } from './contract-names';
 import { event, request, type ContractClient } from './rpc/define';
-import type { CatalogProblem, LogLine, LogSearchMatch, ProviderDetail, ProviderState, ProviderSummary } from './provider';
+import type { CatalogProblem, LogLine, LogSearchMatch, ModelFile, ProviderDetail, ProviderState, ProviderSummary } from './provider';
 import { ProviderId } from './recipe';
 import { SettingsPatchSchema, type SettingsState } from './settings';
 import type { AppInfo, SystemInfo } from './system';
@@ -57,6 +57,10 @@ export const contract = {
         })
         .strict(),
       'Lines matching a text or regular expression in the log files on disk (rotated ones too), oldest first; the newest `limit` are kept.',
+    ),
+    'models.list': request<{ dir: string; models: ModelFile[] }>()(
+      NoInput,
+      'GGUF files in the models folder with their header facts, size, a memory estimate and who uses them.',
     ),
   },
   events: {

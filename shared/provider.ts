@@ -111,3 +111,26 @@ export interface LogSearchMatch {
   line: number;
   text: string;
 }
+
+/** A GGUF file in the models folder, with what its header says. */
+export interface ModelFile {
+  /** File name inside the models folder (what the engine's settings name). */
+  file: string;
+  path: string;
+  sizeBytes: number;
+  /** From the header; absent when the file could not be read (see `error`). */
+  name?: string;
+  architecture?: string;
+  parameterCount?: number;
+  /** e.g. "F32", "Q4_K_M". */
+  quantization?: string;
+  contextLength?: number;
+  embeddingLength?: number;
+  layers?: number;
+  /** Rough memory needed to run it at `estimate.contextSize` (weights + KV cache). */
+  estimate?: { contextSize: number; bytes: number };
+  /** Providers set to use this file. */
+  usedBy: string[];
+  /** Why the header could not be read (truncated, not GGUF). */
+  error?: string;
+}

@@ -27,6 +27,10 @@ export const PLACEHOLDERS = [
   'logsDir',
   'baseDir',
   'venvPython',
+  /** The Node runtime the app runs on (Electron's binary with ELECTRON_RUN_AS_NODE=1 in the desktop app). */
+  'node',
+  /** The built-in engine's entry script. */
+  'engineEntry',
 ] as const;
 export type PlaceholderName = (typeof PLACEHOLDERS)[number];
 
@@ -212,6 +216,11 @@ export const RecipeSchema = z
       .strict()
       .default({ tools: [] }),
     install: InstallSchema,
+    /**
+     * Exit codes that mean "misconfigured, retrying will not help" (the built-in engine exits 78,
+     * EX_CONFIG, for a missing or broken model): the provider fails at once instead of restarting.
+     */
+    fatalExitCodes: z.array(z.number().int().min(1).max(255)).default([]),
     /** Processes started in order; the last one serves the API on {port}. Empty only for external apps. */
     start: z.array(ProcessSpecSchema).default([]),
     /** For external apps the manager cannot start (Jan, GPT4All): how the user turns their API server on. */

@@ -62,6 +62,8 @@ describe('built-in recipes', () => {
         binDir: '/b/bin',
         logsDir: '/b/logs',
         baseDir: '/b',
+        node: '/usr/bin/node',
+        engineEntry: '/app/out/main/engine.js',
         venvPython: `/b/data/${recipe.id}/venv/bin/python`,
         ports: recipe.extraPorts,
       };
@@ -90,12 +92,13 @@ describe('built-in recipes', () => {
           binDir: '/b/bin',
           logsDir: '/b/logs',
           baseDir: '/b',
+          node: '/usr/bin/node',
           ports: {},
         });
         expect(() => parseYaml(text), `${recipe.id} ${file.file}`).not.toThrow();
       }
     }
-    expect(parseYaml(expandPlaceholders(byId('vllm').config[0]!.template, { host: '127.0.0.1', port: '8000', modelsDir: '/m', dataDir: '', configDir: '', binDir: '', logsDir: '', baseDir: '', ports: {} }))).toMatchObject({
+    expect(parseYaml(expandPlaceholders(byId('vllm').config[0]!.template, { host: '127.0.0.1', port: '8000', modelsDir: '/m', dataDir: '', configDir: '', binDir: '', logsDir: '', baseDir: '', node: '', ports: {} }))).toMatchObject({
       host: '127.0.0.1',
       port: 8000,
       'max-num-seqs': 256,

@@ -22,6 +22,7 @@ const VALUES: PlaceholderValues = {
   binDir: '/base/bin',
   logsDir: '/base/logs',
   baseDir: '/base',
+  node: '/usr/bin/node',
   ports: { controller: '21001', worker: 21002 },
 };
 

@@ -3,10 +3,12 @@ import { AppFailure } from '../../shared/errors';
 import { PLACEHOLDERS, type PlaceholderName, type ProviderRecipe } from '../../shared/recipe';
 
 /** What `{name}` becomes. `venvPython` may be left out: it follows from `dataDir` and the OS. */
-export type PlaceholderValues = { [K in Exclude<PlaceholderName, 'model' | 'venvPython'>]: string } & {
+export type PlaceholderValues = { [K in Exclude<PlaceholderName, 'model' | 'venvPython' | 'engineEntry'>]: string } & {
   /** Absent until the user chooses one; a recipe that uses `{model}` cannot start without it. */
   model?: string;
   venvPython?: string;
+  /** Absent where the engine is not built (running from source without `npm run build`). */
+  engineEntry?: string;
   /** Extra ports by name, for `{ports.NAME}`. */
   ports: Record<string, string | number>;
 };
@@ -65,7 +67,12 @@ function valueOf(name: string, values: PlaceholderValues, where: string): string
   throw new AppFailure({
     code: 'BAD_REQUEST',
     message: name === 'model' ? `{model} is used in ${where}, but no model is chosen.` : `{${name}} in ${where} has no value.`,
-    hint: name === 'model' ? "Choose a model in the provider's settings, then start it again." : 'The manager fills this itself; this is a bug in Local LLM Manager.',
+    hint:
+      name === 'model'
+        ? "Choose a model in the provider's settings, then start it again."
+        : name === 'engineEntry'
+          ? 'The built-in engine is not built: run "npm run build" (or use a packaged release).'
+          : 'The manager fills this itself; this is a bug in Local LLM Manager.',
     details: { placeholder: name, where },
   });
 }

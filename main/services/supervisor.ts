@@ -24,6 +24,8 @@ export interface SupervisorDeps {
   logs: LogService;
   expand: ExpandFn;
   host?: string;
+  /** The built-in engine's script, when built (`{engineEntry}`). */
+  engineEntry?: string;
   /** First restart delay (doubling after); 1 s unless a benchmark compares raw restart speed. */
   restartBaseDelayMs?: number;
 }
@@ -207,9 +209,13 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
           providerId: id,
           name: spec.name,
           argv: spec.argv.map((arg, i) => this.deps.expand(arg, values, `start.${index}.argv.${i}`)),
-          env: Object.fromEntries(
-            Object.entries(spec.env).map(([key, value]) => [key, this.deps.expand(value, values, `start.${index}.env.${key}`)]),
-          ),
+          env: {
+            // The model chosen in settings, for providers that read it from the environment (the engine).
+            ...(run.options.model ? { LLM_MANAGER_MODEL: run.options.model } : {}),
+            ...Object.fromEntries(
+              Object.entries(spec.env).map(([key, value]) => [key, this.deps.expand(value, values, `start.${index}.env.${key}`)]),
+            ),
+          },
           cwd: spec.cwd ? this.deps.expand(spec.cwd, values, `start.${index}.cwd`) : this.dataDir(id),
         },
       }));
@@ -314,14 +320,21 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     if (run.recipe.stop && exit.code === 0) return;
     const what = `${child.launch.name} ${describeExit(exit)}`;
     this.deps.logs.system(run.recipe.id, what);
+    const fatal = exit.spawnError !== undefined || (exit.code !== null && run.recipe.fatalExitCodes.includes(exit.code));
+    // A misconfiguration (a missing model, a bad file) says why on its last stderr line.
+    const lastError = fatal ? this.deps.logs.tail(run.recipe.id, 50).filter((l) => l.stream === 'stderr').at(-1)?.text : undefined;
     void this.onFailure(
       run,
       attempt,
       {
-        message: what,
-        hint: exit.spawnError ? 'Install the program, or fix the start command of this provider.' : 'The log below shows what it printed before it stopped.',
+        message: lastError ? `${what}: ${lastError}` : what,
+        hint: exit.spawnError
+          ? 'Install the program, or fix the start command of this provider.'
+          : fatal
+            ? 'Fix the configuration named above; restarting would not help.'
+            : 'The log below shows what it printed before it stopped.',
       },
-      !exit.spawnError,
+      !fatal,
     );
   }
 
@@ -451,6 +464,8 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
       binDir: paths.bin,
       logsDir: paths.logs,
       baseDir: paths.base,
+      node: process.execPath,
+      engineEntry: this.deps.engineEntry,
       ports: Object.fromEntries(Object.entries(run.extraPorts).map(([k, v]) => [k, String(v)])),
     };
   }

@@ -9,4 +9,5 @@ export const queryKeys = {
   providerDetails: ['providers', 'detail'] as const,
   logSearch: (id: string, query: string, regex: boolean, caseSensitive: boolean) =>
     ['logs', 'search', id, query, regex, caseSensitive] as const,
+  models: ['models', 'list'] as const,
 };

@@ -4,11 +4,12 @@ interface EmptyStateProps {
   icon: ReactNode;
   title: string;
   children: ReactNode;
+  testId?: string;
 }
 
-export function EmptyState({ icon, title, children }: EmptyStateProps) {
+export function EmptyState({ icon, title, children, testId }: EmptyStateProps) {
   return (
-    <div className="empty-state">
+    <div className="empty-state" data-testid={testId}>
       <div className="empty-state-icon" aria-hidden="true">
         {icon}
       </div>

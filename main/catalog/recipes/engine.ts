@@ -1,14 +1,14 @@
 import type { RecipeInput } from '../../../shared/recipe';
 
 /**
- * The app's own llama.cpp provider (node-llama-cpp), started by the supervisor as its own process
- * like any other. The `local-llm-engine` command lands with the engine itself in a later issue.
+ * The app's own llama.cpp provider (node-llama-cpp, main/engine/), started by the supervisor as its
+ * own process like any other. It loads the GGUF chosen in settings, else the first in models/.
  */
 export const engine: RecipeInput = {
   id: 'engine',
   name: 'Built-in engine',
   description:
-    'The llama.cpp engine that ships with Local LLM Manager: nothing to install, runs GGUF models with CUDA, Vulkan or Metal when present. (Arrives in a later release; until then it cannot start.)',
+    'The llama.cpp engine that ships with Local LLM Manager: nothing to install, runs GGUF models with CUDA, Vulkan or Metal when present.',
   homepage: 'https://github.com/helixcode/local-llm-manager',
   defaultPort: 8090,
   portNote:
@@ -21,8 +21,17 @@ export const engine: RecipeInput = {
   ],
   requirements: { gpu: { vendors: ['nvidia', 'amd', 'apple', 'intel'], required: false }, tools: [] },
   install: { strategy: 'builtin' },
-  start: [{ name: 'server', argv: ['local-llm-engine', '--host', '{host}', '--port', '{port}', '--model', '{model}'] }],
-  health: { path: '/health' },
+  start: [
+    {
+      name: 'server',
+      // {node} is Electron's binary in the desktop app: ELECTRON_RUN_AS_NODE makes it plain Node.
+      argv: ['{node}', '{engineEntry}', '--host', '{host}', '--port', '{port}', '--models-dir', '{modelsDir}'],
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    },
+  ],
+  // 78 (EX_CONFIG): no model, or a model that is missing, not GGUF or truncated. Restarting cannot fix that.
+  fatalExitCodes: [78],
+  health: { path: '/health', json: { status: 'ok' } },
   identify: [],
   models: { path: '/v1/models', format: 'openai' },
 };

@@ -1,13 +1,31 @@
+import { useModels } from '../../api/model-hooks';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageIcon } from '../../components/icons';
+import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
+import { ModelRow } from './ModelRow';
+import { ModelsFolder } from './ModelsFolder';
 
 export function ModelsPage() {
+  const { data, error, isPending } = useModels();
   return (
-    <Page id="models" title="Models" subtitle="Model files on disk and downloads.">
-      <EmptyState icon={<PageIcon page="models" size={32} />} title="No models yet">
-        GGUF files found in the models folder and downloads in progress will appear here.
-      </EmptyState>
+    <Page id="models" title="Models" subtitle="GGUF model files on disk.">
+      {isPending && <Loading label="Loading models…" />}
+      {error && !data && <ErrorNotice error={error} title="Could not list the models" />}
+      {data && <ModelsFolder dir={data.dir} />}
+      {data && data.models.length === 0 && (
+        <EmptyState icon={<PageIcon page="models" size={32} />} title="No models yet" testId="models-empty">
+          No .gguf files in the models folder. Copy one in and it appears here within a few seconds.
+        </EmptyState>
+      )}
+      {data && data.models.length > 0 && (
+        <div className="model-rows" data-testid="models-list">
+          {data.models.map((model) => (
+            <ModelRow key={model.file} model={model} />
+          ))}
+        </div>
+      )}
     </Page>
   );
 }

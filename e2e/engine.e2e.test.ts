@@ -1,0 +1,123 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEngine, tinyModelsDir, type EngineProcess } from './support/engine-process';
+
+let engine: EngineProcess | undefined;
+afterEach(async () => {
+  engine?.child.kill('SIGTERM');
+  await engine?.exited;
+  engine = undefined;
+});
+
+async function openaiClient() {
+  const { dir } = await tinyModelsDir();
+  engine = await startEngine(['--models-dir', dir, '--ctx-size', '1024']);
+  return new OpenAI({ baseURL: `${engine.baseUrl}/v1`, apiKey: 'unused' });
+}
+
+describe('the built-in engine through the official openai client', () => {
+  it('lists its model as llama-server does', async () => {
+    const client = await openaiClient();
+    const models = await client.models.list();
+    expect(models.data).toEqual([expect.objectContaining({ id: 'tiny-llama.gguf', owned_by: 'llamacpp' })]);
+    const health = await fetch(`${engine!.baseUrl}/health`);
+    expect(health.headers.get('server')).toContain('llama.cpp');
+  });
+
+  it('chats deterministically with greedy sampling, streamed or not', async () => {
+    const client = await openaiClient();
+    const ask = () =>
+      client.chat.completions.create({ model: 'tiny-llama.gguf', messages: [{ role: 'user', content: 'hello world' }], max_tokens: 12, temperature: 0 });
+    const first = await ask();
+    const second = await ask();
+    expect(first.choices[0]!.message.content).toBe(second.choices[0]!.message.content);
+    expect(first.choices[0]!.message.role).toBe('assistant');
+    expect(first.usage!.completion_tokens).toBeGreaterThan(0);
+    expect(first.usage!.completion_tokens).toBeLessThanOrEqual(12);
+
+    const stream = await client.chat.completions.create({
+      model: 'tiny-llama.gguf',
+      messages: [{ role: 'user', content: 'hello world' }],
+      max_tokens: 12,
+      temperature: 0,
+      stream: true,
+    });
+    let streamed = '';
+    let chunks = 0;
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      chunks++;
+      streamed += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+    }
+    expect(chunks).toBeGreaterThan(2);
+    expect(streamed).toBe(first.choices[0]!.message.content);
+    expect(finish).toBe(first.choices[0]!.finish_reason);
+  });
+
+  it('completes text and embeds', async () => {
+    const client = await openaiClient();
+    const completion = await client.completions.create({ model: 'tiny-llama.gguf', prompt: 'the model', max_tokens: 6, temperature: 0 });
+    expect(completion.choices[0]!.finish_reason).toBe('length');
+    expect(completion.usage!.completion_tokens).toBe(6);
+    const again = await client.completions.create({ model: 'tiny-llama.gguf', prompt: 'the model', max_tokens: 6, temperature: 0 });
+    expect(again.choices[0]!.text).toBe(completion.choices[0]!.text);
+
+    const embeddings = await client.embeddings.create({ model: 'tiny-llama.gguf', input: ['hello', 'world'] });
+    expect(embeddings.data).toHaveLength(2);
+    expect(embeddings.data[0]!.embedding).toHaveLength(64);
+    expect(embeddings.data[0]!.embedding).not.toEqual(embeddings.data[1]!.embedding);
+  });
+
+  it('answers malformed requests with 400 in OpenAI’s error shape', async () => {
+    await openaiClient();
+    const bad = await fetch(`${engine!.baseUrl}/v1/chat/completions`, { method: 'POST', body: '{"messages": [' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { type: 'invalid_request_error', message: expect.stringContaining('not valid JSON') } });
+    const noMessages = await fetch(`${engine!.baseUrl}/v1/chat/completions`, { method: 'POST', body: '{"messages": []}' });
+    expect(noMessages.status).toBe(400);
+    expect(await noMessages.json()).toMatchObject({ error: { param: 'messages' } });
+  });
+
+  it('stops generating when a streaming client goes away', async () => {
+    await openaiClient();
+    const abort = new AbortController();
+    const response = await fetch(`${engine!.baseUrl}/v1/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ prompt: 'the', max_tokens: 5000, temperature: 0, stream: true }),
+      signal: abort.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    abort.abort();
+    for (let i = 0; i < 100 && !engine!.output().includes('client went away'); i++) await new Promise((r) => setTimeout(r, 50));
+    const stoppedAt = Number(/stopped after (\d+) of at most 5000/.exec(engine!.output())?.[1]);
+    expect(stoppedAt).toBeLessThan(5000);
+  });
+});
+
+describe('the engine with a bad model', () => {
+  it.each([
+    ['no model at all', async (dir: string) => dir, /has no \.gguf file/],
+    ['a file that is not GGUF', async (dir: string) => (await writeFile(path.join(dir, 'x.gguf'), 'not a model'), dir), /is not a GGUF model/],
+    [
+      'a truncated GGUF',
+      async (dir: string) => {
+        const { file } = await tinyModelsDir();
+        const { readFile } = await import('node:fs/promises');
+        await writeFile(path.join(dir, 'cut.gguf'), (await readFile(file)).subarray(0, 20_000));
+        return dir;
+      },
+      /Cannot load .*cut\.gguf/,
+    ],
+  ])('exits 78 (do not retry) with a clear message for %s', async (_name, prepare, message) => {
+    const { dir, file } = await tinyModelsDir();
+    const { rm } = await import('node:fs/promises');
+    await rm(file);
+    engine = await startEngine(['--models-dir', await prepare(dir)]);
+    expect(await engine.exited).toBe(78);
+    expect(engine.output()).toMatch(message);
+  });
+});

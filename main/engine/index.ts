@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import si from 'systeminformation';
+import { APP_VERSION } from '../app-meta';
+import { chooseModel, EXIT_CONFIG, ModelProblem } from './model-choice';
+import { EngineRuntime } from './runtime';
+import { createEngineServer } from './server';
+
+// The built-in engine: its own process, started and watched by the supervisor like any provider,
+// so a crash inside llama.cpp never takes the app down.
+const { values } = parseArgs({
+  options: {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '8090' },
+    model: { type: 'string' },
+    'models-dir': { type: 'string', default: '.' },
+    'ctx-size': { type: 'string', default: '4096' },
+    threads: { type: 'string' },
+    parallel: { type: 'string', default: '1' },
+  },
+  strict: true,
+});
+
+function fail(message: string, code = EXIT_CONFIG): never {
+  console.error(message);
+  process.exit(code);
+}
+
+const positive = (name: string, text: string) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a whole number of at least 1, got "${text}".`);
+  return n;
+};
+
+let modelPath: string;
+try {
+  modelPath = await chooseModel(values.model ?? process.env.LLM_MANAGER_MODEL, values['models-dir']);
+} catch (error) {
+  fail(error instanceof ModelProblem ? error.message : `Cannot read the model: ${(error as Error).message}`);
+}
+const contextSize = positive('ctx-size', values['ctx-size']);
+const parallel = positive('parallel', values.parallel);
+// node-llama-cpp's default thread count oversubscribes small machines: physical cores serve best.
+const threads = values.threads ? positive('threads', values.threads) : Math.max(1, (await si.cpu()).physicalCores || 1);
+
+let runtime: EngineRuntime | undefined;
+const server = createEngineServer({ runtime: () => runtime, modelPath, version: APP_VERSION });
+server.on('error', (error) => fail(`couldn't bind HTTP server socket, hostname: ${values.host}, port: ${values.port}: ${error.message}`, 1));
+server.listen(Number(values.port), values.host, () => {
+  console.log(`engine: listening on http://${values.host}:${values.port}, loading ${modelPath} (ctx ${contextSize}, threads ${threads}, parallel ${parallel})`);
+});
+
+try {
+  runtime = await EngineRuntime.load({ modelPath, contextSize, threads, parallel });
+  console.log('engine: model loaded, ready');
+} catch (error) {
+  fail(`Cannot load ${modelPath}: ${(error as Error).message}. The file may be truncated or not a model llama.cpp supports.`);
+}
+
+const shutdown = async () => {
+  server.close();
+  await runtime?.dispose().catch(() => undefined);
+  process.exit(0);
+};
+process.once('SIGTERM', () => void shutdown());
+process.once('SIGINT', () => void shutdown());

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** The parts of OpenAI's request bodies the engine honours; unknown fields are ignored as OpenAI's server does. */
+const Sampling = {
+  model: z.string().optional(),
+  max_tokens: z.number().int().min(1).max(32_768).optional(),
+  max_completion_tokens: z.number().int().min(1).max(32_768).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  seed: z.number().int().optional(),
+  stream: z.boolean().optional(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).optional(),
+};
+
+const TextContent = z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]);
+
+export const ChatRequestSchema = z.object({
+  ...Sampling,
+  messages: z
+    .array(
+      z.object({
+        role: z.enum(['system', 'developer', 'user', 'assistant']),
+        content: TextContent.nullable(),
+      }),
+    )
+    .min(1),
+});
+export type ChatRequest = z.infer<typeof ChatRequestSchema>;
+
+export const CompletionRequestSchema = z.object({ ...Sampling, prompt: z.union([z.string(), z.array(z.string()).length(1)]) });
+export type CompletionRequest = z.infer<typeof CompletionRequestSchema>;
+
+export const EmbeddingRequestSchema = z.object({
+  model: z.string().optional(),
+  input: z.union([z.string(), z.array(z.string()).min(1).max(256)]),
+  encoding_format: z.enum(['float', 'base64']).optional(),
+});
+export type EmbeddingRequest = z.infer<typeof EmbeddingRequestSchema>;
+
+export function textOf(content: z.infer<typeof TextContent> | null): string {
+  if (content === null) return '';
+  return typeof content === 'string' ? content : content.map((part) => part.text).join('');
+}

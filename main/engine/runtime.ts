@@ -1,0 +1,151 @@
+import {
+  getLlama,
+  LlamaChat,
+  LlamaCompletion,
+  LlamaLogLevel,
+  type ChatHistoryItem,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaEmbeddingContext,
+  type LlamaModel,
+} from 'node-llama-cpp';
+import { SequencePool } from './sequence-pool';
+
+export interface RuntimeOptions {
+  modelPath: string;
+  contextSize: number;
+  threads: number;
+  /** Requests served at once; more wait their turn. */
+  parallel: number;
+}
+
+export interface Sampling {
+  maxTokens: number;
+  temperature: number;
+  topP?: number;
+  seed?: number;
+  stop?: string[];
+  signal?: AbortSignal;
+  onText?: (text: string) => void;
+}
+
+export interface Generated {
+  text: string;
+  finishReason: 'stop' | 'length';
+  /** The client went away and generation stopped early. */
+  aborted: boolean;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/**
+ * The model behind the engine's HTTP API: one loaded GGUF, a context with `parallel` sequences,
+ * and chat, completion and embedding calls. A client that goes away aborts its generation.
+ */
+export class EngineRuntime {
+  private embeddings?: Promise<LlamaEmbeddingContext>;
+
+  private constructor(
+    readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    private readonly pool: SequencePool<LlamaContextSequence>,
+    readonly options: RuntimeOptions,
+  ) {}
+
+  static async load(options: RuntimeOptions): Promise<EngineRuntime> {
+    const llama = await getLlama({ gpu: 'auto', logLevel: LlamaLogLevel.warn });
+    const model = await llama.loadModel({ modelPath: options.modelPath });
+    // Past what the model was trained on, output degrades: never ask for more.
+    const contextSize = Math.min(options.contextSize, model.trainContextSize);
+    const context = await model.createContext({ contextSize, threads: options.threads, sequences: options.parallel });
+    const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
+    return new EngineRuntime(model, context, new SequencePool(sequences), { ...options, contextSize });
+  }
+
+  countTokens(text: string): number {
+    return this.model.tokenize(text).length;
+  }
+
+  async chat(messages: Array<{ role: 'system' | 'user' | 'assistant'; text: string }>, sampling: Sampling): Promise<Generated> {
+    const history: ChatHistoryItem[] = messages.map((m) =>
+      m.role === 'assistant' ? { type: 'model', response: [m.text] } : m.role === 'system' ? { type: 'system', text: m.text } : { type: 'user', text: m.text },
+    );
+    history.push({ type: 'model', response: [] });
+    return this.pool.use(async (sequence) => {
+      await sequence.clearHistory();
+      const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false });
+      let generated = 0;
+      try {
+        const result = await chat.generateResponse(history, {
+          maxTokens: sampling.maxTokens,
+          temperature: sampling.temperature,
+          topP: sampling.topP,
+          seed: sampling.seed,
+          signal: sampling.signal,
+          stopOnAbortSignal: true,
+          customStopTriggers: sampling.stop,
+          onTextChunk: sampling.onText,
+          onToken: (tokens) => void (generated += tokens.length),
+        });
+        const prompt = messages.map((m) => m.text).join('\n');
+        return {
+          text: result.response,
+          finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',
+          aborted: result.metadata.stopReason === 'abort',
+          promptTokens: this.countTokens(prompt),
+          completionTokens: generated,
+        };
+      } finally {
+        chat.dispose({ disposeSequence: false });
+      }
+    });
+  }
+
+  async complete(prompt: string, sampling: Sampling): Promise<Generated> {
+    return this.pool.use(async (sequence) => {
+      await sequence.clearHistory();
+      const completion = new LlamaCompletion({ contextSequence: sequence });
+      let generated = 0;
+      try {
+        const text = await completion.generateCompletion(prompt, {
+          maxTokens: sampling.maxTokens,
+          temperature: sampling.temperature,
+          topP: sampling.topP,
+          seed: sampling.seed,
+          signal: sampling.signal,
+          stopOnAbortSignal: true,
+          customStopTriggers: sampling.stop,
+          onTextChunk: sampling.onText,
+          onToken: (tokens) => void (generated += tokens.length),
+        });
+        return {
+          text,
+          finishReason: generated >= sampling.maxTokens ? 'length' : 'stop',
+          aborted: sampling.signal?.aborted ?? false,
+          promptTokens: this.countTokens(prompt),
+          completionTokens: generated,
+        };
+      } finally {
+        completion.dispose({ disposeSequence: false });
+      }
+    });
+  }
+
+  async embed(inputs: string[]): Promise<{ vectors: number[][]; tokens: number }> {
+    this.embeddings ??= this.model.createEmbeddingContext({ contextSize: Math.min(this.options.contextSize, 512), threads: this.options.threads });
+    const context = await this.embeddings;
+    const vectors: number[][] = [];
+    let tokens = 0;
+    for (const input of inputs) {
+      vectors.push([...(await context.getEmbeddingFor(input)).vector]);
+      tokens += this.countTokens(input);
+    }
+    return { vectors, tokens };
+  }
+
+  async dispose(): Promise<void> {
+    await (await this.embeddings)?.dispose();
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+}

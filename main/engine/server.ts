@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { z } from 'zod';
+import { sendOpenAiError } from './openai-error';
+import { ChatRequestSchema, CompletionRequestSchema, EmbeddingRequestSchema, textOf } from './requests';
+import type { EngineRuntime, Generated, Sampling } from './runtime';
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+const DEFAULT_MAX_TOKENS = 256;
+/** llama-server's identifying header: discovery and the gateway treat the engine as one. */
+const SERVER_HEADER = 'llama.cpp (Local LLM Manager engine)';
+
+export interface EngineServerOptions {
+  /** Set once the model is loaded; until then /health answers 503 as llama-server does. */
+  runtime: () => EngineRuntime | undefined;
+  modelPath: string;
+  version: string;
+}
+
+/** The engine's OpenAI-compatible HTTP API. */
+export function createEngineServer(options: EngineServerOptions): Server {
+  const modelId = path.basename(options.modelPath);
+  return createServer((req, res) => {
+    res.setHeader('Server', SERVER_HEADER);
+    handle(req, res).catch((error: unknown) => sendOpenAiError(res, 500, (error as Error).message));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://engine.invalid');
+    const runtime = options.runtime();
+    if (req.method === 'GET' && url.pathname === '/health') {
+      if (!runtime) return json(res, 503, { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
+      return json(res, 200, { status: 'ok' });
+    }
+    if (req.method === 'GET' && url.pathname === '/props') {
+      return json(res, 200, {
+        build_info: `local-llm-manager-engine ${options.version}`,
+        model_path: options.modelPath,
+        total_slots: runtime?.options.parallel ?? 0,
+        default_generation_settings: { n_ctx: runtime?.options.contextSize ?? 0 },
+      });
+    }
+    if (req.method === 'GET' && url.pathname === '/v1/models') {
+      return json(res, 200, { object: 'list', data: [{ id: modelId, object: 'model', created: 0, owned_by: 'llamacpp' }] });
+    }
+    const route = ROUTES[url.pathname];
+    if (!route || req.method !== 'POST') return sendOpenAiError(res, 404, `Unknown endpoint ${req.method} ${url.pathname}.`, 'not_found_error');
+    if (!runtime) return sendOpenAiError(res, 503, 'The model is still loading; try again shortly.', 'unavailable_error');
+    const body = await readJson(req, res);
+    if (body === undefined) return;
+    const parsed = route.schema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return sendOpenAiError(res, 400, `Invalid request: ${issue.path.join('.') || 'body'}: ${issue.message}`, 'invalid_request_error', issue.path.join('.') || null);
+    }
+    await route.run(parsed.data as never, { req, res, runtime, modelId });
+  }
+}
+
+interface Call {
+  req: IncomingMessage;
+  res: ServerResponse;
+  runtime: EngineRuntime;
+  modelId: string;
+}
+
+type Route<S extends z.ZodType> = { schema: S; run: (body: z.infer<S>, call: Call) => Promise<void> };
+const route = <S extends z.ZodType>(schema: S, run: Route<S>['run']): Route<S> => ({ schema, run });
+
+const ROUTES: Record<string, Route<z.ZodType>> = {
+  '/v1/chat/completions': route(ChatRequestSchema, async (body, call) => {
+    const messages = body.messages.map((m) => ({
+      role: m.role === 'developer' ? ('system' as const) : m.role,
+      text: textOf(m.content),
+    }));
+    await generate(call, body, 'chat.completion', (sampling) => call.runtime.chat(messages, sampling));
+  }),
+  '/v1/completions': route(CompletionRequestSchema, async (body, call) => {
+    const prompt = Array.isArray(body.prompt) ? body.prompt[0]! : body.prompt;
+    await generate(call, body, 'text_completion', (sampling) => call.runtime.complete(prompt, sampling));
+  }),
+  '/v1/embeddings': route(EmbeddingRequestSchema, async (body, { res, runtime, modelId }) => {
+    const inputs = Array.isArray(body.input) ? body.input : [body.input];
+    const { vectors, tokens } = await runtime.embed(inputs);
+    json(res, 200, {
+      object: 'list',
+      model: modelId,
+      data: vectors.map((embedding, index) => ({
+        object: 'embedding',
+        index,
+        embedding: body.encoding_format === 'base64' ? Buffer.from(new Float32Array(embedding).buffer).toString('base64') : embedding,
+      })),
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
+  }),
+};
+
+type SamplingBody = z.infer<typeof ChatRequestSchema> | z.infer<typeof CompletionRequestSchema>;
+
+/** Runs one generation, as SSE chunks when `stream` is set, and stops it when the client goes away. */
+async function generate(
+  { req, res, modelId }: Call,
+  body: SamplingBody,
+  object: 'chat.completion' | 'text_completion',
+  run: (sampling: Sampling) => Promise<Generated>,
+): Promise<void> {
+  const abort = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  req.on('aborted', () => abort.abort());
+  const id = `${object === 'chat.completion' ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`;
+  const created = Math.floor(Date.now() / 1000);
+  const sampling: Sampling = {
+    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_TOKENS,
+    temperature: body.temperature ?? 0.8,
+    topP: body.top_p,
+    seed: body.seed,
+    stop: body.stop === undefined ? undefined : Array.isArray(body.stop) ? body.stop : [body.stop],
+    signal: abort.signal,
+  };
+  const chunk = (delta: string | undefined, finish: string | null) =>
+    object === 'chat.completion'
+      ? { id, object: 'chat.completion.chunk', created, model: modelId, choices: [{ index: 0, delta: delta === undefined ? {} : { content: delta }, finish_reason: finish }] }
+      : { id, object: 'text_completion', created, model: modelId, choices: [{ index: 0, text: delta ?? '', finish_reason: finish }] };
+
+  if (body.stream) {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
+    if (object === 'chat.completion') {
+      send({ id, object: 'chat.completion.chunk', created, model: modelId, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+    }
+    const result = await run({ ...sampling, onText: (text) => send(chunk(text, null)) });
+    if (abort.signal.aborted) {
+      console.log(`engine: client went away; generation stopped after ${result.completionTokens} of at most ${sampling.maxTokens} tokens`);
+      return void res.end();
+    }
+    send(chunk(undefined, result.finishReason));
+    res.end('data: [DONE]\n\n');
+    return;
+  }
+  const result = await run(sampling);
+  if (abort.signal.aborted) {
+    console.log(`engine: client went away; generation stopped after ${result.completionTokens} of at most ${sampling.maxTokens} tokens`);
+    return;
+  }
+  const usage = { prompt_tokens: result.promptTokens, completion_tokens: result.completionTokens, total_tokens: result.promptTokens + result.completionTokens };
+  json(
+    res,
+    200,
+    object === 'chat.completion'
+      ? { id, object, created, model: modelId, choices: [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: result.finishReason }], usage }
+      : { id, object, created, model: modelId, choices: [{ index: 0, text: result.text, finish_reason: result.finishReason }], usage },
+  );
+}
+
+async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      sendOpenAiError(res, 413, `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`);
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (error) {
+    sendOpenAiError(res, 400, `The body is not valid JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,17 @@
+import { useQuery } from '@tanstack/react-query';
+import { useClient } from './context';
+import { queryKeys } from './query-keys';
+
+/**
+ * The GGUF files in the models folder. The host sends no event when files change, so this polls;
+ * refetching on focus also catches a file the user just copied in from a file manager.
+ */
+export function useModels() {
+  const client = useClient();
+  return useQuery({
+    queryKey: queryKeys.models,
+    queryFn: () => client.invoke('models.list'),
+    refetchInterval: 10_000,
+    refetchOnWindowFocus: true,
+  });
+}

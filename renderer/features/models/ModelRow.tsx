@@ -1,0 +1,88 @@
+import type { ReactNode } from 'react';
+import type { ModelFile } from '../../../shared/provider';
+import { formatBytes } from '../../format/bytes';
+import { formatCount, formatInteger } from '../../format/count';
+import { hashFor } from '../../state/route';
+
+/** One GGUF file: what its header says, what it costs on disk and in memory, and who uses it. */
+export function ModelRow({ model }: { model: ModelFile }) {
+  const { estimate } = model;
+  // The header name is often the same as the file name without ".gguf"; repeating it adds nothing.
+  const showName = model.name && model.name !== model.file.replace(/\.gguf$/i, '');
+  return (
+    <article className="card model-row" data-testid={`model-row-${model.file}`}>
+      <header className="model-row-header">
+        <h2 className="model-file mono" title={model.path}>
+          {model.file}
+        </h2>
+        {showName && <span className="muted model-name">{model.name}</span>}
+      </header>
+      <dl className="model-facts">
+        <Fact label="Architecture" testId="model-arch">
+          {model.architecture}
+        </Fact>
+        <Fact label="Parameters" testId="model-params" title={model.parameterCount?.toLocaleString('en-US')}>
+          {model.parameterCount !== undefined && formatCount(model.parameterCount)}
+        </Fact>
+        <Fact label="Quantization" testId="model-quant">
+          {model.quantization}
+        </Fact>
+        <Fact label="Context" testId="model-context">
+          {model.contextLength !== undefined && formatInteger(model.contextLength)}
+        </Fact>
+        <Fact label="Embedding" testId="model-embedding">
+          {model.embeddingLength !== undefined && formatInteger(model.embeddingLength)}
+        </Fact>
+        <Fact label="Layers" testId="model-layers">
+          {model.layers !== undefined && formatInteger(model.layers)}
+        </Fact>
+        <Fact label="On disk" testId="model-size">
+          {formatBytes(model.sizeBytes)}
+        </Fact>
+        <Fact label="Memory" testId="model-estimate" title={estimate && 'Rough: weights plus the KV cache at this context size'}>
+          {estimate && `≈ ${formatBytes(estimate.bytes)} at ${formatInteger(estimate.contextSize)} ctx`}
+        </Fact>
+      </dl>
+      <UsedBy ids={model.usedBy} />
+      {model.error && (
+        <p className="notice notice-error model-error" data-testid="model-error">
+          {model.error}
+        </p>
+      )}
+    </article>
+  );
+}
+
+function UsedBy({ ids }: { ids: string[] }) {
+  return (
+    <div className="model-used-by" data-testid="model-used-by">
+      <span className="fact-label">Used by</span>
+      {ids.length === 0 && <span className="muted">no provider</span>}
+      {ids.map((id) => (
+        <a key={id} className="chip chip-accent" href={hashFor('providers', id)} data-testid={`model-used-by-${id}`}>
+          {id}
+        </a>
+      ))}
+    </div>
+  );
+}
+
+interface FactProps {
+  label: string;
+  testId: string;
+  title?: string;
+  /** Nothing (false, undefined, empty) when the header lacks the value; a dash stands in. */
+  children: ReactNode;
+}
+
+function Fact({ label, testId, title, children }: FactProps) {
+  const empty = children === undefined || children === false || children === '';
+  return (
+    <div className="model-fact">
+      <dt>{label}</dt>
+      <dd data-testid={testId} title={title}>
+        {empty ? <span className="muted">—</span> : children}
+      </dd>
+    </div>
+  );
+}
