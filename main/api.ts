@@ -3,7 +3,9 @@ import type { Handlers } from '../shared/rpc/server';
 import type { AppInfo } from '../shared/system';
 import type { LocalLLMManager } from './manager';
 import type { LogService } from './services/logs';
+import type { ModelDownloads } from './services/downloads';
 import type { ModelsService } from './services/models';
+import { ACTIVE } from '../shared/provider';
 import type { SettingsService } from './services/settings';
 import type { SystemService } from './services/system';
 
@@ -14,6 +16,7 @@ export interface ApiDeps {
   manager: LocalLLMManager;
   logs: LogService;
   models: ModelsService;
+  downloads: ModelDownloads;
 }
 
 /** The contract, implemented by composing services. The only place that knows them all. */
@@ -38,5 +41,14 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     'logs.search': ({ id, query, regex, caseSensitive, limit }) =>
       logs.search(manager.state(id).id, { text: query, regex, caseSensitive, limit }),
     'models.list': async () => ({ dir: deps.models.dir, models: await deps.models.list() }),
+    'models.delete': async ({ file }) => {
+      await deps.models.delete(file, (id) => ACTIVE.includes(manager.state(id).status));
+      return { dir: deps.models.dir, models: await deps.models.list() };
+    },
+    'downloads.list': () => deps.downloads.list(),
+    'downloads.start': (request) => deps.downloads.start(request),
+    'downloads.cancel': ({ id }) => deps.downloads.cancel(id),
+    'downloads.resume': ({ id }) => deps.downloads.resume(id),
+    'downloads.remove': ({ id }) => deps.downloads.remove(id),
   };
 }

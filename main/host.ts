@@ -15,6 +15,7 @@ import { checkCompatibility } from './services/compatibility';
 import { detectGpus } from './services/gpu';
 import { isInstalled } from './services/install-state';
 import { LogService } from './services/logs';
+import { ModelDownloads } from './services/downloads';
 import { ModelsService } from './services/models';
 import { expandPlaceholders } from './services/placeholders';
 import { Supervisor } from './services/supervisor';
@@ -89,6 +90,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   });
   await manager.initialize();
   const models = new ModelsService(paths.models, (files) => modelUsers(files, settings.values.providers));
+  const downloads = new ModelDownloads(paths.models, path.join(paths.cache, 'downloads'));
+  await downloads.restore();
   const appInfo: AppInfo = {
     name: APP_NAME,
     version: APP_VERSION,
@@ -100,12 +103,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
   };
   const reportBug =
     options.reportBug ?? ((message: string, error: unknown) => console.error(message, error instanceof Error ? error.stack : error));
-  const rpc = new RpcServer(contract, createApi({ appInfo, settings, system, manager, logs, models }), {
+  const rpc = new RpcServer(contract, createApi({ appInfo, settings, system, manager, logs, models, downloads }), {
     onUnexpectedError: (method, error) => reportBug(`Unexpected error in "${method}":`, error),
   });
   settings.on('changed', (state) => rpc.emit('settings.changed', state));
   manager.on('state', (state) => rpc.emit('providers.state', state));
   logs.on('lines', (batch) => rpc.emit('logs.lines', batch));
+  downloads.on('progress', (state) => rpc.emit('downloads.progress', state));
   // Whatever happens to the host process, no provider we started outlives it.
   const killOnExit = () => supervisor.killAllNow();
   process.on('exit', killOnExit);
@@ -120,6 +124,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     logs,
     async close() {
       await manager.dispose();
+      await downloads.close();
       await logs.close();
       process.off('exit', killOnExit);
       settings.removeAllListeners();

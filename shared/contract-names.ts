@@ -17,5 +17,11 @@ export const REQUEST_NAMES = [
   'logs.tail',
   'logs.search',
   'models.list',
+  'models.delete',
+  'downloads.list',
+  'downloads.start',
+  'downloads.cancel',
+  'downloads.resume',
+  'downloads.remove',
 ] as const;
-export const EVENT_TOPICS = ['settings.changed', 'providers.state', 'logs.lines'] as const;
+export const EVENT_TOPICS = ['settings.changed', 'providers.state', 'logs.lines', 'downloads.progress'] as const;

@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import type { EVENT_TOPICS, REQUEST_NAMES } from './contract-names';
 import { event, request, type ContractClient } from './rpc/define';
-import type { CatalogProblem, LogLine, LogSearchMatch, ModelFile, ProviderDetail, ProviderState, ProviderSummary } from './provider';
+import type { CatalogProblem, DownloadState, LogLine, LogSearchMatch, ModelFile, ProviderDetail, ProviderState, ProviderSummary } from './provider';
 import { ProviderId } from './recipe';
 import { SettingsPatchSchema, type SettingsState } from './settings';
 import type { AppInfo, SystemInfo } from './system';
 
 const NoInput = z.undefined().or(z.object({}).strict());
 const ById = z.object({ id: ProviderId }).strict();
+/** A plain .gguf file name: no folders, so nothing outside the models folder can be named. */
+const ModelFileName = z
+  .string()
+  .regex(/^[^/\\]+\.gguf$/i, 'must be a file name ending in .gguf, without folders')
+  .refine((name) => name !== '..' && !name.startsWith('.'), 'must not start with a dot');
 
 /**
  * The whole surface between the UI (or any client) and the host. Both transports (Electron IPC
@@ -62,8 +67,31 @@ export const contract = {
       NoInput,
       'GGUF files in the models folder with their header facts, size, a memory estimate and who uses them.',
     ),
+    'models.delete': request<{ dir: string; models: ModelFile[] }>()(
+      z.object({ file: ModelFileName }).strict(),
+      'Deletes a model file (refused while a running provider uses it); returns the new list.',
+    ),
+    'downloads.list': request<DownloadState[]>()(NoInput, 'Downloads in progress, paused (resumable after a crash) or finished this session.'),
+    'downloads.start': request<DownloadState>()(
+      z
+        .object({
+          url: z.url({ protocol: /^https?$/ }),
+          /** Defaults to the last part of the URL's path. */
+          file: ModelFileName.optional(),
+          sha256: z.string().regex(/^[a-fA-F0-9]{64}$/, 'must be 64 hex characters').optional(),
+        })
+        .strict(),
+      'Starts downloading a model into the models folder; progress comes as downloads.progress events.',
+    ),
+    'downloads.cancel': request<DownloadState>()(z.object({ id: z.string().min(1) }).strict(), 'Stops a download, keeping what arrived so it can resume.'),
+    'downloads.resume': request<DownloadState>()(z.object({ id: z.string().min(1) }).strict(), 'Continues a paused download from the byte it reached.'),
+    'downloads.remove': request<DownloadState[]>()(
+      z.object({ id: z.string().min(1) }).strict(),
+      'Stops a download if it runs, deletes the bytes received, and drops it from the list (a finished model stays).',
+    ),
   },
   events: {
+    'downloads.progress': event<DownloadState>('A download moved on (throttled), finished or failed.'),
     'settings.changed': event<SettingsState>('Settings were saved (by any client).'),
     'providers.state': event<ProviderState>('A provider changed state; `reason` says why.'),
     'logs.lines': event<{ id: string; lines: LogLine[]; dropped: number }>(

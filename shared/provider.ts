@@ -134,3 +134,22 @@ export interface ModelFile {
   /** Why the header could not be read (truncated, not GGUF). */
   error?: string;
 }
+
+export type DownloadStatus = 'downloading' | 'paused' | 'verifying' | 'done' | 'failed' | 'cancelled';
+
+/** A model download: resumable (HTTP Range), checked (sha256) and renamed into models/ only when whole. */
+export interface DownloadState {
+  id: string;
+  url: string;
+  /** The file name it gets in the models folder. */
+  file: string;
+  status: DownloadStatus;
+  receivedBytes: number;
+  totalBytes?: number;
+  /** Bytes per second over the last few seconds. */
+  speedBps: number;
+  etaSec?: number;
+  sha256?: string;
+  error?: string;
+  updatedAt: string;
+}

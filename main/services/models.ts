@@ -1,6 +1,7 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GgufFileType, readGgufFileInfo } from 'node-llama-cpp';
+import { AppFailure } from '../../shared/errors';
 import type { ModelFile } from '../../shared/provider';
 
 /** Context size the memory estimate is given for (or the model's own, when smaller). */
@@ -16,6 +17,22 @@ export class ModelsService {
     /** Which providers use which of these files. */
     private readonly usedBy: (files: string[]) => Record<string, string[]>,
   ) {}
+
+  /** Deletes a model unless a provider that is running now uses it. */
+  async delete(file: string, isRunning: (providerId: string) => boolean): Promise<void> {
+    const models = await this.list();
+    const model = models.find((m) => m.file === file);
+    if (!model) throw new AppFailure({ code: 'NOT_FOUND', message: `No model ${file} in ${this.dir}.`, hint: 'Refresh the list.' });
+    const running = model.usedBy.filter(isRunning);
+    if (running.length > 0) {
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `${file} is in use by ${running.join(', ')}, which is running.`,
+        hint: 'Stop that provider first, then delete the model.',
+      });
+    }
+    await rm(model.path);
+  }
 
   async list(): Promise<ModelFile[]> {
     const names = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => n.toLowerCase().endsWith('.gguf')).sort();

@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { ApiConnection } from './client';
 import type { LogRegistry } from './log-registry';
+import { applyDownloadState } from './download-sync';
 import { applyProviderState } from './provider-sync';
 import { queryKeys } from './query-keys';
 
@@ -10,6 +11,7 @@ export function wireEventsToCache(api: ApiConnection, queryClient: QueryClient, 
     api.client.on('settings.changed', (state) => queryClient.setQueryData(queryKeys.settings, state)),
     api.client.on('providers.state', (state) => applyProviderState(queryClient, state)),
     api.client.on('logs.lines', (batch) => logs.onLines(batch)),
+    api.client.on('downloads.progress', (state) => applyDownloadState(queryClient, state)),
     // Events sent while we were away are lost: refetch everything after a reconnect.
     api.onReconnect(() => {
       void queryClient.invalidateQueries();

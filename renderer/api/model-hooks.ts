@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useClient } from './context';
 import { queryKeys } from './query-keys';
 
@@ -13,5 +13,15 @@ export function useModels() {
     queryFn: () => client.invoke('models.list'),
     refetchInterval: 10_000,
     refetchOnWindowFocus: true,
+  });
+}
+
+/** Deletes a model file; the host answers with the new list, which replaces the cached one. */
+export function useDeleteModel() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (file: string) => client.invoke('models.delete', { file }),
+    onSuccess: (list) => queryClient.setQueryData(queryKeys.models, list),
   });
 }

@@ -10,4 +10,5 @@ export const queryKeys = {
   logSearch: (id: string, query: string, regex: boolean, caseSensitive: boolean) =>
     ['logs', 'search', id, query, regex, caseSensitive] as const,
   models: ['models', 'list'] as const,
+  downloads: ['downloads', 'list'] as const,
 };

@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import type { ModelFile } from '../../../shared/provider';
+import { useDeleteModel } from '../../api/model-hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../format/bytes';
 import { formatCount, formatInteger } from '../../format/count';
 import { hashFor } from '../../state/route';
@@ -9,6 +11,10 @@ export function ModelRow({ model }: { model: ModelFile }) {
   const { estimate } = model;
   // The header name is often the same as the file name without ".gguf"; repeating it adds nothing.
   const showName = model.name && model.name !== model.file.replace(/\.gguf$/i, '');
+  const remove = useDeleteModel();
+  const confirmDelete = () => {
+    if (window.confirm(`Delete ${model.file}?\n\nThe file is removed from the models folder for good.`)) remove.mutate(model.file);
+  };
   return (
     <article className="card model-row" data-testid={`model-row-${model.file}`}>
       <header className="model-row-header">
@@ -16,6 +22,15 @@ export function ModelRow({ model }: { model: ModelFile }) {
           {model.file}
         </h2>
         {showName && <span className="muted model-name">{model.name}</span>}
+        <button
+          type="button"
+          className="button button-ghost button-small button-danger model-delete"
+          data-testid="model-delete"
+          disabled={remove.isPending}
+          onClick={confirmDelete}
+        >
+          {remove.isPending ? 'Deleting…' : 'Delete'}
+        </button>
       </header>
       <dl className="model-facts">
         <Fact label="Architecture" testId="model-arch">
@@ -44,6 +59,7 @@ export function ModelRow({ model }: { model: ModelFile }) {
         </Fact>
       </dl>
       <UsedBy ids={model.usedBy} />
+      {remove.error && <ErrorNotice error={remove.error} title={`Could not delete ${model.file}`} testId="model-delete-error" />}
       {model.error && (
         <p className="notice notice-error model-error" data-testid="model-error">
           {model.error}

@@ -4,6 +4,8 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageIcon } from '../../components/icons';
 import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
+import { DownloadForm } from './DownloadForm';
+import { DownloadsList } from './DownloadsList';
 import { ModelRow } from './ModelRow';
 import { ModelsFolder } from './ModelsFolder';
 
@@ -14,9 +16,11 @@ export function ModelsPage() {
       {isPending && <Loading label="Loading models…" />}
       {error && !data && <ErrorNotice error={error} title="Could not list the models" />}
       {data && <ModelsFolder dir={data.dir} />}
+      <DownloadForm />
+      <DownloadsList />
       {data && data.models.length === 0 && (
         <EmptyState icon={<PageIcon page="models" size={32} />} title="No models yet" testId="models-empty">
-          No .gguf files in the models folder. Copy one in and it appears here within a few seconds.
+          No .gguf files in the models folder. Download one above, or copy one in and it appears here within a few seconds.
         </EmptyState>
       )}
       {data && data.models.length > 0 && (
