@@ -1,4 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProviderState } from '../shared/provider';
@@ -56,6 +58,61 @@ describe('the built-in engine under the supervisor', () => {
     expect(again).toMatchObject({ status: 'running', restarts: 1 });
     close();
     await page.close();
+  });
+
+  it('downloads a model from the Models page, is told to use it with one thread, and serves it', async () => {
+    const dirs = await freshDirs();
+    const source = path.join(dirs.baseDir, '..', 'served.gguf');
+    writeTinyGguf(source);
+    const body = await readFile(source);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    // A real HTTP server, slow enough that progress shows, with Range support.
+    const server = createServer(async (req, res) => {
+      res.writeHead(200, { 'Content-Length': body.length });
+      for (let i = 0; i < body.length && !res.destroyed; i += 64 * 1024) {
+        res.write(body.subarray(i, i + 64 * 1024));
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      session.host = await startCliHost(dirs);
+      const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(session.host.url);
+      const shell = new AppShell(page);
+      await shell.open('models');
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/org/repo/resolve/main/fetched.gguf`;
+      await page.getByTestId('download-url').fill(url);
+      await page.getByTestId('download-sha256').fill(sha256);
+      await page.getByTestId('download-start').click();
+      const row = page.getByTestId('download-row-fetched.gguf');
+      await row.getByTestId('download-progress').waitFor();
+      await page.waitForSelector('[data-testid="download-row-fetched.gguf"][data-status="done"]', { timeout: 30_000 });
+      const models = new ModelsPage(page);
+      await models.row('fetched.gguf').waitFor({ timeout: 15_000 });
+      expect(await readFile(path.join(dirs.baseDir, 'models', 'fetched.gguf'))).toEqual(body);
+
+      await page.goto(`${session.host.origin}/#/providers/engine`);
+      const config = page.getByTestId('provider-config');
+      await config.getByTestId('provider-model').selectOption('fetched.gguf');
+      await config.getByTestId('provider-threads').fill('1');
+      await config.getByTestId('provider-config-save').click();
+      const { client, close } = await connectClient(session.host.origin, session.host.token);
+      const until = Date.now() + 10_000;
+      while (!(await client.invoke('settings.get')).values.providers.engine?.model && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      expect((await client.invoke('settings.get')).values.providers.engine).toEqual({ model: 'fetched.gguf', threads: 1 });
+
+      const state = await client.invoke('providers.start', { id: 'engine' });
+      expect(state.status).toBe('running');
+      const reply = (await fetch(`http://127.0.0.1:${state.port}/v1/models`).then((r) => r.json())) as { data: Array<{ id: string }> };
+      expect(reply.data[0]?.id).toBe('fetched.gguf');
+      expect((await client.invoke('logs.tail', { id: 'engine', limit: 200 })).lines.map((l) => l.text).join('\n')).toContain('threads 1');
+      close();
+      await page.close();
+    } finally {
+      server.close();
+    }
   });
 
   it('lands in a clear failed state, without a crash loop, when the model is not GGUF', async () => {

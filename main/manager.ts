@@ -133,7 +133,12 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
       });
     }
     const override = this.deps.settings.values.providers[recipe.id] ?? {};
-    return this.deps.supervisor.start(recipe, { pinnedPort: override.port, model: override.model });
+    return this.deps.supervisor.start(recipe, {
+      pinnedPort: override.port,
+      model: override.model,
+      contextSize: override.contextSize,
+      threads: override.threads,
+    });
   }
 
   async stop(idOrAlias: string): Promise<ProviderState> {

@@ -221,6 +221,12 @@ export const RecipeSchema = z
      * EX_CONFIG, for a missing or broken model): the provider fails at once instead of restarting.
      */
     fatalExitCodes: z.array(z.number().int().min(1).max(255)).default([]),
+    /**
+     * What {model} names: `gguf` is a file from the shared models folder (expanded to its full path,
+     * and the UI offers the folder's GGUF files); `name` is passed as given (a Hugging Face id, a
+     * folder, a name the provider knows).
+     */
+    modelInput: z.enum(['gguf', 'name']).optional(),
     /** Processes started in order; the last one serves the API on {port}. Empty only for external apps. */
     start: z.array(ProcessSpecSchema).default([]),
     /** For external apps the manager cannot start (Jan, GPT4All): how the user turns their API server on. */

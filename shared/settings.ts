@@ -11,6 +11,10 @@ export const ProviderOverrideSchema = z
     port: z.number().int().min(1).max(65535).optional(),
     /** Fills the {model} placeholder. */
     model: z.string().min(1).optional(),
+    /** Context size for the built-in engine (tokens). */
+    contextSize: z.number().int().min(256).max(1_048_576).optional(),
+    /** CPU threads for the built-in engine; defaults to the physical core count. */
+    threads: z.number().int().min(1).max(1024).optional(),
   })
   .strict();
 export type ProviderOverride = z.infer<typeof ProviderOverrideSchema>;

@@ -37,10 +37,11 @@ try {
 } catch (error) {
   fail(error instanceof ModelProblem ? error.message : `Cannot read the model: ${(error as Error).message}`);
 }
-const contextSize = positive('ctx-size', values['ctx-size']);
+const contextSize = positive('ctx-size', process.env.LLM_MANAGER_CTX_SIZE ?? values['ctx-size']);
 const parallel = positive('parallel', values.parallel);
 // node-llama-cpp's default thread count oversubscribes small machines: physical cores serve best.
-const threads = values.threads ? positive('threads', values.threads) : Math.max(1, (await si.cpu()).physicalCores || 1);
+const threadsAsked = values.threads ?? process.env.LLM_MANAGER_THREADS;
+const threads = threadsAsked ? positive('threads', threadsAsked) : Math.max(1, (await si.cpu()).physicalCores || 1);
 
 let runtime: EngineRuntime | undefined;
 const server = createEngineServer({ runtime: () => runtime, modelPath, version: APP_VERSION });

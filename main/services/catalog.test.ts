@@ -1,10 +1,11 @@
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RecipeInput } from '../../shared/recipe';
+import { RecipeSchema, type RecipeInput } from '../../shared/recipe';
 import { tempDir } from '../../test/temp-dir';
 import { BUILTIN_RECIPES } from '../catalog/builtin';
 import { Catalog } from './catalog';
+import { placeholdersIn, recipeTemplates } from './placeholders';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'recipes');
 
@@ -25,6 +26,13 @@ describe('Catalog', () => {
     expect(catalog.problems).toEqual([]);
     expect(catalog.list().map((e) => e.recipe.id)).toEqual(BUILTIN_RECIPES.map((r) => r.id));
     expect(catalog.list().every((e) => e.origin === 'builtin' && e.file === undefined)).toBe(true);
+  });
+
+  it('says what {model} means in every built-in that takes one', () => {
+    for (const recipe of BUILTIN_RECIPES.map((input) => RecipeSchema.parse(input))) {
+      const usesModel = recipe.id === 'engine' || recipeTemplates(recipe).some(({ text }) => placeholdersIn(text).includes('model'));
+      expect(recipe.modelInput !== undefined, recipe.id).toBe(usesModel);
+    }
   });
 
   it('resolves aliases to the canonical recipe', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderState } from '../../shared/provider';
 import { BUILT_IN_DEFAULTS, type Settings } from '../../shared/settings';
-import { standInRecipe } from '../../test/stand-in';
+import { STAND_IN_LLAMA_SERVER, standInRecipe } from '../../test/stand-in';
 import { tempDir } from '../../test/temp-dir';
 import { LogService } from './logs';
 import { ensureLayout, pathsFor } from './paths';
@@ -177,6 +177,19 @@ describe('Supervisor with a real stand-in llama-server', () => {
     const state = await supervisor.start(standInRecipe({ env: { STANDIN_LOAD_MS: '60000' } }));
     expect(state.status).toBe('failed');
     expect(state.reason).toMatch(/did not become healthy within 1 s \(\/health: HTTP 503\)/);
+  });
+
+  it('passes a GGUF chosen from the shared models folder as its full path, and a name as given', async () => {
+    const { supervisor, paths } = await setup();
+    const argv = [process.execPath, STAND_IN_LLAMA_SERVER, '--host', '{host}', '--port', '{port}', '-m', '{model}'];
+    const props = async (port: number) => (await (await fetch(`http://127.0.0.1:${port}/props`)).json()) as { model_path: string };
+
+    const gguf = await supervisor.start(standInRecipe({ modelInput: 'gguf', start: [{ name: 'server', argv }] }), { model: 'tiny.gguf' });
+    expect((await props(gguf.port!)).model_path).toBe(path.join(paths.models, 'tiny.gguf'));
+    await supervisor.stop('standin');
+
+    const named = await supervisor.start(standInRecipe({ modelInput: 'name', start: [{ name: 'server', argv }] }), { model: 'org/model' });
+    expect((await props(named.port!)).model_path).toBe('org/model');
   });
 
   it('writes stdout and stderr to logs/<id>.log and streams them as batched events', async () => {

@@ -34,6 +34,9 @@ export interface StartOptions {
   /** A port the user pinned: taken means fail, never move. */
   pinnedPort?: number;
   model?: string;
+  /** Built-in engine tuning, passed through the environment. */
+  contextSize?: number;
+  threads?: number;
   reason?: string;
 }
 
@@ -210,8 +213,10 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
           name: spec.name,
           argv: spec.argv.map((arg, i) => this.deps.expand(arg, values, `start.${index}.argv.${i}`)),
           env: {
-            // The model chosen in settings, for providers that read it from the environment (the engine).
+            // The model and tuning chosen in settings, for providers that read them from the environment (the engine).
             ...(run.options.model ? { LLM_MANAGER_MODEL: run.options.model } : {}),
+            ...(run.options.contextSize ? { LLM_MANAGER_CTX_SIZE: String(run.options.contextSize) } : {}),
+            ...(run.options.threads ? { LLM_MANAGER_THREADS: String(run.options.threads) } : {}),
             ...Object.fromEntries(
               Object.entries(spec.env).map(([key, value]) => [key, this.deps.expand(value, values, `start.${index}.env.${key}`)]),
             ),
@@ -457,7 +462,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     return {
       host: this.host,
       port: String(run.port),
-      model: run.options.model,
+      model: modelArgument(run.recipe, run.options.model, paths.models),
       modelsDir: paths.models,
       dataDir: this.dataDir(run.recipe.id),
       configDir: this.configDir(run.recipe.id),
@@ -530,4 +535,10 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     this.emit('state', next);
     return next;
   }
+}
+
+/** A GGUF chosen from the shared models folder reaches the provider as a full path; anything else as given. */
+function modelArgument(recipe: ProviderRecipe, model: string | undefined, modelsDir: string): string | undefined {
+  if (!model || recipe.modelInput !== 'gguf' || path.isAbsolute(model)) return model;
+  return path.join(modelsDir, model);
 }

@@ -31,6 +31,7 @@ export const engine: RecipeInput = {
   ],
   // 78 (EX_CONFIG): no model, or a model that is missing, not GGUF or truncated. Restarting cannot fix that.
   fatalExitCodes: [78],
+  modelInput: 'gguf',
   health: { path: '/health', json: { status: 'ok' } },
   identify: [],
   models: { path: '/v1/models', format: 'openai' },

@@ -29,6 +29,7 @@ export const koboldcpp: RecipeInput = {
       { name: 'build', argv: ['make', '-j4'], when: { accelerator: ['amd', 'apple', 'intel', 'none'] } },
     ],
   },
+  modelInput: 'gguf',
   start: [
     {
       name: 'server',

@@ -31,6 +31,7 @@ export const llamacpp: RecipeInput = {
       { name: 'build', argv: ['cmake', '--build', 'build', '--config', 'Release', '-j', '8', '--target', 'llama-server'] },
     ],
   },
+  modelInput: 'gguf',
   start: [
     {
       name: 'server',

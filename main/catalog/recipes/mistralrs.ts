@@ -29,6 +29,7 @@ export const mistralrs: RecipeInput = {
       { name: 'build', argv: BUILD, when: { accelerator: ['amd', 'intel', 'none'] } },
     ],
   },
+  modelInput: 'name',
   start: [
     {
       name: 'server',

@@ -14,6 +14,7 @@ export const mlxLm: RecipeInput = {
   platforms: [{ os: 'darwin', arch: ['arm64'] }],
   requirements: { gpu: { vendors: ['apple'], required: true }, tools: [{ id: 'python3', min: '3.10' }] },
   install: { strategy: 'python', packages: ['mlx-lm==0.28.4'], python: '>=3.10' },
+  modelInput: 'name',
   start: [
     {
       name: 'server',

@@ -43,6 +43,7 @@ export const tabbyapi: RecipeInput = {
       { name: 'install-rocm', argv: ['{venvPython}', '-m', 'pip', 'install', '.[amd]'], when: { accelerator: ['amd'] } },
     ],
   },
+  modelInput: 'name',
   start: [
     {
       name: 'server',

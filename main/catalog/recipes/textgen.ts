@@ -42,6 +42,7 @@ export const textgen: RecipeInput = {
       ...variant('cpu', { os: ['linux', 'win32'], accelerator: ['amd', 'intel', 'none'] }, 'requirements_cpu_only.txt', 'https://download.pytorch.org/whl/cpu'),
     ],
   },
+  modelInput: 'name',
   start: [
     {
       name: 'server',

@@ -30,6 +30,7 @@ export const vllm: RecipeInput = {
     tools: [{ id: 'python3', min: '3.10' }],
   },
   install: { strategy: 'python', packages: ['vllm==0.11.0'], python: '>=3.10,<3.14' },
+  modelInput: 'name',
   start: [
     {
       name: 'server',

@@ -6,6 +6,7 @@ import { hashFor } from '../../../state/ui';
 import { LogPanel } from '../../logs/LogPanel';
 import { DetailHeader } from './DetailHeader';
 import { HealthHistory } from './HealthHistory';
+import { ProviderConfig } from './ProviderConfig';
 import { RecipeFacts } from './RecipeFacts';
 
 export function ProviderDetailPage({ id }: { id: string }) {
@@ -27,6 +28,7 @@ export function ProviderDetailPage({ id }: { id: string }) {
             <RecipeFacts provider={data} />
             <HealthHistory samples={data.healthHistory} />
           </div>
+          {data.installStrategy !== 'external' && <ProviderConfig provider={data} />}
           <section className="card" aria-label="Log">
             <header className="card-header">
               <h2>Log</h2>
