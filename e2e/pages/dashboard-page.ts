@@ -14,4 +14,17 @@ export class DashboardPage {
   tool(id: string): Locator {
     return this.systemCard.getByTestId(`tool-row-${id}`);
   }
+
+  /** The row under a tool's row with the command that installs it (shown when something needs the tool). */
+  toolHint(id: string): Locator {
+    return this.systemCard.getByTestId(`tool-hint-${id}`);
+  }
+
+  get gpuRows(): Locator {
+    return this.systemCard.getByTestId('gpu-row');
+  }
+
+  get recheckTools(): Locator {
+    return this.systemCard.getByTestId('recheck-tools');
+  }
 }

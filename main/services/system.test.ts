@@ -20,7 +20,7 @@ describe('SystemService on this machine', () => {
     expect(info.disk.freeBytes).toBeGreaterThan(0);
     expect(info.os.arch).toBe(os.arch());
     expect(info.os.hostname).toBe(os.hostname());
-    expect(info.tools.map((t) => t.id)).toEqual(TOOL_SPECS.map((t) => t.id));
+    expect(info.tools.map((t) => t.id)).toEqual(TOOL_SPECS.filter((t) => !t.platforms || t.platforms.includes(process.platform)).map((t) => t.id));
   });
 
   it('finds git and node with the versions they print themselves', async () => {
@@ -29,6 +29,21 @@ describe('SystemService on this machine', () => {
     expect(git.found).toBe(true);
     expect(execFileSync('git', ['--version'], { encoding: 'utf8' })).toContain(git.version!);
     expect(info.tools.find((t) => t.id === 'node')!.version).toBe(process.versions.node);
+  });
+
+  it('finds the venv module exactly when python3 can import ensurepip and venv', async () => {
+    const info = await new SystemService({ baseDir: await tempDir() }).info();
+    const venv = info.tools.find((t) => t.id === 'venv')!;
+    const python = info.tools.find((t) => t.id === 'python3')!;
+    let importable = false;
+    try {
+      execFileSync(python.path ?? 'python3', ['-c', 'import ensurepip, venv'], { stdio: 'ignore' });
+      importable = true;
+    } catch {
+      // No python3, or one without the modules.
+    }
+    expect(venv.found).toBe(importable);
+    if (importable) expect(venv.version).toBe(python.version);
   });
 
   it('reports a missing tool as not found, and a hanging one with an error', async () => {
@@ -69,5 +84,42 @@ describe('SystemService on this machine', () => {
     await chmod(late, 0o755);
     expect((await service.info()).tools[0]!.found).toBe(false);
     expect((await service.info({ refresh: true })).tools[0]).toMatchObject({ found: true, version: '1.2.3' });
+  });
+
+  it("reports venv as missing, with Python's own reason, where python3 lacks ensurepip (Debian without python3-venv)", async () => {
+    const bin = await tempDir();
+    // Debian's python3 without python3-venv: --version works, importing ensurepip does not.
+    await writeFile(
+      path.join(bin, 'python3'),
+      `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "Python 3.8.10"; exit 0; fi\n` +
+        `echo 'Traceback (most recent call last):' >&2\necho '  File "<string>", line 1, in <module>' >&2\n` +
+        `echo "ModuleNotFoundError: No module named 'ensurepip'" >&2\nexit 1\n`,
+    );
+    await chmod(path.join(bin, 'python3'), 0o755);
+    const env = { ...process.env, PATH: bin };
+    const tools = TOOL_SPECS.filter((t) => t.id === 'python3' || t.id === 'venv');
+    const info = await new SystemService({ baseDir: bin, env, tools }).info();
+    expect(info.tools).toEqual([
+      { id: 'python3', name: 'Python', found: true, path: path.join(bin, 'python3'), version: '3.8.10' },
+      { id: 'venv', name: 'Python venv', found: false, error: "python3: ModuleNotFoundError: No module named 'ensurepip'" },
+    ]);
+  });
+
+  it('tries the next candidate when the first does not answer with a version', async () => {
+    const first = await tempDir();
+    const second = await tempDir();
+    // Windows' python3 is often the Microsoft Store's stub while `python` is the real one.
+    await writeFile(path.join(first, 'python3'), '#!/bin/sh\necho "Python was not found; run without arguments to install from the Microsoft Store" >&2\nexit 9009\n');
+    await writeFile(path.join(second, 'python'), '#!/bin/sh\necho "Python 3.12.4"\n');
+    await chmod(path.join(first, 'python3'), 0o755);
+    await chmod(path.join(second, 'python'), 0o755);
+    const spec = TOOL_SPECS.find((t) => t.id === 'python3')!;
+    expect(await probeTool(spec, { env: { ...process.env, PATH: `${first}${path.delimiter}${second}` } })).toEqual({
+      id: 'python3',
+      name: 'Python',
+      found: true,
+      path: path.join(second, 'python'),
+      version: '3.12.4',
+    });
   });
 });

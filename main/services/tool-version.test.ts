@@ -21,12 +21,20 @@ describe('parseToolVersion on recorded output', () => {
     ['clang', '14.0.6'],
     ['uv', '0.4.30'],
     ['nvidia-smi', '550.54.15'],
+    ['npm', '11.19.1'],
+    ['venv', '3.11.7'],
+    ['rocm-smi', '2.3.1'],
+    ['msvc', '19.38.33134'],
   ])('%s → %s', (tool, version) => {
     expect(parseToolVersion(tool, fixture(tool))).toBe(version);
   });
 
   it('reads the driver from the banner of older nvidia-smi', () => {
     expect(parseToolVersion('nvidia-smi', '| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2 |')).toBe('535.104.05');
+  });
+
+  it("reads the Visual Studio version vswhere prints when cl.exe is not on PATH", () => {
+    expect(parseToolVersion('msvc', '17.9.6\r\n')).toBe('17.9.6');
   });
 
   it('finds nothing in output without a version', () => {

@@ -27,6 +27,10 @@ const SPECIAL: Record<string, (text: string) => string | undefined> = {
   // "DRIVER version : 550.54.14" (newer drivers) or the banner "NVIDIA-SMI 550.54.14"
   'nvidia-smi': (text) =>
     /DRIVER version\s*:\s*(\d+(?:\.\d+)+)/i.exec(text)?.[1] ?? /NVIDIA-SMI (?:version\s*:\s*)?(\d+(?:\.\d+)+)/i.exec(text)?.[1],
+  // "ROCM-SMI version: 2.3.1+7f1c7a4": the tool's version; the commit after "+" is not part of it.
+  'rocm-smi': (text) => /ROCM-SMI version:\s*(\d+(?:\.\d+)+)/i.exec(text)?.[1],
+  // "Microsoft (R) C/C++ Optimizing Compiler Version 19.38.33134 for x64"
+  msvc: (text) => /Compiler Version (\d+(?:\.\d+)+)/i.exec(text)?.[1],
   // "gcc (Debian 12.2.0-14+deb12u1) 12.2.0": the last token of the first line is the version.
   gcc: (text) => /\)\s+(\d+\.\d+(?:\.\d+)?)\s*$/m.exec(text.split('\n')[0] ?? '')?.[1],
 };

@@ -1,13 +1,15 @@
 import type { ReactNode } from 'react';
-import { useSystemInfo } from '../../api/hooks';
+import { useSystemCheck, useSystemInfo } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { formatBytes } from '../../format/bytes';
 import type { SystemInfo } from '../../../shared/system';
+import { GpuList } from './GpuList';
 import { ToolsTable } from './ToolsTable';
 
 export function SystemCard() {
   const { data, error, isPending } = useSystemInfo();
+  const check = useSystemCheck();
   return (
     <article className="card" data-testid="system-card">
       <header className="card-header">
@@ -18,7 +20,10 @@ export function SystemCard() {
       {/* Keep showing the last good data if a background refetch fails. */}
       {error && !data && <ErrorNotice error={error} title="Could not read system information" />}
       {data && <SystemFacts info={data} />}
-      {data && <ToolsTable tools={data.tools} />}
+      {check.data && <GpuList gpus={check.data.gpus} problems={check.data.gpuProblems} />}
+      {data && check.isPending && <Loading label="Checking tools and GPUs…" />}
+      {check.error && <ErrorNotice error={check.error} title="Could not check tools and GPUs" />}
+      {check.data && <ToolsTable tools={check.data.tools} />}
     </article>
   );
 }
