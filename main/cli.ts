@@ -11,6 +11,11 @@ import { createHost, defaultAppConfigDir } from './host';
 import { readHostFile, removeHostFile, writeHostFile } from './host-file';
 import { pathsFor, resolveBaseDir } from './services/paths';
 import { connectToHeadlessHost } from './transports/ws-client';
+import { installPrinter, waitForRuns } from './cli-install';
+import type { InstallRun } from '../shared/install';
+import type { Contract } from '../shared/contract';
+import { RpcClient } from '../shared/rpc/client';
+import { createMemoryPair } from '../shared/rpc/memory';
 
 const USAGE = `${APP_NAME} ${APP_VERSION}
 
@@ -21,6 +26,10 @@ Commands:
                                           --port 0 picks any free port.
   status [--json]                         Every provider: state, port, PID (from the running host, if any).
   start <id> | stop <id> | restart <id>   Control a provider through the running headless host.
+  install <id>... | update <id>           Install (clone, build, configure) or update providers, with live
+                                          progress; through the running host if there is one.
+  uninstall <id> [--remove-config]        Remove data/<id> and bin/<id>.sh (config kept unless asked).
+  cleanup                                 Remove caches, leftover downloads and unfinished installs.
   system [--json]                         This machine: OS, CPU, memory, disk, tools on PATH.
   settings [--json]                       Effective settings and where each value comes from.
   help                                    This text.
@@ -41,6 +50,22 @@ async function main(argv: string[]): Promise<number> {
     case 'stop':
     case 'restart':
       return control(command, rest);
+    case 'install':
+    case 'update':
+      return install(command, rest);
+    case 'uninstall': {
+      const { values, positionals } = parse(rest, { 'remove-config': { type: 'boolean' } }, true);
+      if (positionals.length !== 1) throw new UsageError('"uninstall" takes exactly one provider id.');
+      const removed = await withHost((api) => api.invoke('install.uninstall', { id: positionals[0]!, keepConfig: !values['remove-config'] }));
+      console.log(removed.removed.length ? `Removed:\n  ${removed.removed.join('\n  ')}` : 'Nothing to remove.');
+      return 0;
+    }
+    case 'cleanup': {
+      const report = await withHost((api) => api.invoke('install.cleanup'));
+      for (const item of report.removed) console.log(`  ${(item.bytes / 1024 / 1024).toFixed(1).padStart(8)} MB  ${item.path} (${item.why})`);
+      console.log(`Freed ${(report.freedBytes / 1024 / 1024).toFixed(1)} MB.`);
+      return 0;
+    }
     case 'system': {
       const { values } = parse(rest, { json: { type: 'boolean' } });
       const host = await createHost({ mode: 'headless' });
@@ -86,6 +111,9 @@ async function serve(args: string[]): Promise<number> {
   console.log(`${APP_NAME} ${APP_VERSION}: headless host, base directory ${host.paths.base}`);
   for (const problem of host.settings.state().problems) console.log(`Settings problem: ${problem.message} ${problem.hint}`);
   for (const notice of server.notices) console.log(`Note: ${notice}`);
+  const gateway = host.gateway.status();
+  if (gateway.url) console.log(`OpenAI-compatible gateway: ${gateway.url}${gateway.apiKey ? ' (API key on the Gateway page)' : ''}`);
+  else if (gateway.error) console.log(`Gateway not listening: ${gateway.error.message} ${gateway.error.hint}`);
   console.log('Open this URL in a browser (it carries the session token):');
   console.log(server.url);
   await writeHostFile(host.paths, { origin: new URL(server.url).origin, token: server.token, pid: process.pid });
@@ -146,6 +174,56 @@ async function control(command: 'start' | 'stop' | 'restart', args: string[]): P
   } finally {
     remote.close();
   }
+}
+
+/**
+ * Runs `work` against the running headless host when there is one (so its UI shows the progress),
+ * else against a host started in this process for the duration.
+ */
+async function withHost<T>(work: (api: { invoke: RpcClient<Contract>['invoke']; on: RpcClient<Contract>['on'] }) => Promise<T>): Promise<T> {
+  const remote = await runningHost();
+  if (remote) {
+    try {
+      return await work(remote.client);
+    } finally {
+      remote.close();
+    }
+  }
+  const host = await createHost({ mode: 'headless' });
+  // The same contract as over the wire, in memory: one code path for both cases.
+  const [clientSide, serverSide] = createMemoryPair();
+  host.rpc.connect(serverSide, { via: 'memory', connectionId: 'cli' });
+  const local = new RpcClient<Contract>(clientSide, { timeoutMs: 24 * 3600_000 });
+  try {
+    return await work(local);
+  } finally {
+    local.close();
+    await host.close();
+  }
+}
+
+async function install(command: 'install' | 'update', args: string[]): Promise<number> {
+  const { positionals } = parse(args, {}, true);
+  if (positionals.length === 0 || (command === 'update' && positionals.length > 1)) {
+    throw new UsageError(command === 'install' ? '"install" takes one or more provider ids, e.g. "install vllm localai".' : '"update" takes one provider id.');
+  }
+  const runs = await withHost(async (api) => {
+    const print = installPrinter();
+    // Listen before starting, so no event is missed; aliases (koboldai) resolve to the ids the runs carry.
+    const seen: InstallRun[] = [];
+    const stopSeeing = api.on('install.progress', (run) => (print(run), seen.push(run)));
+    const started = command === 'install' ? await api.invoke('install.start', { ids: positionals }) : [await api.invoke('install.update', { id: positionals[0]! })];
+    started.forEach(print);
+    return waitForRuns(
+      started.map((r) => r.providerId),
+      (listener) => {
+        stopSeeing();
+        seen.forEach(listener);
+        return api.on('install.progress', (run) => (print(run), listener(run)));
+      },
+    );
+  });
+  return runs.every((r) => r.status === 'done') ? 0 : 1;
 }
 
 function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, allowPositionals = false) {

@@ -2,6 +2,9 @@ import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import type { DiscoveredServer } from '../shared/discovery';
+import type { InstallRun } from '../shared/install';
+import type { Installer } from './services/installer/installer';
 import { AppFailure } from '../shared/errors';
 import {
   STARTABLE,
@@ -42,6 +45,15 @@ export interface ManagerDeps {
   logs: LogService;
   paths: Paths;
   readiness(recipe: ProviderRecipe): Promise<Readiness>;
+  /** Servers discovery found running that this app did not start. */
+  external?: ExternalFinder;
+  /** Install runs, shown as `installing` while they go on. */
+  installs?: Installer;
+}
+
+export interface ExternalFinder {
+  externalFor(recipeId: string): { server: DiscoveredServer; others: number } | undefined;
+  results(): { scannedAt?: string };
 }
 
 /**
@@ -51,10 +63,22 @@ export interface ManagerDeps {
  */
 export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
   private readonly ready = new Map<string, Readiness>();
+  /** What each tile last showed of discovery, to send a state event only when that changes. */
+  private readonly externalShown = new Map<string, string>();
 
   constructor(private readonly deps: ManagerDeps) {
     super();
-    deps.supervisor.on('state', (state) => this.emit('state', state));
+    // A provider we stopped may still be running outside the app: the tile shows that one then.
+    deps.supervisor.on('state', (state) => this.emit('state', deps.supervisor.isActive(state.id) ? state : (this.externalState(state.id) ?? state)));
+    deps.installs?.on('run', (run) => void this.onInstallRun(run));
+  }
+
+  /** An install moved on: the tile shows it; once it ends, the provider's install state is read again. */
+  private async onInstallRun(run: InstallRun): Promise<void> {
+    const entry = this.deps.catalog.get(run.providerId);
+    if (!entry) return;
+    if (run.status !== 'queued' && run.status !== 'running') this.ready.set(entry.recipe.id, await this.deps.readiness(entry.recipe));
+    this.emit('state', this.stateOf(entry.recipe));
   }
 
   /** Re-reads install state and compatibility of every recipe (cheap; run at start and after installs). */
@@ -110,6 +134,13 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
     const { recipe } = this.entry(idOrAlias);
     const current = this.stateOf(recipe);
     if (this.deps.supervisor.isActive(recipe.id)) return this.deps.supervisor.start(recipe);
+    if (current.status === 'external') {
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `${recipe.name} is already running at ${current.external?.baseUrl}, started outside Local LLM Manager; it is used as it is.`,
+        hint: 'Stop it where it was started (its app, tray icon, service or terminal) if you want this app to run its own.',
+      });
+    }
     if (recipe.start.length === 0) {
       throw new AppFailure({
         code: 'CONFLICT',
@@ -143,11 +174,13 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
 
   async stop(idOrAlias: string): Promise<ProviderState> {
     const { recipe } = this.entry(idOrAlias);
+    this.refuseExternal(recipe, 'stop');
     return (await this.deps.supervisor.stop(recipe.id)) ?? this.stateOf(recipe);
   }
 
   async restart(idOrAlias: string): Promise<ProviderState> {
     const { recipe } = this.entry(idOrAlias);
+    this.refuseExternal(recipe, 'restart');
     await this.deps.supervisor.stop(recipe.id, 'restarting at the user’s request');
     return this.start(recipe.id);
   }
@@ -184,6 +217,71 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
     await this.deps.supervisor.stopAll('stopped because the app is quitting');
   }
 
+  /** Ports the providers we run use now (main and extra), so discovery can tell ours from external ones. */
+  ownPorts(): Map<number, string> {
+    const ports = new Map<number, string>();
+    for (const { recipe } of this.deps.catalog.list()) {
+      if (!this.deps.supervisor.isActive(recipe.id)) continue;
+      const state = this.deps.supervisor.state(recipe.id);
+      if (state?.port) ports.set(state.port, recipe.id);
+      for (const port of Object.values(state?.extraPorts ?? {})) ports.set(port, recipe.id);
+    }
+    return ports;
+  }
+
+  /** Discovery's findings changed: a state event for every tile whose external server appeared, changed or went. */
+  externalChanged(): void {
+    for (const { recipe } of this.deps.catalog.list()) {
+      if (this.deps.supervisor.isActive(recipe.id)) continue;
+      const external = this.externalState(recipe.id);
+      const shown = external ? JSON.stringify({ ...external, updatedAt: undefined, health: external.health?.ok }) : '';
+      if (shown === (this.externalShown.get(recipe.id) ?? '')) continue;
+      this.externalShown.set(recipe.id, shown);
+      // Stamped now: the state it falls back to may be older than the external one the UI holds.
+      this.emit('state', { ...(external ?? this.stateOf(recipe)), updatedAt: new Date().toISOString() });
+    }
+  }
+
+  private refuseExternal(recipe: ProviderRecipe, action: 'stop' | 'restart'): void {
+    if (this.deps.supervisor.isActive(recipe.id)) return;
+    const external = this.externalState(recipe.id);
+    if (!external) return;
+    throw new AppFailure({
+      code: 'CONFLICT',
+      message: `${recipe.name} at ${external.external?.baseUrl} was not started by Local LLM Manager, so it will not ${action} it.`,
+      hint: `${action === 'stop' ? 'Stop' : 'Restart'} it where it was started: its app, tray icon, service or terminal.`,
+    });
+  }
+
+  /** The tile of a provider found running outside the app, when discovery found one. */
+  private externalState(id: string): ProviderState | undefined {
+    const found = this.deps.external?.externalFor(id);
+    if (!found) return undefined;
+    const { server, others } = found;
+    const what = server.version ? `version ${server.version} ` : '';
+    const locked = server.locked ? `; locked (${server.locked.status}): it needs an API key` : '';
+    return {
+      id,
+      status: 'external',
+      reason: `found running ${what}at ${server.baseUrl}, not started by this app${locked}`,
+      port: server.port,
+      ...(server.pid ? { pid: server.pid } : {}),
+      restarts: 0,
+      models: server.models,
+      ...(server.health ? { health: server.health } : {}),
+      external: {
+        baseUrl: server.baseUrl,
+        ...(server.version ? { version: server.version } : {}),
+        ...(server.locked ? { lockedStatus: server.locked.status } : {}),
+        ...(server.confidence ? { confidence: server.confidence } : {}),
+        evidence: server.evidence,
+        ...(server.command ? { command: server.command } : {}),
+        others,
+      },
+      updatedAt: this.deps.external?.results().scannedAt ?? new Date().toISOString(),
+    };
+  }
+
   private get sessionFile(): string {
     return path.join(this.deps.paths.config, 'session.json');
   }
@@ -204,13 +302,29 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
   }
 
   private stateOf(recipe: ProviderRecipe): ProviderState {
+    const install = this.deps.installs?.get(recipe.id);
+    if (install && (install.status === 'queued' || install.status === 'running')) {
+      const step = install.steps[install.current];
+      return {
+        id: recipe.id,
+        status: 'installing',
+        reason: install.status === 'queued' ? `${install.action} queued` : `${install.action}: step ${install.current + 1} of ${install.steps.length}: ${step?.title ?? ''}`,
+        restarts: 0,
+        updatedAt: install.updatedAt,
+      };
+    }
     const live = this.deps.supervisor.state(recipe.id);
-    if (live) return live;
+    if (live && this.deps.supervisor.isActive(recipe.id)) return live;
+    const external = this.externalState(recipe.id);
+    if (external) return external;
+    // A stopped or failed life of a provider since uninstalled is history: the tile says not installed.
+    if (live && (this.ready.get(recipe.id)?.installed ?? true)) return live;
     const installed = this.ready.get(recipe.id)?.installed ?? false;
+    const unfinished = !installed && install?.status === 'interrupted';
     return {
       id: recipe.id,
       status: installed ? 'installed' : 'not-installed',
-      reason: installed ? 'installed, not running' : 'not installed',
+      reason: installed ? 'installed, not running' : unfinished ? 'install interrupted: resume it or roll it back' : 'not installed',
       restarts: 0,
       updatedAt: new Date(0).toISOString(),
     };
@@ -226,6 +340,9 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
       defaultPort: recipe.defaultPort,
       origin,
       installStrategy: recipe.install.strategy,
+      ...(recipe.installEstimate ? { installEstimate: recipe.installEstimate } : {}),
+      ...(recipe.install.strategy === 'external' ? { downloadUrl: recipe.install.downloadUrl } : {}),
+      ...(recipe.version ? { version: recipe.version } : {}),
       compatibility: this.ready.get(recipe.id)?.compatibility ?? { runnable: true, reasons: [], warnings: [] },
       state: this.stateOf(recipe),
     };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -13,9 +13,21 @@ export interface HostDirs {
   configHome: string;
 }
 
-export async function freshDirs(): Promise<HostDirs> {
+/**
+ * A fresh base dir and app config dir. Unless `firstRun`, the first-run wizard counts as done (as
+ * after a user finished it), so the app opens on the page a test expects rather than on Install.
+ */
+export async function freshDirs(options: { firstRun?: boolean } = {}): Promise<HostDirs> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'llm-e2e-'));
-  return { baseDir: path.join(root, 'base'), configHome: path.join(root, 'config-home') };
+  const dirs = { baseDir: path.join(root, 'base'), configHome: path.join(root, 'config-home') };
+  if (!options.firstRun) await writeSettings(dirs, {});
+  return dirs;
+}
+
+/** Writes the settings file the host reads at start, with the wizard done unless the given settings say otherwise. */
+export async function writeSettings(dirs: HostDirs, settings: Record<string, unknown>): Promise<void> {
+  await mkdir(path.join(dirs.baseDir, 'config'), { recursive: true });
+  await writeFile(path.join(dirs.baseDir, 'config', 'settings.json'), JSON.stringify({ wizard: { completed: true, step: 0, selected: [] }, ...settings }));
 }
 
 export interface RunningHost {

@@ -1,16 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { AppFailure } from '../../shared/errors';
 import type { DownloadState } from '../../shared/provider';
-
-const PROGRESS_EVERY_MS = 250;
+import { fetchToFile, sha256Of } from './http-file';
 
 const JournalSchema = z.object({ id: z.string(), url: z.string(), file: z.string(), sha256: z.string().optional() });
 
@@ -144,24 +140,18 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
     await mkdir(this.partDir, { recursive: true });
     const part = this.partFile(state.file);
     await writeFileAtomic(this.journalFile(state.file), JSON.stringify({ id: state.id, url: state.url, file: state.file, sha256: state.sha256 }));
-    let offset = (await stat(part).catch(() => undefined))?.size ?? 0;
-    const response = await fetch(state.url, { signal, headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, redirect: 'follow' });
-    if (response.status === 416 && offset > 0) {
-      // Nothing left to fetch: the part file is already whole.
-      await response.body?.cancel();
-    } else {
-      if (!response.ok || !response.body) throw new Error(`The server answered HTTP ${response.status} for ${state.url}.`);
-      const resumed = offset > 0 && response.status === 206;
-      if (!resumed) offset = 0; // no Range support: start over rather than append to the wrong place
-      const length = Number(response.headers.get('content-length') ?? NaN);
-      this.update(active, { receivedBytes: offset, totalBytes: Number.isFinite(length) ? offset + length : undefined });
-      const counter = progressCounter(offset, (received, speedBps) => {
-        const total = active.state.totalBytes;
-        this.update(active, { receivedBytes: received, speedBps, etaSec: total && speedBps > 0 ? Math.round((total - received) / speedBps) : undefined });
-      });
-      await pipeline(Readable.fromWeb(response.body as never), counter, createWriteStream(part, { flags: resumed ? 'a' : 'w' }), { signal });
-      counter.flushProgress();
-    }
+    const offset = (await stat(part).catch(() => undefined))?.size ?? 0;
+    await fetchToFile(state.url, part, {
+      signal,
+      offset,
+      onProgress: ({ receivedBytes, totalBytes, speedBps }) =>
+        this.update(active, {
+          receivedBytes,
+          totalBytes,
+          speedBps,
+          etaSec: totalBytes && speedBps > 0 ? Math.round((totalBytes - receivedBytes) / speedBps) : undefined,
+        }),
+    });
     this.update(active, { status: 'verifying', speedBps: 0, etaSec: undefined });
     if (state.sha256) {
       const actual = await sha256Of(part);
@@ -206,32 +196,6 @@ export function fileNameFromUrl(url: string): string {
     });
   }
   return last;
-}
-
-/** Counts bytes as they pass and reports speed at most every PROGRESS_EVERY_MS. */
-function progressCounter(start: number, report: (received: number, speedBps: number) => void) {
-  let received = start;
-  let lastAt = Date.now();
-  let lastBytes = start;
-  const transform = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      received += chunk.length;
-      const now = Date.now();
-      if (now - lastAt >= PROGRESS_EVERY_MS) {
-        report(received, Math.round(((received - lastBytes) * 1000) / (now - lastAt)));
-        lastAt = now;
-        lastBytes = received;
-      }
-      done(null, chunk);
-    },
-  });
-  return Object.assign(transform, { flushProgress: () => report(received, 0) });
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
 }
 
 /** Rename when on one disk; copy then rename when the cache and models folders are on different ones. */

@@ -12,7 +12,7 @@ export class LineSplitter {
     const parts = text.split('\n');
     this.partial = parts.pop() ?? '';
     const lines: string[] = [];
-    for (const part of parts) lines.push(...this.cut(part.endsWith('\r') ? part.slice(0, -1) : part));
+    for (const part of parts) lines.push(...this.cut(asShown(part)));
     while (this.partial.length > this.maxLineChars) {
       lines.push(this.partial.slice(0, this.maxLineChars));
       this.partial = this.partial.slice(this.maxLineChars);
@@ -28,9 +28,19 @@ export class LineSplitter {
   }
 
   private cut(line: string): string[] {
+    line = asShown(line);
     if (line.length <= this.maxLineChars) return [line];
     const pieces: string[] = [];
     for (let i = 0; i < line.length; i += this.maxLineChars) pieces.push(line.slice(i, i + this.maxLineChars));
     return pieces;
   }
+}
+
+/**
+ * What a terminal would show of a line: progress bars (git, pip) redraw it with carriage returns,
+ * and only the last drawing is left.
+ */
+function asShown(line: string): string {
+  if (!line.includes('\r')) return line;
+  return line.split('\r').filter((segment) => segment.length > 0).pop() ?? '';
 }

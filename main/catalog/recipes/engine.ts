@@ -33,6 +33,6 @@ export const engine: RecipeInput = {
   fatalExitCodes: [78],
   modelInput: 'gguf',
   health: { path: '/health', json: { status: 'ok' } },
-  identify: [],
+  identify: [{ path: '/health', header: { name: 'Server', includes: 'Local LLM Manager engine' }, strength: 'strong' }],
   models: { path: '/v1/models', format: 'openai' },
 };

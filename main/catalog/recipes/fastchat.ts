@@ -26,6 +26,7 @@ export const fastchat: RecipeInput = {
   // The model worker defaults to --device cuda; CPU and Apple (mps) need flags per machine.
   requirements: { gpu: { vendors: ['nvidia'], required: true }, tools: [{ id: 'python3', min: '3.10' }] },
   // FastChat 0.2.36 breaks on pydantic 2 (lm-sys/FastChat#3356).
+  installEstimate: { diskGiB: 6, minutes: 8 },
   install: { strategy: 'python', packages: ['fschat[model_worker]==0.2.36', 'pydantic<2'], python: '>=3.10,<3.12' },
   modelInput: 'name',
   start: [

@@ -19,7 +19,12 @@ export const koboldcpp: RecipeInput = {
     { os: 'linux', arch: ['x64', 'arm64'] },
     { os: 'darwin', arch: ['x64', 'arm64'] },
   ],
-  requirements: { gpu: { vendors: ['nvidia', 'apple'], required: false }, tools: [{ id: 'make' }] },
+  requirements: {
+    gpu: { vendors: ['nvidia', 'apple'], required: false },
+    // CUDA builds compile kernels with nvcc; every build compiles C/C++.
+    tools: [{ id: 'make' }, { id: 'c-compiler' }, { id: 'nvcc', when: { accelerator: ['nvidia'] } }],
+  },
+  installEstimate: { diskGiB: 0.6, minutes: 6 },
   install: {
     strategy: 'git',
     python: '>=3.8',

@@ -22,7 +22,12 @@ export const llamacpp: RecipeInput = {
     { os: 'linux', arch: ['x64', 'arm64'] },
     { os: 'darwin', arch: ['x64', 'arm64'] },
   ],
-  requirements: { gpu: { vendors: ['nvidia', 'apple'], required: false }, tools: [{ id: 'cmake', min: '3.14' }] },
+  requirements: {
+    gpu: { vendors: ['nvidia', 'apple'], required: false },
+    // CUDA builds compile kernels with nvcc; every build compiles C/C++.
+    tools: [{ id: 'cmake', min: '3.14' }, { id: 'c-compiler' }, { id: 'nvcc', when: { accelerator: ['nvidia'] } }],
+  },
+  installEstimate: { diskGiB: 0.5, minutes: 6 },
   install: {
     strategy: 'git',
     build: [
@@ -41,8 +46,9 @@ export const llamacpp: RecipeInput = {
   // 503 while the model loads, then 200 {"status":"ok"}.
   health: { path: '/health', json: { status: 'ok' } },
   identify: [
-    { path: '/health', header: { name: 'Server', includes: 'llama.cpp' }, strength: 'strong' },
-    { path: '/props', json: { build_info: { exists: true }, total_slots: { exists: true } }, strength: 'strong', versionField: 'build_info' },
+    // The built-in engine speaks llama-server's dialect on purpose; its own Server header tells it apart.
+    { path: '/health', header: { name: 'Server', includes: 'llama.cpp' }, strength: 'strong', imitatedBy: ['engine'] },
+    { path: '/props', json: { build_info: { exists: true }, total_slots: { exists: true } }, strength: 'strong', imitatedBy: ['engine'], versionField: 'build_info' },
     { path: '/metrics', bodyIncludes: 'llamacpp:', strength: 'strong' },
     { path: '/v1/models', json: { 'data.0.owned_by': 'llamacpp' }, strength: 'weak' },
   ],

@@ -34,6 +34,7 @@ export const localai: RecipeInput = {
     { os: 'darwin', arch: ['arm64'] },
   ],
   requirements: { gpu: { vendors: ['nvidia', 'amd', 'apple', 'intel'], required: false }, tools: [] },
+  installEstimate: { diskGiB: 0.3, minutes: 2 },
   install: {
     strategy: 'binary',
     assets: [

@@ -20,7 +20,12 @@ export const mistralrs: RecipeInput = {
     { os: 'darwin', arch: ['arm64'] },
     { os: 'win32', arch: ['x64'] },
   ],
-  requirements: { gpu: { vendors: ['nvidia', 'apple'], required: false }, tools: [{ id: 'cargo', min: '1.86' }] },
+  requirements: {
+    gpu: { vendors: ['nvidia', 'apple'], required: false },
+    // CUDA builds compile kernels with nvcc; every build compiles C/C++.
+    tools: [{ id: 'cargo', min: '1.86' }, { id: 'c-compiler' }, { id: 'nvcc', when: { accelerator: ['nvidia'] } }],
+  },
+  installEstimate: { diskGiB: 4, minutes: 25 },
   install: {
     strategy: 'git',
     build: [

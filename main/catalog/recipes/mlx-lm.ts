@@ -13,6 +13,7 @@ export const mlxLm: RecipeInput = {
   api: 'openai',
   platforms: [{ os: 'darwin', arch: ['arm64'] }],
   requirements: { gpu: { vendors: ['apple'], required: true }, tools: [{ id: 'python3', min: '3.10' }] },
+  installEstimate: { diskGiB: 1, minutes: 3 },
   install: { strategy: 'python', packages: ['mlx-lm==0.28.4'], python: '>=3.10' },
   modelInput: 'name',
   start: [

@@ -36,8 +36,8 @@ export const ollama: RecipeInput = {
   health: { path: '/', bodyIncludes: 'Ollama is running' },
   identify: [
     // LocalAI can imitate both of these (version "0.9.0"); its own /.well-known/localai.json tells them apart.
-    { path: '/api/version', json: { version: { exists: true } }, strength: 'strong', versionField: 'version' },
-    { path: '/', bodyIncludes: 'Ollama is running', strength: 'strong' },
+    { path: '/api/version', json: { version: { exists: true } }, strength: 'strong', imitatedBy: ['localai'], versionField: 'version' },
+    { path: '/', bodyIncludes: 'Ollama is running', strength: 'strong', imitatedBy: ['localai'] },
     // LocalAI and KoboldCpp answer /api/tags too.
     { path: '/api/tags', json: { models: { exists: true } }, strength: 'weak' },
   ],

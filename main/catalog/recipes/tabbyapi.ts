@@ -34,6 +34,7 @@ export const tabbyapi: RecipeInput = {
     { os: 'win32', arch: ['x64'] },
   ],
   requirements: { gpu: { vendors: ['nvidia', 'amd'], required: true }, tools: [{ id: 'python3', min: '3.10' }] },
+  installEstimate: { diskGiB: 6, minutes: 10 },
   install: {
     strategy: 'git',
     python: '>=3.10,<3.14',

@@ -32,6 +32,7 @@ export const textgen: RecipeInput = {
     { os: 'darwin', arch: ['arm64'] },
   ],
   requirements: { gpu: { vendors: ['nvidia', 'apple'], required: false }, tools: [{ id: 'python3', min: '3.11' }] },
+  installEstimate: { diskGiB: 8, minutes: 15 },
   install: {
     strategy: 'git',
     // Its prebuilt llama.cpp wheels are tagged for Python 3.11 only.

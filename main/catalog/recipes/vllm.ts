@@ -29,6 +29,7 @@ export const vllm: RecipeInput = {
     gpu: { vendors: ['nvidia'], minVramGiB: 8, required: true },
     tools: [{ id: 'python3', min: '3.10' }],
   },
+  installEstimate: { diskGiB: 9, minutes: 10 },
   install: { strategy: 'python', packages: ['vllm==0.11.0'], python: '>=3.10,<3.14' },
   modelInput: 'name',
   start: [
@@ -39,7 +40,8 @@ export const vllm: RecipeInput = {
   ],
   health: { path: '/health', status: [200] },
   identify: [
-    { path: '/version', json: { version: { exists: true } }, strength: 'strong', versionField: 'version' },
+    // LocalAI answers /version too.
+    { path: '/version', json: { version: { exists: true } }, strength: 'strong', imitatedBy: ['localai'], versionField: 'version' },
     { path: '/metrics', bodyIncludes: 'vllm:', strength: 'strong' },
     { path: '/v1/models', json: { 'data.0.owned_by': 'vllm' }, strength: 'weak' },
   ],

@@ -1,13 +1,12 @@
-import { EmptyState } from '../../components/EmptyState';
-import { PageIcon } from '../../components/icons';
 import { Page } from '../../components/Page';
+import { Wizard } from '../wizard/Wizard';
+import { Maintenance } from './Maintenance';
 
 export function InstallPage() {
   return (
-    <Page id="install" title="Install" subtitle="Add a provider to this machine.">
-      <EmptyState icon={<PageIcon page="install" size={32} />} title="Nothing to install yet">
-        The provider catalog will appear here: pick one, check its requirements and follow its installation step by step.
-      </EmptyState>
+    <Page id="install" title="Install" subtitle="Check this machine, choose providers, and install them with live progress.">
+      <Wizard />
+      <Maintenance />
     </Page>
   );
 }

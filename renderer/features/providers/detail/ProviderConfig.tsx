@@ -11,6 +11,8 @@ interface Draft {
   port: string;
   contextSize: string;
   threads: string;
+  repository: string;
+  version: string;
 }
 
 const toDraft = (o: ProviderOverride = {}): Draft => ({
@@ -18,6 +20,8 @@ const toDraft = (o: ProviderOverride = {}): Draft => ({
   port: o.port?.toString() ?? '',
   contextSize: o.contextSize?.toString() ?? '',
   threads: o.threads?.toString() ?? '',
+  repository: o.install?.repository ?? '',
+  version: o.install?.version ?? '',
 });
 
 const number = (text: string) => (text.trim() === '' ? undefined : Number(text));
@@ -34,14 +38,21 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
   const [draft, setDraft] = useState<Draft>(() => toDraft(saved));
   useEffect(() => setDraft(toDraft(saved)), [saved]);
 
+  const install = {
+    ...saved?.install,
+    repository: draft.repository.trim() || undefined,
+    version: draft.version.trim() || undefined,
+  };
+  const hasInstall = Object.values(install).some((v) => v !== undefined);
   const candidate = {
     model: draft.model.trim() || undefined,
     port: number(draft.port),
     contextSize: number(draft.contextSize),
     threads: number(draft.threads),
+    install: hasInstall ? Object.fromEntries(Object.entries(install).filter(([, v]) => v !== undefined)) : undefined,
   };
   const parsed = ProviderOverrideSchema.safeParse(candidate);
-  const problem = (field: keyof Draft) => (parsed.success ? undefined : parsed.error.issues.find((i) => i.path[0] === field)?.message);
+  const problem = (field: keyof Draft) => (parsed.success ? undefined : parsed.error.issues.find((i) => i.path.at(-1) === field)?.message);
   const dirty = JSON.stringify(toDraft(saved)) !== JSON.stringify(draft);
   const engine = recipe.install.strategy === 'builtin';
 
@@ -123,6 +134,36 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
               value={draft.threads}
               placeholder="physical cores"
               onChange={(e) => setDraft({ ...draft, threads: e.target.value })}
+            />
+          </Field>
+        </>
+      )}
+      {recipe.install.strategy === 'git' && (
+        <>
+          <Field
+            id="provider-repository"
+            label="Repository"
+            description="Install from a mirror, a fork or a local path instead. Applies at the next install or update."
+            source={null}
+            error={problem('repository')}
+          >
+            <input
+              id="provider-repository"
+              className="input input-wide mono"
+              data-testid="provider-repository"
+              value={draft.repository}
+              placeholder={recipe.repository}
+              onChange={(e) => setDraft({ ...draft, repository: e.target.value })}
+            />
+          </Field>
+          <Field id="provider-version" label="Version" description="A tag, branch or commit; Update fetches it." source={null} error={problem('version')}>
+            <input
+              id="provider-version"
+              className="input mono"
+              data-testid="provider-version"
+              value={draft.version}
+              placeholder={recipe.version}
+              onChange={(e) => setDraft({ ...draft, version: e.target.value })}
             />
           </Field>
         </>

@@ -1,0 +1,358 @@
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import * as tar from 'tar';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { InstallRun } from '../../../shared/install';
+import { RecipeSchema, type ProviderRecipe, type RecipeInput } from '../../../shared/recipe';
+import { BUILT_IN_DEFAULTS, type ProviderOverride } from '../../../shared/settings';
+import { makeProviderRepo } from '../../../test/git-fixture';
+import { tempDir } from '../../../test/temp-dir';
+import { INSTALL_MARKER } from '../install-state';
+import { LogService } from '../logs';
+import { ensureLayout, pathsFor } from '../paths';
+import { expandPlaceholders } from '../placeholders';
+import { isRunning } from '../process-tree';
+import { Supervisor } from '../supervisor';
+import { Installer } from './installer';
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tinyRecipe(overrides: Partial<RecipeInput> = {}): ProviderRecipe {
+  return RecipeSchema.parse({
+    id: 'tiny',
+    name: 'Tiny provider',
+    description: 'Built from a local bare repository by the test.',
+    homepage: 'https://example.com/tiny',
+    repository: 'https://example.com/tiny.git',
+    version: 'v1.0',
+    defaultPort: 18481,
+    api: 'openai',
+    platforms: [{ os: 'linux' }, { os: 'darwin' }],
+    install: { strategy: 'git', build: [{ name: 'build', argv: ['{node}', 'build.mjs'] }] },
+    start: [{ name: 'server', argv: ['{node}', '{dataDir}/dist/server.mjs', '--host', '{host}', '--port', '{port}'] }],
+    config: [{ file: 'config.yaml', template: 'port: {port}\nmodels: {modelsDir}\n' }],
+    health: { path: '/health', json: { status: 'ok' }, timeoutMs: 500 },
+    ...overrides,
+  });
+}
+
+async function setup(options: { recipe?: ProviderRecipe; override?: ProviderOverride; env?: NodeJS.ProcessEnv; base?: string } = {}) {
+  const root = options.base ?? (await tempDir());
+  const paths = pathsFor(path.join(root, 'base'));
+  await ensureLayout(paths);
+  const logs = new LogService({ dir: paths.logs, flushMs: 20 });
+  const recipe = options.recipe ?? tinyRecipe();
+  let override: ProviderOverride = options.override ?? {};
+  const installer = new Installer({
+    paths,
+    logs,
+    recipe: () => recipe,
+    override: () => override,
+    machine: async () => ({ os: process.platform, arch: process.arch, accelerator: 'none' }),
+    isActive: () => false,
+    env: { ...process.env, ...options.env },
+  });
+  await installer.restore();
+  const runs: InstallRun[] = [];
+  installer.on('run', (r) => runs.push(r));
+  cleanups.push(async () => {
+    await installer.close();
+    await logs.close();
+  });
+  const settled = async () => {
+    const run = installer.get(recipe.id)!;
+    while (installer.isBusy(recipe.id)) await new Promise((r) => setTimeout(r, 20));
+    return installer.get(recipe.id) ?? run;
+  };
+  return { root, paths, logs, installer, recipe, runs, settled, setOverride: (o: ProviderOverride) => (override = o) };
+}
+
+const dataDir = (paths: { data: string }) => path.join(paths.data, 'tiny');
+
+describe('Installer, git strategy, against a local bare repository', () => {
+  it('clones at the pinned tag, builds, configures, writes the start script, and the supervisor runs it healthy', async () => {
+    const repo = makeProviderRepo(await tempDir());
+    const { installer, paths, logs, recipe, runs, settled } = await setup({ override: { install: { repository: repo.bare } } });
+    await installer.install(['tiny']);
+    const run = await settled();
+    expect(run.status, run.failure?.message).toBe('done');
+    expect(run.steps.map((s) => [s.id, s.status])).toEqual([
+      ['clone', 'done'],
+      ['build-0', 'done'],
+      ['configure', 'done'],
+      ['scripts', 'done'],
+    ]);
+    // Progress from git's own output and from the build's "[ 50%]" lines reached the events.
+    expect(runs.some((r) => r.steps[1]!.status === 'running' && (r.steps[1]!.percent ?? 0) >= 25 && r.steps[1]!.percent! < 100)).toBe(true);
+    expect(existsSync(path.join(dataDir(paths), INSTALL_MARKER))).toBe(true);
+    expect(await readFile(path.join(paths.config, 'tiny', 'config.yaml'), 'utf8')).toBe(`port: 18481\nmodels: ${paths.models}\n`);
+    const script = await readFile(path.join(paths.bin, 'tiny.sh'), 'utf8');
+    expect(script).toContain('PORT="${PORT:-18481}"');
+    expect(script).toContain(`'${dataDir(paths)}/dist/server.mjs' '--host' '127.0.0.1' '--port' "$PORT"`);
+    expect(await readFile(path.join(paths.logs, 'tiny-install.log'), 'utf8')).toContain('built dist/server.mjs');
+
+    const supervisor = new Supervisor({
+      paths,
+      logs,
+      settings: () => ({ ...BUILT_IN_DEFAULTS, startupTimeoutSec: 15 }),
+      expand: expandPlaceholders,
+    });
+    cleanups.push(() => supervisor.stopAll());
+    const state = await supervisor.start(recipe);
+    expect(state.status).toBe('running');
+    expect(await (await fetch(`http://127.0.0.1:${state.port}/health`)).json()).toEqual({ status: 'ok' });
+  });
+
+  it('rolls back a failing build: the step, its exit code and the log tail, and nothing left behind', async () => {
+    const repo = makeProviderRepo(await tempDir());
+    const { installer, paths, settled } = await setup({ override: { install: { repository: repo.bare } }, env: { FAIL_BUILD: '1' } });
+    await installer.install(['tiny']);
+    const run = await settled();
+    expect(run.status).toBe('failed');
+    expect(run.failure).toMatchObject({ step: 'Build: build', exitCode: 3 });
+    expect(run.failure!.message).toContain('exited with code 3');
+    expect(run.failure!.logTail.join('\n')).toContain('error: the compiler failed on purpose');
+    expect(run.failure!.logTail.length).toBeLessThanOrEqual(30);
+    expect(existsSync(dataDir(paths))).toBe(false);
+    expect(await readdir(path.join(paths.config))).not.toContain('tiny');
+    expect(existsSync(path.join(paths.bin, 'tiny.sh'))).toBe(false);
+  });
+
+  it('cancels mid-step: the build and its grandchild die, and the provider is as before', async () => {
+    const repo = makeProviderRepo(await tempDir());
+    const flag = path.join(await tempDir(), 'hang');
+    await writeFile(flag, '');
+    const { installer, paths, logs, settled } = await setup({ override: { install: { repository: repo.bare } }, env: { HANG_BUILD: flag } });
+    await installer.install(['tiny']);
+    let grandchild: number | undefined;
+    while (!grandchild) {
+      await new Promise((r) => setTimeout(r, 50));
+      grandchild = Number(/grandchild (\d+)/.exec(logs.tail('tiny-install', 100).map((l) => l.text).join('\n'))?.[1]) || undefined;
+    }
+    const cancelled = await installer.cancel('tiny');
+    expect(cancelled.status).toBe('cancelled');
+    expect((await settled()).steps[1]!.status).toBe('cancelled');
+    expect(isRunning(grandchild)).toBe(false);
+    expect(existsSync(dataDir(paths))).toBe(false);
+  });
+
+  it('resumes an install the app did not live to finish, skipping the steps that were done', async () => {
+    const repo = makeProviderRepo(await tempDir());
+    const flag = path.join(await tempDir(), 'hang');
+    await writeFile(flag, '');
+    const first = await setup({ override: { install: { repository: repo.bare } }, env: { HANG_BUILD: flag } });
+    await first.installer.install(['tiny']);
+    while (first.installer.get('tiny')!.steps[1]!.status !== 'running') await new Promise((r) => setTimeout(r, 20));
+    await first.installer.close(); // the app quits (or dies) mid-build
+
+    const { rm } = await import('node:fs/promises');
+    await rm(flag);
+    const again = await setup({ base: first.root, override: { install: { repository: repo.bare } } });
+    const interrupted = again.installer.get('tiny')!;
+    expect(interrupted.status).toBe('interrupted');
+    expect(interrupted.steps.map((s) => s.status)).toEqual(['done', 'pending', 'pending', 'pending']);
+    expect(existsSync(path.join(dataDir(again.paths), INSTALL_MARKER))).toBe(false);
+    await again.installer.resume('tiny');
+    const run = await again.settled();
+    expect(run.status, run.failure?.message).toBe('done');
+    expect(await readFile(path.join(again.paths.logs, 'tiny-install.log'), 'utf8')).not.toMatch(/step 1 of 4: Clone[\s\S]*step 1 of 4: Clone/);
+    expect(existsSync(path.join(dataDir(again.paths), 'dist', 'server.mjs'))).toBe(true);
+  });
+
+  it('rolls back an interrupted install on request', async () => {
+    const repo = makeProviderRepo(await tempDir());
+    const flag = path.join(await tempDir(), 'hang');
+    await writeFile(flag, '');
+    const first = await setup({ override: { install: { repository: repo.bare } }, env: { HANG_BUILD: flag } });
+    await first.installer.install(['tiny']);
+    while (first.installer.get('tiny')!.steps[1]!.status !== 'running') await new Promise((r) => setTimeout(r, 20));
+    await first.installer.close();
+    const again = await setup({ base: first.root });
+    expect((await again.installer.rollback('tiny')).status).toBe('rolled-back');
+    expect(existsSync(dataDir(again.paths))).toBe(false);
+    expect(await readdir(path.join(again.paths.cache, 'install'))).toEqual([]);
+  });
+
+  it('updates to a new tag and rebuilds, keeping the config the user edited; uninstall keeps or removes config', async () => {
+    const repo = makeProviderRepo(await tempDir());
+    const { installer, paths, settled, setOverride } = await setup({ override: { install: { repository: repo.bare } } });
+    await installer.install(['tiny']);
+    expect((await settled()).status).toBe('done');
+    const config = path.join(paths.config, 'tiny', 'config.yaml');
+    await writeFile(config, 'port: 9999 # mine\n');
+
+    repo.addVersion('2.0');
+    setOverride({ install: { repository: repo.bare, version: 'v2.0' } });
+    await installer.update('tiny');
+    const run = await settled();
+    expect(run.status, run.failure?.message).toBe('done');
+    expect(run.steps.map((s) => s.id)).toEqual(['checkout', 'build-0', 'configure', 'scripts']);
+    expect(await readFile(path.join(dataDir(paths), 'VERSION'), 'utf8')).toBe('2.0\n');
+    expect(await readFile(config, 'utf8')).toBe('port: 9999 # mine\n');
+    expect(JSON.parse(await readFile(path.join(dataDir(paths), INSTALL_MARKER), 'utf8'))).toMatchObject({ version: 'v2.0' });
+
+    expect((await installer.uninstall('tiny', { keepConfig: true })).removed).toEqual([dataDir(paths), path.join(paths.bin, 'tiny.sh')]);
+    expect(existsSync(config)).toBe(true);
+    await installer.install(['tiny']);
+    await settled();
+    await installer.uninstall('tiny', { keepConfig: false });
+    expect(existsSync(path.join(paths.config, 'tiny'))).toBe(false);
+  });
+
+  it('says clearly when the repository or the version does not exist', async () => {
+    const repo = makeProviderRepo(await tempDir());
+    const { installer, settled, setOverride } = await setup({ override: { install: { repository: path.join(repo.bare, '..', 'nope.git') } } });
+    await installer.install(['tiny']);
+    expect((await settled()).failure?.message).toMatch(/git could not clone .*nope\.git/);
+    setOverride({ install: { repository: repo.bare, version: 'v9.9' } });
+    await installer.install(['tiny']);
+    expect((await settled()).failure?.message).toMatch(/at v9\.9/);
+  });
+});
+
+describe('Installer, python strategy, from a local wheel (no index)', () => {
+  it('makes a venv, installs the pinned package, and its entry point runs', async () => {
+    const wheels = await tempDir();
+    buildWheel(wheels);
+    const recipe = tinyRecipe({
+      install: { strategy: 'python', packages: ['tinyprov==0.1.0'], python: '>=3.8' },
+      start: [{ name: 'server', argv: ['{venvPython}', '-m', 'tinyprov'] }],
+      config: [],
+    });
+    const { installer, paths, settled } = await setup({ recipe, env: { PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels } });
+    await installer.install(['tiny']);
+    const run = await settled();
+    expect(run.status, run.failure?.logTail.join('\n')).toBe('done');
+    expect(run.steps.map((s) => s.id)).toEqual(['venv', 'packages', 'scripts']);
+    const entry = path.join(dataDir(paths), 'venv', 'bin', 'tinyprov');
+    expect(execFileSync(entry).toString().trim()).toBe('tinyprov 0.1.0 ok');
+  });
+
+  it('refuses a Python older than the recipe needs, naming both versions', async () => {
+    const recipe = tinyRecipe({ install: { strategy: 'python', packages: ['x==1'], python: '>=9.0' }, config: [] });
+    const { installer, settled } = await setup({ recipe });
+    await installer.install(['tiny']);
+    expect((await settled()).failure?.message).toMatch(/python3 3\.\d+\.\d+ found, >=9\.0 needed/);
+  });
+});
+
+describe('Installer, binary strategy, from a local HTTP server', () => {
+  async function serveArchive() {
+    const src = await tempDir();
+    await mkdir(path.join(src, 'tiny-1.0', 'bin'), { recursive: true });
+    await writeFile(path.join(src, 'tiny-1.0', 'bin', 'tiny'), '#!/bin/sh\necho tiny binary ok\n');
+    // Incompressible bulk, so the download takes long enough to report progress on the way.
+    await writeFile(path.join(src, 'tiny-1.0', 'data.bin'), randomBytes(256 * 1024));
+    const archive = path.join(src, 'tiny.tar.gz');
+    await tar.c({ gzip: true, file: archive, cwd: src }, ['tiny-1.0']);
+    const body = await readFile(archive);
+    const server: Server = createServer(async (_req, res) => {
+      res.writeHead(200, { 'Content-Length': body.length });
+      // Slow enough for progress events.
+      for (let i = 0; i < body.length; i += 4096) {
+        res.write(body.subarray(i, i + 4096));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => server.close());
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/releases/tiny.tar.gz`;
+    return { url, sha256: createHash('sha256').update(body).digest('hex') };
+  }
+
+  const binaryRecipe = (url: string, sha256: string) =>
+    tinyRecipe({
+      install: { strategy: 'binary', assets: [{ os: process.platform as 'linux', arch: process.arch as 'x64', url, sha256, archive: 'tar.gz', executable: 'tiny-1.0/bin/tiny' }] },
+      start: [{ name: 'server', argv: ['{dataDir}/tiny-1.0/bin/tiny'] }],
+      config: [],
+    });
+
+  it('downloads with progress, checks the sha256, unpacks, and the program runs', async () => {
+    const { url, sha256 } = await serveArchive();
+    const { installer, paths, runs, settled } = await setup({ recipe: binaryRecipe(url, sha256) });
+    await installer.install(['tiny']);
+    const run = await settled();
+    expect(run.status, run.failure?.message).toBe('done');
+    expect(runs.some((r) => r.steps[0]!.status === 'running' && (r.steps[0]!.percent ?? 0) > 0)).toBe(true);
+    expect(execFileSync(path.join(dataDir(paths), 'tiny-1.0', 'bin', 'tiny')).toString()).toBe('tiny binary ok\n');
+    expect(await readdir(path.join(paths.cache, 'install'))).toEqual([]);
+  });
+
+  it('rejects a checksum mismatch and removes the file', async () => {
+    const { url } = await serveArchive();
+    const { installer, paths, settled } = await setup({ recipe: binaryRecipe(url, 'f'.repeat(64)) });
+    await installer.install(['tiny']);
+    const run = await settled();
+    expect(run.status).toBe('failed');
+    expect(run.failure?.message).toMatch(/Checksum mismatch .* expected f{64}, got [a-f0-9]{64}/);
+    expect(await readdir(path.join(paths.cache, 'install'))).toEqual([]);
+    expect(existsSync(dataDir(paths))).toBe(false);
+  });
+});
+
+/** A real wheel, made with Python's zipfile (no setuptools, no index): module, entry point, metadata. */
+function buildWheel(dir: string): void {
+  const script = String.raw`
+import base64, hashlib, sys, zipfile
+out = sys.argv[1] + "/tinyprov-0.1.0-py3-none-any.whl"
+files = {
+  "tinyprov/__init__.py": "def main():\n    print('tinyprov 0.1.0 ok')\n",
+  "tinyprov/__main__.py": "from tinyprov import main\nmain()\n",
+  "tinyprov-0.1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: tinyprov\nVersion: 0.1.0\n",
+  "tinyprov-0.1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+  "tinyprov-0.1.0.dist-info/entry_points.txt": "[console_scripts]\ntinyprov = tinyprov:main\n",
+}
+record = []
+with zipfile.ZipFile(out, "w") as z:
+  for name, text in files.items():
+    data = text.encode()
+    z.writestr(name, data)
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    record.append(f"{name},sha256={digest},{len(data)}")
+  record.append("tinyprov-0.1.0.dist-info/RECORD,,")
+  z.writestr("tinyprov-0.1.0.dist-info/RECORD", "\n".join(record) + "\n")
+`;
+  execFileSync('python3', ['-c', script, dir]);
+}
+
+describe('Installer queue', () => {
+  it('installs one at a time, and a queued install cancels at once without waiting for the one before', async () => {
+    const repo = makeProviderRepo(await tempDir());
+    const flag = path.join(await tempDir(), 'hang');
+    await writeFile(flag, '');
+    const recipes = { tiny: tinyRecipe(), other: tinyRecipe({ id: 'other', name: 'Other provider' }) };
+    const root = await tempDir();
+    const paths = pathsFor(path.join(root, 'base'));
+    await ensureLayout(paths);
+    const logs = new LogService({ dir: paths.logs, flushMs: 20 });
+    const installer = new Installer({
+      paths,
+      logs,
+      recipe: (id) => recipes[id as keyof typeof recipes],
+      override: () => ({ install: { repository: repo.bare } }),
+      machine: async () => ({ os: process.platform, arch: process.arch, accelerator: 'none' }),
+      isActive: () => false,
+      env: { ...process.env, HANG_BUILD: flag },
+    });
+    cleanups.push(async () => {
+      await installer.close();
+      await logs.close();
+    });
+    const [first, second] = await installer.install(['tiny', 'other']);
+    expect([first!.status, second!.status]).toEqual(['queued', 'queued']);
+    while (installer.get('tiny')!.steps[1]!.status !== 'running') await new Promise((r) => setTimeout(r, 20));
+    expect(installer.get('other')!.status).toBe('queued');
+    await expect(installer.install(['tiny'])).rejects.toThrow(/already being installed/);
+    expect((await installer.cancel('other')).status).toBe('cancelled');
+    expect(installer.get('tiny')!.status).toBe('running');
+    expect((await installer.cancel('tiny')).status).toBe('cancelled');
+  });
+});

@@ -1,0 +1,433 @@
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { AppFailure } from '../../../shared/errors';
+import { installLogId, type InstallAction, type InstallRun } from '../../../shared/install';
+import type { ProviderRecipe } from '../../../shared/recipe';
+import type { ProviderOverride } from '../../../shared/settings';
+import { INSTALL_MARKER } from '../install-state';
+import { isRunning, killGroupsNow, stillRuns } from '../process-tree';
+import type { LogService } from '../logs';
+import type { Paths } from '../paths';
+import type { PlaceholderValues } from '../placeholders';
+import { JournalStore, type Journal } from './journal';
+import { planInstall, type MachineForPlan, type PlannedStep } from './plan';
+import { StepFailure, type StepContext } from './step-context';
+import { downloadAsset, unpackAsset } from './steps/binary-asset';
+import { writeConfigFiles } from './steps/configure';
+import { checkoutVersion, cloneRepository, restoreCommit } from './steps/git-checkout';
+import { createVenv, installPackages } from './steps/python-env';
+import { runCommand } from './steps/run-command';
+import { writeStartScript } from './steps/start-script';
+import { expandPlaceholders } from '../placeholders';
+
+const LOG_TAIL = 30;
+const PROGRESS_EVERY_MS = 200;
+
+export interface InstallerDeps {
+  paths: Paths;
+  logs: LogService;
+  recipe(id: string): ProviderRecipe;
+  override(id: string): ProviderOverride;
+  machine(): Promise<MachineForPlan>;
+  /** True while the supervisor runs the provider: installs and uninstalls wait for it to stop. */
+  isActive(id: string): boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Entry {
+  journal: Journal;
+  abort?: AbortController;
+  done?: Promise<void>;
+  lastEmit: number;
+  /** A throttled progress tick waiting to go out. */
+  pending?: NodeJS.Timeout;
+}
+
+/**
+ * Installs, updates and uninstalls providers from their recipes: one run at a time, each step
+ * journalled, its output in logs/<id>-install.log, cancellable (the step's process tree dies),
+ * rolled back when it fails, resumable when the app died under it. A provider is marked installed
+ * (the marker file in its data folder) only after every step finished.
+ */
+export class Installer extends EventEmitter<{ run: [InstallRun] }> {
+  private readonly entries = new Map<string, Entry>();
+  private readonly journals: JournalStore;
+  private queue: Promise<void> = Promise.resolve();
+  private closing = false;
+
+  constructor(private readonly deps: InstallerDeps) {
+    super();
+    this.journals = new JournalStore(path.join(deps.paths.cache, 'install'));
+  }
+
+  /** Runs a previous session left unfinished become `interrupted`: resume or roll back. */
+  async restore(): Promise<void> {
+    await mkdir(path.join(this.deps.paths.cache, 'install'), { recursive: true });
+    for (const journal of await this.journals.all()) {
+      if (journal.run.status === 'running' || journal.run.status === 'queued') {
+        await killLeftoverStep(journal);
+        journal.run = { ...journal.run, status: 'interrupted', updatedAt: new Date().toISOString() };
+        for (const step of journal.run.steps) if (step.status === 'running') step.status = 'pending';
+        await this.journals.save(journal);
+      }
+      this.entries.set(journal.run.providerId, { journal, lastEmit: 0 });
+    }
+  }
+
+  list(): InstallRun[] {
+    return [...this.entries.values()].map((e) => e.journal.run);
+  }
+
+  get(id: string): InstallRun | undefined {
+    return this.entries.get(id)?.journal.run;
+  }
+
+  isBusy(id: string): boolean {
+    const status = this.get(id)?.status;
+    return status === 'queued' || status === 'running';
+  }
+
+  /** Queues installs (the spec's "install only vLLM and LocalAI"); each runs after the one before. */
+  async install(ids: string[]): Promise<InstallRun[]> {
+    const machine = await this.deps.machine();
+    const planned = ids.map((id) => {
+      const recipe = this.deps.recipe(id);
+      this.refuseWhileBusy(recipe);
+      return { recipe, steps: planInstall(recipe, this.deps.override(recipe.id), machine, 'install') };
+    });
+    return planned.map(({ recipe, steps }) => this.enqueue(recipe, 'install', steps));
+  }
+
+  /** Fetches and checks out the pinned (or configured) version and rebuilds; config is kept. */
+  async update(id: string): Promise<InstallRun> {
+    const recipe = this.deps.recipe(id);
+    this.refuseWhileBusy(recipe);
+    if (!existsSync(path.join(this.dataDir(recipe.id), INSTALL_MARKER))) {
+      throw new AppFailure({ code: 'CONFLICT', message: `${recipe.name} is not installed, so there is nothing to update.`, hint: 'Install it instead.' });
+    }
+    return this.enqueue(recipe, 'update', planInstall(recipe, this.deps.override(recipe.id), await this.deps.machine(), 'update'));
+  }
+
+  /** Continues an interrupted run from its first unfinished step. */
+  async resume(id: string): Promise<InstallRun> {
+    const entry = this.entries.get(id);
+    if (entry?.journal.run.status !== 'interrupted') {
+      throw new AppFailure({ code: 'CONFLICT', message: `There is no interrupted install of ${id} to resume.`, hint: 'Start a new install instead.' });
+    }
+    const recipe = this.deps.recipe(id);
+    const steps = planInstall(recipe, this.deps.override(id), await this.deps.machine(), entry.journal.run.action);
+    const known = new Map(entry.journal.run.steps.map((s) => [s.id, s.status]));
+    if (steps.some((s) => !known.has(s.id))) {
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `The install plan of ${recipe.name} changed since the install was interrupted (recipe or settings).`,
+        hint: 'Roll it back, then install again.',
+      });
+    }
+    this.update_(entry, { status: 'queued' });
+    this.schedule(entry, recipe, steps);
+    return entry.journal.run;
+  }
+
+  /** Removes what an interrupted (or cancelled-by-crash) run created. */
+  async rollback(id: string): Promise<InstallRun> {
+    const entry = this.entries.get(id);
+    if (!entry || this.isBusy(id) || entry.journal.run.status === 'done' || entry.journal.run.status === 'rolled-back') {
+      throw new AppFailure({ code: 'CONFLICT', message: `There is no unfinished install of ${id} to roll back.`, hint: 'Nothing to do.' });
+    }
+    await this.undo(entry);
+    await this.journals.remove(id);
+    this.update_(entry, { status: 'rolled-back' });
+    return entry.journal.run;
+  }
+
+  async cancel(id: string): Promise<InstallRun> {
+    const entry = this.entries.get(id);
+    if (!entry || !this.isBusy(id)) throw new AppFailure({ code: 'CONFLICT', message: `${id} is not being installed.`, hint: 'Nothing to cancel.' });
+    if (entry.journal.run.status === 'queued') {
+      // Not started: it leaves the queue now, without waiting for the installs before it.
+      entry.abort?.abort(new Error('cancelled by the user'));
+      await this.journals.remove(id);
+      this.update_(entry, { status: 'cancelled' });
+      return entry.journal.run;
+    }
+    entry.abort?.abort(new Error('cancelled by the user'));
+    await entry.done;
+    return entry.journal.run;
+  }
+
+  /** Removes data/<id> and its start script; its config too unless kept. */
+  async uninstall(id: string, options: { keepConfig: boolean }): Promise<{ removed: string[] }> {
+    const recipe = this.deps.recipe(id);
+    this.refuseWhileBusy(recipe);
+    if (['external', 'none', 'builtin'].includes(recipe.install.strategy)) {
+      throw new AppFailure({ code: 'CONFLICT', message: `${recipe.name} was not installed by Local LLM Manager.`, hint: 'Uninstall it the way it was installed.' });
+    }
+    const targets = [
+      this.dataDir(id),
+      path.join(this.deps.paths.bin, `${id}.sh`),
+      path.join(this.deps.paths.bin, `${id}.cmd`),
+      ...(options.keepConfig ? [] : [path.join(this.deps.paths.config, id)]),
+    ].filter((p) => existsSync(p));
+    for (const target of targets) await rm(target, { recursive: true, force: true });
+    this.deps.logs.system(installLogId(id), `uninstalled: removed ${targets.join(', ') || 'nothing'}${options.keepConfig ? '; config kept' : ''}`);
+    this.entries.delete(id);
+    await this.journals.remove(id);
+    return { removed: targets };
+  }
+
+  /** Quitting: stop what runs and leave its journal, so the next start offers resume or rollback. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.entries.values()].map((e) => (e.abort?.abort(new Error('the app is quitting')), e.done)));
+  }
+
+  private refuseWhileBusy(recipe: ProviderRecipe): void {
+    if (this.isBusy(recipe.id)) {
+      throw new AppFailure({ code: 'CONFLICT', message: `${recipe.name} is already being installed.`, hint: 'Wait for it, or cancel it first.' });
+    }
+    if (this.get(recipe.id)?.status === 'interrupted') {
+      throw new AppFailure({ code: 'CONFLICT', message: `An install of ${recipe.name} was interrupted.`, hint: 'Resume it or roll it back first.' });
+    }
+    if (this.deps.isActive(recipe.id)) {
+      throw new AppFailure({ code: 'CONFLICT', message: `${recipe.name} is running.`, hint: 'Stop it first.' });
+    }
+  }
+
+  private enqueue(recipe: ProviderRecipe, action: InstallAction, steps: PlannedStep[]): InstallRun {
+    const now = new Date().toISOString();
+    const override = this.deps.override(recipe.id);
+    const entry: Entry = {
+      journal: {
+        run: {
+          providerId: recipe.id,
+          action,
+          status: 'queued',
+          steps: steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),
+          current: 0,
+          startedAt: now,
+          updatedAt: now,
+          logFile: this.deps.logs.fileOf(installLogId(recipe.id)),
+          version: override.install?.version ?? recipe.version,
+        },
+        created: [],
+        memory: {},
+      },
+      lastEmit: 0,
+    };
+    this.entries.set(recipe.id, entry);
+    // Queued installs are journalled too: a crash before their turn offers them again.
+    this.journals.save(entry.journal).catch((error: Error) => this.deps.logs.system(installLogId(recipe.id), `could not write the install journal: ${error.message}`));
+    this.emit('run', entry.journal.run);
+    this.schedule(entry, recipe, steps);
+    return entry.journal.run;
+  }
+
+  private schedule(entry: Entry, recipe: ProviderRecipe, steps: PlannedStep[]): void {
+    entry.abort = new AbortController();
+    const signal = entry.abort.signal;
+    const done = this.queue.then(() => (signal.aborted ? this.finishAborted(entry, recipe) : this.execute(entry, recipe, steps, signal)));
+    entry.done = done;
+    this.queue = done.catch(() => undefined);
+  }
+
+  private async execute(entry: Entry, recipe: ProviderRecipe, steps: PlannedStep[], signal: AbortSignal): Promise<void> {
+    const { journal } = entry;
+    const logId = installLogId(recipe.id);
+    this.update_(entry, { status: 'running' });
+    this.deps.logs.system(logId, `${journal.run.action} of ${recipe.name}${journal.run.version ? ` ${journal.run.version}` : ''}: ${steps.length} steps`);
+    const ctx = this.context(entry, recipe, signal);
+    try {
+      await this.journals.save(journal);
+      if (journal.run.action === 'install') {
+        await ctx.created(ctx.dataDir);
+        await mkdir(ctx.dataDir, { recursive: true });
+      }
+      for (const [index, step] of steps.entries()) {
+        const state = journal.run.steps[index]!;
+        if (state.status === 'done') continue;
+        this.update_(entry, { current: index });
+        this.setStep(entry, index, { status: 'running', percent: undefined, detail: undefined });
+        await this.journals.save(journal);
+        this.deps.logs.system(logId, `step ${index + 1} of ${steps.length}: ${step.title}`);
+        await this.runStep(ctx, step);
+        this.setStep(entry, index, { status: 'done', percent: 100, detail: undefined });
+        await this.journals.save(journal);
+      }
+      await writeFileAtomic(
+        path.join(this.dataDir(recipe.id), INSTALL_MARKER),
+        `${JSON.stringify({ version: journal.run.version, installedAt: new Date().toISOString(), action: journal.run.action }, null, 2)}\n`,
+      );
+      this.deps.logs.system(logId, `${journal.run.action} finished`);
+      // The journal goes before the status says so: whoever sees "done" sees no journal.
+      await this.journals.remove(recipe.id);
+      this.update_(entry, { status: 'done' });
+    } catch (error) {
+      await this.fail(entry, recipe, error, signal);
+    } finally {
+      entry.abort = undefined;
+    }
+  }
+
+  private async fail(entry: Entry, recipe: ProviderRecipe, error: unknown, signal: AbortSignal): Promise<void> {
+    const { journal } = entry;
+    const logId = installLogId(recipe.id);
+    const index = journal.run.current;
+    if (this.closing) {
+      // Left as it is: the journal says "running", which the next start reads as interrupted.
+      this.setStep(entry, index, { status: 'pending' });
+      this.update_(entry, { status: 'interrupted' });
+      return;
+    }
+    if (signal.aborted) {
+      this.setStep(entry, index, { status: 'cancelled' });
+      this.deps.logs.system(logId, `cancelled during "${journal.run.steps[index]?.title}"; rolling back`);
+      await this.undo(entry);
+      await this.journals.remove(recipe.id);
+      this.update_(entry, { status: 'cancelled' });
+      return;
+    }
+    const step = journal.run.steps[index];
+    const message = error instanceof Error ? error.message : String(error);
+    this.deps.logs.system(logId, `failed: ${message}`);
+    this.setStep(entry, index, { status: 'failed' });
+    const logTail = this.deps.logs.tail(logId, LOG_TAIL).map((l) => l.text);
+    await this.undo(entry);
+    await this.journals.remove(recipe.id);
+    this.update_(entry, {
+      status: 'failed',
+      failure: { step: step?.title ?? 'preparing', exitCode: error instanceof StepFailure ? error.exitCode : undefined, message, logTail },
+    });
+  }
+
+  private async finishAborted(entry: Entry, recipe: ProviderRecipe): Promise<void> {
+    if (entry.journal.run.status === 'cancelled') return;
+    // Quitting leaves a queued install's journal, so the next start offers it again.
+    if (this.closing) return this.update_(entry, { status: 'interrupted' });
+    await this.journals.remove(recipe.id);
+    this.update_(entry, { status: 'cancelled' });
+  }
+
+  /** Rollback: what this run created goes, newest first; an update gets its old commit back. */
+  private async undo(entry: Entry): Promise<void> {
+    const { journal } = entry;
+    const logId = installLogId(journal.run.providerId);
+    for (const file of [...journal.created].reverse()) {
+      await rm(file, { recursive: true, force: true });
+      this.deps.logs.system(logId, `rollback: removed ${file}`);
+    }
+    const previous = journal.memory.previousHead;
+    if (journal.run.action === 'update' && previous) {
+      await restoreCommit({ dataDir: this.dataDir(journal.run.providerId) }, previous).then(
+        () => this.deps.logs.system(logId, `rollback: checked out ${previous} again; rebuild it with Update if its build was touched`),
+        (error: Error) => this.deps.logs.system(logId, `rollback: could not check out ${previous}: ${error.message}`),
+      );
+    }
+    journal.created = [];
+  }
+
+  private async runStep(ctx: StepContext, step: PlannedStep): Promise<void> {
+    switch (step.kind) {
+      case 'clone':
+        return cloneRepository(ctx, step.repository, step.version);
+      case 'checkout':
+        return checkoutVersion(ctx, step.repository, step.version);
+      case 'venv':
+        return createVenv(ctx, step.python);
+      case 'packages':
+        return installPackages(ctx, step.packages);
+      case 'download':
+        return downloadAsset(ctx, step.asset);
+      case 'unpack':
+        return unpackAsset(ctx, step.asset);
+      case 'command': {
+        const where = `install.build.${step.id.slice('build-'.length)}`;
+        const argv = step.step.argv.map((arg, i) => expandPlaceholders(arg, ctx.values, `${where}.argv.${i}`));
+        const env = Object.fromEntries(Object.entries(step.step.env).map(([k, v]) => [k, expandPlaceholders(v, ctx.values, `${where}.env.${k}`)]));
+        const cwd = step.step.cwd ? path.resolve(ctx.dataDir, expandPlaceholders(step.step.cwd, ctx.values, `${where}.cwd`)) : ctx.dataDir;
+        return runCommand(ctx, argv, { cwd, env });
+      }
+      case 'configure':
+        return writeConfigFiles(ctx);
+      case 'scripts':
+        return writeStartScript(ctx);
+    }
+  }
+
+  private context(entry: Entry, recipe: ProviderRecipe, signal: AbortSignal): StepContext {
+    const { paths } = this.deps;
+    const override = this.deps.override(recipe.id);
+    const values: PlaceholderValues = {
+      host: '127.0.0.1',
+      port: String(override.port ?? recipe.defaultPort),
+      model: override.model,
+      modelsDir: paths.models,
+      dataDir: this.dataDir(recipe.id),
+      configDir: path.join(paths.config, recipe.id),
+      binDir: paths.bin,
+      logsDir: paths.logs,
+      baseDir: paths.base,
+      node: process.execPath,
+      ports: recipe.extraPorts,
+    };
+    return {
+      recipe,
+      override,
+      paths,
+      dataDir: values.dataDir,
+      configDir: values.configDir,
+      logId: installLogId(recipe.id),
+      logs: this.deps.logs,
+      signal,
+      env: this.deps.env ?? process.env,
+      values,
+      action: entry.journal.run.action,
+      progress: (percent, detail) => this.setStep(entry, entry.journal.run.current, { percent, detail }),
+      created: async (file) => {
+        if (existsSync(file) || entry.journal.created.includes(file)) return;
+        entry.journal.created.push(file);
+        await this.journals.save(entry.journal);
+      },
+      remember: async (key, value) => {
+        entry.journal.memory[key] = value;
+        await this.journals.save(entry.journal);
+      },
+      recall: (key) => entry.journal.memory[key],
+    };
+  }
+
+  private dataDir(id: string): string {
+    return path.join(this.deps.paths.data, id);
+  }
+
+  private setStep(entry: Entry, index: number, patch: Partial<InstallRun['steps'][number]>): void {
+    const steps = entry.journal.run.steps;
+    if (!steps[index]) return;
+    steps[index] = { ...steps[index], ...patch };
+    for (const key of Object.keys(steps[index]) as Array<keyof (typeof steps)[number]>) if (steps[index][key] === undefined) delete steps[index][key];
+    // Progress ticks are throttled (the latest goes out at the end of the window); status changes go out at once.
+    const wait = PROGRESS_EVERY_MS - (Date.now() - entry.lastEmit);
+    if (patch.status || wait <= 0) this.update_(entry, {});
+    else entry.pending ??= setTimeout(() => this.update_(entry, {}), wait);
+  }
+
+  private update_(entry: Entry, patch: Partial<InstallRun>): void {
+    clearTimeout(entry.pending);
+    entry.pending = undefined;
+    entry.journal.run = { ...entry.journal.run, ...patch, steps: [...entry.journal.run.steps], updatedAt: new Date().toISOString() };
+    entry.lastEmit = Date.now();
+    this.emit('run', entry.journal.run);
+  }
+}
+
+/** A step process the app left running when it died (its own process group): stopped before anything else. */
+async function killLeftoverStep(journal: Journal): Promise<void> {
+  const recorded = journal.memory.stepProcess;
+  if (!recorded) return;
+  const { pid, command } = JSON.parse(recorded) as { pid: number; command: string };
+  // The leader may be gone with its children still in the group; a leader now running something else is a reused PID.
+  if (!isRunning(pid) || (await stillRuns(pid, command))) killGroupsNow([pid]);
+}

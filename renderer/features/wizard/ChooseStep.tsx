@@ -1,0 +1,88 @@
+import type { ProviderSummary } from '../../../shared/provider';
+import type { RecipeVerdict } from '../../../shared/system';
+import { isInstallable, isInstalled, orderCandidates, totalEstimate, type Candidate } from './selection';
+
+interface ChooseStepProps {
+  providers: ProviderSummary[];
+  verdicts: RecipeVerdict[];
+  selected: string[];
+  onChange(selected: string[]): void;
+}
+
+const VERDICT_LABEL: Record<RecipeVerdict['verdict'], string> = {
+  fits: 'Fits',
+  'fits-with-warnings': 'Fits, with warnings',
+  'does-not-fit': 'Does not fit',
+};
+
+/** Step 3: pick providers; those that fit come ticked, each with its size, time and the reasons for the rest. */
+export function ChooseStep({ providers, verdicts, selected, onChange }: ChooseStepProps) {
+  const candidates = orderCandidates(
+    providers.filter((p) => p.installStrategy !== 'builtin' && p.installStrategy !== 'none').map((provider) => ({ provider, verdict: verdicts.find((v) => v.id === provider.id) })),
+  );
+  const chosen = candidates.filter((c) => selected.includes(c.provider.id));
+  const total = totalEstimate(chosen.map((c) => c.provider.installEstimate));
+  const toggle = (id: string, on: boolean) => onChange(on ? [...new Set([...selected, id])] : selected.filter((s) => s !== id));
+  return (
+    <div className="wizard-step" data-testid="wizard-choose">
+      <p className="lead" data-testid="wizard-choose-total">
+        {chosen.length === 0
+          ? 'Nothing chosen yet.'
+          : `${chosen.length} chosen: about ${total.diskGiB.toFixed(1)} GB on disk and ${Math.round(total.minutes)} min${total.unknown ? ` (+${total.unknown} without an estimate)` : ''}.`}
+      </p>
+      <ul className="wizard-choices">
+        {candidates.map((c) => (
+          <Choice key={c.provider.id} candidate={c} checked={selected.includes(c.provider.id)} onToggle={(on) => toggle(c.provider.id, on)} />
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Choice({ candidate, checked, onToggle }: { candidate: Candidate; checked: boolean; onToggle(on: boolean): void }) {
+  const { provider, verdict } = candidate;
+  const installed = isInstalled(candidate);
+  const fits = verdict?.verdict !== 'does-not-fit';
+  const can = isInstallable(candidate) && !installed && fits;
+  const estimate = provider.installEstimate;
+  return (
+    <li className={`wizard-choice${can ? '' : ' wizard-choice-off'}`} data-testid={`wizard-choice-${provider.id}`} data-verdict={verdict?.verdict}>
+      <label className="wizard-choice-main">
+        <input type="checkbox" data-testid="choice-check" checked={checked && can} disabled={!can} onChange={(e) => onToggle(e.target.checked)} />
+        <span className="wizard-choice-name">{provider.name}</span>
+        {provider.version && <span className="chip mono">{provider.version}</span>}
+        {verdict && <span className={`chip verdict-${verdict.verdict}`}>{VERDICT_LABEL[verdict.verdict]}</span>}
+        {installed && <span className="chip">installed</span>}
+      </label>
+      <p className="muted wizard-choice-description">{provider.description}</p>
+      {estimate && isInstallable(candidate) && (
+        <p className="choice-estimate muted" data-testid="choice-estimate">
+          about {estimate.diskGiB} GB, {estimate.minutes} min
+        </p>
+      )}
+      {provider.installStrategy === 'external' && !installed && provider.downloadUrl && (
+        <p>
+          A desktop app: get it from{' '}
+          <a href={provider.downloadUrl} target="_blank" rel="noreferrer">
+            {provider.downloadUrl}
+          </a>
+          ; it shows up here once installed.
+        </p>
+      )}
+      {verdict && verdict.reasons.length > 0 && (
+        <ul className="wizard-reasons" data-testid="choice-reasons">
+          {verdict.reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      )}
+      {verdict && fits && verdict.warnings.length > 0 && (
+        <ul className="wizard-warnings">
+          {verdict.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}

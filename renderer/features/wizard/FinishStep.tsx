@@ -1,0 +1,52 @@
+import type { ProviderSummary } from '../../../shared/provider';
+import { useGatewayStatus } from '../../api/gateway-hooks';
+import { useProviderAction } from '../../api/provider-hooks';
+import { CopyTextButton } from '../../components/CopyTextButton';
+import { ErrorNotice } from '../../components/ErrorNotice';
+
+/** Step 5: start what was installed, and where to point OpenAI clients. */
+export function FinishStep({ providers, selected }: { providers: ProviderSummary[]; selected: string[] }) {
+  const gateway = useGatewayStatus();
+  const ready = providers.filter((p) => selected.includes(p.id) && !['not-installed', 'installing'].includes(p.state.status));
+  return (
+    <div className="wizard-step" data-testid="wizard-finish">
+      {ready.length === 0 ? (
+        <p className="muted">Nothing new was installed. The built-in engine is ready on the Providers page.</p>
+      ) : (
+        <ul className="wizard-finish-list">
+          {ready.map((p) => (
+            <FinishRow key={p.id} provider={p} />
+          ))}
+        </ul>
+      )}
+      <section className="card">
+        <h3>One endpoint for every OpenAI client</h3>
+        {gateway.data?.url ? (
+          <p className="wizard-endpoint">
+            <code data-testid="wizard-endpoint">{gateway.data.url}</code> <CopyTextButton text={gateway.data.url} what="the endpoint URL" />
+          </p>
+        ) : (
+          <p className="muted">The gateway is off; turn it on on the Gateway page.</p>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function FinishRow({ provider }: { provider: ProviderSummary }) {
+  const action = useProviderAction();
+  const { status } = provider.state;
+  const running = status === 'running' || status === 'starting';
+  return (
+    <li className="wizard-finish-row" data-testid={`wizard-finish-${provider.id}`} data-status={status}>
+      <strong>{provider.name}</strong> <span className={`chip status-${status}`}>{status}</span>
+      {provider.state.port && <span className="mono muted"> http://127.0.0.1:{provider.state.port}</span>}
+      {!running && (
+        <button type="button" className="button button-primary button-small" data-testid="wizard-start" disabled={action.isPending} onClick={() => action.mutate({ id: provider.id, action: 'start' })}>
+          {action.isPending ? 'Starting…' : 'Start'}
+        </button>
+      )}
+      {action.error && <ErrorNotice error={action.error} title={`Could not start ${provider.name}`} />}
+    </li>
+  );
+}

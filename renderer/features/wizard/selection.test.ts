@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { ProviderSummary } from '../../../shared/provider';
+import type { RecipeVerdict } from '../../../shared/system';
+import { defaultSelection, orderCandidates, totalEstimate, type Candidate } from './selection';
+
+const candidate = (id: string, strategy: ProviderSummary['installStrategy'], status: ProviderSummary['state']['status'], verdict: Partial<RecipeVerdict> = {}): Candidate => ({
+  provider: {
+    id,
+    name: id.toUpperCase(),
+    description: '',
+    homepage: 'https://example.com',
+    api: 'openai',
+    defaultPort: 1,
+    origin: 'builtin',
+    installStrategy: strategy,
+    compatibility: { runnable: true, reasons: [], warnings: [] },
+    state: { id, status, restarts: 0, updatedAt: '' },
+  },
+  verdict: { id, name: id, verdict: 'fits', reasons: [], warnings: [], missingTools: [], ...verdict },
+});
+
+describe('the wizard’s choice of providers', () => {
+  it('ticks installable, not installed providers that fit and need no missing tool', () => {
+    const list = [
+      candidate('llamacpp', 'git', 'not-installed', { verdict: 'fits-with-warnings', warnings: ['runs on the CPU, slowly'] }),
+      candidate('vllm', 'python', 'not-installed', { verdict: 'does-not-fit', reasons: ['needs an NVIDIA GPU'] }),
+      candidate('mistralrs', 'git', 'not-installed', { missingTools: [{ id: 'cargo', name: 'Cargo', status: 'missing' }] }),
+      candidate('localai', 'binary', 'installed'),
+      candidate('ollama', 'external', 'not-installed'),
+      candidate('engine', 'builtin', 'installed'),
+    ];
+    expect(defaultSelection(list)).toEqual(['llamacpp']);
+  });
+
+  it('orders installable ones first, desktop apps next, what does not fit last', () => {
+    const list = [
+      candidate('vllm', 'python', 'not-installed', { verdict: 'does-not-fit' }),
+      candidate('ollama', 'external', 'not-installed'),
+      candidate('localai', 'binary', 'not-installed'),
+      candidate('fastchat', 'python', 'not-installed'),
+    ];
+    expect(orderCandidates(list).map((c) => c.provider.id)).toEqual(['fastchat', 'localai', 'ollama', 'vllm']);
+  });
+
+  it('adds up the estimates and counts the unknown ones', () => {
+    expect(totalEstimate([{ diskGiB: 1, minutes: 2 }, undefined, { diskGiB: 0.5, minutes: 3 }])).toEqual({ diskGiB: 1.5, minutes: 5, unknown: 1 });
+  });
+});

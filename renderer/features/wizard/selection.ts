@@ -1,0 +1,37 @@
+import type { ProviderSummary } from '../../../shared/provider';
+import type { RecipeVerdict } from '../../../shared/system';
+
+export const INSTALLABLE = ['git', 'python', 'binary'] as const;
+
+export interface Candidate {
+  provider: ProviderSummary;
+  verdict?: RecipeVerdict;
+}
+
+export const isInstallable = (c: Candidate) => (INSTALLABLE as readonly string[]).includes(c.provider.installStrategy);
+
+export const isInstalled = (c: Candidate) => !['not-installed', 'installing'].includes(c.provider.state.status);
+
+/**
+ * What the wizard ticks for the user: providers it can install that are not installed yet, fit this
+ * machine, and need no tool the machine lacks. The rest stay one click away, with the reasons.
+ */
+export function defaultSelection(candidates: Candidate[]): string[] {
+  return candidates
+    .filter((c) => isInstallable(c) && !isInstalled(c) && c.verdict && c.verdict.verdict !== 'does-not-fit' && c.verdict.missingTools.length === 0)
+    .map((c) => c.provider.id);
+}
+
+/** Installable first, then desktop apps to get by hand, then what does not fit; by name within each. */
+export function orderCandidates(candidates: Candidate[]): Candidate[] {
+  const rank = (c: Candidate) => (c.verdict?.verdict === 'does-not-fit' ? 2 : isInstallable(c) ? 0 : 1);
+  return [...candidates].sort((a, b) => rank(a) - rank(b) || a.provider.name.localeCompare(b.provider.name));
+}
+
+/** "about 9 GB, 10 min" for the chosen ones together. */
+export function totalEstimate(estimates: Array<{ diskGiB: number; minutes: number } | undefined>): { diskGiB: number; minutes: number; unknown: number } {
+  return estimates.reduce<{ diskGiB: number; minutes: number; unknown: number }>(
+    (sum, e) => (e ? { ...sum, diskGiB: sum.diskGiB + e.diskGiB, minutes: sum.minutes + e.minutes } : { ...sum, unknown: sum.unknown + 1 }),
+    { diskGiB: 0, minutes: 0, unknown: 0 },
+  );
+}
