@@ -179,14 +179,15 @@ describe('health and identity match provider-facts.md', () => {
     health: { path: recipe.health.path, status: recipe.health.status, bodyIncludes: recipe.health.bodyIncludes, json: recipe.health.json },
     identify: recipe.identify.map((rule) => ({ ...rule, method: undefined, status: undefined, versionField: undefined })),
   });
-  const rule = (fields: Record<string, unknown>) => ({ method: undefined, status: undefined, versionField: undefined, header: undefined, bodyIncludes: undefined, json: undefined, ...fields });
+  const rule = (fields: Record<string, unknown>) => ({ method: undefined, status: undefined, versionField: undefined, header: undefined, bodyIncludes: undefined, json: undefined, imitatedBy: undefined, ...fields });
 
   it('Ollama: "/" says "Ollama is running"; /api/version is its own; /api/tags is shared', () => {
     expect(signals(byId('ollama'))).toEqual({
       health: { path: '/', status: [200], bodyIncludes: 'Ollama is running', json: undefined },
       identify: [
-        rule({ path: '/api/version', json: { version: { exists: true } }, strength: 'strong' }),
-        rule({ path: '/', bodyIncludes: 'Ollama is running', strength: 'strong' }),
+        // LocalAI imitates both: its own endpoint outranks them (imitatedBy).
+        rule({ path: '/api/version', json: { version: { exists: true } }, strength: 'strong', imitatedBy: ['localai'] }),
+        rule({ path: '/', bodyIncludes: 'Ollama is running', strength: 'strong', imitatedBy: ['localai'] }),
         rule({ path: '/api/tags', json: { models: { exists: true } }, strength: 'weak' }),
       ],
     });
@@ -198,8 +199,8 @@ describe('health and identity match provider-facts.md', () => {
     expect(signals(byId('llamacpp'))).toEqual({
       health: { path: '/health', status: [200], bodyIncludes: undefined, json: { status: 'ok' } },
       identify: [
-        rule({ path: '/health', header: { name: 'Server', includes: 'llama.cpp' }, strength: 'strong' }),
-        rule({ path: '/props', json: { build_info: { exists: true }, total_slots: { exists: true } }, strength: 'strong' }),
+        rule({ path: '/health', header: { name: 'Server', includes: 'llama.cpp' }, strength: 'strong', imitatedBy: ['engine'] }),
+        rule({ path: '/props', json: { build_info: { exists: true }, total_slots: { exists: true } }, strength: 'strong', imitatedBy: ['engine'] }),
         rule({ path: '/metrics', bodyIncludes: 'llamacpp:', strength: 'strong' }),
         rule({ path: '/v1/models', json: { 'data.0.owned_by': 'llamacpp' }, strength: 'weak' }),
       ],
@@ -210,7 +211,7 @@ describe('health and identity match provider-facts.md', () => {
     expect(signals(byId('vllm'))).toEqual({
       health: { path: '/health', status: [200], bodyIncludes: undefined, json: undefined },
       identify: [
-        rule({ path: '/version', json: { version: { exists: true } }, strength: 'strong' }),
+        rule({ path: '/version', json: { version: { exists: true } }, strength: 'strong', imitatedBy: ['localai'] }),
         rule({ path: '/metrics', bodyIncludes: 'vllm:', strength: 'strong' }),
         rule({ path: '/v1/models', json: { 'data.0.owned_by': 'vllm' }, strength: 'weak' }),
       ],

@@ -1,10 +1,12 @@
 import type { ProviderSummary } from '../../../shared/provider';
 import { hashFor } from '../../state/ui';
+import { UsageSparkline } from '../resources/UsageSparkline';
+import { ExternalNote } from './ExternalNote';
 import { LastError } from './LastError';
 import { ModelList } from './ModelList';
 import { ProviderButtons } from './ProviderButtons';
 import { ProviderFacts } from './ProviderFacts';
-import { reasonWorthShowing, STATUS_TONE } from './status';
+import { isLive, reasonWorthShowing, STATUS_TONE } from './status';
 import { StatusBadge } from './StatusBadge';
 
 export function ProviderTile({ provider }: { provider: ProviderSummary }) {
@@ -33,6 +35,8 @@ export function ProviderTile({ provider }: { provider: ProviderSummary }) {
         {provider.origin === 'user' && <span className="chip chip-accent">custom recipe</span>}
       </div>
       <ProviderFacts provider={provider} />
+      {state.status === 'external' && state.external && <ExternalNote external={state.external} />}
+      {isLive(state.status) && state.status !== 'external' && <UsageSparkline id={provider.id} />}
       {reason && <p className="tile-reason">{reason}</p>}
       {state.models && <ModelList models={state.models} />}
       {state.lastError && <LastError error={state.lastError} />}

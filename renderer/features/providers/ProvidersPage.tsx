@@ -6,6 +6,7 @@ import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
 import { useUi } from '../../state/ui';
 import { CatalogProblems } from './CatalogProblems';
+import { DiscoveryPanel } from './DiscoveryPanel';
 import { ProvidersToolbar } from './ProvidersToolbar';
 import { ProviderTile } from './ProviderTile';
 import { matchesFilter } from './status';
@@ -29,6 +30,7 @@ export function ProvidersPage() {
       {bulk.startAll.error && <ErrorNotice error={bulk.startAll.error} title="Start all failed" testId="providers-bulk-error" />}
       {bulk.stopAll.error && <ErrorNotice error={bulk.stopAll.error} title="Stop all failed" testId="providers-bulk-error" />}
       {data && <CatalogProblems problems={data.problems} />}
+      {data && <DiscoveryPanel providers={providers} />}
       {data && providers.length === 0 && (
         <EmptyState icon={<PageIcon page="providers" size={32} />} title="No providers yet">
           The catalog is empty. Built-in recipes and your own from config/providers.d/ appear here.

@@ -43,7 +43,8 @@ export function isLive(status: ProviderStatus): boolean {
 /** The state's reason, unless the badge or the error box below already says the same. */
 export function reasonWorthShowing(state: ProviderState): string | undefined {
   const { reason, status, lastError } = state;
-  if (!reason || status === 'not-installed' || reason === lastError?.message) return undefined;
+  // An external tile says where it runs in its own note.
+  if (!reason || status === 'not-installed' || status === 'external' || reason === lastError?.message) return undefined;
   return reason;
 }
 

@@ -1,0 +1,60 @@
+import { connect } from 'node:net';
+import { parseJsonOrUndefined } from '../http-expect';
+import type { HttpAnswer } from './fingerprint';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Whether something accepts TCP connections on host:port. One connect per target decides
+ * "nothing here" in well under a millisecond on loopback (a refusal), so an empty machine costs
+ * no HTTP requests at all.
+ */
+export function tcpOpen(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: host.replace(/^\[|\]$/g, ''), port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** One request; undefined when there was no HTTP answer (refused, reset, timed out). Redirects are not followed. */
+export async function fetchAnswer(baseUrl: string, method: 'GET' | 'POST', path: string, timeoutMs: number): Promise<HttpAnswer | undefined> {
+  const started = performance.now();
+  try {
+    const response = await fetch(new URL(path, baseUrl), {
+      method,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.5' },
+    });
+    const body = await readCapped(response);
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => (headers[name] = value));
+    return { status: response.status, headers, body, json: parseJsonOrUndefined(body), latencyMs: Math.round(performance.now() - started) };
+  } catch {
+    return undefined;
+  }
+}
+
+async function readCapped(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < MAX_BODY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY_BYTES);
+}

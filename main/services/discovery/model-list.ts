@@ -1,0 +1,33 @@
+import type { ProviderRecipe } from '../../../shared/recipe';
+import { jsonAt } from '../http-expect';
+
+export type ModelFormat = ProviderRecipe['models']['format'];
+
+/**
+ * Model names from a provider's model list, in the shape its recipe names: OpenAI's
+ * `{data:[{id}]}`, Ollama's `{models:[{name}]}`, KoboldCpp's `{result:"koboldcpp/name"}`.
+ * Undefined when the body is not that shape.
+ */
+export function parseModels(format: ModelFormat, json: unknown): string[] | undefined {
+  switch (format) {
+    case 'openai':
+      return namesIn(jsonAt(json, 'data'), 'id');
+    case 'ollama':
+      return namesIn(jsonAt(json, 'models'), 'name') ?? namesIn(jsonAt(json, 'models'), 'model');
+    case 'kobold': {
+      const result = jsonAt(json, 'result');
+      return typeof result === 'string' && result ? [result] : undefined;
+    }
+  }
+}
+
+/** Whether a body is OpenAI's model list: what an unknown server must answer to count as OpenAI-compatible. */
+export function isOpenAiModelList(json: unknown): boolean {
+  return Array.isArray(jsonAt(json, 'data')) && (jsonAt(json, 'object') === 'list' || parseModels('openai', json) !== undefined);
+}
+
+function namesIn(list: unknown, field: string): string[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const names = list.map((item) => jsonAt(item, field)).filter((name): name is string => typeof name === 'string' && name.length > 0);
+  return names.length === list.length ? names : undefined;
+}

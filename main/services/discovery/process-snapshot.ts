@@ -1,0 +1,60 @@
+import { allPortsWithPid } from 'pid-port';
+import pidtree from 'pidtree';
+
+/**
+ * Who listens where and who started whom, read once per scan: the listening sockets (pid-port:
+ * `ss`, `netstat` or `lsof`) and the process table (pidtree: `ps` or `wmic`). Lets discovery put
+ * the llama-server runners Ollama and Jan start on random ports under their app.
+ */
+export class ProcessSnapshot {
+  private readonly children = new Map<number, number[]>();
+
+  private constructor(
+    private readonly portPids: Map<number, number>,
+    private readonly parents: Map<number, number>,
+  ) {
+    for (const [pid, ppid] of parents) {
+      const list = this.children.get(ppid) ?? [];
+      list.push(pid);
+      this.children.set(ppid, list);
+    }
+  }
+
+  static async take(): Promise<ProcessSnapshot> {
+    const [ports, table] = await Promise.all([
+      allPortsWithPid({ host: '*' }).catch(() => new Map<number, number>()),
+      pidtree(-1, { advanced: true }).catch(() => [] as Array<{ ppid: number; pid: number }>),
+    ]);
+    return new ProcessSnapshot(ports, new Map(table.map(({ pid, ppid }) => [pid, ppid])));
+  }
+
+  pidOfPort(port: number): number | undefined {
+    return this.portPids.get(port);
+  }
+
+  /** Parent, grandparent, … up to (not including) PID 1 and 0. */
+  ancestors(pid: number): number[] {
+    const chain: number[] = [];
+    for (let current = this.parents.get(pid); current && current > 1 && !chain.includes(current); current = this.parents.get(current)) {
+      chain.push(current);
+    }
+    return chain;
+  }
+
+  descendants(pid: number): Set<number> {
+    const found = new Set<number>();
+    const queue = [...(this.children.get(pid) ?? [])];
+    while (queue.length > 0) {
+      const next = queue.shift()!;
+      if (found.has(next) || next === pid) continue;
+      found.add(next);
+      queue.push(...(this.children.get(next) ?? []));
+    }
+    return found;
+  }
+
+  /** Listening ports held by any of these processes. */
+  portsOf(pids: Set<number>): number[] {
+    return [...this.portPids].filter(([, pid]) => pids.has(pid)).map(([port]) => port);
+  }
+}
