@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import { Sidebar } from './components/Sidebar';
+import { AlertToasts } from './features/alerts/AlertToasts';
 import { DashboardPage } from './features/dashboard/DashboardPage';
 import { GatewayPage } from './features/gateway/GatewayPage';
 import { InstallPage } from './features/install/InstallPage';
@@ -9,6 +10,7 @@ import { ProvidersRoute } from './features/providers/ProvidersRoute';
 import { ResourcesPage } from './features/resources/ResourcesPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { useUi, type PageId } from './state/ui';
+import { useFirstRunRedirect } from './features/wizard/first-run';
 
 const SCREENS: Record<PageId, ComponentType> = {
   dashboard: DashboardPage,
@@ -22,6 +24,7 @@ const SCREENS: Record<PageId, ComponentType> = {
 };
 
 export function App() {
+  useFirstRunRedirect();
   const page = useUi((state) => state.page);
   const Screen = SCREENS[page];
   return (
@@ -30,6 +33,7 @@ export function App() {
       <main className="main">
         <Screen />
       </main>
+      <AlertToasts />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { toAppError } from '../../shared/errors';
 import type { ProviderState } from '../../shared/provider';
 import { createHost, type Host } from '../host';
 import { bindIpc } from '../transports/electron';
+import { showAlertsAsNotifications } from './alert-notifications';
 import { installAppMenu } from './app-menu';
 import { rendererLocation } from './paths';
 import { applyDevServerCsp, hardenWebContents } from './security';
@@ -131,6 +132,7 @@ function runDesktopApp(): void {
         // Without a tray the app still works; closing the window then quits (see the close handler).
         console.error('Could not create the tray icon:', error);
       }
+      showAlertsAsNotifications(host.alerts, openWindow);
       openWindow();
     })
     .catch(failToStart);

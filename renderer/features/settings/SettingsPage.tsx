@@ -3,6 +3,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Page } from '../../components/Page';
 import { Loading } from '../../components/Loading';
 import { ProblemsBanner } from './ProblemsBanner';
+import { ResourceSettingsForm } from './ResourceSettingsForm';
 import { SettingsForm } from './SettingsForm';
 
 export function SettingsPage() {
@@ -15,6 +16,7 @@ export function SettingsPage() {
         <>
           <ProblemsBanner problems={data.problems} />
           <SettingsForm state={data} />
+          <ResourceSettingsForm state={data} />
         </>
       )}
     </Page>

@@ -1,0 +1,85 @@
+import { EventEmitter } from 'node:events';
+import type { ProviderState, ProviderStatus } from '../../../shared/provider';
+import type { Alert, AlertKind, ResourceSample } from '../../../shared/resources';
+import type { Settings } from '../../../shared/settings';
+
+export type AlertSettings = Pick<Settings, 'alertRamPercent' | 'alertVramPercent' | 'alertDiskFreeGiB' | 'mutedAlerts'>;
+
+const GIB = 1024 ** 3;
+/** A raised threshold alert re-arms only once the value is this far back on the safe side. */
+const PERCENT_MARGIN = 5;
+const DISK_MARGIN = 1.1;
+const BAD: readonly ProviderStatus[] = ['unhealthy', 'failed'];
+
+/**
+ * Turns samples and provider transitions into alerts: once when a value crosses its threshold
+ * (not on every sample while it stays there), again only after it went back below. A muted kind
+ * is still tracked, so unmuting does not fire for a condition that was already known.
+ */
+export class AlertRules extends EventEmitter<{ raised: [Alert] }> {
+  private readonly raised = new Set<string>();
+  private readonly lastStatus = new Map<string, ProviderStatus>();
+  private seq = 0;
+
+  constructor(
+    private readonly settings: () => AlertSettings,
+    private readonly nameOf: (providerId: string) => string = (id) => id,
+  ) {
+    super();
+  }
+
+  checkProvider(state: ProviderState): void {
+    const before = this.lastStatus.get(state.id);
+    this.lastStatus.set(state.id, state.status);
+    if (!BAD.includes(state.status) || before === state.status) return;
+    const name = this.nameOf(state.id);
+    this.raise('provider', state.status === 'failed' ? `${name} failed` : `${name} is unhealthy`, state.lastError?.message ?? state.reason, state.id);
+  }
+
+  checkSample(sample: ResourceSample): void {
+    const s = this.settings();
+    const { memory, disk } = sample;
+    if (memory.totalBytes > 0) {
+      const percent = (memory.usedBytes / memory.totalBytes) * 100;
+      this.threshold('ram', 'ram', percent >= s.alertRamPercent, percent < s.alertRamPercent - PERCENT_MARGIN, () => [
+        `Memory is ${Math.round(percent)}% used`,
+        `${gib(memory.usedBytes)} of ${gib(memory.totalBytes)} in use (alert at ${s.alertRamPercent}%).`,
+      ]);
+    }
+    for (const gpu of sample.gpus) {
+      if (!gpu.vramTotalBytes || gpu.vramUsedBytes === undefined) continue;
+      const percent = (gpu.vramUsedBytes / gpu.vramTotalBytes) * 100;
+      this.threshold(`vram-${gpu.index}`, 'vram', percent >= s.alertVramPercent, percent < s.alertVramPercent - PERCENT_MARGIN, () => [
+        `GPU ${gpu.index} memory is ${Math.round(percent)}% used`,
+        `${gpu.name}: ${gib(gpu.vramUsedBytes!)} of ${gib(gpu.vramTotalBytes!)} VRAM in use (alert at ${s.alertVramPercent}%).`,
+      ]);
+    }
+    if (disk.totalBytes > 0) {
+      const limit = s.alertDiskFreeGiB * GIB;
+      this.threshold('disk', 'disk', disk.freeBytes < limit, disk.freeBytes > limit * DISK_MARGIN, () => [
+        `Disk space is low: ${gib(disk.freeBytes)} free`,
+        `${disk.path} has less than ${s.alertDiskFreeGiB} GiB free; models and logs may fail to write.`,
+      ]);
+    }
+  }
+
+  private threshold(key: string, kind: AlertKind, over: boolean, clear: boolean, text: () => [string, string]): void {
+    if (over && !this.raised.has(key)) {
+      this.raised.add(key);
+      const [title, message] = text();
+      this.raise(kind, title, message);
+    } else if (clear) {
+      this.raised.delete(key);
+    }
+  }
+
+  private raise(kind: AlertKind, title: string, message: string, providerId?: string): void {
+    if (this.settings().mutedAlerts.includes(kind)) return;
+    const at = Date.now();
+    this.emit('raised', { id: `${at}-${++this.seq}`, kind, at, title, message, ...(providerId ? { providerId } : {}) });
+  }
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / GIB).toFixed(1)} GiB`;
+}
