@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import * as tar from 'tar';
@@ -76,6 +76,19 @@ async function setup(options: { recipe?: ProviderRecipe; override?: ProviderOver
 
 const dataDir = (paths: { data: string }) => path.join(paths.data, 'tiny');
 
+/** An install whose app quit mid-build (the build hangs until then); the hang is over for whoever resumes. */
+async function interruptedInstall() {
+  const repo = makeProviderRepo(await tempDir());
+  const flag = path.join(await tempDir(), 'hang');
+  await writeFile(flag, '');
+  const first = await setup({ override: { install: { repository: repo.bare } }, env: { HANG_BUILD: flag } });
+  await first.installer.install(['tiny']);
+  while (first.installer.get('tiny')!.steps[1]!.status !== 'running') await new Promise((r) => setTimeout(r, 20));
+  await first.installer.close();
+  await rm(flag);
+  return { repo, first };
+}
+
 describe('Installer, git strategy, against a local bare repository', () => {
   it('clones at the pinned tag, builds, configures, writes the start script, and the supervisor runs it healthy', async () => {
     const repo = makeProviderRepo(await tempDir());
@@ -144,16 +157,7 @@ describe('Installer, git strategy, against a local bare repository', () => {
   });
 
   it('resumes an install the app did not live to finish, skipping the steps that were done', async () => {
-    const repo = makeProviderRepo(await tempDir());
-    const flag = path.join(await tempDir(), 'hang');
-    await writeFile(flag, '');
-    const first = await setup({ override: { install: { repository: repo.bare } }, env: { HANG_BUILD: flag } });
-    await first.installer.install(['tiny']);
-    while (first.installer.get('tiny')!.steps[1]!.status !== 'running') await new Promise((r) => setTimeout(r, 20));
-    await first.installer.close(); // the app quits (or dies) mid-build
-
-    const { rm } = await import('node:fs/promises');
-    await rm(flag);
+    const { repo, first } = await interruptedInstall();
     const again = await setup({ base: first.root, override: { install: { repository: repo.bare } } });
     const interrupted = again.installer.get('tiny')!;
     expect(interrupted.status).toBe('interrupted');
@@ -167,13 +171,7 @@ describe('Installer, git strategy, against a local bare repository', () => {
   });
 
   it('rolls back an interrupted install on request', async () => {
-    const repo = makeProviderRepo(await tempDir());
-    const flag = path.join(await tempDir(), 'hang');
-    await writeFile(flag, '');
-    const first = await setup({ override: { install: { repository: repo.bare } }, env: { HANG_BUILD: flag } });
-    await first.installer.install(['tiny']);
-    while (first.installer.get('tiny')!.steps[1]!.status !== 'running') await new Promise((r) => setTimeout(r, 20));
-    await first.installer.close();
+    const { first } = await interruptedInstall();
     const again = await setup({ base: first.root });
     expect((await again.installer.rollback('tiny')).status).toBe('rolled-back');
     expect(existsSync(dataDir(again.paths))).toBe(false);

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
+import { FormFooter } from './FormFooter';
 import { ALERT_KINDS, type AlertKind } from '../../../shared/resources';
 import type { SettingsState } from '../../../shared/settings';
 import { useUpdateSettings } from '../../api/hooks';
-import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from './Field';
 import { buildResourcePatch, LIMITS, resourceDraftFrom, validateResourceDraft, type ResourceDraft, type ResourceNumberKey } from './resource-draft';
 import { SourceLabel } from './SourceLabel';
@@ -93,24 +93,14 @@ export function ResourceSettingsForm({ state }: { state: SettingsState }) {
           ))}
         </div>
       </Field>
-      <footer className="form-footer">
-        <div className="form-status" role="status" aria-live="polite" data-testid="resource-settings-status">
-          {update.isPending && <span className="muted">Saving…</span>}
-          {update.isSuccess && <span className="status-ok">✓ Saved</span>}
-          {update.isError && <ErrorNotice error={update.error} title="Could not save the settings" />}
-          {update.isIdle && dirty && <span className="muted">Changes pending — click Save to apply</span>}
-        </div>
-        <div className="form-actions">
-          {Object.keys(edits).length > 0 && (
-            <button type="button" className="button button-ghost" onClick={() => setEdits({})} disabled={update.isPending}>
-              Discard
-            </button>
-          )}
-          <button type="submit" className="button button-primary" data-testid="resource-settings-save" disabled={!dirty || invalid || update.isPending}>
-            {update.isPending ? 'Saving…' : 'Save'}
-          </button>
-        </div>
-      </footer>
+      <FormFooter
+        update={update}
+        dirty={dirty}
+        invalid={invalid}
+        canDiscard={Object.keys(edits).length > 0}
+        onDiscard={() => setEdits({})}
+        testIdPrefix="resource-settings"
+      />
     </form>
   );
 }

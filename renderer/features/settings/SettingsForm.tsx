@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
+import { FormFooter } from './FormFooter';
 import { useUpdateSettings } from '../../api/hooks';
-import { ErrorNotice } from '../../components/ErrorNotice';
 import { BASE_DIR_ENV_VAR, type SettingsState } from '../../../shared/settings';
 import { buildPatch, draftFrom, validate, type Draft, type DraftKey } from './draft';
 import { Field } from './Field';
@@ -117,25 +117,14 @@ export function SettingsForm({ state }: { state: SettingsState }) {
         <Toggle id="setting-closeToTray" checked={draft.closeToTray} onChange={(value) => edit('closeToTray', value)} />
       </Field>
 
-      <footer className="form-footer">
-        <div className="form-status" data-testid="settings-status" role="status" aria-live="polite">
-          {update.isPending && <span className="muted">Saving…</span>}
-          {update.isSuccess && <span className="status-ok">✓ Saved</span>}
-          {/* Only success may contain the word "saved": tests match it case-insensitively. */}
-          {update.isError && <ErrorNotice error={update.error} title="Could not save the settings" />}
-          {update.isIdle && dirty && <span className="muted">Changes pending — click Save to apply</span>}
-        </div>
-        <div className="form-actions">
-          {Object.keys(edits).length > 0 && (
-            <button type="button" className="button button-ghost" onClick={() => setEdits({})} disabled={update.isPending}>
-              Discard
-            </button>
-          )}
-          <button type="submit" className="button button-primary" data-testid="settings-save" disabled={!dirty || invalid || update.isPending}>
-            {update.isPending ? 'Saving…' : 'Save'}
-          </button>
-        </div>
-      </footer>
+      <FormFooter
+        update={update}
+        dirty={dirty}
+        invalid={invalid}
+        canDiscard={Object.keys(edits).length > 0}
+        onDiscard={() => setEdits({})}
+        testIdPrefix="settings"
+      />
     </form>
   );
 }
