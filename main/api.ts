@@ -2,29 +2,59 @@ import type { Contract } from '../shared/contract';
 import type { Handlers } from '../shared/rpc/server';
 import type { AppInfo } from '../shared/system';
 import type { LocalLLMManager } from './manager';
+import { cleanup } from './services/installer/cleanup';
+import type { Installer } from './services/installer/installer';
+import type { Paths } from './services/paths';
+import { installLogId } from '../shared/install';
+import type { DiscoveryService } from './services/discovery/discovery';
+import { addEndpoint, removeEndpoint } from './services/discovery/saved-endpoints';
+import { GatewayService } from './services/gateway/gateway-service';
 import type { LogService } from './services/logs';
 import type { ModelDownloads } from './services/downloads';
 import type { ModelsService } from './services/models';
+import type { ResourceMonitor } from './services/resources/resource-monitor';
+import type { WatchLeases } from './services/resources/watch-leases';
 import { ACTIVE } from '../shared/provider';
 import type { SettingsService } from './services/settings';
 import type { SystemService } from './services/system';
+import { checkSystem } from './services/system-check';
+import type { ProviderRecipe } from '../shared/recipe';
 
 export interface ApiDeps {
   appInfo: AppInfo;
   settings: SettingsService;
   system: SystemService;
+  /** The catalog's recipes, for the system check's per-recipe verdicts. */
+  recipes: () => readonly ProviderRecipe[];
   manager: LocalLLMManager;
+  installer: Installer;
+  paths: Paths;
   logs: LogService;
   models: ModelsService;
   downloads: ModelDownloads;
+  gateway: GatewayService;
+  discovery: DiscoveryService;
+  resources: ResourceMonitor;
+  /** Who receives resources.sample events. */
+  resourceWatchers: WatchLeases;
 }
 
 /** The contract, implemented by composing services. The only place that knows them all. */
 export function createApi(deps: ApiDeps): Handlers<Contract> {
   const { manager, logs } = deps;
+  // A provider's own log, or its install log (`<id>-install`).
+  const logIdOf = (id: string) => (id.endsWith('-install') && !tryState(id) ? installLogId(manager.state(id.slice(0, -'-install'.length)).id) : manager.state(id).id);
+  const tryState = (id: string) => {
+    try {
+      return manager.state(id);
+    } catch {
+      return undefined;
+    }
+  };
   return {
     'app.info': () => deps.appInfo,
     'system.info': (input) => deps.system.info({ refresh: input?.refresh }),
+    'system.check': (input) => checkSystem(deps.system, deps.recipes(), { refresh: input?.refresh }),
     'settings.get': () => deps.settings.state(),
     'settings.update': (patch) => deps.settings.update(patch),
     'providers.list': () => ({ providers: manager.list(), problems: manager.problems }),
@@ -34,12 +64,28 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     'providers.restart': ({ id }) => manager.restart(id),
     'providers.startAll': () => manager.startAll(),
     'providers.stopAll': () => manager.stopAll(),
+    'install.list': () => deps.installer.list(),
+    'install.start': ({ ids }) => deps.installer.install(ids.map((id) => manager.state(id).id)),
+    'install.cancel': ({ id }) => deps.installer.cancel(manager.state(id).id),
+    'install.resume': ({ id }) => deps.installer.resume(manager.state(id).id),
+    'install.rollback': ({ id }) => deps.installer.rollback(manager.state(id).id),
+    'install.update': ({ id }) => deps.installer.update(manager.state(id).id),
+    'install.uninstall': async ({ id, keepConfig }) => {
+      const result = await deps.installer.uninstall(manager.state(id).id, { keepConfig });
+      await manager.refresh();
+      return result;
+    },
+    'install.cleanup': () =>
+      cleanup(deps.paths, deps.recipes().slice(), (id) => {
+        const status = deps.installer.get(id)?.status;
+        return status === 'queued' || status === 'running' || status === 'interrupted';
+      }),
     'logs.tail': ({ id, limit, before }) => {
-      const canonical = manager.state(id).id;
+      const canonical = logIdOf(id);
       return { lines: logs.tail(canonical, limit, before), file: logs.fileOf(canonical) };
     },
     'logs.search': ({ id, query, regex, caseSensitive, limit }) =>
-      logs.search(manager.state(id).id, { text: query, regex, caseSensitive, limit }),
+      logs.search(logIdOf(id), { text: query, regex, caseSensitive, limit }),
     'models.list': async () => ({ dir: deps.models.dir, models: await deps.models.list() }),
     'models.delete': async ({ file }) => {
       await deps.models.delete(file, (id) => ACTIVE.includes(manager.state(id).status));
@@ -50,5 +96,33 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     'downloads.cancel': ({ id }) => deps.downloads.cancel(id),
     'downloads.resume': ({ id }) => deps.downloads.resume(id),
     'downloads.remove': ({ id }) => deps.downloads.remove(id),
+    'gateway.status': () => deps.gateway.status(),
+    'gateway.stats': () => deps.gateway.statsSnapshot(),
+    'gateway.update': async (patch) => {
+      const next = GatewayService.merge(deps.settings.values.gateway, patch);
+      await deps.settings.update({ gateway: next });
+      return deps.gateway.apply(next);
+    },
+    'gateway.try': (request) => deps.gateway.tryChat(request),
+    'gateway.tryCancel': ({ id }) => ({ cancelled: deps.gateway.cancelTry(id) }),
+    'discovery.results': () => deps.discovery.results(),
+    'discovery.scan': () => deps.discovery.scan({ fresh: true }),
+    'discovery.addEndpoint': async ({ endpoint }) => {
+      await addEndpoint(deps.settings, endpoint);
+      return deps.discovery.scan({ fresh: true });
+    },
+    'discovery.removeEndpoint': async ({ endpoint }) => {
+      await removeEndpoint(deps.settings, endpoint);
+      return deps.discovery.scan({ fresh: true });
+    },
+    'resources.watch': (_input, ctx) => {
+      deps.resourceWatchers.watch(ctx.connectionId);
+      return { leaseMs: deps.resourceWatchers.leaseMs, intervalMs: deps.resources.currentIntervalMs };
+    },
+    'resources.unwatch': (_input, ctx) => {
+      deps.resourceWatchers.unwatch(ctx.connectionId);
+      return { watching: false as const };
+    },
+    'resources.history': ({ range }) => deps.resources.history(range),
   };
 }

@@ -12,11 +12,20 @@ import { createApi } from './api';
 import { LocalLLMManager } from './manager';
 import { Catalog } from './services/catalog';
 import { checkCompatibility } from './services/compatibility';
-import { detectGpus } from './services/gpu';
 import { isInstalled } from './services/install-state';
+import { Installer } from './services/installer/installer';
+import { machineForPlan } from './services/installer/plan';
+import { DiscoveryService } from './services/discovery/discovery';
+import { GatewayService } from './services/gateway/gateway-service';
+import { ProviderUpstreams } from './services/gateway/provider-upstreams';
+import { MergedUpstreams } from './services/gateway/upstreams';
 import { LogService } from './services/logs';
 import { ModelDownloads } from './services/downloads';
 import { ModelsService } from './services/models';
+import { AlertRules } from './services/resources/alert-rules';
+import { providerProcesses } from './services/resources/provider-usage';
+import { ResourceMonitor } from './services/resources/resource-monitor';
+import { WatchLeases } from './services/resources/watch-leases';
 import { expandPlaceholders } from './services/placeholders';
 import { Supervisor } from './services/supervisor';
 import { APP_NAME, APP_VERSION } from './app-meta';
@@ -42,7 +51,19 @@ export interface Host {
   system: SystemService;
   appInfo: AppInfo;
   manager: LocalLLMManager;
+  installer: Installer;
   logs: LogService;
+  /** Servers found running; `externalUpstreams()` and its `changed` event are for the gateway. */
+  discovery: DiscoveryService;
+  resources: ResourceMonitor;
+  /** Alerts as they are raised: the desktop shell turns them into notifications. */
+  alerts: AlertRules;
+  gateway: GatewayService;
+  /**
+   * Everything the gateway routes to. Our own providers are in it; discovery's external servers
+   * join with `gatewayUpstreams.add(theirUpstreamSource)`.
+   */
+  gatewayUpstreams: MergedUpstreams;
   close(): Promise<void>;
 }
 
@@ -76,8 +97,28 @@ export async function createHost(options: HostOptions): Promise<Host> {
     engineEntry: options.engineEntry ?? builtEngineEntry(),
   });
   const catalog = await Catalog.load({ builtins: BUILTIN_RECIPES, userDir: path.join(paths.config, 'providers.d') });
-  const machine = lazyMachineFacts(system);
+  const discovery = new DiscoveryService({
+    recipes: () => catalog.list().map((entry) => entry.recipe),
+    ownPorts: (): ReadonlyMap<number, string> => manager.ownPorts(),
+    settings: () => settings.values.discovery,
+  });
+  const installer = new Installer({
+    paths,
+    logs,
+    recipe: (id) => {
+      const entry = catalog.get(id);
+      if (!entry) throw new AppFailure({ code: 'NOT_FOUND', message: `No provider "${id}".`, hint: 'Pick one from the Install page.' });
+      return entry.recipe;
+    },
+    override: (id) => settings.values.providers[id] ?? {},
+    machine: async () => machineForPlan(await system.machine()),
+    isActive: (id) => supervisor.isActive(id),
+    env,
+  });
+  await installer.restore();
   const manager = new LocalLLMManager({
+    installs: installer,
+    external: discovery,
     catalog,
     supervisor,
     settings,
@@ -85,10 +126,19 @@ export async function createHost(options: HostOptions): Promise<Host> {
     paths,
     readiness: async (recipe) => ({
       installed: await isInstalled(recipe, { dataDir: path.join(paths.data, recipe.id), env }),
-      compatibility: checkCompatibility(recipe, await machine()),
+      compatibility: checkCompatibility(recipe, await system.machine()),
     }),
   });
   await manager.initialize();
+  const providerUpstreams = new ProviderUpstreams({
+    states: () => manager.list().map((p) => p.state),
+    on: (event, listener) => manager.on(event, listener),
+    off: (event, listener) => manager.off(event, listener),
+  });
+  // Our providers, and the servers discovery found running outside the app (the user's own Ollama, LM Studio…).
+  const gatewayUpstreams = new MergedUpstreams([providerUpstreams, discovery.upstreamSource()]);
+  const gateway = new GatewayService({ upstreams: gatewayUpstreams });
+  await gateway.apply(settings.values.gateway);
   const models = new ModelsService(paths.models, (files) => modelUsers(files, settings.values.providers));
   const downloads = new ModelDownloads(paths.models, path.join(paths.cache, 'downloads'));
   await downloads.restore();
@@ -101,15 +151,43 @@ export async function createHost(options: HostOptions): Promise<Host> {
     startedAt: new Date().toISOString(),
     baseDir: paths.base,
   };
+  const resources = new ResourceMonitor({
+    baseDir: paths.base,
+    intervalMs: () => settings.values.resourceIntervalSec * 1000,
+    providers: () => providerProcesses(manager.list().map((p) => p.state)),
+  });
+  const resourceWatchers = new WatchLeases();
+  const alerts = new AlertRules(() => settings.values, (id) => manager.list().find((p) => p.id === id)?.name ?? id);
   const reportBug =
     options.reportBug ?? ((message: string, error: unknown) => console.error(message, error instanceof Error ? error.stack : error));
-  const rpc = new RpcServer(contract, createApi({ appInfo, settings, system, manager, logs, models, downloads }), {
+  const rpc = new RpcServer(contract, createApi({ appInfo, settings, system, installer, paths, recipes: () => catalog.list().map((entry) => entry.recipe), manager, logs, models, downloads, resources, resourceWatchers, discovery, gateway }), {
     onUnexpectedError: (method, error) => reportBug(`Unexpected error in "${method}":`, error),
   });
   settings.on('changed', (state) => rpc.emit('settings.changed', state));
   manager.on('state', (state) => rpc.emit('providers.state', state));
   logs.on('lines', (batch) => rpc.emit('logs.lines', batch));
   downloads.on('progress', (state) => rpc.emit('downloads.progress', state));
+  installer.on('run', (run) => rpc.emit('install.progress', run));
+  gateway.on('changed', (status) => rpc.emit('gateway.changed', status));
+  gateway.on('stats', (stats) => rpc.emit('gateway.stats', stats));
+  gateway.on('tryChunk', (chunk) => rpc.emit('gateway.tryChunk', chunk));
+  settings.on('changed', (state) => {
+    gateway.apply(state.values.gateway).catch((error: unknown) => reportBug('Could not apply the gateway settings:', error));
+  });
+  discovery.on('changed', (results) => {
+    manager.externalChanged();
+    rpc.emit('discovery.changed', results);
+  });
+  settings.on('changed', () => discovery.reschedule());
+  discovery.start();
+  manager.on('state', (state) => alerts.checkProvider(state));
+  resources.on('sample', (sample) => {
+    alerts.checkSample(sample);
+    // Samples go out only while someone looks; the history and alerts do not need them to.
+    if (resourceWatchers.active) rpc.emit('resources.sample', sample);
+  });
+  alerts.on('raised', (alert) => rpc.emit('alerts.raised', alert));
+  resources.start();
   // Whatever happens to the host process, no provider we started outlives it.
   const killOnExit = () => supervisor.killAllNow();
   process.on('exit', killOnExit);
@@ -121,8 +199,21 @@ export async function createHost(options: HostOptions): Promise<Host> {
     system,
     appInfo,
     manager,
+    installer,
     logs,
+    discovery,
+    resources,
+    alerts,
+    gateway,
+    gatewayUpstreams,
     async close() {
+      await gateway.close();
+      providerUpstreams.dispose();
+      discovery.stop();
+      discovery.removeAllListeners();
+      await resources.close();
+      alerts.removeAllListeners();
+      await installer.close();
       await manager.dispose();
       await downloads.close();
       await logs.close();
@@ -131,19 +222,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
       manager.removeAllListeners();
     },
   };
-}
-
-/** Machine facts for compatibility verdicts, read once (GPUs and tools do not change while we run). */
-function lazyMachineFacts(system: SystemService) {
-  let facts: Promise<Parameters<typeof checkCompatibility>[1]> | undefined;
-  return () =>
-    (facts ??= Promise.all([system.info(), detectGpus()]).then(([info, gpus]) => ({
-      platform: process.platform,
-      arch: process.arch,
-      gpus,
-      tools: info.tools,
-      totalRamBytes: info.memory.totalBytes,
-    })));
 }
 
 /**

@@ -2,9 +2,20 @@ import { z } from 'zod';
 import type { EVENT_TOPICS, REQUEST_NAMES } from './contract-names';
 import { event, request, type ContractClient } from './rpc/define';
 import type { CatalogProblem, DownloadState, LogLine, LogSearchMatch, ModelFile, ProviderDetail, ProviderState, ProviderSummary } from './provider';
+import { EndpointSchema, type DiscoveryResults } from './discovery';
+import {
+  GatewayPatchSchema,
+  TryChatSchema,
+  type GatewayStats,
+  type GatewayStatus,
+  type TryChatChunk,
+  type TryChatResult,
+} from './gateway';
 import { ProviderId } from './recipe';
+import { ResourceRangeSchema, type Alert, type ResourceHistory, type ResourceSample, type ResourceWatch } from './resources';
+import type { CleanupReport, InstallRun } from './install';
 import { SettingsPatchSchema, type SettingsState } from './settings';
-import type { AppInfo, SystemInfo } from './system';
+import type { AppInfo, SystemCheck, SystemInfo } from './system';
 
 const NoInput = z.undefined().or(z.object({}).strict());
 const ById = z.object({ id: ProviderId }).strict();
@@ -25,6 +36,10 @@ export const contract = {
       z.object({ refresh: z.boolean().optional() }).strict().optional(),
       'OS, CPU, memory, disk and the tools found on PATH. Cached; `refresh` re-reads the tools.',
     ),
+    'system.check': request<SystemCheck>()(
+      z.object({ refresh: z.boolean().optional() }).strict().optional(),
+      'The install check: GPUs, tools with status, minimum and install hint for this OS, and a fits / fits-with-warnings / does-not-fit verdict per recipe. Cached; `refresh` re-probes tools and GPUs.',
+    ),
     'settings.get': request<SettingsState>()(NoInput, 'Effective settings, where each value came from, and problems.'),
     'settings.update': request<SettingsState>()(
       SettingsPatchSchema,
@@ -40,6 +55,20 @@ export const contract = {
     'providers.restart': request<ProviderState>()(ById, 'Stops, then starts a provider.'),
     'providers.startAll': request<ProviderState[]>()(NoInput, 'Starts every installed provider this machine can run.'),
     'providers.stopAll': request<ProviderState[]>()(NoInput, 'Stops every provider we started.'),
+    'install.list': request<InstallRun[]>()(NoInput, 'Install runs: queued, running, interrupted (resume or roll back), and finished this session.'),
+    'install.start': request<InstallRun[]>()(
+      z.object({ ids: z.array(ProviderId).min(1).max(50) }).strict(),
+      'Queues installs of the given providers (one at a time); progress comes as install.progress events.',
+    ),
+    'install.cancel': request<InstallRun>()(ById, 'Cancels an install: its step’s process tree dies and what it created is removed.'),
+    'install.resume': request<InstallRun>()(ById, 'Continues an interrupted install from its first unfinished step.'),
+    'install.rollback': request<InstallRun>()(ById, 'Removes what an interrupted install created.'),
+    'install.update': request<InstallRun>()(ById, 'Fetches the pinned (or configured) version and rebuilds, keeping config.'),
+    'install.uninstall': request<{ removed: string[] }>()(
+      z.object({ id: ProviderId, keepConfig: z.boolean().default(true) }).strict(),
+      'Removes data/<id> and its start script, and its config unless kept.',
+    ),
+    'install.cleanup': request<CleanupReport>()(NoInput, 'Removes package caches, leftover downloads and unfinished installs; says how much space it freed.'),
     'logs.tail': request<{ lines: LogLine[]; file: string }>()(
       z
         .object({
@@ -85,15 +114,55 @@ export const contract = {
     ),
     'downloads.cancel': request<DownloadState>()(z.object({ id: z.string().min(1) }).strict(), 'Stops a download, keeping what arrived so it can resume.'),
     'downloads.resume': request<DownloadState>()(z.object({ id: z.string().min(1) }).strict(), 'Continues a paused download from the byte it reached.'),
+    'gateway.status': request<GatewayStatus>()(NoInput, 'The gateway: its URL and key, strategies, and the routing table (model → providers, with state).'),
+    'gateway.stats': request<GatewayStats>()(NoInput, 'Per-provider gateway stats now; updates come as gateway.stats events.'),
+    'gateway.update': request<GatewayStatus>()(
+      GatewayPatchSchema,
+      'Changes the gateway (on/off, host, port, key, default and per-model strategy, priority order); saved in settings and applied at once.',
+    ),
+    'gateway.try': request<TryChatResult>()(
+      TryChatSchema,
+      'Streams one chat through the gateway, as any client would; the text arrives as gateway.tryChunk events and the answer resolves at the end.',
+    ),
+    'gateway.tryCancel': request<{ cancelled: boolean }>()(z.object({ id: z.string().min(1).max(100) }).strict(), 'Stops a running gateway.try.'),
     'downloads.remove': request<DownloadState[]>()(
       z.object({ id: z.string().min(1) }).strict(),
       'Stops a download if it runs, deletes the bytes received, and drops it from the list (a finished model stays).',
     ),
+    'resources.watch': request<ResourceWatch>()(
+      NoInput,
+      'Starts (or renews) this client’s lease on live resources.sample events; call again before `leaseMs` runs out.',
+    ),
+    'resources.unwatch': request<{ watching: false }>()(NoInput, 'Ends this client’s lease on live resource samples.'),
+    'resources.history': request<ResourceHistory>()(
+      z.object({ range: ResourceRangeSchema }).strict(),
+      'CPU, memory, disk, GPU and per-provider samples over the last 1m (full rate), 15m or 1h (downsampled), oldest first.',
+    ),
+    'discovery.results': request<DiscoveryResults>()(
+      NoInput,
+      'What the last scan found: every server answering on a known port or a user endpoint, what it is, and whether this app runs it.',
+    ),
+    'discovery.scan': request<DiscoveryResults>()(NoInput, 'Scans now (default ports, ports of providers we run, user endpoints) and returns what it found.'),
+    'discovery.addEndpoint': request<DiscoveryResults>()(
+      z.object({ endpoint: EndpointSchema }).strict(),
+      'Saves a host:port to probe (any machine) and scans; adding one already saved only scans.',
+    ),
+    'discovery.removeEndpoint': request<DiscoveryResults>()(
+      z.object({ endpoint: EndpointSchema }).strict(),
+      'Forgets a saved host:port and scans again.',
+    ),
   },
   events: {
+    'discovery.changed': event<DiscoveryResults>('A scan found something different: a server appeared, went, changed models or health.'),
     'downloads.progress': event<DownloadState>('A download moved on (throttled), finished or failed.'),
     'settings.changed': event<SettingsState>('Settings were saved (by any client).'),
+    'gateway.changed': event<GatewayStatus>('The gateway started, stopped, or its routing table changed.'),
+    'gateway.stats': event<GatewayStats>('Per-provider gateway stats, at most once a second while requests flow.'),
+    'gateway.tryChunk': event<TryChatChunk>('A piece of text streamed by a gateway.try request.'),
     'providers.state': event<ProviderState>('A provider changed state; `reason` says why.'),
+    'install.progress': event<InstallRun>('An install run moved on (throttled), finished, failed or was cancelled.'),
+    'resources.sample': event<ResourceSample>('A live resource sample; sent only while some client holds a resources.watch lease.'),
+    'alerts.raised': event<Alert>('A provider went unhealthy or failed, RAM or VRAM passed its threshold, or disk ran low (unless muted).'),
     'logs.lines': event<{ id: string; lines: LogLine[]; dropped: number }>(
       'New log lines, batched; `dropped` counts lines skipped in this batch to keep the UI responsive.',
     ),

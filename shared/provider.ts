@@ -50,7 +50,23 @@ export interface ProviderState {
   lastError?: ProviderError;
   models?: string[];
   health?: HealthSample;
+  /** Status `external`: where discovery found it and what it said. */
+  external?: ExternalFacts;
   updatedAt: string;
+}
+
+/** A provider running that this app did not start: used as found, never stopped by us. */
+export interface ExternalFacts {
+  baseUrl: string;
+  version?: string;
+  /** 401/403: it runs, but wants an API key. */
+  lockedStatus?: number;
+  /** `port`: nothing but the port said which provider it is. */
+  confidence?: 'strong' | 'weak' | 'port';
+  evidence: string[];
+  command?: string;
+  /** More servers identified as the same provider (listed on the Providers page). */
+  others: number;
 }
 
 export interface Compatibility {
@@ -69,6 +85,12 @@ export interface ProviderSummary {
   defaultPort: number;
   origin: 'builtin' | 'user';
   installStrategy: ProviderRecipe['install']['strategy'];
+  /** Disk and time an install takes, roughly, when the recipe says. */
+  installEstimate?: { diskGiB: number; minutes: number };
+  /** For desktop apps we only detect: where the user gets them. */
+  downloadUrl?: string;
+  /** The pinned version an install fetches. */
+  version?: string;
   compatibility: Compatibility;
   state: ProviderState;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TOOL_IDS } from './system';
 
 /**
  * A provider recipe: everything the manager needs to install, configure, start, probe and
@@ -67,6 +68,11 @@ export const IdentifyRuleSchema = z
     json: JsonExpectation.optional(),
     /** A provider's own endpoint is strong; an imitation other servers also answer is weak. */
     strength: z.enum(['strong', 'weak']),
+    /**
+     * Providers known to give this same answer (LocalAI imitates Ollama's /api/version): when one of
+     * them shows a strong signal of its own, this match counts as weak only.
+     */
+    imitatedBy: z.array(ProviderId).optional(),
     /** Dotted path of the version in the JSON body, when this answer carries one. */
     versionField: z.string().optional(),
   })
@@ -100,21 +106,23 @@ const Arch = z.enum(['x64', 'arm64']);
 export const ACCELERATORS = ['nvidia', 'amd', 'apple', 'intel', 'none'] as const;
 export type Accelerator = (typeof ACCELERATORS)[number];
 
-const StepSchema = z
+/** Machines a step (or a required tool) applies to: every field given must match. */
+const When = z
+  .object({
+    os: z.array(OsName).min(1).optional(),
+    arch: z.array(Arch).min(1).optional(),
+    accelerator: z.array(z.enum(ACCELERATORS)).min(1).optional(),
+  })
+  .strict();
+
+export const StepSchema = z
   .object({
     name: z.string().min(1),
     argv: Argv,
     cwd: z.string().optional(),
     env: Env.default({}),
     /** Run the step only on machines matching every field given; without `when` it always runs. */
-    when: z
-      .object({
-        os: z.array(OsName).min(1).optional(),
-        arch: z.array(Arch).min(1).optional(),
-        accelerator: z.array(z.enum(ACCELERATORS)).min(1).optional(),
-      })
-      .strict()
-      .optional(),
+    when: When.optional(),
   })
   .strict();
 export type InstallStep = z.infer<typeof StepSchema>;
@@ -211,7 +219,18 @@ export const RecipeSchema = z
           .strict()
           .optional(),
         minRamGiB: z.number().positive().optional(),
-        tools: z.array(z.object({ id: z.string().min(1), min: z.string().optional() }).strict()).default([]),
+        /** Tools the install needs, beyond those its strategy and build steps imply; `when` limits one to some machines (nvcc for CUDA builds). */
+        tools: z
+          .array(
+            z
+              .object({
+                id: z.enum(TOOL_IDS, { error: `must be one of ${TOOL_IDS.join(', ')}` }),
+                min: z.string().regex(/^\d+(\.\d+)*$/, 'must be a version like 3.10 or 1.86.0').optional(),
+                when: When.optional(),
+              })
+              .strict(),
+          )
+          .default([]),
       })
       .strict()
       .default({ tools: [] }),
@@ -227,6 +246,8 @@ export const RecipeSchema = z
      * folder, a name the provider knows).
      */
     modelInput: z.enum(['gguf', 'name']).optional(),
+    /** Rough size on disk after install and time to install on a typical machine, for the wizard. */
+    installEstimate: z.object({ diskGiB: z.number().positive(), minutes: z.number().positive() }).strict().optional(),
     /** Processes started in order; the last one serves the API on {port}. Empty only for external apps. */
     start: z.array(ProcessSpecSchema).default([]),
     /** For external apps the manager cannot start (Jan, GPT4All): how the user turns their API server on. */

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { GATEWAY_DEFAULTS, GatewaySettingsSchema } from './gateway';
+import { StepSchema } from './recipe';
+import { AlertKindSchema } from './resources';
+import { DEFAULT_DISCOVERY_INTERVAL_SEC, DiscoverySettingsSchema } from './discovery';
 
 /**
  * User-editable settings. The seed spec's environment variables give the defaults
@@ -15,6 +19,16 @@ export const ProviderOverrideSchema = z
     contextSize: z.number().int().min(256).max(1_048_576).optional(),
     /** CPU threads for the built-in engine; defaults to the physical core count. */
     threads: z.number().int().min(1).max(1024).optional(),
+    /** Install from elsewhere: a mirror, a fork, a local path or bare repository; another version; other build steps or packages. */
+    install: z
+      .object({
+        repository: z.string().min(1).optional(),
+        version: z.string().min(1).optional(),
+        build: z.array(StepSchema).optional(),
+        packages: z.array(z.string().min(1)).min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ProviderOverride = z.infer<typeof ProviderOverrideSchema>;
@@ -31,7 +45,29 @@ export const SettingsSchema = z.object({
   restartWindowSec: z.number().int().min(10).max(86_400),
   /** How long a provider may take to exit after SIGTERM before its whole tree is killed. */
   stopGraceSec: z.number().int().min(1).max(300),
+  /** How often CPU, memory, GPUs and providers are sampled for the Resources page and alerts. */
+  resourceIntervalSec: z.number().int().min(1).max(60),
+  /** Alert when used RAM reaches this percent of the total. */
+  alertRamPercent: z.number().int().min(10).max(100),
+  /** Alert when any GPU's used VRAM reaches this percent of its total. */
+  alertVramPercent: z.number().int().min(10).max(100),
+  /** Alert when the base directory's disk has less free space than this. */
+  alertDiskFreeGiB: z.number().min(0.5).max(100_000),
+  /** Alert kinds the user silenced. */
+  mutedAlerts: z.array(AlertKindSchema).max(10),
   providers: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/), ProviderOverrideSchema),
+  /** Where the first-run wizard is, so it can be left and resumed (also from another browser). */
+  wizard: z
+    .object({
+      completed: z.boolean(),
+      step: z.number().int().min(0).max(4),
+      selected: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).max(50),
+    })
+    .strict(),
+  /** Servers to probe besides the catalog's default ports, and how often to scan. */
+  discovery: DiscoverySettingsSchema,
+  /** The OpenAI-compatible gateway in front of the providers. */
+  gateway: GatewaySettingsSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -45,7 +81,15 @@ export const BUILT_IN_DEFAULTS: Settings = {
   restartLimit: 5,
   restartWindowSec: 600,
   stopGraceSec: 10,
+  resourceIntervalSec: 1,
+  alertRamPercent: 90,
+  alertVramPercent: 95,
+  alertDiskFreeGiB: 5,
+  mutedAlerts: [],
   providers: {},
+  wizard: { completed: false, step: 0, selected: [] },
+  discovery: { endpoints: [], intervalSec: DEFAULT_DISCOVERY_INTERVAL_SEC },
+  gateway: GATEWAY_DEFAULTS,
 };
 
 /** Which environment variable (from the seed spec) supplies each setting's default. */

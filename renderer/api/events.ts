@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { ApiConnection } from './client';
 import type { LogRegistry } from './log-registry';
 import { applyDownloadState } from './download-sync';
+import { applyInstallRun } from './install-hooks';
 import { applyProviderState } from './provider-sync';
 import { queryKeys } from './query-keys';
 
@@ -12,6 +13,10 @@ export function wireEventsToCache(api: ApiConnection, queryClient: QueryClient, 
     api.client.on('providers.state', (state) => applyProviderState(queryClient, state)),
     api.client.on('logs.lines', (batch) => logs.onLines(batch)),
     api.client.on('downloads.progress', (state) => applyDownloadState(queryClient, state)),
+    api.client.on('install.progress', (run) => applyInstallRun(queryClient, run)),
+    api.client.on('gateway.changed', (status) => queryClient.setQueryData(queryKeys.gateway, status)),
+    api.client.on('gateway.stats', (stats) => queryClient.setQueryData(queryKeys.gatewayStats, stats)),
+    api.client.on('discovery.changed', (results) => queryClient.setQueryData(queryKeys.discovery, results)),
     // Events sent while we were away are lost: refetch everything after a reconnect.
     api.onReconnect(() => {
       void queryClient.invalidateQueries();

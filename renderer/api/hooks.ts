@@ -18,12 +18,22 @@ export function useSystemInfo() {
   });
 }
 
-export function useRefreshSystemInfo() {
+/** Tools with status and install hints, GPUs, and a verdict per recipe. The host caches it: probing takes seconds. */
+export function useSystemCheck() {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.systemCheck, queryFn: () => client.invoke('system.check'), staleTime: Infinity });
+}
+
+/** Re-probes tools and GPUs (after the user installed something); the tools of system.info follow. */
+export function useRefreshSystemCheck() {
   const client = useClient();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => client.invoke('system.info', { refresh: true }),
-    onSuccess: (info) => queryClient.setQueryData(queryKeys.systemInfo, info),
+    mutationFn: () => client.invoke('system.check', { refresh: true }),
+    onSuccess: (check) => {
+      queryClient.setQueryData(queryKeys.systemCheck, check);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.systemInfo });
+    },
   });
 }
 

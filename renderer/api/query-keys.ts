@@ -2,6 +2,7 @@
 export const queryKeys = {
   appInfo: ['app', 'info'] as const,
   systemInfo: ['system', 'info'] as const,
+  systemCheck: ['system', 'check'] as const,
   settings: ['settings'] as const,
   providers: ['providers', 'list'] as const,
   provider: (id: string) => ['providers', 'detail', id] as const,
@@ -11,4 +12,9 @@ export const queryKeys = {
     ['logs', 'search', id, query, regex, caseSensitive] as const,
   models: ['models', 'list'] as const,
   downloads: ['downloads', 'list'] as const,
+  installs: ['install', 'runs'] as const,
+  gateway: ['gateway', 'status'] as const,
+  gatewayStats: ['gateway', 'stats'] as const,
+  discovery: ['discovery', 'results'] as const,
+  resourceHistory: (range: string) => ['resources', 'history', range] as const,
 };

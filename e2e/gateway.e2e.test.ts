@@ -1,0 +1,108 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { GatewayService } from '../main/services/gateway/gateway-service';
+import { StaticUpstreams } from '../main/services/gateway/upstreams';
+import { pickPort } from '../main/services/ports';
+import { GATEWAY_DEFAULTS } from '../shared/gateway';
+import { startStandIn } from '../test/gateway-stand-ins';
+import { AppShell } from './pages/app-shell';
+import { GatewayPage } from './pages/gateway-page';
+import { startEngine, tinyModelsDir } from './support/engine-process';
+import { freshDirs, projectRoot, startCliHost } from './support/host-process';
+import { e2eSession } from './support/session';
+import { writeStandInRecipe } from './support/stand-in-recipe';
+import { connectClient } from './support/ws-client';
+
+const session = e2eSession();
+const REPLY = 'one two three four five six seven eight nine ten';
+
+describe('the Gateway page in Chromium', () => {
+  it('shows a running stand-in in the routing table, and the try-it box streams its answer through the gateway', async () => {
+    const dirs = await freshDirs();
+    const providerPort = await pickPort(18000 + Math.floor(Math.random() * 1000));
+    const gatewayPort = await pickPort(8400 + 100 + Math.floor(Math.random() * 500));
+    await writeStandInRecipe(dirs.baseDir, { port: providerPort, env: { STANDIN_REPLY: REPLY, STANDIN_TOKEN_MS: '120' } });
+    // A saved setting, as the user would have: the gateway on a port of this test's own.
+    await mkdir(path.join(dirs.baseDir, 'config'), { recursive: true });
+    await writeFile(path.join(dirs.baseDir, 'config', 'settings.json'), JSON.stringify({ gateway: { port: gatewayPort } }));
+    session.host = await startCliHost(dirs);
+    expect(session.host.output()).toContain(`OpenAI-compatible gateway: http://127.0.0.1:${gatewayPort}/v1`);
+
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(session.host.url);
+    await new AppShell(page).open('gateway');
+    const gateway = new GatewayPage(page);
+    await expect(gateway.url.textContent()).resolves.toBe(`http://127.0.0.1:${gatewayPort}/v1`);
+    await page.getByTestId('routes-empty').waitFor();
+
+    // Started elsewhere (another client): the page learns of it from events alone.
+    const { client, close } = await connectClient(session.host.origin, session.host.token);
+    await expect(client.invoke('providers.start', { id: 'standin' })).resolves.toMatchObject({ status: 'running' });
+    await gateway.target('stand-in.gguf', 'standin').waitFor();
+    await page.locator('[data-testid="route-target-stand-in.gguf-standin"][data-state="running"]').waitFor();
+    await expect(gateway.snippet.textContent()).resolves.toContain(`curl 'http://127.0.0.1:${gatewayPort}/v1/chat/completions'`);
+    await gateway.snippetTab('python').click();
+    await expect(gateway.snippet.textContent()).resolves.toContain('model="stand-in.gguf"');
+
+    await gateway.tryInput.fill('Count to ten.');
+    await gateway.trySend.click();
+    // Streaming: part of the answer shows while the rest is still on its way.
+    await page.locator('[data-testid="try-output"][data-running="true"]', { hasText: 'one two' }).waitFor({ timeout: 10_000 });
+    const partial = await gateway.tryOutput.textContent();
+    expect(partial!.length).toBeLessThan(REPLY.length);
+    await page.locator('[data-testid="try-output"][data-running="false"]').waitFor({ timeout: 10_000 });
+    await expect(gateway.tryOutput.textContent()).resolves.toBe(REPLY);
+    await expect(gateway.tryProvider.textContent()).resolves.toBe('standin');
+    await page.locator('[data-testid="gateway-stats-row-standin"] [data-testid="stat-requests"]', { hasText: '1' }).waitFor();
+    await page.screenshot({ path: path.join(projectRoot, 'test-results', 'gateway.png'), fullPage: true });
+    await page.getByTestId('gateway-try').screenshot({ path: path.join(projectRoot, 'test-results', 'gateway-try.png') });
+
+    // And any OpenAI client reaches the same provider through the same endpoint.
+    const openai = new OpenAI({ baseURL: `http://127.0.0.1:${gatewayPort}/v1`, apiKey: 'not-needed', maxRetries: 0 });
+    const reply = await openai.chat.completions.create({ model: 'stand-in.gguf', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(reply.choices[0]!.message.content).toBe(REPLY);
+    await client.invoke('providers.stop', { id: 'standin' });
+    await page.getByTestId('routes-empty').waitFor();
+    close();
+    await page.close();
+  });
+
+  it('routes to the built-in engine and a stand-in side by side; the engine stream arrives intact', async () => {
+    const { dir } = await tinyModelsDir();
+    const engine = await startEngine(['--models-dir', dir, '--ctx-size', '1024']);
+    const standIn = await startStandIn('standin', 'other.gguf');
+    const gateway = new GatewayService({
+      upstreams: new StaticUpstreams([
+        { providerId: 'engine', baseUrl: engine.baseUrl, models: ['tiny-llama.gguf'], healthy: true, state: 'running' },
+        standIn.upstream(),
+      ]),
+    });
+    try {
+      const status = await gateway.apply({ ...GATEWAY_DEFAULTS, port: 0 });
+      const through = new OpenAI({ baseURL: status.url, apiKey: 'x', maxRetries: 0 });
+      const direct = new OpenAI({ baseURL: `${engine.baseUrl}/v1`, apiKey: 'x', maxRetries: 0 });
+      const models = await through.models.list();
+      expect(models.data.map((m) => [m.id, m.owned_by]).sort()).toEqual([
+        ['other.gguf', 'standin'],
+        ['tiny-llama.gguf', 'engine'],
+      ]);
+      const streamed = async (client: OpenAI) => {
+        const stream = await client.chat.completions.create({ model: 'tiny-llama.gguf', messages: [{ role: 'user', content: 'hello world' }], max_tokens: 12, temperature: 0, stream: true });
+        const pieces: string[] = [];
+        for await (const chunk of stream) if (chunk.choices[0]?.delta.content) pieces.push(chunk.choices[0].delta.content);
+        return pieces;
+      };
+      const viaGateway = await streamed(through);
+      expect(viaGateway.length).toBeGreaterThan(1);
+      expect(viaGateway).toEqual(await streamed(direct));
+      const other = await through.chat.completions.create({ model: 'other.gguf', messages: [{ role: 'user', content: 'hi' }] });
+      expect(other.choices[0]!.message.content).toBe('Hello from standin.');
+    } finally {
+      await gateway.close();
+      engine.child.kill('SIGTERM');
+      await engine.exited;
+    }
+  });
+});

@@ -1,0 +1,67 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GatewayStatus } from '../shared/gateway';
+import { tempDir } from '../test/temp-dir';
+import { createHost, type Host } from './host';
+
+const hosts: Host[] = [];
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.close()));
+});
+
+async function hostWithGatewayOnAnyPort() {
+  const root = await tempDir();
+  const base = path.join(root, 'base');
+  await mkdir(path.join(base, 'config'), { recursive: true });
+  await writeFile(path.join(base, 'config', 'settings.json'), JSON.stringify({ gateway: { port: 0 } }));
+  const host = await createHost({ mode: 'headless', env: { ...process.env, HELIX_LOCAL_LLM_DIR: base }, appConfigDir: path.join(root, 'app'), reportBug: () => {} });
+  hosts.push(host);
+  const call = async <T>(method: string, params?: unknown): Promise<T> => {
+    const envelope = await host.rpc.dispatch(method, params, { via: 'memory', connectionId: 'test' });
+    if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), envelope.error);
+    return envelope.result as T;
+  };
+  return { host, call, settingsFile: path.join(base, 'config', 'settings.json') };
+}
+
+describe('the gateway through the contract', () => {
+  it('starts with the host, takes a generated key, strategies and priorities, and saves them', async () => {
+    const { host, call, settingsFile } = await hostWithGatewayOnAnyPort();
+    const events: GatewayStatus[] = [];
+    host.rpc.addEventSink((frame) => frame.topic === 'gateway.changed' && events.push(frame.payload as GatewayStatus));
+    const first = await call<GatewayStatus>('gateway.status');
+    expect(first).toMatchObject({ enabled: true, listening: true, host: '127.0.0.1', strategy: 'round-robin', routes: [] });
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+
+    const keyed = await call<GatewayStatus>('gateway.update', { generateKey: true, strategy: 'least-busy', modelStrategy: { model: 'm', strategy: 'priority' }, priority: ['engine'] });
+    expect(keyed.apiKey).toMatch(/^llm-[\w-]{32}$/);
+    expect(keyed).toMatchObject({ strategy: 'least-busy', modelStrategies: { m: 'priority' }, priority: ['engine'], url: first.url });
+    expect(events.at(-1)).toMatchObject({ apiKey: keyed.apiKey });
+    const saved = JSON.parse(await readFile(settingsFile, 'utf8')) as { gateway: Record<string, unknown> };
+    expect(saved.gateway).toMatchObject({ apiKey: keyed.apiKey, strategy: 'least-busy', port: 0 });
+
+    // The key applies at once, without a restart.
+    const anonymous = new OpenAI({ baseURL: keyed.url, apiKey: 'wrong-key-wrong-key', maxRetries: 0 });
+    await expect(anonymous.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    const client = new OpenAI({ baseURL: keyed.url, apiKey: keyed.apiKey!, maxRetries: 0 });
+    await expect(client.models.list()).resolves.toBeDefined();
+
+    const cleared = await call<GatewayStatus>('gateway.update', { apiKey: null, modelStrategy: { model: 'm', strategy: null } });
+    expect(cleared.apiKey).toBeUndefined();
+    expect(cleared.modelStrategies).toEqual({});
+  });
+
+  it('refuses a bind beyond loopback without a key, with the fix in the hint, and can be turned off and on', async () => {
+    const { call } = await hostWithGatewayOnAnyPort();
+    await expect(call('gateway.update', { host: '0.0.0.0' })).rejects.toMatchObject({ code: 'BAD_REQUEST', hint: expect.stringContaining('API key') });
+    await expect(call('gateway.update', { apiKey: 'short' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const off = await call<GatewayStatus>('gateway.update', { enabled: false });
+    expect(off).toMatchObject({ enabled: false, listening: false });
+    expect(off.url).toBeUndefined();
+    await expect(call('gateway.try', { id: 't1', model: 'm', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'CONFLICT' });
+    const on = await call<GatewayStatus>('gateway.update', { enabled: true });
+    expect(on.listening).toBe(true);
+  });
+});

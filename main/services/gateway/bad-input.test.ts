@@ -1,0 +1,207 @@
+import net from 'node:net';
+import http from 'node:http';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GATEWAY_DEFAULTS, type GatewaySettings } from '../../../shared/gateway';
+import { startStandIn, type RunningStandIn } from '../../../test/gateway-stand-ins';
+import { GatewayService } from './gateway-service';
+import type { GatewayLimits } from './limits';
+import { StaticUpstreams } from './upstreams';
+
+const services: GatewayService[] = [];
+afterEach(async () => {
+  await Promise.all(services.splice(0).map((s) => s.close()));
+});
+
+const LIMITS: Partial<GatewayLimits> = { maxBodyBytes: 1024 * 1024, headersTimeoutMs: 1000, requestTimeoutMs: 5000 };
+
+async function gatewayOver(standIns: RunningStandIn[], settings: Partial<GatewaySettings> = {}) {
+  const source = new StaticUpstreams(standIns.map((s) => s.upstream()));
+  const service = new GatewayService({ upstreams: source, limits: LIMITS });
+  services.push(service);
+  const status = await service.apply({ ...GATEWAY_DEFAULTS, port: 0, ...settings });
+  return { service, source, url: status.url!, port: Number(new URL(status.url!).port) };
+}
+
+type ErrorBody = { error: { message: string; type: string; code: string; param: string | null } };
+
+async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
+  const response = await fetch(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return { status: response.status, body: (await response.json()) as ErrorBody & { choices?: Array<{ message: { content: string } }> } };
+}
+
+/** The gateway still answers a good request after a bad one. */
+async function stillServes(url: string) {
+  const ok = await post(url, JSON.stringify({ model: 'm.gguf', messages: [{ role: 'user', content: 'hi' }] }));
+  expect(ok.status).toBe(200);
+  expect(ok.body.choices?.[0]?.message.content).toBe('Hello from a.');
+}
+
+describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps serving', () => {
+  it('malformed JSON → 400 naming where, and nothing upstream completes it', async () => {
+    const a = await startStandIn('a', 'm.gguf');
+    const { url } = await gatewayOver([a]);
+    const bad = await post(url, '{"model": "m.gguf", "messages": [,]}');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_json' });
+    expect(bad.body.error.message).toMatch(/not valid JSON: "," where a value should be at byte 33/);
+    // The model came first, so the request had gone upstream; the gateway aborted it there.
+    const notAnObject = await post(url, '["m.gguf"]');
+    expect(notAnObject.body.error.message).toMatch(/must be a JSON object/);
+    await stillServes(url);
+    expect((await a.stats()).completed).toBe(1);
+  });
+
+  it('missing or non-string model → 400 that lists the models to choose from', async () => {
+    const a = await startStandIn('a', 'm.gguf');
+    const { url } = await gatewayOver([a]);
+    const client = new OpenAI({ baseURL: url, apiKey: 'x', maxRetries: 0 });
+    const error = await client.chat.completions.create({ messages: [{ role: 'user', content: 'hi' }] } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({ status: 400, code: 'missing_model', param: 'model' });
+    expect((error as Error).message).toContain('has no "model" field');
+    expect((error as Error).message).toContain('m.gguf');
+    const numeric = await post(url, '{"model": 7, "messages": []}');
+    expect(numeric.body.error).toMatchObject({ code: 'invalid_model', param: 'model' });
+    await stillServes(url);
+  });
+
+  it('unknown model → 404 listing the known ones; no healthy provider → 503 with the reason', async () => {
+    const a = await startStandIn('a', 'm.gguf');
+    const { url, source } = await gatewayOver([a]);
+    const client = new OpenAI({ baseURL: url, apiKey: 'x', maxRetries: 0 });
+    const missing = await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((missing as Error).message).toMatch(/"nope" is not served.*Known models: m\.gguf/);
+    source.update('a', { healthy: false, state: 'unhealthy' });
+    const down = await client.chat.completions.create({ model: 'm.gguf', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect(down).toMatchObject({ status: 503, code: 'no_healthy_provider' });
+    expect((down as Error).message).toContain('a is unhealthy');
+    source.update('a', { healthy: true, state: 'running' });
+    await stillServes(url);
+  });
+
+  it('a provider that refuses connections → 503 naming each failure', async () => {
+    const a = await startStandIn('a', 'm.gguf');
+    const { url } = await gatewayOver([a]);
+    await a.kill9();
+    const down = await post(url, JSON.stringify({ model: 'm.gguf', messages: [] }));
+    expect(down.status).toBe(503);
+    expect(down.body.error.code).toBe('upstream_unavailable');
+    expect(down.body.error.message).toMatch(/a: ECONNREFUSED/);
+  });
+
+  it('a huge body → 413, whether its length is declared or it streams in chunks', async () => {
+    const a = await startStandIn('a', 'm.gguf');
+    const { url, port } = await gatewayOver([a]);
+    const client = new OpenAI({ baseURL: url, apiKey: 'x', maxRetries: 0 });
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    const error = await client.chat.completions.create({ model: 'm.gguf', messages: [{ role: 'user', content: big }] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 413, code: 'body_too_large' });
+    expect((error as Error).message).toContain('larger than the gateway accepts (1 MB)');
+
+    // No content-length: the body streams in, and is cut off at the limit.
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } }, (response) => {
+        let body = '';
+        response.on('data', (d) => (body += d));
+        response.on('end', () => resolve({ status: response.statusCode!, body }));
+      });
+      request.on('error', reject);
+      request.write('{"model":"m.gguf","messages":[{"role":"user","content":"');
+      const piece = 'y'.repeat(64 * 1024);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 40) {
+          sent++;
+          if (!request.write(piece)) return void request.once('drain', pump);
+        }
+        request.end('"}]}');
+      };
+      pump();
+    });
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body)).toMatchObject({ error: { code: 'body_too_large' } });
+    expect((await a.stats()).completed).toBe(0);
+    await stillServes(url);
+  });
+
+  it('slowloris: headers dripping in byte by byte get a 408 after the header timeout, while others are served', async () => {
+    const a = await startStandIn('a', 'm.gguf');
+    const { url, port } = await gatewayOver([a]);
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let answer = '';
+    socket.on('data', (d) => (answer += d));
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())));
+    const started = performance.now();
+    socket.write('POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const drip = setInterval(() => socket.writable && socket.write('X'), 100);
+    // Meanwhile the gateway serves everyone else.
+    await stillServes(url);
+    const closedAt = await closed;
+    clearInterval(drip);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'request_timeout' } });
+    // Cut within the header timeout (1 s) plus Node's checking interval, not left hanging.
+    expect(closedAt - started).toBeLessThan(3000);
+    await stillServes(url);
+  });
+
+  it('an API key, when set, is required; the Host header must be loopback', async () => {
+    const a = await startStandIn('a', 'm.gguf');
+    const key = 'test-key-0123456789abcdef';
+    const { url } = await gatewayOver([a], { apiKey: key });
+    const anonymous = await post(url, JSON.stringify({ model: 'm.gguf', messages: [] }));
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
+    const wrong = new OpenAI({ baseURL: url, apiKey: 'test-key-0123456789abcdeX', maxRetries: 0 });
+    await expect(wrong.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    const right = new OpenAI({ baseURL: url, apiKey: key, maxRetries: 0 });
+    const reply = await right.chat.completions.create({ model: 'm.gguf', messages: [{ role: 'user', content: 'hi' }] });
+    expect(reply.choices[0]!.message.content).toBe('Hello from a.');
+
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const { port } = new URL(url);
+      http
+        .get({ host: '127.0.0.1', port, path: '/v1/models', headers: { host: `127.0.0.1.attacker.example:${port}`, authorization: `Bearer ${key}` } }, (r) => {
+          r.resume();
+          resolve(r.statusCode!);
+        })
+        .on('error', reject);
+    });
+    expect(rebound).toBe(403);
+  });
+
+  it('unknown endpoints and wrong methods get 404 and 405 in the same shape', async () => {
+    const a = await startStandIn('a', 'm.gguf');
+    const { url } = await gatewayOver([a]);
+    const unknown = await fetch(`${url}/images/generations`, { method: 'POST', body: '{}' });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as ErrorBody).error.message).toContain('POST /v1/chat/completions');
+    const wrongMethod = await fetch(`${url}/chat/completions`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+  });
+
+  it('refuses to listen beyond loopback without a key, and says why', async () => {
+    expect(() => GatewayService.merge(GATEWAY_DEFAULTS, { host: '0.0.0.0' })).toThrow(/beyond this machine, without an API key/);
+    const service = new GatewayService({ upstreams: new StaticUpstreams() });
+    services.push(service);
+    const status = await service.apply({ ...GATEWAY_DEFAULTS, host: '0.0.0.0', port: 0 });
+    expect(status.listening).toBe(false);
+    expect(status.error?.hint).toMatch(/Generate an API key/);
+  });
+
+  it('says who holds the port when it is taken', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    const service = new GatewayService({ upstreams: new StaticUpstreams() });
+    services.push(service);
+    const status = await service.apply({ ...GATEWAY_DEFAULTS, port });
+    holder.close();
+    expect(status.listening).toBe(false);
+    expect(status.error?.message).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+  });
+});

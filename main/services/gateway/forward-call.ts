@@ -1,0 +1,391 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { PassThrough, Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { JsonModelScanner } from './json-model-scanner';
+import type { GatewayLimits } from './limits';
+import { sendOpenAiError, type GatewayErrorCode } from './openai-error';
+import { pickTarget, type Route, type RoutingTable, type Target } from './routing-table';
+import { completionTokensIn } from './upstream-stats';
+
+export interface ForwardContext {
+  table(): RoutingTable;
+  limits: GatewayLimits;
+  /** undici's connection pools, one per upstream origin, kept alive. */
+  dispatcher: Dispatcher;
+  /** Something in the stats moved. */
+  touched(): void;
+}
+
+/** Hop-by-hop headers and ours (the client's key is for the gateway, not for the upstream). */
+const DROP_REQUEST = new Set(['host', 'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'authorization']);
+const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'trailer', 'upgrade']);
+/** Past the limit a refused body is no longer read to the end (so the client sees the 413) but cut. */
+const DRAIN_FACTOR = 4;
+const USAGE_TAIL_BYTES = 4096;
+/** A whole body up to this size is joined into one buffer for the upstream; larger ones are streamed from the pieces. */
+const JOIN_BELOW_BYTES = 256 * 1024;
+
+/**
+ * One POST through the gateway. The body streams to the chosen upstream as it arrives and is
+ * scanned on the way for `model` and JSON validity; the chunks are also kept (up to the body
+ * limit) until the upstream's first byte, so a failed attempt can be replayed on the next
+ * upstream. After the first byte the upstream's answer goes to the client chunk by chunk, with
+ * backpressure: no retry, no buffering.
+ */
+export class ForwardCall {
+  private readonly scanner = new JsonModelScanner();
+  private held: Buffer[] = [];
+  private received = 0;
+  private bodyEnded = false;
+  /** We answered (or gave up on) the client: later events only clean up. */
+  private done = false;
+  private route: Route | undefined;
+  private tried = 0;
+  /** Bumped per attempt, so the callbacks of an abandoned attempt do nothing. */
+  private attempt = 0;
+  private target: Target | undefined;
+  /** The rest of a body still arriving, for the current attempt. */
+  private bodyStream: PassThrough | undefined;
+  private abortUpstream: ((error?: Error) => void) | undefined;
+  /** The current attempt still counts as in flight in its upstream's stats. */
+  private attemptOpen = false;
+  private startedAt = 0;
+  private retriedStaleSocket = false;
+  private committed = false;
+  private committedStatus = 0;
+  /** Lets undici read on once the client has taken what it had (backpressure). */
+  private resumeUpstream: (() => void) | undefined;
+  private readonly failures: string[] = [];
+  private tail: Buffer | undefined;
+  private tailBefore: Buffer | undefined;
+
+  constructor(
+    private readonly ctx: ForwardContext,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+  ) {}
+
+  start(): void {
+    const { req, res } = this;
+    req.on('data', this.onData);
+    req.on('end', this.onEnd);
+    req.on('error', this.onClientGone);
+    res.on('close', this.onResponseClose);
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > this.ctx.limits.maxBodyBytes) {
+      this.tooLarge(Number(declared) > this.ctx.limits.maxBodyBytes * DRAIN_FACTOR);
+    }
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.received += chunk.length;
+    if (this.done) {
+      // Reading a refused body to its end lets the client see our answer; past a bound, cut it.
+      if (this.received > this.ctx.limits.maxBodyBytes * DRAIN_FACTOR) this.req.destroy();
+      return;
+    }
+    if (this.received > this.ctx.limits.maxBodyBytes) return this.tooLarge(false);
+    const scanner = this.scanner;
+    scanner.push(chunk);
+    if (scanner.error !== undefined) return this.badBody();
+    if (!this.committed) this.held.push(chunk);
+    const stream = this.bodyStream;
+    if (stream) {
+      if (!stream.write(chunk)) {
+        this.req.pause();
+        stream.once('drain', this.resumeBody);
+      }
+    } else if (this.route === undefined && scanner.model !== undefined) {
+      this.routeTo(scanner.model);
+    }
+  };
+
+  private readonly resumeBody = (): void => {
+    this.req.resume();
+  };
+
+  private readonly onEnd = (): void => {
+    if (this.done) return;
+    this.bodyEnded = true;
+    const scanner = this.scanner;
+    scanner.end();
+    if (scanner.error !== undefined) return this.badBody();
+    if (this.route === undefined) {
+      if (scanner.model === undefined) {
+        const known = this.ctx.table().models();
+        return this.fail(
+          400,
+          'missing_model',
+          `The request has no "model" field. Set "model" to one of the models the gateway serves${known.length ? `: ${known.join(', ')}` : ''} (GET /v1/models lists them).`,
+          'model',
+        );
+      }
+      return this.routeTo(scanner.model);
+    }
+    this.bodyStream?.end();
+  };
+
+  private routeTo(model: string): void {
+    const table = this.ctx.table();
+    const route = table.get(model);
+    if (!route) {
+      const known = table.models();
+      return this.fail(
+        404,
+        'model_not_found',
+        `The model "${model}" is not served by any provider behind this gateway. ` +
+          (known.length
+            ? `Known models: ${known.join(', ')}. Use one of these, or start a provider that serves "${model}".`
+            : 'No provider is running: start one (Providers page), then list models with GET /v1/models.'),
+        'model',
+      );
+    }
+    if (!route.targets.some((t) => t.upstream.healthy)) {
+      const states = route.targets.map((t) => `${t.upstream.providerId} is ${t.upstream.state}`).join('; ');
+      return this.fail(503, 'no_healthy_provider', `No healthy provider serves "${model}" right now: ${states}. Wait for it to recover, or restart it.`);
+    }
+    this.route = route;
+    this.next();
+  }
+
+  /** Starts the next attempt, or answers 503 when every provider has failed. */
+  private next(): void {
+    const route = this.route!;
+    const index = pickTarget(route, this.tried, performance.now());
+    if (index < 0) {
+      return this.fail(
+        503,
+        'upstream_unavailable',
+        `Every provider serving "${route.model}" failed before answering: ${this.failures.join('; ')}. Check them on the Providers page; the gateway tries them again after a short cool-down.`,
+      );
+    }
+    this.tried |= 1 << index;
+    this.send(route.targets[index]!);
+  }
+
+  private send(target: Target): void {
+    const ctx = this.ctx;
+    const headers: string[] = [];
+    const raw = this.req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      if (!DROP_REQUEST.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
+    }
+    headers.push('host', target.hostHeader);
+    if (target.authorization) headers.push('authorization', target.authorization);
+
+    const attempt = ++this.attempt;
+    this.target = target;
+    this.attemptOpen = true;
+    this.abortUpstream = undefined;
+    this.startedAt = performance.now();
+    target.stats.begin();
+    ctx.touched();
+
+    let discard = false;
+    const handler: Dispatcher.DispatchHandler = {
+      onConnect: (abort) => {
+        if (attempt === this.attempt && !this.done) this.abortUpstream = abort;
+        else abort();
+      },
+      onHeaders: (status, rawHeaders, resume) => {
+        if (attempt !== this.attempt || this.done) {
+          discard = true;
+          return true;
+        }
+        if (status >= 500 && this.anotherCandidate()) {
+          // Read and drop the failed answer (the connection stays usable) and move on.
+          discard = true;
+          this.attemptFailed(`HTTP ${status}`, true);
+          this.next();
+          return true;
+        }
+        this.commit(status, rawHeaders, resume);
+        return true;
+      },
+      onData: (chunk) => {
+        if (discard || attempt !== this.attempt) return true;
+        this.tailBefore = this.tail;
+        this.tail = chunk;
+        if (this.res.write(chunk)) return true;
+        this.res.once('drain', this.resumeUpstream!);
+        return false;
+      },
+      onComplete: () => {
+        if (discard || attempt !== this.attempt) return;
+        this.res.end();
+        if (this.committedStatus >= 500) this.attemptFailed(`HTTP ${this.committedStatus}`, true);
+        else this.attemptSucceeded();
+      },
+      onError: (error) => {
+        if (discard || attempt !== this.attempt || this.done) return;
+        if (this.committed) {
+          // Cut by the upstream mid-answer: pass that on as a cut, never as a complete answer.
+          this.attemptFailed('the response was cut off', false);
+          this.finish();
+          this.res.destroy();
+          return;
+        }
+        this.onAttemptError(error);
+      },
+    };
+    ctx.dispatcher.dispatch(
+      {
+        origin: target.origin,
+        path: target.basePath + this.req.url,
+        method: 'POST',
+        headers,
+        body: this.bodyForAttempt(),
+        headersTimeout: ctx.limits.firstByteTimeoutMs,
+        // Tokens may be minutes apart; a stalled stream ends when the client gives up.
+        bodyTimeout: 0,
+      },
+      handler,
+    );
+  }
+
+  /** The body so far, and (while it still arrives) a stream for the rest. */
+  private bodyForAttempt(): Buffer | Readable {
+    const held = this.held;
+    if (this.bodyEnded) {
+      if (held.length === 1) return held[0]!;
+      return this.received <= JOIN_BELOW_BYTES ? Buffer.concat(held) : Readable.from(held);
+    }
+    this.bodyStream?.destroy();
+    const stream = new PassThrough();
+    for (const chunk of held) stream.write(chunk);
+    this.bodyStream = stream;
+    return stream;
+  }
+
+  /** The first byte: from here the upstream's answer is the client's answer. */
+  private commit(status: number, rawHeaders: Buffer[], resume: () => void): void {
+    const target = this.target!;
+    this.committed = true;
+    this.committedStatus = status;
+    this.held = [];
+    this.resumeUpstream = resume;
+    target.stats.firstByte(performance.now() - this.startedAt);
+    const headers: string[] = [];
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!.toString('latin1');
+      if (!DROP_RESPONSE.has(name.toLowerCase())) headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
+    }
+    headers.push('x-gateway-provider', target.upstream.providerId);
+    this.res.writeHead(status, headers);
+  }
+
+  private onAttemptError(error: Error): void {
+    const code = (error as NodeJS.ErrnoException).code;
+    this.bodyStream?.destroy();
+    this.bodyStream = undefined;
+    // A kept-alive connection the upstream had just closed: the request likely never reached it.
+    if (code === 'UND_ERR_SOCKET' && !this.retriedStaleSocket) {
+      this.retriedStaleSocket = true;
+      this.closeAttemptStats();
+      this.tried &= ~(1 << this.route!.targets.indexOf(this.target!));
+      return this.next();
+    }
+    this.attemptFailed(describeError(error), true);
+    this.next();
+  }
+
+  private anotherCandidate(): boolean {
+    const targets = this.route!.targets;
+    for (let i = 0; i < targets.length; i++) {
+      if (targets[i]!.upstream.healthy && (this.tried & (1 << i)) === 0) return true;
+    }
+    return false;
+  }
+
+  private attemptSucceeded(): void {
+    if (!this.attemptOpen) return;
+    this.attemptOpen = false;
+    let tokens: number | undefined;
+    if (this.committedStatus === 200 && this.tail) {
+      const tail = this.tailBefore ? Buffer.concat([this.tailBefore, this.tail]) : this.tail;
+      tokens = completionTokensIn(tail.subarray(Math.max(0, tail.length - USAGE_TAIL_BYTES)).toString('latin1'));
+    }
+    this.target!.stats.succeeded(performance.now() - this.startedAt, tokens);
+    this.ctx.touched();
+    this.finish();
+  }
+
+  private attemptFailed(reason: string, coolDown: boolean): void {
+    if (!this.attemptOpen) return;
+    this.attemptOpen = false;
+    const target = this.target!;
+    this.failures.push(`${target.upstream.providerId}: ${reason}`);
+    target.stats.failed(reason, coolDown ? performance.now() + this.ctx.limits.cooldownMs : undefined);
+    this.ctx.touched();
+  }
+
+  private closeAttemptStats(): void {
+    if (!this.attemptOpen) return;
+    this.attemptOpen = false;
+    this.target!.stats.abandoned();
+    this.ctx.touched();
+  }
+
+  /** The client went away or its body was refused: the upstream request goes too. */
+  private abortAttempt(): void {
+    this.attempt++;
+    this.closeAttemptStats();
+    this.bodyStream?.destroy();
+    this.bodyStream = undefined;
+    const abort = this.abortUpstream;
+    this.abortUpstream = undefined;
+    abort?.(new Error('the client went away'));
+  }
+
+  private readonly onClientGone = (): void => {
+    if (this.done) return;
+    this.finish();
+    this.abortAttempt();
+  };
+
+  private readonly onResponseClose = (): void => {
+    if (this.res.writableFinished) return;
+    this.onClientGone();
+  };
+
+  private badBody(): void {
+    const scanner = this.scanner;
+    if (scanner.modelError) return this.fail(400, 'invalid_model', `The request's ${scanner.error}: "model" must name one model, as a string.`, 'model');
+    this.fail(400, 'invalid_json', `The request body is not valid JSON: ${scanner.error}. Send one JSON object, such as {"model": "…", "messages": [{"role": "user", "content": "Hi"}]}.`);
+  }
+
+  /** `closeNow`: too big even to read to the end, so the connection closes after the answer. */
+  private tooLarge(closeNow: boolean): void {
+    const limit = this.ctx.limits.maxBodyBytes;
+    const mb = limit >= 1024 * 1024 ? `${Math.round((limit / 1024 / 1024) * 10) / 10} MB` : `${limit} bytes`;
+    this.fail(413, 'body_too_large', `The request body is larger than the gateway accepts (${mb}). Send less: fewer or smaller images, or a shorter history.`, null, closeNow);
+  }
+
+  private fail(status: number, code: GatewayErrorCode, message: string, param: string | null = null, close = false): void {
+    if (this.done) return;
+    this.abortAttempt();
+    this.finish();
+    sendOpenAiError(this.res, status, code, message, { param, close });
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.held = [];
+  }
+}
+
+/** An upstream failure in a few words, for stats and the 503 that lists them. */
+function describeError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return 'timed out before answering';
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'did not accept the connection in time';
+    case 'UND_ERR_SOCKET':
+      return 'closed the connection';
+    default:
+      return code ? `${code} (${error.message})` : error.message;
+  }
+}

@@ -1,0 +1,157 @@
+import { timingSafeEqual } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Agent } from 'undici';
+import { ForwardCall, type ForwardContext } from './forward-call';
+import { DEFAULT_LIMITS, type GatewayLimits } from './limits';
+import { rawOpenAiError, sendOpenAiError } from './openai-error';
+import type { RoutingTable } from './routing-table';
+
+/** The endpoints routed by their body's `model`. */
+const ROUTED = new Set(['/v1/chat/completions', '/v1/completions', '/v1/embeddings']);
+const HEALTH_BODY = Buffer.from('{"status":"ok"}');
+
+export interface GatewayServerOptions {
+  host: string;
+  port: number;
+  /** Read on every request, so a new key applies without a restart. */
+  apiKey: () => string | undefined;
+  table: () => RoutingTable;
+  /** Something in the per-upstream stats moved. */
+  touched: () => void;
+  limits?: Partial<GatewayLimits>;
+}
+
+export interface GatewayServer {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * The gateway's HTTP front: authentication, the Host check, the small GET endpoints, and one
+ * `ForwardCall` per routed POST. Upstream connections are kept alive and reused.
+ */
+export async function startGatewayServer(options: GatewayServerOptions): Promise<GatewayServer> {
+  const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const ctx: ForwardContext = {
+    table: options.table,
+    limits,
+    // undici: kept-alive connection pools per upstream, and a leaner client than node:http's.
+    dispatcher: new Agent({ connect: { timeout: limits.connectTimeoutMs }, keepAliveTimeout: 4_000 }),
+    touched: options.touched,
+  };
+  const loopbackOnly = isLoopbackHost(options.host);
+  let keyText: string | undefined;
+  let expected: Buffer | undefined;
+
+  const authorized = (req: IncomingMessage): boolean => {
+    const key = options.apiKey();
+    if (!key) return true;
+    if (key !== keyText) {
+      keyText = key;
+      expected = Buffer.from(`Bearer ${key}`);
+    }
+    const given = req.headers.authorization;
+    if (!given || given.length !== expected!.length) return false;
+    return timingSafeEqual(Buffer.from(given), expected!);
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
+    if (path === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': HEALTH_BODY.length });
+      return void res.end(HEALTH_BODY);
+    }
+    // Bound to loopback, only loopback names may reach us: a web page cannot rebind its DNS to us.
+    if (loopbackOnly && !loopbackHostHeader(req.headers.host)) {
+      return sendOpenAiError(res, 403, 'forbidden_host', `This gateway only answers requests addressed to 127.0.0.1 or localhost, not "${req.headers.host ?? ''}".`);
+    }
+    if (!authorized(req)) {
+      return sendOpenAiError(
+        res,
+        401,
+        'invalid_api_key',
+        'This gateway needs its API key: send it as "Authorization: Bearer <key>" (the OpenAI clients do this with their api_key / apiKey option). The key is on the Gateway page.',
+        { headers: { 'www-authenticate': 'Bearer' } },
+      );
+    }
+    if (ROUTED.has(path)) {
+      if (req.method === 'POST') return new ForwardCall(ctx, req, res).start();
+      return sendOpenAiError(res, 405, 'method_not_allowed', `${path} takes POST, not ${req.method}.`, { headers: { allow: 'POST' } });
+    }
+    if (req.method === 'GET' && path === '/v1/models') {
+      const body = options.table().modelsBody;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+      return void res.end(body);
+    }
+    if (req.method === 'GET' && path.startsWith('/v1/models/')) {
+      const id = decodeURIComponent(path.slice('/v1/models/'.length));
+      const list = JSON.parse(options.table().modelsBody.toString()) as { data: Array<{ id: string }> };
+      const model = list.data.find((m) => m.id === id);
+      if (!model) return sendOpenAiError(res, 404, 'model_not_found', `No healthy provider serves the model "${id}". GET /v1/models lists the ones that are served.`, { param: 'model' });
+      const body = JSON.stringify(model);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      return void res.end(body);
+    }
+    sendOpenAiError(
+      res,
+      404,
+      'unknown_endpoint',
+      `The gateway has no endpoint ${req.method} ${path}. It serves GET /v1/models, and POST /v1/chat/completions, /v1/completions and /v1/embeddings.`,
+    );
+  };
+
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often Node looks for requests past those timeouts (its default, 30 s, is too coarse).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, limits.headersTimeoutMs / 4)),
+      keepAliveTimeout: 5_000,
+    },
+    handle,
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+    const response =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? rawOpenAiError(408, 'Request Timeout', 'request_timeout', `The request did not arrive in time (headers within ${limits.headersTimeoutMs} ms, the whole request within ${limits.requestTimeoutMs} ms). Send it again without pausing.`)
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? rawOpenAiError(431, 'Request Header Fields Too Large', 'bad_request', 'The request headers are too large. Send fewer or shorter headers.')
+          : rawOpenAiError(400, 'Bad Request', 'bad_request', `The request is not valid HTTP (${error.code ?? error.message}).`);
+    socket.end(response);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    host: options.host,
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ctx.dispatcher.destroy();
+    },
+  };
+}
+
+function loopbackHostHeader(host: string | undefined): boolean {
+  if (!host) return false;
+  if (host.startsWith('[')) return host === '[::1]' || host.startsWith('[::1]:');
+  const colon = host.indexOf(':');
+  const name = colon < 0 ? host : host.slice(0, colon);
+  return name === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}

@@ -1,0 +1,87 @@
+import type { TryChatRequest, TryChatResult } from '../../../shared/gateway';
+
+/**
+ * The Gateway page's "try it" box, run by the host: a real streaming chat request to the
+ * gateway's own URL, so what the user sees is exactly what any client gets (routing included).
+ * The host does it rather than the page, because the page may be a browser on another machine
+ * (headless mode) for which 127.0.0.1 is not this host, and the app's CSP allows it no other origin.
+ */
+export async function tryChatThroughGateway(
+  baseUrl: string,
+  apiKey: string | undefined,
+  request: TryChatRequest,
+  onDelta: (text: string) => void,
+  signal: AbortSignal,
+): Promise<TryChatResult> {
+  const started = performance.now();
+  let ttfbMs = 0;
+  let text = '';
+  let finishReason: string | undefined;
+  let providerId: string | undefined;
+  const result = (extra: Partial<TryChatResult> = {}): TryChatResult => ({
+    id: request.id,
+    text,
+    ...(providerId ? { providerId } : {}),
+    ...(finishReason ? { finishReason } : {}),
+    ttfbMs: Math.round(ttfbMs),
+    durationMs: Math.round(performance.now() - started),
+    ...extra,
+  });
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+      body: JSON.stringify({
+        model: request.model,
+        messages: request.messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
+      }),
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) return result({ cancelled: true });
+    throw new Error(`The gateway at ${baseUrl} did not answer: ${(error as Error).message}`);
+  }
+  ttfbMs = performance.now() - started;
+  providerId = response.headers.get('x-gateway-provider') ?? undefined;
+  if (!response.ok || !response.body) {
+    const body = await response.text().catch(() => '');
+    let message = body;
+    try {
+      message = (JSON.parse(body) as { error?: { message?: string } }).error?.message ?? body;
+    } catch {
+      // not JSON: show it as it came
+    }
+    throw new Error(`The gateway answered ${response.status}: ${message}`);
+  }
+  const decoder = new TextDecoder();
+  let pending = '';
+  try {
+    for await (const bytes of response.body) {
+      pending += decoder.decode(bytes, { stream: true });
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline).trim();
+        pending = pending.slice(newline + 1);
+        if (!line.startsWith('data:')) continue;
+        const data = line.slice(5).trim();
+        if (data === '[DONE]') continue;
+        const event = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string }; finish_reason?: string | null }> };
+        const choice = event.choices?.[0];
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        const delta = choice?.delta?.content;
+        if (delta) {
+          text += delta;
+          onDelta(delta);
+        }
+      }
+    }
+  } catch (error) {
+    if (signal.aborted) return result({ cancelled: true });
+    throw new Error(`The stream broke off: ${(error as Error).message}`);
+  }
+  return result();
+}

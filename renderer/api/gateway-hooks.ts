@@ -1,0 +1,74 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { GatewayPatch, TryChatRequest, TryChatResult } from '../../shared/gateway';
+import { useClient } from './context';
+import { queryKeys } from './query-keys';
+
+/** The gateway's URL, key, strategies and routing table; kept live by gateway.changed events. */
+export function useGatewayStatus() {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.gateway, queryFn: () => client.invoke('gateway.status') });
+}
+
+/** Per-provider stats; kept live by gateway.stats events (at most one a second, only while requests flow). */
+export function useGatewayStats() {
+  const client = useClient();
+  return useQuery({ queryKey: queryKeys.gatewayStats, queryFn: () => client.invoke('gateway.stats') });
+}
+
+export function useUpdateGateway() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (patch: GatewayPatch) => client.invoke('gateway.update', patch),
+    onSuccess: (status) => queryClient.setQueryData(queryKeys.gateway, status),
+  });
+}
+
+export interface TryChatState {
+  text: string;
+  running: boolean;
+  result?: TryChatResult;
+  error?: unknown;
+}
+
+/**
+ * One "try it" conversation turn at a time: the host streams it through the gateway and sends
+ * the text back as gateway.tryChunk events, which are matched to this turn by its id.
+ */
+export function useTryChat() {
+  const client = useClient();
+  const [state, setState] = useState<TryChatState>({ text: '', running: false });
+  const current = useRef<string | undefined>(undefined);
+
+  useEffect(
+    () =>
+      client.on('gateway.tryChunk', ({ id, delta }) => {
+        if (id === current.current) setState((s) => ({ ...s, text: s.text + delta }));
+      }),
+    [client],
+  );
+
+  const send = useCallback(
+    (request: Omit<TryChatRequest, 'id'>) => {
+      const id = `try-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      current.current = id;
+      setState({ text: '', running: true });
+      client.invoke('gateway.try', { ...request, id }).then(
+        (result) => {
+          if (current.current === id) setState({ text: result.text, running: false, result });
+        },
+        (error: unknown) => {
+          if (current.current === id) setState((s) => ({ ...s, running: false, error }));
+        },
+      );
+    },
+    [client],
+  );
+
+  const stop = useCallback(() => {
+    if (current.current) void client.invoke('gateway.tryCancel', { id: current.current });
+  }, [client]);
+
+  return { ...state, send, stop };
+}

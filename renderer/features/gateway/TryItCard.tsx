@@ -1,0 +1,60 @@
+import { useState, type FormEvent } from 'react';
+import type { GatewayStatus } from '../../../shared/gateway';
+import { useTryChat } from '../../api/gateway-hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
+
+/** A one-turn chat streamed through the gateway, to see routing and streaming work end to end. */
+export function TryItCard({ status }: { status: GatewayStatus }) {
+  const models = status.routes.filter((r) => r.targets.some((t) => t.healthy)).map((r) => r.model);
+  const [chosen, setChosen] = useState('');
+  const [prompt, setPrompt] = useState('Say hello in five words.');
+  const chat = useTryChat();
+  const model = models.includes(chosen) ? chosen : (models[0] ?? '');
+  const ready = Boolean(status.url) && model !== '' && prompt.trim() !== '';
+
+  const send = (event: FormEvent) => {
+    event.preventDefault();
+    if (ready && !chat.running) chat.send({ model, messages: [{ role: 'user', content: prompt }], maxTokens: 256 });
+  };
+
+  return (
+    <form className="card gateway-try" data-testid="gateway-try" onSubmit={send}>
+      <div className="card-header">
+        <h2>Try it</h2>
+        <span className="card-meta">streams through the gateway, as any client would</span>
+      </div>
+      <div className="gateway-try-inputs">
+        <select className="input select" data-testid="try-model" aria-label="Model" value={model} onChange={(e) => setChosen(e.target.value)} disabled={models.length === 0}>
+          {models.length === 0 && <option value="">no healthy model</option>}
+          {models.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </select>
+        <input className="input input-wide" data-testid="try-input" aria-label="Message" value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+        {chat.running ? (
+          <button type="button" className="button button-secondary" data-testid="try-stop" onClick={chat.stop}>
+            Stop
+          </button>
+        ) : (
+          <button type="submit" className="button button-primary" data-testid="try-send" disabled={!ready}>
+            Send
+          </button>
+        )}
+      </div>
+      {(chat.text || chat.running) && (
+        <pre className="gateway-try-output" data-testid="try-output" aria-live="polite" data-running={chat.running}>
+          {chat.text || '…'}
+        </pre>
+      )}
+      {chat.result && (
+        <p className="muted" data-testid="try-meta">
+          via <span data-testid="try-provider">{chat.result.providerId ?? '?'}</span> · first byte {chat.result.ttfbMs} ms · {chat.result.durationMs} ms in all
+          {chat.result.cancelled ? ' · stopped' : ''}
+        </p>
+      )}
+      {chat.error !== undefined && <ErrorNotice error={chat.error} title="The try did not go through" testId="try-error" />}
+    </form>
+  );
+}
