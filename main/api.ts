@@ -54,7 +54,12 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
   return {
     'app.info': () => deps.appInfo,
     'system.info': (input) => deps.system.info({ refresh: input?.refresh }),
-    'system.check': (input) => checkSystem(deps.system, deps.recipes(), { refresh: input?.refresh }),
+    'system.check': async (input) => {
+      const check = await checkSystem(deps.system, deps.recipes(), { refresh: input?.refresh });
+      // A tool installed since start changes what the tiles offer: they follow the fresh look.
+      if (input?.refresh) await manager.refresh();
+      return check;
+    },
     'settings.get': () => deps.settings.state(),
     'settings.update': (patch) => deps.settings.update(patch),
     'providers.list': () => ({ providers: manager.list(), problems: manager.problems }),

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain } from 'electron';
 import { toAppError } from '../../shared/errors';
 import type { ProviderState } from '../../shared/provider';
 import { createHost, type Host } from '../host';
@@ -118,14 +118,17 @@ function runDesktopApp(): void {
           stop: (id) => fromTray(`Could not stop ${nameOf(id)}`, () => manager.stop(id)),
           startAll: () => fromTray('Could not start all providers', () => manager.startAll()),
           stopAll: () => fromTray('Could not stop all providers', () => manager.stopAll()),
+          copyText: (text) => clipboard.writeText(text),
         });
-        tray.update(manager.list());
+        const redrawTray = () => tray?.update(manager.list(), host?.gateway.status().url);
+        redrawTray();
+        host.gateway.on('changed', redrawTray);
         // State events come in bursts (start all, a flapping health check): redraw at most every
         // 200 ms, from a fresh snapshot, and always after the last event of a burst.
         manager.on('state', () => {
           trayRefresh ??= setTimeout(() => {
             trayRefresh = undefined;
-            tray?.update(manager.list());
+            redrawTray();
           }, 200);
         });
       } catch (error) {

@@ -75,4 +75,9 @@ describe('trayMenuModel', () => {
     expect(model.overall).toBe('warn');
     expect(model.providers[0]).toMatchObject({ canStart: true, canStop: false });
   });
+
+  it('offers the gateway URL only while the gateway listens', () => {
+    expect(trayMenuModel([summary('a', 'running')], 'http://127.0.0.1:8400/v1').gatewayUrl).toBe('http://127.0.0.1:8400/v1');
+    expect(trayMenuModel([summary('a', 'running')])).not.toHaveProperty('gatewayUrl');
+  });
 });

@@ -57,6 +57,8 @@ export interface TrayModel {
   providers: TrayProviderItem[];
   canStartAll: boolean;
   canStopAll: boolean;
+  /** The gateway's URL, to copy into an OpenAI client; absent while it does not listen. */
+  gatewayUrl?: string;
 }
 
 /** Installed providers this machine can run; the rest cannot be started from a tray anyway. */
@@ -65,7 +67,7 @@ function belongsInTray(summary: ProviderSummary): boolean {
   return summary.compatibility.runnable && status !== 'not-installed' && status !== 'installing';
 }
 
-export function trayMenuModel(summaries: readonly ProviderSummary[]): TrayModel {
+export function trayMenuModel(summaries: readonly ProviderSummary[], gatewayUrl?: string): TrayModel {
   const states = summaries.map((s) => s.state);
   const providers = summaries.filter(belongsInTray).map((summary): TrayProviderItem => {
     const { status, port } = summary.state;
@@ -83,5 +85,6 @@ export function trayMenuModel(summaries: readonly ProviderSummary[]): TrayModel 
     providers,
     canStartAll: providers.some((p) => p.canStart),
     canStopAll: providers.some((p) => p.canStop),
+    ...(gatewayUrl ? { gatewayUrl } : {}),
   };
 }

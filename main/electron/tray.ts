@@ -10,11 +10,12 @@ export interface TrayActions {
   stop(id: string): void;
   startAll(): void;
   stopAll(): void;
+  copyText(text: string): void;
 }
 
 export interface AppTray {
   /** Redraws icon, tooltip and menu from the providers' current summaries. */
-  update(summaries: readonly ProviderSummary[]): void;
+  update(summaries: readonly ProviderSummary[], gatewayUrl?: string): void;
   destroy(): void;
 }
 
@@ -35,9 +36,9 @@ export function createTray(actions: TrayActions): AppTray {
   if (process.platform === 'win32') tray.on('click', () => actions.showWindow());
 
   let shown: OverallState = 'idle';
-  const update = (summaries: readonly ProviderSummary[]) => {
+  const update = (summaries: readonly ProviderSummary[], gatewayUrl?: string) => {
     if (tray.isDestroyed()) return;
-    const model = trayMenuModel(summaries);
+    const model = trayMenuModel(summaries, gatewayUrl);
     if (model.overall !== shown) {
       tray.setImage(imageFor(model.overall));
       shown = model.overall;
@@ -71,6 +72,10 @@ function menuTemplate(model: TrayModel, actions: TrayActions): MenuItemConstruct
     providers,
     { label: 'Start all', enabled: model.canStartAll, click: () => actions.startAll() },
     { label: 'Stop all', enabled: model.canStopAll, click: () => actions.stopAll() },
+    { type: 'separator' },
+    model.gatewayUrl
+      ? { label: 'Copy endpoint URL', sublabel: model.gatewayUrl, click: () => actions.copyText(model.gatewayUrl!) }
+      : { label: 'Endpoint off', enabled: false },
     { type: 'separator' },
     { label: 'Quit', click: () => actions.quit() },
   ];

@@ -33,6 +33,7 @@ export function useRefreshSystemCheck() {
     onSuccess: (check) => {
       queryClient.setQueryData(queryKeys.systemCheck, check);
       void queryClient.invalidateQueries({ queryKey: queryKeys.systemInfo });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.providers });
     },
   });
 }
