@@ -39,6 +39,7 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
   private error: GatewayStatus['error'];
   private queue: Promise<unknown> = Promise.resolve();
   private dirty = false;
+  private announced = '';
   private readonly timer: NodeJS.Timeout;
   private readonly offUpstreams: () => void;
   private readonly tries = new Map<string, AbortController>();
@@ -48,7 +49,7 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
     this.table = this.buildTable();
     this.offUpstreams = options.upstreams.onChange(() => {
       this.table = this.buildTable();
-      this.emit('changed', this.status());
+      this.announce(this.status());
       this.dirty = true;
     });
     this.timer = setInterval(() => this.flushStats(), options.statsIntervalMs ?? 1000);
@@ -188,8 +189,16 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
     }
     this.table = this.buildTable();
     const status = this.status();
-    this.emit('changed', status);
+    this.announce(status);
     return status;
+  }
+
+  /** Tells listeners about a status that differs from the last one told (settings saves that touch other keys change nothing here). */
+  private announce(status: GatewayStatus): void {
+    const text = JSON.stringify(status);
+    if (text === this.announced) return;
+    this.announced = text;
+    this.emit('changed', status);
   }
 
   private buildTable(): RoutingTable {
