@@ -53,4 +53,23 @@ describe('settings in Chromium', () => {
     await expect(banner.textContent()).resolves.toContain('settings.json.corrupt-');
     await page.close();
   });
+
+  it('sets how often discovery scans, refusing a value out of range', async () => {
+    const dirs = await freshDirs();
+    session.host = await startCliHost(dirs);
+    const page = await session.browser.newPage();
+    await page.goto(session.host.url);
+    await new AppShell(page).open('settings');
+    const card = page.getByTestId('discovery-settings');
+    const input = card.getByTestId('setting-discovery-interval');
+    await expect(input.inputValue()).resolves.toBe('15');
+    await input.fill('99999');
+    await expect(card.getByTestId('discovery-settings-save').isDisabled()).resolves.toBe(true);
+    await input.fill('60');
+    await card.getByTestId('discovery-settings-save').click();
+    await card.getByTestId('discovery-settings-status').getByText('Saved').waitFor();
+    const saved = JSON.parse(await readFile(path.join(dirs.baseDir, 'config', 'settings.json'), 'utf8'));
+    expect(saved.discovery).toEqual({ endpoints: [], intervalSec: 60 });
+    await page.close();
+  });
 });

@@ -2,6 +2,7 @@ import { useSettings } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Page } from '../../components/Page';
 import { Loading } from '../../components/Loading';
+import { DiscoverySettingsCard } from './DiscoverySettingsCard';
 import { ProblemsBanner } from './ProblemsBanner';
 import { ResourceSettingsForm } from './ResourceSettingsForm';
 import { SettingsForm } from './SettingsForm';
@@ -17,6 +18,7 @@ export function SettingsPage() {
           <ProblemsBanner problems={data.problems} />
           <SettingsForm state={data} />
           <ResourceSettingsForm state={data} />
+          <DiscoverySettingsCard state={data} />
         </>
       )}
     </Page>

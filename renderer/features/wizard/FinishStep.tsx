@@ -25,8 +25,14 @@ export function FinishStep({ providers, selected }: { providers: ProviderSummary
           <p className="wizard-endpoint">
             <code data-testid="wizard-endpoint">{gateway.data.url}</code> <CopyTextButton text={gateway.data.url} what="the endpoint URL" />
           </p>
+        ) : gateway.data?.enabled && gateway.data.error ? (
+          <p className="muted" data-testid="wizard-endpoint-problem">
+            {gateway.data.error.message} {gateway.data.error.hint}
+          </p>
         ) : (
-          <p className="muted">The gateway is off; turn it on on the Gateway page.</p>
+          <p className="muted">
+            The gateway is off; turn it on on the <a href="#/gateway">Gateway page</a>.
+          </p>
         )}
       </section>
     </div>
