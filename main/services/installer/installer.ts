@@ -127,7 +127,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
         hint: 'Roll it back, then install again.',
       });
     }
-    this.update_(entry, { status: 'queued' });
+    this.patchRun(entry, { status: 'queued' });
     this.schedule(entry, recipe, steps);
     return entry.journal.run;
   }
@@ -140,7 +140,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     }
     await this.undo(entry);
     await this.journals.remove(id);
-    this.update_(entry, { status: 'rolled-back' });
+    this.patchRun(entry, { status: 'rolled-back' });
     return entry.journal.run;
   }
 
@@ -151,7 +151,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
       // Not started: it leaves the queue now, without waiting for the installs before it.
       entry.abort?.abort(new Error('cancelled by the user'));
       await this.journals.remove(id);
-      this.update_(entry, { status: 'cancelled' });
+      this.patchRun(entry, { status: 'cancelled' });
       return entry.journal.run;
     }
     entry.abort?.abort(new Error('cancelled by the user'));
@@ -237,7 +237,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
   private async execute(entry: Entry, recipe: ProviderRecipe, steps: PlannedStep[], signal: AbortSignal): Promise<void> {
     const { journal } = entry;
     const logId = installLogId(recipe.id);
-    this.update_(entry, { status: 'running' });
+    this.patchRun(entry, { status: 'running' });
     this.deps.logs.system(logId, `${journal.run.action} of ${recipe.name}${journal.run.version ? ` ${journal.run.version}` : ''}: ${steps.length} steps`);
     const ctx = this.context(entry, recipe, signal);
     try {
@@ -249,7 +249,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
       for (const [index, step] of steps.entries()) {
         const state = journal.run.steps[index]!;
         if (state.status === 'done') continue;
-        this.update_(entry, { current: index });
+        this.patchRun(entry, { current: index });
         this.setStep(entry, index, { status: 'running', percent: undefined, detail: undefined });
         await this.journals.save(journal);
         this.deps.logs.system(logId, `step ${index + 1} of ${steps.length}: ${step.title}`);
@@ -264,7 +264,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
       this.deps.logs.system(logId, `${journal.run.action} finished`);
       // The journal goes before the status says so: whoever sees "done" sees no journal.
       await this.journals.remove(recipe.id);
-      this.update_(entry, { status: 'done' });
+      this.patchRun(entry, { status: 'done' });
     } catch (error) {
       await this.fail(entry, recipe, error, signal);
     } finally {
@@ -279,7 +279,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     if (this.closing) {
       // Left as it is: the journal says "running", which the next start reads as interrupted.
       this.setStep(entry, index, { status: 'pending' });
-      this.update_(entry, { status: 'interrupted' });
+      this.patchRun(entry, { status: 'interrupted' });
       return;
     }
     if (signal.aborted) {
@@ -287,7 +287,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
       this.deps.logs.system(logId, `cancelled during "${journal.run.steps[index]?.title}"; rolling back`);
       await this.undo(entry);
       await this.journals.remove(recipe.id);
-      this.update_(entry, { status: 'cancelled' });
+      this.patchRun(entry, { status: 'cancelled' });
       return;
     }
     const step = journal.run.steps[index];
@@ -297,7 +297,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     const logTail = this.deps.logs.tail(logId, LOG_TAIL).map((l) => l.text);
     await this.undo(entry);
     await this.journals.remove(recipe.id);
-    this.update_(entry, {
+    this.patchRun(entry, {
       status: 'failed',
       failure: { step: step?.title ?? 'preparing', exitCode: error instanceof StepFailure ? error.exitCode : undefined, message, logTail },
     });
@@ -306,9 +306,9 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
   private async finishAborted(entry: Entry, recipe: ProviderRecipe): Promise<void> {
     if (entry.journal.run.status === 'cancelled') return;
     // Quitting leaves a queued install's journal, so the next start offers it again.
-    if (this.closing) return this.update_(entry, { status: 'interrupted' });
+    if (this.closing) return this.patchRun(entry, { status: 'interrupted' });
     await this.journals.remove(recipe.id);
-    this.update_(entry, { status: 'cancelled' });
+    this.patchRun(entry, { status: 'cancelled' });
   }
 
   /** Rollback: what this run created goes, newest first; an update gets its old commit back. */
@@ -410,11 +410,11 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     for (const key of Object.keys(steps[index]) as Array<keyof (typeof steps)[number]>) if (steps[index][key] === undefined) delete steps[index][key];
     // Progress ticks are throttled (the latest goes out at the end of the window); status changes go out at once.
     const wait = PROGRESS_EVERY_MS - (Date.now() - entry.lastEmit);
-    if (patch.status || wait <= 0) this.update_(entry, {});
-    else entry.pending ??= setTimeout(() => this.update_(entry, {}), wait);
+    if (patch.status || wait <= 0) this.patchRun(entry, {});
+    else entry.pending ??= setTimeout(() => this.patchRun(entry, {}), wait);
   }
 
-  private update_(entry: Entry, patch: Partial<InstallRun>): void {
+  private patchRun(entry: Entry, patch: Partial<InstallRun>): void {
     clearTimeout(entry.pending);
     entry.pending = undefined;
     entry.journal.run = { ...entry.journal.run, ...patch, steps: [...entry.journal.run.steps], updatedAt: new Date().toISOString() };

@@ -56,6 +56,14 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
   const dirty = JSON.stringify(toDraft(saved)) !== JSON.stringify(draft);
   const engine = recipe.install.strategy === 'builtin';
 
+  // Everything one text field needs from the draft, by the draft's key.
+  const bind = (field: keyof Draft) => ({
+    field,
+    value: draft[field],
+    error: problem(field),
+    onChange: (value: string) => setDraft({ ...draft, [field]: value }),
+  });
+
   const save = () => {
     if (!parsed.success || !settings.data) return;
     const override = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as ProviderOverride;
@@ -71,101 +79,43 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
         <h2>Configuration</h2>
         <span className="card-meta">applies at the next start</span>
       </header>
-      {recipe.modelInput && (
+      {recipe.modelInput === 'gguf' && (
         <Field
           id="provider-model"
           label="Model"
-          description={
-            recipe.modelInput === 'gguf'
-              ? 'A GGUF file from the shared models folder.' + (engine ? ' Empty: the first one there.' : '')
-              : 'A Hugging Face id, a folder, or a name this provider knows.'
-          }
+          description={'A GGUF file from the shared models folder.' + (engine ? ' Empty: the first one there.' : '')}
           source={null}
           error={problem('model')}
         >
-          {recipe.modelInput === 'gguf' ? <GgufPicker value={draft.model} onChange={(model) => setDraft({ ...draft, model })} /> : (
-            <input
-              id="provider-model"
-              className="input mono"
-              data-testid="provider-model"
-              value={draft.model}
-              placeholder="e.g. Qwen/Qwen2.5-0.5B-Instruct"
-              onChange={(e) => setDraft({ ...draft, model: e.target.value })}
-            />
-          )}
+          <GgufPicker value={draft.model} onChange={(model) => setDraft({ ...draft, model })} />
         </Field>
       )}
-      <Field
-        id="provider-port"
+      {recipe.modelInput === 'name' && (
+        <DraftField {...bind('model')} label="Model" description="A Hugging Face id, a folder, or a name this provider knows." placeholder="e.g. Qwen/Qwen2.5-0.5B-Instruct" />
+      )}
+      <DraftField
+        {...bind('port')}
+        numeric
         label="Pinned port"
         description={`Empty: ${recipe.defaultPort}, or a free one when that is taken. A pinned port that is taken stops the start and names who holds it.`}
-        source={null}
-        error={problem('port')}
-      >
-        <input
-          id="provider-port"
-          className="input mono"
-          inputMode="numeric"
-          data-testid="provider-port"
-          value={draft.port}
-          placeholder={String(recipe.defaultPort)}
-          onChange={(e) => setDraft({ ...draft, port: e.target.value })}
-        />
-      </Field>
+        placeholder={String(recipe.defaultPort)}
+      />
       {engine && (
         <>
-          <Field id="provider-ctx" label="Context size" description="Tokens of context; more needs more memory." source={null} error={problem('contextSize')}>
-            <input
-              id="provider-ctx"
-              className="input mono"
-              inputMode="numeric"
-              data-testid="provider-ctx"
-              value={draft.contextSize}
-              placeholder="4096"
-              onChange={(e) => setDraft({ ...draft, contextSize: e.target.value })}
-            />
-          </Field>
-          <Field id="provider-threads" label="Threads" description="CPU threads. Empty: the number of physical cores." source={null} error={problem('threads')}>
-            <input
-              id="provider-threads"
-              className="input mono"
-              inputMode="numeric"
-              data-testid="provider-threads"
-              value={draft.threads}
-              placeholder="physical cores"
-              onChange={(e) => setDraft({ ...draft, threads: e.target.value })}
-            />
-          </Field>
+          <DraftField {...bind('contextSize')} numeric label="Context size" description="Tokens of context; more needs more memory." placeholder="4096" />
+          <DraftField {...bind('threads')} numeric label="Threads" description="CPU threads. Empty: the number of physical cores." placeholder="physical cores" />
         </>
       )}
       {recipe.install.strategy === 'git' && (
         <>
-          <Field
-            id="provider-repository"
+          <DraftField
+            {...bind('repository')}
+            wide
             label="Repository"
             description="Install from a mirror, a fork or a local path instead. Applies at the next install or update."
-            source={null}
-            error={problem('repository')}
-          >
-            <input
-              id="provider-repository"
-              className="input input-wide mono"
-              data-testid="provider-repository"
-              value={draft.repository}
-              placeholder={recipe.repository}
-              onChange={(e) => setDraft({ ...draft, repository: e.target.value })}
-            />
-          </Field>
-          <Field id="provider-version" label="Version" description="A tag, branch or commit; Update fetches it." source={null} error={problem('version')}>
-            <input
-              id="provider-version"
-              className="input mono"
-              data-testid="provider-version"
-              value={draft.version}
-              placeholder={recipe.version}
-              onChange={(e) => setDraft({ ...draft, version: e.target.value })}
-            />
-          </Field>
+            placeholder={recipe.repository}
+          />
+          <DraftField {...bind('version')} label="Version" description="A tag, branch or commit; Update fetches it." placeholder={recipe.version} />
         </>
       )}
       <div className="form-actions">
@@ -198,5 +148,35 @@ function GgufPicker({ value, onChange }: { value: string; onChange: (file: strin
         </option>
       ))}
     </select>
+  );
+}
+
+interface DraftFieldProps {
+  field: string;
+  value: string;
+  error?: string;
+  onChange(value: string): void;
+  label: string;
+  description: string;
+  placeholder?: string;
+  numeric?: boolean;
+  wide?: boolean;
+}
+
+function DraftField({ field, value, error, onChange, label, description, placeholder, numeric, wide }: DraftFieldProps) {
+  const id = `provider-${field}`;
+  return (
+    <Field id={id} label={label} description={description} source={null} error={error}>
+      <input
+        id={id}
+        className={`input mono${wide ? ' input-wide' : ''}`}
+        inputMode={numeric ? 'numeric' : undefined}
+        aria-invalid={error ? 'true' : undefined}
+        data-testid={id}
+        value={value}
+        placeholder={placeholder}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </Field>
   );
 }
