@@ -95,10 +95,12 @@ function runDesktopApp(): void {
       const { manager } = host;
       const nameOf = (id: string) => manager.list().find((p) => p.id === id)?.name ?? id;
       // Tray actions have no window to answer in: a thrown error, or a provider that ends up
-      // failed (start resolves with the failed state), becomes a notification.
+      // failed (start resolves with the failed state), becomes a notification. A failure is
+      // already announced by the provider alert unless the user muted those.
       const fromTray = (title: string, work: () => Promise<ProviderState | ProviderState[]>) => {
         work().then(
           (result) => {
+            if (!host?.settings.values.mutedAlerts.includes('provider')) return;
             for (const state of [result].flat()) {
               if (state.status !== 'failed') continue;
               notifyTrayProblem(`${nameOf(state.id)} failed`, state.lastError?.message ?? state.reason, state.lastError?.hint);
