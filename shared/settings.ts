@@ -22,8 +22,9 @@ export const ProviderOverrideSchema = z
     /** Install from elsewhere: a mirror, a fork, a local path or bare repository; another version; other build steps or packages. */
     install: z
       .object({
-        repository: z.string().min(1).optional(),
-        version: z.string().min(1).optional(),
+        // Both reach git's command line: a leading "-" would read as an option there.
+        repository: z.string().min(1).regex(/^[^-]/, 'must not start with "-"').optional(),
+        version: z.string().min(1).regex(/^[^-\s][^\s]*$/, 'must be one tag, branch or commit, without spaces or a leading "-"').optional(),
         build: z.array(StepSchema).optional(),
         packages: z.array(z.string().min(1)).min(1).optional(),
       })

@@ -7,6 +7,7 @@ import { AppFailure } from '../../shared/errors';
 import {
   BUILT_IN_DEFAULTS,
   SETTING_ENV_VARS,
+  SettingsPatchSchema,
   SettingsSchema,
   type SettingKey,
   type SettingSource,
@@ -88,7 +89,17 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
   }
 
   private async apply(patch: SettingsPatch): Promise<SettingsState> {
-    const { baseDir, ...values } = patch;
+    // The contract checks what arrives over the wire; callers inside the host (CLI, tray, other
+    // services) get the same check here, so nothing unchecked reaches the file.
+    const checked = SettingsPatchSchema.safeParse(patch);
+    if (!checked.success) {
+      throw new AppFailure({
+        code: 'BAD_REQUEST',
+        message: `Settings not saved: ${checked.error.issues.map((i) => `${i.path.join('.') || 'settings'} ${i.message}`).join('; ')}.`,
+        hint: 'Fix the value named and save again; nothing was changed.',
+      });
+    }
+    const { baseDir, ...values } = checked.data;
     if (baseDir !== undefined) {
       if (this.options.baseDir.source === 'env') {
         throw new AppFailure({
