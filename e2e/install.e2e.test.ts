@@ -142,4 +142,18 @@ describe('the first-run wizard', () => {
     expect(existsSync(path.join(dirs.baseDir, 'data', 'tiny', '.install-complete.json'))).toBe(true);
     await page.close();
   });
+
+  it('installs from the provider’s tile too, which then offers Start', async () => {
+    const dirs = await freshDirs();
+    await writeTinyRecipe(dirs, 18600 + Math.floor(Math.random() * 300));
+    session.host = await startHost(dirs, {});
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(session.host.url);
+    await new AppShell(page).open('providers');
+    const tile = page.getByTestId('provider-tile-tiny');
+    await tile.getByTestId('provider-install').click();
+    await page.locator('[data-testid="provider-tile-tiny"] [data-testid="provider-start"]').waitFor({ timeout: 60_000 });
+    expect(existsSync(path.join(dirs.baseDir, 'data', 'tiny', '.install-complete.json'))).toBe(true);
+    await page.close();
+  });
 });

@@ -77,7 +77,7 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     'install.update': ({ id }) => deps.installer.update(manager.state(id).id),
     'install.uninstall': async ({ id, keepConfig }) => {
       const result = await deps.installer.uninstall(manager.state(id).id, { keepConfig });
-      await manager.refresh();
+      await manager.installChanged(id);
       return result;
     },
     'install.cleanup': () =>

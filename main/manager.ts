@@ -63,6 +63,7 @@ export interface ExternalFinder {
  */
 export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
   private readonly ready = new Map<string, Readiness>();
+  private readonly readAt = new Map<string, string>();
   /** What each tile last showed of discovery, to send a state event only when that changes. */
   private readonly externalShown = new Map<string, string>();
 
@@ -77,14 +78,26 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
   private async onInstallRun(run: InstallRun): Promise<void> {
     const entry = this.deps.catalog.get(run.providerId);
     if (!entry) return;
-    if (run.status !== 'queued' && run.status !== 'running') this.ready.set(entry.recipe.id, await this.deps.readiness(entry.recipe));
+    if (run.status !== 'queued' && run.status !== 'running') this.setReadiness(entry.recipe.id, await this.deps.readiness(entry.recipe));
     this.emit('state', this.stateOf(entry.recipe));
+  }
+
+  private setReadiness(id: string, readiness: Readiness): void {
+    this.ready.set(id, readiness);
+    this.readAt.set(id, new Date().toISOString());
+  }
+
+  /** Re-reads one provider's install state (after an uninstall) and tells listeners. */
+  async installChanged(idOrAlias: string): Promise<void> {
+    const { recipe } = this.entry(idOrAlias);
+    this.setReadiness(recipe.id, await this.deps.readiness(recipe));
+    this.emit('state', this.stateOf(recipe));
   }
 
   /** Re-reads install state and compatibility of every recipe (cheap; run at start and after installs). */
   async refresh(): Promise<void> {
     await Promise.all(
-      this.deps.catalog.list().map(async ({ recipe }) => this.ready.set(recipe.id, await this.deps.readiness(recipe))),
+      this.deps.catalog.list().map(async ({ recipe }) => this.setReadiness(recipe.id, await this.deps.readiness(recipe))),
     );
   }
 
@@ -326,7 +339,8 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
       status: installed ? 'installed' : 'not-installed',
       reason: installed ? 'installed, not running' : unfinished ? 'install interrupted: resume it or roll it back' : 'not installed',
       restarts: 0,
-      updatedAt: new Date(0).toISOString(),
+      // When this was last read: clients keep the newest state they saw, so a fresh read must be newer.
+      updatedAt: this.readAt.get(recipe.id) ?? new Date(0).toISOString(),
     };
   }
 

@@ -2,6 +2,7 @@ import { useProviderAction, type ProviderAction } from '../../api/provider-hooks
 import { ErrorNotice } from '../../components/ErrorNotice';
 import type { ProviderSummary } from '../../../shared/provider';
 import { hashFor } from '../../state/ui';
+import { useStartInstall } from '../../api/install-hooks';
 import { tileActions } from './status';
 
 const PENDING_LABEL: Record<ProviderAction, string> = { start: 'Starting…', stop: 'Stopping…', restart: 'Restarting…' };
@@ -34,14 +35,7 @@ export function ProviderButtons({ provider, showLogs = true }: ProviderButtonsPr
   return (
     <div className="provider-actions-block">
       {offered.incompatible && <Incompatible reasons={provider.compatibility.reasons} />}
-      {status === 'not-installed' && !offered.incompatible && (
-        <p className="not-installed">
-          Not installed —{' '}
-          <a href={hashFor('install')} data-testid="provider-install-link">
-            install it
-          </a>
-        </p>
-      )}
+      {status === 'not-installed' && !offered.incompatible && <NotInstalled provider={provider} />}
       <div className="provider-actions">
         {offered.start && button('start', 'Start', 'button-primary')}
         {offered.stop && button('stop', 'Stop', 'button-secondary')}
@@ -67,6 +61,33 @@ function Incompatible({ reasons }: { reasons: string[] }) {
           <li key={reason}>{reason}</li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** Install right here (progress shows on the tile and the Install page), or where to get a desktop app. */
+function NotInstalled({ provider }: { provider: ProviderSummary }) {
+  const install = useStartInstall();
+  if (provider.installStrategy === 'external') {
+    return (
+      <p className="not-installed">
+        Not found on this machine —{' '}
+        <a href={provider.downloadUrl} target="_blank" rel="noreferrer" data-testid="provider-download-link">
+          get it
+        </a>
+      </p>
+    );
+  }
+  return (
+    <div className="not-installed">
+      <span>Not installed</span>
+      <button type="button" className="button button-primary button-small" data-testid="provider-install" disabled={install.isPending} onClick={() => install.mutate([provider.id])}>
+        Install
+      </button>
+      <a href={hashFor('install')} data-testid="provider-install-link">
+        progress and log
+      </a>
+      {install.error && <ErrorNotice error={install.error} title="Could not start the install" testId="provider-install-error" />}
     </div>
   );
 }
