@@ -1,4 +1,4 @@
-import { useDiscovery } from '../../api/discovery-hooks';
+import { useDiscovery, useDiscoveryAction } from '../../api/discovery-hooks';
 import { useProviders } from '../../api/provider-hooks';
 import { Loading } from '../../components/Loading';
 
@@ -6,13 +6,19 @@ import { Loading } from '../../components/Loading';
 export function FoundStep() {
   const providers = useProviders();
   const discovery = useDiscovery();
+  const scan = useDiscoveryAction();
   if (providers.isPending) return <Loading label="Looking for providers…" />;
   const list = providers.data?.providers ?? [];
   const here = list.filter((p) => p.installStrategy !== 'builtin' && !['not-installed', 'installing'].includes(p.state.status));
   const servers = (discovery.data?.servers ?? []).filter((s) => s.ownership === 'external');
   return (
     <div className="wizard-step" data-testid="wizard-found">
-      <p className="lead">The built-in engine is always here: it runs GGUF models with nothing else installed.</p>
+      <div className="wizard-install-start">
+        <p className="lead">The built-in engine is always here: it runs GGUF models with nothing else installed.</p>
+        <button type="button" className="button button-secondary" data-testid="wizard-scan" disabled={scan.isPending} onClick={() => scan.mutate({ kind: 'scan' })}>
+          {scan.isPending ? 'Scanning…' : 'Scan again'}
+        </button>
+      </div>
       {here.length === 0 && servers.length === 0 ? (
         <p className="muted" data-testid="wizard-found-none">
           No other provider is installed or running on this machine yet.
