@@ -78,6 +78,8 @@ describe('resources in Chromium', () => {
     const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(session.host.url);
     await new AppShell(page).waitConnected();
+    // Toasts listen once the page knows it runs headless (app info); an alert raised before that is not shown.
+    await page.getByTestId('app-mode').waitFor();
 
     // No disk running this test has 100,000 GiB free.
     await remote.client.invoke('settings.update', { alertDiskFreeGiB: 100_000 });

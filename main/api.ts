@@ -42,13 +42,13 @@ export interface ApiDeps {
 /** The contract, implemented by composing services. The only place that knows them all. */
 export function createApi(deps: ApiDeps): Handlers<Contract> {
   const { manager, logs } = deps;
-  // A provider's own log, or its install log (`<id>-install`).
-  const logIdOf = (id: string) => (id.endsWith('-install') && !tryState(id) ? installLogId(manager.state(id.slice(0, -'-install'.length)).id) : manager.state(id).id);
-  const tryState = (id: string) => {
+  // A provider's own log, or its install log (`<id>-install`); an unknown id fails as the provider would.
+  const logIdOf = (id: string) => {
     try {
-      return manager.state(id);
-    } catch {
-      return undefined;
+      return manager.state(id).id;
+    } catch (error) {
+      if (!id.endsWith('-install')) throw error;
+      return installLogId(manager.state(id.slice(0, -'-install'.length)).id);
     }
   };
   return {

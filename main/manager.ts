@@ -71,7 +71,9 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
     super();
     // A provider we stopped may still be running outside the app: the tile shows that one then.
     deps.supervisor.on('state', (state) => this.emit('state', deps.supervisor.isActive(state.id) ? state : (this.externalState(state.id) ?? state)));
-    deps.installs?.on('run', (run) => void this.onInstallRun(run));
+    deps.installs?.on('run', (run) =>
+      this.onInstallRun(run).catch((error: Error) => deps.logs.system(run.providerId, `could not re-read the install state: ${error.message}`)),
+    );
   }
 
   /** An install moved on: the tile shows it; once it ends, the provider's install state is read again. */

@@ -91,6 +91,35 @@ describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps se
     expect(down.body.error.message).toMatch(/a: ECONNREFUSED/);
   });
 
+  it('a body still streaming in when the first provider refuses reaches the next one whole', async () => {
+    const a = await startStandIn('a', 'm.gguf');
+    const b = await startStandIn('b', 'm.gguf');
+    const { port } = await gatewayOver([a, b], { strategy: 'priority', priority: ['a', 'b'] });
+    await a.kill9();
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } }, (response) => {
+        let body = '';
+        response.on('data', (d) => (body += d));
+        response.on('end', () => resolve({ status: response.statusCode!, body }));
+      });
+      request.on('error', reject);
+      // The model comes first, so the gateway picks a provider while most of the body is still on its way.
+      request.write('{"model":"m.gguf","messages":[{"role":"user","content":"');
+      const piece = 'z'.repeat(64 * 1024);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 10) {
+          sent++;
+          if (!request.write(piece)) return void request.once('drain', pump);
+        }
+        request.end('"}]}');
+      };
+      pump();
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).choices[0].message.content).toBe('Hello from b.');
+  }, 15_000);
+
   it('a huge body → 413, whether its length is declared or it streams in chunks', async () => {
     const a = await startStandIn('a', 'm.gguf');
     const { url, port } = await gatewayOver([a]);
@@ -182,6 +211,15 @@ describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps se
     const wrongMethod = await fetch(`${url}/chat/completions`);
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('POST');
+  });
+
+  it('a model id in the path that is not valid percent-encoding → 400, and the gateway keeps serving', async () => {
+    const a = await startStandIn('a', 'm.gguf');
+    const { url } = await gatewayOver([a]);
+    const bad = await fetch(`${url}/models/%E0`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as ErrorBody).error.code).toBe('invalid_model');
+    expect((await fetch(`${url}/models/m.gguf`)).status).toBe(200);
   });
 
   it('refuses to listen beyond loopback without a key, and says why', async () => {

@@ -251,7 +251,7 @@ export class ForwardCall {
       if (held.length === 1) return held[0]!;
       return this.received <= JOIN_BELOW_BYTES ? Buffer.concat(held) : Readable.from(held);
     }
-    this.bodyStream?.destroy();
+    this.detachBodyStream();
     const stream = new PassThrough();
     for (const chunk of held) stream.write(chunk);
     this.bodyStream = stream;
@@ -275,10 +275,22 @@ export class ForwardCall {
     this.res.writeHead(status, headers);
   }
 
+  /**
+   * Lets go of a failed attempt's body stream. The client's request may be paused waiting for that
+   * stream's 'drain', which a destroyed stream never sends: it reads on, into the held chunks.
+   */
+  private detachBodyStream(): void {
+    const stream = this.bodyStream;
+    if (!stream) return;
+    stream.off('drain', this.resumeBody);
+    stream.destroy();
+    this.bodyStream = undefined;
+    if (!this.bodyEnded && this.req.isPaused()) this.req.resume();
+  }
+
   private onAttemptError(error: Error): void {
     const code = (error as NodeJS.ErrnoException).code;
-    this.bodyStream?.destroy();
-    this.bodyStream = undefined;
+    this.detachBodyStream();
     // A kept-alive connection the upstream had just closed: the request likely never reached it.
     if (code === 'UND_ERR_SOCKET' && !this.retriedStaleSocket) {
       this.retriedStaleSocket = true;

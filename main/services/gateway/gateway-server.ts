@@ -93,7 +93,13 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       return void res.end(body);
     }
     if (req.method === 'GET' && path.startsWith('/v1/models/')) {
-      const id = decodeURIComponent(path.slice('/v1/models/'.length));
+      let id: string;
+      try {
+        id = decodeURIComponent(path.slice('/v1/models/'.length));
+      } catch {
+        // A bad escape (%E0) is the client's mistake, never a reason for the handler to throw.
+        return sendOpenAiError(res, 400, 'invalid_model', 'The model id in the path is not valid percent-encoding.', { param: 'model' });
+      }
       const list = JSON.parse(options.table().modelsBody.toString()) as { data: Array<{ id: string }> };
       const model = list.data.find((m) => m.id === id);
       if (!model) return sendOpenAiError(res, 404, 'model_not_found', `No healthy provider serves the model "${id}". GET /v1/models lists the ones that are served.`, { param: 'model' });

@@ -93,7 +93,9 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
   /** Queues installs (the spec's "install only vLLM and LocalAI"); each runs after the one before. */
   async install(ids: string[]): Promise<InstallRun[]> {
     const machine = await this.deps.machine();
-    const planned = ids.map((id) => {
+    // An id given twice (or an alias beside its recipe's id) is one install.
+    const unique = [...new Map(ids.map((id) => [this.deps.recipe(id).id, id])).keys()];
+    const planned = unique.map((id) => {
       const recipe = this.deps.recipe(id);
       this.refuseWhileBusy(recipe);
       return { recipe, steps: planInstall(recipe, this.deps.override(recipe.id), machine, 'install') };
@@ -285,9 +287,8 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     if (signal.aborted) {
       this.setStep(entry, index, { status: 'cancelled' });
       this.deps.logs.system(logId, `cancelled during "${journal.run.steps[index]?.title}"; rolling back`);
-      await this.undo(entry);
-      await this.journals.remove(recipe.id);
-      this.patchRun(entry, { status: 'cancelled' });
+      const leftover = await this.cleanUp(entry, recipe);
+      this.patchRun(entry, { status: 'cancelled', ...(leftover ? { failure: { step: 'Rollback', message: leftover, logTail: [] } } : {}) });
       return;
     }
     const step = journal.run.steps[index];
@@ -295,11 +296,15 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     this.deps.logs.system(logId, `failed: ${message}`);
     this.setStep(entry, index, { status: 'failed' });
     const logTail = this.deps.logs.tail(logId, LOG_TAIL).map((l) => l.text);
-    await this.undo(entry);
-    await this.journals.remove(recipe.id);
+    const leftover = await this.cleanUp(entry, recipe);
     this.patchRun(entry, {
       status: 'failed',
-      failure: { step: step?.title ?? 'preparing', exitCode: error instanceof StepFailure ? error.exitCode : undefined, message, logTail },
+      failure: {
+        step: step?.title ?? 'preparing',
+        exitCode: error instanceof StepFailure ? error.exitCode : undefined,
+        message: leftover ? `${message} ${leftover}` : message,
+        logTail,
+      },
     });
   }
 
@@ -309,6 +314,22 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     if (this.closing) return this.patchRun(entry, { status: 'interrupted' });
     await this.journals.remove(recipe.id);
     this.patchRun(entry, { status: 'cancelled' });
+  }
+
+  /**
+   * Rollback and journal removal after a failed or cancelled run. Whatever goes wrong here, the
+   * run still ends (never stuck as running); what could not be removed is said, not thrown.
+   */
+  private async cleanUp(entry: Entry, recipe: ProviderRecipe): Promise<string | undefined> {
+    try {
+      await this.undo(entry);
+      await this.journals.remove(recipe.id);
+      return undefined;
+    } catch (error) {
+      const text = `The rollback did not finish: ${(error as Error).message}. Remove what is left by hand, or use Clean up.`;
+      this.deps.logs.system(installLogId(recipe.id), text);
+      return text;
+    }
   }
 
   /** Rollback: what this run created goes, newest first; an update gets its old commit back. */
@@ -427,7 +448,14 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
 async function killLeftoverStep(journal: Journal): Promise<void> {
   const recorded = journal.memory.stepProcess;
   if (!recorded) return;
-  const { pid, command } = JSON.parse(recorded) as { pid: number; command: string };
+  let pid: number;
+  let command: string;
+  try {
+    ({ pid, command } = JSON.parse(recorded) as { pid: number; command: string });
+  } catch {
+    return; // an unreadable record names no process to stop
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return;
   // The leader may be gone with its children still in the group; a leader now running something else is a reused PID.
   if (!isRunning(pid) || (await stillRuns(pid, command))) killGroupsNow([pid]);
 }
