@@ -3,7 +3,7 @@ import { lstat, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CleanupReport } from '../../../shared/install';
 import type { ProviderRecipe } from '../../../shared/recipe';
-import { INSTALL_MARKER } from '../install-state';
+import { isInstalled } from '../install-state';
 import type { Paths } from '../paths';
 
 async function sizeOf(target: string): Promise<number> {
@@ -36,7 +36,7 @@ export async function cleanup(paths: Paths, recipes: ProviderRecipe[], keep: (pr
   for (const recipe of recipes) {
     if (!['git', 'python', 'binary'].includes(recipe.install.strategy) || keep(recipe.id)) continue;
     const dataDir = path.join(paths.data, recipe.id);
-    if (existsSync(dataDir) && !existsSync(path.join(dataDir, INSTALL_MARKER))) candidates.push({ path: dataDir, why: 'unfinished install' });
+    if (existsSync(dataDir) && !(await isInstalled(recipe, { dataDir }))) candidates.push({ path: dataDir, why: 'unfinished install' });
   }
   const removed: CleanupReport['removed'] = [];
   for (const candidate of candidates) {

@@ -7,7 +7,7 @@ import { AppFailure } from '../../../shared/errors';
 import { installLogId, type InstallAction, type InstallRun } from '../../../shared/install';
 import type { ProviderRecipe } from '../../../shared/recipe';
 import type { ProviderOverride } from '../../../shared/settings';
-import { INSTALL_MARKER } from '../install-state';
+import { INSTALL_MARKER, isInstalled } from '../install-state';
 import { isRunning, killGroupsNow, stillRuns } from '../process-tree';
 import type { LogService } from '../logs';
 import type { Paths } from '../paths';
@@ -107,7 +107,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
   async update(id: string): Promise<InstallRun> {
     const recipe = this.deps.recipe(id);
     this.refuseWhileBusy(recipe);
-    if (!existsSync(path.join(this.dataDir(recipe.id), INSTALL_MARKER))) {
+    if (!(await isInstalled(recipe, { dataDir: this.dataDir(recipe.id), env: this.deps.env }))) {
       throw new AppFailure({ code: 'CONFLICT', message: `${recipe.name} is not installed, so there is nothing to update.`, hint: 'Install it instead.' });
     }
     return this.enqueue(recipe, 'update', planInstall(recipe, this.deps.override(recipe.id), await this.deps.machine(), 'update'));
