@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pickPort } from '../main/services/ports';
@@ -7,23 +6,26 @@ import { AppShell } from './pages/app-shell';
 import { DiscoveryPanel } from './pages/discovery-panel';
 import { ProvidersPage } from './pages/providers-page';
 import { e2eSession } from './support/session';
-import { freshDirs, startCliHost } from './support/host-process';
+import { freshDirs, startCliHost, writeSettings, type HostDirs } from './support/host-process';
 
 const session = e2eSession();
+
+/** A host on these dirs, and its Providers page in the browser. */
+async function openProviders(dirs: HostDirs) {
+  session.host = await startCliHost(dirs);
+  const page = await session.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(session.host.url);
+  await new AppShell(page).open('providers');
+  return { page, providers: new ProvidersPage(page), discovery: new DiscoveryPanel(page) };
+}
 
 describe('discovery in Chromium', () => {
   it('a server started outside the app appears as an external tile after Scan now, with no Start or Stop', async () => {
     const dirs = await freshDirs();
     const port = await pickPort(31000 + Math.floor(Math.random() * 9000));
     // The endpoint is known before anything listens there; no periodic scan, so only Scan now can find it.
-    await mkdir(path.join(dirs.baseDir, 'config'), { recursive: true });
-    await writeFile(path.join(dirs.baseDir, 'config', 'settings.json'), JSON.stringify({ discovery: { endpoints: [`127.0.0.1:${port}`], intervalSec: 0 } }));
-    session.host = await startCliHost(dirs);
-    const page = await session.browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await page.goto(session.host.url);
-    await new AppShell(page).open('providers');
-    const providers = new ProvidersPage(page);
-    const discovery = new DiscoveryPanel(page);
+    await writeSettings(dirs, { discovery: { endpoints: [`127.0.0.1:${port}`], intervalSec: 0 } });
+    const { page, providers, discovery } = await openProviders(dirs);
     await expect(discovery.endpoints.allTextContents()).resolves.toEqual([`127.0.0.1:${port}×`]);
     await discovery.scanNow();
     expect(await providers.tile('ollama').getAttribute('data-status')).not.toBe('external');
@@ -51,13 +53,7 @@ describe('discovery in Chromium', () => {
   it('an endpoint added on the page is probed at once: a locked TabbyAPI tile says so, an unknown server is listed', async () => {
     const tabby = await startStandIn('tabbyapi');
     const unknown = await startStandIn('openai');
-    const dirs = await freshDirs();
-    session.host = await startCliHost(dirs);
-    const page = await session.browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await page.goto(session.host.url);
-    await new AppShell(page).open('providers');
-    const providers = new ProvidersPage(page);
-    const discovery = new DiscoveryPanel(page);
+    const { page, providers, discovery } = await openProviders(await freshDirs());
 
     await discovery.root.getByTestId('discovery-endpoint-input').fill('gpu box');
     await expect(discovery.endpointError.textContent()).resolves.toMatch(/host:port/);

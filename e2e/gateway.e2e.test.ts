@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { startStandIn } from '../test/gateway-stand-ins';
 import { AppShell } from './pages/app-shell';
 import { GatewayPage } from './pages/gateway-page';
 import { startEngine, tinyModelsDir } from './support/engine-process';
-import { freshDirs, projectRoot, startCliHost } from './support/host-process';
+import { freshDirs, projectRoot, startCliHost, writeSettings } from './support/host-process';
 import { e2eSession } from './support/session';
 import { writeStandInRecipe } from './support/stand-in-recipe';
 import { connectClient } from './support/ws-client';
@@ -25,8 +24,7 @@ describe('the Gateway page in Chromium', () => {
     const gatewayPort = await pickPort(8400 + 100 + Math.floor(Math.random() * 500));
     await writeStandInRecipe(dirs.baseDir, { port: providerPort, env: { STANDIN_REPLY: REPLY, STANDIN_TOKEN_MS: '120' } });
     // A saved setting, as the user would have: the gateway on a port of this test's own.
-    await mkdir(path.join(dirs.baseDir, 'config'), { recursive: true });
-    await writeFile(path.join(dirs.baseDir, 'config', 'settings.json'), JSON.stringify({ gateway: { port: gatewayPort } }));
+    await writeSettings(dirs, { gateway: { port: gatewayPort } });
     session.host = await startCliHost(dirs);
     expect(session.host.output()).toContain(`OpenAI-compatible gateway: http://127.0.0.1:${gatewayPort}/v1`);
 

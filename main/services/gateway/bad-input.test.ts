@@ -30,6 +30,29 @@ async function post(url: string, body: string | Buffer, headers: Record<string, 
   return { status: response.status, body: (await response.json()) as ErrorBody & { choices?: Array<{ message: { content: string } }> } };
 }
 
+/** POSTs a chat request whose body streams in: the model first, then `pieces` × 64 KB, honouring backpressure. */
+function streamBody(port: number, pieces: number, fill: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } }, (response) => {
+      let body = '';
+      response.on('data', (d) => (body += d));
+      response.on('end', () => resolve({ status: response.statusCode!, body }));
+    });
+    request.on('error', reject);
+    request.write('{"model":"m.gguf","messages":[{"role":"user","content":"');
+    const piece = fill.repeat(64 * 1024);
+    let sent = 0;
+    const pump = () => {
+      while (sent < pieces) {
+        sent++;
+        if (!request.write(piece)) return void request.once('drain', pump);
+      }
+      request.end('"}]}');
+    };
+    pump();
+  });
+}
+
 /** The gateway still answers a good request after a bad one. */
 async function stillServes(url: string) {
   const ok = await post(url, JSON.stringify({ model: 'm.gguf', messages: [{ role: 'user', content: 'hi' }] }));
@@ -96,26 +119,8 @@ describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps se
     const b = await startStandIn('b', 'm.gguf');
     const { port } = await gatewayOver([a, b], { strategy: 'priority', priority: ['a', 'b'] });
     await a.kill9();
-    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } }, (response) => {
-        let body = '';
-        response.on('data', (d) => (body += d));
-        response.on('end', () => resolve({ status: response.statusCode!, body }));
-      });
-      request.on('error', reject);
-      // The model comes first, so the gateway picks a provider while most of the body is still on its way.
-      request.write('{"model":"m.gguf","messages":[{"role":"user","content":"');
-      const piece = 'z'.repeat(64 * 1024);
-      let sent = 0;
-      const pump = () => {
-        while (sent < 10) {
-          sent++;
-          if (!request.write(piece)) return void request.once('drain', pump);
-        }
-        request.end('"}]}');
-      };
-      pump();
-    });
+    // The model comes first, so the gateway picks a provider while most of the body is still on its way.
+    const answer = await streamBody(port, 10, 'z');
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body).choices[0].message.content).toBe('Hello from b.');
   }, 15_000);
@@ -130,25 +135,7 @@ describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps se
     expect((error as Error).message).toContain('larger than the gateway accepts (1 MB)');
 
     // No content-length: the body streams in, and is cut off at the limit.
-    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } }, (response) => {
-        let body = '';
-        response.on('data', (d) => (body += d));
-        response.on('end', () => resolve({ status: response.statusCode!, body }));
-      });
-      request.on('error', reject);
-      request.write('{"model":"m.gguf","messages":[{"role":"user","content":"');
-      const piece = 'y'.repeat(64 * 1024);
-      let sent = 0;
-      const pump = () => {
-        while (sent < 40) {
-          sent++;
-          if (!request.write(piece)) return void request.once('drain', pump);
-        }
-        request.end('"}]}');
-      };
-      pump();
-    });
+    const chunked = await streamBody(port, 40, 'y');
     expect(chunked.status).toBe(413);
     expect(JSON.parse(chunked.body)).toMatchObject({ error: { code: 'body_too_large' } });
     expect((await a.stats()).completed).toBe(0);
