@@ -7,6 +7,7 @@ import type { ProviderState } from '../../shared/provider';
 import { BUILT_IN_DEFAULTS, type Settings } from '../../shared/settings';
 import { STAND_IN_LLAMA_SERVER, standInRecipe } from '../../test/stand-in';
 import { tempDir } from '../../test/temp-dir';
+import { waitForState } from '../../test/wait-for-state';
 import { LogService } from './logs';
 import { ensureLayout, pathsFor } from './paths';
 import { expandPlaceholders } from './placeholders';
@@ -33,19 +34,6 @@ async function setup(overrides: Partial<Settings> = {}) {
   return { supervisor, paths, logs, settings, states };
 }
 
-function waitFor(supervisor: Supervisor, predicate: (s: ProviderState) => boolean, timeoutMs = 20_000): Promise<ProviderState> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out waiting for a state')), timeoutMs);
-    const listener = (state: ProviderState) => {
-      if (!predicate(state)) return;
-      clearTimeout(timer);
-      supervisor.off('state', listener);
-      resolve(state);
-    };
-    supervisor.on('state', listener);
-  });
-}
-
 async function holdPort(port = 0): Promise<{ server: Server; port: number }> {
   const server = createServer();
   cleanups.push(() => server.close());
@@ -63,7 +51,7 @@ describe('Supervisor with a real stand-in llama-server', () => {
     // It answered 503 while "loading": starting lasted until the probe passed, not until the port opened.
     expect(supervisor.healthHistory('standin').some((s) => !s.ok && s.detail === 'HTTP 503')).toBe(true);
     expect(states.map((s) => s.status)).toContain('starting');
-    await waitFor(supervisor, (s) => (s.models?.length ?? 0) > 0);
+    await waitForState(supervisor, (s) => (s.models?.length ?? 0) > 0);
     expect(supervisor.state('standin')!.models).toEqual(['stand-in.gguf']);
   });
 
@@ -80,9 +68,9 @@ describe('Supervisor with a real stand-in llama-server', () => {
     const { supervisor } = await setup();
     const first = await supervisor.start(standInRecipe());
     process.kill(first.pid!, 'SIGKILL');
-    const crashed = await waitFor(supervisor, (s) => s.status === 'starting' && s.restarts === 1);
+    const crashed = await waitForState(supervisor, (s) => s.status === 'starting' && s.restarts === 1);
     expect(crashed.reason).toMatch(/was killed by SIGKILL; restarting in 1 s/);
-    const again = await waitFor(supervisor, (s) => s.status === 'running');
+    const again = await waitForState(supervisor, (s) => s.status === 'running');
     expect(again.pid).not.toBe(first.pid);
     expect(again.port).toBe(first.port);
     expect(again.restarts).toBe(1);
@@ -92,9 +80,9 @@ describe('Supervisor with a real stand-in llama-server', () => {
     const { supervisor } = await setup({ unhealthyAfterFailures: 2 });
     const first = await supervisor.start(standInRecipe());
     process.kill(first.pid!, 'SIGSTOP');
-    const unhealthy = await waitFor(supervisor, (s) => s.status === 'unhealthy');
+    const unhealthy = await waitForState(supervisor, (s) => s.status === 'unhealthy');
     expect(unhealthy.reason).toMatch(/health check failed 2 times in a row \(timed out\)/);
-    const again = await waitFor(supervisor, (s) => s.status === 'running');
+    const again = await waitForState(supervisor, (s) => s.status === 'running');
     expect(again.pid).not.toBe(first.pid);
     expect(isRunning(first.pid!)).toBe(false);
   });
@@ -151,7 +139,7 @@ describe('Supervisor with a real stand-in llama-server', () => {
     const second = await supervisor.start(standInRecipe({ env: { STANDIN_GRANDCHILD: mode, STANDIN_PID_FILE: pidFile } }));
     const secondGrandchild = Number(await readFile(pidFile, 'utf8'));
     process.kill(second.pid!, 'SIGKILL');
-    await waitFor(supervisor, (s) => s.status === 'running' && s.pid !== second.pid);
+    await waitForState(supervisor, (s) => s.status === 'running' && s.pid !== second.pid);
     expect(isRunning(secondGrandchild)).toBe(false);
   });
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitForState } from '../../../test/wait-for-state';
 import { GATEWAY_DEFAULTS } from '../../../shared/gateway';
 import type { ProviderState } from '../../../shared/provider';
 import { BUILT_IN_DEFAULTS, type Settings } from '../../../shared/settings';
@@ -17,19 +18,6 @@ const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function until(supervisor: Supervisor, predicate: (s: ProviderState) => boolean): Promise<ProviderState> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out waiting for a state')), 20_000);
-    const listener = (state: ProviderState) => {
-      if (!predicate(state)) return;
-      clearTimeout(timer);
-      supervisor.off('state', listener);
-      resolve(state);
-    };
-    supervisor.on('state', listener);
-  });
-}
 
 describe('the gateway over the providers the supervisor runs', () => {
   it('routes to running providers; one that dies leaves the rotation at once and returns when healthy again', async () => {
@@ -74,7 +62,7 @@ describe('the gateway over the providers the supervisor runs', () => {
     expect(first.sort()).toEqual(['Hello from a.', 'Hello from a.', 'Hello from b.', 'Hello from b.']);
 
     // kill -9: the supervisor sees the exit and moves the provider out of `running`.
-    const down = until(supervisor, (s) => s.id === 'standin-a' && s.status !== 'running');
+    const down = waitForState(supervisor, (s) => s.id === 'standin-a' && s.status !== 'running');
     process.kill(a.pid!, 'SIGKILL');
     await down;
     const during = [];
@@ -83,7 +71,7 @@ describe('the gateway over the providers the supervisor runs', () => {
     // Never even tried: it had left the rotation, so no request failed on it.
     expect(gateway.statsSnapshot().upstreams.find((s) => s.providerId === 'standin-a')?.errors ?? 0).toBe(0);
 
-    await until(supervisor, (s) => s.id === 'standin-a' && s.status === 'running' && (s.models?.length ?? 0) > 0);
+    await waitForState(supervisor, (s) => s.id === 'standin-a' && s.status === 'running' && (s.models?.length ?? 0) > 0);
     const after = await Promise.all([ask(), ask(), ask(), ask()]);
     expect(after).toContain('Hello from a.');
   });
