@@ -180,6 +180,21 @@ describe('Catalog', () => {
     ]);
   });
 
+  it('reports a recipe file over 1 MiB as a problem without parsing it, and still loads the others', async () => {
+    const { catalog, userDir, file } = await catalogWith('good.yaml');
+    // Valid YAML all the way, so only the size can be what stops it.
+    await writeFile(path.join(userDir, 'huge.yaml'), `id: huge\n${'# padding\n'.repeat(120_000)}`);
+    await catalog.reload();
+    expect(catalog.problems).toEqual([
+      {
+        file: file('huge.yaml'),
+        message: `${file('huge.yaml')} is 1.1 MiB, over the 1 MiB this app reads from such a file; it was not read.`,
+        hint: expect.stringContaining('shrink it below 1 MiB'),
+      },
+    ]);
+    expect(userIds(catalog)).toEqual(['llama-swap']);
+  });
+
   it('ignores other files and hidden editor files', async () => {
     const { catalog, userDir } = await catalogWith('good.yaml');
     await writeFile(path.join(userDir, 'notes.txt'), 'not a recipe');

@@ -1,10 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { AppFailure } from '../../shared/errors';
 import type { CatalogProblem } from '../../shared/provider';
 import { RecipeSchema, type ProviderRecipe, type RecipeInput } from '../../shared/recipe';
 import { badPlaceholders, PLACEHOLDER_HINT } from './placeholders';
+import { READ_CAPS, readCappedFile } from './read-capped-file';
 
 export interface CatalogEntry {
   recipe: ProviderRecipe;
@@ -120,8 +122,10 @@ async function loadUserRecipes(dir: string, builtins: readonly CatalogEntry[]): 
 async function readRecipeFile(file: string): Promise<{ recipe: ProviderRecipe } | { problems: CatalogProblem[] }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readCappedFile(file, READ_CAPS.recipe);
   } catch (error) {
+    // Too big: the reader's own message names the size, the cap and the fix.
+    if (error instanceof AppFailure) return { problems: [{ file, message: error.message, hint: error.hint ?? '' }] };
     return { problems: [{ file, message: `Could not read it: ${(error as Error).message}`, hint: 'Check the file permissions.' }] };
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { AppFailure } from '../../shared/errors';
 import type { DownloadState } from '../../shared/provider';
 import { fetchToFile, sha256Of } from './http-file';
+import { READ_CAPS, readCappedFile } from './read-capped-file';
 
 const JournalSchema = z.object({ id: z.string(), url: z.string(), file: z.string(), sha256: z.string().optional() });
 
@@ -36,7 +37,7 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
   async restore(): Promise<void> {
     const names = await readdir(this.partDir).catch(() => [] as string[]);
     for (const name of names.filter((n) => n.endsWith('.json'))) {
-      const parsed = JournalSchema.safeParse(await readFile(path.join(this.partDir, name), 'utf8').then(JSON.parse).catch(() => undefined));
+      const parsed = JournalSchema.safeParse(await readCappedFile(path.join(this.partDir, name), READ_CAPS.state).then(JSON.parse).catch(() => undefined));
       if (!parsed.success) continue;
       const received = (await stat(this.partFile(parsed.data.file)).catch(() => undefined))?.size ?? 0;
       this.downloads.set(parsed.data.id, {

@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { ManagedProcess } from './managed-process';
 import { isRunning, stillRuns, stopTree } from './process-tree';
+import { READ_CAPS, readCappedFile } from './read-capped-file';
 
 const RecordSchema = z.object({
   hostPid: z.number().int(),
@@ -41,7 +42,7 @@ export class RunRecords {
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       const providerId = name.slice(0, -'.json'.length);
       const file = path.join(this.dir, name);
-      const parsed = RecordSchema.safeParse(await readFile(file, 'utf8').then(JSON.parse).catch(() => undefined));
+      const parsed = RecordSchema.safeParse(await readCappedFile(file, READ_CAPS.state).then(JSON.parse).catch(() => undefined));
       if (!parsed.success) {
         await rm(file, { force: true });
         continue;

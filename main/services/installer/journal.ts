@@ -1,8 +1,9 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { InstallRun } from '../../../shared/install';
+import { READ_CAPS, readCappedFile } from '../read-capped-file';
 
 /**
  * What an install run has done so far, on disk beside the install cache: its steps and what it
@@ -42,7 +43,7 @@ export class JournalStore {
     const names = await readdir(this.dir).catch(() => [] as string[]);
     const journals: Journal[] = [];
     for (const name of names.filter((n) => n.endsWith('.journal.json'))) {
-      const parsed = JournalSchema.safeParse(await readFile(path.join(this.dir, name), 'utf8').then(JSON.parse).catch(() => undefined));
+      const parsed = JournalSchema.safeParse(await readCappedFile(path.join(this.dir, name), READ_CAPS.state).then(JSON.parse).catch(() => undefined));
       if (parsed.success) journals.push(parsed.data as unknown as Journal);
     }
     return journals;
