@@ -13,6 +13,8 @@ interface Pending {
 export interface RpcClientOptions {
   /** A call with no answer after this long fails with TIMEOUT. 0 waits forever. */
   timeoutMs?: number;
+  /** An event listener threw; the other listeners still run. Defaults to console.error. */
+  onListenerError?: (topic: string, error: unknown) => void;
 }
 
 /** Turns a response envelope into a value or a thrown AppFailure (shared with the Electron bridge). */
@@ -106,7 +108,14 @@ export class RpcClient<C extends ContractDef> implements ContractClient<C> {
     if (!parsed.success) return; // Not ours to answer: a host never sends these on purpose.
     const frame = parsed.data;
     if (frame.type === 'event') {
-      this.listeners.get(frame.topic)?.forEach((listener) => listener(frame.payload));
+      for (const listener of this.listeners.get(frame.topic) ?? []) {
+        // A listener's bug must not starve the other listeners or throw into the transport.
+        try {
+          listener(frame.payload);
+        } catch (error) {
+          (this.options.onListenerError ?? ((topic, e) => console.error(`Listener for "${topic}" failed:`, e)))(frame.topic, error);
+        }
+      }
       return;
     }
     if (frame.id === null) return;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toAppError, type AppError } from '../errors';
 import type { ContractDef, OutputOf, ParsedInputOf, PayloadOf } from './define';
 import { RequestFrameSchema, type EventFrame, type ResponseEnvelope, type ServerFrame } from './messages';
-import type { Transport } from './transport';
+import { UnreadableFrame, type Transport } from './transport';
 
 /** Who is calling: lets handlers and logs tell IPC from WebSocket clients. */
 export interface CallContext {
@@ -40,27 +40,24 @@ export class RpcServer<C extends ContractDef> {
   ) {}
 
   async dispatch(method: unknown, params: unknown, ctx: CallContext): Promise<ResponseEnvelope> {
-    if (typeof method !== 'string' || !Object.hasOwn(this.contract.requests, method)) {
+    // Own properties only: a method named "__proto__", "constructor" or "toString" must never
+    // reach an Object.prototype member through the lookups below.
+    if (typeof method !== 'string' || !Object.hasOwn(this.contract.requests, method) || !Object.hasOwn(this.handlers, method)) {
       return fail({
         code: 'UNKNOWN_METHOD',
-        message: `Unknown method ${JSON.stringify(method)}.`,
+        message: `Unknown method ${clip(JSON.stringify(method) ?? String(method), 220)}.`,
         hint: 'The client and the host may be different versions: reload the page or restart the app.',
       });
     }
-    const def = this.contract.requests[method]!;
-    const parsed = def.input.safeParse(params);
-    if (!parsed.success) {
-      return fail({
-        code: 'BAD_REQUEST',
-        message: `Invalid input for "${method}": ${z.prettifyError(parsed.error)}`,
-        hint: 'Fix the fields named above and send the request again.',
-        details: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
-      });
-    }
-    const handler = this.handlers[method as keyof C['requests']] as (input: unknown, ctx: CallContext) => unknown;
     try {
+      const def = this.contract.requests[method]!;
+      const parsed = def.input.safeParse(params);
+      if (!parsed.success) return badRequest(method, parsed.error);
+      const handler = this.handlers[method as keyof C['requests']] as (input: unknown, ctx: CallContext) => unknown;
       return { ok: true, result: await handler(parsed.data, ctx) };
     } catch (thrown) {
+      // A handler's failure, or a schema refinement that threw instead of reporting an issue:
+      // either way the caller gets an answer and the host keeps serving.
       const error = toAppError(thrown);
       if (error.code === 'INTERNAL') this.options.onUnexpectedError?.(method, thrown);
       return fail(error);
@@ -69,7 +66,14 @@ export class RpcServer<C extends ContractDef> {
 
   emit<T extends keyof C['events'] & string>(topic: T, payload: PayloadOf<C['events'][T]>): void {
     const frame: EventFrame = { type: 'event', topic, payload };
-    for (const sink of this.sinks) sink(frame);
+    for (const sink of this.sinks) {
+      // One broken client must not keep the event from the others, nor throw into the emitter.
+      try {
+        sink(frame);
+      } catch (error) {
+        this.options.onUnexpectedError?.(`event ${topic}`, error);
+      }
+    }
   }
 
   addEventSink(sink: EventSink): () => void {
@@ -92,19 +96,24 @@ export class RpcServer<C extends ContractDef> {
       if (!frame.success) {
         send({
           type: 'response',
-          id: idOf(raw),
+          id: usableId(raw),
           ok: false,
           error: {
             code: 'BAD_MESSAGE',
-            message: `Malformed request frame: ${z.prettifyError(frame.error)}`,
+            message: clip(`Malformed request frame: ${describeFrame(raw, frame.error)}`, MAX_MESSAGE_CHARS),
             hint: 'Send {"type":"request","id":<number>,"method":"<name>","params":{...}}.',
           },
         });
         return;
       }
-      void this.dispatch(frame.data.method, frame.data.params, ctx).then((envelope) =>
-        send({ type: 'response', id: frame.data.id, ...envelope }),
-      );
+      const { id, method, params } = frame.data;
+      this.dispatch(method, params, ctx)
+        .catch((thrown: unknown): ResponseEnvelope => {
+          // dispatch answers everything itself; this is the last guard against an unhandled rejection.
+          this.options.onUnexpectedError?.(method, thrown);
+          return fail(toAppError(thrown));
+        })
+        .then((envelope) => send({ type: 'response', id, ...envelope }));
     });
     const detach = () => {
       removeSink();
@@ -116,11 +125,45 @@ export class RpcServer<C extends ContractDef> {
   }
 }
 
+/** Error text sent back is bounded: a megabyte of junk must not come back as a megabyte of message. */
+const MAX_MESSAGE_CHARS = 2_000;
+const MAX_DETAILS = 20;
+
 function fail(error: AppError): ResponseEnvelope {
   return { ok: false, error };
 }
 
-function idOf(raw: unknown): number | null {
-  const id = (raw as { id?: unknown } | null)?.id;
-  return typeof id === 'number' && Number.isInteger(id) ? id : null;
+function badRequest(method: string, error: z.ZodError): ResponseEnvelope {
+  return fail({
+    code: 'BAD_REQUEST',
+    message: clip(`Invalid input for "${method}": ${z.prettifyError(error)}`, MAX_MESSAGE_CHARS),
+    hint: 'Fix the fields named above and send the request again.',
+    details: error.issues.slice(0, MAX_DETAILS).map((issue) => ({
+      path: issue.path.slice(0, MAX_DETAILS).map((key) => clip(String(key), 100)),
+      message: clip(issue.message, 300),
+    })),
+  });
+}
+
+/** What was wrong with a frame, without echoing it: a non-object is named by its type. */
+function describeFrame(raw: unknown, error: z.ZodError): string {
+  if (raw instanceof UnreadableFrame) return raw.reason;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return `expected a JSON object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`;
+  }
+  return z.prettifyError(error);
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
+/**
+ * The id to answer a malformed frame with: only one the client could have sent (a safe,
+ * non-negative integer, as RequestFrameSchema demands), read as an own property; else null.
+ */
+export function usableId(raw: unknown): number | null {
+  if (raw === null || typeof raw !== 'object' || !Object.hasOwn(raw, 'id')) return null;
+  const id = (raw as { id: unknown }).id;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
 }

@@ -8,3 +8,11 @@ export interface Transport<Out = unknown> {
   onClose(listener: (reason: string) => void): () => void;
   close(): void;
 }
+
+/**
+ * Handed to `onMessage` in place of a frame when the bytes could not be read as one (not JSON,
+ * binary, too big); the server answers it with BAD_MESSAGE naming `reason`.
+ */
+export class UnreadableFrame {
+  constructor(readonly reason: string) {}
+}
