@@ -155,7 +155,13 @@ export const InstallSchema = z.discriminatedUnion('strategy', [
               os: OsName,
               arch: Arch,
               url: z.url(),
-              sha256: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+              /**
+               * The file's sha256 (64 lowercase hex). Built-in recipes must state it for every asset;
+               * `null` says no checksum is known for this release yet, and the install refuses until
+               * the user supplies one (settings: providers.<id>.install.sha256). A user recipe may leave
+               * it out: then the download must be https all the way.
+               */
+              sha256: z.string().regex(/^[a-f0-9]{64}$/, 'must be 64 lowercase hex characters').nullable().optional(),
               archive: z.enum(['zip', 'tar.gz', 'none']).default('none'),
               /** Relative to {dataDir}, where the asset is saved (archive: none) or unpacked. */
               executable: z.string().min(1),
@@ -287,3 +293,13 @@ export const RecipeSchema = z
 
 export type ProviderRecipe = z.infer<typeof RecipeSchema>;
 export type RecipeInput = z.input<typeof RecipeSchema>;
+
+/**
+ * Binary downloads of a recipe that do not state their sha256 at all (neither a value nor null).
+ * A built-in recipe with any is a bug: every binary we ship a recipe for is verified, or says
+ * plainly that it cannot be yet.
+ */
+export function unstatedChecksums(recipe: ProviderRecipe): string[] {
+  if (recipe.install.strategy !== 'binary') return [];
+  return recipe.install.assets.filter((asset) => asset.sha256 === undefined).map((asset) => `${asset.os}/${asset.arch} ${asset.url}`);
+}

@@ -27,6 +27,8 @@ export const ProviderOverrideSchema = z
         version: z.string().min(1).regex(/^[^-\s][^\s]*$/, 'must be one tag, branch or commit, without spaces or a leading "-"').optional(),
         build: z.array(StepSchema).optional(),
         packages: z.array(z.string().min(1)).min(1).optional(),
+        /** The sha256 of this machine's binary download, for a release the recipe has no checksum for (or a mirror's file). */
+        sha256: z.string().regex(/^[a-fA-F0-9]{64}$/, 'must be 64 hex characters').optional(),
       })
       .strict()
       .optional(),

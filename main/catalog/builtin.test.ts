@@ -1,6 +1,8 @@
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ACCELERATORS, PLACEHOLDERS, RecipeSchema, type Accelerator, type ProviderRecipe } from '../../shared/recipe';
+import { ACCELERATORS, PLACEHOLDERS, RecipeSchema, type Accelerator, type ProviderRecipe, type RecipeInput } from '../../shared/recipe';
+import { Catalog } from '../services/catalog';
+import { planInstall } from '../services/installer/plan';
 import type { GpuInfo } from '../../shared/system';
 import { checkCompatibility, stepApplies } from '../services/compatibility';
 import { expandPlaceholders, placeholdersIn, recipeTemplates, type PlaceholderValues } from '../services/placeholders';
@@ -170,6 +172,28 @@ describe('built-in recipes', () => {
     }
     const python = recipes.flatMap((r) => (r.install.strategy === 'python' ? r.install.packages : []));
     expect(python.filter((p) => /^(vllm|fschat|mlx-lm)\b/.test(p)).every((p) => p.includes('=='))).toBe(true);
+  });
+
+  it('state a sha256 for every binary download over https; LocalAI has no real one yet, so its install refuses', async () => {
+    const assets = recipes.flatMap((r) => (r.install.strategy === 'binary' ? r.install.assets.map((a) => ({ id: r.id, ...a })) : []));
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) {
+      expect(asset.url).toMatch(/^https:\/\//);
+      expect(asset.sha256 === null || /^[a-f0-9]{64}$/.test(asset.sha256 ?? '')).toBe(true);
+    }
+    // Not invented: null until the published values are checked (see localai.ts).
+    expect(assets.filter((a) => a.sha256 === null).map((a) => a.id)).toEqual(['localai', 'localai', 'localai']);
+    const machine = { os: 'linux', arch: 'x64', accelerator: 'none' } as const;
+    expect(() => planInstall(byId('localai'), {}, machine, 'install')).toThrow(/^No pinned checksum for LocalAI v3\.7\.0's linux\/x64 download/);
+    const planned = planInstall(byId('localai'), { install: { sha256: 'AB'.repeat(32) } }, machine, 'install');
+    expect(planned.find((s) => s.kind === 'download')).toMatchObject({ asset: { sha256: 'ab'.repeat(32) } });
+  });
+
+  it('are refused at load when a binary download states no sha256 at all', async () => {
+    const localai = BUILTIN_RECIPES.find((r) => r.id === 'localai')!;
+    const install = localai.install as Extract<RecipeInput['install'], { strategy: 'binary' }>;
+    const careless = { ...localai, install: { ...install, assets: install.assets.map(({ sha256: _dropped, ...asset }) => asset) } };
+    await expect(Catalog.load({ builtins: [careless], userDir: '/nonexistent' })).rejects.toThrow(/Built-in recipe "localai" downloads without stating a sha256/);
   });
 });
 

@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { AppFailure } from '../../shared/errors';
 import type { CatalogProblem } from '../../shared/provider';
-import { RecipeSchema, type ProviderRecipe, type RecipeInput } from '../../shared/recipe';
+import { RecipeSchema, unstatedChecksums, type ProviderRecipe, type RecipeInput } from '../../shared/recipe';
 import { badPlaceholders, PLACEHOLDER_HINT } from './placeholders';
 import { READ_CAPS, readCappedFile } from './read-capped-file';
 
@@ -75,6 +75,8 @@ function validateBuiltins(inputs: readonly RecipeInput[]): CatalogEntry[] {
     const recipe = parsed.data;
     const bad = badPlaceholders(recipe);
     if (bad.length > 0) throw new Error(`Built-in recipe "${recipe.id}": ${bad.map((b) => `{${b.name}} in ${b.where} ${b.reason}`).join('; ')}`);
+    const unstated = unstatedChecksums(recipe);
+    if (unstated.length > 0) throw new Error(`Built-in recipe "${recipe.id}" downloads without stating a sha256 (a value, or null for "not known yet"): ${unstated.join(', ')}`);
     for (const name of namesOf(recipe)) {
       if (seen.has(name)) throw new Error(`Built-in recipes "${seen.get(name)}" and "${recipe.id}" both use the name "${name}"`);
       seen.set(name, recipe.id);

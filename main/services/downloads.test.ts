@@ -9,7 +9,7 @@ import { ModelDownloads } from './downloads';
 const servers: Server[] = [];
 afterEach(() => servers.splice(0).forEach((s) => s.close()));
 
-/** A real HTTP server sending `body` slowly, with or without Range support, recording the Range headers it got. */
+/** A real (plain) HTTP server sending `body` slowly (so downloads from it give a sha256), with or without Range support, recording the Range headers it got. */
 async function serve(body: Buffer, options: { ranges: boolean }) {
   const ranges: Array<string | undefined> = [];
   const server = createServer(async (req, res) => {
@@ -84,7 +84,7 @@ describe('ModelDownloads', () => {
   it('resumes a download a crashed session left behind', async () => {
     const first = await setup();
     const { url, ranges } = await serve(body, { ranges: true });
-    const started = await first.downloads.start({ url });
+    const started = await first.downloads.start({ url, sha256 });
     await new Promise<void>((resolve) => first.downloads.on('progress', (s) => s.receivedBytes > 300_000 && resolve()));
     await first.downloads.cancel(started.id);
 
@@ -131,24 +131,24 @@ describe('ModelDownloads', () => {
     const { url } = await serve(body, { ranges: true });
     const { writeFile } = await import('node:fs/promises');
     await writeFile(path.join(modelsDir, 'other.gguf'), 'x');
-    await expect(downloads.start({ url, file: 'other.gguf' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(downloads.start({ url, file: 'other.gguf', sha256 })).rejects.toMatchObject({ code: 'CONFLICT' });
 
-    const started = await downloads.start({ url });
+    const started = await downloads.start({ url, sha256 });
     await new Promise<void>((resolve) => downloads.on('progress', (s) => s.receivedBytes > 100_000 && resolve()));
-    await expect(downloads.start({ url })).rejects.toThrow(/already being downloaded/);
+    await expect(downloads.start({ url, sha256 })).rejects.toThrow(/already being downloaded/);
     await downloads.cancel(started.id);
-    await expect(downloads.start({ url })).rejects.toThrow(/is paused/);
+    await expect(downloads.start({ url, sha256 })).rejects.toThrow(/is paused/);
   });
 
   it('removes a paused download with the bytes it had received', async () => {
     const { downloads, partDir } = await setup();
     const { url } = await serve(body, { ranges: true });
-    const started = await downloads.start({ url });
+    const started = await downloads.start({ url, sha256 });
     await new Promise<void>((resolve) => downloads.on('progress', (s) => s.receivedBytes > 100_000 && resolve()));
     await downloads.cancel(started.id);
     expect(await readdir(partDir)).toContain('tiny.gguf.part');
     expect(await downloads.remove(started.id)).toEqual([]);
     expect(await readdir(partDir)).toEqual([]);
-    expect((await downloads.start({ url })).status).toBe('downloading');
+    expect((await downloads.start({ url, sha256 })).status).toBe('downloading');
   });
 });

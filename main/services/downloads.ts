@@ -6,6 +6,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { AppFailure } from '../../shared/errors';
 import type { DownloadState } from '../../shared/provider';
+import { judgeUrl } from './download-policy';
 import { fetchToFile, sha256Of } from './http-file';
 import { READ_CAPS, readCappedFile } from './read-capped-file';
 
@@ -52,6 +53,8 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
 
   async start(request: { url: string; file?: string; sha256?: string }): Promise<DownloadState> {
     const file = request.file ?? fileNameFromUrl(request.url);
+    // Refused at once, not as a failed row: plain http needs a sha256 (redirects are judged as they come).
+    judgeUrl(request.url, Boolean(request.sha256));
     for (const d of this.downloads.values()) {
       if (d.state.file !== file) continue;
       if (d.state.status === 'downloading' || d.state.status === 'verifying') {
@@ -132,7 +135,7 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
     active.abort = new AbortController();
     active.done = this.download(active, active.abort.signal).catch((error: unknown) => {
       if (active.abort?.signal.aborted) this.update(active, { status: 'paused', speedBps: 0, etaSec: undefined });
-      else this.update(active, { status: 'failed', speedBps: 0, etaSec: undefined, error: (error as Error).message });
+      else this.update(active, { status: 'failed', speedBps: 0, etaSec: undefined, error: withHint(error) });
     });
   }
 
@@ -144,6 +147,7 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
     const offset = (await stat(part).catch(() => undefined))?.size ?? 0;
     await fetchToFile(state.url, part, {
       signal,
+      verified: Boolean(state.sha256),
       offset,
       onProgress: ({ receivedBytes, totalBytes, speedBps }) =>
         this.update(active, {
@@ -185,6 +189,12 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
     for (const key of Object.keys(active.state) as Array<keyof DownloadState>) if (active.state[key] === undefined) delete active.state[key];
     this.emit('progress', active.state);
   }
+}
+
+/** A failed row shows what to do too: a refused redirect says how to get past it. */
+function withHint(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof AppFailure && error.hint ? `${message} ${error.hint}` : message;
 }
 
 export function fileNameFromUrl(url: string): string {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { AppFailure } from '../../shared/errors';
+import { judgeHop, judgeUrl, MAX_REDIRECTS } from './download-policy';
 
 const PROGRESS_EVERY_MS = 250;
 
@@ -14,14 +16,20 @@ export interface FetchProgress {
 /**
  * Streams a URL into a file. With `offset` > 0 it asks for the rest (HTTP Range) and appends; a
  * server that ignores Range answers whole and the file starts over. Progress at most every 250 ms.
+ * Redirects are followed one hop at a time so each target is judged (download-policy.ts):
+ * `verified` says a sha256 will be checked over the whole file afterwards, which alone lets a
+ * plain-http hop through.
  */
 export async function fetchToFile(
   url: string,
   file: string,
-  options: { signal: AbortSignal; offset?: number; onProgress?: (p: FetchProgress) => void },
+  options: { signal: AbortSignal; verified: boolean; offset?: number; onProgress?: (p: FetchProgress) => void },
 ): Promise<void> {
   let offset = options.offset ?? 0;
-  const response = await fetch(url, { signal: options.signal, headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, redirect: 'follow' });
+  const response = await fetchFollowingJudged(judgeUrl(url, options.verified), options.verified, {
+    signal: options.signal,
+    headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
+  });
   if (response.status === 416 && offset > 0) {
     // Nothing left to fetch: the file is already whole.
     await response.body?.cancel();
@@ -57,6 +65,26 @@ function progressCounter(start: number, report: (received: number, speedBps: num
     },
   });
   return Object.assign(transform, { flushProgress: () => report(received, 0) });
+}
+
+/** fetch with redirects followed by hand, each target judged before it is asked. */
+async function fetchFollowingJudged(first: URL, verified: boolean, init: { signal: AbortSignal; headers: Record<string, string> }): Promise<Response> {
+  let url = first;
+  for (let hop = 0; ; hop++) {
+    const response = await fetch(url, { ...init, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || location === null) return response;
+    await response.body?.cancel();
+    if (hop === MAX_REDIRECTS) throw new AppFailure({ code: 'BAD_REQUEST', message: `${first.href} redirected more than ${MAX_REDIRECTS} times.`, hint: 'Check the address; use the final download address.' });
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new AppFailure({ code: 'BAD_REQUEST', message: `${url.href} redirected to an invalid address (${location}).`, hint: 'Use the final download address.' });
+    }
+    judgeHop(next, { verified, from: url });
+    url = next;
+  }
 }
 
 export async function sha256Of(file: string): Promise<string> {

@@ -266,7 +266,7 @@ describe('Installer, binary strategy, from a local HTTP server', () => {
     return { url, sha256: createHash('sha256').update(body).digest('hex') };
   }
 
-  const binaryRecipe = (url: string, sha256: string) =>
+  const binaryRecipe = (url: string, sha256: string | null | undefined) =>
     tinyRecipe({
       install: { strategy: 'binary', assets: [{ os: process.platform as 'linux', arch: process.arch as 'x64', url, sha256, archive: 'tar.gz', executable: 'tiny-1.0/bin/tiny' }] },
       start: [{ name: 'server', argv: ['{dataDir}/tiny-1.0/bin/tiny'] }],
@@ -292,6 +292,32 @@ describe('Installer, binary strategy, from a local HTTP server', () => {
     expect(run.status).toBe('failed');
     expect(run.failure?.message).toMatch(/Checksum mismatch .* expected f{64}, got [a-f0-9]{64}/);
     expect(await readdir(path.join(paths.cache, 'install'))).toEqual([]);
+    expect(existsSync(dataDir(paths))).toBe(false);
+  });
+
+  it('refuses a download with no known checksum before fetching anything, and takes the sha256 from settings', async () => {
+    const { url, sha256 } = await serveArchive();
+    const { installer, paths, settled, setOverride } = await setup({ recipe: binaryRecipe(url, null) });
+    const refused = await installer.install(['tiny']).then(() => undefined, (error: Error & { hint?: string }) => error);
+    expect(refused?.message).toContain(`No pinned checksum for Tiny provider v1.0's ${process.platform}/${process.arch} download (${url})`);
+    expect(refused?.hint).toContain('providers.tiny.install.sha256');
+    expect(installer.get('tiny')).toBeUndefined();
+
+    setOverride({ install: { sha256: sha256.toUpperCase() } });
+    await installer.install(['tiny']);
+    const run = await settled();
+    expect(run.status, run.failure?.message).toBe('done');
+    expect(execFileSync(path.join(dataDir(paths), 'tiny-1.0', 'bin', 'tiny')).toString()).toBe('tiny binary ok\n');
+  });
+
+  it('refuses a plain-http download that has no sha256 to check it', async () => {
+    const { url } = await serveArchive();
+    const { installer, paths, settled } = await setup({ recipe: binaryRecipe(url, undefined) });
+    await installer.install(['tiny']);
+    const run = await settled();
+    expect(run.status).toBe('failed');
+    expect(run.failure?.message).toContain(`Refused to download ${url}: it is plain HTTP and no sha256 was given`);
+    expect(run.failure?.message).toContain('https://');
     expect(existsSync(dataDir(paths))).toBe(false);
   });
 });

@@ -74,8 +74,9 @@ export function planInstall(recipe: ProviderRecipe, override: ProviderOverride, 
           hint: `Available: ${install.assets.map((a) => `${a.os}/${a.arch}`).join(', ')}.`,
         });
       }
-      steps.push({ id: 'download', title: `Download ${new URL(asset.url).pathname.split('/').pop()}`, kind: 'download', asset });
-      steps.push({ id: 'unpack', title: 'Unpack', kind: 'unpack', asset });
+      const verified = withChecksum(recipe, asset, custom.sha256);
+      steps.push({ id: 'download', title: `Download ${new URL(asset.url).pathname.split('/').pop()}`, kind: 'download', asset: verified });
+      steps.push({ id: 'unpack', title: 'Unpack', kind: 'unpack', asset: verified });
       break;
     }
     case 'external':
@@ -91,4 +92,21 @@ export function planInstall(recipe: ProviderRecipe, override: ProviderOverride, 
   if (recipe.config.length > 0) steps.push({ id: 'configure', title: `Write config/${recipe.id}/ (${recipe.config.map((c) => c.file).join(', ')})`, kind: 'configure' });
   if (recipe.start.length > 0) steps.push({ id: 'scripts', title: `Write the start script bin/${recipe.id}.sh`, kind: 'scripts' });
   return steps;
+}
+
+/**
+ * The asset with the checksum it is verified against: the user's (settings) over the recipe's.
+ * A recipe that says it has none for this release (`null`) refuses here, before any byte is
+ * fetched: we never run a downloaded program nobody vouched for.
+ */
+function withChecksum(recipe: ProviderRecipe, asset: BinaryAsset, override: string | undefined): BinaryAsset {
+  const sha256 = override?.toLowerCase() ?? asset.sha256;
+  if (sha256 === null) {
+    throw new AppFailure({
+      code: 'CONFLICT',
+      message: `No pinned checksum for ${recipe.name}${recipe.version ? ` ${recipe.version}` : ''}'s ${asset.os}/${asset.arch} download (${asset.url}), so it will not be installed unverified.`,
+      hint: `Check the file's sha256 against what the project publishes and set it in settings as providers.${recipe.id}.install.sha256, or add a custom recipe (config/providers.d/) whose asset has a sha256.`,
+    });
+  }
+  return { ...asset, sha256 };
 }

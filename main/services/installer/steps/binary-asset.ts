@@ -2,6 +2,7 @@ import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import extractZip from 'extract-zip';
 import * as tar from 'tar';
+import { AppFailure } from '../../../../shared/errors';
 import type { InstallPlan } from '../../../../shared/recipe';
 import { fetchToFile, sha256Of } from '../../http-file';
 import { StepFailure, type StepContext } from '../step-context';
@@ -14,7 +15,10 @@ export function assetFor(assets: readonly BinaryAsset[], os: NodeJS.Platform, ar
 
 const downloadFile = (ctx: StepContext, asset: BinaryAsset) => path.join(ctx.paths.cache, 'install', `${ctx.recipe.id}-${path.basename(new URL(asset.url).pathname) || 'asset'}`);
 
-/** Downloads the asset into cache/install/ with progress, then checks its sha256 when the recipe gives one. */
+/**
+ * Downloads the asset into cache/install/ with progress, then checks its sha256 when there is one
+ * (the plan has put the user's in place of the recipe's). Without one, every hop must be https.
+ */
 export async function downloadAsset(ctx: StepContext, asset: BinaryAsset): Promise<void> {
   const file = downloadFile(ctx, asset);
   await mkdir(path.dirname(file), { recursive: true });
@@ -22,12 +26,14 @@ export async function downloadAsset(ctx: StepContext, asset: BinaryAsset): Promi
   try {
     await fetchToFile(asset.url, file, {
       signal: ctx.signal,
+      verified: Boolean(asset.sha256),
       onProgress: ({ receivedBytes, totalBytes }) =>
         ctx.progress(totalBytes ? Math.floor((receivedBytes * 100) / totalBytes) : undefined, `${mib(receivedBytes)}${totalBytes ? ` of ${mib(totalBytes)}` : ''}`),
     });
   } catch (error) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    throw new StepFailure(`Could not download ${asset.url}: ${(error as Error).message}`);
+    const hint = error instanceof AppFailure && error.hint ? ` ${error.hint}` : '';
+    throw new StepFailure(`Could not download ${asset.url}: ${(error as Error).message}${hint}`);
   }
   if (asset.sha256) {
     const actual = await sha256Of(file);
