@@ -9,11 +9,13 @@ export function nodeWsTransport(ws: WebSocket): Transport {
     send: (frame) => ws.send(JSON.stringify(frame)),
     onMessage: (listener) => {
       const handler = (data: WebSocket.RawData) => {
+        let frame: unknown;
         try {
-          listener(JSON.parse(String(data)));
+          frame = JSON.parse(String(data));
         } catch {
-          // Not JSON: not a frame of ours.
+          return; // Not JSON: not a frame of ours.
         }
+        listener(frame);
       };
       ws.on('message', handler);
       return () => ws.off('message', handler);
@@ -38,6 +40,9 @@ export async function connectToHeadlessHost(
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
+  // After the handshake an 'error' (a reset, a bad frame from the host) would otherwise be
+  // uncaught and end the CLI; the 'close' that follows fails pending calls with DISCONNECTED.
+  ws.on('error', () => ws.terminate());
   const client = new RpcClient<Contract>(nodeWsTransport(ws), { timeoutMs: options.timeoutMs ?? 15 * 60_000 });
   return { client, close: () => ws.close() };
 }

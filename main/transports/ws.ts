@@ -3,73 +3,164 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ContractDef } from '../../shared/rpc/define';
 import type { RpcServer } from '../../shared/rpc/server';
-import type { Transport } from '../../shared/rpc/transport';
+import { UnreadableFrame, type Transport } from '../../shared/rpc/transport';
+import { DEFAULT_WS_LIMITS, wsLimitsFromEnv, type WsLimits } from './ws-limits';
 
 export const WS_PATH = '/ws';
 /** Sent when the token is missing or wrong; the UI tells the user to open the printed URL. */
 export const UNAUTHORIZED_CLOSE_CODE = 4401;
-/** A frame larger than this is refused (and the socket closed) before it is parsed. */
-const MAX_FRAME_BYTES = 1024 * 1024;
+/** Sent to a client that stopped reading its events; the UI reconnects and refetches. */
+export const TOO_SLOW_CLOSE_CODE = 4408;
 
 export interface WsBindingOptions<C extends ContractDef> {
   rpc: RpcServer<C>;
   isAuthorized(req: IncomingMessage): boolean;
   /** Browsers send Origin; a page from another origin must not drive the host. */
   isAllowedOrigin(origin: string, req: IncomingMessage): boolean;
+  /** Defaults, then HELIX_LOCAL_LLM_WS_* from the environment, then these. */
+  limits?: Partial<WsLimits>;
+  /** A client was dropped (too slow, or silent); the host says so in its output. */
+  onDrop?: (connectionId: string, reason: string) => void;
+}
+
+interface Client {
+  id: string;
+  /** Cleared at each ping; set again by the pong or any frame from the client. */
+  alive: boolean;
 }
 
 /**
  * Serves the contract over WebSocket on `WS_PATH` of an existing HTTP server. Authorisation is
  * checked at the upgrade: a bad Origin gets HTTP 403 before any handshake, a bad token gets a
  * handshake that is closed at once with 4401 so the page can say why.
+ *
+ * The upgrade listener is a boundary: whatever the request holds, it ends in a response or a
+ * closed socket, never in an exception that reaches the process.
  */
 export function bindWebSocket<C extends ContractDef>(server: Server, options: WsBindingOptions<C>): () => Promise<void> {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const limits: WsLimits = { ...DEFAULT_WS_LIMITS, ...wsLimitsFromEnv(process.env), ...options.limits };
+  const reportDrop = options.onDrop ?? ((id, reason) => console.warn(`WebSocket client ${id} dropped: ${reason}`));
+  // No compression: a small frame must never inflate into a large one inside the host.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
+  const clients = new Map<WebSocket, Client>();
   let nextId = 1;
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  /** Close with a reason the client can read, and destroy the socket if it cannot. */
+  const drop = (ws: WebSocket, code: number, reason: string) => {
+    ws.close(code, reason);
+    setTimeout(() => ws.terminate(), limits.closeGraceMs).unref();
+  };
+
+  const serve = (ws: WebSocket, authorized: boolean) => {
+    // ws reports protocol violations (an oversized frame, bad UTF-8) as 'error' after closing the
+    // socket itself; unhandled, that event would take the whole host down.
+    ws.on('error', () => ws.terminate());
+    if (!authorized) return drop(ws, UNAUTHORIZED_CLOSE_CODE, 'unauthorized: missing or wrong session token');
+    const client: Client = { id: `ws-${nextId++}`, alive: true };
+    clients.set(ws, client);
+    ws.on('close', () => clients.delete(ws));
+    ws.on('pong', () => (client.alive = true));
+    const tooSlow = () => {
+      const mib = (ws.bufferedAmount / 1024 / 1024).toFixed(1);
+      reportDrop(client.id, `stopped reading (${mib} MiB unsent, limit ${limits.maxBufferedBytes / 1024 / 1024} MiB)`);
+      drop(ws, TOO_SLOW_CLOSE_CODE, 'too slow: stopped reading events');
+    };
+    const seen = () => (client.alive = true);
+    options.rpc.connect(wsTransport(ws, limits.maxBufferedBytes, tooSlow, seen), { via: 'ws', connectionId: client.id });
+  };
+
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(req.url ?? '/', 'http://host.invalid').pathname;
     if (pathname !== WS_PATH) return refuse(socket, 404, 'Not Found');
     const origin = req.headers.origin;
     if (origin !== undefined && !options.isAllowedOrigin(origin, req)) return refuse(socket, 403, 'Forbidden origin');
+    if (clients.size >= limits.maxClients) return refuse(socket, 503, 'Too many clients');
+    const authorized = options.isAuthorized(req);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      // ws reports protocol violations (e.g. an oversized frame) as 'error' after closing the
-      // socket itself; unhandled, that event would take the whole host down.
-      ws.on('error', () => ws.terminate());
-      if (!options.isAuthorized(req)) {
-        ws.close(UNAUTHORIZED_CLOSE_CODE, 'unauthorized: missing or wrong session token');
-        return;
+      try {
+        serve(ws, authorized);
+      } catch {
+        // The handshake is done, so an HTTP refusal would be garbage on the wire: just end it.
+        ws.terminate();
       }
-      options.rpc.connect(wsTransport(ws), { via: 'ws', connectionId: `ws-${nextId++}` });
     });
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node takes its own 'error' listener off an upgraded socket; without one, a reset during a
+    // refusal would be an uncaught exception.
+    socket.on('error', () => socket.destroy());
+    try {
+      accept(req, socket, head);
+    } catch {
+      // e.g. `GET //` (new URL throws) or a cookie the token parser cannot decode.
+      refuse(socket, 400, 'Bad Request');
+    }
   };
   server.on('upgrade', onUpgrade);
 
+  // Half-open peers (a laptop that slept, a dropped tunnel) never close; only silence shows them.
+  const heartbeat = setInterval(() => {
+    for (const [ws, client] of clients) {
+      if (!client.alive) {
+        reportDrop(client.id, `no answer to a ping within ${limits.heartbeatMs} ms`);
+        ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      try {
+        ws.ping();
+      } catch {
+        ws.terminate();
+      }
+    }
+  }, limits.heartbeatMs);
+  heartbeat.unref();
+
   return async () => {
+    clearInterval(heartbeat);
     server.off('upgrade', onUpgrade);
-    for (const client of wss.clients) client.close(1001, 'host shutting down');
+    for (const client of wss.clients) drop(client, 1001, 'host shutting down');
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  if (!socket.writable) return void socket.destroy();
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n`);
+  // A peer that never reads must not keep the socket: end() alone waits for it.
+  setTimeout(() => socket.destroy(), 5_000).unref();
 }
 
-function wsTransport(ws: WebSocket): Transport {
+/**
+ * One client as a Transport. Every send checks what is still queued for it: past the cap the
+ * client is dropped, so a stalled reader costs at most about `maxBufferedBytes` of host memory.
+ */
+function wsTransport(ws: WebSocket, maxBufferedBytes: number, tooSlow: () => void, seen: () => void): Transport {
   return {
     send(frame) {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(JSON.stringify(frame));
+      if (ws.bufferedAmount > maxBufferedBytes) tooSlow();
     },
     onMessage(listener) {
       const handler = (data: Buffer, isBinary: boolean) => {
+        seen();
         let frame: unknown;
-        try {
-          frame = JSON.parse(isBinary ? data.toString('utf8') : String(data));
-        } catch {
-          frame = { malformed: true };
+        if (isBinary) frame = new UnreadableFrame('binary frames are not part of the protocol; send JSON text');
+        else {
+          try {
+            frame = JSON.parse(String(data));
+          } catch {
+            frame = new UnreadableFrame('the frame is not JSON');
+          }
         }
-        listener(frame);
+        try {
+          listener(frame);
+        } catch (error) {
+          // A bug in the server's handling must not escape into ws's parser and the process.
+          console.error('WebSocket frame handling failed:', error);
+        }
       };
       ws.on('message', handler);
       return () => ws.off('message', handler);
