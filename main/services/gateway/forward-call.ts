@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { PassThrough, Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { JsonModelScanner } from './json-model-scanner';
+import { connectionTokens, forwardRequestHeader, forwardResponseHeader } from './header-policy';
 import type { GatewayLimits } from './limits';
 import { sendOpenAiError, type GatewayErrorCode } from './openai-error';
 import { pickTarget, type Route, type RoutingTable, type Target } from './routing-table';
@@ -17,9 +18,6 @@ export interface ForwardContext {
   touched(): void;
 }
 
-/** Hop-by-hop headers and ours (the client's key is for the gateway, not for the upstream). */
-const DROP_REQUEST = new Set(['host', 'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'expect', 'authorization']);
-const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'trailer', 'upgrade']);
 /** Past the limit a refused body is no longer read to the end (so the client sees the 413) but cut. */
 const DRAIN_FACTOR = 4;
 const USAGE_TAIL_BYTES = 4096;
@@ -168,8 +166,9 @@ export class ForwardCall {
     const ctx = this.ctx;
     const headers: string[] = [];
     const raw = this.req.rawHeaders;
+    // An allowlist (header-policy.ts): never cookies, the gateway's own key, Host or Origin.
     for (let i = 0; i < raw.length; i += 2) {
-      if (!DROP_REQUEST.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
+      if (forwardRequestHeader(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
     }
     headers.push('host', target.hostHeader);
     if (target.authorization) headers.push('authorization', target.authorization);
@@ -267,9 +266,16 @@ export class ForwardCall {
     this.resumeUpstream = resume;
     target.stats.firstByte(performance.now() - this.startedAt);
     const headers: string[] = [];
+    // Hop-by-hop headers and Set-Cookie stay behind (header-policy.ts), as do those `Connection` names.
+    let named: Set<string> | undefined;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!.toString('latin1');
-      if (!DROP_RESPONSE.has(name.toLowerCase())) headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
+      const lower = name.toLowerCase();
+      if (lower === 'connection') named = connectionTokens(rawHeaders[i + 1]!.toString('latin1'));
+      if (forwardResponseHeader(lower)) headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
+    }
+    if (named) {
+      for (let i = headers.length - 2; i >= 0; i -= 2) if (named.has(headers[i]!.toLowerCase())) headers.splice(i, 2);
     }
     headers.push('x-gateway-provider', target.upstream.providerId);
     this.res.writeHead(status, headers);

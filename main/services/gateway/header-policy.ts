@@ -1,0 +1,60 @@
+/**
+ * Which headers cross the gateway. Requests carry an allowlist: what an OpenAI client sends about
+ * the body, itself and tracing. Everything else stays here: the browser's cookies (the app's
+ * session token among them, since cookies are not scoped by port), the client's Authorization
+ * (it is the gateway's key; the upstream gets its own, added by the caller), Host, Origin and
+ * Referer, and hop-by-hop headers. Answers lose hop-by-hop headers and Set-Cookie, so an upstream
+ * cannot set a cookie on the gateway's origin.
+ *
+ * Both checks are a Set lookup and at most two prefix tests per header, decided once here.
+ */
+const ALLOW_REQUEST: ReadonlySet<string> = new Set([
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'accept',
+  'accept-encoding',
+  'user-agent',
+  'traceparent',
+  'tracestate',
+  'x-request-id',
+  'idempotency-key',
+]);
+/** openai-organization, openai-project, openai-beta; the SDKs' x-stainless-* (retry count, timeouts, runtime). */
+const ALLOW_REQUEST_PREFIXES = ['openai-', 'x-stainless-'] as const;
+
+const DROP_RESPONSE: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'set-cookie',
+  'set-cookie2',
+]);
+
+/** `name` is lower case. */
+export function forwardRequestHeader(name: string): boolean {
+  return ALLOW_REQUEST.has(name) || name.startsWith(ALLOW_REQUEST_PREFIXES[0]) || name.startsWith(ALLOW_REQUEST_PREFIXES[1]);
+}
+
+/** `name` is lower case. */
+export function forwardResponseHeader(name: string): boolean {
+  return !DROP_RESPONSE.has(name);
+}
+
+/**
+ * Headers an upstream's `Connection` header names are hop-by-hop too (RFC 9110 §7.6.1); rare, so
+ * looked at only when that header is there.
+ */
+export function connectionTokens(value: string): Set<string> {
+  return new Set(
+    value
+      .split(',')
+      .map((token) => token.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
