@@ -6,6 +6,18 @@ import sirv from 'sirv';
 import type { Contract } from '../shared/contract';
 import { AppFailure } from '../shared/errors';
 import type { RpcServer } from '../shared/rpc/server';
+import {
+  declaredLength,
+  DEFAULT_MAX_CONNECTIONS,
+  discardBody,
+  guardListener,
+  hardenServer,
+  isLoopbackName,
+  parseRequestTarget,
+  sameSitePath,
+  serverOptions,
+  type ServerLimits,
+} from './services/http-boundary';
 import { createSessionToken, tokenCookieName, tokenFromRequest, tokensMatch } from './transports/session-token';
 import { bindWebSocket } from './transports/ws';
 
@@ -21,6 +33,8 @@ export interface HeadlessServerOptions {
   /** The user asked for this port: fail if it is taken instead of picking another. */
   strictPort?: boolean;
   token?: string;
+  /** Connection cap and timeouts; tests shrink them. */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface HeadlessServer {
@@ -37,8 +51,14 @@ export interface HeadlessServer {
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
 
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return isLoopbackName(host);
 }
+
+/** Past this a body sent to the host (which takes none) is no longer read but cut. */
+const MAX_DISCARDED_BODY_BYTES = 1024 * 1024;
+
+/** Slow clients get 408 and lose their socket; the host serves files, so requests are small and quick. */
+const HEADLESS_LIMITS: ServerLimits = { maxConnections: DEFAULT_MAX_CONNECTIONS, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
 
 /**
  * The headless host: the same renderer over HTTP and the same contract over WebSocket, behind a
@@ -52,40 +72,58 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   if (!hasUi) notices.push(`The UI is not built (${options.staticDir} has no index.html): run "npm run build".`);
 
   const serveStatic = sirv(options.staticDir, { dev: false, etag: true, single: true });
+  const limits: ServerLimits = { ...HEADLESS_LIMITS, ...options.limits };
   let port = 0;
 
   const hostAllowed = (hostHeader: string | undefined): boolean => {
     if (!isLoopback(host)) return true;
     // Bound to loopback: only loopback names may reach us, which defeats DNS rebinding.
-    const name = hostHeader?.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    return name !== undefined && isLoopback(name);
+    if (typeof hostHeader !== 'string') return false;
+    return isLoopbackName(hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''));
   };
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     res.setHeader('Content-Security-Policy', CSP);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
-    const url = new URL(req.url ?? '/', 'http://host.invalid');
-    if (url.pathname === '/healthz') return sendText(res, 200, 'ok');
+    const target = parseRequestTarget(req.url);
+    if (!target) return sendText(res, 400, 'The request target must be a path starting with "/".', { close: true });
+    if (target.pathname === '/healthz') return sendText(res, 200, 'ok');
     if (!hostAllowed(req.headers.host)) return sendText(res, 403, 'Forbidden host name.');
+    // The host only serves files: a body is not ours. It is dropped (up to a bound) rather than
+    // left unread, so the client sees the answer instead of a reset connection.
+    const body = hasBody(req);
+    const tooLong = (declaredLength(req) ?? 0) > MAX_DISCARDED_BODY_BYTES;
+    if (body) discardBody(req, MAX_DISCARDED_BODY_BYTES);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return sendText(res, 405, 'This host serves pages with GET and HEAD only.', { close: tooLong, headers: { Allow: 'GET, HEAD' } });
+    }
+    if (body) return sendText(res, 413, 'A page request carries no body.', { close: tooLong });
     const given = tokenFromRequest(req, port);
     if (!tokensMatch(token, given.token)) return sendUnauthorized(res);
     if (given.fromQuery) {
       // Move the token from the URL into a cookie so it does not linger in history or bookmarks.
-      url.searchParams.delete('token');
+      target.searchParams.delete('token');
+      const search = target.searchParams.toString();
       res.setHeader('Set-Cookie', `${tokenCookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`);
       res.statusCode = 302;
-      res.setHeader('Location', url.pathname + url.search);
-      return res.end();
+      // `//evil.example/?token=…` must not become a redirect to another site.
+      res.setHeader('Location', sameSitePath(target.pathname) + (search ? `?${search}` : ''));
+      return void res.end();
     }
     if (!hasUi) return sendText(res, 503, 'The UI is not built: run "npm run build" and restart the host.');
     res.setHeader('Cache-Control', 'no-store');
+    // sirv passes a Range it cannot satisfy (bytes=5-2) to createReadStream, which throws.
+    if (req.headers.range !== undefined && !isSimpleRange(req.headers.range)) delete req.headers.range;
     serveStatic(req, res, () => sendText(res, 404, 'Not found.'));
-  });
-  // Slow or stuck clients must not pin sockets forever.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  };
+
+  const server = createServer(
+    serverOptions(limits),
+    guardListener(handle, (res) => sendText(res, 500, 'The host failed on this request; the error is in its log.', { close: true })),
+  );
+  hardenServer(server, limits, { raw: rawText, reply: (res, status, message) => sendText(res, status, message, { close: true }) });
 
   port = await listen(server, host, options.port ?? DEFAULT_UI_PORT, options.strictPort ?? false, notices);
   const unbindWs = bindWebSocket(server, {
@@ -158,10 +196,30 @@ async function listen(
   }
 }
 
-function sendText(res: ServerResponse, status: number, text: string): void {
+function sendText(res: ServerResponse, status: number, text: string, options: { close?: boolean; headers?: Record<string, string> } = {}): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);
+  // Closing spares reading (and dropping) a body nobody asked for before the next request.
+  if (options.close) res.setHeader('Connection', 'close');
   res.end(`${text}\n`);
+}
+
+/** The plain-text answer to bytes the HTTP parser rejected (there is no ServerResponse for them). */
+function rawText(status: number, reason: string, message: string): string {
+  const body = `${message}\n`;
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** One range `bytes=a-` or `bytes=a-b` with a ≤ b: all sirv can serve without throwing. */
+function isSimpleRange(range: string): boolean {
+  const match = /^bytes=(\d{1,15})-(\d{0,15})$/.exec(range);
+  return match !== null && (match[2] === '' || Number(match[1]) <= Number(match[2]));
 }
 
 function sendUnauthorized(res: ServerResponse): void {
