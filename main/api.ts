@@ -104,9 +104,10 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     'gateway.status': () => deps.gateway.status(),
     'gateway.stats': () => deps.gateway.statsSnapshot(),
     'gateway.update': async (patch) => {
-      const next = GatewayService.merge(deps.settings.values.gateway, patch);
-      await deps.settings.update({ gateway: next });
-      return deps.gateway.apply(next);
+      // Merged inside the settings queue, against the latest values: two pages changing the
+      // gateway at once both keep their change.
+      const { values } = await deps.settings.edit((current) => ({ gateway: GatewayService.merge(current.gateway, patch) }));
+      return deps.gateway.apply(values.gateway);
     },
     'gateway.try': (request) => deps.gateway.tryChat(request),
     'gateway.tryCancel': ({ id }) => ({ cancelled: deps.gateway.cancelTry(id) }),

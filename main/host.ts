@@ -164,6 +164,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     onUnexpectedError: (method, error) => reportBug(`Unexpected error in "${method}":`, error),
   });
   settings.on('changed', (state) => rpc.emit('settings.changed', state));
+  // A hand edit of settings.json takes effect (and reaches every client) while the app runs.
+  await settings.watch();
   manager.on('state', (state) => rpc.emit('providers.state', state));
   logs.on('lines', (batch) => rpc.emit('logs.lines', batch));
   downloads.on('progress', (state) => rpc.emit('downloads.progress', state));
@@ -218,6 +220,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await downloads.close();
       await logs.close();
       process.off('exit', killOnExit);
+      await settings.close();
       settings.removeAllListeners();
       manager.removeAllListeners();
     },

@@ -43,7 +43,7 @@ export const contract = {
     'settings.get': request<SettingsState>()(NoInput, 'Effective settings, where each value came from, and problems.'),
     'settings.update': request<SettingsState>()(
       SettingsPatchSchema,
-      'Saves the given settings atomically and returns the new effective settings.',
+      'Saves the given changes atomically, field by field (a map entry or optional field set to null is removed), and returns the new effective settings. With `baseRevision`, a field changed by someone else since that revision is not overwritten: CONFLICT.',
     ),
     'providers.list': request<{ providers: ProviderSummary[]; problems: CatalogProblem[] }>()(
       NoInput,

@@ -36,6 +36,25 @@ export const ProviderOverrideSchema = z
   .strict();
 export type ProviderOverride = z.infer<typeof ProviderOverrideSchema>;
 
+/**
+ * Names a JSON object may carry but a settings map never uses as a key: assigning `__proto__`
+ * sets an object's prototype, and the others are found on every object by a plain lookup.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const ProviderKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,39}$/)
+  .refine((key) => !RESERVED_KEYS.has(key), 'is a reserved name');
+
+const WizardStateSchema = z
+  .object({
+    completed: z.boolean(),
+    step: z.number().int().min(0).max(4),
+    selected: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).max(50),
+  })
+  .strict();
+
 export const SettingsSchema = z.object({
   autoStart: z.boolean(),
   startupTimeoutSec: z.number().int().min(1).max(3600),
@@ -58,15 +77,9 @@ export const SettingsSchema = z.object({
   alertDiskFreeGiB: z.number().min(0.5).max(100_000),
   /** Alert kinds the user silenced. */
   mutedAlerts: z.array(AlertKindSchema).max(10),
-  providers: z.record(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/), ProviderOverrideSchema),
+  providers: z.record(ProviderKey, ProviderOverrideSchema),
   /** Where the first-run wizard is, so it can be left and resumed (also from another browser). */
-  wizard: z
-    .object({
-      completed: z.boolean(),
-      step: z.number().int().min(0).max(4),
-      selected: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).max(50),
-    })
-    .strict(),
+  wizard: WizardStateSchema,
   /** Servers to probe besides the catalog's default ports, and how often to scan. */
   discovery: DiscoverySettingsSchema,
   /** The OpenAI-compatible gateway in front of the providers. */
@@ -104,8 +117,72 @@ export const SETTING_ENV_VARS: Partial<Record<SettingKey, string>> = {
 
 export const BASE_DIR_ENV_VAR = 'HELIX_LOCAL_LLM_DIR';
 
-export const SettingsPatchSchema = SettingsSchema.partial()
-  .extend({
+/**
+ * A change to one value, in JSON Merge Patch style (RFC 7396): objects and maps are patched field
+ * by field (a field left out is left as it is), `null` removes an optional field or a map entry,
+ * arrays and plain values are replaced whole. So a client sends only what its user changed, and
+ * two clients changing different providers, or different fields of one, never undo each other.
+ */
+export type MergePatch<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: MergePatch<NonNullable<T[K]>> | null }
+    : T;
+
+export type SettingsPatch = { [K in SettingKey]?: MergePatch<Settings[K]> } & {
+  baseDir?: string;
+  /**
+   * The settings revision the change was made against (`SettingsState.revision`). When given, a
+   * field someone else changed since then is not overwritten: the update fails with CONFLICT.
+   */
+  baseRevision?: number;
+};
+
+/** The merge-patch schema of one settings field: what a patch may say about it. */
+function mergePatchOf(field: z.ZodType): z.ZodType {
+  let inner = field;
+  let optional = false;
+  for (;;) {
+    if (inner instanceof z.ZodOptional) optional = true;
+    else if (!(inner instanceof z.ZodDefault)) break;
+    inner = (inner as z.ZodOptional | z.ZodDefault).unwrap() as z.ZodType;
+  }
+  const patch =
+    inner instanceof z.ZodObject
+      ? z.object(Object.fromEntries(Object.entries(inner.shape as Record<string, z.ZodType>).map(([key, value]) => [key, mergePatchOf(value)]))).strict()
+      : inner instanceof z.ZodRecord
+        ? z.record(inner.keyType as z.ZodString, mergePatchOf(inner.valueType as z.ZodType).nullable())
+        : inner;
+  // A field that may be absent may be removed; a required one can only be given a new value.
+  return optional ? patch.nullable().optional() : patch.optional();
+}
+
+/**
+ * Where a parsed JSON value (a file, a patch) holds a key named in RESERVED_KEYS, at any depth.
+ * JSON.parse makes `"__proto__"` an own key that zod's records drop without a word; we name it
+ * instead. A loop, not recursion, so deep nesting cannot overflow the stack.
+ */
+export function reservedKeyPath(value: unknown): string[] | undefined {
+  const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    for (const key of Object.keys(next.value)) {
+      const path = [...next.path, key];
+      if (RESERVED_KEYS.has(key)) return path;
+      stack.push({ value: (next.value as Record<string, unknown>)[key], path });
+    }
+  }
+  return undefined;
+}
+
+const NoReservedKeys = z.unknown().superRefine((value, ctx) => {
+  const path = reservedKeyPath(value);
+  if (path) ctx.addIssue({ code: 'custom', path, message: `"${path.at(-1)}" is a reserved name`, fatal: true });
+});
+
+export const SettingsPatchSchema = NoReservedKeys.pipe(
+  z.object({
+    ...Object.fromEntries(Object.entries(SettingsSchema.shape).map(([key, field]) => [key, mergePatchOf(field)])),
     /** A new base directory; takes effect at the next start. Must be absolute. */
     baseDir: z
       .string()
@@ -114,9 +191,10 @@ export const SettingsPatchSchema = SettingsSchema.partial()
         message: 'must be an absolute path (or start with ~)',
       })
       .optional(),
+    baseRevision: z.number().int().min(0).optional(),
   })
-  .strict();
-export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+  .strict(),
+) as unknown as z.ZodType<SettingsPatch, SettingsPatch>;
 
 export type SettingSource = 'saved' | 'env' | 'default';
 
@@ -140,4 +218,9 @@ export interface SettingsState {
     pending?: string;
   };
   problems: SettingsProblem[];
+  /**
+   * Goes up with every change that takes effect (a save from any client, a hand edit of the file).
+   * Send it back as `baseRevision` so a save made against an older state cannot undo a newer one.
+   */
+  revision: number;
 }

@@ -1,24 +1,9 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/temp-dir';
-import { SettingsService } from './settings';
+import { loadSettings } from '../../test/settings-fixture';
 
-async function load(env: NodeJS.ProcessEnv = {}, prepare?: (configDir: string) => Promise<void>) {
-  const dir = await tempDir();
-  const configDir = path.join(dir, 'base', 'config');
-  await mkdir(configDir, { recursive: true });
-  await prepare?.(configDir);
-  const file = path.join(configDir, 'settings.json');
-  const locationFile = path.join(dir, 'app', 'location.json');
-  const service = await SettingsService.load({
-    file,
-    env,
-    locationFile,
-    baseDir: { path: path.join(dir, 'base'), source: env.HELIX_LOCAL_LLM_DIR ? 'env' : 'default', problems: [] },
-  });
-  return { service, file, configDir, locationFile };
-}
+const load = loadSettings;
 
 describe('SettingsService', () => {
   it("uses the seed spec's defaults", async () => {

@@ -1,12 +1,14 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile } from 'node:fs/promises';
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import writeFileAtomic from 'write-file-atomic';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppFailure } from '../../shared/errors';
 import {
   BUILT_IN_DEFAULTS,
-  SETTING_ENV_VARS,
   SettingsPatchSchema,
   SettingsSchema,
   type SettingKey,
@@ -18,8 +20,19 @@ import {
 } from '../../shared/settings';
 import { keepAside } from './keep-aside';
 import { expandHome, saveBaseDir, type BaseDirChoice } from './paths';
+import { SettingsChanges } from './settings-changes';
+import { readEnvDefaults } from './settings-env';
+import { readSettingsFile, type SettingsFileRead } from './settings-file';
+import { applyMergePatch, changedPaths, formatPath, patchPaths, valueAt, type SettingPath } from './settings-merge';
+
+export { readEnvDefaults } from './settings-env';
 
 const KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];
+
+/** An editor's save is a burst of file events (truncate, write, rename): read once it settles. */
+const HAND_EDIT_SETTLE_MS = 100;
+/** Problems kept for the Settings page; a file edited badly over and over must not grow this forever. */
+const MAX_PROBLEMS = 20;
 
 export interface SettingsServiceOptions {
   file: string;
@@ -33,6 +46,12 @@ export interface SettingsServiceOptions {
  * Effective settings = saved value ?? environment variable ?? built-in default. Only the values
  * a user saved are written to the file, so the spec's environment variables keep working for
  * everything the user has not changed.
+ *
+ * Every change (a client's patch, a host-side edit, a hand edit of the file picked up) runs in
+ * one queue, against the file as it is on disk at that moment, and raises `revision`. A patch
+ * merges field by field (see MergePatch), so clients that change different things never undo
+ * each other; one that names the revision it was made against is refused (CONFLICT) where it
+ * would overwrite a field changed since then.
  */
 export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> {
   private saved: Partial<Settings> = {};
@@ -40,6 +59,16 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
   private problems: SettingsProblem[] = [];
   private pendingBaseDir?: string;
   private queue: Promise<unknown> = Promise.resolve();
+  /** settings.json's text as we last wrote or read it (undefined: no file): anything else is a hand edit. */
+  private knownText?: string;
+  /**
+   * Starts at the clock, not 0, so a revision a browser tab kept from before a restart is older
+   * than any of this process's and cannot be mistaken for one of them.
+   */
+  private revision = Date.now();
+  private readonly changes = new SettingsChanges(this.revision);
+  private watcher?: FSWatcher;
+  private settleTimer?: NodeJS.Timeout;
 
   private constructor(private readonly options: SettingsServiceOptions) {
     super();
@@ -49,26 +78,19 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
     const service = new SettingsService(options);
     service.problems.push(...options.baseDir.problems);
     service.envDefaults = readEnvDefaults(options.env, service.problems);
-    service.saved = await readSavedSettings(options.file, service.problems);
+    await service.adopt(await readSettingsFile(options.file), 'load');
     return service;
   }
 
   get values(): Settings {
-    return this.state().values;
+    return this.effective();
   }
 
   state(): SettingsState {
-    const values = { ...BUILT_IN_DEFAULTS };
+    const values = this.effective();
     const sources = {} as Record<SettingKey, SettingSource>;
     for (const key of KEYS) {
-      const [value, source] =
-        this.saved[key] !== undefined
-          ? [this.saved[key], 'saved' as const]
-          : this.envDefaults[key] !== undefined
-            ? [this.envDefaults[key], 'env' as const]
-            : [BUILT_IN_DEFAULTS[key], 'default' as const];
-      (values as Record<SettingKey, unknown>)[key] = value;
-      sources[key] = source;
+      sources[key] = this.saved[key] !== undefined ? 'saved' : this.envDefaults[key] !== undefined ? 'env' : 'default';
     }
     const { baseDir } = this.options;
     const pending = this.pendingBaseDir;
@@ -78,14 +100,107 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
       file: this.options.file,
       baseDir: { path: baseDir.path, source: baseDir.source, ...(pending && pending !== baseDir.path ? { pending } : {}) },
       problems: [...this.problems],
+      revision: this.revision,
     };
   }
 
   /** Saves atomically; concurrent updates from several clients apply one after another. */
   update(patch: SettingsPatch): Promise<SettingsState> {
-    const run = this.queue.then(() => this.apply(patch));
+    return this.enqueue(() => this.apply(patch));
+  }
+
+  /**
+   * A change the host computes from the values in effect (the gateway's patch, an endpoint added
+   * or removed): `change` runs inside the queue against the latest values, so it cannot undo a
+   * save or a hand edit it did not see. The keys it returns replace the saved ones whole.
+   */
+  edit(change: (values: Settings) => Partial<Settings>): Promise<SettingsState> {
+    return this.enqueue(async () => {
+      await this.sync();
+      const next: Partial<Settings> = { ...this.saved };
+      for (const [key, value] of Object.entries(change(this.effective()))) {
+        if (value !== undefined) setSaved(next, key as SettingKey, checkValue(key as SettingKey, value));
+      }
+      await this.save(next);
+      return this.announce();
+    });
+  }
+
+  /**
+   * Follows hand edits of settings.json while the app runs. Watches the folder, not the file: an
+   * editor (and our own atomic write) replaces the file, which would end a watch on the file.
+   */
+  async watch(): Promise<void> {
+    if (this.watcher) return;
+    const dir = path.dirname(this.options.file);
+    const name = path.basename(this.options.file);
+    try {
+      await mkdir(dir, { recursive: true });
+      this.watcher = watch(dir, (_event, changed) => {
+        // Some platforms do not say which file changed: then it may be ours.
+        if (!changed || changed === name) this.scheduleSync();
+      });
+      this.watcher.on('error', (error) => {
+        this.stopWatching();
+        this.report({
+          message: `Stopped following changes to ${this.options.file}: ${error.message}`,
+          hint: 'Edits made to the file by hand apply at the next start (or with the next save here).',
+          origin: this.options.file,
+        });
+      });
+      // Following the file never by itself keeps a process (the CLI) alive.
+      this.watcher.unref();
+    } catch (error) {
+      this.report({
+        message: `Cannot follow changes to ${this.options.file}: ${(error as Error).message}`,
+        hint: 'Edits made to the file by hand apply at the next start (or with the next save here).',
+        origin: this.options.file,
+      });
+    }
+  }
+
+  /** Stops following the file and waits for changes already queued. */
+  async close(): Promise<void> {
+    this.stopWatching();
+    await this.queue;
+  }
+
+  private stopWatching(): void {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
+  private scheduleSync(): void {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      void this.enqueue(async () => {
+        try {
+          if (await this.sync()) this.announce();
+        } catch (error) {
+          this.report({
+            message: `Could not pick up the change to ${this.options.file}: ${(error as Error).message}`,
+            hint: 'The previous settings stay in effect; check the file and its folder.',
+            origin: this.options.file,
+          });
+          this.announce();
+        }
+      });
+    }, HAND_EDIT_SETTLE_MS);
+    this.settleTimer.unref();
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private announce(): SettingsState {
+    const state = this.state();
+    this.emit('changed', state);
+    return state;
   }
 
   private async apply(patch: SettingsPatch): Promise<SettingsState> {
@@ -99,8 +214,39 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
         hint: 'Fix the value named and save again; nothing was changed.',
       });
     }
-    const { baseDir, ...values } = checked.data;
-    if (baseDir !== undefined) {
+    // A hand edit saved since the last look is taken in first: this write must not undo it.
+    await this.sync();
+    const { baseDir, baseRevision, ...changes } = checked.data;
+    const current = this.effective();
+    const next: Partial<Settings> = { ...this.saved };
+    const conflicts: SettingPath[] = [];
+    const changedSince = (where: SettingPath) => baseRevision !== undefined && this.changes.changedSince(where, baseRevision, this.revision);
+    for (const [key, change] of Object.entries(changes) as [SettingKey, unknown][]) {
+      if (change === undefined) continue;
+      const merged = applyMergePatch(current[key], change);
+      for (const where of patchPaths(change, [key])) {
+        // Writing what is already there undoes nothing, whoever wrote it.
+        const differs = !isDeepStrictEqual(valueAt({ [key]: merged }, where), valueAt(current, where));
+        if (differs && changedSince(where)) conflicts.push(where);
+      }
+      setSaved(next, key, checkValue(key, merged));
+    }
+    const resolvedBaseDir = baseDir === undefined ? undefined : path.resolve(expandHome(baseDir));
+    if (resolvedBaseDir !== undefined && resolvedBaseDir !== (this.pendingBaseDir ?? this.options.baseDir.path) && changedSince(['baseDir'])) {
+      conflicts.push(['baseDir']);
+    }
+    if (conflicts.length > 0) {
+      const names = conflicts.map(formatPath);
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `Not saved: ${names.join(', ')} changed since this page read the settings (saved from another window, or the file was edited).`,
+        hint: 'Reload; your change was not saved. The settings now hold the other change.',
+        details: { keys: names, revision: this.revision },
+      });
+    }
+
+    let baseDirChanged = false;
+    if (resolvedBaseDir !== undefined) {
       if (this.options.baseDir.source === 'env') {
         throw new AppFailure({
           code: 'CONFLICT',
@@ -108,22 +254,149 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
           hint: 'Unset HELIX_LOCAL_LLM_DIR and restart to choose the base directory here.',
         });
       }
-      const resolved = path.resolve(expandHome(baseDir));
-      await writeOrFail(() => saveBaseDir(this.options.locationFile, resolved), this.options.locationFile);
-      this.pendingBaseDir = resolved;
+      await writeOrFail(() => saveBaseDir(this.options.locationFile, resolvedBaseDir), this.options.locationFile);
+      baseDirChanged = resolvedBaseDir !== (this.pendingBaseDir ?? this.options.baseDir.path);
+      this.pendingBaseDir = resolvedBaseDir;
     }
-    const next = { ...this.saved, ...dropUndefined(values) };
-    if (Object.keys(values).length > 0) {
-      await writeOrFail(async () => {
-        await mkdir(path.dirname(this.options.file), { recursive: true });
-        await writeFileAtomic(this.options.file, `${JSON.stringify(next, null, 2)}\n`, { encoding: 'utf8' });
-      }, this.options.file);
-      this.saved = next;
-    }
-    const state = this.state();
-    this.emit('changed', state);
-    return state;
+    await this.save(next, baseDirChanged ? [['baseDir']] : []);
+    return this.announce();
   }
+
+  /** Writes `next` when it differs from what is saved, then puts it in effect. */
+  private async save(next: Partial<Settings>, otherChanges: SettingPath[] = []): Promise<void> {
+    if (!isDeepStrictEqual(next, this.saved)) await this.write(next);
+    this.take(next, otherChanges);
+  }
+
+  private async write(next: Partial<Settings>): Promise<void> {
+    const text = `${JSON.stringify(next, null, 2)}\n`;
+    await writeOrFail(async () => {
+      await mkdir(path.dirname(this.options.file), { recursive: true });
+      await writeFileAtomic(this.options.file, text, { encoding: 'utf8' });
+    }, this.options.file);
+    this.knownText = text;
+  }
+
+  /** Puts saved values in effect; a change to anything in effect raises the revision. */
+  private take(next: Partial<Settings>, otherChanges: SettingPath[] = []): void {
+    const before = this.effective();
+    const savedBefore = this.saved;
+    this.saved = next;
+    const paths = [...changedPaths(before, this.effective()), ...otherChanges];
+    if (paths.length === 0 && isDeepStrictEqual(savedBefore, next)) return;
+    this.revision += 1;
+    this.changes.record(paths, this.revision);
+  }
+
+  /**
+   * Reads the file and takes in whatever changed there since we last wrote or read it. Returns
+   * whether anything in the state changed (values, or a problem reported).
+   */
+  private async sync(): Promise<boolean> {
+    let read = await readSettingsFile(this.options.file);
+    if (this.isKnown(read)) return false;
+    if (read.kind === 'missing' || read.kind === 'unusable') {
+      // Caught half way through an editor's save (truncated, or renamed away): look again once
+      // it had time to finish before calling the file broken or gone.
+      await delay(HAND_EDIT_SETTLE_MS);
+      read = await readSettingsFile(this.options.file);
+      if (this.isKnown(read)) return false;
+    }
+    const before = { revision: this.revision, problems: this.problems.length };
+    await this.adopt(read, 'edit');
+    return this.revision !== before.revision || this.problems.length !== before.problems;
+  }
+
+  private isKnown(read: SettingsFileRead): boolean {
+    if (read.kind === 'missing') return this.knownText === undefined;
+    return 'text' in read && read.text !== undefined && read.text === this.knownText;
+  }
+
+  /**
+   * Takes in what the file holds, at start or after a hand edit. A file that cannot be used, or
+   * has settings that do not validate, is kept aside under a dated name and reported; what was
+   * valid applies. At start the rest falls back to defaults; later the values in effect stay,
+   * and are written back so the next start has them too.
+   */
+  private async adopt(read: SettingsFileRead, when: 'load' | 'edit'): Promise<void> {
+    const file = this.options.file;
+    const fallback = when === 'load' ? 'defaults are in use' : 'the previous settings stay in effect';
+    switch (read.kind) {
+      case 'missing':
+        this.knownText = undefined;
+        this.take({});
+        return;
+      case 'unreadable':
+        this.report({
+          message: read.reason,
+          hint: `Check the file permissions. ${capitalise(fallback)}; saving from Settings will try to write it again.`,
+          origin: file,
+        });
+        return;
+      case 'unusable': {
+        const keptAs = await keepAside(file);
+        if (when === 'edit') await this.write(this.saved);
+        else this.knownText = undefined;
+        this.report({
+          message: read.reason,
+          hint: `It was kept as ${keptAs} and ${fallback}. Re-enter your settings, or fix that file and copy it back.`,
+          origin: file,
+        });
+        return;
+      }
+      case 'read': {
+        if (read.bad.length === 0) {
+          this.knownText = read.text;
+          this.take(read.values);
+          return;
+        }
+        const next: Partial<Settings> = { ...read.values };
+        if (when === 'edit') for (const key of read.badKeys) if (this.saved[key] !== undefined) setSaved(next, key, this.saved[key]);
+        const keptAs = await keepAside(file);
+        await this.write(next);
+        this.take(next);
+        this.report({
+          message: `${file} has invalid settings: ${read.bad.join('; ')}.`,
+          hint: `The original was kept as ${keptAs}; the valid settings were kept and the others ${when === 'load' ? 'use their defaults' : 'keep their previous values'}.`,
+          origin: file,
+        });
+      }
+    }
+  }
+
+  private report(problem: SettingsProblem): void {
+    if (this.problems.some((p) => p.message === problem.message && p.hint === problem.hint)) return;
+    this.problems.push(problem);
+    if (this.problems.length > MAX_PROBLEMS) this.problems.splice(0, this.problems.length - MAX_PROBLEMS);
+  }
+
+  private effective(): Settings {
+    const values = { ...BUILT_IN_DEFAULTS };
+    for (const key of KEYS) {
+      const value = this.saved[key] ?? this.envDefaults[key] ?? BUILT_IN_DEFAULTS[key];
+      (values as Record<SettingKey, unknown>)[key] = value;
+    }
+    return values;
+  }
+}
+
+/** One setting's whole new value, checked as the file's would be. */
+function checkValue(key: SettingKey, value: unknown): unknown {
+  const parsed = (SettingsSchema.shape[key] as z.ZodType).safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new AppFailure({
+    code: 'BAD_REQUEST',
+    message: `Settings not saved: ${parsed.error.issues.map((i) => `${[key, ...i.path.map(String)].join('.')} ${i.message}`).join('; ')}.`,
+    hint: 'Fix the value named and save again; nothing was changed.',
+  });
+}
+
+function setSaved(target: Partial<Settings>, key: SettingKey, value: unknown): void {
+  (target as Record<SettingKey, unknown>)[key] = value;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 async function writeOrFail(write: () => Promise<void>, file: string): Promise<void> {
@@ -136,112 +409,4 @@ async function writeOrFail(write: () => Promise<void>, file: string): Promise<vo
       hint: 'Check that the folder exists and is writable; nothing was changed.',
     });
   }
-}
-
-function dropUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
-const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
-
-/** Reads the seed spec's variables; a value that does not parse is reported and ignored. */
-export function readEnvDefaults(env: NodeJS.ProcessEnv, problems: SettingsProblem[]): Partial<Settings> {
-  const result: Partial<Settings> = {};
-  for (const key of KEYS) {
-    const name = SETTING_ENV_VARS[key];
-    const raw = name ? env[name]?.trim() : undefined;
-    if (!name || raw === undefined || raw === '') continue;
-    const field = SettingsSchema.shape[key];
-    let candidate: unknown = raw;
-    if (typeof BUILT_IN_DEFAULTS[key] === 'boolean') {
-      const word = raw.toLowerCase();
-      candidate = TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : raw;
-    } else if (/^-?\d+(\.\d+)?$/.test(raw)) {
-      candidate = Number(raw);
-    }
-    const parsed = field.safeParse(candidate);
-    if (parsed.success) {
-      (result as Record<string, unknown>)[key] = parsed.data;
-    } else {
-      problems.push({
-        message:
-          typeof candidate === 'string'
-            ? `${name}=${JSON.stringify(raw)} is not ${typeof BUILT_IN_DEFAULTS[key] === 'boolean' ? 'true or false' : 'a whole number'}.`
-            : `${name}=${JSON.stringify(raw)} is out of range: ${parsed.error.issues[0]?.message ?? 'invalid'}.`,
-        hint:
-          typeof BUILT_IN_DEFAULTS[key] === 'boolean'
-            ? `Set ${name} to true or false, or unset it.`
-            : `Set ${name} to a whole number of seconds (1 to 3600), or unset it.`,
-        origin: name,
-      });
-    }
-  }
-  return result;
-}
-
-/**
- * Reads the saved settings. A file that does not parse, or has fields that do not validate, is
- * kept aside under a dated name and reported; the fields that were valid are written back so
- * they keep applying.
- */
-export async function readSavedSettings(file: string, problems: SettingsProblem[]): Promise<Partial<Settings>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    problems.push({
-      message: `Could not read ${file}: ${(error as Error).message}`,
-      hint: 'Check the file permissions. Defaults are in use; saving from Settings will try to write it again.',
-      origin: file,
-    });
-    return {};
-  }
-
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    const keptAs = await keepAside(file);
-    problems.push({
-      message: `${file} is not valid JSON (${(error as Error).message}).`,
-      hint: `It was kept as ${keptAs} and defaults are in use. Re-enter your settings, or fix that file and copy it back.`,
-      origin: file,
-    });
-    return {};
-  }
-
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    const keptAs = await keepAside(file);
-    problems.push({
-      message: `${file} must hold a JSON object of settings.`,
-      hint: `It was kept as ${keptAs} and defaults are in use.`,
-      origin: file,
-    });
-    return {};
-  }
-
-  const salvaged: Partial<Settings> = {};
-  const bad: string[] = [];
-  for (const [key, value] of Object.entries(json)) {
-    const field = (SettingsSchema.shape as Record<string, z.ZodType>)[key];
-    if (!field) {
-      bad.push(`unknown setting "${key}"`);
-      continue;
-    }
-    const parsed = field.safeParse(value);
-    if (parsed.success) (salvaged as Record<string, unknown>)[key] = parsed.data;
-    else bad.push(`${key}: ${parsed.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(value)})`);
-  }
-  if (bad.length > 0) {
-    const keptAs = await keepAside(file);
-    await writeFileAtomic(file, `${JSON.stringify(salvaged, null, 2)}\n`, { encoding: 'utf8' });
-    problems.push({
-      message: `${file} has invalid settings: ${bad.join('; ')}.`,
-      hint: `The original was kept as ${keptAs}; the valid settings were kept and the others use their defaults.`,
-      origin: file,
-    });
-  }
-  return salvaged;
 }
