@@ -1,21 +1,43 @@
+/** What a line cut at the cap ends with, so nobody takes the cut for the whole line. */
+export const CUT_MARK = ' … [line cut: longer than the limit, the rest of it is not kept in memory]';
+
 /**
- * Turns a stream of chunks into lines. A line longer than `maxLineChars` is cut there, so one
- * runaway line (a progress bar without newlines) cannot grow memory without bound.
+ * Turns a stream of chunks into lines. A line longer than `maxLineChars` is kept up to there,
+ * marked with `CUT_MARK`, and the rest of it is dropped up to its newline: a provider printing a
+ * gigabyte without a newline (a progress bar, a binary blob) costs at most `maxLineChars` here,
+ * and one line in the ring, not a flood of pieces.
  */
 export class LineSplitter {
   private partial = '';
+  /** Inside a line that was already cut and sent: drop everything up to its newline. */
+  private dropping = false;
 
-  constructor(private readonly maxLineChars = 16 * 1024) {}
+  constructor(
+    private readonly maxLineChars = 16 * 1024,
+    private readonly mark = CUT_MARK,
+  ) {}
 
   push(chunk: string): string[] {
-    const text = this.partial + chunk;
-    const parts = text.split('\n');
-    this.partial = parts.pop() ?? '';
     const lines: string[] = [];
-    for (const part of parts) lines.push(...this.cut(asShown(part)));
-    while (this.partial.length > this.maxLineChars) {
-      lines.push(this.partial.slice(0, this.maxLineChars));
-      this.partial = this.partial.slice(this.maxLineChars);
+    let start = 0;
+    for (let end = chunk.indexOf('\n'); end !== -1; start = end + 1, end = chunk.indexOf('\n', start)) {
+      if (this.dropping) {
+        this.dropping = false;
+        this.partial = '';
+        continue;
+      }
+      const line = this.bounded(this.partial + chunk.slice(start, end));
+      this.partial = '';
+      lines.push(this.dropping ? line : asShown(line));
+      this.dropping = false;
+    }
+    if (!this.dropping && start < chunk.length) {
+      this.partial = this.bounded(this.partial + chunk.slice(start));
+      // Over the cap with no newline yet: send what we keep now, so the line shows while it runs on.
+      if (this.dropping) {
+        lines.push(this.partial);
+        this.partial = '';
+      }
     }
     return lines;
   }
@@ -24,15 +46,22 @@ export class LineSplitter {
   flush(): string[] {
     const rest = this.partial;
     this.partial = '';
-    return rest ? this.cut(rest) : [];
+    this.dropping = false;
+    return rest ? [asShown(rest)] : [];
   }
 
-  private cut(line: string): string[] {
-    line = asShown(line);
-    if (line.length <= this.maxLineChars) return [line];
-    const pieces: string[] = [];
-    for (let i = 0; i < line.length; i += this.maxLineChars) pieces.push(line.slice(i, i + this.maxLineChars));
-    return pieces;
+  /**
+   * The text of a line so far, at most `maxLineChars`. A redrawn line (carriage returns) is
+   * first reduced to its last drawing, which is all a terminal would show; only a single drawing
+   * over the cap is cut (and then `dropping` is set).
+   */
+  private bounded(text: string): string {
+    if (text.length <= this.maxLineChars) return text;
+    const redraw = text.lastIndexOf('\r', text.length - 2);
+    if (redraw !== -1) text = text.slice(redraw + 1);
+    if (text.length <= this.maxLineChars) return text;
+    this.dropping = true;
+    return asShown(text.slice(0, this.maxLineChars)) + this.mark;
   }
 }
 

@@ -2,8 +2,6 @@ import { readdir } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/temp-dir';
-import { LineSplitter } from './line-splitter';
-import { LogRing } from './log-ring';
 import { LogService } from './logs';
 
 const settle = () => new Promise((r) => setTimeout(r, 50));
@@ -27,7 +25,7 @@ describe('LogService', () => {
     const out = new PassThrough();
     logs.attach('p', out, 'stderr', 'worker');
     for (let i = 1; i <= 10_000; i++) out.write(`n=${i}\n`);
-    // The file write applies backpressure, so ingestion takes a moment; wait for the last line.
+    // Ingestion takes a moment; wait for the last line.
     for (let i = 0; i < 200 && logs.tail('p', 1)[0]?.seq !== 10_000; i++) await settle();
     const tail = logs.tail('p', 1_000);
     expect(tail).toHaveLength(100);
@@ -65,22 +63,5 @@ describe('LogService', () => {
     await settle();
     expect(batches).toEqual([{ n: 100, dropped: 900 }]);
     await logs.close();
-  });
-});
-
-describe('LineSplitter and LogRing', () => {
-  it('joins lines split across chunks, strips CR, and cuts runaway lines', () => {
-    const splitter = new LineSplitter(10);
-    expect(splitter.push('ab')).toEqual([]);
-    expect(splitter.push('c\r\nde')).toEqual(['abc']);
-    expect(splitter.push('x'.repeat(25))).toEqual(['dexxxxxxxx', 'xxxxxxxxxx']);
-    expect(splitter.flush()).toEqual(['xxxxxxx']);
-  });
-
-  it('returns the newest lines in order once full', () => {
-    const ring = new LogRing(3);
-    for (let seq = 1; seq <= 5; seq++) ring.push({ seq, at: 0, stream: 'stdout', text: String(seq) });
-    expect(ring.tail(10).map((l) => l.seq)).toEqual([3, 4, 5]);
-    expect(ring.length).toBe(3);
   });
 });

@@ -1,13 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { createStream, type RotatingFileStream } from 'rotating-file-stream';
-import { AppFailure } from '../../shared/errors';
 import type { LogLine, LogSearchMatch, LogStream } from '../../shared/provider';
 import { LineSplitter } from './line-splitter';
+import { LogFile, type LogFileProblem } from './log-file';
 import { LogRing } from './log-ring';
+import { lineTest, searchFiles, type LogQuery } from './log-search';
 
 export interface LogServiceOptions {
   dir: string;
@@ -19,6 +17,14 @@ export interface LogServiceOptions {
   maxBatch?: number;
   maxFileSize?: string;
   rotatedFiles?: number;
+  /** After the disk fails, the first wait before trying it again (it doubles, up to a minute). */
+  retryMs?: number;
+  /** Output waiting for a slow disk beyond this is kept in memory only (the provider is never paused). */
+  maxQueuedBytes?: number;
+  /** How often, at most, to check that a log file was not deleted under us. */
+  checkMs?: number;
+  /** The most a search reads (the newest bytes of the files). */
+  maxSearchBytes?: number;
 }
 
 export interface LogBatch {
@@ -27,82 +33,103 @@ export interface LogBatch {
   dropped: number;
 }
 
+/** A provider whose log is not reaching the disk, and why; `problem` undefined means it is again. */
+export interface LogProblemEvent {
+  id: string;
+  file: string;
+  problem?: LogFileProblem;
+}
+
+/** Longer lines are cut (in memory; the file gets them whole) so one runaway line cannot fill memory. */
+const MAX_LINE_CHARS = 16 * 1024;
 
 class ProviderLog {
   readonly ring: LogRing;
+  readonly file: LogFile;
   seq = 0;
   pending: LogLine[] = [];
   /** Lines cut from `pending` before they could be sent. */
   droppedPending = 0;
   timer?: NodeJS.Timeout;
-  private file?: RotatingFileStream;
 
   constructor(
     readonly id: string,
-    private readonly options: Required<LogServiceOptions>,
+    options: Required<LogServiceOptions>,
   ) {
     this.ring = new LogRing(options.ringSize);
-  }
-
-  get stream(): RotatingFileStream {
-    this.file ??= createStream((index: number | Date | null) => (typeof index === 'number' && index > 0 ? `${this.id}.log.${index}` : `${this.id}.log`), {
-      path: this.options.dir,
-      size: this.options.maxFileSize,
-      rotate: this.options.rotatedFiles,
+    this.file = new LogFile({
+      dir: options.dir,
+      id,
+      maxFileSize: options.maxFileSize,
+      rotatedFiles: options.rotatedFiles,
+      retryMs: options.retryMs,
+      maxRetryMs: 60_000,
+      maxQueuedBytes: options.maxQueuedBytes,
+      checkMs: options.checkMs,
     });
-    return this.file;
-  }
-
-  async close(): Promise<void> {
-    const file = this.file;
-    this.file = undefined;
-    if (file) await new Promise<void>((resolve) => file.end(() => resolve()));
   }
 }
 
 /**
  * Provider output: to `logs/<id>.log` (rotated by size), to a ring buffer for tail, and to
- * clients as batched events. The child is paused while the file cannot keep up, so a provider
- * printing as fast as it can slows itself down rather than filling our memory.
+ * clients as batched events. The disk is a copy, never a gate: the child's output is read as fast
+ * as it comes (a provider never blocks on its pipe because of us), and when the file cannot be
+ * written (disk full, folder gone or read-only) the log lives on in memory, the provider's log
+ * says so in a system line, a `problem` event goes out, and the disk is tried again later.
  */
-export class LogService extends EventEmitter<{ lines: [LogBatch] }> {
+export class LogService extends EventEmitter<{ lines: [LogBatch]; problem: [LogProblemEvent] }> {
   private readonly logs = new Map<string, ProviderLog>();
   private readonly options: Required<LogServiceOptions>;
 
   constructor(options: LogServiceOptions) {
     super();
-    this.options = { ringSize: 10_000, flushMs: 100, maxBatch: 2_000, maxFileSize: '10M', rotatedFiles: 3, ...options };
+    this.options = {
+      ringSize: 10_000,
+      flushMs: 100,
+      maxBatch: 2_000,
+      maxFileSize: '10M',
+      rotatedFiles: 3,
+      retryMs: 5_000,
+      maxQueuedBytes: 8 * 1024 * 1024,
+      checkMs: 2_000,
+      maxSearchBytes: 64 * 1024 * 1024,
+      ...options,
+    };
   }
 
   fileOf(id: string): string {
     return path.join(this.options.dir, `${id}.log`);
   }
 
+  /** Providers whose log is in memory only just now, and why. */
+  problems(): LogProblemEvent[] {
+    return [...this.logs.values()].filter((log) => log.file.problem).map((log) => ({ id: log.id, file: log.file.file, problem: log.file.problem }));
+  }
+
   /** Our own line about the provider ("started pid 123"), in the file and the stream like its output. */
   system(id: string, text: string): void {
     const log = this.log(id);
-    log.stream.write(`[llm-manager ${new Date().toISOString()}] ${text}\n`);
+    log.file.write(`[llm-manager ${new Date().toISOString()}] ${text}\n`);
     this.record(log, 'system', text);
   }
 
-  /** Follows one output stream of one process until it ends. */
+  /** Follows one output stream of one process until it ends. Never pauses it. */
   attach(id: string, readable: Readable, stream: Exclude<LogStream, 'system'>, processName?: string): void {
     const log = this.log(id);
-    const splitter = new LineSplitter();
+    const splitter = new LineSplitter(MAX_LINE_CHARS);
     readable.setEncoding('utf8');
     readable.on('data', (chunk: string) => {
-      if (!log.stream.write(chunk)) {
-        readable.pause();
-        log.stream.once('drain', () => readable.resume());
-      }
+      log.file.write(chunk);
       for (const text of splitter.push(chunk)) this.record(log, stream, text, processName);
     });
     readable.on('end', () => {
       for (const text of splitter.flush()) {
-        log.stream.write('\n');
+        log.file.write('\n');
         this.record(log, stream, text, processName);
       }
     });
+    // A pipe that fails (rare: the child's end torn down oddly) must not become an unhandled error.
+    readable.on('error', (error) => this.system(id, `could not read ${processName ? `${processName}'s ` : ''}${stream}: ${error.message}`));
   }
 
   tail(id: string, limit: number, before?: number): LogLine[] {
@@ -110,59 +137,47 @@ export class LogService extends EventEmitter<{ lines: [LogBatch] }> {
   }
 
   /** Searches the files on disk, oldest first, so it covers more than memory holds. */
-  async search(
-    id: string,
-    query: { text: string; regex: boolean; caseSensitive: boolean; limit: number },
-  ): Promise<{ matches: LogSearchMatch[]; truncated: boolean }> {
-    let test: (line: string) => boolean;
-    if (query.regex) {
-      let re: RegExp;
-      try {
-        re = new RegExp(query.text, query.caseSensitive ? '' : 'i');
-      } catch (error) {
-        throw new AppFailure({
-          code: 'BAD_REQUEST',
-          message: `Not a valid regular expression: ${(error as Error).message}`,
-          hint: 'Fix the expression, or turn off regular-expression search to look for the plain text.',
-        });
-      }
-      test = (line) => re.test(line);
-    } else {
-      const needle = query.caseSensitive ? query.text : query.text.toLowerCase();
-      test = query.caseSensitive ? (line) => line.includes(needle) : (line) => line.toLowerCase().includes(needle);
-    }
+  async search(id: string, query: LogQuery): Promise<{ matches: LogSearchMatch[]; truncated: boolean }> {
+    const test = lineTest(query);
     const files = [];
     for (let i = this.options.rotatedFiles; i >= 1; i--) files.push(`${this.fileOf(id)}.${i}`);
     files.push(this.fileOf(id));
-    const matches: LogSearchMatch[] = [];
-    let truncated = false;
-    for (const file of files.filter((f) => existsSync(f))) {
-      let lineNo = 0;
-      for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
-        lineNo++;
-        if (!test(line)) continue;
-        matches.push({ file, line: lineNo, text: line });
-        // Keep the newest `limit`: a search is usually for what just happened.
-        if (matches.length > query.limit) {
-          matches.shift();
-          truncated = true;
-        }
-      }
-    }
-    return { matches, truncated };
+    return searchFiles(files, test, query.limit, { maxBytes: this.options.maxSearchBytes, maxLineChars: MAX_LINE_CHARS });
   }
 
   async close(): Promise<void> {
     for (const log of this.logs.values()) {
       this.flush(log);
-      await log.close();
+      await log.file.close();
     }
   }
 
   private log(id: string): ProviderLog {
     let log = this.logs.get(id);
-    if (!log) this.logs.set(id, (log = new ProviderLog(id, this.options)));
+    if (!log) {
+      log = new ProviderLog(id, this.options);
+      this.watch(log);
+      this.logs.set(id, log);
+    }
     return log;
+  }
+
+  /** Says in the provider's own log (where its user looks) what happened to its file. */
+  private watch(log: ProviderLog): void {
+    const shown = path.join(path.basename(this.options.dir), `${log.id}.log`);
+    const file = log.file;
+    file.on('problem', (problem) => {
+      const retry = Math.max(1, Math.round((problem.retryAt - Date.now()) / 1000));
+      this.record(log, 'system', `could not write ${shown}: ${problem.message}; keeping the log in memory only (trying the disk again in ${retry} s)`);
+      this.emit('problem', { id: log.id, file: file.file, problem });
+    });
+    file.on('recovered', ({ problem, lostBytes }) => {
+      const note = `writing ${shown} again${lostBytes > 0 ? `; ${lostBytes} bytes of output from the time it could not (${problem.code}) are in memory only` : ''}`;
+      this.system(log.id, note);
+      this.emit('problem', { id: log.id, file: file.file });
+    });
+    file.on('caughtUp', ({ skippedBytes }) => this.system(log.id, `the disk could not keep up: ${skippedBytes} bytes of output are missing from ${shown} (kept in memory only)`));
+    file.on('replaced', ({ reason }) => this.system(log.id, `${reason}; writing a new ${shown}`));
   }
 
   private record(log: ProviderLog, stream: LogStream, text: string, processName?: string): void {
