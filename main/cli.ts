@@ -6,8 +6,11 @@ import { AppFailure, isAppError, toAppError } from '../shared/errors';
 import type { CatalogProblem, ProviderSummary } from '../shared/provider';
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { formatProviders, formatSettings, formatState, formatSystemInfo } from './cli-format';
-import { DEFAULT_UI_PORT, startHeadlessServer } from './headless';
-import { createHost, defaultAppConfigDir } from './host';
+import { DEFAULT_UI_PORT, startHeadlessServer, type HeadlessServer } from './headless';
+import { createHost, defaultAppConfigDir, openBaseDir } from './host';
+import { providerSnapshot } from './provider-snapshot';
+import { AppLog, appLogFile } from './services/app-log';
+import { installShutdown } from './shutdown';
 import { readHostFile, removeHostFile, writeHostFile } from './host-file';
 import { pathsFor, resolveBaseDir } from './services/paths';
 import { connectToHeadlessHost } from './transports/ws-client';
@@ -68,15 +71,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'system': {
       const { values } = parse(rest, { json: { type: 'boolean' } });
-      const host = await createHost({ mode: 'headless' });
-      const info = await host.system.info();
+      const info = await (await openBaseDir()).system.info();
       console.log(values.json ? JSON.stringify(info, null, 2) : formatSystemInfo(info));
       return 0;
     }
     case 'settings': {
       const { values } = parse(rest, { json: { type: 'boolean' } });
-      const host = await createHost({ mode: 'headless' });
-      const state = host.settings.state();
+      const state = (await openBaseDir()).settings.state();
       console.log(values.json ? JSON.stringify(state, null, 2) : formatSettings(state));
       return 0;
     }
@@ -100,14 +101,35 @@ async function serve(args: string[]): Promise<number> {
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     throw new UsageError(`--port must be a whole number from 0 to 65535, got "${values.port}".`);
   }
+  // Takes the base directory's lock first: a second `serve` on the same folder stops here, naming the owner.
   const host = await createHost({ mode: 'headless' });
-  const server = await startHeadlessServer({
-    rpc: host.rpc,
-    staticDir: fileURLToPath(new URL('../renderer', import.meta.url)),
-    host: values.host,
-    port,
-    strictPort: port !== undefined,
+  const log = new AppLog(appLogFile(host.paths));
+  let server: HeadlessServer | undefined;
+  const shutdown = installShutdown({
+    log,
+    stop: async () => {
+      await removeHostFile(host.paths);
+      await server?.close();
+      await host.close();
+      log.write('info', 'stopped: every provider is down');
+    },
+    hurry: () => host.hurry(),
+    killNow: () => host.killAllNow(),
   });
+  try {
+    server = await startHeadlessServer({
+      rpc: host.rpc,
+      staticDir: fileURLToPath(new URL('../renderer', import.meta.url)),
+      host: values.host,
+      port,
+      strictPort: port !== undefined,
+    });
+  } catch (error) {
+    shutdown.dispose();
+    await host.close();
+    throw error;
+  }
+  log.write('info', `headless host serving ${host.paths.base} at ${new URL(server.url).origin}`);
   console.log(`${APP_NAME} ${APP_VERSION}: headless host, base directory ${host.paths.base}`);
   for (const problem of host.settings.state().problems) console.log(`Settings problem: ${problem.message} ${problem.hint}`);
   for (const notice of server.notices) console.log(`Note: ${notice}`);
@@ -116,18 +138,12 @@ async function serve(args: string[]): Promise<number> {
   else if (gateway.error) console.log(`Gateway not listening: ${gateway.error.message} ${gateway.error.hint}`);
   console.log('Open this URL in a browser (it carries the session token):');
   console.log(server.url);
-  await writeHostFile(host.paths, { origin: new URL(server.url).origin, token: server.token, pid: process.pid });
-
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await removeHostFile(host.paths);
-  await server.close();
-  await host.close();
-  return 0;
+  await writeHostFile(host.paths, { origin: new URL(server.url).origin, token: server.token, ...host.lock.owner, mode: 'headless' });
+  // Runs until a signal: the shutdown stops every provider, then exits the process itself.
+  return new Promise<number>(() => undefined);
 }
+
+
 
 /** The headless host running for this base directory, if any, connected. */
 async function runningHost() {
@@ -146,9 +162,8 @@ async function status(args: string[]): Promise<number> {
     list = await remote.client.invoke('providers.list');
     remote.close();
   } else {
-    const host = await createHost({ mode: 'headless' });
-    list = { providers: host.manager.list(), problems: host.manager.problems };
-    await host.close();
+    // Read-only: no host means nothing runs; the folder is read, nothing is started or written.
+    list = await providerSnapshot(await openBaseDir());
   }
   if (values.json) console.log(JSON.stringify(list, null, 2));
   else console.log(formatProviders(list.providers, list.problems, remote !== undefined));
@@ -189,7 +204,9 @@ async function withHost<T>(work: (api: { invoke: RpcClient<Contract>['invoke']; 
       remote.close();
     }
   }
-  const host = await createHost({ mode: 'headless' });
+  // No host: this command does the work itself, under the base directory's lock (so a host that
+  // starts meanwhile refuses), with nothing listening and nothing auto-started.
+  const host = await createHost({ mode: 'headless', runtime: 'tasks' });
   // The same contract as over the wire, in memory: one code path for both cases.
   const [clientSide, serverSide] = createMemoryPair();
   host.rpc.connect(serverSide, { via: 'memory', connectionId: 'cli' });

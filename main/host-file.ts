@@ -3,8 +3,15 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { Paths } from './services/paths';
+import { isAlive } from './services/process-identity';
 
-const HostFileSchema = z.object({ origin: z.string().url(), token: z.string().min(1), pid: z.number().int() });
+const HostFileSchema = z.object({
+  origin: z.string().url(),
+  token: z.string().min(1),
+  pid: z.number().int().positive(),
+  startTime: z.string().optional(),
+  mode: z.enum(['desktop', 'headless']).optional(),
+});
 export type HostFile = z.infer<typeof HostFileSchema>;
 
 /** Where a running headless host tells the CLI how to reach it. Readable by this user only: it holds the token. */
@@ -20,13 +27,13 @@ export async function removeHostFile(paths: Paths): Promise<void> {
   await rm(hostFilePath(paths), { force: true });
 }
 
-/** The running host for this base directory, if its file is there and its process alive. */
+/** The running host for this base directory, if its file is there and its process alive (same PID, same start). */
 export async function readHostFile(paths: Paths): Promise<HostFile | undefined> {
   try {
-    const parsed = HostFileSchema.safeParse(JSON.parse(await readFile(hostFilePath(paths), 'utf8')));
-    if (!parsed.success) return undefined;
-    process.kill(parsed.data.pid, 0);
-    return parsed.data;
+    const text = await readFile(hostFilePath(paths), 'utf8');
+    if (text.length > 4096) return undefined;
+    const parsed = HostFileSchema.safeParse(JSON.parse(text));
+    return parsed.success && isAlive(parsed.data) ? parsed.data : undefined;
   } catch {
     return undefined;
   }

@@ -10,9 +10,8 @@ import type { AppInfo } from '../shared/system';
 import { BUILTIN_RECIPES } from './catalog/builtin';
 import { createApi } from './api';
 import { LocalLLMManager } from './manager';
+import { readinessOf } from './readiness';
 import { Catalog } from './services/catalog';
-import { checkCompatibility } from './services/compatibility';
-import { isInstalled } from './services/install-state';
 import { Installer } from './services/installer/installer';
 import { machineForPlan } from './services/installer/plan';
 import { DiscoveryService } from './services/discovery/discovery';
@@ -29,19 +28,43 @@ import { WatchLeases } from './services/resources/watch-leases';
 import { expandPlaceholders } from './services/placeholders';
 import { Supervisor } from './services/supervisor';
 import { APP_NAME, APP_VERSION } from './app-meta';
+import { BaseDirLock } from './services/base-dir-lock';
 import { ensureLayout, pathsFor, resolveBaseDir, type Paths } from './services/paths';
 import { SettingsService } from './services/settings';
 import { SystemService } from './services/system';
 
-export interface HostOptions {
-  mode: AppInfo['mode'];
+export interface BaseDirOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the app keeps its own small files (the base-directory choice). Electron passes userData. */
   appConfigDir?: string;
+}
+
+export interface HostOptions extends BaseDirOptions {
+  mode: AppInfo['mode'];
+  /**
+   * `full` (the desktop app, `serve`): gateway, discovery, resource sampling and auto-start too.
+   * `tasks`: a CLI command doing its work itself because no host runs (install, uninstall,
+   * cleanup): supervisor and installer only, nothing listening, nothing started on its own.
+   */
+  runtime?: 'full' | 'tasks';
   /** The built engine script; by default out/main/engine.js beside this bundle. */
   engineEntry?: string;
   /** Where bugs (unexpected errors) are reported; stderr by default. */
   reportBug?: (message: string, error: unknown) => void;
+}
+
+/**
+ * A base directory opened to read: where it is, its settings, the machine, the recipes. Opening
+ * one starts nothing, takes no lock and writes nothing, so the CLI's read-only commands can look
+ * at a folder that a running host owns.
+ */
+export interface BaseDir {
+  env: NodeJS.ProcessEnv;
+  locationFile: string;
+  paths: Paths;
+  settings: SettingsService;
+  system: SystemService;
+  catalog: Catalog;
 }
 
 export interface Host {
@@ -64,6 +87,12 @@ export interface Host {
    * join with `gatewayUpstreams.add(theirUpstreamSource)`.
    */
   gatewayUpstreams: MergedUpstreams;
+  /** This host's hold on the base directory, released by `close()`. */
+  lock: BaseDirLock;
+  /** Stops everything now: what the graceful `close()` is still waiting for is killed outright. */
+  hurry(): Promise<void>;
+  /** Synchronous last resort (an exit handler): SIGKILL every process group we started. */
+  killAllNow(): void;
   close(): Promise<void>;
 }
 
@@ -71,12 +100,26 @@ export function defaultAppConfigDir(): string {
   return envPaths('local-llm-manager', { suffix: '' }).config;
 }
 
-/** Builds every service for one running app (desktop or headless) and wires them to the contract. */
-export async function createHost(options: HostOptions): Promise<Host> {
+/** Opens a base directory to read it (see `BaseDir`): no lock, no runtime, no writes. */
+export async function openBaseDir(options: BaseDirOptions = {}): Promise<BaseDir> {
   const env = options.env ?? process.env;
   const locationFile = path.join(options.appConfigDir ?? defaultAppConfigDir(), 'location.json');
   const baseDir = await resolveBaseDir({ env, locationFile });
   const paths = pathsFor(baseDir.path);
+  const settings = await SettingsService.load({ file: paths.settingsFile, env, baseDir, locationFile });
+  const system = new SystemService({ baseDir: paths.base, env });
+  const catalog = await Catalog.load({ builtins: BUILTIN_RECIPES, userDir: path.join(paths.config, 'providers.d') });
+  return { env, locationFile, paths, settings, system, catalog };
+}
+
+/**
+ * Builds every service for one running app (desktop or headless) and wires them to the contract,
+ * after taking the base directory's lock: one supervisor per folder.
+ */
+export async function createHost(options: HostOptions): Promise<Host> {
+  const env = options.env ?? process.env;
+  const locationFile = path.join(options.appConfigDir ?? defaultAppConfigDir(), 'location.json');
+  const paths = pathsFor((await resolveBaseDir({ env, locationFile })).path);
   try {
     await ensureLayout(paths);
   } catch (error) {
@@ -86,8 +129,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
       hint: 'Set HELIX_LOCAL_LLM_DIR to a folder you can write to, or fix the permissions.',
     });
   }
-  const settings = await SettingsService.load({ file: paths.settingsFile, env, baseDir, locationFile });
-  const system = new SystemService({ baseDir: paths.base, env });
+  const lock = await BaseDirLock.acquire(paths, options.runtime === 'tasks' ? 'cli' : options.mode);
+  try {
+    return await startRuntime(await openBaseDir(options), lock, options);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptions): Promise<Host> {
+  const { env, paths, settings, system, catalog } = base;
+  const full = (options.runtime ?? 'full') === 'full';
   const logs = new LogService({ dir: paths.logs });
   const supervisor = new Supervisor({
     paths,
@@ -96,7 +149,6 @@ export async function createHost(options: HostOptions): Promise<Host> {
     expand: expandPlaceholders,
     engineEntry: options.engineEntry ?? builtEngineEntry(),
   });
-  const catalog = await Catalog.load({ builtins: BUILTIN_RECIPES, userDir: path.join(paths.config, 'providers.d') });
   const discovery = new DiscoveryService({
     recipes: () => catalog.list().map((entry) => entry.recipe),
     ownPorts: (): ReadonlyMap<number, string> => manager.ownPorts(),
@@ -124,12 +176,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     settings,
     logs,
     paths,
-    readiness: async (recipe) => ({
-      installed: await isInstalled(recipe, { dataDir: path.join(paths.data, recipe.id), env }),
-      compatibility: checkCompatibility(recipe, await system.machine()),
-    }),
+    readiness: readinessOf(base),
   });
-  await manager.initialize();
+  await manager.initialize({ autoStart: full });
   const providerUpstreams = new ProviderUpstreams({
     states: () => manager.list().map((p) => p.state),
     on: (event, listener) => manager.on(event, listener),
@@ -138,7 +187,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   // Our providers, and the servers discovery found running outside the app (the user's own Ollama, LM Studio…).
   const gatewayUpstreams = new MergedUpstreams([providerUpstreams, discovery.upstreamSource()]);
   const gateway = new GatewayService({ upstreams: gatewayUpstreams });
-  await gateway.apply(settings.values.gateway);
+  if (full) await gateway.apply(settings.values.gateway);
   const models = new ModelsService(paths.models, (files) => modelUsers(files, settings.values.providers));
   const downloads = new ModelDownloads(paths.models, path.join(paths.cache, 'downloads'));
   await downloads.restore();
@@ -173,15 +222,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
   gateway.on('changed', (status) => rpc.emit('gateway.changed', status));
   gateway.on('stats', (stats) => rpc.emit('gateway.stats', stats));
   gateway.on('tryChunk', (chunk) => rpc.emit('gateway.tryChunk', chunk));
-  settings.on('changed', (state) => {
-    gateway.apply(state.values.gateway).catch((error: unknown) => reportBug('Could not apply the gateway settings:', error));
-  });
+  if (full) {
+    settings.on('changed', (state) => {
+      gateway.apply(state.values.gateway).catch((error: unknown) => reportBug('Could not apply the gateway settings:', error));
+    });
+  }
   discovery.on('changed', (results) => {
     manager.externalChanged();
     rpc.emit('discovery.changed', results);
   });
   settings.on('changed', () => discovery.reschedule());
-  discovery.start();
+  if (full) discovery.start();
   manager.on('state', (state) => alerts.checkProvider(state));
   resources.on('sample', (sample) => {
     alerts.checkSample(sample);
@@ -189,10 +240,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
     if (resourceWatchers.active) rpc.emit('resources.sample', sample);
   });
   alerts.on('raised', (alert) => rpc.emit('alerts.raised', alert));
-  resources.start();
+  if (full) resources.start();
   // Whatever happens to the host process, no provider we started outlives it.
-  const killOnExit = () => supervisor.killAllNow();
+  const killOnExit = () => {
+    supervisor.killAllNow();
+    installer.killAllNow();
+  };
   process.on('exit', killOnExit);
+  let closing: Promise<void> | undefined;
 
   return {
     rpc,
@@ -208,7 +263,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
     alerts,
     gateway,
     gatewayUpstreams,
-    async close() {
+    lock,
+    hurry: () => supervisor.hurry(),
+    killAllNow: killOnExit,
+    close() {
+      closing ??= closeAll();
+      return closing;
+    },
+  };
+
+  async function closeAll(): Promise<void> {
+    try {
       await gateway.close();
       providerUpstreams.dispose();
       discovery.stop();
@@ -216,15 +281,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await resources.close();
       alerts.removeAllListeners();
       await installer.close();
-      await manager.dispose();
+      // A CLI command doing work alone must not overwrite what the app remembers to auto-start.
+      await manager.dispose({ rememberSession: full });
       await downloads.close();
       await logs.close();
       process.off('exit', killOnExit);
       await settings.close();
       settings.removeAllListeners();
       manager.removeAllListeners();
-    },
-  };
+    } finally {
+      lock.release();
+    }
+  }
 }
 
 /**

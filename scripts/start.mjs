@@ -1,8 +1,8 @@
 // `npm start`: build, then open the desktop window; where Electron cannot run, say so in one line
 // and start the headless host instead (its URL is printed on a line of its own).
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { ensureBuilt, outDir, projectRoot } from './lib/build.mjs';
+import { ensureBuilt, projectRoot } from './lib/build.mjs';
+import { forwardSignalsOnce, runCliInProcess } from './lib/host-process.mjs';
 import { electronBinaryPath, fetchElectronBinary, hasDisplay } from './lib/electron-binary.mjs';
 
 const args = process.argv.slice(2);
@@ -24,12 +24,13 @@ else {
   if (reason) binary = undefined;
 }
 
-const child = binary
-  ? spawn(binary, [projectRoot, ...passThrough], { stdio: 'inherit' })
-  : (() => {
-      console.log(`Desktop window unavailable: ${reason}; starting the headless host instead — open the URL below in a browser.`);
-      return spawn(process.execPath, [path.join(outDir, 'main', 'cli.js'), 'serve', ...passThrough], { stdio: 'inherit' });
-    })();
-
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+if (binary) {
+  const child = spawn(binary, [projectRoot, ...passThrough], { stdio: 'inherit' });
+  forwardSignalsOnce(child);
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+  console.log(`Desktop window unavailable: ${reason}; starting the headless host instead — open the URL below in a browser.`);
+  // In this process, not a child: a wrapper that forwards signals doubles every Ctrl-C (the
+  // terminal already signals the whole process group), and the host must see each ask once.
+  await runCliInProcess(['serve', ...passThrough]);
+}

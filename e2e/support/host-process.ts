@@ -43,9 +43,16 @@ export interface RunningHost {
  * Runs a command that ends up serving the headless host (the built CLI, or `npm start`), and
  * resolves once it prints its URL line.
  */
-export function spawnHost(command: string, args: string[], dirs: HostDirs, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningHost> {
+export function spawnHost(
+  command: string,
+  args: string[],
+  dirs: HostDirs,
+  extraEnv: NodeJS.ProcessEnv = {},
+  options: { detached?: boolean } = {},
+): Promise<RunningHost> {
   const child = spawn(command, args, {
     cwd: projectRoot,
+    detached: options.detached ?? false,
     env: {
       ...process.env,
       HELIX_LOCAL_LLM_DIR: dirs.baseDir,

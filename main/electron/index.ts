@@ -1,11 +1,15 @@
 import { app, BrowserWindow, clipboard, dialog, ipcMain } from 'electron';
 import { toAppError } from '../../shared/errors';
 import type { ProviderState } from '../../shared/provider';
+import { startHeadlessServer, type HeadlessServer } from '../headless';
 import { createHost, type Host } from '../host';
+import { removeHostFile, writeHostFile } from '../host-file';
+import { AppLog, appLogFile } from '../services/app-log';
+import { installShutdown, type Shutdown } from '../shutdown';
 import { bindIpc } from '../transports/electron';
 import { showAlertsAsNotifications } from './alert-notifications';
 import { installAppMenu } from './app-menu';
-import { rendererLocation } from './paths';
+import { rendererDir, rendererLocation } from './paths';
 import { applyDevServerCsp, hardenWebContents } from './security';
 import { createTray, notifyTrayProblem, type AppTray } from './tray';
 import { isOwnRendererUrl } from './trust';
@@ -28,7 +32,7 @@ function runDesktopApp(): void {
   let mainWindow: BrowserWindow | undefined;
   let tray: AppTray | undefined;
   let quitting = false; // lets the window close for real instead of hiding to the tray
-  let stopping: Promise<void> | undefined;
+  let shutdown: Shutdown | undefined;
   let stopped = false;
   let trayRefresh: ReturnType<typeof setTimeout> | undefined;
 
@@ -55,20 +59,12 @@ function runDesktopApp(): void {
 
   app.on('before-quit', (event) => {
     quitting = true;
-    if (stopped || !host) return;
-    // Electron does not wait for async work here, so hold the quit until the host has stopped.
+    if (stopped || !host || !shutdown) return;
+    // Electron does not wait for async work here, so hold the quit until the host has stopped;
+    // tray Quit, the window, the menu and signals all end in the same shutdown.
     event.preventDefault();
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.hide();
-    stopping ??= host
-      .close()
-      .catch((error: unknown) => console.error('Shutdown failed:', error))
-      .finally(() => {
-        stopped = true;
-        clearTimeout(trayRefresh);
-        tray?.destroy();
-        tray = undefined;
-        app.quit();
-      });
+    void shutdown.request('the app is quitting');
   });
 
   app
@@ -78,8 +74,30 @@ function runDesktopApp(): void {
       if (renderer.devUrl) applyDevServerCsp(renderer.devUrl);
       installAppMenu(!app.isPackaged);
 
+      let control: HeadlessServer | undefined;
       try {
         host = await createHost({ mode: 'desktop' });
+        const owned = host;
+        shutdown = installShutdown({
+          log: new AppLog(appLogFile(owned.paths)),
+          stop: async () => {
+            await removeHostFile(owned.paths);
+            await control?.close();
+            await owned.close();
+            clearTimeout(trayRefresh);
+            tray?.destroy();
+            tray = undefined;
+          },
+          hurry: () => owned.hurry(),
+          killNow: () => owned.killAllNow(),
+          exit: (code) => {
+            stopped = true;
+            app.exit(code);
+          },
+        });
+        // The CLI finds and drives this app the way it drives `serve`: a loopback endpoint behind a token.
+        control = await startHeadlessServer({ rpc: owned.rpc, staticDir: rendererDir, port: 0 });
+        await writeHostFile(owned.paths, { origin: new URL(control.url).origin, token: control.token, ...owned.lock.owner, mode: 'desktop' });
       } catch (error) {
         return failToStart(error);
       }

@@ -10,6 +10,9 @@ const HERE = import.meta.url;
 
 export const preloadPath = fileURLToPath(new URL('../preload/index.cjs', HERE));
 
+/** The built renderer folder, also served to the CLI's control endpoint. */
+export const rendererDir = fileURLToPath(new URL('../renderer', HERE));
+
 export function rendererLocation(): RendererLocation {
   return { fileUrl: new URL('../renderer/index.html', HERE), devUrl: devServerUrl() };
 }

@@ -72,6 +72,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
   private readonly history = new Map<string, HealthSample[]>();
   private readonly records: RunRecords;
   private readonly host: string;
+  private hurried = false;
 
   constructor(private readonly deps: SupervisorDeps) {
     super();
@@ -168,6 +169,15 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
   async stopAll(reason = 'stopped with all providers'): Promise<ProviderState[]> {
     const stopped = await Promise.all([...this.runs.keys()].map((id) => this.stop(id, reason)));
     return stopped.filter((s): s is ProviderState => s !== undefined);
+  }
+
+  /**
+   * Shutdown was asked for again while providers were still stopping: what they are being given
+   * a grace period for is killed now, whole trees, and later stops skip the grace period.
+   */
+  async hurry(): Promise<void> {
+    this.hurried = true;
+    await Promise.all([...this.runs.values()].flatMap((run) => run.processes.map((child) => child.stop(0))));
   }
 
   /** Synchronous last resort for process exit: no child outlives the host. */
@@ -401,7 +411,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
   // ---- helpers ------------------------------------------------------------------------------
 
   private async stopProcesses(run: Run): Promise<string[]> {
-    const grace = this.deps.settings().stopGraceSec * 1000;
+    const grace = this.hurried ? 0 : this.deps.settings().stopGraceSec * 1000;
     const forced: string[] = [];
     // Reverse order: FastChat's API server goes before the worker before the controller.
     for (const child of [...run.processes].reverse()) {

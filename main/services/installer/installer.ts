@@ -8,6 +8,8 @@ import { installLogId, type InstallAction, type InstallRun } from '../../../shar
 import type { ProviderRecipe } from '../../../shared/recipe';
 import type { ProviderOverride } from '../../../shared/settings';
 import { INSTALL_MARKER, isInstalled } from '../install-state';
+import { parseJsonOrUndefined } from '../http-expect';
+import { isAlive, selfIdentity, type ProcessIdentity } from '../process-identity';
 import { isRunning, killGroupsNow, stillRuns } from '../process-tree';
 import type { LogService } from '../logs';
 import type { Paths } from '../paths';
@@ -68,6 +70,9 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     await mkdir(path.join(this.deps.paths.cache, 'install'), { recursive: true });
     for (const journal of await this.journals.all()) {
       if (journal.run.status === 'running' || journal.run.status === 'queued') {
+        // Another live process runs this install (a CLI beside a host that has since started):
+        // its step is not a leftover, and its journal is not ours to recover.
+        if (ownedByAnotherLiveProcess(journal)) continue;
         await killLeftoverStep(journal);
         journal.run = { ...journal.run, status: 'interrupted', updatedAt: new Date().toISOString() };
         for (const step of journal.run.steps) if (step.status === 'running') step.status = 'pending';
@@ -181,6 +186,15 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     return { removed: targets };
   }
 
+  /** Synchronous last resort at exit: the process group of every step running now is killed. */
+  killAllNow(): void {
+    for (const entry of this.entries.values()) {
+      if (!entry.abort) continue;
+      const pid = recordedStepPid(entry.journal);
+      if (pid) killGroupsNow([pid]);
+    }
+  }
+
   /** Quitting: stop what runs and leave its journal, so the next start offers resume or rollback. */
   async close(): Promise<void> {
     this.closing = true;
@@ -216,7 +230,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
           version: override.install?.version ?? recipe.version,
         },
         created: [],
-        memory: {},
+        memory: { owner: JSON.stringify(selfIdentity()) },
       },
       lastEmit: 0,
     };
@@ -242,6 +256,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     this.patchRun(entry, { status: 'running' });
     this.deps.logs.system(logId, `${journal.run.action} of ${recipe.name}${journal.run.version ? ` ${journal.run.version}` : ''}: ${steps.length} steps`);
     const ctx = this.context(entry, recipe, signal);
+    journal.memory.owner = JSON.stringify(selfIdentity());
     try {
       await this.journals.save(journal);
       if (journal.run.action === 'install') {
@@ -445,6 +460,17 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
 }
 
 /** A step process the app left running when it died (its own process group): stopped before anything else. */
+function ownedByAnotherLiveProcess(journal: Journal): boolean {
+  const owner = parseJsonOrUndefined(journal.memory.owner ?? '') as ProcessIdentity | undefined;
+  if (!owner || !Number.isInteger(owner.pid) || owner.pid === process.pid) return false;
+  return isAlive(owner);
+}
+
+function recordedStepPid(journal: Journal): number | undefined {
+  const pid = (parseJsonOrUndefined(journal.memory.stepProcess ?? '') as { pid?: unknown } | undefined)?.pid;
+  return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
 async function killLeftoverStep(journal: Journal): Promise<void> {
   const recorded = journal.memory.stepProcess;
   if (!recorded) return;
