@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { Agent } from 'undici';
+import { guardListener, hardenServer, isLoopbackHostHeader, isLoopbackName, serverOptions } from '../http-boundary';
 import { ForwardCall, type ForwardContext } from './forward-call';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits';
 import { rawOpenAiError, sendOpenAiError } from './openai-error';
@@ -30,7 +30,7 @@ export interface GatewayServer {
 }
 
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return isLoopbackName(host);
 }
 
 /**
@@ -50,16 +50,18 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   let keyText: string | undefined;
   let expected: Buffer | undefined;
 
+  // Digests of equal length on both sides: timingSafeEqual throws on unequal lengths, and a
+  // header's string length is not its byte length (one byte above 0x7F would make them differ).
   const authorized = (req: IncomingMessage): boolean => {
     const key = options.apiKey();
     if (!key) return true;
     if (key !== keyText) {
       keyText = key;
-      expected = Buffer.from(`Bearer ${key}`);
+      expected = sha256(`Bearer ${key}`);
     }
     const given = req.headers.authorization;
-    if (!given || given.length !== expected!.length) return false;
-    return timingSafeEqual(Buffer.from(given), expected!);
+    if (typeof given !== 'string' || given.length === 0) return false;
+    return timingSafeEqual(sha256(given), expected!);
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -71,7 +73,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       return void res.end(HEALTH_BODY);
     }
     // Bound to loopback, only loopback names may reach us: a web page cannot rebind its DNS to us.
-    if (loopbackOnly && !loopbackHostHeader(req.headers.host)) {
+    if (loopbackOnly && !isLoopbackHostHeader(req.headers.host)) {
       return sendOpenAiError(res, 403, 'forbidden_host', `This gateway only answers requests addressed to 127.0.0.1 or localhost, not "${req.headers.host ?? ''}".`);
     }
     if (!authorized(req)) {
@@ -116,24 +118,12 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   };
 
   const server = http.createServer(
-    {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      // How often Node looks for requests past those timeouts (its default, 30 s, is too coarse).
-      connectionsCheckingInterval: Math.max(100, Math.min(1000, limits.headersTimeoutMs / 4)),
-      keepAliveTimeout: 5_000,
-    },
-    handle,
+    serverOptions(limits),
+    guardListener(handle, (res) => sendOpenAiError(res, 500, 'server_error', 'The gateway failed on this request; the error is in the app\'s log.', { close: true })),
   );
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
-    const response =
-      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? rawOpenAiError(408, 'Request Timeout', 'request_timeout', `The request did not arrive in time (headers within ${limits.headersTimeoutMs} ms, the whole request within ${limits.requestTimeoutMs} ms). Send it again without pausing.`)
-        : error.code === 'HPE_HEADER_OVERFLOW'
-          ? rawOpenAiError(431, 'Request Header Fields Too Large', 'bad_request', 'The request headers are too large. Send fewer or shorter headers.')
-          : rawOpenAiError(400, 'Bad Request', 'bad_request', `The request is not valid HTTP (${error.code ?? error.message}).`);
-    socket.end(response);
+  hardenServer(server, limits, {
+    raw: (status, reason, message) => rawOpenAiError(status, reason, status === 408 ? 'request_timeout' : 'bad_request', message),
+    reply: (res, status, message) => sendOpenAiError(res, status, 'bad_request', message, { close: true }),
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -154,10 +144,6 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   };
 }
 
-function loopbackHostHeader(host: string | undefined): boolean {
-  if (!host) return false;
-  if (host.startsWith('[')) return host === '[::1]' || host.startsWith('[::1]:');
-  const colon = host.indexOf(':');
-  const name = colon < 0 ? host : host.slice(0, colon);
-  return name === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
 }

@@ -1,5 +1,7 @@
 /** How much the gateway takes and how long it waits. Tests shrink these; users get the defaults. */
 export interface GatewayLimits {
+  /** Connections held at once; past it new ones are closed at accept. */
+  maxConnections: number;
   /** A request body above this is refused with 413 (base64 images make chat bodies large). */
   maxBodyBytes: number;
   /** A client has this long to send its request headers (slowloris), then gets 408. */
@@ -18,6 +20,7 @@ export interface GatewayLimits {
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
+  maxConnections: 1024,
   maxBodyBytes: 32 * 1024 * 1024,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 120_000,

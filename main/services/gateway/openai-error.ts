@@ -13,7 +13,8 @@ export type GatewayErrorCode =
   | 'unknown_endpoint'
   | 'method_not_allowed'
   | 'request_timeout'
-  | 'bad_request';
+  | 'bad_request'
+  | 'server_error';
 
 /** OpenAI's error shape, so every OpenAI client shows the message as it shows OpenAI's own. */
 export function openAiErrorBody(message: string, code: GatewayErrorCode, status: number, param: string | null = null): string {
