@@ -67,6 +67,24 @@ describe('AlertRules', () => {
     expect(raised[0]).toMatchObject({ kind: 'provider', providerId: 'ollama', message: 'health check failed 3 times' });
   });
 
+  it('raises once when a provider\'s log cannot be written, again only after it was written again', () => {
+    const { alerts, raised } = rules();
+    const problem = { message: 'ENOSPC: no space left on device, write' };
+    alerts.checkLogFile({ id: 'ollama', file: '/base/logs/ollama.log', problem });
+    alerts.checkLogFile({ id: 'ollama', file: '/base/logs/ollama.log', problem });
+    expect(raised).toEqual([
+      expect.objectContaining({
+        kind: 'disk',
+        providerId: 'ollama',
+        title: "Provider ollama's log is not being saved",
+        message: expect.stringMatching(/^Could not write \/base\/logs\/ollama\.log: ENOSPC: no space left on device, write\. The log is kept in memory only/),
+      }),
+    ]);
+    alerts.checkLogFile({ id: 'ollama', file: '/base/logs/ollama.log' });
+    alerts.checkLogFile({ id: 'ollama', file: '/base/logs/ollama.log', problem });
+    expect(raised).toHaveLength(2);
+  });
+
   it('stays quiet for a muted kind, and unmuting does not replay a known condition', () => {
     const { alerts, raised, settings } = rules({ mutedAlerts: ['ram', 'provider'] });
     alerts.checkSample(sample(99, 10, 100));

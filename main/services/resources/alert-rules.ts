@@ -63,6 +63,22 @@ export class AlertRules extends EventEmitter<{ raised: [Alert] }> {
     }
   }
 
+  /**
+   * A provider's log could not be written to disk (full, removed, read-only) and lives in memory
+   * only: a `disk` alert once, again only after it was written again (`problem` undefined).
+   */
+  checkLogFile(event: { id: string; file: string; problem?: { message: string } }): void {
+    const key = `log-${event.id}`;
+    if (!event.problem) {
+      this.raised.delete(key);
+      return;
+    }
+    if (this.raised.has(key)) return;
+    this.raised.add(key);
+    const message = `Could not write ${event.file}: ${event.problem.message}. The log is kept in memory only until the disk takes it again (tried now and then); free some space or fix the folder.`;
+    this.raise('disk', `${this.nameOf(event.id)}'s log is not being saved`, message, event.id);
+  }
+
   private threshold(key: string, kind: AlertKind, over: boolean, clear: boolean, text: () => [string, string]): void {
     if (over && !this.raised.has(key)) {
       this.raised.add(key);
