@@ -65,16 +65,28 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     'providers.list': () => ({ providers: manager.list(), problems: manager.problems }),
     'providers.get': ({ id }) => manager.detail(id),
     'providers.start': ({ id }) => manager.start(id),
+    'providers.commands': ({ id }) => manager.commands(id),
+    'providers.trust': ({ id, hash }) => manager.confirmCommands(id, hash),
     'providers.stop': ({ id }) => manager.stop(id),
     'providers.restart': ({ id }) => manager.restart(id),
     'providers.startAll': () => manager.startAll(),
     'providers.stopAll': () => manager.stopAll(),
     'install.list': () => deps.installer.list(),
-    'install.start': ({ ids }) => deps.installer.install(ids.map((id) => manager.state(id).id)),
+    'install.start': async ({ ids }) => {
+      // A custom recipe's commands run only once confirmed (manager.requireTrusted), here as at start.
+      for (const id of ids) await manager.requireTrusted(id);
+      return deps.installer.install(ids.map((id) => manager.state(id).id));
+    },
     'install.cancel': ({ id }) => deps.installer.cancel(manager.state(id).id),
-    'install.resume': ({ id }) => deps.installer.resume(manager.state(id).id),
+    'install.resume': async ({ id }) => {
+      await manager.requireTrusted(id);
+      return deps.installer.resume(manager.state(id).id);
+    },
     'install.rollback': ({ id }) => deps.installer.rollback(manager.state(id).id),
-    'install.update': ({ id }) => deps.installer.update(manager.state(id).id),
+    'install.update': async ({ id }) => {
+      await manager.requireTrusted(id);
+      return deps.installer.update(manager.state(id).id);
+    },
     'install.uninstall': async ({ id, keepConfig }) => {
       const result = await deps.installer.uninstall(manager.state(id).id, { keepConfig });
       await manager.installChanged(id);

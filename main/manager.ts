@@ -15,6 +15,8 @@ import {
   type ProviderSummary,
 } from '../shared/provider';
 import type { ProviderRecipe } from '../shared/recipe';
+import { recipeCommandsOf, type RecipeCommands } from '../shared/recipe-commands';
+import { executableHash, RecipeTrust } from './services/recipe-trust';
 import type { LogService } from './services/logs';
 import type { Paths } from './services/paths';
 import type { SettingsService } from './services/settings';
@@ -49,6 +51,8 @@ export interface ManagerDeps {
   external?: ExternalFinder;
   /** Install runs, shown as `installing` while they go on. */
   installs?: Installer;
+  /** Confirmed custom recipes; defaults to config/trusted-recipes.json. */
+  trust?: RecipeTrust;
 }
 
 export interface ExternalFinder {
@@ -67,8 +71,11 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
   /** What each tile last showed of discovery, to send a state event only when that changes. */
   private readonly externalShown = new Map<string, string>();
 
+  private readonly trust: RecipeTrust;
+
   constructor(private readonly deps: ManagerDeps) {
     super();
+    this.trust = deps.trust ?? new RecipeTrust(path.join(deps.paths.config, 'trusted-recipes.json'));
     // A provider we stopped may still be running outside the app: the tile shows that one then.
     deps.supervisor.on('state', (state) => this.emit('state', deps.supervisor.isActive(state.id) ? state : (this.externalState(state.id) ?? state)));
     deps.installs?.on('run', (run) =>
@@ -178,12 +185,51 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
         hint: current.status === 'not-installed' ? 'Install it first from the Install page.' : 'Wait until it settles, then try again.',
       });
     }
+    await this.requireTrusted(recipe.id);
     const override = this.deps.settings.values.providers[recipe.id] ?? {};
     return this.deps.supervisor.start(recipe, {
       pinnedPort: override.port,
       model: override.model,
       contextSize: override.contextSize,
       threads: override.threads,
+    });
+  }
+
+  /** What a recipe runs, its hash, and whether that is trusted (built-ins always are). */
+  async commands(idOrAlias: string): Promise<RecipeCommands> {
+    const { recipe, origin, file } = this.entry(idOrAlias);
+    const hash = executableHash(recipe);
+    const trusted = origin === 'builtin' || (await this.trust.isTrusted(recipe.id, hash));
+    return { id: recipe.id, name: recipe.name, origin, ...(file ? { file } : {}), hash, trusted, ...recipeCommandsOf(recipe) };
+  }
+
+  /** The user confirmed the commands they were shown; `hash` proves it was this version of them. */
+  async confirmCommands(idOrAlias: string, hash: string): Promise<RecipeCommands> {
+    const { recipe, origin, file } = this.entry(idOrAlias);
+    if (origin === 'builtin') return this.commands(recipe.id);
+    if (executableHash(recipe) !== hash) {
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `The commands of ${recipe.name} are not the ones confirmed: its recipe changed since they were shown.`,
+        hint: 'Look at its commands again, then confirm those.',
+      });
+    }
+    await this.trust.trust(recipe.id, hash, file);
+    return this.commands(recipe.id);
+  }
+
+  /**
+   * A custom recipe runs nothing (install or start) until its commands were confirmed as they are
+   * now: a file dropped in providers.d, or an edit of one, cannot run code unseen.
+   */
+  async requireTrusted(idOrAlias: string): Promise<void> {
+    const commands = await this.commands(idOrAlias);
+    if (commands.trusted) return;
+    throw new AppFailure({
+      code: 'CONFLICT',
+      message: `${commands.name} is a custom recipe (${commands.file}) whose commands have not been confirmed${(await this.trust.isKnown(commands.id)) ? ' since it was edited' : ''}; it will not be installed or started until they are.`,
+      hint: 'Review the commands it runs and confirm them once: in the app, press Install or Start on its tile (a dialog lists them); from a script, call providers.commands, then providers.trust with the hash it returns.',
+      details: { reason: 'untrusted-recipe', id: commands.id, hash: commands.hash },
     });
   }
 

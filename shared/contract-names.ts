@@ -11,6 +11,8 @@ export const REQUEST_NAMES = [
   'providers.list',
   'providers.get',
   'providers.start',
+  'providers.commands',
+  'providers.trust',
   'providers.stop',
   'providers.restart',
   'providers.startAll',

@@ -12,6 +12,7 @@ import {
   type TryChatResult,
 } from './gateway';
 import { ProviderId } from './recipe';
+import type { RecipeCommands } from './recipe-commands';
 import { ResourceRangeSchema, type Alert, type ResourceHistory, type ResourceSample, type ResourceWatch } from './resources';
 import type { CleanupReport, InstallRun } from './install';
 import { SettingsPatchSchema, type SettingsState } from './settings';
@@ -51,6 +52,14 @@ export const contract = {
     ),
     'providers.get': request<ProviderDetail>()(ById, 'One provider: recipe, paths, state and health history.'),
     'providers.start': request<ProviderState>()(ById, 'Starts a provider; resolves once it is healthy (or failed).'),
+    'providers.commands': request<RecipeCommands>()(
+      ById,
+      'What a recipe makes this machine run (install steps, downloads, start and stop argv, env), the hash of it, and whether it is trusted: a custom recipe must be confirmed before its first install or start.',
+    ),
+    'providers.trust': request<RecipeCommands>()(
+      z.object({ id: ProviderId, hash: z.string().regex(/^[a-f0-9]{64}$/, 'must be the hash providers.commands returned') }).strict(),
+      'Confirms a custom recipe’s commands as shown by providers.commands; refused if the recipe changed since (the hash differs).',
+    ),
     'providers.stop': request<ProviderState>()(ById, 'Stops a provider and every process it started.'),
     'providers.restart': request<ProviderState>()(ById, 'Stops, then starts a provider.'),
     'providers.startAll': request<ProviderState[]>()(NoInput, 'Starts every installed provider this machine can run.'),

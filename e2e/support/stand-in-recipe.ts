@@ -2,12 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { STAND_IN_LLAMA_SERVER } from '../../test/stand-in';
+import { trustRecipeFile } from '../../test/trust-recipe';
 
 /**
  * Installs the llama-server stand-in as a user recipe (config/providers.d/standin.yaml), the way
- * a user adds a custom provider.
+ * a user adds a custom provider, and confirms its commands as the user would (unless `trusted`
+ * is false: a custom recipe runs nothing before that).
  */
-export async function writeStandInRecipe(baseDir: string, options: { port: number; env?: Record<string, string> }): Promise<void> {
+export async function writeStandInRecipe(baseDir: string, options: { port: number; env?: Record<string, string>; trusted?: boolean }): Promise<void> {
   const dir = path.join(baseDir, 'config', 'providers.d');
   await mkdir(dir, { recursive: true });
   const recipe = {
@@ -29,4 +31,5 @@ export async function writeStandInRecipe(baseDir: string, options: { port: numbe
     health: { path: '/health', json: { status: 'ok' } },
   };
   await writeFile(path.join(dir, 'standin.yaml'), stringify(recipe));
+  if (options.trusted !== false) await trustRecipeFile(baseDir, path.join(dir, 'standin.yaml'));
 }
