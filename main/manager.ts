@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { DiscoveredServer } from '../shared/discovery';
@@ -18,6 +17,7 @@ import type { ProviderRecipe } from '../shared/recipe';
 import { recipeCommandsOf, type RecipeCommands } from '../shared/recipe-commands';
 import { executableHash, RecipeTrust } from './services/recipe-trust';
 import type { LogService } from './services/logs';
+import { READ_CAPS, readCappedFile } from './services/read-capped-file';
 import type { Paths } from './services/paths';
 import type { SettingsService } from './services/settings';
 import type { Supervisor } from './services/supervisor';
@@ -413,7 +413,7 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
 
 async function readSession(file: string): Promise<string[]> {
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as { running?: unknown };
+    const parsed = JSON.parse(await readCappedFile(file, READ_CAPS.state)) as { running?: unknown };
     return Array.isArray(parsed.running) ? parsed.running.filter((id): id is string => typeof id === 'string') : [];
   } catch {
     return [];

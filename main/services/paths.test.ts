@@ -38,6 +38,21 @@ describe('base directory', () => {
     expect(choice.problems[0]!.hint).toContain(aside!);
   });
 
+  it('does not read a location file over its cap: the default is used and the problem says why', async () => {
+    const dir = await tempDir();
+    const locationFile = path.join(dir, 'location.json');
+    await writeFile(locationFile, `{"baseDir": "/srv/llm", "pad": "${'x'.repeat(5 * 1024 * 1024)}"}`);
+    const choice = await resolveBaseDir({ env: {}, locationFile, home: '/h' });
+    expect(choice).toMatchObject({ source: 'default', path: '/h/.helixcode/local-llm' });
+    expect(choice.problems).toEqual([
+      {
+        message: expect.stringMatching(/location\.json is 5\.0 MiB, over the 4 MiB this app reads from such a file; it was not read\.$/),
+        hint: expect.stringMatching(/shrink it below 4 MiB, or move it away\. The default base directory is used meanwhile\.$/),
+        origin: locationFile,
+      },
+    ]);
+  });
+
   it("creates the seed spec's layout", async () => {
     const base = path.join(await tempDir(), 'nested', 'base');
     await ensureLayout(pathsFor(base));

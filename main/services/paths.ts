@@ -1,10 +1,12 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
+import { AppFailure } from '../../shared/errors';
 import { BASE_DIR_ENV_VAR, type SettingsProblem } from '../../shared/settings';
 import { keepAside } from './keep-aside';
+import { READ_CAPS, readCappedFile } from './read-capped-file';
 
 /** The seed spec's layout under the base directory. */
 export const LAYOUT_DIRS = ['bin', 'config', 'data', 'models', 'logs', 'cache'] as const;
@@ -77,12 +79,12 @@ export async function resolveBaseDir(options: {
 async function readSavedBaseDir(file: string, problems: SettingsProblem[]): Promise<string | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readCappedFile(file, READ_CAPS.state);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     problems.push({
-      message: `Could not read ${file}: ${(error as Error).message}`,
-      hint: 'Check the file permissions; the default base directory is used meanwhile.',
+      message: error instanceof AppFailure ? error.message : `Could not read ${file}: ${(error as Error).message}`,
+      hint: `${error instanceof AppFailure ? error.hint : 'Check the file permissions.'} The default base directory is used meanwhile.`,
       origin: file,
     });
     return undefined;
