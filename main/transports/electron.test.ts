@@ -116,6 +116,38 @@ describe('bindIpc', () => {
     expect((payload as SettingsState).values.closeToTray).toBe(false);
   });
 
+  it('answers every hostile payload with an envelope, never a rejection', async () => {
+    const deep: unknown[] = [];
+    let cursor = deep;
+    for (let i = 0; i < 10_000; i++) cursor = (cursor[0] = []) as unknown[];
+    const methods: unknown[] = [undefined, null, 7, {}, [], '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'x'.repeat(100_000), 'settings.update'];
+    const params: unknown[] = [undefined, null, 'text', 42, [], deep, { __proto__: { autoStart: true } }, JSON.parse('{"__proto__":{"polluted":1}}'), { healthIntervalSec: '\u00ff' }];
+    for (const method of methods) {
+      for (const param of params) {
+        const reply = await ipcMain.invoke(TRUSTED, method, param);
+        expect(reply).toHaveProperty('ok');
+        if (!reply.ok) expect(reply.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+      }
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Params whose getter throws (no structured clone in between here): an INTERNAL envelope, not a rejection.
+    const hostile = Object.defineProperty({}, 'closeToTray', { enumerable: true, get: () => { throw new Error('getter boom'); } });
+    expect(await ipcMain.invoke(TRUSTED, 'settings.update', hostile)).toMatchObject({ ok: false, error: { code: expect.any(String) } });
+  });
+
+  it('a frame disposed mid-call, or a sender check that throws, gets an envelope', async () => {
+    const handler = ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!;
+    // Electron throws reading a WebFrameMain whose frame was disposed.
+    const disposed = { sender: { id: 7 }, get senderFrame(): { url: string } { throw new Error('Render frame was disposed'); } };
+    expect(await handler(disposed, 'settings.get')).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+
+    unbind();
+    const reported: string[] = [];
+    unbind = bindIpc({ ipcMain, rpc: host.rpc, isTrustedSender: () => { throw new Error('check boom'); }, getTargets: () => windows, reportBug: (m, e) => reported.push(`${m} ${(e as Error).message}`) });
+    expect(await ipcMain.invoke(TRUSTED, 'settings.get')).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('check boom'), hint: expect.any(String) } });
+    expect(reported.join('')).toContain('check boom');
+  });
+
   it('unbinds: no handler, no more events', async () => {
     unbind();
     unbind = () => {};

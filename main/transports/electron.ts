@@ -38,19 +38,35 @@ export function bindIpc(options: BindIpcOptions): () => void {
   const { ipcMain, rpc, isTrustedSender, getTargets } = options;
   const reportBug = options.reportBug ?? ((message, error) => console.error(message, error));
 
+  // The boundary of the IPC listener: whatever arrives, and whatever fails while it is checked or
+  // served, becomes an envelope. A rejection here would reach the renderer as a bare Error
+  // without our { code, message, hint }, and a bug must be reported, not swallowed.
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method, params): Promise<ResponseEnvelope> => {
-    const url = event.senderFrame?.url;
-    if (!isTrustedSender(url)) {
+    try {
+      // Electron throws reading a frame that was disposed while the call was in flight.
+      const url = senderUrl(event);
+      if (!isTrustedSender(url)) {
+        return {
+          ok: false,
+          error: {
+            code: 'UNAUTHORIZED',
+            message: `Calls from ${url ? JSON.stringify(url.slice(0, 200)) : 'an unknown frame'} are not accepted.`,
+            hint: 'Only the app’s own window may call the host.',
+          },
+        };
+      }
+      return await rpc.dispatch(method, params, { via: 'ipc', connectionId: String(event.sender.id) });
+    } catch (error) {
+      reportBug('An IPC call failed outside its handler:', error);
       return {
         ok: false,
         error: {
-          code: 'UNAUTHORIZED',
-          message: `Calls from ${url ? JSON.stringify(url) : 'an unknown frame'} are not accepted.`,
-          hint: 'Only the app’s own window may call the host.',
+          code: 'INTERNAL',
+          message: `The host failed on this call: ${error instanceof Error ? error.message : String(error)}`,
+          hint: 'This is a bug: the details are in the app’s log. Try again, or restart the app.',
         },
       };
     }
-    return rpc.dispatch(method, params, { via: 'ipc', connectionId: String(event.sender.id) });
   });
 
   const removeSink = rpc.addEventSink((frame) => {
@@ -69,4 +85,13 @@ export function bindIpc(options: BindIpcOptions): () => void {
     ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
     removeSink();
   };
+}
+
+function senderUrl(event: InvokeEventLike): string | undefined {
+  try {
+    const url = event.senderFrame?.url;
+    return typeof url === 'string' ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
