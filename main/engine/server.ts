@@ -2,11 +2,33 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { z } from 'zod';
-import { sendOpenAiError } from './openai-error';
+import {
+  arrivedOnLoopback,
+  declaredLength,
+  DEFAULT_MAX_CONNECTIONS,
+  guardListener,
+  hardenServer,
+  isLoopbackHostHeader,
+  parseRequestTarget,
+  readBoundedBody,
+  serverOptions,
+  type ServerLimits,
+} from '../services/http-boundary';
+import { rawOpenAiError, sendOpenAiError } from './openai-error';
 import { ChatRequestSchema, CompletionRequestSchema, EmbeddingRequestSchema, textOf } from './requests';
 import type { EngineRuntime, Generated, Sampling } from './runtime';
 
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+export interface EngineLimits extends ServerLimits {
+  /** A request body above this is refused with 413. */
+  maxBodyBytes: number;
+}
+
+export const ENGINE_LIMITS: EngineLimits = {
+  maxBodyBytes: 8 * 1024 * 1024,
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+};
 const DEFAULT_MAX_TOKENS = 256;
 /** llama-server's identifying header: discovery and the gateway treat the engine as one. */
 const SERVER_HEADER = 'llama.cpp (Local LLM Manager engine)';
@@ -16,22 +38,38 @@ export interface EngineServerOptions {
   runtime: () => EngineRuntime | undefined;
   modelPath: string;
   version: string;
+  /** Connection cap, body cap and timeouts; tests shrink them. */
+  limits?: Partial<EngineLimits>;
 }
 
 /** The engine's OpenAI-compatible HTTP API. */
 export function createEngineServer(options: EngineServerOptions): Server {
   const modelId = path.basename(options.modelPath);
-  return createServer((req, res) => {
-    res.setHeader('Server', SERVER_HEADER);
-    handle(req, res).catch((error: unknown) => sendOpenAiError(res, 500, (error as Error).message));
+  const limits: EngineLimits = { ...ENGINE_LIMITS, ...options.limits };
+  const server = createServer(
+    serverOptions(limits),
+    // Whatever a handler throws is logged and answered 500; it never reaches the process.
+    guardListener(handle, (res, error) => sendOpenAiError(res, 500, `The engine failed on this request: ${(error as Error)?.message ?? String(error)}`)),
+  );
+  hardenServer(server, limits, {
+    raw: rawOpenAiError,
+    reply: (res, status, message) => sendOpenAiError(res, status, message, undefined, null, { close: true }),
   });
+  return server;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://engine.invalid');
+    res.setHeader('Server', SERVER_HEADER);
+    const url = parseRequestTarget(req.url);
+    if (!url) return sendOpenAiError(res, 400, 'The request target must be a path starting with "/".');
     const runtime = options.runtime();
     if (req.method === 'GET' && url.pathname === '/health') {
       if (!runtime) return json(res, 503, { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
       return json(res, 200, { status: 'ok' });
+    }
+    // Reached over loopback, only loopback names are answered: a web page that rebinds its DNS
+    // name to 127.0.0.1 still sends its own name, and must not drive the model or read /props.
+    if (arrivedOnLoopback(req) && !isLoopbackHostHeader(req.headers.host)) {
+      return sendOpenAiError(res, 403, `This engine only answers requests addressed to 127.0.0.1 or localhost, not "${String(req.headers.host ?? '').slice(0, 200)}".`);
     }
     if (req.method === 'GET' && url.pathname === '/props') {
       return json(res, 200, {
@@ -45,9 +83,9 @@ export function createEngineServer(options: EngineServerOptions): Server {
       return json(res, 200, { object: 'list', data: [{ id: modelId, object: 'model', created: 0, owned_by: 'llamacpp' }] });
     }
     const route = ROUTES[url.pathname];
-    if (!route || req.method !== 'POST') return sendOpenAiError(res, 404, `Unknown endpoint ${req.method} ${url.pathname}.`, 'not_found_error');
+    if (!route || req.method !== 'POST') return sendOpenAiError(res, 404, `Unknown endpoint ${req.method} ${url.pathname.slice(0, 200)}.`, 'not_found_error');
     if (!runtime) return sendOpenAiError(res, 503, 'The model is still loading; try again shortly.', 'unavailable_error');
-    const body = await readJson(req, res);
+    const body = await readJson(req, res, limits.maxBodyBytes);
     if (body === undefined) return;
     const parsed = route.schema.safeParse(body);
     if (!parsed.success) {
@@ -155,19 +193,19 @@ async function generate(
   );
 }
 
-async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      sendOpenAiError(res, 413, `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`);
-      return undefined;
+/** The body as JSON, or undefined once the client has been answered (413, 400) or has gone. */
+async function readJson(req: IncomingMessage, res: ServerResponse, maxBytes: number): Promise<unknown> {
+  const read = await readBoundedBody(req, maxBytes);
+  if (!read.ok) {
+    if (read.reason === 'too_large') {
+      const size = maxBytes >= 1024 * 1024 ? `${maxBytes / 1024 / 1024} MB` : `${maxBytes} bytes`;
+      // Read on (up to four times the cap) so the client sees the 413; close when it will not fit even that.
+      sendOpenAiError(res, 413, `The request body is larger than ${size}.`, undefined, null, { close: (declaredLength(req) ?? 0) > maxBytes * 4 });
     }
-    chunks.push(chunk as Buffer);
+    return undefined;
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(read.body.toString('utf8'));
   } catch (error) {
     sendOpenAiError(res, 400, `The body is not valid JSON: ${(error as Error).message}`);
     return undefined;
@@ -175,6 +213,7 @@ async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unkn
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
