@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { isAppError } from '../../shared/errors';
 import type { SettingsPatch } from '../../shared/settings';
 import { useClient } from './context';
 import { queryKeys } from './query-keys';
@@ -43,11 +44,24 @@ export function useSettings() {
   return useQuery({ queryKey: queryKeys.settings, queryFn: () => client.invoke('settings.get') });
 }
 
+/**
+ * Saves a settings patch: only what the user changed, with the `baseRevision` it was made
+ * against. A CONFLICT (someone changed the same field meanwhile) leaves the error to show and
+ * fetches the settings as they now are.
+ */
 export function useUpdateSettings() {
   const client = useClient();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (patch: SettingsPatch) => client.invoke('settings.update', patch),
     onSuccess: (state) => queryClient.setQueryData(queryKeys.settings, state),
+    onError: (error) => {
+      if (isConflict(error)) void queryClient.invalidateQueries({ queryKey: queryKeys.settings });
+    },
   });
+}
+
+/** The host refused a save because the same setting changed since the page read it. */
+export function isConflict(error: unknown): boolean {
+  return isAppError(error) && error.code === 'CONFLICT';
 }

@@ -1,23 +1,27 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { DiscoverySettingsSchema } from '../../../shared/discovery';
 import type { SettingsState } from '../../../shared/settings';
 import { useUpdateSettings } from '../../api/hooks';
 import { Field } from './Field';
 import { FormFooter } from './FormFooter';
+import { useEdits } from './use-edits';
+
+const IntervalSchema = DiscoverySettingsSchema.shape.intervalSec;
 
 /** How often discovery scans for servers started outside the app; the endpoints themselves are added on the Providers page. */
 export function DiscoverySettingsCard({ state }: { state: SettingsState }) {
   const update = useUpdateSettings();
   const saved = state.values.discovery;
-  const [interval, setIntervalText] = useState(String(saved.intervalSec));
-  useEffect(() => setIntervalText(String(saved.intervalSec)), [saved.intervalSec]);
-  const next = { ...saved, intervalSec: interval.trim() === '' ? Number.NaN : Number(interval) };
-  const parsed = DiscoverySettingsSchema.safeParse(next);
+  // What the user typed, until saved; otherwise the interval follows the host.
+  const { edits, edit, clear, baseRevision, settled } = useEdits<{ interval: string }>(state.revision);
+  const interval = edits.interval ?? String(saved.intervalSec);
+  const parsed = IntervalSchema.safeParse(interval.trim() === '' ? Number.NaN : Number(interval));
   const problem = parsed.success ? undefined : 'A whole number of seconds from 0 (off) to 3600.';
   const dirty = interval !== String(saved.intervalSec);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (parsed.success && dirty) update.mutate({ discovery: parsed.data });
+    // The interval alone: the endpoints are edited elsewhere, and a stale copy here would undo that.
+    if (parsed.success && dirty) update.mutate({ discovery: { intervalSec: parsed.data }, baseRevision }, settled);
   };
   return (
     <form className="card settings-form" onSubmit={submit} noValidate aria-label="Discovery" data-testid="discovery-settings">
@@ -41,7 +45,7 @@ export function DiscoverySettingsCard({ state }: { state: SettingsState }) {
           aria-invalid={problem ? 'true' : undefined}
           data-testid="setting-discovery-interval"
           value={interval}
-          onChange={(e) => setIntervalText(e.target.value)}
+          onChange={(e) => edit({ interval: e.target.value })}
         />
       </Field>
       <FormFooter
@@ -49,7 +53,7 @@ export function DiscoverySettingsCard({ state }: { state: SettingsState }) {
         dirty={dirty}
         invalid={!parsed.success}
         canDiscard={dirty}
-        onDiscard={() => setIntervalText(String(saved.intervalSec))}
+        onDiscard={clear}
         testIdPrefix="discovery-settings"
       />
     </form>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { FormFooter } from './FormFooter';
 import { ALERT_KINDS, type AlertKind } from '../../../shared/resources';
 import type { SettingsState } from '../../../shared/settings';
@@ -6,6 +6,7 @@ import { useUpdateSettings } from '../../api/hooks';
 import { Field } from './Field';
 import { buildResourcePatch, LIMITS, resourceDraftFrom, validateResourceDraft, type ResourceDraft, type ResourceNumberKey } from './resource-draft';
 import { SourceLabel } from './SourceLabel';
+import { useEdits } from './use-edits';
 import './resource-settings.css';
 
 const NUMBERS: { key: ResourceNumberKey; label: string; description: string }[] = [
@@ -24,7 +25,7 @@ const NOTIFY_LABELS: Record<AlertKind, string> = {
 
 /** Resources and alerts: its own card and Save, so the main form stays as it was. */
 export function ResourceSettingsForm({ state }: { state: SettingsState }) {
-  const [edits, setEdits] = useState<Partial<ResourceDraft>>({});
+  const { edits, edit: addEdit, clear, baseRevision, settled } = useEdits<ResourceDraft>(state.revision);
   const update = useUpdateSettings();
   const draft: ResourceDraft = { ...resourceDraftFrom(state.values), ...edits };
   const errors = validateResourceDraft(draft);
@@ -33,13 +34,13 @@ export function ResourceSettingsForm({ state }: { state: SettingsState }) {
   const invalid = Object.keys(errors).length > 0;
 
   const edit = (next: Partial<ResourceDraft>) => {
-    setEdits((current) => ({ ...current, ...next }));
+    addEdit(next);
     if (!update.isPending) update.reset();
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (!dirty || invalid) return;
-    update.mutate(patch, { onSuccess: () => setEdits({}) });
+    update.mutate({ ...patch, baseRevision }, settled);
   };
 
   return (
@@ -98,7 +99,7 @@ export function ResourceSettingsForm({ state }: { state: SettingsState }) {
         dirty={dirty}
         invalid={invalid}
         canDiscard={Object.keys(edits).length > 0}
-        onDiscard={() => setEdits({})}
+        onDiscard={clear}
         testIdPrefix="resource-settings"
       />
     </form>

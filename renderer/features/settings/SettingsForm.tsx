@@ -1,14 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { FormFooter } from './FormFooter';
 import { useUpdateSettings } from '../../api/hooks';
 import { BASE_DIR_ENV_VAR, type SettingsState } from '../../../shared/settings';
 import { buildPatch, draftFrom, validate, type Draft, type DraftKey } from './draft';
 import { Field } from './Field';
 import { SourceLabel } from './SourceLabel';
+import { useEdits } from './use-edits';
 
 export function SettingsForm({ state }: { state: SettingsState }) {
   // Only what the user touched; untouched fields keep following the host (e.g. another client's save).
-  const [edits, setEdits] = useState<Partial<Draft>>({});
+  const { edits, edit: addEdit, clear, baseRevision, settled } = useEdits<Draft>(state.revision);
   const update = useUpdateSettings();
 
   const draft: Draft = { ...draftFrom(state), ...edits };
@@ -19,14 +20,14 @@ export function SettingsForm({ state }: { state: SettingsState }) {
   const baseDirFromEnv = state.baseDir.source === 'env';
 
   const edit = <K extends DraftKey>(key: K, value: Draft[K]) => {
-    setEdits((current) => ({ ...current, [key]: value }));
+    addEdit({ [key]: value } as Partial<Draft>);
     if (!update.isPending) update.reset();
   };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     if (!dirty || invalid) return;
-    update.mutate(patch, { onSuccess: () => setEdits({}) });
+    update.mutate({ ...patch, baseRevision }, settled);
   };
 
   const describedBy = (id: DraftKey) => (errors[id] ? `setting-${id}-description setting-${id}-error` : `setting-${id}-description`);
@@ -122,7 +123,7 @@ export function SettingsForm({ state }: { state: SettingsState }) {
         dirty={dirty}
         invalid={invalid}
         canDiscard={Object.keys(edits).length > 0}
-        onDiscard={() => setEdits({})}
+        onDiscard={clear}
         testIdPrefix="settings"
       />
     </form>

@@ -10,6 +10,8 @@ export function useWizardState() {
   const settings = useSettings();
   const update = useUpdateSettings();
   const wizard = settings.data?.values.wizard ?? { completed: false, step: 0, selected: [] };
-  const save = (patch: Partial<typeof wizard>) => update.mutate({ wizard: { ...wizard, ...patch } });
+  // Only the fields that change. No base revision: where the wizard is is navigation, and the
+  // latest step wins (a quick second Next must not be refused for following the first).
+  const save = (patch: Partial<typeof wizard>) => update.mutate({ wizard: patch });
   return { wizard, loaded: settings.data !== undefined, save, saving: update.isPending, error: update.error };
 }

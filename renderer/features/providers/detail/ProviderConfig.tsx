@@ -1,28 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { ProviderDetail } from '../../../../shared/provider';
 import { ProviderOverrideSchema, type ProviderOverride } from '../../../../shared/settings';
 import { useSettings, useUpdateSettings } from '../../../api/hooks';
 import { useModels } from '../../../api/model-hooks';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Field } from '../../settings/Field';
-
-interface Draft {
-  model: string;
-  port: string;
-  contextSize: string;
-  threads: string;
-  repository: string;
-  version: string;
-}
-
-const toDraft = (o: ProviderOverride = {}): Draft => ({
-  model: o.model ?? '',
-  port: o.port?.toString() ?? '',
-  contextSize: o.contextSize?.toString() ?? '',
-  threads: o.threads?.toString() ?? '',
-  repository: o.install?.repository ?? '',
-  version: o.install?.version ?? '',
-});
+import { useEdits } from '../../settings/use-edits';
+import { providerPatch, toProviderDraft, type ProviderDraft as Draft } from './provider-config-patch';
 
 const number = (text: string) => (text.trim() === '' ? undefined : Number(text));
 
@@ -35,8 +19,12 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
   const settings = useSettings();
   const update = useUpdateSettings();
   const saved = settings.data?.values.providers[provider.id];
-  const [draft, setDraft] = useState<Draft>(() => toDraft(saved));
-  useEffect(() => setDraft(toDraft(saved)), [saved]);
+  // Only the fields the user touched; the others follow the host (another tab's save, a hand edit).
+  const { edits, edit, clear, baseRevision, settled } = useEdits<Draft>(settings.data?.revision);
+  // Another provider's page (the same card, reused) starts with nothing typed.
+  useEffect(clear, [provider.id]);
+  const savedDraft = toProviderDraft(saved);
+  const draft: Draft = { ...savedDraft, ...edits };
 
   const install = {
     ...saved?.install,
@@ -53,7 +41,7 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
   };
   const parsed = ProviderOverrideSchema.safeParse(candidate);
   const problem = (field: keyof Draft) => (parsed.success ? undefined : parsed.error.issues.find((i) => i.path.at(-1) === field)?.message);
-  const dirty = JSON.stringify(toDraft(saved)) !== JSON.stringify(draft);
+  const dirty = JSON.stringify(savedDraft) !== JSON.stringify(draft);
   const engine = recipe.install.strategy === 'builtin';
 
   // Everything one text field needs from the draft, by the draft's key.
@@ -61,16 +49,13 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
     field,
     value: draft[field],
     error: problem(field),
-    onChange: (value: string) => setDraft({ ...draft, [field]: value }),
+    onChange: (value: string) => edit({ [field]: value }),
   });
 
   const save = () => {
     if (!parsed.success || !settings.data) return;
     const override = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as ProviderOverride;
-    const providers = { ...settings.data.values.providers };
-    if (Object.keys(override).length === 0) delete providers[provider.id];
-    else providers[provider.id] = override;
-    update.mutate({ providers });
+    update.mutate({ providers: { [provider.id]: providerPatch(savedDraft, draft, override) }, baseRevision }, settled);
   };
 
   return (
@@ -87,7 +72,7 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
           source={null}
           error={problem('model')}
         >
-          <GgufPicker value={draft.model} onChange={(model) => setDraft({ ...draft, model })} />
+          <GgufPicker value={draft.model} onChange={(model) => edit({ model })} />
         </Field>
       )}
       {recipe.modelInput === 'name' && (
