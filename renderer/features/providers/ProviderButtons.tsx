@@ -4,6 +4,7 @@ import type { ProviderSummary } from '../../../shared/provider';
 import { hashFor } from '../../state/ui';
 import { useStartInstall } from '../../api/install-hooks';
 import { tileActions } from './status';
+import { useRecipeConfirmation } from './use-recipe-confirmation';
 
 const PENDING_LABEL: Record<ProviderAction, string> = { start: 'Starting…', stop: 'Stopping…', restart: 'Restarting…' };
 
@@ -16,16 +17,19 @@ interface ProviderButtonsProps {
 /** Start / Stop / Restart / Logs as the status allows, or why not; a failed action's error stays beside them. */
 export function ProviderButtons({ provider, showLogs = true }: ProviderButtonsProps) {
   const action = useProviderAction();
+  const confirmation = useRecipeConfirmation();
   const offered = tileActions(provider);
   const { status } = provider.state;
   const pendingAction = action.isPending ? action.variables.action : undefined;
-  const run = (name: ProviderAction) => action.mutate({ id: provider.id, action: name });
+  // Starting a custom recipe asks first to confirm its commands (stopping never does).
+  const run = (name: ProviderAction) =>
+    name === 'stop' ? action.mutate({ id: provider.id, action: name }) : confirmation.guard(provider, 'start', () => action.mutate({ id: provider.id, action: name }));
   const button = (name: ProviderAction, label: string, style: string) => (
     <button
       type="button"
       className={`button ${style}`}
       data-testid={`provider-${name}`}
-      disabled={action.isPending}
+      disabled={action.isPending || confirmation.checking}
       onClick={() => run(name)}
     >
       {pendingAction === name ? PENDING_LABEL[name] : label}
@@ -48,6 +52,8 @@ export function ProviderButtons({ provider, showLogs = true }: ProviderButtonsPr
         )}
       </div>
       {action.error && <ErrorNotice error={action.error} title={`Could not ${action.variables?.action ?? 'do that'}`} testId="provider-action-error" />}
+      {Boolean(confirmation.error) && <ErrorNotice error={confirmation.error} title="Could not read its commands" testId="provider-commands-error" />}
+      {confirmation.dialog}
     </div>
   );
 }
@@ -68,6 +74,7 @@ function Incompatible({ reasons }: { reasons: string[] }) {
 /** Install right here (progress shows on the tile and the Install page), or where to get a desktop app. */
 function NotInstalled({ provider }: { provider: ProviderSummary }) {
   const install = useStartInstall();
+  const confirmation = useRecipeConfirmation();
   if (provider.installStrategy === 'external') {
     return (
       <p className="not-installed">
@@ -81,13 +88,15 @@ function NotInstalled({ provider }: { provider: ProviderSummary }) {
   return (
     <div className="not-installed">
       <span>Not installed</span>
-      <button type="button" className="button button-primary button-small" data-testid="provider-install" disabled={install.isPending} onClick={() => install.mutate([provider.id])}>
+      <button type="button" className="button button-primary button-small" data-testid="provider-install" disabled={install.isPending || confirmation.checking} onClick={() => confirmation.guard(provider, 'install', () => install.mutate([provider.id]))}>
         Install
       </button>
       <a href={hashFor('install')} data-testid="provider-install-link">
         progress and log
       </a>
       {install.error && <ErrorNotice error={install.error} title="Could not start the install" testId="provider-install-error" />}
+      {Boolean(confirmation.error) && <ErrorNotice error={confirmation.error} title="Could not read its commands" testId="provider-commands-error" />}
+      {confirmation.dialog}
     </div>
   );
 }

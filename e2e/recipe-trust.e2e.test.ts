@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pickPort } from '../main/services/ports';
+import { STAND_IN_LLAMA_SERVER } from '../test/stand-in';
+import { AppShell } from './pages/app-shell';
+import { ProvidersPage } from './pages/providers-page';
+import { freshDirs, startCliHost } from './support/host-process';
+import { e2eSession } from './support/session';
+import { writeStandInRecipe } from './support/stand-in-recipe';
+
+const session = e2eSession();
+
+describe('a custom recipe in Chromium', () => {
+  it('shows its commands when Start is pressed, starts nothing on Cancel, and starts once confirmed', async () => {
+    const dirs = await freshDirs();
+    const port = await pickPort(18000 + Math.floor(Math.random() * 1000));
+    await writeStandInRecipe(dirs.baseDir, { port, env: { STANDIN_NAME: 'custom' }, trusted: false });
+    session.host = await startCliHost(dirs);
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(session.host.url);
+    await new AppShell(page).open('providers');
+    const providers = new ProvidersPage(page);
+    await providers.waitStatus('standin', 'installed');
+
+    await providers.button('standin', 'provider-start').click();
+    const dialog = page.getByTestId('recipe-commands-dialog');
+    await dialog.waitFor();
+    const start = await dialog.getByTestId('recipe-start-commands').textContent();
+    expect(start).toContain(`${STAND_IN_LLAMA_SERVER} --host {host} --port {port}`);
+    expect(start).toContain('STANDIN_NAME=custom');
+    await page.screenshot({ path: path.join(process.cwd(), 'test-results', 'recipe-commands-dialog.png') });
+
+    await dialog.getByTestId('recipe-cancel').click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false)).toBe(false);
+    await providers.waitStatus('standin', 'installed', 1_000);
+
+    await providers.button('standin', 'provider-start').click();
+    await dialog.getByTestId('recipe-confirm').click();
+    await providers.waitStatus('standin', 'running');
+    const stored = JSON.parse(await readFile(path.join(dirs.baseDir, 'config', 'trusted-recipes.json'), 'utf8')) as { recipes: Record<string, unknown> };
+    expect(Object.keys(stored.recipes)).toEqual(['standin']);
+
+    // Confirmed: the next start asks nothing.
+    await providers.button('standin', 'provider-stop').click();
+    await providers.waitStatus('standin', 'stopped');
+    await providers.button('standin', 'provider-start').click();
+    await providers.waitStatus('standin', 'running');
+    expect(await dialog.count()).toBe(0);
+    await page.close();
+  });
+});
