@@ -2,8 +2,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { RE2JS, RE2JSSyntaxException } from 're2js';
-import { AppFailure } from '../../shared/errors';
 import type { LogSearchMatch } from '../../shared/provider';
 import { LineSplitter } from './line-splitter';
 
@@ -19,49 +17,6 @@ export interface SearchLimits {
   maxBytes: number;
   /** Longer lines are searched in their first this many characters. */
   maxLineChars: number;
-}
-
-/**
- * The line test for a query. Regular expressions run on RE2 (re2js), whose time is linear in the
- * text whatever the pattern: a user's `(a+)+$` cannot freeze the host the way a backtracking
- * engine (JavaScript's RegExp) would. The price is the few features RE2 leaves out, and those get
- * an error that says which and what to do instead.
- */
-export function lineTest(query: LogQuery): (line: string) => boolean {
-  if (!query.regex) {
-    const needle = query.caseSensitive ? query.text : query.text.toLowerCase();
-    return query.caseSensitive ? (line) => line.includes(needle) : (line) => line.toLowerCase().includes(needle);
-  }
-  let re: RE2JS;
-  try {
-    re = RE2JS.compile(query.text, query.caseSensitive ? 0 : RE2JS.CASE_INSENSITIVE);
-  } catch (error) {
-    throw badPattern(query.text, error);
-  }
-  return (line) => re.test(line);
-}
-
-function badPattern(pattern: string, error: unknown): AppFailure {
-  const reason = error instanceof RE2JSSyntaxException ? error.getDescription() : (error as Error).message;
-  if (/\\[1-9]|\\k</.test(pattern)) {
-    return new AppFailure({
-      code: 'BAD_REQUEST',
-      message: 'Backreferences (\\1, \\k<name>) are not supported in log search: it uses a linear-time engine (RE2) so that no pattern can freeze the app.',
-      hint: 'Write out the text the group should repeat, or search for it as plain text.',
-    });
-  }
-  if (/\(\?<?[=!]/.test(pattern)) {
-    return new AppFailure({
-      code: 'BAD_REQUEST',
-      message: 'Lookahead and lookbehind ((?=…), (?!…), (?<=…), (?<!…)) are not supported in log search: it uses a linear-time engine (RE2) so that no pattern can freeze the app.',
-      hint: 'Match the surrounding text as part of the pattern instead, or narrow the search in two steps.',
-    });
-  }
-  return new AppFailure({
-    code: 'BAD_REQUEST',
-    message: `Not a valid regular expression: ${reason}.`,
-    hint: 'Fix the expression (RE2 syntax, much like JavaScript’s), or turn off regular-expression search to look for the plain text.',
-  });
 }
 
 /**

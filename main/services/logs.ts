@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { logLineTest } from '../../shared/log-pattern';
 import type { LogLine, LogSearchMatch, LogStream } from '../../shared/provider';
 import { LineSplitter } from './line-splitter';
 import { LogFile, type LogFileProblem } from './log-file';
 import { LogRing } from './log-ring';
-import { lineTest, searchFiles, type LogQuery } from './log-search';
+import { searchFiles, type LogQuery } from './log-search';
 
 export interface LogServiceOptions {
   dir: string;
@@ -138,7 +139,7 @@ export class LogService extends EventEmitter<{ lines: [LogBatch]; problem: [LogP
 
   /** Searches the files on disk, oldest first, so it covers more than memory holds. */
   async search(id: string, query: LogQuery): Promise<{ matches: LogSearchMatch[]; truncated: boolean }> {
-    const test = lineTest(query);
+    const test = logLineTest(query.text, query);
     const files = [];
     for (let i = this.options.rotatedFiles; i >= 1; i--) files.push(`${this.fileOf(id)}.${i}`);
     files.push(this.fileOf(id));

@@ -21,6 +21,13 @@ describe('makeMatcher', () => {
   it('reports a bad regular expression', () => {
     expect(makeMatcher('([', { regex: true, caseSensitive: false })).toMatchObject({ ok: false });
   });
+
+  it('runs a catastrophic-backtracking pattern in linear time, and names what RE2 leaves out', () => {
+    // With RegExp this one line would hang the page for longer than anyone waits.
+    const re = makeMatcher('(a+)+$', { regex: true, caseSensitive: false });
+    expect(re.ok && re.test(`${'a'.repeat(100_000)}b`)).toBe(false);
+    expect(makeMatcher('x(?=y)', { regex: true, caseSensitive: false })).toEqual({ ok: false, error: expect.stringMatching(/^Lookahead and lookbehind .* not supported/) });
+  });
 });
 
 describe('lowerBoundBySeq', () => {

@@ -1,3 +1,5 @@
+import { AppFailure } from '../../../shared/errors';
+import { logLineTest } from '../../../shared/log-pattern';
 import type { LineSource } from '../../api/log-buffer';
 import type { LogLine } from '../../../shared/provider';
 
@@ -8,19 +10,16 @@ export interface MatchOptions {
 
 export type Matcher = { ok: true; test: (text: string) => boolean } | { ok: false; error: string };
 
-/** Turns what the user typed into a test; a bad regular expression is reported, not thrown. */
-export function makeMatcher(query: string, { regex, caseSensitive }: MatchOptions): Matcher {
-  if (regex) {
-    try {
-      const re = new RegExp(query, caseSensitive ? '' : 'i');
-      return { ok: true, test: (text) => re.test(text) };
-    } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
-    }
+/**
+ * Turns what the user typed into a test, the same one the host's search uses (RE2: a pattern can
+ * never freeze the page); a pattern it cannot use is reported, not thrown.
+ */
+export function makeMatcher(query: string, options: MatchOptions): Matcher {
+  try {
+    return { ok: true, test: logLineTest(query, options) };
+  } catch (error) {
+    return { ok: false, error: error instanceof AppFailure && error.hint ? `${error.message} ${error.hint}` : (error as Error).message };
   }
-  if (caseSensitive) return { ok: true, test: (text) => text.includes(query) };
-  const needle = query.toLowerCase();
-  return { ok: true, test: (text) => text.toLowerCase().includes(needle) };
 }
 
 /** First index whose line has `seq >= seq` (lines are in increasing seq), or `length`. */
