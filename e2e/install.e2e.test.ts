@@ -1,44 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { makeProviderRepo } from '../test/git-fixture';
 import { isRunning } from '../main/services/process-tree';
 import { AppShell } from './pages/app-shell';
 import { WizardPage } from './pages/wizard-page';
 import { cliPath, freshDirs, projectRoot, spawnHost, type HostDirs } from './support/host-process';
 import { e2eSession } from './support/session';
+import { writeTinyRecipe } from './support/tiny-recipe';
 import { connectClient } from './support/ws-client';
 
 const session = e2eSession();
-
-/** A user recipe for a provider built from a local bare repository (a mirror, as settings allow). */
-async function writeTinyRecipe(dirs: HostDirs, port: number) {
-  const repo = makeProviderRepo(await import('node:fs/promises').then((fs) => fs.mkdtemp(path.join(os.tmpdir(), 'llm-e2e-repo-'))));
-  const dir = path.join(dirs.baseDir, 'config', 'providers.d');
-  await mkdir(dir, { recursive: true });
-  await writeFile(
-    path.join(dir, 'tiny.yaml'),
-    stringify({
-      id: 'tiny',
-      name: 'Tiny provider',
-      description: 'Cloned from a local git repository and built by its own build script.',
-      homepage: 'https://example.com/tiny',
-      repository: pathToFileURL(repo.bare).href,
-      version: 'v1.0',
-      defaultPort: port,
-      api: 'openai',
-      platforms: [{ os: 'linux' }, { os: 'darwin' }],
-      installEstimate: { diskGiB: 0.1, minutes: 1 },
-      install: { strategy: 'git', build: [{ name: 'build', argv: ['{node}', 'build.mjs'] }] },
-      start: [{ name: 'server', argv: ['{node}', '{dataDir}/dist/server.mjs', '--host', '{host}', '--port', '{port}'] }],
-      health: { path: '/health', json: { status: 'ok' } },
-    }),
-  );
-}
 
 const startHost = (dirs: HostDirs, env: NodeJS.ProcessEnv) => spawnHost(process.execPath, [cliPath, 'serve', '--port', '0'], dirs, env);
 

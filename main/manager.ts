@@ -9,6 +9,7 @@ import {
   STARTABLE,
   type CatalogProblem,
   type Compatibility,
+  type HealthSample,
   type ProviderDetail,
   type ProviderState,
   type ProviderSummary,
@@ -20,7 +21,7 @@ import type { LogService } from './services/logs';
 import { READ_CAPS, readCappedFile } from './services/read-capped-file';
 import type { Paths } from './services/paths';
 import type { SettingsService } from './services/settings';
-import type { Supervisor } from './services/supervisor';
+import type { StartOptions } from './services/supervisor';
 
 export interface CatalogEntry {
   recipe: ProviderRecipe;
@@ -40,9 +41,24 @@ export interface Readiness {
   compatibility: Compatibility;
 }
 
+/**
+ * What the manager needs of the supervisor. A base directory opened only to read (the CLI's
+ * `status` with no host running) has no supervisor: see provider-snapshot.ts.
+ */
+export interface ProviderRuntime {
+  on(event: 'state', listener: (state: ProviderState) => void): unknown;
+  isActive(id: string): boolean;
+  state(id: string): ProviderState | undefined;
+  healthHistory(id: string): HealthSample[];
+  start(recipe: ProviderRecipe, options?: StartOptions): Promise<ProviderState>;
+  stop(id: string, reason?: string): Promise<ProviderState | undefined>;
+  stopAll(reason?: string): Promise<ProviderState[]>;
+  sweepOrphans(): Promise<string[]>;
+}
+
 export interface ManagerDeps {
   catalog: RecipeSource;
-  supervisor: Supervisor;
+  supervisor: ProviderRuntime;
   settings: SettingsService;
   logs: LogService;
   paths: Paths;
@@ -115,10 +131,10 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
    * auto-start on (HELIX_LOCAL_LLM_AUTO_START), bring back the providers that were running when
    * the app last quit. Those start in the background: the app does not wait for a model to load.
    */
-  async initialize(): Promise<void> {
+  async initialize(options: { autoStart: boolean } = { autoStart: true }): Promise<void> {
     await this.refresh();
     await this.deps.supervisor.sweepOrphans();
-    if (!this.deps.settings.values.autoStart) return;
+    if (!options.autoStart || !this.deps.settings.values.autoStart) return;
     for (const id of await readSession(this.sessionFile)) {
       if (!this.deps.catalog.get(id)) continue;
       this.start(id).catch((error: unknown) => this.deps.logs.system(id, `auto-start failed: ${(error as Error).message}`));
@@ -270,11 +286,11 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
   }
 
   /** Quitting: remember what runs (for auto-start next time), then stop everything we started. */
-  async dispose(): Promise<void> {
+  async dispose(options: { rememberSession: boolean } = { rememberSession: true }): Promise<void> {
     const running = this.list()
       .filter((p) => this.deps.supervisor.isActive(p.id))
       .map((p) => p.id);
-    await writeSession(this.sessionFile, running).catch(() => undefined);
+    if (options.rememberSession) await writeSession(this.sessionFile, running).catch(() => undefined);
     await this.deps.supervisor.stopAll('stopped because the app is quitting');
   }
 
