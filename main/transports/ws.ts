@@ -43,6 +43,14 @@ export function bindWebSocket<C extends ContractDef>(server: Server, options: Ws
   // No compression: a small frame must never inflate into a large one inside the host.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
   const clients = new Map<WebSocket, Client>();
+  // An event is one frame object sent to every client: encode it once, not once per client.
+  const encoded = new WeakMap<object, string>();
+  const encode = (frame: unknown): string => {
+    if (typeof frame !== 'object' || frame === null) return JSON.stringify(frame);
+    let text = encoded.get(frame);
+    if (text === undefined) encoded.set(frame, (text = JSON.stringify(frame)));
+    return text;
+  };
   let nextId = 1;
 
   /** Close with a reason the client can read, and destroy the socket if it cannot. */
@@ -66,7 +74,7 @@ export function bindWebSocket<C extends ContractDef>(server: Server, options: Ws
       drop(ws, TOO_SLOW_CLOSE_CODE, 'too slow: stopped reading events');
     };
     const seen = () => (client.alive = true);
-    options.rpc.connect(wsTransport(ws, limits.maxBufferedBytes, tooSlow, seen), { via: 'ws', connectionId: client.id });
+    options.rpc.connect(wsTransport(ws, { maxBufferedBytes: limits.maxBufferedBytes, encode, tooSlow, seen }), { via: 'ws', connectionId: client.id });
   };
 
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -136,11 +144,20 @@ function refuse(socket: Duplex, status: number, text: string): void {
  * One client as a Transport. Every send checks what is still queued for it: past the cap the
  * client is dropped, so a stalled reader costs at most about `maxBufferedBytes` of host memory.
  */
-function wsTransport(ws: WebSocket, maxBufferedBytes: number, tooSlow: () => void, seen: () => void): Transport {
+interface WsTransportHooks {
+  maxBufferedBytes: number;
+  encode(frame: unknown): string;
+  /** The client's unsent data passed the cap. */
+  tooSlow(): void;
+  /** The client sent something: it is there. */
+  seen(): void;
+}
+
+function wsTransport(ws: WebSocket, { maxBufferedBytes, encode, tooSlow, seen }: WsTransportHooks): Transport {
   return {
     send(frame) {
       if (ws.readyState !== ws.OPEN) return;
-      ws.send(JSON.stringify(frame));
+      ws.send(encode(frame));
       if (ws.bufferedAmount > maxBufferedBytes) tooSlow();
     },
     onMessage(listener) {
