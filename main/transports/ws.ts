@@ -112,6 +112,7 @@ export function bindWebSocket<C extends ContractDef>(server: Server, options: Ws
     for (const [ws, client] of clients) {
       if (!client.alive) {
         reportDrop(client.id, `no answer to a ping within ${limits.heartbeatMs} ms`);
+        clients.delete(ws); // its 'close' comes later; it must not be reported twice
         ws.terminate();
         continue;
       }
