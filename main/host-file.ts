@@ -1,9 +1,10 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { Paths } from './services/paths';
 import { isAlive } from './services/process-identity';
+import { readCappedFile } from './services/read-capped-file';
 
 const HostFileSchema = z.object({
   origin: z.string().url(),
@@ -30,8 +31,7 @@ export async function removeHostFile(paths: Paths): Promise<void> {
 /** The running host for this base directory, if its file is there and its process alive (same PID, same start). */
 export async function readHostFile(paths: Paths): Promise<HostFile | undefined> {
   try {
-    const text = await readFile(hostFilePath(paths), 'utf8');
-    if (text.length > 4096) return undefined;
+    const text = await readCappedFile(hostFilePath(paths), 4096);
     const parsed = HostFileSchema.safeParse(JSON.parse(text));
     return parsed.success && isAlive(parsed.data) ? parsed.data : undefined;
   } catch {

@@ -234,6 +234,8 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   settings.on('changed', () => discovery.reschedule());
   if (full) discovery.start();
   manager.on('state', (state) => alerts.checkProvider(state));
+  // A log that cannot reach the disk (full, removed, read-only) lives in memory: say so once.
+  logs.on('problem', (event) => alerts.checkLogFile(event));
   resources.on('sample', (sample) => {
     alerts.checkSample(sample);
     // Samples go out only while someone looks; the history and alerts do not need them to.

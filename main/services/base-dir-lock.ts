@@ -1,9 +1,10 @@
-import { readFileSync, rmSync } from 'node:fs';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppFailure } from '../../shared/errors';
 import type { Paths } from './paths';
+import { readCappedFile } from './read-capped-file';
 import { isAlive, selfIdentity } from './process-identity';
 
 const OwnerSchema = z.object({
@@ -60,12 +61,12 @@ export class BaseDirLock {
           });
         }
       }
-      const text = await readFile(file, 'utf8').catch(() => undefined);
+      const text = await readLock(file);
       if (text === undefined) continue; // released meanwhile: try again
       const holder = parseOwner(text);
       if (holder && isAlive(holder)) throw ownedBy(holder, paths.base);
       // Stale: remove it only if it is still the file we judged, so a fresh lock taken meanwhile survives.
-      if ((await readFile(file, 'utf8').catch(() => undefined)) === text) await rm(file, { force: true });
+      if ((await readLock(file)) === text) await rm(file, { force: true });
     }
     throw new AppFailure({
       code: 'CONFLICT',
@@ -85,21 +86,29 @@ export class BaseDirLock {
 
 /** Who owns this base directory now, if a live process does. Reads only. */
 export async function currentOwner(paths: Paths): Promise<LockOwner | undefined> {
-  const text = await readFile(lockFilePath(paths), 'utf8').catch(() => undefined);
+  const text = await readLock(lockFilePath(paths));
   const owner = text === undefined ? undefined : parseOwner(text);
   return owner && isAlive(owner) ? owner : undefined;
 }
 
+/** The lock's text; a missing file is undefined, an oversized one reads as garbage (stale). */
+async function readLock(file: string): Promise<string | undefined> {
+  try {
+    return await readCappedFile(file, MAX_LOCK_BYTES);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : '';
+  }
+}
+
 function readOwnerSync(file: string): LockOwner | undefined {
   try {
-    return parseOwner(readFileSync(file, 'utf8'));
+    return statSync(file).size > MAX_LOCK_BYTES ? undefined : parseOwner(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
 }
 
 function parseOwner(text: string): LockOwner | undefined {
-  if (text.length > MAX_LOCK_BYTES) return undefined;
   try {
     const parsed = OwnerSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
