@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../test/host-fixture';
-import { rawRequest, type RawAnswer } from '../test/raw-http';
+import { holdConnections, rawRequest, type RawAnswer } from '../test/raw-http';
 
 // The headless host's listener treats every byte as hostile: each of these once killed the
 // process (and every provider with it), or could have. Real server, real sockets.
@@ -76,7 +76,7 @@ describe('the headless host at its boundary', () => {
 
   it('caps its connections', async () => {
     const { server, origin } = await startTestServer({ limits: { maxConnections: 2 } });
-    const held = await Promise.all([0, 1].map(() => new Promise<net.Socket>((resolve) => { const s = net.connect(server.port, '127.0.0.1', () => resolve(s)); })));
+    const held = await holdConnections(server.port, 2);
     expect(['closed', 'reset']).toContain(status(await raw(server.port, ['GET /healthz HTTP/1.1', 'Connection: close'])));
     for (const socket of held) socket.destroy();
     await new Promise((r) => setTimeout(r, 100));

@@ -101,3 +101,17 @@ function parse(data: Buffer, head: boolean | undefined, closed: boolean): RawAns
     return closed ? { kind: 'response', status, head: headText, body: rest } : undefined;
   }
 }
+
+/** Opens `count` idle connections (a server's connection cap counts them) and returns them. */
+export function holdConnections(port: number, count: number): Promise<net.Socket[]> {
+  return Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Socket>((resolve, reject) => {
+          const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+          socket.on('error', reject);
+        }),
+    ),
+  );
+}

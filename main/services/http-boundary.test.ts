@@ -1,7 +1,7 @@
 import http, { type ServerResponse } from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rawRequest } from '../../test/raw-http';
+import { holdConnections, rawRequest } from '../../test/raw-http';
 import {
   guardListener,
   hardenServer,
@@ -101,14 +101,7 @@ describe('guardListener + hardenServer on a real socket', () => {
 
   it('caps connections: past the cap a new one is closed at once, and served again once one is freed', async () => {
     const port = await serve((_req, res) => void res.end('ok'), { maxConnections: 3 });
-    const held = await Promise.all(
-      [0, 1, 2].map(
-        () =>
-          new Promise<net.Socket>((resolve) => {
-            const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
-          }),
-      ),
-    );
+    const held = await holdConnections(port, 3);
     expect(['closed', 'reset']).toContain((await rawRequest(port, get('/'))).kind);
     held[0]!.destroy();
     await new Promise((r) => setTimeout(r, 100));

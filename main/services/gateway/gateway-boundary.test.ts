@@ -1,7 +1,6 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GATEWAY_DEFAULTS, type GatewaySettings } from '../../../shared/gateway';
-import { rawRequest, type RawAnswer } from '../../../test/raw-http';
+import { holdConnections, rawRequest, type RawAnswer } from '../../../test/raw-http';
 import { GatewayService } from './gateway-service';
 import type { GatewayLimits } from './limits';
 import { StaticUpstreams } from './upstreams';
@@ -53,7 +52,7 @@ describe('the gateway at its boundary', () => {
 
   it('caps its connections (limits.maxConnections) and serves again once one is freed', async () => {
     const port = await gateway({}, { maxConnections: 2 });
-    const held = await Promise.all([0, 1].map(() => new Promise<net.Socket>((resolve) => { const s = net.connect(port, '127.0.0.1', () => resolve(s)); })));
+    const held = await holdConnections(port, 2);
     expect(['closed', 'reset']).toContain((await raw(port, ['GET /health HTTP/1.1', 'Connection: close'])).kind);
     for (const socket of held) socket.destroy();
     await new Promise((r) => setTimeout(r, 100));
