@@ -12,6 +12,7 @@ import {
   discardBody,
   guardListener,
   hardenServer,
+  isLoopbackHostHeader,
   isLoopbackName,
   parseRequestTarget,
   sameSitePath,
@@ -75,12 +76,8 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   const limits: ServerLimits = { ...HEADLESS_LIMITS, ...options.limits };
   let port = 0;
 
-  const hostAllowed = (hostHeader: string | undefined): boolean => {
-    if (!isLoopback(host)) return true;
-    // Bound to loopback: only loopback names may reach us, which defeats DNS rebinding.
-    if (typeof hostHeader !== 'string') return false;
-    return isLoopbackName(hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''));
-  };
+  // Bound to loopback: only loopback names may reach us, which defeats DNS rebinding.
+  const hostAllowed = (hostHeader: string | undefined): boolean => !isLoopback(host) || isLoopbackHostHeader(hostHeader);
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     res.setHeader('Content-Security-Policy', CSP);
