@@ -1,15 +1,18 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { pickPort } from '../main/services/ports';
 import { STAND_IN_LLAMA_SERVER } from '../test/stand-in';
 import { AppShell } from './pages/app-shell';
 import { ProvidersPage } from './pages/providers-page';
-import { freshDirs, startCliHost } from './support/host-process';
+import { cliPath, freshDirs, startCliHost } from './support/host-process';
 import { e2eSession } from './support/session';
 import { writeStandInRecipe } from './support/stand-in-recipe';
 
 const session = e2eSession();
+const run = promisify(execFile);
 
 describe('a custom recipe in Chromium', () => {
   it('shows its commands when Start is pressed, starts nothing on Cancel, and starts once confirmed', async () => {
@@ -49,5 +52,39 @@ describe('a custom recipe in Chromium', () => {
     await providers.waitStatus('standin', 'running');
     expect(await dialog.count()).toBe(0);
     await page.close();
+  });
+});
+
+describe('a custom recipe from the terminal', () => {
+  it('`trust <id>` shows its commands; a script must say --yes; once confirmed, the host starts it', async () => {
+    const dirs = await freshDirs();
+    const port = await pickPort(18000 + Math.floor(Math.random() * 1000));
+    await writeStandInRecipe(dirs.baseDir, { port, env: { STANDIN_NAME: 'from-cli' }, trusted: false });
+    const env = { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome };
+    const cli = (args: string[]) =>
+      run(process.execPath, [cliPath, ...args], { env }).then(
+        (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+      );
+
+    // No terminal to ask on: shown, not confirmed.
+    const asked = await cli(['trust', 'standin']);
+    expect(asked.code).toBe(1);
+    expect(asked.stdout).toContain(`${STAND_IN_LLAMA_SERVER} --host {host} --port {port}`);
+    expect(asked.stdout).toContain('STANDIN_NAME=from-cli');
+    expect(asked.stdout).toContain('run again with --yes');
+
+    session.host = await startCliHost(dirs);
+    const refused = await cli(['start', 'standin']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('local-llm-manager trust standin');
+
+    const confirmed = await cli(['trust', 'standin', '--yes']);
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(confirmed.stdout).toContain('may now be installed and started');
+    const started = await cli(['start', 'standin']);
+    expect(started.code, started.stderr).toBe(0);
+    expect(((await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json())) as { status: string }).status).toBe('ok');
+    expect((await cli(['trust', 'standin'])).stdout).toContain('Already confirmed');
   });
 });

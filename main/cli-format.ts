@@ -2,6 +2,7 @@ import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/p
 import type { SettingsState } from '../shared/settings';
 import { SETTING_ENV_VARS, type SettingKey } from '../shared/settings';
 import type { SystemInfo } from '../shared/system';
+import type { CommandView, RecipeCommands } from '../shared/recipe-commands';
 
 const GIB = 1024 ** 3;
 const gib = (bytes: number) => `${(bytes / GIB).toFixed(1)} GiB`;
@@ -63,4 +64,20 @@ export function formatProviders(providers: ProviderSummary[], problems: CatalogP
   if (!live) out.unshift('No host is running: showing what is installed. (Start one with "local-llm-manager serve".)');
   for (const problem of problems) out.push(`Problem in ${problem.file}${problem.field ? ` (${problem.field})` : ''}: ${problem.message} ${problem.hint}`);
   return out.join('\n');
+}
+
+/** A custom recipe's commands as the confirmation dialog shows them, for the terminal. */
+export function formatRecipeCommands(commands: RecipeCommands): string {
+  const command = (c: CommandView) => {
+    const env = Object.entries(c.env).map(([k, v]) => `${k}=${v} `).join('');
+    const where = [c.cwd ? `in ${c.cwd}` : '', c.when ? `when ${c.when}` : ''].filter(Boolean).join(', ');
+    return `    ${c.name}: ${env}${c.argv.join(' ')}${where ? `   (${where})` : ''}`;
+  };
+  const lines = [`${commands.name} (${commands.id}), ${commands.file ?? commands.origin}`, `  Install (${commands.install.strategy}):`];
+  for (const fetch of commands.install.fetches) lines.push(`    fetch: ${fetch}`);
+  lines.push(...commands.install.steps.map(command));
+  lines.push('  Start:', ...commands.start.map(command));
+  if (commands.stop) lines.push(`  Stop: ${commands.stop.join(' ')}`);
+  if (commands.configFiles.length) lines.push(`  Config files: ${commands.configFiles.join(', ')}`);
+  return lines.join('\n');
 }

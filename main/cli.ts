@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { AppFailure, isAppError, toAppError } from '../shared/errors';
 import type { CatalogProblem, ProviderSummary } from '../shared/provider';
 import { APP_NAME, APP_VERSION } from './app-meta';
-import { formatProviders, formatSettings, formatState, formatSystemInfo } from './cli-format';
+import { formatProviders, formatRecipeCommands, formatSettings, formatState, formatSystemInfo } from './cli-format';
 import { DEFAULT_UI_PORT, startHeadlessServer, type HeadlessServer } from './headless';
 import { createHost, defaultAppConfigDir, openBaseDir } from './host';
 import { providerSnapshot } from './provider-snapshot';
@@ -32,6 +33,8 @@ Commands:
   install <id>... | update <id>           Install (clone, build, configure) or update providers, with live
                                           progress; through the running host if there is one.
   uninstall <id> [--remove-config]        Remove data/<id> and bin/<id>.sh (config kept unless asked).
+  trust <id> [--yes]                      Show what a custom recipe (config/providers.d) runs, and confirm it;
+                                          nothing of a custom recipe runs before that, nor after an edit.
   cleanup                                 Remove caches, leftover downloads and unfinished installs.
   system [--json]                         This machine: OS, CPU, memory, disk, tools on PATH.
   settings [--json]                       Effective settings and where each value comes from.
@@ -63,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
       console.log(removed.removed.length ? `Removed:\n  ${removed.removed.join('\n  ')}` : 'Nothing to remove.');
       return 0;
     }
+    case 'trust':
+      return trust(rest);
     case 'cleanup': {
       const report = await withHost((api) => api.invoke('install.cleanup'));
       for (const item of report.removed) console.log(`  ${(item.bytes / 1024 / 1024).toFixed(1).padStart(8)} MB  ${item.path} (${item.why})`);
@@ -241,6 +246,38 @@ async function install(command: 'install' | 'update', args: string[]): Promise<n
     );
   });
   return runs.every((r) => r.status === 'done') ? 0 : 1;
+}
+
+async function trust(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { yes: { type: 'boolean', short: 'y' } }, true);
+  if (positionals.length !== 1) throw new UsageError('"trust" takes exactly one provider id, e.g. "trust my-server".');
+  return withHost(async (api) => {
+    const commands = await api.invoke('providers.commands', { id: positionals[0]! });
+    console.log(formatRecipeCommands(commands));
+    if (commands.trusted) {
+      console.log(commands.origin === 'builtin' ? 'A built-in recipe: nothing to confirm.' : 'Already confirmed as it is.');
+      return 0;
+    }
+    const confirmed = values.yes || (await askYesNo('Run these commands on this machine when it is installed or started? [y/N] '));
+    if (!confirmed) {
+      console.log(process.stdin.isTTY ? 'Not confirmed: nothing changed.' : 'Not confirmed: run again with --yes to confirm these commands.');
+      return 1;
+    }
+    await api.invoke('providers.trust', { id: commands.id, hash: commands.hash });
+    console.log(`Confirmed: ${commands.name} may now be installed and started.`);
+    return 0;
+  });
+}
+
+/** A yes/no question on a terminal; no terminal (a script, a pipe) never says yes. */
+async function askYesNo(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, allowPositionals = false) {

@@ -244,7 +244,7 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
     throw new AppFailure({
       code: 'CONFLICT',
       message: `${commands.name} is a custom recipe (${commands.file}) whose commands have not been confirmed${(await this.trust.isKnown(commands.id)) ? ' since it was edited' : ''}; it will not be installed or started until they are.`,
-      hint: 'Review the commands it runs and confirm them once: in the app, press Install or Start on its tile (a dialog lists them); from a script, call providers.commands, then providers.trust with the hash it returns.',
+      hint: `Review the commands it runs and confirm them once: in the app, press Install or Start on its tile (a dialog lists them); in a terminal, run "local-llm-manager trust ${commands.id}"; from a script, call providers.commands, then providers.trust with the hash it returns.`,
       details: { reason: 'untrusted-recipe', id: commands.id, hash: commands.hash },
     });
   }
