@@ -163,13 +163,20 @@ function mergePatchOf(field: z.ZodType): z.ZodType {
  * instead. A loop, not recursion, so deep nesting cannot overflow the stack.
  */
 export function reservedKeyPath(value: unknown): string[] | undefined {
-  const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    if (typeof next.value !== 'object' || next.value === null) continue;
-    for (const key of Object.keys(next.value)) {
-      const path = [...next.path, key];
-      if (RESERVED_KEYS.has(key)) return path;
-      stack.push({ value: (next.value as Record<string, unknown>)[key], path });
+  // Each entry links to its parent instead of copying its path: deep nesting stays linear.
+  type Entry = { value: unknown; key?: string; parent?: Entry };
+  const stack: Entry[] = [{ value }];
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    if (typeof entry.value !== 'object' || entry.value === null) continue;
+    for (const key of Object.keys(entry.value)) {
+      const child: Entry = { value: (entry.value as Record<string, unknown>)[key], key, parent: entry };
+      if (!RESERVED_KEYS.has(key)) {
+        stack.push(child);
+        continue;
+      }
+      const path: string[] = [];
+      for (let at: Entry | undefined = child; at?.key !== undefined; at = at.parent) path.unshift(at.key);
+      return path;
     }
   }
   return undefined;

@@ -42,6 +42,18 @@ describe('settings.json with keys named like Object.prototype members', () => {
   });
 });
 
+describe('a settings.json nested deeper than the stack', () => {
+  it('is reported and kept aside like any bad file, without overflowing anything', async () => {
+    // About 750 KiB: under the read cap, so it is parsed and checked.
+    const deep = `{"healthIntervalSec": 5, "providers": ${'{"a":'.repeat(150_000)}1${'}'.repeat(150_000)}}`;
+    const { service, configDir } = await loadSettings({}, (dir) => writeFile(path.join(dir, 'settings.json'), deep));
+    const state = service.state();
+    expect(state.values).toMatchObject({ healthIntervalSec: 5, providers: {} });
+    expect(state.problems).toEqual([expect.objectContaining({ message: expect.stringContaining('providers') })]);
+    expect(await keptAside(configDir)).toHaveLength(1);
+  });
+});
+
 describe('an oversized settings.json', () => {
   const oversized = () => JSON.stringify({ healthIntervalSec: 5, padding: 'x'.repeat(SETTINGS_READ_CAP) });
 

@@ -71,6 +71,12 @@ export function parseSettingsText(file: string, text: string): SettingsFileRead 
 
 /** A value as JSON, cut short: a problem message names it, it does not repeat a whole map. */
 function brief(value: unknown): string {
-  const json = JSON.stringify(value) ?? String(value);
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? String(value);
+  } catch {
+    // Nested past the stack's depth: JSON.parse manages that, JSON.stringify does not.
+    return 'a value nested too deeply to show';
+  }
   return json.length > 120 ? `${json.slice(0, 117)}...` : json;
 }
