@@ -148,13 +148,15 @@ describe('a hand edit of settings.json while the app runs', () => {
     expect(state.values.providers).toEqual({ ollama: { port: 11500 } });
     expect(await readJson(file)).toEqual({ healthIntervalSec: 5, providers: { ollama: { port: 11500 } }, autoStart: false });
 
-    // A tab that read the settings before the hand edit cannot undo it.
+    // A tab that read the settings before the hand edit cannot undo it; every client still hears of the edit.
     await writeFile(file, JSON.stringify({ healthIntervalSec: 7 }));
+    const announced = nextChange(service);
     await expect(service.update({ healthIntervalSec: 9, baseRevision: state.revision })).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('healthIntervalSec'),
     });
     expect(await readJson(file)).toEqual({ healthIntervalSec: 7 });
+    expect((await announced).values.healthIntervalSec).toBe(7);
   });
 
   it('that is not valid is reported and kept aside, and the settings in effect stay (and are written back)', async () => {

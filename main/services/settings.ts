@@ -115,15 +115,16 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
    * save or a hand edit it did not see. The keys it returns replace the saved ones whole.
    */
   edit(change: (values: Settings) => Partial<Settings>): Promise<SettingsState> {
-    return this.enqueue(async () => {
-      await this.sync();
-      const next: Partial<Settings> = { ...this.saved };
-      for (const [key, value] of Object.entries(change(this.effective()))) {
-        if (value !== undefined) setSaved(next, key as SettingKey, checkValue(key as SettingKey, value));
-      }
-      await this.save(next);
-      return this.announce();
-    });
+    return this.enqueue(() =>
+      this.afterSync(async () => {
+        const next: Partial<Settings> = { ...this.saved };
+        for (const [key, value] of Object.entries(change(this.effective()))) {
+          if (value !== undefined) setSaved(next, key as SettingKey, checkValue(key as SettingKey, value));
+        }
+        await this.save(next);
+        return this.announce();
+      }),
+    );
   }
 
   /**
@@ -214,9 +215,25 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
         hint: 'Fix the value named and save again; nothing was changed.',
       });
     }
-    // A hand edit saved since the last look is taken in first: this write must not undo it.
-    await this.sync();
-    const { baseDir, baseRevision, ...changes } = checked.data;
+    return this.afterSync(() => this.merge(checked.data));
+  }
+
+  /**
+   * Runs a change after taking in a hand edit saved since the last look (the change must not
+   * undo it). A hand edit taken in is announced even when the change itself is refused.
+   */
+  private async afterSync(change: () => Promise<SettingsState>): Promise<SettingsState> {
+    const pickedUp = await this.sync();
+    try {
+      return await change();
+    } catch (error) {
+      if (pickedUp) this.announce();
+      throw error;
+    }
+  }
+
+  private async merge(patch: SettingsPatch): Promise<SettingsState> {
+    const { baseDir, baseRevision, ...changes } = patch;
     const current = this.effective();
     const next: Partial<Settings> = { ...this.saved };
     const conflicts: SettingPath[] = [];
