@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { cimProcessQuery, parseCimProcesses } from './process-table-win32';
 
@@ -47,7 +47,7 @@ export async function readProcesses(pids?: readonly number[], options: TableOpti
   if (pids && pids.length === 0) return new Map();
   try {
     let entries: ProcessEntry[];
-    if (platform === 'linux') entries = await readProc(pids);
+    if (platform === 'linux') entries = readProc(pids);
     else if (platform === 'win32') {
       const query = cimProcessQuery(pids);
       const result = await run(query.file, query.args);
@@ -70,27 +70,29 @@ export async function readProcesses(pids?: readonly number[], options: TableOpti
 /** Linux kernels give user space 100 clock ticks a second (USER_HZ) on every architecture Node runs on. */
 const USER_HZ = 100;
 
-async function readProc(pids?: readonly number[]): Promise<ProcessEntry[]> {
-  const bootMs = parseBootTime(await readFile('/proc/stat', 'utf8'));
-  const list = pids ?? (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
-  const entries = await Promise.all(
-    list.map(async (pid): Promise<ProcessEntry | undefined> => {
-      try {
-        const [stat, cmdline] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/cmdline`, 'utf8')]);
-        const { ppid, startTicks } = parseProcStat(stat);
-        const command = cmdline.split('\0').filter(Boolean).join(' ');
-        return {
-          pid,
-          ppid,
-          ...(command ? { command } : {}),
-          ...(bootMs !== undefined ? { startedAt: bootMs + (startTicks * 1000) / USER_HZ } : {}),
-        };
-      } catch {
-        return undefined; // gone meanwhile
-      }
-    }),
-  );
-  return entries.filter((e): e is ProcessEntry => e !== undefined);
+/**
+ * Synchronous on purpose: procfs files are made in memory by the kernel and never wait on a disk,
+ * and the thread pool (busy with log writes) would make a start wait many ms for a few µs of work.
+ */
+function readProc(pids?: readonly number[]): ProcessEntry[] {
+  const bootMs = parseBootTime(readFileSync('/proc/stat', 'utf8'));
+  const list = pids ?? readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  const entries: ProcessEntry[] = [];
+  for (const pid of list) {
+    try {
+      const { ppid, startTicks } = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+      entries.push({
+        pid,
+        ppid,
+        ...(command ? { command } : {}),
+        ...(bootMs !== undefined ? { startedAt: bootMs + (startTicks * 1000) / USER_HZ } : {}),
+      });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return entries;
 }
 
 /** Parent and start time (clock ticks since boot) from /proc/<pid>/stat. */
