@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { LogService } from './logs';
-import { commandLineOf, stillRuns, stopTree, treeOf } from './process-tree';
+import { readProcesses, sameProcess, type ProcessEntry } from './process-table';
+import { descendantsOf, stopTree } from './process-tree';
 
 export interface ProcessLaunch {
   /** The provider the process belongs to (its log). */
@@ -27,7 +28,9 @@ export class ManagedProcess {
   readonly exited: Promise<ProcessExit>;
   private readonly child: ChildProcess;
   private exit?: ProcessExit;
-  private readonly known = new Map<number, string>();
+  /** Descendants seen while it ran, with what names each (command, start time). */
+  private readonly known = new Map<number, ProcessEntry>();
+  private startedRead?: Promise<ProcessEntry | undefined>;
 
   constructor(
     readonly launch: ProcessLaunch,
@@ -61,15 +64,37 @@ export class ManagedProcess {
   }
 
   /**
-   * Remembers the processes under this one now. A child that left our process group (setsid)
-   * loses its link to us when we die: this snapshot is how a crash still finds it.
+   * This process as the OS lists it, read once, on first need (an install step never needs it).
+   * Until 'exit' the PID cannot be someone else's (not reaped yet; on Windows Node holds a
+   * handle), so a read that finishes before it is this process.
+   */
+  private started(): Promise<ProcessEntry | undefined> {
+    const pid = this.pid;
+    if (pid === undefined || this.hasExited) return this.startedRead ?? Promise.resolve(undefined);
+    return (this.startedRead ??= readProcesses([pid]).then((table) => (this.hasExited ? undefined : table?.get(pid))));
+  }
+
+  /**
+   * What names this process for a later check that a PID still belongs to it (run records): the
+   * command line as the OS shows it (a script shows its interpreter) and the start time. Falls back
+   * to the argv when the OS cannot be read.
+   */
+  async identity(): Promise<{ pid: number; command: string; startedAt?: number } | undefined> {
+    if (this.pid === undefined) return undefined;
+    const seen = await this.started();
+    if (seen?.command) return { pid: this.pid, command: seen.command, ...(seen.startedAt !== undefined ? { startedAt: seen.startedAt } : {}) };
+    return { pid: this.pid, command: this.launch.argv.join(' ') };
+  }
+
+  /**
+   * Remembers the processes under this one now. A child that left our process group (setsid), or
+   * any orphan on Windows, loses its link to us when we die: this snapshot is how a crash still
+   * finds it.
    */
   async snapshotTree(): Promise<void> {
     if (this.pid === undefined || this.hasExited) return;
-    for (const pid of await treeOf(this.pid)) {
-      if (pid === this.pid || this.known.has(pid)) continue;
-      const command = await commandLineOf(pid);
-      if (command) this.known.set(pid, command);
+    for (const entry of await descendantsOf(this.pid, (await this.started())?.startedAt)) {
+      if (entry.command && !this.known.has(entry.pid)) this.known.set(entry.pid, entry);
     }
   }
 
@@ -77,16 +102,17 @@ export class ManagedProcess {
   async stop(graceMs: number): Promise<{ forced: boolean }> {
     if (this.pid === undefined) return { forced: false };
     const strays = await this.knownStillRunning();
-    const result = await stopTree(this.pid, graceMs, strays);
+    const rootStartedAt = (await this.started())?.startedAt;
+    const result = await stopTree(this.pid, graceMs, strays, { rootExited: this.hasExited, ...(rootStartedAt !== undefined ? { rootStartedAt } : {}) });
     await this.exited;
     return result;
   }
 
-  /** Remembered descendants that still run the same program. */
+  /** Remembered descendants that still run the same program (one read of the process table). */
   private async knownStillRunning(): Promise<number[]> {
-    const alive: number[] = [];
-    for (const [pid, command] of this.known) if (await stillRuns(pid, command)) alive.push(pid);
-    return alive;
+    if (this.known.size === 0) return [];
+    const now = await readProcesses([...this.known.keys()]);
+    return [...this.known.values()].filter((entry) => sameProcess({ command: entry.command!, ...(entry.startedAt !== undefined ? { startedAt: entry.startedAt } : {}) }, now?.get(entry.pid))).map((entry) => entry.pid);
   }
 }
 

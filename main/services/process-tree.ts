@@ -1,7 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import pidtree from 'pidtree';
+import { descendantsIn, readProcesses, sameProcess, type ProcessEntry } from './process-table';
+import { taskkillCommand } from './process-table-win32';
+import { stopTreeWindows } from './stop-tree-win32';
 
 /**
  * Whether a process still runs. An orphan that was killed but never reaped (containers whose
@@ -26,17 +30,21 @@ export function isRunning(pid: number): boolean {
 /** The process, everything below it, and everything in its process group (POSIX), found now. */
 export async function treeOf(pid: number): Promise<Set<number>> {
   const found = new Set<number>([pid]);
+  if (process.platform === 'win32') {
+    // pidtree would start wmic (gone from Windows 11 24H2) or PowerShell without start times.
+    const table = await readProcesses();
+    for (const child of table ? descendantsIn(table, pid) : []) found.add(child.pid);
+    return found;
+  }
   try {
     for (const child of await pidtree(pid)) found.add(child);
   } catch {
     // The root is gone already; its group may not be.
   }
-  if (process.platform !== 'win32') {
-    const ps = await execa('ps', ['-A', '-o', 'pid=,pgid='], { reject: false });
-    for (const line of ps.stdout.split('\n')) {
-      const [member, group] = line.trim().split(/\s+/).map(Number);
-      if (group === pid && member) found.add(member);
-    }
+  const ps = await execa('ps', ['-A', '-o', 'pid=,pgid='], { reject: false });
+  for (const line of ps.stdout.split('\n')) {
+    const [member, group] = line.trim().split(/\s+/).map(Number);
+    if (group === pid && member) found.add(member);
   }
   return found;
 }
@@ -80,15 +88,17 @@ async function waitGone(pids: Iterable<number>, ms: number): Promise<boolean> {
  * whatever is left (a stuck CUDA server ignores SIGTERM). Children that left the group with
  * setsid are found through the parent links taken before the first signal, or passed in
  * `alsoKill` when the parent is already gone. Resolves with whether the kill was needed.
+ * Windows (stop-tree-win32): taskkill, then taskkill /F; the options there tell whether the
+ * root PID is still the process it was.
  */
-export async function stopTree(pid: number, graceMs: number, alsoKill: Iterable<number> = []): Promise<{ forced: boolean }> {
-  if (process.platform === 'win32') {
-    await execa('taskkill', ['/pid', String(pid), '/T'], { reject: false });
-    if (await waitGone([pid], graceMs)) return { forced: false };
-    await execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false });
-    return { forced: true };
-  }
+export async function stopTree(
+  pid: number,
+  graceMs: number,
+  alsoKill: Iterable<number> = [],
+  options: { rootStartedAt?: number; rootExited?: boolean } = {},
+): Promise<{ forced: boolean }> {
   const extras = [...alsoKill];
+  if (process.platform === 'win32') return stopTreeWindows(pid, graceMs, extras, { isRunning, ...options });
   // A crashed provider with nothing left in its group needs no process listing (the common case
   // on a crash, and the restart is waiting on this).
   if (!isRunning(pid) && !groupExists(pid) && extras.every((p) => !isRunning(p))) return { forced: false };
@@ -104,12 +114,22 @@ export async function stopTree(pid: number, graceMs: number, alsoKill: Iterable<
   return { forced: true };
 }
 
-/** Last resort at exit, when nothing can be awaited: SIGKILL the groups we started. */
+/**
+ * Last resort at exit, when nothing can be awaited: SIGKILL the groups we started. Windows has no
+ * groups and process.kill ends only the root, so one synchronous taskkill /T /F takes the trees.
+ */
 export function killGroupsNow(leaders: Iterable<number>): void {
+  if (process.platform === 'win32') {
+    const pids = [...leaders].filter((pid) => pid > 4 && isRunning(pid));
+    if (pids.length === 0) return;
+    const command = taskkillCommand(pids, { force: true, tree: true });
+    // Bounded: an exit handler must end even if taskkill hangs.
+    spawnSync(command.file, command.args, { stdio: 'ignore', windowsHide: true, timeout: 10_000 });
+    return;
+  }
   for (const pid of leaders) {
     try {
-      if (process.platform === 'win32') process.kill(pid, 'SIGKILL');
-      else process.kill(-pid, 'SIGKILL');
+      process.kill(-pid, 'SIGKILL');
     } catch {
       // Already gone.
     }
@@ -126,12 +146,34 @@ export async function commandLineOf(pid: number): Promise<string | undefined> {
       // Gone already, or not ours to read: fall through to ps.
     }
   }
-  if (process.platform === 'win32') return undefined;
+  if (process.platform === 'win32') return (await readProcesses([pid]))?.get(pid)?.command;
   const result = await execa('ps', ['-o', 'command=', '-p', String(pid)], { reject: false });
   return result.stdout.trim() || undefined;
 }
 
-/** Whether `pid` still runs the same program: a PID reused by something else since must be left alone. */
-export async function stillRuns(pid: number, command: string): Promise<boolean> {
-  return isRunning(pid) && (await commandLineOf(pid)) === command;
+/**
+ * Whether `pid` still runs the same program: a PID reused by something else since must be left
+ * alone. With the start time recorded too (process-table), a reuse by the same command is told apart.
+ */
+export async function stillRuns(pid: number, command: string, startedAt?: number): Promise<boolean> {
+  if (!isRunning(pid)) return false;
+  if (startedAt === undefined && process.platform !== 'win32') return (await commandLineOf(pid)) === command;
+  return sameProcess({ command, ...(startedAt !== undefined ? { startedAt } : {}) }, (await readProcesses([pid]))?.get(pid));
+}
+
+/**
+ * The processes below `pid` now, with what names them (command, start time), for remembering:
+ * a child that leaves the tree (setsid on POSIX; any orphan on Windows, whose parent link then
+ * dangles) is still found through this list when it must be stopped.
+ */
+export async function descendantsOf(pid: number, rootStartedAt?: number): Promise<ProcessEntry[]> {
+  if (process.platform === 'win32') {
+    const table = await readProcesses();
+    const root = table?.get(pid);
+    if (!table || (root && rootStartedAt !== undefined && root.startedAt !== rootStartedAt)) return [];
+    return descendantsIn(table, pid, rootStartedAt);
+  }
+  const below = [...(await treeOf(pid))].filter((p) => p !== pid);
+  const table = await readProcesses(below);
+  return below.map((p) => table?.get(p)).filter((e): e is ProcessEntry => e?.command !== undefined);
 }

@@ -3,27 +3,41 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { ManagedProcess } from './managed-process';
-import { isRunning, stillRuns, stopTree } from './process-tree';
+import { readProcesses, sameProcess, startsMatch, type ProcessEntry } from './process-table';
+import { isRunning, stopTree } from './process-tree';
 import { READ_CAPS, readCappedFile } from './read-capped-file';
 
+// startedAt (ms since the epoch) is missing from records older than it: those match on command alone.
 const RecordSchema = z.object({
   hostPid: z.number().int(),
-  processes: z.array(z.object({ name: z.string(), pid: z.number().int(), command: z.string() })),
+  hostStartedAt: z.number().optional(),
+  processes: z.array(z.object({ name: z.string(), pid: z.number().int(), command: z.string(), startedAt: z.number().optional() })),
 });
+type RunRecord = z.infer<typeof RecordSchema>;
 
 /**
  * A note on disk of which processes each provider runs, so that if the host is killed outright
  * (no chance to stop anything), the next start can find and stop what it left behind.
  */
 export class RunRecords {
+  private hostStartedAt?: Promise<number | undefined>;
+
   constructor(private readonly dir: string) {}
 
+  /**
+   * Records each process as PID + command line + start time, as the OS shows them: a PID reused
+   * since, even by the same program, is then never taken for ours.
+   */
   async write(providerId: string, processes: ManagedProcess[]): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    const entries = processes
-      .filter((p) => p.pid !== undefined)
-      .map((p) => ({ name: p.launch.name, pid: p.pid!, command: p.launch.argv.join(' ') }));
-    await writeFileAtomic(this.file(providerId), JSON.stringify({ hostPid: process.pid, processes: entries }));
+    this.hostStartedAt ??= readProcesses([process.pid]).then((table) => table?.get(process.pid)?.startedAt);
+    const [hostStartedAt, ...identities] = await Promise.all([this.hostStartedAt, ...processes.map((p) => p.identity())]);
+    const entries = processes.flatMap((p, i) => {
+      const identity = identities[i];
+      return identity ? [{ name: p.launch.name, ...identity }] : [];
+    });
+    const record: RunRecord = { hostPid: process.pid, ...(hostStartedAt !== undefined ? { hostStartedAt } : {}), processes: entries };
+    await writeFileAtomic(this.file(providerId), JSON.stringify(record));
   }
 
   async remove(providerId: string): Promise<void> {
@@ -38,20 +52,27 @@ export class RunRecords {
     } catch {
       return [];
     }
-    const notes: Array<{ providerId: string; message: string }> = [];
+    const records: Array<{ providerId: string; file: string; record: RunRecord }> = [];
     for (const name of names.filter((n) => n.endsWith('.json'))) {
-      const providerId = name.slice(0, -'.json'.length);
       const file = path.join(this.dir, name);
       const parsed = RecordSchema.safeParse(await readCappedFile(file, READ_CAPS.state).then(JSON.parse).catch(() => undefined));
-      if (!parsed.success) {
-        await rm(file, { force: true });
-        continue;
-      }
+      if (parsed.success) records.push({ providerId: name.slice(0, -'.json'.length), file, record: parsed.data });
+      else await rm(file, { force: true });
+    }
+    if (records.length === 0) return [];
+    // One read of the process table for every PID named (one ps or CIM query, not one per PID).
+    const pids = new Set(records.flatMap(({ record }) => [record.hostPid, ...record.processes.map((p) => p.pid)]));
+    const table = await readProcesses([...pids]);
+    // Without it nothing can be told apart: keep the records for the next start rather than stop
+    // a stranger or forget an orphan.
+    if (!table) return [];
+    const notes: Array<{ providerId: string; message: string }> = [];
+    for (const { providerId, file, record } of records) {
       // Another host instance (the desktop app beside a CLI) owns these: not ours to touch.
-      if (parsed.data.hostPid !== process.pid && isRunning(parsed.data.hostPid)) continue;
-      for (const entry of parsed.data.processes) {
-        if (!(await stillRuns(entry.pid, entry.command))) continue;
-        await stopTree(entry.pid, 3_000);
+      if (record.hostPid !== process.pid && hostAlive(record, table)) continue;
+      for (const entry of record.processes) {
+        if (!isRunning(entry.pid) || !sameProcess(entry, table.get(entry.pid))) continue;
+        await stopTree(entry.pid, 3_000, [], entry.startedAt !== undefined ? { rootStartedAt: entry.startedAt } : {});
         notes.push({ providerId, message: `stopped ${entry.name} (pid ${entry.pid}) left running by a previous session that ended without stopping it` });
       }
       await rm(file, { force: true });
@@ -62,4 +83,11 @@ export class RunRecords {
   private file(providerId: string): string {
     return path.join(this.dir, `${providerId}.json`);
   }
+}
+
+/** The recording host still runs: its PID is in use, by the same process when its start was recorded. */
+function hostAlive(record: RunRecord, table: ReadonlyMap<number, ProcessEntry>): boolean {
+  if (!isRunning(record.hostPid)) return false;
+  const now = table.get(record.hostPid);
+  return record.hostStartedAt === undefined || now === undefined || startsMatch(record.hostStartedAt, now.startedAt);
 }
