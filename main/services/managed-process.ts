@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { LogService } from './logs';
 import { readProcesses, sameProcess, type ProcessEntry } from './process-table';
+import { windowsCommandLine } from './process-table-win32';
 import { descendantsOf, stopTree } from './process-tree';
 
 export interface ProcessLaunch {
@@ -77,13 +78,13 @@ export class ManagedProcess {
   /**
    * What names this process for a later check that a PID still belongs to it (run records): the
    * command line as the OS shows it (a script shows its interpreter) and the start time. Falls back
-   * to the argv when the OS cannot be read.
+   * to the argv, joined as the OS would show it, when the OS cannot be read.
    */
   async identity(): Promise<{ pid: number; command: string; startedAt?: number } | undefined> {
     if (this.pid === undefined) return undefined;
     const seen = await this.started();
     if (seen?.command) return { pid: this.pid, command: seen.command, ...(seen.startedAt !== undefined ? { startedAt: seen.startedAt } : {}) };
-    return { pid: this.pid, command: this.launch.argv.join(' ') };
+    return { pid: this.pid, command: process.platform === 'win32' ? windowsCommandLine(this.launch.argv) : this.launch.argv.join(' ') };
   }
 
   /**

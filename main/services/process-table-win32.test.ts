@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cimProcessQuery, parseCimDate, parseCimProcesses, taskkillCommand } from './process-table-win32';
+import { cimProcessQuery, parseCimDate, parseCimProcesses, taskkillCommand, windowsCommandLine } from './process-table-win32';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', 'win32-processes', name), 'utf8');
 const WINDOWS_ENV = { SystemRoot: 'C:\\Windows' };
@@ -114,5 +114,35 @@ describe('taskkillCommand', () => {
   it('refuses kernel PIDs, non-integers and an empty list rather than widen what is killed', () => {
     for (const pid of [0, 4, -1, Number.NaN, 12.5]) expect(() => taskkillCommand([pid], { force: true, tree: true })).toThrow(/not a process id/);
     expect(() => taskkillCommand([], { force: true, tree: true })).toThrow(/at least one/);
+  });
+});
+
+describe('windowsCommandLine', () => {
+  it('quotes each argument as libuv does, so an argv compares with the CommandLine CIM shows', () => {
+    // The cases libuv's own tests use for its Windows argument quoting.
+    const cases: Array<[string, string]> = [
+      ['hello"world', '"hello\\"world"'],
+      ['hello""world', '"hello\\"\\"world"'],
+      ['hello\\world', 'hello\\world'],
+      ['hello\\\\world', 'hello\\\\world'],
+      ['hello\\"world', '"hello\\\\\\"world"'],
+      ['hello\\\\"world', '"hello\\\\\\\\\\"world"'],
+      ['hello world\\', '"hello world\\\\"'],
+      ['', '""'],
+    ];
+    for (const [arg, quoted] of cases) expect(windowsCommandLine([arg])).toBe(quoted);
+  });
+
+  it('builds the llama-server line of the recorded table from its argv', () => {
+    const argv = [
+      'C:\\Users\\Jürgen Müller\\.helixcode\\local-llm\\bin\\llama.cpp\\llama-server.exe',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '8080',
+      '-m',
+      "D:\\KI & Modelle\\Tom's qwen2.5-0.5b-instruct-q4_k_m.gguf",
+    ];
+    expect(windowsCommandLine(argv)).toBe(LLAMA_COMMAND);
   });
 });

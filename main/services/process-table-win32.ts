@@ -129,3 +129,31 @@ export function taskkillCommand(pids: readonly number[], options: { force: boole
     args: [...pids.flatMap((pid) => ['/PID', String(pid)]), ...(options.tree ? ['/T'] : []), ...(options.force ? ['/F'] : [])],
   };
 }
+
+/**
+ * The command line Node (libuv) builds on Windows from an argv, which is what CIM later shows as
+ * CommandLine: each argument quoted by the rules CommandLineToArgvW undoes, joined by spaces. An
+ * argument without space, tab or quote goes as it is; backslashes are doubled only before a quote
+ * or the closing quote.
+ */
+export function windowsCommandLine(argv: readonly string[]): string {
+  return argv.map(quoteArgument).join(' ');
+}
+
+function quoteArgument(arg: string): string {
+  if (arg === '') return '""';
+  if (!/[ \t"]/.test(arg)) return arg;
+  if (!/["\\]/.test(arg)) return `"${arg}"`;
+  let quoted = '"';
+  let backslashes = 0;
+  for (const char of arg) {
+    if (char === '\\') {
+      backslashes++;
+      continue;
+    }
+    // Backslashes before a quote are doubled, and the quote escaped; elsewhere they are literal.
+    quoted += char === '"' ? `${'\\'.repeat(backslashes * 2)}\\"` : `${'\\'.repeat(backslashes)}${char}`;
+    backslashes = 0;
+  }
+  return `${quoted}${'\\'.repeat(backslashes * 2)}"`;
+}
