@@ -118,13 +118,16 @@ export async function stopTree(
  * Last resort at exit, when nothing can be awaited: SIGKILL the groups we started. Windows has no
  * groups and process.kill ends only the root, so one synchronous taskkill /T /F takes the trees.
  */
-export function killGroupsNow(leaders: Iterable<number>): void {
-  if (process.platform === 'win32') {
-    const pids = [...leaders].filter((pid) => pid > 4 && isRunning(pid));
+export function killGroupsNow(
+  leaders: Iterable<number>,
+  os: { platform?: NodeJS.Platform; spawnSync?: typeof spawnSync; isRunning?: (pid: number) => boolean } = {},
+): void {
+  if ((os.platform ?? process.platform) === 'win32') {
+    const pids = [...leaders].filter((pid) => pid > 4 && (os.isRunning ?? isRunning)(pid));
     if (pids.length === 0) return;
     const command = taskkillCommand(pids, { force: true, tree: true });
     // Bounded: an exit handler must end even if taskkill hangs.
-    spawnSync(command.file, command.args, { stdio: 'ignore', windowsHide: true, timeout: 10_000 });
+    (os.spawnSync ?? spawnSync)(command.file, command.args, { stdio: 'ignore', windowsHide: true, timeout: 10_000 });
     return;
   }
   for (const pid of leaders) {
