@@ -52,7 +52,7 @@ describe('readProcesses on macOS (recorded ps output)', () => {
     const run = recorded(fixture('ps-lstart', 'darwin.txt'));
     const table = await readProcesses([734, 901], { platform: 'darwin', run });
     expect(run.calls[0]!.file).toBe('ps');
-    expect(run.calls[0]!.args).toEqual(['-o', 'pid=,ppid=,lstart=,command=', '-p', '734,901']);
+    expect(run.calls[0]!.args).toEqual(['-o', 'pid=', '-o', 'ppid=', '-o', 'lstart=', '-o', 'command=', '-p', '734,901']);
     expect(run.calls[0]!.env?.LC_ALL).toBe('C');
     expect([...table!.keys()]).toEqual([734, 901]);
   });
@@ -106,6 +106,16 @@ describe('Linux /proc', () => {
     expect(Math.abs(entry!.startedAt! - spawnedAt)).toBeLessThan(1500);
     // This process started about when Node says it did.
     expect(Math.abs(table!.get(process.pid)!.startedAt! - (Date.now() - process.uptime() * 1000))).toBeLessThan(1500);
+  });
+
+  it.runIf(process.platform === 'linux')('agrees with the ps path macOS takes (run here with procps) on command and start', async () => {
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    children.push(child);
+    const fromProc = (await readProcesses([child.pid!]))?.get(child.pid!);
+    const fromPs = (await readProcesses([child.pid!], { platform: 'darwin' }))?.get(child.pid!);
+    expect(fromPs?.command).toBe(fromProc?.command);
+    expect(fromPs?.ppid).toBe(process.pid);
+    expect(Math.abs(fromPs!.startedAt! - fromProc!.startedAt!)).toBeLessThanOrEqual(1_000);
   });
 
   it.runIf(process.platform === 'linux')('leaves out PIDs that do not run', async () => {

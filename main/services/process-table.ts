@@ -55,7 +55,9 @@ export async function readProcesses(pids?: readonly number[], options: TableOpti
       entries = parseCimProcesses(result.stdout);
     } else {
       // LC_ALL=C: lstart is written in the locale's words otherwise.
-      const result = await run('ps', ['-o', 'pid=,ppid=,lstart=,command=', ...(pids ? ['-p', pids.join(',')] : ['-A'])], { ...stringEnv(), LC_ALL: 'C' });
+      // One -o per column: BSD ps may read the text after "=" up to the end as the header.
+      const columns = ['pid=', 'ppid=', 'lstart=', 'command='].flatMap((column) => ['-o', column]);
+      const result = await run('ps', [...columns, ...(pids ? ['-p', pids.join(',')] : ['-A'])], { ...stringEnv(), LC_ALL: 'C' });
       // ps exits 1 when none of the PIDs runs: that is an empty answer, not a failure.
       if (result.exitCode !== 0 && !(result.exitCode === 1 && pids && !result.stdout.trim())) return undefined;
       entries = parsePsTable(result.stdout);
@@ -114,7 +116,7 @@ export function parseBootTime(procStat: string): number | undefined {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const PS_LINE = /^\s*(\d+)\s+(\d+)\s+[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})\s*(.*)$/;
 
-/** Lines of `ps -o pid=,ppid=,lstart=,command=` in the C locale (macOS, BSDs); lstart is local time to the second. */
+/** Lines of `ps -o pid= -o ppid= -o lstart= -o command=` in the C locale (macOS, BSDs); lstart is local time to the second. */
 export function parsePsTable(stdout: string): ProcessEntry[] {
   const entries: ProcessEntry[] = [];
   for (const line of stdout.split('\n')) {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import pidtree from 'pidtree';
-import { descendantsIn, readProcesses, sameProcess, type ProcessEntry } from './process-table';
+import { descendantsIn, readProcesses, sameProcess, startsMatch, type ProcessEntry } from './process-table';
 import { taskkillCommand } from './process-table-win32';
 import { stopTreeWindows } from './stop-tree-win32';
 
@@ -173,7 +173,7 @@ export async function descendantsOf(pid: number, rootStartedAt?: number): Promis
   if (process.platform === 'win32') {
     const table = await readProcesses();
     const root = table?.get(pid);
-    if (!table || (root && rootStartedAt !== undefined && root.startedAt !== rootStartedAt)) return [];
+    if (!table || (root && !startsMatch(rootStartedAt, root.startedAt))) return [];
     return descendantsIn(table, pid, rootStartedAt);
   }
   const below = [...(await treeOf(pid))].filter((p) => p !== pid);
