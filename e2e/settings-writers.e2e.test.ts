@@ -87,15 +87,16 @@ describe('a settings.json the app cannot use', () => {
     ['{"constructor": 1}', 'unknown setting "constructor"'],
     ['{"__proto__": {"x": 1}}', 'unknown setting "__proto__"'],
     ['{"providers": {"__proto__": {}}}', 'providers.__proto__'],
-  ])('%s: `settings --json` exits 0, reports it and keeps the file aside', async (text, named) => {
+  ])('%s: `settings --json` exits 0 and reports it, leaving the file to the host (it only reads)', async (text, named) => {
     const dirs = await freshDirs();
     await writeFile(settingsFile(dirs), text);
     const { code, stdout, stderr } = await cli(dirs, ['settings', '--json']);
     expect({ code, stderr }).toMatchObject({ code: 0 });
     const state = JSON.parse(stdout) as SettingsState;
-    expect(state.problems).toEqual([expect.objectContaining({ message: expect.stringContaining(named) })]);
+    expect(state.problems).toEqual([expect.objectContaining({ message: expect.stringContaining(named), hint: expect.stringContaining('left as it is') })]);
     expect(state.values.providers).toEqual({});
-    expect(await keptAside(dirs)).toHaveLength(1);
+    expect(await keptAside(dirs)).toHaveLength(0);
+    expect(await readFile(settingsFile(dirs), 'utf8')).toBe(text);
   });
 
   it('with a prototype-named key still lets the host start and serve', async () => {
@@ -106,9 +107,12 @@ describe('a settings.json the app cannot use', () => {
     const state = await (await tab(host)).invoke('settings.get');
     expect(state.values.healthIntervalSec).toBe(9);
     expect(state.problems.map((p) => p.message).join()).toContain('unknown setting "constructor"');
+    // The host owns the folder: it keeps the bad file aside and writes the valid settings back.
+    expect(await keptAside(dirs)).toHaveLength(1);
+    expect(await readSaved(dirs)).toMatchObject({ healthIntervalSec: 9 });
   });
 
-  it('over the read cap is reported and kept aside, and defaults are in use', async () => {
+  it('over the read cap is reported (the CLI leaves it, the host keeps it aside), and defaults are in use', async () => {
     const dirs = await freshDirs();
     await writeFile(settingsFile(dirs), JSON.stringify({ healthIntervalSec: 9, padding: 'x'.repeat(2 * 1024 * 1024) }));
     const { code, stdout } = await cli(dirs, ['settings', '--json']);
@@ -116,6 +120,9 @@ describe('a settings.json the app cannot use', () => {
     const state = JSON.parse(stdout) as SettingsState;
     expect(state.values.healthIntervalSec).toBe(30);
     expect(state.problems).toEqual([expect.objectContaining({ message: expect.stringContaining('MiB') })]);
+    expect(await keptAside(dirs)).toHaveLength(0);
+    host = await startCliHost(dirs);
+    expect(host.output()).toContain('Settings problem');
     expect(await keptAside(dirs)).toHaveLength(1);
   });
 });

@@ -76,13 +76,13 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'system': {
       const { values } = parse(rest, { json: { type: 'boolean' } });
-      const info = await (await openBaseDir()).system.info();
+      const info = await (await openBaseDir({ readOnly: true })).system.info();
       console.log(values.json ? JSON.stringify(info, null, 2) : formatSystemInfo(info));
       return 0;
     }
     case 'settings': {
       const { values } = parse(rest, { json: { type: 'boolean' } });
-      const state = (await openBaseDir()).settings.state();
+      const state = (await openBaseDir({ readOnly: true })).settings.state();
       console.log(values.json ? JSON.stringify(state, null, 2) : formatSettings(state));
       return 0;
     }
@@ -168,7 +168,7 @@ async function status(args: string[]): Promise<number> {
     remote.close();
   } else {
     // Read-only: no host means nothing runs; the folder is read, nothing is started or written.
-    list = await providerSnapshot(await openBaseDir());
+    list = await providerSnapshot(await openBaseDir({ readOnly: true }));
   }
   if (values.json) console.log(JSON.stringify(list, null, 2));
   else console.log(formatProviders(list.providers, list.problems, remote !== undefined));

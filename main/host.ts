@@ -35,6 +35,8 @@ import { SystemService } from './services/system';
 
 export interface BaseDirOptions {
   env?: NodeJS.ProcessEnv;
+  /** Report a bad settings file without keeping it aside (see SettingsServiceOptions.readOnly). */
+  readOnly?: boolean;
   /** Where the app keeps its own small files (the base-directory choice). Electron passes userData. */
   appConfigDir?: string;
 }
@@ -106,7 +108,7 @@ export async function openBaseDir(options: BaseDirOptions = {}): Promise<BaseDir
   const locationFile = path.join(options.appConfigDir ?? defaultAppConfigDir(), 'location.json');
   const baseDir = await resolveBaseDir({ env, locationFile });
   const paths = pathsFor(baseDir.path);
-  const settings = await SettingsService.load({ file: paths.settingsFile, env, baseDir, locationFile });
+  const settings = await SettingsService.load({ file: paths.settingsFile, env, baseDir, locationFile, readOnly: options.readOnly ?? false });
   const system = new SystemService({ baseDir: paths.base, env });
   const catalog = await Catalog.load({ builtins: BUILTIN_RECIPES, userDir: path.join(paths.config, 'providers.d') });
   return { env, locationFile, paths, settings, system, catalog };
@@ -131,7 +133,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   }
   const lock = await BaseDirLock.acquire(paths, options.runtime === 'tasks' ? 'cli' : options.mode);
   try {
-    return await startRuntime(await openBaseDir(options), lock, options);
+    return await startRuntime(await openBaseDir({ ...options, readOnly: false }), lock, options);
   } catch (error) {
     lock.release();
     throw error;

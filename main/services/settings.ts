@@ -34,12 +34,19 @@ const HAND_EDIT_SETTLE_MS = 100;
 /** Problems kept for the Settings page; a file edited badly over and over must not grow this forever. */
 const MAX_PROBLEMS = 20;
 
+const LEFT_AS_IT_IS = 'The file was left as it is (this command only reads); the app keeps it aside and writes the valid settings back when it starts.';
+
 export interface SettingsServiceOptions {
   file: string;
   env: NodeJS.ProcessEnv;
   baseDir: BaseDirChoice;
   /** Where a new base directory choice is saved (see paths.resolveBaseDir). */
   locationFile: string;
+  /**
+   * Opened to read only (the CLI's `settings` beside a running host, or with none): a bad file is
+   * reported but left where it is, for the host that owns the folder to keep aside.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -351,6 +358,10 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
         });
         return;
       case 'unusable': {
+        if (this.options.readOnly) {
+          this.report({ message: read.reason, hint: `${capitalise(fallback)}. ${LEFT_AS_IT_IS}`, origin: file });
+          return;
+        }
         const keptAs = await keepAside(file);
         if (when === 'edit') await this.write(this.saved);
         else this.knownText = undefined;
@@ -369,6 +380,15 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
         }
         const next: Partial<Settings> = { ...read.values };
         if (when === 'edit') for (const key of read.badKeys) if (this.saved[key] !== undefined) setSaved(next, key, this.saved[key]);
+        if (this.options.readOnly) {
+          this.take(next);
+          this.report({
+            message: `${file} has invalid settings: ${read.bad.join('; ')}.`,
+            hint: `The valid settings apply and the others use their defaults. ${LEFT_AS_IT_IS}`,
+            origin: file,
+          });
+          return;
+        }
         const keptAs = await keepAside(file);
         await this.write(next);
         this.take(next);
