@@ -10,7 +10,7 @@ const HostFileSchema = z.object({
   origin: z.string().url(),
   token: z.string().min(1),
   pid: z.number().int().positive(),
-  startTime: z.string().optional(),
+  startedAt: z.number().optional(),
   mode: z.enum(['desktop', 'headless']).optional(),
 });
 export type HostFile = z.infer<typeof HostFileSchema>;
@@ -33,7 +33,7 @@ export async function readHostFile(paths: Paths): Promise<HostFile | undefined> 
   try {
     const text = await readCappedFile(hostFilePath(paths), 4096);
     const parsed = HostFileSchema.safeParse(JSON.parse(text));
-    return parsed.success && isAlive(parsed.data) ? parsed.data : undefined;
+    return parsed.success && (await isAlive(parsed.data)) ? parsed.data : undefined;
   } catch {
     return undefined;
   }

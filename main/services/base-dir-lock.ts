@@ -9,7 +9,7 @@ import { isAlive, selfIdentity } from './process-identity';
 
 const OwnerSchema = z.object({
   pid: z.number().int().positive(),
-  startTime: z.string().optional(),
+  startedAt: z.number().optional(),
   mode: z.string(),
   since: z.string(),
 });
@@ -42,7 +42,7 @@ export class BaseDirLock {
   static async acquire(paths: Paths, mode: string): Promise<BaseDirLock> {
     const file = lockFilePath(paths);
     await mkdir(path.dirname(file), { recursive: true });
-    const owner: LockOwner = { ...selfIdentity(), mode, since: new Date().toISOString() };
+    const owner: LockOwner = { ...(await selfIdentity()), mode, since: new Date().toISOString() };
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
         const handle = await open(file, 'wx', 0o644);
@@ -64,7 +64,7 @@ export class BaseDirLock {
       const text = await readLock(file);
       if (text === undefined) continue; // released meanwhile: try again
       const holder = parseOwner(text);
-      if (holder && isAlive(holder)) throw ownedBy(holder, paths.base);
+      if (holder && (await isAlive(holder))) throw ownedBy(holder, paths.base);
       // Stale: remove it only if it is still the file we judged, so a fresh lock taken meanwhile survives.
       if ((await readLock(file)) === text) await rm(file, { force: true });
     }
@@ -88,7 +88,7 @@ export class BaseDirLock {
 export async function currentOwner(paths: Paths): Promise<LockOwner | undefined> {
   const text = await readLock(lockFilePath(paths));
   const owner = text === undefined ? undefined : parseOwner(text);
-  return owner && isAlive(owner) ? owner : undefined;
+  return owner && (await isAlive(owner)) ? owner : undefined;
 }
 
 /** The lock's text; a missing file is undefined, an oversized one reads as garbage (stale). */

@@ -1,56 +1,36 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readProcesses, startsMatch } from './process-table';
 import { isRunning } from './process-tree';
 
 /**
  * A process as a lock or a journal names it: a PID alone is reused by the OS, so the start time
- * says whether the PID still belongs to the same process.
+ * (read from the one process table, see process-table.ts) says whether it is still the same one.
  */
 export interface ProcessIdentity {
   pid: number;
-  /** When the process started, as the OS reports it (opaque; compared for equality only). */
-  startTime?: string;
+  /** ms since the epoch, when the OS could tell. */
+  startedAt?: number;
 }
 
-/** This process. */
-export function selfIdentity(): ProcessIdentity {
-  return { pid: process.pid, ...optional(processStartTime(process.pid)) };
-}
+let self: Promise<ProcessIdentity> | undefined;
 
-/** Whether the process named still runs: same PID and, when both are known, same start time. */
-export function isAlive(identity: ProcessIdentity): boolean {
-  if (!isRunning(identity.pid)) return false;
-  if (!identity.startTime) return true;
-  const now = processStartTime(identity.pid);
-  return now === undefined || now === identity.startTime;
+/** This process (read once: it does not change). */
+export function selfIdentity(): Promise<ProcessIdentity> {
+  self ??= readProcesses([process.pid]).then((table) => {
+    const startedAt = table?.get(process.pid)?.startedAt;
+    return { pid: process.pid, ...(startedAt !== undefined ? { startedAt } : {}) };
+  });
+  return self;
 }
 
 /**
- * The start time of a process. Linux: field 22 of /proc/<pid>/stat (clock ticks since boot; the
- * boot is the same for every process we compare, so the raw number is enough). macOS: `ps -o
- * lstart=`. Windows: CIM's CreationDate. Undefined when it cannot be read.
+ * Whether the process named still runs: same PID and, when both are known, the same start. When
+ * the table cannot be read at all, a running PID counts as alive: refusing to take over a lock is
+ * the safe mistake, killing or recovering another process's work is not.
  */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    if (process.platform === 'linux') {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    }
-    if (process.platform === 'win32') {
-      const out = execFileSync(
-        'powershell.exe',
-        ['-NoProfile', '-NonInteractive', '-Command', `(Get-CimInstance Win32_Process -Filter "ProcessId=${pid}").CreationDate.ToFileTimeUtc()`],
-        { encoding: 'utf8', windowsHide: true, timeout: 10_000 },
-      );
-      return out.trim() || undefined;
-    }
-    return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', timeout: 5_000 }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function optional(startTime: string | undefined): { startTime?: string } {
-  return startTime ? { startTime } : {};
+export async function isAlive(identity: ProcessIdentity): Promise<boolean> {
+  if (!isRunning(identity.pid)) return false;
+  if (identity.startedAt === undefined) return true;
+  const table = await readProcesses([identity.pid]);
+  if (!table) return true;
+  return startsMatch(identity.startedAt, table.get(identity.pid)?.startedAt);
 }

@@ -182,7 +182,10 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
 
   /** Synchronous last resort for process exit: no child outlives the host. */
   killAllNow(): void {
-    killGroupsNow([...this.runs.values()].flatMap((run) => run.processes.map((p) => p.pid).filter((pid): pid is number => !!pid)));
+    // POSIX never reuses a PID that still names a process group, so a group whose leader exited is
+    // still ours to kill; Windows has no groups, and there an exited PID may be someone else's now.
+    const ours = [...this.runs.values()].flatMap((run) => run.processes.filter((p) => process.platform !== 'win32' || !p.hasExited));
+    killGroupsNow(ours.map((p) => p.pid).filter((pid): pid is number => !!pid));
   }
 
   // ---- launching ----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import { createVenv, installPackages } from './steps/python-env';
 import { runCommand } from './steps/run-command';
 import { writeStartScript } from './steps/start-script';
 import { expandPlaceholders } from '../placeholders';
+import { z } from 'zod';
 
 const LOG_TAIL = 30;
 const PROGRESS_EVERY_MS = 200;
@@ -72,7 +73,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
       if (journal.run.status === 'running' || journal.run.status === 'queued') {
         // Another live process runs this install (a CLI beside a host that has since started):
         // its step is not a leftover, and its journal is not ours to recover.
-        if (ownedByAnotherLiveProcess(journal)) continue;
+        if (await ownedByAnotherLiveProcess(journal)) continue;
         await killLeftoverStep(journal);
         journal.run = { ...journal.run, status: 'interrupted', updatedAt: new Date().toISOString() };
         for (const step of journal.run.steps) if (step.status === 'running') step.status = 'pending';
@@ -190,8 +191,8 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
   killAllNow(): void {
     for (const entry of this.entries.values()) {
       if (!entry.abort) continue;
-      const pid = recordedStepPid(entry.journal);
-      if (pid) killGroupsNow([pid]);
+      const step = recordedStep(entry.journal);
+      if (step) killGroupsNow([step.pid]);
     }
   }
 
@@ -230,7 +231,8 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
           version: override.install?.version ?? recipe.version,
         },
         created: [],
-        memory: { owner: JSON.stringify(selfIdentity()) },
+        // The full identity (with its start time) is written when the run begins.
+        memory: { owner: JSON.stringify({ pid: process.pid }) },
       },
       lastEmit: 0,
     };
@@ -256,7 +258,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     this.patchRun(entry, { status: 'running' });
     this.deps.logs.system(logId, `${journal.run.action} of ${recipe.name}${journal.run.version ? ` ${journal.run.version}` : ''}: ${steps.length} steps`);
     const ctx = this.context(entry, recipe, signal);
-    journal.memory.owner = JSON.stringify(selfIdentity());
+    journal.memory.owner = JSON.stringify(await selfIdentity());
     try {
       await this.journals.save(journal);
       if (journal.run.action === 'install') {
@@ -460,28 +462,23 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
 }
 
 /** A step process the app left running when it died (its own process group): stopped before anything else. */
-function ownedByAnotherLiveProcess(journal: Journal): boolean {
+async function ownedByAnotherLiveProcess(journal: Journal): Promise<boolean> {
   const owner = parseJsonOrUndefined(journal.memory.owner ?? '') as ProcessIdentity | undefined;
   if (!owner || !Number.isInteger(owner.pid) || owner.pid === process.pid) return false;
   return isAlive(owner);
 }
 
-function recordedStepPid(journal: Journal): number | undefined {
-  const pid = (parseJsonOrUndefined(journal.memory.stepProcess ?? '') as { pid?: unknown } | undefined)?.pid;
-  return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+/** The process a running step recorded (run-command.ts), if the record is readable. */
+const StepRecordSchema = z.object({ pid: z.number().int().positive(), command: z.string(), startedAt: z.number().optional() });
+
+function recordedStep(journal: Journal): z.infer<typeof StepRecordSchema> | undefined {
+  const parsed = StepRecordSchema.safeParse(parseJsonOrUndefined(journal.memory.stepProcess ?? ''));
+  return parsed.success ? parsed.data : undefined;
 }
 
 async function killLeftoverStep(journal: Journal): Promise<void> {
-  const recorded = journal.memory.stepProcess;
-  if (!recorded) return;
-  let pid: number;
-  let command: string;
-  try {
-    ({ pid, command } = JSON.parse(recorded) as { pid: number; command: string });
-  } catch {
-    return; // an unreadable record names no process to stop
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return;
+  const step = recordedStep(journal);
+  if (!step) return; // no record, or an unreadable one, names no process to stop
   // The leader may be gone with its children still in the group; a leader now running something else is a reused PID.
-  if (!isRunning(pid) || (await stillRuns(pid, command))) killGroupsNow([pid]);
+  if (!isRunning(step.pid) || (await stillRuns(step.pid, step.command, step.startedAt))) killGroupsNow([step.pid]);
 }

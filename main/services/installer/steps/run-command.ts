@@ -27,7 +27,9 @@ export async function runCommand(ctx: StepContext, argv: string[], options: { cw
   if (ctx.signal.aborted) abort();
   try {
     // If the app dies under this step, the next start finds this process group by it and kills it.
-    if (child.pid) await ctx.remember('stepProcess', JSON.stringify({ pid: child.pid, command: argv.join(' ') }));
+    // The command as the OS shows it and the start time, so a reused PID is never taken for it.
+    const identity = await child.identity();
+    if (identity) await ctx.remember('stepProcess', JSON.stringify(identity));
     const exit = await child.exited;
     if (ctx.signal.aborted) {
       // The whole tree is gone before the step counts as cancelled.
