@@ -1,14 +1,11 @@
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import os from 'node:os';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { pickPort } from '../main/services/ports';
 import { writeStandInRecipe } from './support/stand-in-recipe';
-import { cliPath, freshDirs, openPrintedUrl, spawnHost, type HostDirs, startCliHost, type RunningHost } from './support/host-process';
+import { cliPath, freshDirs, openPrintedUrl, runCli, spawnHost, type HostDirs, startCliHost, type RunningHost } from './support/host-process';
 
-const run = promisify(execFile);
 let host: RunningHost | undefined;
 
 afterEach(async () => {
@@ -17,13 +14,7 @@ afterEach(async () => {
 });
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}, given?: HostDirs) {
-  const dirs = given ?? (await freshDirs());
-  return run(process.execPath, [cliPath, ...args], {
-    env: { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome, ...env },
-  }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+  return runCli(given ?? (await freshDirs()), args, env);
 }
 
 describe('the CLI', () => {

@@ -1,19 +1,17 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InstallRun } from '../shared/install';
 import { isRunning } from '../main/services/process-tree';
-import { cliPath, freshDirs, projectRoot, spawnHost, startCliHost, type HostDirs, type RunningHost } from './support/host-process';
+import { cliPath, freshDirs, projectRoot, runCli, spawnHost, startCliHost, type HostDirs, type RunningHost } from './support/host-process';
 import { processesOf } from './support/our-processes';
 import { writeTinyRecipe } from './support/tiny-recipe';
 import { connectClient } from './support/ws-client';
 
 // One supervisor per base directory: whatever else runs on it talks to that one or only reads.
 
-const run = promisify(execFile);
 let host: RunningHost | undefined;
 let dirs: HostDirs | undefined;
 
@@ -28,12 +26,7 @@ function envOf(d: HostDirs, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...process.env, HELIX_LOCAL_LLM_DIR: d.baseDir, XDG_CONFIG_HOME: d.configHome, DISPLAY: '', WAYLAND_DISPLAY: '', ...extra };
 }
 
-async function cli(d: HostDirs, args: string[], extra: NodeJS.ProcessEnv = {}) {
-  return run(process.execPath, [cliPath, ...args], { cwd: projectRoot, env: envOf(d, extra) }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
+const cli = runCli;
 
 /** The PID of the build step the install runs now (the tiny recipe's build.mjs), once it runs. */
 async function buildStepPid(baseDir: string): Promise<number> {

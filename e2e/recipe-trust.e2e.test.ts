@@ -1,18 +1,15 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { pickPort } from '../main/services/ports';
 import { STAND_IN_LLAMA_SERVER } from '../test/stand-in';
 import { AppShell } from './pages/app-shell';
 import { ProvidersPage } from './pages/providers-page';
-import { cliPath, freshDirs, startCliHost } from './support/host-process';
+import { freshDirs, runCli, startCliHost } from './support/host-process';
 import { e2eSession } from './support/session';
 import { writeStandInRecipe } from './support/stand-in-recipe';
 
 const session = e2eSession();
-const run = promisify(execFile);
 
 describe('a custom recipe in Chromium', () => {
   it('shows its commands when Start is pressed, starts nothing on Cancel, and starts once confirmed', async () => {
@@ -60,12 +57,7 @@ describe('a custom recipe from the terminal', () => {
     const dirs = await freshDirs();
     const port = await pickPort(18000 + Math.floor(Math.random() * 1000));
     await writeStandInRecipe(dirs.baseDir, { port, env: { STANDIN_NAME: 'from-cli' }, trusted: false });
-    const env = { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome };
-    const cli = (args: string[]) =>
-      run(process.execPath, [cliPath, ...args], { env }).then(
-        (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-      );
+    const cli = (args: string[]) => runCli(dirs, args);
 
     // No terminal to ask on: shown, not confirmed.
     const asked = await cli(['trust', 'standin']);

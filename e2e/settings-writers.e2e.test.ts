@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingsState } from '../shared/settings';
-import { cliPath, freshDirs, startCliHost, writeSettings, type HostDirs, type RunningHost } from './support/host-process';
+import { freshDirs, runCli, startCliHost, writeSettings, type HostDirs, type RunningHost } from './support/host-process';
 import { connectClient } from './support/ws-client';
 
-const run = promisify(execFile);
 let host: RunningHost | undefined;
 const closers: Array<() => void> = [];
 
@@ -28,14 +25,7 @@ async function tab(running: RunningHost) {
   return connection.client;
 }
 
-async function cli(dirs: HostDirs, args: string[]) {
-  return run(process.execPath, [cliPath, ...args], {
-    env: { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome },
-  }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
+const cli = runCli;
 
 describe('two stale settings writers on a running host', () => {
   it('keeps both changes to different providers, and refuses the second change to one field', async () => {
