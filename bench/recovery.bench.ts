@@ -6,10 +6,10 @@ import path from 'node:path';
 import { afterAll, bench, describe } from 'vitest';
 import { LogService } from '../main/services/logs';
 import { ensureLayout, pathsFor } from '../main/services/paths';
-import { expandPlaceholders } from '../main/services/placeholders';
-import { pickPort } from '../main/services/ports';
-import { isRunning } from '../main/services/process-tree';
-import { Supervisor } from '../main/services/supervisor';
+import { expandPlaceholders } from '../main/services/supervision/placeholders';
+import { pickPort } from '../main/services/os/ports';
+import { isRunning } from '../main/services/os/process-tree';
+import { Supervisor } from '../main/services/supervision/supervisor';
 import { BUILT_IN_DEFAULTS } from '../shared/settings';
 import { STAND_IN_LLAMA_SERVER, standInRecipe } from '../test/stand-in';
 

@@ -18,10 +18,10 @@ import type { ProviderRecipe } from '../shared/recipe';
 import { recipeCommandsOf, type RecipeCommands } from '../shared/recipe-commands';
 import { executableHash, RecipeTrust } from './services/recipe-trust';
 import type { LogService } from './services/logs';
-import { READ_CAPS, readCappedFile } from './services/read-capped-file';
+import { READ_CAPS, readCappedFile } from './services/os/read-capped-file';
 import type { Paths } from './services/paths';
 import type { SettingsService } from './services/settings';
-import type { StartOptions } from './services/supervisor';
+import type { StartOptions } from './services/supervision/supervisor';
 
 export interface CatalogEntry {
   recipe: ProviderRecipe;

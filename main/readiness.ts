@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ProviderRecipe } from '../shared/recipe';
 import type { Readiness } from './manager';
 import { checkCompatibility } from './services/compatibility';
-import { isInstalled } from './services/install-state';
+import { isInstalled } from './services/installer/install-state';
 import type { Paths } from './services/paths';
 import type { SystemService } from './services/system';
 

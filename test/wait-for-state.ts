@@ -1,5 +1,5 @@
 import type { ProviderState } from '../shared/provider';
-import type { Supervisor } from '../main/services/supervisor';
+import type { Supervisor } from '../main/services/supervision/supervisor';
 
 /** The next state the supervisor reports that matches, or a rejection after `timeoutMs`. */
 export function waitForState(supervisor: Supervisor, predicate: (s: ProviderState) => boolean, timeoutMs = 20_000): Promise<ProviderState> {

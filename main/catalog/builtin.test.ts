@@ -5,7 +5,7 @@ import { Catalog } from '../services/catalog';
 import { planInstall } from '../services/installer/plan';
 import type { GpuInfo } from '../../shared/system';
 import { checkCompatibility, stepApplies } from '../services/compatibility';
-import { expandPlaceholders, placeholdersIn, recipeTemplates, type PlaceholderValues } from '../services/placeholders';
+import { expandPlaceholders, placeholdersIn, recipeTemplates, type PlaceholderValues } from '../services/supervision/placeholders';
 import { BUILTIN_RECIPES } from './builtin';
 
 const recipes = BUILTIN_RECIPES.map((input) => RecipeSchema.parse(input));

@@ -5,7 +5,7 @@ import { RecipeSchema, type RecipeInput } from '../../shared/recipe';
 import { tempDir } from '../../test/temp-dir';
 import { BUILTIN_RECIPES } from '../catalog/builtin';
 import { Catalog } from './catalog';
-import { placeholdersIn, recipeTemplates } from './placeholders';
+import { placeholdersIn, recipeTemplates } from './supervision/placeholders';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'recipes');
 

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { AppFailure } from '../../shared/errors';
 import type { CatalogProblem } from '../../shared/provider';
 import { RecipeSchema, unstatedChecksums, type ProviderRecipe, type RecipeInput } from '../../shared/recipe';
-import { badPlaceholders, PLACEHOLDER_HINT } from './placeholders';
-import { READ_CAPS, readCappedFile } from './read-capped-file';
+import { badPlaceholders, PLACEHOLDER_HINT } from './supervision/placeholders';
+import { READ_CAPS, readCappedFile } from './os/read-capped-file';
 
 export interface CatalogEntry {
   recipe: ProviderRecipe;

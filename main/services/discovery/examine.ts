@@ -1,7 +1,7 @@
 import type { DiscoveredServer } from '../../../shared/discovery';
 import type { HealthSample } from '../../../shared/provider';
 import type { ProviderRecipe } from '../../../shared/recipe';
-import { probeHealth } from '../health';
+import { probeHealth } from '../supervision/health-probe';
 import { answerKey, identify, probeRequests, type Answers, type HttpAnswer } from './fingerprint';
 import { fetchAnswer } from './http-probe';
 import { isOpenAiModelList, parseModels } from './model-list';

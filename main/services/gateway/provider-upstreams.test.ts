@@ -9,8 +9,8 @@ import { standInRecipe } from '../../../test/stand-in';
 import { tempDir } from '../../../test/temp-dir';
 import { LogService } from '../logs';
 import { ensureLayout, pathsFor } from '../paths';
-import { expandPlaceholders } from '../placeholders';
-import { Supervisor } from '../supervisor';
+import { expandPlaceholders } from '../supervision/placeholders';
+import { Supervisor } from '../supervision/supervisor';
 import { GatewayService } from './gateway-service';
 import { ProviderUpstreams } from './provider-upstreams';
 

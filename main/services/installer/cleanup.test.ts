@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecipeSchema } from '../../../shared/recipe';
 import { tempDir } from '../../../test/temp-dir';
-import { INSTALL_MARKER } from '../install-state';
+import { INSTALL_MARKER } from './install-state';
 import { ensureLayout, pathsFor } from '../paths';
 import { cleanup } from './cleanup';
 

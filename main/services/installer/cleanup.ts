@@ -3,7 +3,7 @@ import { lstat, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CleanupReport } from '../../../shared/install';
 import type { ProviderRecipe } from '../../../shared/recipe';
-import { isInstalled } from '../install-state';
+import { isInstalled } from './install-state';
 import type { Paths } from '../paths';
 
 async function sizeOf(target: string): Promise<number> {

@@ -11,12 +11,12 @@ import { RecipeSchema, type ProviderRecipe, type RecipeInput } from '../../../sh
 import { BUILT_IN_DEFAULTS, type ProviderOverride } from '../../../shared/settings';
 import { makeProviderRepo } from '../../../test/git-fixture';
 import { tempDir } from '../../../test/temp-dir';
-import { INSTALL_MARKER } from '../install-state';
+import { INSTALL_MARKER } from './install-state';
 import { LogService } from '../logs';
 import { ensureLayout, pathsFor } from '../paths';
-import { expandPlaceholders } from '../placeholders';
-import { isRunning } from '../process-tree';
-import { Supervisor } from '../supervisor';
+import { expandPlaceholders } from '../supervision/placeholders';
+import { isRunning } from '../os/process-tree';
+import { Supervisor } from '../supervision/supervisor';
 import { Installer } from './installer';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];

@@ -7,13 +7,13 @@ import { AppFailure } from '../../../shared/errors';
 import { installLogId, type InstallAction, type InstallRun } from '../../../shared/install';
 import type { ProviderRecipe } from '../../../shared/recipe';
 import type { ProviderOverride } from '../../../shared/settings';
-import { INSTALL_MARKER, isInstalled } from '../install-state';
+import { INSTALL_MARKER, isInstalled } from './install-state';
 import { parseJsonOrUndefined } from '../http-expect';
-import { isAlive, selfIdentity, type ProcessIdentity } from '../process-identity';
-import { isRunning, killGroupsNow, stillRuns } from '../process-tree';
+import { isAlive, selfIdentity, type ProcessIdentity } from '../os/process-identity';
+import { isRunning, killGroupsNow, stillRuns } from '../os/process-tree';
 import type { LogService } from '../logs';
 import type { Paths } from '../paths';
-import type { PlaceholderValues } from '../placeholders';
+import type { PlaceholderValues } from '../supervision/placeholders';
 import { JournalStore, type Journal } from './journal';
 import { planInstall, type MachineForPlan, type PlannedStep } from './plan';
 import { StepFailure, type StepContext } from './step-context';
@@ -23,7 +23,7 @@ import { checkoutVersion, cloneRepository, restoreCommit } from './steps/git-che
 import { createVenv, installPackages } from './steps/python-env';
 import { runCommand } from './steps/run-command';
 import { writeStartScript } from './steps/start-script';
-import { expandPlaceholders } from '../placeholders';
+import { expandPlaceholders } from '../supervision/placeholders';
 import { z } from 'zod';
 
 const LOG_TAIL = 30;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { InstallRun } from '../../../shared/install';
-import { READ_CAPS, readCappedFile } from '../read-capped-file';
+import { READ_CAPS, readCappedFile } from '../os/read-capped-file';
 
 /**
  * What an install run has done so far, on disk beside the install cache: its steps and what it

@@ -2,7 +2,7 @@ import type { ProviderRecipe } from '../../../shared/recipe';
 import type { ProviderOverride } from '../../../shared/settings';
 import type { LogService } from '../logs';
 import type { Paths } from '../paths';
-import type { PlaceholderValues } from '../placeholders';
+import type { PlaceholderValues } from '../supervision/placeholders';
 
 /** What a step runner gets: where to work, how to log, how to report progress, what it created. */
 export interface StepContext {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { expandPlaceholders } from '../../placeholders';
+import { expandPlaceholders } from '../../supervision/placeholders';
 import type { StepContext } from '../step-context';
 
 /**

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import which from 'which';
-import { VENV_DIR, venvPythonPath } from '../../placeholders';
+import { VENV_DIR, venvPythonPath } from '../../supervision/placeholders';
 import { StepFailure, type StepContext } from '../step-context';
 import { runCommand } from './run-command';
 

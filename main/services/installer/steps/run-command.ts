@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ManagedProcess } from '../../managed-process';
+import { ManagedProcess } from '../../supervision/managed-process';
 import { StepFailure, type StepContext } from '../step-context';
 
 // cmake/make print "[ 45%] Building …": the nearest thing to a build's own progress.

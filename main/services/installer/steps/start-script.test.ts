@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RecipeSchema } from '../../../../shared/recipe';
-import type { PlaceholderValues } from '../../placeholders';
+import type { PlaceholderValues } from '../../supervision/placeholders';
 import { startScript } from './start-script';
 
 const values: PlaceholderValues = {

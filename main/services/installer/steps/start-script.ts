@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { ProviderRecipe } from '../../../../shared/recipe';
-import { expandPlaceholders, type PlaceholderValues } from '../../placeholders';
+import { expandPlaceholders, type PlaceholderValues } from '../../supervision/placeholders';
 import type { StepContext } from '../step-context';
 
 // Placeholders that stay variables in the script, so it can be run with another port or model.

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { LogService } from './logs';
-import { readProcesses, sameProcess, type ProcessEntry } from './process-table';
-import { windowsCommandLine } from './process-table-win32';
-import { descendantsOf, stopTree } from './process-tree';
+import type { LogService } from '../logs';
+import { readProcesses, sameProcess, type ProcessEntry } from '../os/process-table';
+import { windowsCommandLine } from '../os/process-table-win32';
+import { descendantsOf, stopTree } from '../os/process-tree';
 
 export interface ProcessLaunch {
   /** The provider the process belongs to (its log). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppFailure } from '../../shared/errors';
-import { RecipeSchema } from '../../shared/recipe';
+import { AppFailure } from '../../../shared/errors';
+import { RecipeSchema } from '../../../shared/recipe';
 import {
   badPlaceholders,
   expandArgv,

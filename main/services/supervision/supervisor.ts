@@ -1,18 +1,18 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { AppFailure } from '../../shared/errors';
-import type { HealthSample, ProviderError, ProviderState, ProviderStatus } from '../../shared/provider';
-import type { HealthCheck, ProviderRecipe } from '../../shared/recipe';
-import type { Settings } from '../../shared/settings';
-import { probeHealth } from './health';
-import { parseJsonOrUndefined } from './http-expect';
-import type { LogService } from './logs';
+import { AppFailure } from '../../../shared/errors';
+import type { HealthSample, ProviderError, ProviderState, ProviderStatus } from '../../../shared/provider';
+import type { HealthCheck, ProviderRecipe } from '../../../shared/recipe';
+import type { Settings } from '../../../shared/settings';
+import { probeHealth } from './health-probe';
+import { parseJsonOrUndefined } from '../http-expect';
+import type { LogService } from '../logs';
 import { describeExit, ManagedProcess, type ProcessExit } from './managed-process';
-import type { Paths } from './paths';
-import { isPortFree, pickPort, whoHolds } from './ports';
+import type { Paths } from '../paths';
+import { isPortFree, pickPort, whoHolds } from '../os/ports';
 import type { PlaceholderValues } from './placeholders';
-import { killGroupsNow } from './process-tree';
+import { killGroupsNow } from '../os/process-tree';
 import { decideRestart } from './restart-policy';
 import { RunRecords } from './run-records';
 

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/temp-dir';
-import { LogService } from './logs';
+import { tempDir } from '../../../test/temp-dir';
+import { LogService } from '../logs';
 import { ManagedProcess } from './managed-process';
-import { readProcesses } from './process-table';
-import { isRunning } from './process-tree';
+import { readProcesses } from '../os/process-table';
+import { isRunning } from '../os/process-tree';
 import { RunRecords } from './run-records';
 
 const SLEEPER = 'setInterval(() => {}, 1000)';

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { AppFailure } from '../../shared/errors';
-import { PLACEHOLDERS, type PlaceholderName, type ProviderRecipe } from '../../shared/recipe';
+import { AppFailure } from '../../../shared/errors';
+import { PLACEHOLDERS, type PlaceholderName, type ProviderRecipe } from '../../../shared/recipe';
 
 /** What `{name}` becomes. `venvPython` may be left out: it follows from `dataDir` and the OS. */
 export type PlaceholderValues = { [K in Exclude<PlaceholderName, 'model' | 'venvPython' | 'engineEntry'>]: string } & {

@@ -1,6 +1,6 @@
-import type { HealthSample } from '../../shared/provider';
-import type { HealthCheck } from '../../shared/recipe';
-import { jsonMismatch, parseJsonOrUndefined } from './http-expect';
+import type { HealthSample } from '../../../shared/provider';
+import type { HealthCheck } from '../../../shared/recipe';
+import { jsonMismatch, parseJsonOrUndefined } from '../http-expect';
 
 const MAX_BODY_BYTES = 64 * 1024;
 

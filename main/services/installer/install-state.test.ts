@@ -1,9 +1,9 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RecipeSchema, type ProviderRecipe, type RecipeInput } from '../../shared/recipe';
-import { tempDir } from '../../test/temp-dir';
-import { BUILTIN_RECIPES } from '../catalog/builtin';
+import { RecipeSchema, type ProviderRecipe, type RecipeInput } from '../../../shared/recipe';
+import { tempDir } from '../../../test/temp-dir';
+import { BUILTIN_RECIPES } from '../../catalog/builtin';
 import { checkInstalled, INSTALL_MARKER, isInstalled } from './install-state';
 
 const builtin = (id: string): ProviderRecipe => RecipeSchema.parse(BUILTIN_RECIPES.find((r) => r.id === id));

@@ -2,8 +2,8 @@ import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import which from 'which';
-import type { ProviderRecipe } from '../../shared/recipe';
-import { expandHome } from './paths';
+import type { ProviderRecipe } from '../../../shared/recipe';
+import { expandHome } from '../paths';
 
 /**
  * Written in a provider's data folder by the installer once every step succeeded, so a clone or

@@ -3,9 +3,9 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { ManagedProcess } from './managed-process';
-import { readProcesses, sameProcess, startsMatch, type ProcessEntry } from './process-table';
-import { isRunning, stopTree } from './process-tree';
-import { READ_CAPS, readCappedFile } from './read-capped-file';
+import { readProcesses, sameProcess, startsMatch, type ProcessEntry } from '../os/process-table';
+import { isRunning, stopTree } from '../os/process-tree';
+import { READ_CAPS, readCappedFile } from '../os/read-capped-file';
 
 // startedAt (ms since the epoch) is missing from records older than it: those match on command alone.
 const RecordSchema = z.object({
