@@ -2,7 +2,7 @@ import { bench, describe } from 'vitest';
 import { BUILTIN_RECIPES } from '../main/catalog/builtin';
 import { DiscoveryService } from '../main/services/discovery/discovery';
 import { probeRequests } from '../main/services/discovery/fingerprint';
-import { isPortFree, pickPort } from '../main/services/ports';
+import { isPortFree, pickPort } from '../main/services/os/ports';
 import { RecipeSchema } from '../shared/recipe';
 
 // A full discovery scan of every catalog default port with nothing listening, against two naive

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { getLlama, LlamaCompletion, LlamaLogLevel } from 'node-llama-cpp';
 import si from 'systeminformation';
 import { afterAll, bench, describe } from 'vitest';
-import { pickPort } from '../main/services/ports';
+import { pickPort } from '../main/services/os/ports';
 import { writeTinyGguf } from '../scripts/make-tiny-gguf';
 
 // Tokens per second on the tiny model, side by side in one run:

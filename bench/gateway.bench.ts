@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import { afterAll, bench, describe } from 'vitest';
-import { pickPort } from '../main/services/ports';
+import { pickPort } from '../main/services/os/ports';
 
 // The gateway's cost, side by side in one run: requests/s and p50/p99 latency straight to a
 // minimal fast upstream, through our gateway, through a plain http-proxy (the naive baseline) and

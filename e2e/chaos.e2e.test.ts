@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderState } from '../shared/provider';
 import { writeTinyGguf } from '../scripts/make-tiny-gguf';
-import { pickPort } from '../main/services/ports';
+import { pickPort } from '../main/services/os/ports';
 import { freshDirs, spawnHost, startCliHost, writeSettings, type HostDirs, type RunningHost } from './support/host-process';
 import { processesOf, untilNoneLeft } from './support/our-processes';
 import { writeStandInRecipe } from './support/stand-in-recipe';

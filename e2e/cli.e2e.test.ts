@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { pickPort } from '../main/services/ports';
+import { pickPort } from '../main/services/os/ports';
 import { writeStandInRecipe } from './support/stand-in-recipe';
 import { cliPath, freshDirs, openPrintedUrl, runCli, spawnHost, type HostDirs, startCliHost, type RunningHost } from './support/host-process';
 

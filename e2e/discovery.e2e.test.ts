@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pickPort } from '../main/services/ports';
+import { pickPort } from '../main/services/os/ports';
 import { startStandIn } from '../test/provider-stand-ins';
 import { AppShell } from './pages/app-shell';
 import { DiscoveryPanel } from './pages/discovery-panel';

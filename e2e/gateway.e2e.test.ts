@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { GatewayService } from '../main/services/gateway/gateway-service';
 import { StaticUpstreams } from '../main/services/gateway/upstreams';
-import { pickPort } from '../main/services/ports';
+import { pickPort } from '../main/services/os/ports';
 import { GATEWAY_DEFAULTS } from '../shared/gateway';
 import { startStandIn } from '../test/gateway-stand-ins';
 import { AppShell } from './pages/app-shell';

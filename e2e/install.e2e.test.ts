@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isRunning } from '../main/services/process-tree';
+import { isRunning } from '../main/services/os/process-tree';
 import { AppShell } from './pages/app-shell';
 import { WizardPage } from './pages/wizard-page';
 import { cliPath, freshDirs, projectRoot, spawnHost, type HostDirs } from './support/host-process';

@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InstallRun } from '../shared/install';
-import { isRunning } from '../main/services/process-tree';
+import { isRunning } from '../main/services/os/process-tree';
 import { cliPath, freshDirs, projectRoot, runCli, spawnHost, startCliHost, type HostDirs, type RunningHost } from './support/host-process';
 import { processesOf } from './support/our-processes';
 import { writeTinyRecipe } from './support/tiny-recipe';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isRunning } from '../main/services/process-tree';
-import { pickPort } from '../main/services/ports';
+import { isRunning } from '../main/services/os/process-tree';
+import { pickPort } from '../main/services/os/ports';
 import { AppShell } from './pages/app-shell';
 import { LogPanel } from './pages/log-panel';
 import { ProvidersPage } from './pages/providers-page';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pickPort } from '../main/services/ports';
+import { pickPort } from '../main/services/os/ports';
 import { STAND_IN_LLAMA_SERVER } from '../test/stand-in';
 import { AppShell } from './pages/app-shell';
 import { ProvidersPage } from './pages/providers-page';

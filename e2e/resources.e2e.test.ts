@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pickPort } from '../main/services/ports';
+import { pickPort } from '../main/services/os/ports';
 import { AppShell } from './pages/app-shell';
 import { ProvidersPage } from './pages/providers-page';
 import { ResourcesPage } from './pages/resources-page';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { stringify } from 'yaml';
-import { pickPort } from '../main/services/ports';
+import { pickPort } from '../main/services/os/ports';
 import { cliPath, freshDirs, spawnHost, writeSettings, type RunningHost } from './support/host-process';
 import { connectClient } from './support/ws-client';
 

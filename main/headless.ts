@@ -18,7 +18,7 @@ import {
   sameSitePath,
   serverOptions,
   type ServerLimits,
-} from './services/http-boundary';
+} from './services/os/http-boundary';
 import { createSessionToken, tokenCookieName, tokenFromRequest, tokensMatch } from './transports/session-token';
 import { bindWebSocket } from './transports/ws';
 

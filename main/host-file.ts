@@ -3,8 +3,8 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { Paths } from './services/paths';
-import { isAlive } from './services/process-identity';
-import { readCappedFile } from './services/read-capped-file';
+import { isAlive } from './services/os/process-identity';
+import { readCappedFile } from './services/os/read-capped-file';
 
 const HostFileSchema = z.object({
   origin: z.string().url(),

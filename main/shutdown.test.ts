@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeStandInRecipe } from '../e2e/support/stand-in-recipe';
 import { tempDir } from '../test/temp-dir';
-import { isRunning } from './services/process-tree';
+import { isRunning } from './services/os/process-tree';
 import { CRASH_EXIT_CODE } from './shutdown';
 
 const FIXTURE = path.join(import.meta.dirname, '..', 'test', 'fixtures', 'hosts', 'crashing-host.ts');

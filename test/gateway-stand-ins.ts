@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach } from 'vitest';
-import { pickPort } from '../main/services/ports';
+import { pickPort } from '../main/services/os/ports';
 import type { Upstream } from '../main/services/gateway/upstreams';
 import { STAND_IN_LLAMA_SERVER } from './stand-in';
 

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach } from 'vitest';
-import { pickPort } from '../main/services/ports';
-import { isRunning } from '../main/services/process-tree';
+import { pickPort } from '../main/services/os/ports';
+import { isRunning } from '../main/services/os/process-tree';
 import { STAND_IN_LLAMA_SERVER } from './stand-in';
 
 export const STAND_IN_PROVIDERS = path.join(import.meta.dirname, 'fixtures', 'stand-ins', 'providers.mjs');

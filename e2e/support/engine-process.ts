@@ -3,7 +3,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeTinyGguf } from '../../scripts/make-tiny-gguf';
-import { pickPort } from '../../main/services/ports';
+import { pickPort } from '../../main/services/os/ports';
 import { projectRoot } from './host-process';
 
 export const enginePath = path.join(projectRoot, 'out', 'main', 'engine.js');

@@ -13,7 +13,7 @@ import {
   readBoundedBody,
   serverOptions,
   type ServerLimits,
-} from '../services/http-boundary';
+} from '../services/os/http-boundary';
 import { rawOpenAiError, sendOpenAiError } from './openai-error';
 import { ChatRequestSchema, CompletionRequestSchema, EmbeddingRequestSchema, textOf } from './requests';
 import type { EngineRuntime, Generated, Sampling } from './runtime';

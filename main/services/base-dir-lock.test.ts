@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/temp-dir';
 import { BaseDirLock, currentOwner, lockFilePath } from './base-dir-lock';
 import { pathsFor } from './paths';
-import { selfIdentity } from './process-identity';
+import { selfIdentity } from './os/process-identity';
 
 async function freshPaths() {
   return pathsFor(path.join(await tempDir(), 'base'));

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppFailure } from '../../shared/errors';
 import type { Paths } from './paths';
-import { readCappedFile } from './read-capped-file';
-import { isAlive, selfIdentity } from './process-identity';
+import { readCappedFile } from './os/read-capped-file';
+import { isAlive, selfIdentity } from './os/process-identity';
 
 const OwnerSchema = z.object({
   pid: z.number().int().positive(),

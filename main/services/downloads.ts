@@ -8,7 +8,7 @@ import { AppFailure } from '../../shared/errors';
 import type { DownloadState } from '../../shared/provider';
 import { judgeUrl } from './download-policy';
 import { fetchToFile, sha256Of } from './http-file';
-import { READ_CAPS, readCappedFile } from './read-capped-file';
+import { READ_CAPS, readCappedFile } from './os/read-capped-file';
 
 const JournalSchema = z.object({ id: z.string(), url: z.string(), file: z.string(), sha256: z.string().optional() });
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AppFailure } from '../../shared/errors';
 import { BASE_DIR_ENV_VAR, type SettingsProblem } from '../../shared/settings';
 import { keepAside } from './keep-aside';
-import { READ_CAPS, readCappedFile } from './read-capped-file';
+import { READ_CAPS, readCappedFile } from './os/read-capped-file';
 
 /** The seed spec's layout under the base directory. */
 export const LAYOUT_DIRS = ['bin', 'config', 'data', 'models', 'logs', 'cache'] as const;

@@ -10,7 +10,7 @@ import { createMemoryPair } from '../../shared/rpc/memory';
 import { startTestHost } from '../../test/host-fixture';
 import { STAND_IN_LLAMA_SERVER } from '../../test/stand-in';
 import { tempDir } from '../../test/temp-dir';
-import { pickPort } from './ports';
+import { pickPort } from './os/ports';
 import { RecipeTrust } from './recipe-trust';
 
 async function hostOn(base: string) {

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { killGroupsNow } from './process-tree';
+import { killGroupsNow } from './os/process-tree';
 
 export interface BoundedRun {
   /** Undefined when it could not be started or was killed. */

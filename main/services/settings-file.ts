@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { reservedKeyPath, SettingsSchema, type SettingKey, type Settings } from '../../shared/settings';
 import { AppFailure } from '../../shared/errors';
-import { readCappedFile } from './read-capped-file';
+import { readCappedFile } from './os/read-capped-file';
 
 /** Far above any settings a person writes (a few KiB); a file this big is a mistake, not settings. */
 export const SETTINGS_READ_CAP = 1024 * 1024;

@@ -3,7 +3,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isRunning as isAlive } from './process-tree';
+import { isRunning as isAlive } from './os/process-tree';
 import { tempDir } from '../../test/temp-dir';
 import { probeTool, SystemService, TOOL_SPECS } from './system';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { parseRequestTarget } from '../services/http-boundary';
+import { parseRequestTarget } from '../services/os/http-boundary';
 
 /** A fresh secret per host start, as Jupyter does: whoever has the printed URL may use the host. */
 export function createSessionToken(): string {

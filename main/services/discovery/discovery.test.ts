@@ -3,7 +3,7 @@ import { DEFAULT_DISCOVERY_INTERVAL_SEC, type DiscoveryResults } from '../../../
 import { RecipeSchema, type ProviderRecipe } from '../../../shared/recipe';
 import { startStandIn, type StandInKind } from '../../../test/provider-stand-ins';
 import { BUILTIN_RECIPES } from '../../catalog/builtin';
-import { pickPort } from '../ports';
+import { pickPort } from '../os/ports';
 import { DiscoveryService } from './discovery';
 
 const CATALOG = BUILTIN_RECIPES.map((input) => RecipeSchema.parse(input));

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { DiscoveredServer, DiscoveryResults, DiscoverySettings, ExternalUpstream } from '../../../shared/discovery';
 import type { ProviderRecipe } from '../../../shared/recipe';
-import { commandLineOf } from '../process-tree';
+import { commandLineOf } from '../os/process-tree';
 import { examine } from './examine';
 import { tcpOpen } from './http-probe';
 import { ProcessSnapshot } from './process-snapshot';

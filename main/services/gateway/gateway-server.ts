@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
-import { guardListener, hardenServer, isLoopbackHostHeader, isLoopbackName, serverOptions } from '../http-boundary';
+import { guardListener, hardenServer, isLoopbackHostHeader, isLoopbackName, serverOptions } from '../os/http-boundary';
 import { ForwardCall, type ForwardContext } from './forward-call';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits';
 import { rawOpenAiError, sendOpenAiError } from './openai-error';

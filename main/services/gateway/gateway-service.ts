@@ -12,7 +12,7 @@ import {
   type TryChatRequest,
   type TryChatResult,
 } from '../../../shared/gateway';
-import { whoHolds } from '../ports';
+import { whoHolds } from '../os/ports';
 import { isLoopbackHost, startGatewayServer, type GatewayServer } from './gateway-server';
 import type { GatewayLimits } from './limits';
 import { RoutingTable } from './routing-table';

@@ -4,7 +4,7 @@ import { writeStandInRecipe } from '../../../e2e/support/stand-in-recipe';
 import type { Alert, ResourceSample } from '../../../shared/resources';
 import { startTestHost, startTestServer } from '../../../test/host-fixture';
 import { tempDir } from '../../../test/temp-dir';
-import { pickPort } from '../ports';
+import { pickPort } from '../os/ports';
 import { connectToHeadlessHost } from '../../transports/ws-client';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,7 @@
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { holdConnections, rawRequest } from '../../test/raw-http';
+import { holdConnections, rawRequest } from '../../../test/raw-http';
 import {
   guardListener,
   hardenServer,

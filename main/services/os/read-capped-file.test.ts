@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/temp-dir';
+import { tempDir } from '../../../test/temp-dir';
 import { readCappedFile } from './read-capped-file';
 
 describe('readCappedFile', () => {

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { AppFailure } from '../../shared/errors';
+import { AppFailure } from '../../../shared/errors';
 
 /** Caps for the files the host reads back; each is far above what the app itself ever writes. */
 export const READ_CAPS = {
