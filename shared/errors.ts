@@ -23,11 +23,19 @@ export type ErrorCode =
   | 'IO_ERROR'
   | 'INTERNAL';
 
+/**
+ * The brand only our constructor puts on an error. A registered symbol, so two bundled copies of
+ * this module (main and a chunk) still agree; JSON never carries a symbol, so nothing that arrives
+ * as bytes can claim it: a client makes its own AppFailure from the wire's { code, message, hint }.
+ */
+const APP_ERROR_BRAND: unique symbol = Symbol.for('local-llm-manager.app-error') as never;
+
 /** Thrown inside the host; turned into an `AppError` at the wire. */
 export class AppFailure extends Error implements AppError {
   readonly code: ErrorCode;
   readonly hint?: string;
   readonly details?: unknown;
+  readonly [APP_ERROR_BRAND] = true;
 
   constructor(error: AppError) {
     super(error.message);
@@ -42,21 +50,22 @@ export class AppFailure extends Error implements AppError {
   }
 }
 
-export function isAppError(value: unknown): value is AppError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AppError).code === 'string' &&
-    typeof (value as AppError).message === 'string'
-  );
+/**
+ * Made by our constructor, not merely shaped like one: a Node ErrnoException ({ code: 'ENOENT',
+ * message }) or any other object with a code is not an app error but a bug (INTERNAL).
+ */
+export function isAppError(value: unknown): value is AppFailure {
+  return typeof value === 'object' && value !== null && (value as { [APP_ERROR_BRAND]?: unknown })[APP_ERROR_BRAND] === true;
 }
+
+export const INTERNAL_HINT = 'This is a bug in Local LLM Manager; the host log has the details. Please report it.';
 
 /** Anything thrown becomes an AppError; unexpected errors keep their message but never a stack. */
 export function toAppError(thrown: unknown): AppError {
-  if (thrown instanceof AppFailure || isAppError(thrown)) {
+  if (isAppError(thrown)) {
     const { code, message, hint, details } = thrown;
     return details === undefined ? { code, message, hint } : { code, message, hint, details };
   }
   const message = thrown instanceof Error ? thrown.message : String(thrown);
-  return { code: 'INTERNAL', message, hint: 'This is a bug in Local LLM Manager; the host log has the details.' };
+  return { code: 'INTERNAL', message, hint: INTERNAL_HINT };
 }

@@ -10,7 +10,7 @@ import { RpcServer, type Handlers } from './server';
 const testContract = {
   requests: {
     add: request<number>()(z.object({ a: z.number(), b: z.number() }).strict(), 'adds'),
-    fail: request<never>()(z.object({ how: z.enum(['app', 'bug']) }), 'throws'),
+    fail: request<never>()(z.object({ how: z.enum(['app', 'bug', 'errno', 'shaped']) }), 'throws'),
     slow: request<string>()(z.undefined(), 'never answers'),
   },
   events: { tick: event<{ n: number }>('a tick') },
@@ -25,6 +25,9 @@ function setup(handlers: Partial<Handlers<TestContract>> = {}) {
       add: ({ a, b }) => a + b,
       fail: ({ how }) => {
         if (how === 'app') throw new AppFailure({ code: 'NOT_FOUND', message: 'no such thing', hint: 'make one' });
+        if (how === 'errno') throw errnoException();
+        // Shaped like an AppError, but not made by our constructor.
+        if (how === 'shaped') throw { code: 'CONFLICT', message: 'looks official', hint: 'trust me' };
         throw new Error('kaboom');
       },
       slow: () => new Promise<string>(() => {}),
@@ -73,6 +76,24 @@ describe('RPC over the in-memory pair', () => {
     expect(onUnexpectedError).not.toHaveBeenCalled();
     await expect(client.invoke('fail', { how: 'bug' })).rejects.toMatchObject({ code: 'INTERNAL', message: 'kaboom' });
     expect(onUnexpectedError).toHaveBeenCalledWith('fail', expect.any(Error));
+  });
+
+  it('answers a Node ErrnoException thrown in a handler as INTERNAL with the report hint, and reports it with its stack', async () => {
+    const { client, onUnexpectedError } = setup();
+    const error = await client.invoke('fail', { how: 'errno' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppFailure);
+    expect(error).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('ENOENT'), hint: expect.stringContaining('report it') });
+    expect(onUnexpectedError).toHaveBeenCalledTimes(1);
+    const [method, reported] = onUnexpectedError.mock.calls[0]!;
+    expect(method).toBe('fail');
+    expect((reported as NodeJS.ErrnoException).code).toBe('ENOENT');
+    expect((reported as Error).stack).toContain('errnoException');
+  });
+
+  it('treats a thrown object shaped like an AppError as a bug, not as the app’s own error', async () => {
+    const { client, onUnexpectedError } = setup();
+    await expect(client.invoke('fail', { how: 'shaped' })).rejects.toMatchObject({ code: 'INTERNAL', hint: expect.stringContaining('report it') });
+    expect(onUnexpectedError).toHaveBeenCalledWith('fail', expect.objectContaining({ code: 'CONFLICT' }));
   });
 
   it('delivers events to subscribers, and stops after unsubscribe', async () => {
@@ -126,3 +147,12 @@ describe('RPC over the in-memory pair', () => {
     expect(send).not.toHaveBeenCalled();
   });
 });
+
+/** What fs throws for a missing file: an Error with a string `code` and a message. */
+function errnoException(): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error("ENOENT: no such file or directory, open '/nowhere/settings.json'");
+  error.code = 'ENOENT';
+  error.errno = -2;
+  error.syscall = 'open';
+  return error;
+}

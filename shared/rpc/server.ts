@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toAppError, type AppError } from '../errors';
+import { isAppError, toAppError, type AppError } from '../errors';
 import type { ContractDef, OutputOf, ParsedInputOf, PayloadOf } from './define';
 import { RequestFrameSchema, type EventFrame, type ResponseEnvelope, type ServerFrame } from './messages';
 import { UnreadableFrame, type Transport } from './transport';
@@ -58,8 +58,10 @@ export class RpcServer<C extends ContractDef> {
     } catch (thrown) {
       // A handler's failure, or a schema refinement that threw instead of reporting an issue:
       // either way the caller gets an answer and the host keeps serving.
+      // Only an error our constructor made is the app's; anything else (an ErrnoException with its
+      // own `code`, a plain object shaped like an AppError) is a bug: INTERNAL, reported with its stack.
       const error = toAppError(thrown);
-      if (error.code === 'INTERNAL') this.options.onUnexpectedError?.(method, thrown);
+      if (!isAppError(thrown) || error.code === 'INTERNAL') this.options.onUnexpectedError?.(method, thrown);
       return fail(error);
     }
   }
