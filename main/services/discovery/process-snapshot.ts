@@ -1,10 +1,10 @@
-import { allPortsWithPid } from 'pid-port';
-import pidtree from 'pidtree';
+import { listeningPorts } from '../os/ports';
+import { readProcessTable } from '../os/process-table';
 
 /**
- * Who listens where and who started whom, read once per scan: the listening sockets (pid-port:
- * `ss`, `netstat` or `lsof`) and the process table (pidtree: `ps` or `wmic`). Lets discovery put
- * the llama-server runners Ollama and Jan start on random ports under their app.
+ * Who listens where and who started whom, read once per scan: the listening sockets
+ * (os/ports) and the one process table (os/process-table, shared with the sampler). Lets
+ * discovery put the llama-server runners Ollama and Jan start on random ports under their app.
  */
 export class ProcessSnapshot {
   private readonly children = new Map<number, number[]>();
@@ -21,11 +21,10 @@ export class ProcessSnapshot {
   }
 
   static async take(): Promise<ProcessSnapshot> {
-    const [ports, table] = await Promise.all([
-      allPortsWithPid({ host: '*' }).catch(() => new Map<number, number>()),
-      pidtree(-1, { advanced: true }).catch(() => [] as Array<{ ppid: number; pid: number }>),
-    ]);
-    return new ProcessSnapshot(ports, new Map(table.map(({ pid, ppid }) => [pid, ppid])));
+    const [ports, table] = await Promise.all([listeningPorts(), readProcessTable()]);
+    const parents = new Map<number, number>();
+    for (const { pid, ppid } of table?.values() ?? []) if (ppid !== undefined) parents.set(pid, ppid);
+    return new ProcessSnapshot(ports, parents);
   }
 
   pidOfPort(port: number): number | undefined {

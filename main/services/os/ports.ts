@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import getPort from 'get-port';
-import { portToPid } from 'pid-port';
+import { allPortsWithPid, portToPid } from 'pid-port';
 import { commandLineOf } from './process-tree';
 
 export interface PortHolder {
@@ -35,4 +35,9 @@ export async function whoHolds(port: number): Promise<PortHolder | undefined> {
   }
   if (!pid) return undefined;
   return { pid, command: await commandLineOf(pid) };
+}
+
+/** Every listening TCP port with the PID that holds it (`ss`, `netstat` or `lsof`); empty when none can be read. */
+export async function listeningPorts(): Promise<Map<number, number>> {
+  return allPortsWithPid({ host: '*' }).catch(() => new Map<number, number>());
 }

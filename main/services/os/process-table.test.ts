@@ -2,7 +2,19 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { descendantsIn, parseBootTime, parseProcStat, parsePsTable, readProcesses, sameProcess, type RunCommand } from './process-table';
+import {
+  descendantsIn,
+  parseBootTime,
+  parseProcStat,
+  parseProcStatGroup,
+  parsePsTable,
+  readProcessTable,
+  readProcesses,
+  sameProcess,
+  treeMembers,
+  type ProcessEntry,
+  type RunCommand,
+} from './process-table';
 import { parseCimProcesses } from './process-table-win32';
 
 const fixture = (...parts: string[]) => readFileSync(path.join(import.meta.dirname, 'fixtures', ...parts), 'utf8');
@@ -57,6 +69,17 @@ describe('readProcesses on macOS (recorded ps output)', () => {
     expect([...table!.keys()]).toEqual([734, 901]);
   });
 
+  it('reads the whole table with the process group, in one ps', async () => {
+    const run = recorded(fixture('ps-lstart', 'darwin-table.txt'));
+    const table = await readProcessTable({ platform: 'darwin', run });
+    expect(run.calls).toHaveLength(1);
+    expect(run.calls[0]!.args).toEqual(['-o', 'pid=', '-o', 'ppid=', '-o', 'pgid=', '-o', 'lstart=', '-o', 'command=', '-A']);
+    expect(table?.get(901)).toEqual({ pid: 901, ppid: 734, pgid: 734, command: '/usr/bin/python3 -m worker', startedAt: new Date(2026, 11, 1, 9, 5, 3).getTime() });
+    expect(table?.get(955)).toEqual({ pid: 955, ppid: 734, pgid: 734, startedAt: new Date(2026, 11, 1, 9, 5, 4).getTime() });
+    // The llama-server's tree: its children and the orphaned member of its group, not the app above it.
+    expect([...treeMembers([734], table!.values())].sort()).toEqual([734, 901, 955, 960]);
+  });
+
   it('reads "ps exits 1 with nothing printed" as none of them running, other failures as unknown', async () => {
     expect((await readProcesses([734], { platform: 'darwin', run: recorded('', 1) }))?.size).toBe(0);
     expect(await readProcesses([734], { platform: 'darwin', run: recorded('', 2) })).toBeUndefined();
@@ -83,6 +106,12 @@ describe('Linux /proc', () => {
     const stat = '4242 (tmux: server) (x) S 1 4242 4242 0 -1 4194560 1234 0 0 0 10 5 0 0 20 0 1 0 987654 12345678 500 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0';
     expect(parseProcStat(stat)).toEqual({ ppid: 1, startTicks: 987654 });
     expect(() => parseProcStat('garbage')).toThrow();
+  });
+
+  it('reads the process group (field 5) the same way', () => {
+    const stat = '4242 (tmux: server) (x) S 1 4200 4242 0 -1 4194560 1234 0 0 0 10 5 0 0 20 0 1 0 987654 12345678 500 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0';
+    expect(parseProcStatGroup(stat)).toBe(4200);
+    expect(() => parseProcStatGroup('garbage')).toThrow();
   });
 
   it('reads the boot time from /proc/stat', () => {
@@ -118,6 +147,37 @@ describe('Linux /proc', () => {
     expect(Math.abs(fromPs!.startedAt! - fromProc!.startedAt!)).toBeLessThanOrEqual(1_000);
   });
 
+  it.runIf(process.platform === 'linux')('reads the process group: a child started as a group leader, and its own child in that group', async () => {
+    const leader = spawn(process.execPath, ['-e', "require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' }); setTimeout(() => {}, 30000)"], {
+      stdio: 'ignore',
+      detached: true,
+    });
+    children.push({ kill: (signal) => process.kill(-leader.pid!, signal) });
+    let table: Map<number, ProcessEntry> | undefined;
+    for (let i = 0; i < 100; i++) {
+      table = await readProcessTable({ maxAgeMs: 0 });
+      if ([...table!.values()].some((e) => e.ppid === leader.pid)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const grandchild = [...table!.values()].find((e) => e.ppid === leader.pid)!;
+    expect(table!.get(leader.pid!)?.pgid).toBe(leader.pid);
+    expect(grandchild.pgid).toBe(leader.pid);
+    expect(table!.get(process.pid)?.pgid).not.toBe(leader.pid);
+    expect([...treeMembers([leader.pid!], table!.values())].sort()).toEqual([leader.pid!, grandchild.pid].sort());
+    // The ps path macOS takes (procps here) reads the same groups.
+    const fromPs = await readProcesses(undefined, { platform: 'darwin' });
+    expect(fromPs?.get(grandchild.pid)?.pgid).toBe(leader.pid);
+    expect(fromPs?.get(process.pid)?.pgid).toBe(table!.get(process.pid)?.pgid);
+  });
+
+  it.runIf(process.platform === 'linux')('shares one read of the whole table between callers in the same moment, and a kill can ask for a fresh one', async () => {
+    const first = readProcessTable();
+    expect(readProcessTable()).toBe(first);
+    const fresh = await new Promise<Promise<unknown>>((resolve) => setTimeout(() => resolve(readProcessTable({ maxAgeMs: 0 })), 5));
+    expect(fresh).not.toBe(first);
+    expect((await first)?.get(process.pid)?.pid).toBe(process.pid);
+  });
+
   it.runIf(process.platform === 'linux')('leaves out PIDs that do not run', async () => {
     const table = await readProcesses([process.pid, 2 ** 22 + 17]);
     expect([...table!.keys()]).toEqual([process.pid]);
@@ -145,6 +205,30 @@ describe('descendantsIn', () => {
       [11, { pid: 11, ppid: 10, startedAt: 1 }],
     ]);
     expect(descendantsIn(loop, 10).map((e) => e.pid)).toEqual([11]);
+  });
+});
+
+describe('treeMembers', () => {
+  // pid ppid pgid, as the sampler read them before the table had start times.
+  const table = [
+    [1, 0, 1],
+    [100, 1, 100],
+    [101, 100, 100],
+    [102, 101, 100],
+    [150, 1, 100],
+    [200, 1, 200],
+    [201, 200, 200],
+  ].map(([pid, ppid, pgid]) => ({ pid: pid!, ppid: ppid!, pgid: pgid! }));
+
+  it('finds descendants and orphaned members of the root’s group, and nothing else', () => {
+    expect([...treeMembers([100], table)].sort()).toEqual([100, 101, 102, 150]);
+    expect([...treeMembers([200], table)].sort()).toEqual([200, 201]);
+    expect([...treeMembers([999], table)]).toEqual([999]);
+  });
+
+  it('does not take a process older than its supposed parent (a Windows parent link to a reused PID)', () => {
+    const windows = new Map(parseCimProcesses(fixture('win32-processes', 'ps51-table.json')).map((row) => [row.pid, row]));
+    expect([...treeMembers([7344], windows.values())].sort()).toEqual([7344, 7400, 8120, 8164]);
   });
 });
 

@@ -3,13 +3,17 @@ import { execa } from 'execa';
 import { cimProcessQuery, parseCimProcesses } from './process-table-win32';
 
 /**
- * Who a process is, read from the OS in one go for many PIDs: parent, command line and start
- * time. A PID alone is reused by the OS; PID + command + start time names one process, so what we
- * stop after a crash is what we started, not whatever holds its number now.
+ * The one process table: who a process is, read from the OS in one go for many PIDs: parent,
+ * process group, command line and start time. A PID alone is reused by the OS; PID + command +
+ * start time names one process, so what we stop after a crash is what we started, not whatever
+ * holds its number now. The supervisor's tree kill, the resource sampler and discovery all read it
+ * here (`readProcessTable`, shared for a moment between callers in the same tick).
  */
 export interface ProcessEntry {
   pid: number;
   ppid?: number;
+  /** Process group (POSIX: always on Linux, with the whole table on macOS). A provider is started as a group leader, so its group is its own PID. */
+  pgid?: number;
   command?: string;
   /** ms since the epoch. */
   startedAt?: number;
@@ -56,7 +60,8 @@ export async function readProcesses(pids?: readonly number[], options: TableOpti
     } else {
       // LC_ALL=C: lstart is written in the locale's words otherwise.
       // One -o per column: BSD ps may read the text after "=" up to the end as the header.
-      const columns = ['pid=', 'ppid=', 'lstart=', 'command='].flatMap((column) => ['-o', column]);
+      // The group is asked for with the whole table, where trees are walked.
+      const columns = ['pid=', 'ppid=', ...(pids ? [] : ['pgid=']), 'lstart=', 'command='].flatMap((column) => ['-o', column]);
       const result = await run('ps', [...columns, ...(pids ? ['-p', pids.join(',')] : ['-A'])], { ...stringEnv(), LC_ALL: 'C' });
       // ps exits 1 when none of the PIDs runs: that is an empty answer, not a failure.
       if (result.exitCode !== 0 && !(result.exitCode === 1 && pids && !result.stdout.trim())) return undefined;
@@ -67,6 +72,35 @@ export async function readProcesses(pids?: readonly number[], options: TableOpti
   } catch {
     return undefined;
   }
+}
+
+/**
+ * How long one read of the whole table serves other callers: the sampler, discovery and a stop in
+ * the same tick share one `ps` (or /proc walk, or CIM query) instead of each running their own.
+ */
+export const TABLE_SHARE_MS = 300;
+
+let shared: { at: number; table: Promise<Map<number, ProcessEntry> | undefined> } | undefined;
+
+/**
+ * Every process now, with parent, group, command and start time, keyed by PID (undefined when the
+ * table could not be read). A read that began at most `maxAgeMs` ago (in flight or done) is shared;
+ * a kill passes 0 so it sees every process started before it asked. With `platform`/`run` given
+ * (tests) nothing is shared.
+ */
+export function readProcessTable(options: TableOptions & { maxAgeMs?: number } = {}): Promise<Map<number, ProcessEntry> | undefined> {
+  const { maxAgeMs = TABLE_SHARE_MS, ...table } = options;
+  if (table.platform !== undefined || table.run !== undefined) return readProcesses(undefined, table);
+  const now = Date.now();
+  if (shared && now - shared.at <= maxAgeMs) return shared.table;
+  const read = readProcesses();
+  const entry = { at: now, table: read };
+  shared = entry;
+  // A failed read is not kept for others: the next caller tries again.
+  void read.then((result) => {
+    if (result === undefined && shared === entry) shared = undefined;
+  });
+  return read;
 }
 
 /** Linux kernels give user space 100 clock ticks a second (USER_HZ) on every architecture Node runs on. */
@@ -82,11 +116,13 @@ function readProc(pids?: readonly number[]): ProcessEntry[] {
   const entries: ProcessEntry[] = [];
   for (const pid of list) {
     try {
-      const { ppid, startTicks } = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const { ppid, startTicks } = parseProcStat(stat);
       const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
       entries.push({
         pid,
         ppid,
+        pgid: parseProcStatGroup(stat),
         ...(command ? { command } : {}),
         ...(bootMs !== undefined ? { startedAt: bootMs + (startTicks * 1000) / USER_HZ } : {}),
       });
@@ -99,12 +135,24 @@ function readProc(pids?: readonly number[]): ProcessEntry[] {
 
 /** Parent and start time (clock ticks since boot) from /proc/<pid>/stat. */
 export function parseProcStat(stat: string): { ppid: number; startTicks: number } {
-  // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(stat);
   const ppid = Number(fields[1]); // field 4
   const startTicks = Number(fields[19]); // field 22
   if (!Number.isInteger(ppid) || !Number.isInteger(startTicks)) throw new Error('unreadable /proc/<pid>/stat');
   return { ppid, startTicks };
+}
+
+/** The process group (field 5) from /proc/<pid>/stat. */
+export function parseProcStatGroup(stat: string): number {
+  const pgid = Number(statFields(stat)[2]);
+  if (!Number.isInteger(pgid)) throw new Error('unreadable /proc/<pid>/stat');
+  return pgid;
+}
+
+/** The fields of /proc/<pid>/stat from field 3 (state) on. */
+function statFields(stat: string): string[] {
+  // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 /** The boot time in ms since the epoch from /proc/stat's `btime` line. */
@@ -114,19 +162,22 @@ export function parseBootTime(procStat: string): number | undefined {
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const PS_LINE = /^\s*(\d+)\s+(\d+)\s+[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})\s*(.*)$/;
+const PS_LINE = /^\s*(\d+)\s+(\d+)(?:\s+(\d+))?\s+[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4})\s*(.*)$/;
 
-/** Lines of `ps -o pid= -o ppid= -o lstart= -o command=` in the C locale (macOS, BSDs); lstart is local time to the second. */
+/**
+ * Lines of `ps -o pid= -o ppid= [-o pgid=] -o lstart= -o command=` in the C locale (macOS, BSDs);
+ * lstart is local time to the second. The group column is there when the whole table is read.
+ */
 export function parsePsTable(stdout: string): ProcessEntry[] {
   const entries: ProcessEntry[] = [];
   for (const line of stdout.split('\n')) {
     const match = PS_LINE.exec(line.trimEnd());
     if (!match) continue;
-    const [, pid, ppid, month, day, hour, minute, second, year, command] = match;
+    const [, pid, ppid, pgid, month, day, hour, minute, second, year, command] = match;
     const monthIndex = MONTHS.indexOf(month!);
     if (monthIndex < 0) continue;
     const startedAt = new Date(Number(year), monthIndex, Number(day), Number(hour), Number(minute), Number(second)).getTime();
-    entries.push({ pid: Number(pid), ppid: Number(ppid), ...(command ? { command } : {}), startedAt });
+    entries.push({ pid: Number(pid), ppid: Number(ppid), ...(pgid !== undefined ? { pgid: Number(pgid) } : {}), ...(command ? { command } : {}), startedAt });
   }
   return entries;
 }
@@ -138,13 +189,7 @@ export function parsePsTable(stdout: string): ProcessEntry[] {
  * check its children against, so none are taken.
  */
 export function descendantsIn(table: ReadonlyMap<number, ProcessEntry>, root: number, rootStartedAt?: number): ProcessEntry[] {
-  const children = new Map<number, ProcessEntry[]>();
-  for (const entry of table.values()) {
-    if (entry.ppid === undefined || entry.ppid === entry.pid) continue;
-    const list = children.get(entry.ppid) ?? [];
-    list.push(entry);
-    children.set(entry.ppid, list);
-  }
+  const children = childrenIndex(table.values());
   const found: ProcessEntry[] = [];
   const seen = new Set<number>([root]);
   const queue: Array<{ pid: number; startedAt?: number }> = [{ pid: root, startedAt: table.get(root)?.startedAt ?? rootStartedAt }];
@@ -159,6 +204,45 @@ export function descendantsIn(table: ReadonlyMap<number, ProcessEntry>, root: nu
     }
   }
   return found;
+}
+
+/**
+ * The roots, everything below them, and every member of the groups they lead (a worker whose
+ * parent already exited stays in its group; POSIX), found by parent links in one table. Roots are
+ * kept even when the table misses them. A child older than its parent (a dangling Windows parent
+ * link to a reused PID) is not taken when both start times are known.
+ */
+export function treeMembers(roots: readonly number[], table: Iterable<ProcessEntry>): Set<number> {
+  const entries = [...table];
+  const children = childrenIndex(entries);
+  const startOf = new Map(entries.map((e) => [e.pid, e.startedAt]));
+  const leaders = new Set(roots);
+  const found = new Set<number>(roots);
+  for (const entry of entries) if (entry.pgid !== undefined && leaders.has(entry.pgid)) found.add(entry.pid);
+  const queue = [...found];
+  while (queue.length > 0) {
+    const parent = queue.pop()!;
+    const parentStart = startOf.get(parent);
+    for (const child of children.get(parent) ?? []) {
+      if (found.has(child.pid)) continue;
+      if (parentStart !== undefined && child.startedAt !== undefined && child.startedAt < parentStart) continue;
+      found.add(child.pid);
+      queue.push(child.pid);
+    }
+  }
+  return found;
+}
+
+/** Parent PID → its children, from parent links (a process naming itself is nobody's child). */
+function childrenIndex(entries: Iterable<ProcessEntry>): Map<number, ProcessEntry[]> {
+  const children = new Map<number, ProcessEntry[]>();
+  for (const entry of entries) {
+    if (entry.ppid === undefined || entry.ppid === entry.pid) continue;
+    const list = children.get(entry.ppid) ?? [];
+    list.push(entry);
+    children.set(entry.ppid, list);
+  }
+  return children;
 }
 
 /**

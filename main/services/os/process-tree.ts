@@ -1,9 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { execa } from 'execa';
-import pidtree from 'pidtree';
-import { descendantsIn, readProcesses, sameProcess, startsMatch, type ProcessEntry } from './process-table';
+import { descendantsIn, readProcessTable, readProcesses, sameProcess, startsMatch, treeMembers, type ProcessEntry } from './process-table';
 import { taskkillCommand } from './process-table-win32';
 import { stopTreeWindows } from './stop-tree-win32';
 
@@ -29,24 +26,20 @@ export function isRunning(pid: number): boolean {
 
 /** The process, everything below it, and everything in its process group (POSIX), found now. */
 export async function treeOf(pid: number): Promise<Set<number>> {
-  const found = new Set<number>([pid]);
+  return (await treeNow(pid)).members;
+}
+
+/** treeOf, with the table it was found in (undefined when the table could not be read). */
+async function treeNow(pid: number): Promise<{ members: Set<number>; table?: Map<number, ProcessEntry> }> {
+  // A kill must see every process started before it asked: no older read is reused.
+  const table = await readProcessTable({ maxAgeMs: 0 });
+  if (!table) return { members: new Set([pid]) };
   if (process.platform === 'win32') {
-    // pidtree would start wmic (gone from Windows 11 24H2) or PowerShell without start times.
-    const table = await readProcesses();
-    for (const child of table ? descendantsIn(table, pid) : []) found.add(child.pid);
-    return found;
+    // No groups; a parent link may dangle to a reused PID, so children are checked by start time.
+    return { members: new Set([pid, ...descendantsIn(table, pid).map((child) => child.pid)]), table };
   }
-  try {
-    for (const child of await pidtree(pid)) found.add(child);
-  } catch {
-    // The root is gone already; its group may not be.
-  }
-  const ps = await execa('ps', ['-A', '-o', 'pid=,pgid='], { reject: false });
-  for (const line of ps.stdout.split('\n')) {
-    const [member, group] = line.trim().split(/\s+/).map(Number);
-    if (group === pid && member) found.add(member);
-  }
-  return found;
+  // The root may be gone already; its group may not be.
+  return { members: treeMembers([pid], table.values()), table };
 }
 
 function signalAll(pids: Iterable<number>, groupLeader: number, signal: NodeJS.Signals): void {
@@ -141,17 +134,7 @@ export function killGroupsNow(
 
 /** A process's command line, as far as the OS lets us read it. */
 export async function commandLineOf(pid: number): Promise<string | undefined> {
-  if (process.platform === 'linux') {
-    try {
-      const command = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).join(' ');
-      if (command) return command;
-    } catch {
-      // Gone already, or not ours to read: fall through to ps.
-    }
-  }
-  if (process.platform === 'win32') return (await readProcesses([pid]))?.get(pid)?.command;
-  const result = await execa('ps', ['-o', 'command=', '-p', String(pid)], { reject: false });
-  return result.stdout.trim() || undefined;
+  return (await readProcesses([pid]))?.get(pid)?.command;
 }
 
 /**
@@ -171,12 +154,11 @@ export async function stillRuns(pid: number, command: string, startedAt?: number
  */
 export async function descendantsOf(pid: number, rootStartedAt?: number): Promise<ProcessEntry[]> {
   if (process.platform === 'win32') {
-    const table = await readProcesses();
+    const table = await readProcessTable({ maxAgeMs: 0 });
     const root = table?.get(pid);
     if (!table || (root && !startsMatch(rootStartedAt, root.startedAt))) return [];
     return descendantsIn(table, pid, rootStartedAt);
   }
-  const below = [...(await treeOf(pid))].filter((p) => p !== pid);
-  const table = await readProcesses(below);
-  return below.map((p) => table?.get(p)).filter((e): e is ProcessEntry => e?.command !== undefined);
+  const { members, table } = await treeNow(pid);
+  return [...members].filter((p) => p !== pid).map((p) => table?.get(p)).filter((e): e is ProcessEntry => e?.command !== undefined);
 }

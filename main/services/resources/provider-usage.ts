@@ -1,7 +1,7 @@
 import pidusage from 'pidusage';
 import { ACTIVE, type ProviderState } from '../../../shared/provider';
 import type { ProviderUsage } from '../../../shared/resources';
-import { listProcesses, treeMembers, type ProcessRow } from './process-table';
+import { readProcessTable, treeMembers, type ProcessEntry } from '../os/process-table';
 
 export interface ProviderProcesses {
   id: string;
@@ -10,7 +10,8 @@ export interface ProviderProcesses {
 }
 
 export interface ProviderUsageOptions {
-  listProcesses?: () => Promise<ProcessRow[]>;
+  /** The process table (os/process-table, shared briefly with discovery and stops); replaced in tests. */
+  listProcesses?: () => Promise<Iterable<ProcessEntry>>;
   /**
    * How long a tree's membership is trusted before `ps` runs again: listing every process costs
    * more than reading the members' usage, and trees seldom change once a model is loaded.
@@ -20,7 +21,7 @@ export interface ProviderUsageOptions {
 
 /** CPU% and RSS of each provider's whole process tree; GPU memory joined in from nvidia-smi. */
 export class ProviderUsageSampler {
-  private readonly list: () => Promise<ProcessRow[]>;
+  private readonly list: () => Promise<Iterable<ProcessEntry>>;
   private readonly treeTtlMs: number;
   private trees = new Map<string, { roots: string; members: number[]; at: number }>();
 
@@ -66,11 +67,16 @@ export class ProviderUsageSampler {
       return !known || known.roots !== key(p.pids) || now - known.at >= this.treeTtlMs;
     });
     if (stale.length === 0) return;
-    const table = await this.list().catch(() => []);
+    const table = [...(await this.list().catch(() => []))];
     for (const provider of stale) {
       this.trees.set(provider.id, { roots: key(provider.pids), members: [...treeMembers(provider.pids, table)], at: now });
     }
   }
+}
+
+/** Every process now, from the one table; none when it cannot be read. */
+async function listProcesses(): Promise<Iterable<ProcessEntry>> {
+  return (await readProcessTable())?.values() ?? [];
 }
 
 const key = (pids: readonly number[]) => [...pids].sort((a, b) => a - b).join(',');
