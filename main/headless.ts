@@ -12,13 +12,12 @@ import {
   discardBody,
   guardListener,
   hardenServer,
-  isLoopbackHostHeader,
-  isLoopbackName,
   parseRequestTarget,
   sameSitePath,
   serverOptions,
   type ServerLimits,
 } from './services/os/http-boundary';
+import { isLoopbackHostHeader, isLoopbackName } from './services/os/loopback';
 import { createSessionToken, tokenCookieName, tokenFromRequest, tokensMatch } from './transports/session-token';
 import { bindWebSocket } from './transports/ws';
 
@@ -51,10 +50,6 @@ export interface HeadlessServer {
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
 
-export function isLoopback(host: string): boolean {
-  return isLoopbackName(host);
-}
-
 /** Past this a body sent to the host (which takes none) is no longer read but cut. */
 const MAX_DISCARDED_BODY_BYTES = 1024 * 1024;
 
@@ -77,7 +72,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
   let port = 0;
 
   // Bound to loopback: only loopback names may reach us, which defeats DNS rebinding.
-  const hostAllowed = (hostHeader: string | undefined): boolean => !isLoopback(host) || isLoopbackHostHeader(hostHeader);
+  const hostAllowed = (hostHeader: string | undefined): boolean => !isLoopbackName(host) || isLoopbackHostHeader(hostHeader);
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     res.setHeader('Content-Security-Policy', CSP);
@@ -129,7 +124,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     isAllowedOrigin: (origin, req) => hostAllowed(req.headers.host) && origin === `http://${req.headers.host}`,
   });
 
-  if (!isLoopback(host)) {
+  if (!isLoopbackName(host)) {
     notices.push(
       `Listening on ${host}, beyond this machine: anyone who can reach it and has the token controls the app, over plain HTTP. ` +
         'Prefer --host 127.0.0.1 with an SSH tunnel (ssh -L).',

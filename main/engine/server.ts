@@ -8,12 +8,12 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   guardListener,
   hardenServer,
-  isLoopbackHostHeader,
   parseRequestTarget,
   readBoundedBody,
   serverOptions,
   type ServerLimits,
 } from '../services/os/http-boundary';
+import { isLoopbackHostHeader } from '../services/os/loopback';
 import { rawOpenAiError, sendOpenAiError } from './openai-error';
 import { ChatRequestSchema, CompletionRequestSchema, EmbeddingRequestSchema, textOf } from './requests';
 import type { EngineRuntime, Generated, Sampling } from './runtime';

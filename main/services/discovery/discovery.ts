@@ -5,7 +5,8 @@ import { commandLineOf } from '../os/process-tree';
 import { examine } from './examine';
 import { tcpOpen } from './http-probe';
 import { ProcessSnapshot } from './process-snapshot';
-import { buildTargets, isLoopback, LOOPBACK, type Target } from './targets';
+import { isLoopbackAddress } from '../os/loopback';
+import { buildTargets, LOOPBACK, type Target } from './targets';
 
 export interface DiscoveryTimeouts {
   /** A refused connection on loopback is immediate; this only bounds a stalled one. */
@@ -170,9 +171,9 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
     const ownPorts = this.deps.ownPorts();
     const targets = buildTargets({ recipes, defaultPorts: this.deps.scanDefaultPorts ?? true, ownPorts, endpoints: settings.endpoints });
     const servers = await this.probeAll(targets, recipes);
-    if (servers.some((s) => isLoopback(s.host))) await this.addProcessFacts(servers, recipes, ownPorts);
+    if (servers.some((s) => isLoopbackAddress(s.host))) await this.addProcessFacts(servers, recipes, ownPorts);
 
-    servers.sort((a, b) => Number(isLoopback(b.host)) - Number(isLoopback(a.host)) || a.host.localeCompare(b.host) || a.port - b.port);
+    servers.sort((a, b) => Number(isLoopbackAddress(b.host)) - Number(isLoopbackAddress(a.host)) || a.host.localeCompare(b.host) || a.port - b.port);
     const results: DiscoveryResults = {
       servers,
       scannedAt: new Date().toISOString(),
@@ -193,7 +194,7 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
   private async probeAll(targets: Target[], recipes: readonly ProviderRecipe[]): Promise<DiscoveredServer[]> {
     const found = await Promise.all(
       targets.map(async (target) => {
-        const loopback = isLoopback(target.host);
+        const loopback = isLoopbackAddress(target.host);
         const connectMs = loopback ? this.timeouts.loopbackConnectMs : this.timeouts.remoteConnectMs;
         if (!(await tcpOpen(target.host, target.port, connectMs))) return undefined;
         return examine(target, recipes, this.timeouts.requestMs);
@@ -213,7 +214,7 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
     ownPorts: ReadonlyMap<number, string>,
   ): Promise<void> {
     const snapshot = await ProcessSnapshot.take();
-    const local = () => servers.filter((s) => isLoopback(s.host));
+    const local = () => servers.filter((s) => isLoopbackAddress(s.host));
     for (const server of local()) {
       const pid = snapshot.pidOfPort(server.port);
       if (pid) server.pid = pid;

@@ -14,10 +14,6 @@ export interface Target {
 /** Always 127.0.0.1, never `localhost`: several servers bind IPv4 only and `localhost` may be ::1. */
 export const LOOPBACK = '127.0.0.1';
 
-export function isLoopback(host: string): boolean {
-  return host === LOOPBACK || host.startsWith('127.') || host === '[::1]';
-}
-
 export function splitEndpoint(endpoint: string): { host: string; port: number } {
   const at = endpoint.lastIndexOf(':');
   return { host: endpoint.slice(0, at), port: Number(endpoint.slice(at + 1)) };

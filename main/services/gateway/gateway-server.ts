@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
-import { guardListener, hardenServer, isLoopbackHostHeader, isLoopbackName, serverOptions } from '../os/http-boundary';
+import { guardListener, hardenServer, serverOptions } from '../os/http-boundary';
+import { isLoopbackHostHeader, isLoopbackName } from '../os/loopback';
 import { ForwardCall, type ForwardContext } from './forward-call';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits';
 import { rawOpenAiError, sendOpenAiError } from './openai-error';
@@ -29,10 +30,6 @@ export interface GatewayServer {
   close(): Promise<void>;
 }
 
-export function isLoopbackHost(host: string): boolean {
-  return isLoopbackName(host);
-}
-
 /**
  * The gateway's HTTP front: authentication, the Host check, the small GET endpoints, and one
  * `ForwardCall` per routed POST. Upstream connections are kept alive and reused.
@@ -46,7 +43,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     dispatcher: new Agent({ connect: { timeout: limits.connectTimeoutMs }, keepAliveTimeout: 4_000 }),
     touched: options.touched,
   };
-  const loopbackOnly = isLoopbackHost(options.host);
+  const loopbackOnly = isLoopbackName(options.host);
   let keyText: string | undefined;
   let expected: Buffer | undefined;
 

@@ -13,7 +13,8 @@ import {
   type TryChatResult,
 } from '../../../shared/gateway';
 import { whoHolds } from '../os/ports';
-import { isLoopbackHost, startGatewayServer, type GatewayServer } from './gateway-server';
+import { isLoopbackName } from '../os/loopback';
+import { startGatewayServer, type GatewayServer } from './gateway-server';
 import type { GatewayLimits } from './limits';
 import { RoutingTable } from './routing-table';
 import { tryChatThroughGateway } from './try-chat';
@@ -74,7 +75,7 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
       const { [modelStrategy.model]: _old, ...others } = next.modelStrategies;
       next.modelStrategies = modelStrategy.strategy ? { ...others, [modelStrategy.model]: modelStrategy.strategy } : others;
     }
-    if (next.enabled && !isLoopbackHost(next.host) && !next.apiKey) {
+    if (next.enabled && !isLoopbackName(next.host) && !next.apiKey) {
       throw new AppFailure({
         code: 'BAD_REQUEST',
         message: `The gateway would listen on ${next.host}, beyond this machine, without an API key.`,
@@ -167,7 +168,7 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
     }
     this.error = undefined;
     if (settings.enabled && !this.server) {
-      if (!isLoopbackHost(settings.host) && !settings.apiKey) {
+      if (!isLoopbackName(settings.host) && !settings.apiKey) {
         this.error = {
           message: `The gateway is set to listen on ${settings.host}, beyond this machine, but has no API key, so it stays off.`,
           hint: 'Generate an API key on the Gateway page, or set the host back to 127.0.0.1.',

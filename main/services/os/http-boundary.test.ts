@@ -5,7 +5,6 @@ import { holdConnections, rawRequest } from '../../../test/raw-http';
 import {
   guardListener,
   hardenServer,
-  isLoopbackHostHeader,
   parseRequestTarget,
   readBoundedBody,
   sameSitePath,
@@ -13,6 +12,7 @@ import {
   type Listener,
   type ServerLimits,
 } from './http-boundary';
+import { isLoopbackHostHeader } from './loopback';
 
 const servers: http.Server[] = [];
 afterEach(async () => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { isLoopbackSocketAddress } from './loopback';
 
 // The boundary every HTTP listener of ours stands behind (headless host, gateway, engine): the
 // bytes a client sends are hostile, and nothing they contain may reach the process as an
@@ -141,27 +142,9 @@ export function sameSitePath(pathname: string): string {
   return `/${pathname.replace(/^[/\\]+/, '')}`;
 }
 
-/** True for the names of this machine's loopback interface. */
-export function isLoopbackName(name: string): boolean {
-  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
-}
-
-/**
- * A Host header naming loopback (`127.0.0.1:8400`, `localhost`, `[::1]:80`). A server bound to
- * loopback answers only these: a web page that rebinds its DNS name to 127.0.0.1 still sends its
- * own name, and is refused.
- */
-export function isLoopbackHostHeader(host: string | undefined): boolean {
-  if (!host) return false;
-  if (host.startsWith('[')) return host === '[::1]' || host.startsWith('[::1]:');
-  const colon = host.indexOf(':');
-  return isLoopbackName(colon < 0 ? host : host.slice(0, colon));
-}
-
 /** True when the connection came in on a loopback address (the server may be bound wider). */
 export function arrivedOnLoopback(req: IncomingMessage): boolean {
-  const local = req.socket.localAddress ?? '';
-  return local === '::1' || /^(::ffff:)?127\./.test(local);
+  return isLoopbackSocketAddress(req.socket.localAddress);
 }
 
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
