@@ -1,8 +1,7 @@
 import { connect } from 'node:net';
 import { parseJsonOrUndefined } from '../http-expect';
+import { PROBE_BODY_BYTES, readCappedBody } from '../os/read-capped-body';
 import type { HttpAnswer } from './fingerprint';
-
-const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Whether something accepts TCP connections on host:port. One connect per target decides
@@ -32,29 +31,11 @@ export async function fetchAnswer(baseUrl: string, method: 'GET' | 'POST', path:
       signal: AbortSignal.timeout(timeoutMs),
       headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.5' },
     });
-    const body = await readCapped(response);
+    const body = await readCappedBody(response, PROBE_BODY_BYTES);
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => (headers[name] = value));
     return { status: response.status, headers, body, json: parseJsonOrUndefined(body), latencyMs: Math.round(performance.now() - started) };
   } catch {
     return undefined;
   }
-}
-
-async function readCapped(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < MAX_BODY_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY_BYTES);
 }

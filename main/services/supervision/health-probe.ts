@@ -1,8 +1,7 @@
 import type { HealthSample } from '../../../shared/provider';
 import type { HealthCheck } from '../../../shared/recipe';
 import { jsonMismatch, parseJsonOrUndefined } from '../http-expect';
-
-const MAX_BODY_BYTES = 64 * 1024;
+import { PROBE_BODY_BYTES, readCappedBody } from '../os/read-capped-body';
 
 /**
  * One probe of a provider's health endpoint as its recipe describes it. "The port answers" is not
@@ -20,7 +19,7 @@ export async function probeHealth(baseUrl: string, check: HealthCheck, signal?: 
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.5' },
     });
-    const body = await readCapped(response);
+    const body = await readCappedBody(response, PROBE_BODY_BYTES);
     if (!check.status.includes(response.status)) return sample(false, `HTTP ${response.status}`);
     if (check.bodyIncludes !== undefined && !body.includes(check.bodyIncludes)) {
       return sample(false, `HTTP ${response.status}, body lacks ${JSON.stringify(check.bodyIncludes)}`);
@@ -33,21 +32,6 @@ export async function probeHealth(baseUrl: string, check: HealthCheck, signal?: 
   } catch (error) {
     return sample(false, describeFetchError(error));
   }
-}
-
-async function readCapped(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < MAX_BODY_BYTES) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-  }
-  await reader.cancel().catch(() => {});
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function describeFetchError(error: unknown): string {
