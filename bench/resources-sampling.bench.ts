@@ -7,7 +7,7 @@ import { afterAll, bench, describe } from 'vitest';
 import { pickPort } from '../main/services/os/ports';
 import { killGroupsNow } from '../main/services/os/process-tree';
 import { CpuMeter } from '../main/services/resources/cpu-load';
-import { NvidiaSource } from '../main/services/resources/nvidia-source';
+import { NvidiaSource } from '../main/services/gpu/nvidia-source';
 import { ResourceMonitor } from '../main/services/resources/resource-monitor';
 import { STAND_IN_LLAMA_SERVER } from '../test/stand-in';
 
@@ -25,7 +25,7 @@ const provider = spawn(process.execPath, [STAND_IN_LLAMA_SERVER, '--port', Strin
   detached: true,
   env: { ...process.env, STANDIN_GRANDCHILD: '1' },
 });
-process.env.STANDIN_NVIDIA_GPU_CSV = path.join(import.meta.dirname, '..', 'main', 'services', 'resources', 'fixtures', 'nvidia-smi-stream-2gpu.csv');
+process.env.STANDIN_NVIDIA_GPU_CSV = path.join(import.meta.dirname, '..', 'main', 'services', 'gpu', 'fixtures', 'nvidia-smi-stream-2gpu.csv');
 const smiStandIn = path.join(import.meta.dirname, '..', 'test', 'fixtures', 'stand-ins', 'nvidia-smi.mjs');
 const results: string[] = [];
 

@@ -7,7 +7,7 @@ import { e2eSession } from './support/session';
 import { freshDirs, projectRoot, spawnHost, cliPath } from './support/host-process';
 
 const session = e2eSession();
-const GPU_FIXTURES = path.join(projectRoot, 'main', 'services', 'fixtures', 'gpu');
+const GPU_FIXTURES = path.join(projectRoot, 'main', 'services', 'gpu', 'fixtures');
 
 /**
  * A bin folder put in front of PATH: an nvidia-smi that prints two recorded GPUs, and a CMake older

@@ -1,7 +1,7 @@
 import type { Compatibility } from '../../shared/provider';
 import type { Accelerator, InstallStep, ProviderRecipe } from '../../shared/recipe';
 import type { GpuInfo, MissingTool, RecipeVerdict, ToolInfo, Verdict } from '../../shared/system';
-import { mainAccelerator } from './gpu';
+import { mainAccelerator } from './gpu/vendor';
 import { compareVersions, satisfiesPython } from './version-range';
 
 export { compareVersions } from './version-range';

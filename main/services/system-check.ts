@@ -1,7 +1,7 @@
 import type { ProviderRecipe } from '../../shared/recipe';
 import type { GpuInfo, HostOs, SystemCheck, ToolCheck, ToolInfo, ToolStatus } from '../../shared/system';
 import { findTool, judgeRecipe, requiredTools, type MachineProfile } from './compatibility';
-import { mainAccelerator } from './gpu';
+import { mainAccelerator } from './gpu/vendor';
 import { installHint } from './install-hints';
 import type { SystemService } from './system';
 import { compareVersions } from './version-range';

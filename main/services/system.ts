@@ -5,7 +5,7 @@ import si from 'systeminformation';
 import which from 'which';
 import type { GpuInfo, HostOs, SystemInfo, ToolInfo } from '../../shared/system';
 import type { MachineProfile } from './compatibility';
-import { detectGpus, type GpuProbeOptions, type GpuProbeResult } from './gpu';
+import { detectGpus, type GpuProbeOptions, type GpuProbeResult } from './gpu/inventory';
 import { detectHostOs } from './host-os';
 import { runBounded } from './run-bounded';
 import { parseToolVersion } from './tool-version';

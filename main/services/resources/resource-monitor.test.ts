@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResourceSample } from '../../../shared/resources';
 import { tempDir } from '../../../test/temp-dir';
-import { NO_GPUS } from './gpu-source';
-import { NvidiaSource } from './nvidia-source';
+import { NO_GPUS } from '../gpu/live-source';
+import { NvidiaSource } from '../gpu/nvidia-source';
 import { ProviderUsageSampler } from './provider-usage';
 import { ResourceMonitor } from './resource-monitor';
 
@@ -111,7 +111,7 @@ describe('ResourceMonitor on this machine', () => {
     const dir = await tempDir();
     const apps = path.join(dir, 'apps.csv');
     await writeFile(apps, `${tree.childPid}, GPU-2d5b7a10-94c3-1e8f-b6a2-3c9d0e7f5a41, 2048\n999999, GPU-2d5b7a10-94c3-1e8f-b6a2-3c9d0e7f5a41, 10\n`);
-    process.env.STANDIN_NVIDIA_GPU_CSV = path.join(import.meta.dirname, 'fixtures', 'nvidia-smi-stream-2gpu.csv');
+    process.env.STANDIN_NVIDIA_GPU_CSV = path.join(import.meta.dirname, '..', 'gpu', 'fixtures', 'nvidia-smi-stream-2gpu.csv');
     process.env.STANDIN_NVIDIA_APPS_CSV = apps;
     try {
       const monitor = monitorFor(dir, () => [{ id: 'busy', pids: [tree.parent.pid!] }], async () => new NvidiaSource({ command: [process.execPath, STAND_IN_SMI], intervalMs: 250 }));

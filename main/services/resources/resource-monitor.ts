@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ResourceHistory as HistoryAnswer, ResourceRange, ResourceSample } from '../../../shared/resources';
-import type { GpuSource } from './gpu-source';
-import { openGpuSource } from './open-gpu-source';
+import type { GpuSource } from '../gpu/live-source';
+import { openGpuSource } from '../gpu/open-live-source';
 import { ProviderUsageSampler, type ProviderProcesses } from './provider-usage';
 import { ResourceHistory } from './resource-history';
 import { SystemSampler } from './system-sampler';

@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isRunning } from '../process-tree';
+import { isRunning } from '../os/process-tree';
 import { tempDir } from '../../../test/temp-dir';
-import { NO_GPUS } from './gpu-source';
+import { NO_GPUS } from './live-source';
 import { NvidiaSource } from './nvidia-source';
-import { openGpuSource } from './open-gpu-source';
+import { openGpuSource } from './open-live-source';
 
 const STAND_IN = path.join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'stand-ins', 'nvidia-smi.mjs');
 const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures', name);
@@ -25,7 +25,11 @@ async function until<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, m
 async function open(env: Record<string, string>, options: { intervalMs?: number; minBackoffMs?: number } = {}) {
   const starts = path.join(await tempDir(), 'starts.txt');
   Object.assign(process.env, env, { STANDIN_NVIDIA_STARTS: starts });
-  const source = new NvidiaSource({ command: [process.execPath, STAND_IN], intervalMs: options.intervalMs ?? 100, minBackoffMs: options.minBackoffMs });
+  const source = new NvidiaSource({
+    command: [process.execPath, STAND_IN],
+    intervalMs: options.intervalMs ?? 100,
+    minBackoffMs: options.minBackoffMs,
+  });
   opened.push(source);
   const startCount = () => (existsSync(starts) ? readFileSync(starts, 'utf8').split('\n').filter(Boolean).length : 0);
   return { source, startCount };
@@ -33,7 +37,8 @@ async function open(env: Record<string, string>, options: { intervalMs?: number;
 
 afterEach(() => {
   opened.splice(0).forEach((s) => s.close());
-  for (const key of ['STANDIN_NVIDIA_GPU_CSV', 'STANDIN_NVIDIA_APPS_CSV', 'STANDIN_NVIDIA_EXIT_AFTER', 'STANDIN_NVIDIA_STARTS']) delete process.env[key];
+  for (const key of ['STANDIN_NVIDIA_GPU_CSV', 'STANDIN_NVIDIA_APPS_CSV', 'STANDIN_NVIDIA_EXIT_AFTER', 'STANDIN_NVIDIA_STARTS'])
+    delete process.env[key];
 });
 
 describe('NvidiaSource', () => {
@@ -71,7 +76,11 @@ describe('NvidiaSource', () => {
   it('gives up quietly when nvidia-smi is not installed', async () => {
     const source = new NvidiaSource({ command: ['/nonexistent/bin/nvidia-smi'], intervalMs: 100, minBackoffMs: 10 });
     opened.push(source);
-    const state = await until(() => source.streamState, (s) => s.status === 'unavailable', 5_000);
+    const state = await until(
+      () => source.streamState,
+      (s) => s.status === 'unavailable',
+      5_000,
+    );
     expect(state.status).toBe('unavailable');
     await new Promise((r) => setTimeout(r, 100));
     expect(source.streamState.restarts).toBe(0);
@@ -86,7 +95,13 @@ describe('NvidiaSource', () => {
     await source.processMemory();
     const appsPid = source.streamState.appsPid!;
     expect(isRunning(appsPid)).toBe(true);
-    expect(await until(() => isRunning(appsPid), (running) => !running, 5_000)).toBe(false);
+    expect(
+      await until(
+        () => isRunning(appsPid),
+        (running) => !running,
+        5_000,
+      ),
+    ).toBe(false);
     expect(source.streamState.appsPid).toBeUndefined();
   });
 
@@ -98,23 +113,39 @@ describe('NvidiaSource', () => {
     expect(await until(startCount, (n) => n >= 2)).toBe(2);
     const secondPid = source.streamState.pid!;
     expect(secondPid).not.toBe(firstPid);
-    expect(await until(() => isRunning(firstPid!), (running) => !running)).toBe(false);
+    expect(
+      await until(
+        () => isRunning(firstPid!),
+        (running) => !running,
+      ),
+    ).toBe(false);
     source.close();
-    expect(await until(() => isRunning(secondPid), (running) => !running)).toBe(false);
+    expect(
+      await until(
+        () => isRunning(secondPid),
+        (running) => !running,
+      ),
+    ).toBe(false);
   });
 
   it('streams GPU memory per process, summed over GPUs, and forgets a process that ends', async () => {
     const apps = path.join(await tempDir(), 'apps.csv');
     await writeFile(apps, await readFile(fixture('nvidia-smi-compute-apps.csv'), 'utf8'));
     const { source } = await open({ STANDIN_NVIDIA_GPU_CSV: fixture('nvidia-smi-stream-1gpu.csv'), STANDIN_NVIDIA_APPS_CSV: apps });
-    const memory = await until(() => source.processMemory(), (m) => m.size === 2);
+    const memory = await until(
+      () => source.processMemory(),
+      (m) => m.size === 2,
+    );
     expect([...memory.entries()]).toEqual([
       [48213, 17920 * MIB],
       [48377, (1290 + 3096) * MIB],
     ]);
     const appsPid = source.streamState.appsPid!;
     await writeFile(apps, '48377, GPU-2d5b7a10-94c3-1e8f-b6a2-3c9d0e7f5a41, 1290\n');
-    const later = await until(() => source.processMemory(), (m) => m.size === 1);
+    const later = await until(
+      () => source.processMemory(),
+      (m) => m.size === 1,
+    );
     expect([...later.entries()]).toEqual([[48377, 1290 * MIB]]);
     // Still the one looping process.
     expect(source.streamState.appsPid).toBe(appsPid);
@@ -128,7 +159,10 @@ describe('NvidiaSource', () => {
     const source = await openGpuSource(100, { PATH: bin });
     opened.push(source as NvidiaSource);
     expect(source.name).toBe('nvidia-smi');
-    const readings = await until(() => source.readings(), (r) => r.length === 1);
+    const readings = await until(
+      () => source.readings(),
+      (r) => r.length === 1,
+    );
     expect(readings[0]!.name).toBe('NVIDIA GeForce RTX 4090');
     if (process.platform === 'linux') expect(await openGpuSource(100, { PATH: await tempDir() })).toBe(NO_GPUS);
   });

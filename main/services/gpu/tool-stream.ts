@@ -44,8 +44,8 @@ export class ToolStream {
     this.child = child;
     this._status = 'running';
     const lines = new LineSplitter();
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
       this.backoffMs = this.options.minBackoffMs ?? 1_000;
       for (const line of lines.push(chunk)) this.options.onLine(line);
     });

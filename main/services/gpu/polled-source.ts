@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import type { GpuSample } from '../../../shared/resources';
-import { LatestReadings, staleAfterMs, type GpuSource } from './gpu-source';
+import { LatestReadings, staleAfterMs, type GpuSource } from './live-source';
 
 export interface PolledSourceOptions {
   name: string;
@@ -46,7 +46,9 @@ export class PolledSource implements GpuSource {
     if (!pids) return Promise.resolve(new Map());
     if (!this.processes || Date.now() - this.processes.at >= this.periodMs) {
       const [command, ...args] = pids.argv;
-      const value = execa(command!, args, { reject: false, timeout: 10_000 }).then((r) => (r.exitCode === 0 ? pids.parse(r.stdout) : new Map<number, number>()));
+      const value = execa(command!, args, { reject: false, timeout: 10_000 }).then((r) =>
+        r.exitCode === 0 ? pids.parse(r.stdout) : new Map<number, number>(),
+      );
       this.processes = { at: Date.now(), value };
     }
     return this.processes.value;

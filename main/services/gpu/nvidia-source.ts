@@ -1,6 +1,6 @@
 import type { GpuSample } from '../../../shared/resources';
-import { LatestReadings, staleAfterMs, type GpuSource } from './gpu-source';
-import { nvidiaComputeAppsArgs, nvidiaGpuArgs, parseNvidiaComputeAppLine, parseNvidiaGpuLine } from './nvidia-csv';
+import { LatestReadings, staleAfterMs, type GpuSource } from './live-source';
+import { nvidiaComputeAppsArgs, nvidiaGpuArgs, parseNvidiaComputeAppLine, parseNvidiaGpuLine } from './nvidia';
 import { ToolStream } from './tool-stream';
 
 export interface NvidiaSourceOptions {

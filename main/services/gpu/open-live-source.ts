@@ -1,9 +1,9 @@
 import which from 'which';
-import { NO_GPUS, type GpuSource } from './gpu-source';
-import { IOREG_ARGS, parseIoregAccelerators } from './ioreg';
+import { IOREG_ARGS, parseIoregAccelerators } from './apple';
+import { NO_GPUS, type GpuSource } from './live-source';
 import { NvidiaSource } from './nvidia-source';
 import { PolledSource } from './polled-source';
-import { parseRocmSmiJson, parseRocmSmiPids, ROCM_SMI_ARGS, ROCM_SMI_PIDS_ARGS } from './rocm-smi';
+import { parseRocmSmiPids, parseRocmSmiSamples, ROCM_SMI_PIDS_ARGS, ROCM_SMI_SAMPLE_ARGS } from './rocm';
 
 /**
  * The GPU tool this machine has: nvidia-smi (streamed), rocm-smi (polled every 5 s: it is a
@@ -18,15 +18,21 @@ export async function openGpuSource(intervalMs: number, env: NodeJS.ProcessEnv =
   if (rocm) {
     return new PolledSource({
       name: 'rocm-smi',
-      argv: [rocm, ...ROCM_SMI_ARGS],
-      parse: parseRocmSmiJson,
+      argv: [rocm, ...ROCM_SMI_SAMPLE_ARGS],
+      parse: parseRocmSmiSamples,
       pids: { argv: [rocm, ...ROCM_SMI_PIDS_ARGS], parse: parseRocmSmiPids },
       intervalMs,
       minPeriodMs: 5_000,
     });
   }
   if (process.platform === 'darwin') {
-    return new PolledSource({ name: 'ioreg', argv: ['/usr/sbin/ioreg', ...IOREG_ARGS], parse: parseIoregAccelerators, intervalMs, minPeriodMs: 2_000 });
+    return new PolledSource({
+      name: 'ioreg',
+      argv: ['/usr/sbin/ioreg', ...IOREG_ARGS],
+      parse: parseIoregAccelerators,
+      intervalMs,
+      minPeriodMs: 2_000,
+    });
   }
   return NO_GPUS;
 }
