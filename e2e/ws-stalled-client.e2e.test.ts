@@ -60,6 +60,8 @@ describe.runIf(process.platform === 'linux')('a WebSocket client that stops read
     healthy.client.on('logs.lines', (batch) => {
       if (batch.id === 'chatty') healthyLines += batch.lines.length + batch.dropped;
     });
+    // Log lines go to the clients that show that log, as the UI's log panel asks.
+    await healthy.client.invoke('logs.watch', { id: 'chatty' });
     // A custom recipe runs nothing until its commands are confirmed, as the user does on its page.
     const { hash } = await healthy.client.invoke('providers.commands', { id: 'chatty' });
     await healthy.client.invoke('providers.trust', { id: 'chatty', hash });
@@ -72,6 +74,9 @@ describe.runIf(process.platform === 'linux')('a WebSocket client that stops read
     const stalled = new WebSocket(`${host.origin.replace(/^http/, 'ws')}/ws`, { headers: { authorization: `Bearer ${host.token}` } });
     stalled.on('error', () => {});
     await new Promise((resolve) => stalled.once('open', resolve));
+    // It watches the chatty log (as a page showing it would), and once that is answered stops reading.
+    stalled.send(JSON.stringify({ type: 'request', id: 1, method: 'logs.watch', params: { id: 'chatty' } }));
+    await new Promise((resolve) => stalled.once('message', resolve));
     (stalled as unknown as { _socket: { pause(): void } })._socket.pause();
     const stalledClosed = new Promise<number>((resolve) => stalled.once('close', (code) => resolve(code)));
 

@@ -13,7 +13,7 @@ import type { LogService } from './services/logs';
 import type { ModelDownloads } from './services/downloads';
 import type { ModelsService } from './services/models';
 import type { ResourceMonitor } from './services/resources/resource-monitor';
-import type { WatchLeases } from './services/resources/watch-leases';
+import type { Subscriptions } from '../shared/rpc/subscriptions';
 import { ACTIVE } from '../shared/provider';
 import type { SettingsService } from './services/settings';
 import type { SystemService } from './services/system';
@@ -35,9 +35,15 @@ export interface ApiDeps {
   gateway: GatewayService;
   discovery: DiscoveryService;
   resources: ResourceMonitor;
-  /** Who receives resources.sample events. */
-  resourceWatchers: WatchLeases;
+  /** Who receives which keyed events (logs.lines of one log, resources.sample); the RPC server's. */
+  subscriptions: Subscriptions;
 }
+
+/**
+ * A client renews its resource-sample lease while its page is open; one that vanished without
+ * saying so (a closed tab whose connection lingers) lapses by itself.
+ */
+export const RESOURCE_LEASE_MS = 15_000;
 
 /** The contract, implemented by composing services. The only place that knows them all. */
 export function createApi(deps: ApiDeps): Handlers<Contract> {
@@ -103,6 +109,22 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     },
     'logs.search': ({ id, query, regex, caseSensitive, limit }) =>
       logs.search(logIdOf(id), { text: query, regex, caseSensitive, limit }),
+    'logs.watch': ({ id }, ctx) => {
+      const canonical = logIdOf(id);
+      deps.subscriptions.add(ctx.connectionId, 'logs.lines', canonical);
+      return { id: canonical, watching: true as const };
+    },
+    'logs.unwatch': ({ id }, ctx) => {
+      // A provider since removed from the catalog can still be unwatched under the id it had.
+      let canonical = id;
+      try {
+        canonical = logIdOf(id);
+      } catch {
+        // keep the id as given
+      }
+      deps.subscriptions.remove(ctx.connectionId, 'logs.lines', canonical);
+      return { id: canonical, watching: false as const };
+    },
     'models.list': async () => ({ dir: deps.models.dir, models: await deps.models.list() }),
     'models.delete': async ({ file }) => {
       await deps.models.delete(file, (id) => ACTIVE.includes(manager.state(id).status));
@@ -134,11 +156,11 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
       return deps.discovery.scan({ fresh: true });
     },
     'resources.watch': (_input, ctx) => {
-      deps.resourceWatchers.watch(ctx.connectionId);
-      return { leaseMs: deps.resourceWatchers.leaseMs, intervalMs: deps.resources.currentIntervalMs };
+      deps.subscriptions.add(ctx.connectionId, 'resources.sample', '', { leaseMs: RESOURCE_LEASE_MS });
+      return { leaseMs: RESOURCE_LEASE_MS, intervalMs: deps.resources.currentIntervalMs };
     },
     'resources.unwatch': (_input, ctx) => {
-      deps.resourceWatchers.unwatch(ctx.connectionId);
+      deps.subscriptions.remove(ctx.connectionId, 'resources.sample');
       return { watching: false as const };
     },
     'resources.history': ({ range }) => deps.resources.history(range),

@@ -24,7 +24,7 @@ import { ModelsService } from './services/models';
 import { AlertRules } from './services/resources/alert-rules';
 import { providerProcesses } from './services/resources/provider-usage';
 import { ResourceMonitor } from './services/resources/resource-monitor';
-import { WatchLeases } from './services/resources/watch-leases';
+import { Subscriptions } from '../shared/rpc/subscriptions';
 import { expandPlaceholders } from './services/supervision/placeholders';
 import { Supervisor } from './services/supervision/supervisor';
 import { APP_NAME, APP_VERSION } from './app-meta';
@@ -207,18 +207,21 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     intervalMs: () => settings.values.resourceIntervalSec * 1000,
     providers: () => providerProcesses(manager.list().map((p) => p.state)),
   });
-  const resourceWatchers = new WatchLeases();
+  // Who asked for which keyed events: one provider's log lines, the resource samples.
+  const subscriptions = new Subscriptions();
   const alerts = new AlertRules(() => settings.values, (id) => manager.list().find((p) => p.id === id)?.name ?? id);
   const reportBug =
     options.reportBug ?? ((message: string, error: unknown) => console.error(message, error instanceof Error ? error.stack : error));
-  const rpc = new RpcServer(contract, createApi({ appInfo, settings, system, installer, paths, recipes: () => catalog.list().map((entry) => entry.recipe), manager, logs, models, downloads, resources, resourceWatchers, discovery, gateway }), {
+  const rpc = new RpcServer(contract, createApi({ appInfo, settings, system, installer, paths, recipes: () => catalog.list().map((entry) => entry.recipe), manager, logs, models, downloads, resources, subscriptions, discovery, gateway }), {
     onUnexpectedError: (method, error) => reportBug(`Unexpected error in "${method}":`, error),
+    subscriptions,
   });
   settings.on('changed', (state) => rpc.emit('settings.changed', state));
   // A hand edit of settings.json takes effect (and reaches every client) while the app runs.
   await settings.watch();
   manager.on('state', (state) => rpc.emit('providers.state', state));
-  logs.on('lines', (batch) => rpc.emit('logs.lines', batch));
+  // A client gets the lines of the logs it shows (logs.watch), not every provider's.
+  logs.on('lines', (batch) => rpc.emitTo('logs.lines', batch.id, batch));
   downloads.on('progress', (state) => rpc.emit('downloads.progress', state));
   installer.on('run', (run) => rpc.emit('install.progress', run));
   gateway.on('changed', (status) => rpc.emit('gateway.changed', status));
@@ -241,7 +244,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   resources.on('sample', (sample) => {
     alerts.checkSample(sample);
     // Samples go out only while someone looks; the history and alerts do not need them to.
-    if (resourceWatchers.active) rpc.emit('resources.sample', sample);
+    rpc.emitTo('resources.sample', '', sample);
   });
   alerts.on('raised', (alert) => rpc.emit('alerts.raised', alert));
   if (full) resources.start();

@@ -27,6 +27,8 @@ export const REQUEST_NAMES = [
   'install.cleanup',
   'logs.tail',
   'logs.search',
+  'logs.watch',
+  'logs.unwatch',
   'models.list',
   'models.delete',
   'downloads.list',

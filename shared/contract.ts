@@ -20,6 +20,8 @@ import type { AppInfo, SystemCheck, SystemInfo } from './system';
 
 const NoInput = z.undefined().or(z.object({}).strict());
 const ById = z.object({ id: ProviderId }).strict();
+/** A provider's log (its id) or its install log (`<id>-install`). */
+const LogId = ProviderId;
 /** A plain .gguf file name: no folders, so nothing outside the models folder can be named. */
 const ModelFileName = z
   .string()
@@ -101,6 +103,11 @@ export const contract = {
         .strict(),
       'Lines matching a text or regular expression in the log files on disk (rotated ones too), oldest first; the newest `limit` are kept.',
     ),
+    'logs.watch': request<{ id: string; watching: true }>()(
+      z.object({ id: LogId }).strict(),
+      'Sends this client the logs.lines events of one log (a provider’s, or its install log `<id>-install`) until logs.unwatch or the connection closes; `id` is the log’s canonical id, as events name it.',
+    ),
+    'logs.unwatch': request<{ id: string; watching: false }>()(z.object({ id: LogId }).strict(), 'Stops this client’s logs.lines events of one log.'),
     'models.list': request<{ dir: string; models: ModelFile[] }>()(
       NoInput,
       'GGUF files in the models folder with their header facts, size, a memory estimate and who uses them.',
@@ -173,7 +180,7 @@ export const contract = {
     'resources.sample': event<ResourceSample>('A live resource sample; sent only while some client holds a resources.watch lease.'),
     'alerts.raised': event<Alert>('A provider went unhealthy or failed, RAM or VRAM passed its threshold, or disk ran low (unless muted).'),
     'logs.lines': event<{ id: string; lines: LogLine[]; dropped: number }>(
-      'New log lines, batched; `dropped` counts lines skipped in this batch to keep the UI responsive.',
+      'New log lines, batched, sent only to clients watching that log (logs.watch); `dropped` counts lines skipped in this batch to keep the UI responsive.',
     ),
   },
 } as const;

@@ -24,10 +24,10 @@ class FakeIpcMain implements IpcMainLike {
     this.handlers.delete(channel);
   }
 
-  async invoke(frameUrl: string | null, method: unknown, params?: unknown): Promise<ResponseEnvelope> {
+  async invoke(frameUrl: string | null, method: unknown, params?: unknown, sender: InvokeEventLike['sender'] = { id: 7 }): Promise<ResponseEnvelope> {
     const handler = this.handlers.get(IPC_INVOKE_CHANNEL);
     if (!handler) throw new Error('no handler bound');
-    const event: InvokeEventLike = { sender: { id: 7 }, senderFrame: frameUrl === null ? null : { url: frameUrl } };
+    const event: InvokeEventLike = { sender, senderFrame: frameUrl === null ? null : { url: frameUrl } };
     return (await handler(event, method, params)) as ResponseEnvelope;
   }
 }
@@ -35,6 +35,21 @@ class FakeIpcMain implements IpcMainLike {
 class FakeWebContents implements EventReceiver {
   readonly sent: unknown[][] = [];
   destroyed = false;
+  private readonly listeners = new Map<string, Array<(details?: unknown) => void>>();
+
+  constructor(readonly id?: number) {}
+
+  once(event: string, listener: () => void): void {
+    this.on(event, listener);
+  }
+
+  on(event: string, listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void): void {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener as (details?: unknown) => void]);
+  }
+
+  fire(event: string, details?: unknown): void {
+    for (const listener of this.listeners.get(event) ?? []) listener(details);
+  }
 
   isDestroyed(): boolean {
     return this.destroyed;
@@ -114,6 +129,37 @@ describe('bindIpc', () => {
     const [channel, topic, payload] = windows[0]!.sent[0]!;
     expect([channel, topic]).toEqual([IPC_EVENT_CHANNEL, 'settings.changed']);
     expect((payload as SettingsState).values.closeToTray).toBe(false);
+  });
+
+  it('sends a log’s lines only to the window watching it, until that page navigates away or is destroyed', async () => {
+    const watching = new FakeWebContents(7) as FakeWebContents & { id: number };
+    const other = new FakeWebContents(8);
+    windows.splice(0, windows.length, watching, other);
+    const logLines = (window: FakeWebContents) =>
+      window.sent.filter(([, topic]) => topic === 'logs.lines').flatMap(([, , payload]) => (payload as { lines: Array<{ text: string }> }).lines.map((l) => l.text));
+    const emitted = (text: string) =>
+      new Promise<void>((resolve) => {
+        host.logs.once('lines', () => resolve());
+        host.logs.system('engine', text);
+      });
+
+    expect(await ipcMain.invoke(TRUSTED, 'logs.watch', { id: 'engine' }, watching)).toMatchObject({ ok: true });
+    await emitted('first');
+    expect(logLines(watching)).toEqual(['first']);
+    expect(logLines(other)).toEqual([]);
+
+    // A reload starts a fresh page, which watches again what it shows; an in-page navigation does not.
+    watching.fire('did-start-navigation', { isMainFrame: true, isSameDocument: true });
+    await emitted('second');
+    watching.fire('did-start-navigation', { isMainFrame: true, isSameDocument: false });
+    await emitted('third');
+    expect(logLines(watching)).toEqual(['first', 'second']);
+
+    expect(await ipcMain.invoke(TRUSTED, 'logs.watch', { id: 'engine' }, watching)).toMatchObject({ ok: true });
+    watching.fire('destroyed');
+    await emitted('fourth');
+    expect(logLines(watching)).toEqual(['first', 'second']);
+    expect(host.rpc.subscriptions.any('logs.lines', 'engine')).toBe(false);
   });
 
   it('answers every hostile payload with an envelope, never a rejection', async () => {

@@ -7,7 +7,12 @@ import type { RpcServer } from '../../shared/rpc/server';
 // file never loads `electron`. Electron's own ipcMain / WebContents satisfy them structurally.
 
 export interface InvokeEventLike {
-  sender: { id: number };
+  /** A WebContents: its id names the connection; its events end one (closed, or loaded anew). */
+  sender: {
+    id: number;
+    once?(event: 'destroyed', listener: () => void): unknown;
+    on?(event: 'did-start-navigation', listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void): unknown;
+  };
   /** Null when the frame navigated away or was destroyed before the call arrived. */
   senderFrame?: { url: string } | null;
 }
@@ -18,6 +23,8 @@ export interface IpcMainLike {
 }
 
 export interface EventReceiver {
+  /** The WebContents id, which names this page's connection; without it, only events for everyone arrive. */
+  id?: number;
   isDestroyed(): boolean;
   send(channel: string, ...args: unknown[]): void;
 }
@@ -37,6 +44,21 @@ export interface BindIpcOptions {
 export function bindIpc(options: BindIpcOptions): () => void {
   const { ipcMain, rpc, isTrustedSender, getTargets } = options;
   const reportBug = options.reportBug ?? ((message, error) => console.error(message, error));
+  // A page's subscriptions end with it: when its WebContents is destroyed or starts loading a new
+  // page (a reload starts a fresh renderer, which subscribes again to what it shows).
+  const tracked = new Set<number>();
+  const track = (sender: InvokeEventLike['sender']) => {
+    if (tracked.has(sender.id)) return;
+    tracked.add(sender.id);
+    const connectionId = String(sender.id);
+    sender.once?.('destroyed', () => {
+      tracked.delete(sender.id);
+      rpc.closeConnection(connectionId);
+    });
+    sender.on?.('did-start-navigation', (details) => {
+      if (details.isMainFrame && !details.isSameDocument) rpc.closeConnection(connectionId);
+    });
+  };
 
   // The boundary of the IPC listener: whatever arrives, and whatever fails while it is checked or
   // served, becomes an envelope. A rejection here would reach the renderer as a bare Error
@@ -55,6 +77,7 @@ export function bindIpc(options: BindIpcOptions): () => void {
           },
         };
       }
+      track(event.sender);
       return await rpc.dispatch(method, params, { via: 'ipc', connectionId: String(event.sender.id) });
     } catch (error) {
       reportBug('An IPC call failed outside its handler:', error);
@@ -69,9 +92,10 @@ export function bindIpc(options: BindIpcOptions): () => void {
     }
   });
 
-  const removeSink = rpc.addEventSink((frame) => {
+  const removeSink = rpc.addEventSink((frame, audience) => {
     for (const target of getTargets()) {
       if (target.isDestroyed()) continue;
+      if (audience && (target.id === undefined || !audience(String(target.id)))) continue;
       try {
         target.send(IPC_EVENT_CHANNEL, frame.topic, frame.payload);
       } catch (error) {

@@ -4,12 +4,13 @@ import type { LogSnapshot } from './log-buffer';
 import { useClient, useLogRegistry } from './context';
 import { queryKeys } from './query-keys';
 
-/** A provider's live log: its tail on first use, then every `logs.lines` event. */
+/** A provider's live log while shown: watched on the host, its tail, then every `logs.lines` event for it. */
 export function useLog(id: string): { snapshot: LogSnapshot; loadOlder: () => void; reload: () => void } {
   const registry = useLogRegistry();
   const buffer = registry.get(id);
-  // Opening fetches the tail; in an effect so a render never starts a request.
-  useEffect(() => void registry.open(id), [registry, id]);
+  // Watching fetches the tail; in an effect so a render never starts a request. Unmounting (or
+  // another id) ends the watch, so the host stops sending this log's lines to this client.
+  useEffect(() => registry.watch(id), [registry, id]);
   const snapshot = useSyncExternalStore(buffer.subscribe, buffer.getSnapshot);
   const loadOlder = useCallback(() => void registry.loadOlder(id), [registry, id]);
   const reload = useCallback(() => void registry.load(id), [registry, id]);

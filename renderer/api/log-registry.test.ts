@@ -48,4 +48,40 @@ describe('LogRegistry', () => {
     await settle();
     expect(buffer.getSnapshot()).toMatchObject({ status: 'error' });
   });
+
+  it('watches a shown log on the host before tailing it, once for many panels, and unwatches when the last lets go', async () => {
+    const calls: string[] = [];
+    const invoke = vi.fn(async (method: string, params: { id: string }) => {
+      calls.push(`${method} ${params.id}`);
+      return method === 'logs.tail' ? { lines: range(1, 3), file: '/logs/a.log' } : { id: params.id, watching: method === 'logs.watch' };
+    });
+    const registry = new LogRegistry({ invoke: invoke as unknown as LogsClient['invoke'] }, { tailLimit: 100 });
+    const releaseA = registry.watch('a');
+    const releaseA2 = registry.watch('a');
+    await settle();
+    expect(calls).toEqual(['logs.watch a', 'logs.tail a']);
+    expect(registry.get('a').toArray().map((l) => l.seq)).toEqual([1, 2, 3]);
+    releaseA();
+    releaseA(); // a second call of the same release counts once
+    await settle();
+    expect(calls).toEqual(['logs.watch a', 'logs.tail a']);
+    releaseA2();
+    await settle();
+    expect(calls).toEqual(['logs.watch a', 'logs.tail a', 'logs.unwatch a']);
+  });
+
+  it('watches the shown logs again after a reconnect (a new connection has no subscriptions)', async () => {
+    const calls: string[] = [];
+    const invoke = vi.fn(async (method: string, params: { id: string }) => {
+      calls.push(`${method} ${params.id}`);
+      return method === 'logs.tail' ? { lines: range(1, 3), file: '/logs/a.log' } : { id: params.id, watching: true };
+    });
+    const registry = new LogRegistry({ invoke: invoke as unknown as LogsClient['invoke'] }, { tailLimit: 100 });
+    registry.watch('a');
+    await settle();
+    calls.length = 0;
+    registry.reloadAll();
+    await settle();
+    expect(calls).toEqual(['logs.watch a', 'logs.tail a']);
+  });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isAppError, toAppError, type AppError } from '../errors';
 import type { ContractDef, OutputOf, ParsedInputOf, PayloadOf } from './define';
 import { RequestFrameSchema, type EventFrame, type ResponseEnvelope, type ServerFrame } from './messages';
+import { Subscriptions } from './subscriptions';
 import { UnreadableFrame, type Transport } from './transport';
 
 /** Who is calling: lets handlers and logs tell IPC from WebSocket clients. */
@@ -21,23 +22,34 @@ export type Handlers<C extends ContractDef> = {
 export interface RpcServerOptions {
   /** Called for errors that were not AppFailures: bugs, to be logged with their stack. */
   onUnexpectedError?: (method: string, error: unknown) => void;
+  /** Who asked for which keyed events (`emitTo`); shared with handlers that subscribe clients. */
+  subscriptions?: Subscriptions;
 }
 
-type EventSink = (frame: EventFrame) => void;
+/**
+ * Who an event is for: everyone (undefined), or the connections this returns true for. A sink
+ * serving several connections (Electron's windows) asks it once per connection.
+ */
+export type Audience = (connectionId: string) => boolean;
+
+type EventSink = (frame: EventFrame, audience?: Audience) => void;
 
 /**
  * Dispatches calls to handlers after validating them against the contract, and fans events out
- * to every connected client. Knows nothing about the wire: transports call `dispatch` (Electron)
+ * to every connected client (`emit`) or to those subscribed to a topic's key (`emitTo`). Knows nothing about the wire: transports call `dispatch` (Electron)
  * or hand over a `Transport` (WebSocket, in-memory).
  */
 export class RpcServer<C extends ContractDef> {
   private readonly sinks = new Set<EventSink>();
+  readonly subscriptions: Subscriptions;
 
   constructor(
     private readonly contract: C,
     private readonly handlers: Handlers<C>,
     private readonly options: RpcServerOptions = {},
-  ) {}
+  ) {
+    this.subscriptions = options.subscriptions ?? new Subscriptions();
+  }
 
   async dispatch(method: unknown, params: unknown, ctx: CallContext): Promise<ResponseEnvelope> {
     // Own properties only: a method named "__proto__", "constructor" or "toString" must never
@@ -66,14 +78,32 @@ export class RpcServer<C extends ContractDef> {
     }
   }
 
+  /** Sends an event to every connected client. */
   emit<T extends keyof C['events'] & string>(topic: T, payload: PayloadOf<C['events'][T]>): void {
-    const frame: EventFrame = { type: 'event', topic, payload };
+    this.send({ type: 'event', topic, payload });
+  }
+
+  /**
+   * Sends an event only to the connections subscribed to `topic` with `key` (one provider's log
+   * lines): a client receives what it shows, not everything the host produces.
+   */
+  emitTo<T extends keyof C['events'] & string>(topic: T, key: string, payload: PayloadOf<C['events'][T]>): void {
+    if (!this.subscriptions.any(topic, key)) return;
+    this.send({ type: 'event', topic, payload }, (connectionId) => this.subscriptions.has(connectionId, topic, key));
+  }
+
+  /** A connection ended (a window closed or reloaded): its subscriptions go with it. */
+  closeConnection(connectionId: string): void {
+    this.subscriptions.drop(connectionId);
+  }
+
+  private send(frame: EventFrame, audience?: Audience): void {
     for (const sink of this.sinks) {
       // One broken client must not keep the event from the others, nor throw into the emitter.
       try {
-        sink(frame);
+        sink(frame, audience);
       } catch (error) {
-        this.options.onUnexpectedError?.(`event ${topic}`, error);
+        this.options.onUnexpectedError?.(`event ${frame.topic}`, error);
       }
     }
   }
@@ -92,7 +122,9 @@ export class RpcServer<C extends ContractDef> {
         // The client went away mid-reply; its close handler detaches it.
       }
     };
-    const removeSink = this.addEventSink(send);
+    const removeSink = this.addEventSink((frame, audience) => {
+      if (!audience || audience(ctx.connectionId)) send(frame);
+    });
     const removeMessage = transport.onMessage((raw) => {
       const frame = RequestFrameSchema.safeParse(raw);
       if (!frame.success) {
@@ -118,6 +150,7 @@ export class RpcServer<C extends ContractDef> {
         .then((envelope) => send({ type: 'response', id, ...envelope }));
     });
     const detach = () => {
+      this.closeConnection(ctx.connectionId);
       removeSink();
       removeMessage();
       removeClose();
