@@ -1,6 +1,6 @@
 import type { GpuSample } from '../../../shared/resources';
 import type { GpuInfo } from '../../../shared/system';
-import { numberOf } from './tool-output';
+import { numberOf, withReadings } from './tool-output';
 import { acceleratorVendor, normaliseVendor } from './vendor';
 
 /**
@@ -93,15 +93,19 @@ export function parseIoregAccelerators(text: string): GpuSample[] {
     const stats = /"PerformanceStatistics" = \{([^}]*)\}/.exec(block)?.[1];
     if (!stats) return [];
     const values = numbersIn(stats);
-    const sample: GpuSample = { index, name: model ?? className, vendor: acceleratorVendor(model ?? className) };
-    const util = values.get('Device Utilization %') ?? values.get('GPU Activity(%)');
     const used = values.get('vramUsedBytes') ?? values.get('In use system memory');
     const free = values.get('vramFreeBytes');
     const temperature = values.get('Temperature(C)');
-    if (util !== undefined) sample.utilPercent = util;
-    if (used !== undefined) sample.vramUsedBytes = used;
-    if (used !== undefined && free !== undefined) sample.vramTotalBytes = used + free;
-    if (temperature !== undefined && temperature > 0) sample.temperatureC = temperature;
+    const sample = withReadings<GpuSample>(
+      { index, name: model ?? className, vendor: acceleratorVendor(model ?? className) },
+      {
+        utilPercent: values.get('Device Utilization %') ?? values.get('GPU Activity(%)'),
+        vramUsedBytes: used,
+        vramTotalBytes: used !== undefined && free !== undefined ? used + free : undefined,
+        temperatureC: temperature !== undefined && temperature > 0 ? temperature : undefined,
+        powerW: undefined,
+      },
+    );
     return [sample];
   });
 }

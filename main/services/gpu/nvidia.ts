@@ -1,6 +1,6 @@
 import type { GpuSample } from '../../../shared/resources';
 import type { GpuInfo } from '../../../shared/system';
-import { csvRowWithFreeText, MIB, numberOf, textOf } from './tool-output';
+import { csvRowWithFreeText, MIB, numberOf, textOf, withReadings } from './tool-output';
 
 /**
  * What nvidia-smi prints, for the inventory (one `--query-gpu` of what each GPU is) and for live
@@ -88,18 +88,17 @@ export function parseNvidiaGpuLine(line: string): NvidiaGpuReading | undefined {
   const [index, uuid, util, used, total, temperature, power, name] = row;
   const gpuIndex = numberOf(index);
   if (gpuIndex === undefined || !Number.isInteger(gpuIndex) || !uuid?.trim().startsWith('GPU-')) return undefined;
-  const usedMiB = numberOf(used);
-  const totalMiB = numberOf(total);
-  const reading: NvidiaGpuReading = { index: gpuIndex, uuid: uuid.trim(), name: name!.trim(), vendor: 'nvidia' };
-  const utilPercent = numberOf(util);
-  const temperatureC = numberOf(temperature);
-  const powerW = numberOf(power);
-  if (utilPercent !== undefined) reading.utilPercent = utilPercent;
-  if (usedMiB !== undefined) reading.vramUsedBytes = usedMiB * MIB;
-  if (totalMiB !== undefined) reading.vramTotalBytes = totalMiB * MIB;
-  if (temperatureC !== undefined) reading.temperatureC = temperatureC;
-  if (powerW !== undefined) reading.powerW = powerW;
-  return reading;
+  const bytes = (mib: number | undefined) => (mib === undefined ? undefined : mib * MIB);
+  return withReadings<NvidiaGpuReading>(
+    { index: gpuIndex, uuid: uuid.trim(), name: name!.trim(), vendor: 'nvidia' },
+    {
+      utilPercent: numberOf(util),
+      vramUsedBytes: bytes(numberOf(used)),
+      vramTotalBytes: bytes(numberOf(total)),
+      temperatureC: numberOf(temperature),
+      powerW: numberOf(power),
+    },
+  );
 }
 
 export interface NvidiaComputeApp {

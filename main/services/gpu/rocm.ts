@@ -1,6 +1,6 @@
 import type { GpuSample } from '../../../shared/resources';
 import type { GpuInfo } from '../../../shared/system';
-import { jsonIn, MIB, numberOf } from './tool-output';
+import { jsonIn, MIB, numberOf, textOf, withReadings } from './tool-output';
 
 /**
  * What rocm-smi prints with `--json`: an object of `cardN` entries plus `system`, for the
@@ -36,7 +36,7 @@ interface Card {
 function field(fields: Fields, name: string | RegExp): string | undefined {
   const matches = typeof name === 'string' ? (key: string) => key.toLowerCase() === name.toLowerCase() : (key: string) => name.test(key);
   const hit = Object.entries(fields).find(([key]) => matches(key))?.[1];
-  return typeof hit === 'string' && hit.trim() !== '' && hit.trim() !== 'N/A' ? hit.trim() : undefined;
+  return typeof hit === 'string' ? textOf(hit) : undefined;
 }
 
 /** The `cardN` entries in index order, and the `system` entry. */
@@ -88,18 +88,17 @@ export function parseRocmSmiJson(text: string, rocmVersion?: string): GpuInfo[] 
 /** Parses live sampling's query (`ROCM_SMI_SAMPLE_ARGS`): one sample per card. */
 export function parseRocmSmiSamples(text: string): GpuSample[] {
   return readCards(text).cards.map((card) => {
-    const sample: GpuSample = { index: card.index, name: cardName(card), vendor: 'amd' };
-    const util = numberOf(card.get('GPU use (%)'));
-    const used = numberOf(card.get('VRAM Total Used Memory (B)'));
-    const total = numberOf(card.get('VRAM Total Memory (B)'));
-    const temperature = numberOf(card.get(/^Temperature \(Sensor edge\)/i) ?? card.get(/^Temperature \(Sensor junction\)/i));
-    const power = numberOf(card.get(/Graphics Package Power \(W\)$/i));
-    if (util !== undefined) sample.utilPercent = util;
-    if (used !== undefined) sample.vramUsedBytes = used;
-    if (total !== undefined) sample.vramTotalBytes = total;
-    if (temperature !== undefined) sample.temperatureC = temperature;
-    if (power !== undefined) sample.powerW = power;
-    return sample;
+    const temperature = card.get(/^Temperature \(Sensor edge\)/i) ?? card.get(/^Temperature \(Sensor junction\)/i);
+    return withReadings<GpuSample>(
+      { index: card.index, name: cardName(card), vendor: 'amd' },
+      {
+        utilPercent: numberOf(card.get('GPU use (%)')),
+        vramUsedBytes: numberOf(card.get('VRAM Total Used Memory (B)')),
+        vramTotalBytes: numberOf(card.get('VRAM Total Memory (B)')),
+        temperatureC: numberOf(temperature),
+        powerW: numberOf(card.get(/Graphics Package Power \(W\)$/i)),
+      },
+    );
   });
 }
 

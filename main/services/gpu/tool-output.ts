@@ -1,3 +1,5 @@
+import type { GpuSample } from '../../../shared/resources';
+
 /** Small readers shared by the GPU tools' parsers: numbers, placeholders and JSON in what they print. */
 
 export const MIB = 1024 * 1024;
@@ -55,4 +57,12 @@ export function firstLine(text: string): string {
       ?.trim()
       .slice(0, 200) ?? ''
   );
+}
+
+type Readings = Pick<GpuSample, 'utilPercent' | 'vramUsedBytes' | 'vramTotalBytes' | 'temperatureC' | 'powerW'>;
+
+/** A live sample with the readings a tool gave; one it lacked is left out, not set to undefined. */
+export function withReadings<T extends GpuSample>(sample: T, readings: { [K in keyof Readings]: number | undefined }): T {
+  const given = Object.entries(readings).filter(([, value]) => value !== undefined);
+  return { ...sample, ...(Object.fromEntries(given) as Readings) };
 }
