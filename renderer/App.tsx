@@ -10,7 +10,7 @@ import { ProvidersRoute } from './features/providers/ProvidersRoute';
 import { ResourcesPage } from './features/resources/ResourcesPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { useUi, type PageId } from './state/ui';
-import { useFirstRunRedirect } from './features/wizard/first-run';
+import { useFirstRunRedirect } from './features/install/wizard/first-run';
 
 const SCREENS: Record<PageId, ComponentType> = {
   dashboard: DashboardPage,

@@ -43,6 +43,32 @@ function runtimeImports(file: string): string[] {
   return found;
 }
 
+/** Every module a file names (type-only imports too: a type from another feature is still a dependency on it). */
+function allImports(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(path.join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      found.push(node.moduleSpecifier.text);
+    }
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+      found.push(node.arguments[0].text);
+    }
+    if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      found.push(node.argument.literal.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+/** A relative import as a path from the repository root ('renderer/features/logs/LogPanel'); undefined for a package. */
+function resolved(file: string, specifier: string): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  return path.posix.normalize(path.posix.join(path.dirname(file).split(path.sep).join('/'), specifier));
+}
+
 const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 describe('architecture', () => {
@@ -71,6 +97,38 @@ describe('architecture', () => {
           .map((m) => `${file} imports ${m}`),
       );
     expect(offenders).toEqual([]);
+  });
+
+  it('a renderer feature imports no other feature (shared pieces live in renderer/components, hooks, format, api or state)', () => {
+    const offenders = sourceFiles(path.join('renderer', 'features')).flatMap((file) => {
+      const feature = file.split(path.sep)[2];
+      return allImports(file)
+        .filter((m) => {
+          const [top, features, other] = resolved(file, m)?.split('/') ?? [];
+          return top === 'renderer' && features === 'features' && other !== undefined && other !== feature;
+        })
+        .map((m) => `${file} (feature ${feature}) imports ${m}: move what both need out of features/ (e.g. renderer/components/)`);
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it('services import no top-level main/ file (api.ts, host.ts, manager.ts, … compose services, not the other way round)', () => {
+    const offenders = sourceFiles(path.join('main', 'services')).flatMap((file) =>
+      allImports(file)
+        .filter((m) => {
+          const parts = resolved(file, m)?.split('/') ?? [];
+          return parts.length === 2 && parts[0] === 'main';
+        })
+        .map((m) => `${file} imports ${m}: a service takes what it needs as a parameter or from another service, never from main/*.ts`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('the import checks see a feature-to-feature and a service-to-main import', () => {
+    // Guards the guards above, as for runtimeImports.
+    expect(resolved(path.join('renderer', 'features', 'install', 'InstallPage.tsx'), '../logs/LogsPage')).toBe('renderer/features/logs/LogsPage');
+    expect(resolved(path.join('main', 'services', 'paths.ts'), '../manager')).toBe('main/manager');
+    expect(allImports(path.join('renderer', 'features', 'providers', 'status.ts'))).toContain('../../state/ui');
   });
 
   it('the checker itself sees a runtime electron import', () => {

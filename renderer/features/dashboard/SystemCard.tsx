@@ -4,8 +4,8 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { formatBytes } from '../../format/bytes';
 import type { SystemInfo } from '../../../shared/system';
-import { GpuList } from './GpuList';
-import { ToolsTable } from './ToolsTable';
+import { GpuList } from '../../components/GpuList';
+import { ToolsTable } from '../../components/ToolsTable';
 
 export function SystemCard() {
   const { data, error, isPending } = useSystemInfo();

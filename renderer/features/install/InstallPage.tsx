@@ -1,5 +1,5 @@
 import { Page } from '../../components/Page';
-import { Wizard } from '../wizard/Wizard';
+import { Wizard } from './wizard/Wizard';
 import { Maintenance } from './Maintenance';
 
 export function InstallPage() {

@@ -4,7 +4,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageIcon } from '../../components/icons';
 import { Page } from '../../components/Page';
 import { hashFor, useUi } from '../../state/ui';
-import { LogPanel } from './LogPanel';
+import { LogPanel } from '../../components/log-panel/LogPanel';
 
 /** Pick a provider (kept in the URL as `#/logs/<id>`), then its live log. */
 export function LogsPage() {

@@ -1,6 +1,6 @@
 import type { DownloadState, DownloadStatus } from '../../../shared/provider';
 import { formatBytes } from '../../format/bytes';
-import type { StatusTone } from '../providers/status';
+import type { StatusTone } from '../../components/status-tone';
 
 export const DOWNLOAD_TONE: Record<DownloadStatus, StatusTone> = {
   downloading: 'busy',

@@ -1,13 +1,14 @@
 import type { ProviderSummary } from '../../../shared/provider';
 import { hashFor } from '../../state/ui';
-import { UsageSparkline } from '../resources/UsageSparkline';
+import { UsageSparkline } from '../../components/UsageSparkline';
 import { ExternalNote } from './ExternalNote';
 import { LastError } from './LastError';
 import { ModelList } from './ModelList';
 import { ProviderButtons } from './ProviderButtons';
 import { ProviderFacts } from './ProviderFacts';
-import { isLive, reasonWorthShowing, STATUS_TONE } from './status';
-import { StatusBadge } from './StatusBadge';
+import { STATUS_TONE } from '../../components/status-tone';
+import { isLive, reasonWorthShowing } from './status';
+import { StatusBadge } from '../../components/StatusBadge';
 
 export function ProviderTile({ provider }: { provider: ProviderSummary }) {
   const { state } = provider;

@@ -1,35 +1,6 @@
 import { STARTABLE, type ProviderState, type ProviderStatus, type ProviderSummary } from '../../../shared/provider';
 import type { ProviderFilter } from '../../state/ui';
 
-/** Colour families; styles.css maps each to a colour (and `busy` to a pulse). */
-export type StatusTone = 'ok' | 'busy' | 'warn' | 'bad' | 'idle' | 'muted' | 'info';
-
-export const STATUS_TONE: Record<ProviderStatus, StatusTone> = {
-  running: 'ok',
-  starting: 'busy',
-  stopping: 'busy',
-  installing: 'busy',
-  unhealthy: 'warn',
-  failed: 'bad',
-  stopped: 'idle',
-  installed: 'idle',
-  'not-installed': 'muted',
-  external: 'info',
-};
-
-export const STATUS_LABEL: Record<ProviderStatus, string> = {
-  running: 'Running',
-  starting: 'Starting…',
-  stopping: 'Stopping…',
-  installing: 'Installing…',
-  unhealthy: 'Unhealthy',
-  failed: 'Failed',
-  stopped: 'Stopped',
-  installed: 'Installed',
-  'not-installed': 'Not installed',
-  external: 'External',
-};
-
 /** Statuses with a live process of ours that Stop and Restart act on (not `stopping`: it is already on its way). */
 const STOPPABLE: readonly ProviderStatus[] = ['starting', 'running', 'unhealthy'];
 

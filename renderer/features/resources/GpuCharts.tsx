@@ -1,5 +1,5 @@
 import type { ResourceSample } from '../../../shared/resources';
-import { color, gib, GIB, inGib, percent } from './format';
+import { color, gib, GIB, inGib, percent } from '../../format/chart';
 import { gpusIn, gpuValues, vramPercent } from './series';
 import { TimeChart } from './TimeChart';
 

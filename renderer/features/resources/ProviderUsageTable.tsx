@@ -1,8 +1,8 @@
 import type { ProviderSummary } from '../../../shared/provider';
 import type { ProviderUsage } from '../../../shared/resources';
 import { hashFor } from '../../state/ui';
-import { StatusBadge } from '../providers/StatusBadge';
-import { bytes } from './format';
+import { StatusBadge } from '../../components/StatusBadge';
+import { bytes } from '../../format/chart';
 
 /** What each running provider costs now: its whole process tree, workers included. */
 export function ProviderUsageTable({ usage, providers }: { usage: ProviderUsage[]; providers: ProviderSummary[] }) {

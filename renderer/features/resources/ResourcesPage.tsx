@@ -5,7 +5,7 @@ import { useResourceSeries } from '../../api/resource-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
-import { bytes } from './format';
+import { bytes } from '../../format/chart';
 import { GpuCharts } from './GpuCharts';
 import { ProviderUsageTable } from './ProviderUsageTable';
 import { RangePicker } from './RangePicker';

@@ -2,9 +2,9 @@ import type { FormEvent } from 'react';
 import { DiscoverySettingsSchema } from '../../../shared/discovery';
 import type { SettingsState } from '../../../shared/settings';
 import { useUpdateSettings } from '../../api/hooks';
-import { Field } from './Field';
+import { Field } from '../../components/Field';
 import { FormFooter } from './FormFooter';
-import { useEdits } from './use-edits';
+import { useEdits } from '../../hooks/use-edits';
 
 const IntervalSchema = DiscoverySettingsSchema.shape.intervalSec;
 

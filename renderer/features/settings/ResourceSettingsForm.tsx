@@ -3,10 +3,10 @@ import { FormFooter } from './FormFooter';
 import { ALERT_KINDS, type AlertKind } from '../../../shared/resources';
 import type { SettingsState } from '../../../shared/settings';
 import { useUpdateSettings } from '../../api/hooks';
-import { Field } from './Field';
+import { Field } from '../../components/Field';
 import { buildResourcePatch, LIMITS, resourceDraftFrom, validateResourceDraft, type ResourceDraft, type ResourceNumberKey } from './resource-draft';
 import { SourceLabel } from './SourceLabel';
-import { useEdits } from './use-edits';
+import { useEdits } from '../../hooks/use-edits';
 import './resource-settings.css';
 
 const NUMBERS: { key: ResourceNumberKey; label: string; description: string }[] = [

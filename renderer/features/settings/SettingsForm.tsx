@@ -3,9 +3,9 @@ import { FormFooter } from './FormFooter';
 import { useUpdateSettings } from '../../api/hooks';
 import { BASE_DIR_ENV_VAR, type SettingsState } from '../../../shared/settings';
 import { buildPatch, draftFrom, validate, type Draft, type DraftKey } from './draft';
-import { Field } from './Field';
+import { Field } from '../../components/Field';
 import { SourceLabel } from './SourceLabel';
-import { useEdits } from './use-edits';
+import { useEdits } from '../../hooks/use-edits';
 
 export function SettingsForm({ state }: { state: SettingsState }) {
   // Only what the user touched; untouched fields keep following the host (e.g. another client's save).

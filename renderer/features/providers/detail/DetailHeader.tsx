@@ -3,8 +3,9 @@ import { LastError } from '../LastError';
 import { ModelList } from '../ModelList';
 import { ProviderButtons } from '../ProviderButtons';
 import { ProviderFacts } from '../ProviderFacts';
-import { reasonWorthShowing, STATUS_TONE } from '../status';
-import { StatusBadge } from '../StatusBadge';
+import { STATUS_TONE } from '../../../components/status-tone';
+import { reasonWorthShowing } from '../status';
+import { StatusBadge } from '../../../components/StatusBadge';
 
 /** Live status, numbers and actions at the top of a provider's page. */
 export function DetailHeader({ provider }: { provider: ProviderDetail }) {

@@ -4,8 +4,8 @@ import { ProviderOverrideSchema, type ProviderOverride } from '../../../../share
 import { useSettings, useUpdateSettings } from '../../../api/hooks';
 import { useModels } from '../../../api/model-hooks';
 import { ErrorNotice } from '../../../components/ErrorNotice';
-import { Field } from '../../settings/Field';
-import { useEdits } from '../../settings/use-edits';
+import { Field } from '../../../components/Field';
+import { useEdits } from '../../../hooks/use-edits';
 import { providerPatch, toProviderDraft, type ProviderDraft as Draft } from './provider-config-patch';
 
 const number = (text: string) => (text.trim() === '' ? undefined : Number(text));

@@ -3,7 +3,7 @@ import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Loading } from '../../../components/Loading';
 import { Page } from '../../../components/Page';
 import { hashFor } from '../../../state/ui';
-import { LogPanel } from '../../logs/LogPanel';
+import { LogPanel } from '../../../components/log-panel/LogPanel';
 import { DetailHeader } from './DetailHeader';
 import { HealthHistory } from './HealthHistory';
 import { ProviderConfig } from './ProviderConfig';

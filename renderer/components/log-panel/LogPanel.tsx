@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useLog, type LogSearchParams } from '../../api/log-hooks';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../ErrorNotice';
 import { useDebounced } from '../../hooks/use-debounced';
 import { LogSearchResults } from './LogSearchResults';
 import { LogToolbar } from './LogToolbar';

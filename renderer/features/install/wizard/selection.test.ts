@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ProviderSummary } from '../../../shared/provider';
-import type { RecipeVerdict } from '../../../shared/system';
+import type { ProviderSummary } from '../../../../shared/provider';
+import type { RecipeVerdict } from '../../../../shared/system';
 import { defaultSelection, orderCandidates, totalEstimate, type Candidate } from './selection';
 
 const candidate = (id: string, strategy: ProviderSummary['installStrategy'], status: ProviderSummary['state']['status'], verdict: Partial<RecipeVerdict> = {}): Candidate => ({

@@ -1,4 +1,4 @@
-import { useSettings, useUpdateSettings } from '../../api/hooks';
+import { useSettings, useUpdateSettings } from '../../../api/hooks';
 
 export const WIZARD_STEPS = ['System', 'Found', 'Choose', 'Install', 'Finish'] as const;
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { isConflict } from '../../api/hooks';
+import { isConflict } from '../api/hooks';
 
 /**
  * What a settings form's user changed, and the settings revision those changes were made against:

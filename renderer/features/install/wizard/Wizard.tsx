@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useSystemCheck } from '../../api/hooks';
-import { useProviders } from '../../api/provider-hooks';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { useSystemCheck } from '../../../api/hooks';
+import { useProviders } from '../../../api/provider-hooks';
+import { ErrorNotice } from '../../../components/ErrorNotice';
 import { ChooseStep } from './ChooseStep';
 import { FinishStep } from './FinishStep';
 import { FoundStep } from './FoundStep';

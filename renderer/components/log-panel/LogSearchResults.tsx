@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { LogSearchParams } from '../../api/log-hooks';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
+import { ErrorNotice } from '../ErrorNotice';
+import { Loading } from '../Loading';
 import { LogView } from './LogView';
 import type { ViewSource } from './view-line';
 

@@ -1,5 +1,5 @@
-import type { ProviderStatus } from '../../../shared/provider';
-import { STATUS_LABEL, STATUS_TONE } from './status';
+import type { ProviderStatus } from '../../shared/provider';
+import { STATUS_LABEL, STATUS_TONE } from './status-tone';
 
 /** Status as colour and words, never colour alone. */
 export function StatusBadge({ status, title }: { status: ProviderStatus; title?: string }) {

@@ -1,6 +1,6 @@
-import { useProviderUsage } from '../../api/resource-hooks';
-import { bytes, color } from './format';
-import './resources.css';
+import { useProviderUsage } from '../api/resource-hooks';
+import { bytes, color } from '../format/chart';
+import './usage-sparkline.css';
 
 const WIDTH = 100;
 const HEIGHT = 28;

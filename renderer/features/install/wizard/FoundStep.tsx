@@ -1,6 +1,6 @@
-import { useDiscovery, useDiscoveryAction } from '../../api/discovery-hooks';
-import { useProviders } from '../../api/provider-hooks';
-import { Loading } from '../../components/Loading';
+import { useDiscovery, useDiscoveryAction } from '../../../api/discovery-hooks';
+import { useProviders } from '../../../api/provider-hooks';
+import { Loading } from '../../../components/Loading';
 
 /** Step 2: what is already here: providers installed or running, and servers found on their ports. */
 export function FoundStep() {

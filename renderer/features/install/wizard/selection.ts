@@ -1,5 +1,5 @@
-import type { ProviderSummary } from '../../../shared/provider';
-import type { RecipeVerdict } from '../../../shared/system';
+import type { ProviderSummary } from '../../../../shared/provider';
+import type { RecipeVerdict } from '../../../../shared/system';
 
 export const INSTALLABLE = ['git', 'python', 'binary'] as const;
 

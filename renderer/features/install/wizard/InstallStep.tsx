@@ -1,6 +1,6 @@
-import type { ProviderSummary } from '../../../shared/provider';
-import { useInstallRuns, useStartInstall } from '../../api/install-hooks';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import type { ProviderSummary } from '../../../../shared/provider';
+import { useInstallRuns, useStartInstall } from '../../../api/install-hooks';
+import { ErrorNotice } from '../../../components/ErrorNotice';
 import { InstallRunCard } from './InstallRunCard';
 
 /** Step 4: install what was chosen, one after the other, with every step, its progress and the live log. */

@@ -1,8 +1,8 @@
-import { useSystemCheck } from '../../api/hooks';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Loading } from '../../components/Loading';
-import { GpuList } from '../dashboard/GpuList';
-import { ToolsTable } from '../dashboard/ToolsTable';
+import { useSystemCheck } from '../../../api/hooks';
+import { ErrorNotice } from '../../../components/ErrorNotice';
+import { Loading } from '../../../components/Loading';
+import { GpuList } from '../../../components/GpuList';
+import { ToolsTable } from '../../../components/ToolsTable';
 
 /** Step 1: this machine, its GPUs and tools, and the commands that fix what is missing. */
 export function SystemStep() {

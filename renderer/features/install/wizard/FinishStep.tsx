@@ -1,8 +1,8 @@
-import type { ProviderSummary } from '../../../shared/provider';
-import { useGatewayStatus } from '../../api/gateway-hooks';
-import { useProviderAction } from '../../api/provider-hooks';
-import { CopyTextButton } from '../../components/CopyTextButton';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import type { ProviderSummary } from '../../../../shared/provider';
+import { useGatewayStatus } from '../../../api/gateway-hooks';
+import { useProviderAction } from '../../../api/provider-hooks';
+import { CopyTextButton } from '../../../components/CopyTextButton';
+import { ErrorNotice } from '../../../components/ErrorNotice';
 
 /** Step 5: start what was installed, and where to point OpenAI clients. */
 export function FinishStep({ providers, selected }: { providers: ProviderSummary[]; selected: string[] }) {

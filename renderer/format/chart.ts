@@ -1,4 +1,4 @@
-import { formatBytes } from '../../format/bytes';
+import { formatBytes } from './bytes';
 
 export const GIB = 1024 ** 3;
 /** An axis value already in GiB. */

@@ -1,5 +1,5 @@
-import type { ProviderSummary } from '../../../shared/provider';
-import type { RecipeVerdict } from '../../../shared/system';
+import type { ProviderSummary } from '../../../../shared/provider';
+import type { RecipeVerdict } from '../../../../shared/system';
 import { isInstallable, isInstalled, orderCandidates, totalEstimate, type Candidate } from './selection';
 
 interface ChooseStepProps {

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { InstallRun } from '../../../shared/install';
-import { useInstallAction, useStartInstall } from '../../api/install-hooks';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { LogPanel } from '../logs/LogPanel';
+import type { InstallRun } from '../../../../shared/install';
+import { useInstallAction, useStartInstall } from '../../../api/install-hooks';
+import { ErrorNotice } from '../../../components/ErrorNotice';
+import { LogPanel } from '../../../components/log-panel/LogPanel';
 
 const STEP_MARK: Record<InstallRun['steps'][number]['status'], string> = { pending: '○', running: '◐', done: '✓', failed: '✗', cancelled: '–' };
 

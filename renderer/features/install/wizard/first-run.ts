@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { useSettings } from '../../api/hooks';
+import { useSettings } from '../../../api/hooks';
 
 /**
  * On the very first start (the wizard never finished) the app opens on the Install page, unless

@@ -1,4 +1,4 @@
-import type { GpuInfo } from '../../../shared/system';
+import type { GpuInfo } from '../../shared/system';
 
 /** The GPUs found, with what decides which providers fit: vendor, memory, driver and CUDA/ROCm/Metal. */
 export function GpuList({ gpus, problems }: { gpus: GpuInfo[]; problems: string[] }) {

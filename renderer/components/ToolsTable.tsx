@@ -1,7 +1,7 @@
-import { useRefreshSystemCheck } from '../../api/hooks';
-import { CopyTextButton } from '../../components/CopyTextButton';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import type { InstallHint, ToolCheck } from '../../../shared/system';
+import { useRefreshSystemCheck } from '../api/hooks';
+import { CopyTextButton } from './CopyTextButton';
+import { ErrorNotice } from './ErrorNotice';
+import type { InstallHint, ToolCheck } from '../../shared/system';
 
 /**
  * Every tool the providers use, whether it is here and new enough, who needs it, and for those
