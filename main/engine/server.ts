@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import {
   arrivedOnLoopback,
+  cutResponse,
   declaredLength,
   DEFAULT_MAX_CONNECTIONS,
   guardListener,
@@ -14,7 +15,7 @@ import {
   type ServerLimits,
 } from '../services/os/http-boundary';
 import { isLoopbackHostHeader } from '../services/os/loopback';
-import { rawOpenAiError, sendOpenAiError } from './openai-error';
+import { rawOpenAiError, sendOpenAiError } from '../services/os/openai-error';
 import { ChatRequestSchema, CompletionRequestSchema, EmbeddingRequestSchema, textOf } from './requests';
 import type { EngineRuntime, Generated, Sampling } from './runtime';
 
@@ -49,18 +50,18 @@ export function createEngineServer(options: EngineServerOptions): Server {
   const server = createServer(
     serverOptions(limits),
     // Whatever a handler throws is logged and answered 500; it never reaches the process.
-    guardListener(handle, (res, error) => sendOpenAiError(res, 500, `The engine failed on this request: ${(error as Error)?.message ?? String(error)}`)),
+    guardListener(handle, (res, error) => sendOpenAiError(res, 500, null, `The engine failed on this request: ${(error as Error)?.message ?? String(error)}`)),
   );
   hardenServer(server, limits, {
-    raw: rawOpenAiError,
-    reply: (res, status, message) => sendOpenAiError(res, status, message, undefined, null, { close: true }),
+    raw: (status, reason, message) => rawOpenAiError(status, reason, null, message),
+    reply: (res, status, message) => sendOpenAiError(res, status, null, message, { close: true }),
   });
   return server;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('Server', SERVER_HEADER);
     const url = parseRequestTarget(req.url);
-    if (!url) return sendOpenAiError(res, 400, 'The request target must be a path starting with "/".');
+    if (!url) return sendOpenAiError(res, 400, null, 'The request target must be a path starting with "/".');
     const runtime = options.runtime();
     if (req.method === 'GET' && url.pathname === '/health') {
       if (!runtime) return json(res, 503, { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
@@ -69,7 +70,7 @@ export function createEngineServer(options: EngineServerOptions): Server {
     // Reached over loopback, only loopback names are answered: a web page that rebinds its DNS
     // name to 127.0.0.1 still sends its own name, and must not drive the model or read /props.
     if (arrivedOnLoopback(req) && !isLoopbackHostHeader(req.headers.host)) {
-      return sendOpenAiError(res, 403, `This engine only answers requests addressed to 127.0.0.1 or localhost, not "${String(req.headers.host ?? '').slice(0, 200)}".`);
+      return sendOpenAiError(res, 403, null, `This engine only answers requests addressed to 127.0.0.1 or localhost, not "${String(req.headers.host ?? '').slice(0, 200)}".`);
     }
     if (req.method === 'GET' && url.pathname === '/props') {
       return json(res, 200, {
@@ -83,14 +84,14 @@ export function createEngineServer(options: EngineServerOptions): Server {
       return json(res, 200, { object: 'list', data: [{ id: modelId, object: 'model', created: 0, owned_by: 'llamacpp' }] });
     }
     const route = ROUTES[url.pathname];
-    if (!route || req.method !== 'POST') return sendOpenAiError(res, 404, `Unknown endpoint ${req.method} ${url.pathname.slice(0, 200)}.`, 'not_found_error');
-    if (!runtime) return sendOpenAiError(res, 503, 'The model is still loading; try again shortly.', 'unavailable_error');
+    if (!route || req.method !== 'POST') return sendOpenAiError(res, 404, null, `Unknown endpoint ${req.method} ${url.pathname.slice(0, 200)}.`, { type: 'not_found_error' });
+    if (!runtime) return sendOpenAiError(res, 503, null, 'The model is still loading; try again shortly.', { type: 'unavailable_error' });
     const body = await readJson(req, res, limits.maxBodyBytes);
     if (body === undefined) return;
     const parsed = route.schema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return sendOpenAiError(res, 400, `Invalid request: ${issue.path.join('.') || 'body'}: ${issue.message}`, 'invalid_request_error', issue.path.join('.') || null);
+      return sendOpenAiError(res, 400, null, `Invalid request: ${issue.path.join('.') || 'body'}: ${issue.message}`, { type: 'invalid_request_error', param: issue.path.join('.') || null });
     }
     await route.run(parsed.data as never, { req, res, runtime, modelId });
   }
@@ -169,10 +170,12 @@ async function generate(
     if (object === 'chat.completion') {
       send({ id, object: 'chat.completion.chunk', created, model: modelId, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
     }
+    // A generation that fails from here on reaches guardListener, which cuts the response.
     const result = await run({ ...sampling, onText: (text) => send(chunk(text, null)) });
-    if (abort.signal.aborted) {
+    if (abort.signal.aborted || result.aborted) {
       console.log(`engine: client went away; generation stopped after ${result.completionTokens} of at most ${sampling.maxTokens} tokens`);
-      return void res.end();
+      // Stopped early: cut, never the final chunk and [DONE] of a complete answer.
+      return cutResponse(res);
     }
     send(chunk(undefined, result.finishReason));
     res.end('data: [DONE]\n\n');
@@ -200,14 +203,14 @@ async function readJson(req: IncomingMessage, res: ServerResponse, maxBytes: num
     if (read.reason === 'too_large') {
       const size = maxBytes >= 1024 * 1024 ? `${maxBytes / 1024 / 1024} MB` : `${maxBytes} bytes`;
       // Read on (up to four times the cap) so the client sees the 413; close when it will not fit even that.
-      sendOpenAiError(res, 413, `The request body is larger than ${size}.`, undefined, null, { close: (declaredLength(req) ?? 0) > maxBytes * 4 });
+      sendOpenAiError(res, 413, null, `The request body is larger than ${size}.`, { close: (declaredLength(req) ?? 0) > maxBytes * 4 });
     }
     return undefined;
   }
   try {
     return JSON.parse(read.body.toString('utf8'));
   } catch (error) {
-    sendOpenAiError(res, 400, `The body is not valid JSON: ${(error as Error).message}`);
+    sendOpenAiError(res, 400, null, `The body is not valid JSON: ${(error as Error).message}`);
     return undefined;
   }
 }

@@ -5,7 +5,8 @@ import type { Dispatcher } from 'undici';
 import { JsonModelScanner } from './json-model-scanner';
 import { connectionTokens, forwardRequestHeader, forwardResponseHeader } from './header-policy';
 import type { GatewayLimits } from './limits';
-import { sendOpenAiError, type GatewayErrorCode } from './openai-error';
+import { sendOpenAiError } from '../os/openai-error';
+import type { GatewayErrorCode } from './error-codes';
 import { pickTarget, type Route, type RoutingTable, type Target } from './routing-table';
 import { completionTokensIn } from './upstream-stats';
 

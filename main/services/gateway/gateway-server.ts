@@ -6,7 +6,7 @@ import { guardListener, hardenServer, serverOptions } from '../os/http-boundary'
 import { isLoopbackHostHeader, isLoopbackName } from '../os/loopback';
 import { ForwardCall, type ForwardContext } from './forward-call';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits';
-import { rawOpenAiError, sendOpenAiError } from './openai-error';
+import { rawOpenAiError, sendOpenAiError } from '../os/openai-error';
 import type { RoutingTable } from './routing-table';
 
 /** The endpoints routed by their body's `model`. */

@@ -102,7 +102,7 @@ export function guardListener(listener: Listener, fail: (res: ServerResponse, er
     const onError = (error: unknown) => {
       try {
         log(`HTTP handler failed on ${req.method} ${String(req.url).slice(0, 200)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        if (res.headersSent || res.destroyed) res.destroy();
+        if (res.headersSent || res.destroyed) cutResponse(res);
         else fail(res, error);
       } catch {
         res.destroy();
@@ -115,6 +115,15 @@ export function guardListener(listener: Listener, fail: (res: ServerResponse, er
       onError(error);
     }
   };
+}
+
+/**
+ * Ends a response that broke after its headers went out (a stream cut by the upstream, a
+ * generation that failed or stopped early): the connection is destroyed, so the client sees an
+ * error (no final chunk, no `data: [DONE]`), never a truncated answer that looks complete.
+ */
+export function cutResponse(res: ServerResponse): void {
+  res.destroy();
 }
 
 export interface RequestTarget {
