@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceSample } from '../../../shared/resources';
-import { Ring } from './ring';
 import { ResourceHistory } from './resource-history';
 import { averageSamples } from './sample-average';
 
@@ -15,16 +14,6 @@ function sample(at: number, cpu: number, extra: Partial<ResourceSample> = {}): R
     ...extra,
   };
 }
-
-describe('Ring', () => {
-  it('keeps the newest items in order once full', () => {
-    const ring = new Ring<number>(3);
-    for (let i = 1; i <= 5; i++) ring.push(i);
-    expect(ring.toArray()).toEqual([3, 4, 5]);
-    expect(ring.last()).toBe(5);
-    expect(ring.size).toBe(3);
-  });
-});
 
 describe('averageSamples', () => {
   it('averages moving values and counts a provider only where it was present', () => {

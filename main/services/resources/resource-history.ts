@@ -1,5 +1,5 @@
 import { RANGE_MS, type ResourceRange, type ResourceSample } from '../../../shared/resources';
-import { Ring } from './ring';
+import { Ring } from '../os/ring';
 import { averageSamples } from './sample-average';
 
 const FULL_RATE_MS = RANGE_MS['1m'];
