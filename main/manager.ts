@@ -1,19 +1,10 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { DiscoveredServer } from '../shared/discovery';
 import type { InstallRun } from '../shared/install';
 import type { Installer } from './services/installer/installer';
 import { AppFailure } from '../shared/errors';
-import {
-  STARTABLE,
-  type CatalogProblem,
-  type Compatibility,
-  type HealthSample,
-  type ProviderDetail,
-  type ProviderState,
-  type ProviderSummary,
-} from '../shared/provider';
+import { STARTABLE, type CatalogProblem, type HealthSample, type ProviderDetail, type ProviderState, type ProviderSummary } from '../shared/provider';
 import type { ProviderRecipe } from '../shared/recipe';
 import { recipeCommandsOf, type RecipeCommands } from '../shared/recipe-commands';
 import { executableHash, RecipeTrust } from './services/recipe-trust';
@@ -22,24 +13,9 @@ import { READ_CAPS, readCappedFile } from './services/os/read-capped-file';
 import type { Paths } from './services/paths';
 import type { SettingsService } from './services/settings';
 import type { StartOptions } from './services/supervision/supervisor';
+import { ProviderView, type CatalogEntry, type ExternalFinder, type Readiness, type RecipeSource } from './provider-view';
 
-export interface CatalogEntry {
-  recipe: ProviderRecipe;
-  origin: 'builtin' | 'user';
-  file?: string;
-}
-
-export interface RecipeSource {
-  list(): CatalogEntry[];
-  get(idOrAlias: string): CatalogEntry | undefined;
-  readonly problems: CatalogProblem[];
-}
-
-/** What the machine says about a recipe before anything runs: installed? runnable here? */
-export interface Readiness {
-  installed: boolean;
-  compatibility: Compatibility;
-}
+export type { CatalogEntry, ExternalFinder, Readiness, RecipeSource } from './provider-view';
 
 /**
  * What the manager needs of the supervisor. A base directory opened only to read (the CLI's
@@ -71,29 +47,22 @@ export interface ManagerDeps {
   trust?: RecipeTrust;
 }
 
-export interface ExternalFinder {
-  externalFor(recipeId: string): { server: DiscoveredServer; others: number } | undefined;
-  results(): { scannedAt?: string };
-}
-
 /**
  * The original spec's LocalLLMManager: one façade over catalog, supervisor and logs that the
- * contract (api.ts), the CLI and the tray all use. It knows what is installed and runnable; the
- * supervisor knows what runs.
+ * contract (api.ts), the CLI and the tray all use. It holds the policy (what may start, stop or
+ * restart, and when; trust of custom recipes; auto-start and the remembered session); how a
+ * provider looks to clients is the view's (provider-view.ts), what runs is the supervisor's.
  */
 export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
-  private readonly ready = new Map<string, Readiness>();
-  private readonly readAt = new Map<string, string>();
-  /** What each tile last showed of discovery, to send a state event only when that changes. */
-  private readonly externalShown = new Map<string, string>();
-
+  private readonly view: ProviderView;
   private readonly trust: RecipeTrust;
 
   constructor(private readonly deps: ManagerDeps) {
     super();
+    this.view = new ProviderView({ supervisor: deps.supervisor, paths: deps.paths, logs: deps.logs, external: deps.external, installs: deps.installs });
     this.trust = deps.trust ?? new RecipeTrust(path.join(deps.paths.config, 'trusted-recipes.json'));
     // A provider we stopped may still be running outside the app: the tile shows that one then.
-    deps.supervisor.on('state', (state) => this.emit('state', deps.supervisor.isActive(state.id) ? state : (this.externalState(state.id) ?? state)));
+    deps.supervisor.on('state', (state) => this.emit('state', this.view.afterSupervisorState(state)));
     deps.installs?.on('run', (run) =>
       this.onInstallRun(run).catch((error: Error) => deps.logs.system(run.providerId, `could not re-read the install state: ${error.message}`)),
     );
@@ -103,26 +72,21 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
   private async onInstallRun(run: InstallRun): Promise<void> {
     const entry = this.deps.catalog.get(run.providerId);
     if (!entry) return;
-    if (run.status !== 'queued' && run.status !== 'running') this.setReadiness(entry.recipe.id, await this.deps.readiness(entry.recipe));
-    this.emit('state', this.stateOf(entry.recipe));
-  }
-
-  private setReadiness(id: string, readiness: Readiness): void {
-    this.ready.set(id, readiness);
-    this.readAt.set(id, new Date().toISOString());
+    if (run.status !== 'queued' && run.status !== 'running') this.view.setReadiness(entry.recipe.id, await this.deps.readiness(entry.recipe));
+    this.emit('state', this.view.state(entry.recipe));
   }
 
   /** Re-reads one provider's install state (after an uninstall) and tells listeners. */
   async installChanged(idOrAlias: string): Promise<void> {
     const { recipe } = this.entry(idOrAlias);
-    this.setReadiness(recipe.id, await this.deps.readiness(recipe));
-    this.emit('state', this.stateOf(recipe));
+    this.view.setReadiness(recipe.id, await this.deps.readiness(recipe));
+    this.emit('state', this.view.state(recipe));
   }
 
   /** Re-reads install state and compatibility of every recipe (cheap; run at start and after installs). */
   async refresh(): Promise<void> {
     await Promise.all(
-      this.deps.catalog.list().map(async ({ recipe }) => this.setReadiness(recipe.id, await this.deps.readiness(recipe))),
+      this.deps.catalog.list().map(async ({ recipe }) => this.view.setReadiness(recipe.id, await this.deps.readiness(recipe))),
     );
   }
 
@@ -142,7 +106,7 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
   }
 
   list(): ProviderSummary[] {
-    return this.deps.catalog.list().map((entry) => this.summary(entry));
+    return this.deps.catalog.list().map((entry) => this.view.summary(entry));
   }
 
   get problems(): CatalogProblem[] {
@@ -150,27 +114,17 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
   }
 
   detail(idOrAlias: string): ProviderDetail {
-    const entry = this.entry(idOrAlias);
-    const id = entry.recipe.id;
-    return {
-      ...this.summary(entry),
-      recipe: entry.recipe,
-      ...(entry.file ? { file: entry.file } : {}),
-      configDir: path.join(this.deps.paths.config, id),
-      dataDir: path.join(this.deps.paths.data, id),
-      logFile: this.deps.logs.fileOf(id),
-      healthHistory: this.deps.supervisor.healthHistory(id),
-    };
+    return this.view.detail(this.entry(idOrAlias));
   }
 
   state(idOrAlias: string): ProviderState {
     const { recipe } = this.entry(idOrAlias);
-    return this.stateOf(recipe);
+    return this.view.state(recipe);
   }
 
   async start(idOrAlias: string): Promise<ProviderState> {
     const { recipe } = this.entry(idOrAlias);
-    const current = this.stateOf(recipe);
+    const current = this.view.state(recipe);
     if (this.deps.supervisor.isActive(recipe.id)) return this.deps.supervisor.start(recipe);
     if (current.status === 'external') {
       throw new AppFailure({
@@ -186,7 +140,7 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
         hint: recipe.startHint ?? 'Start it from the app itself.',
       });
     }
-    const readiness = this.ready.get(recipe.id);
+    const readiness = this.view.readiness(recipe.id);
     if (readiness && !readiness.compatibility.runnable) {
       throw new AppFailure({
         code: 'CONFLICT',
@@ -252,7 +206,7 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
   async stop(idOrAlias: string): Promise<ProviderState> {
     const { recipe } = this.entry(idOrAlias);
     this.refuseExternal(recipe, 'stop');
-    return (await this.deps.supervisor.stop(recipe.id)) ?? this.stateOf(recipe);
+    return (await this.deps.supervisor.stop(recipe.id)) ?? this.view.state(recipe);
   }
 
   async restart(idOrAlias: string): Promise<ProviderState> {
@@ -308,55 +262,18 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
 
   /** Discovery's findings changed: a state event for every tile whose external server appeared, changed or went. */
   externalChanged(): void {
-    for (const { recipe } of this.deps.catalog.list()) {
-      if (this.deps.supervisor.isActive(recipe.id)) continue;
-      const external = this.externalState(recipe.id);
-      const shown = external ? JSON.stringify({ ...external, updatedAt: undefined, health: external.health?.ok }) : '';
-      if (shown === (this.externalShown.get(recipe.id) ?? '')) continue;
-      this.externalShown.set(recipe.id, shown);
-      // Stamped now: the state it falls back to may be older than the external one the UI holds.
-      this.emit('state', { ...(external ?? this.stateOf(recipe)), updatedAt: new Date().toISOString() });
-    }
+    for (const state of this.view.externalChanges(this.deps.catalog.list().map((entry) => entry.recipe))) this.emit('state', state);
   }
 
   private refuseExternal(recipe: ProviderRecipe, action: 'stop' | 'restart'): void {
     if (this.deps.supervisor.isActive(recipe.id)) return;
-    const external = this.externalState(recipe.id);
+    const external = this.view.externalState(recipe.id);
     if (!external) return;
     throw new AppFailure({
       code: 'CONFLICT',
       message: `${recipe.name} at ${external.external?.baseUrl} was not started by Local LLM Manager, so it will not ${action} it.`,
       hint: `${action === 'stop' ? 'Stop' : 'Restart'} it where it was started: its app, tray icon, service or terminal.`,
     });
-  }
-
-  /** The tile of a provider found running outside the app, when discovery found one. */
-  private externalState(id: string): ProviderState | undefined {
-    const found = this.deps.external?.externalFor(id);
-    if (!found) return undefined;
-    const { server, others } = found;
-    const what = server.version ? `version ${server.version} ` : '';
-    const locked = server.locked ? `; locked (${server.locked.status}): it needs an API key` : '';
-    return {
-      id,
-      status: 'external',
-      reason: `found running ${what}at ${server.baseUrl}, not started by this app${locked}`,
-      port: server.port,
-      ...(server.pid ? { pid: server.pid } : {}),
-      restarts: 0,
-      models: server.models,
-      ...(server.health ? { health: server.health } : {}),
-      external: {
-        baseUrl: server.baseUrl,
-        ...(server.version ? { version: server.version } : {}),
-        ...(server.locked ? { lockedStatus: server.locked.status } : {}),
-        ...(server.confidence ? { confidence: server.confidence } : {}),
-        evidence: server.evidence,
-        ...(server.command ? { command: server.command } : {}),
-        others,
-      },
-      updatedAt: this.deps.external?.results().scannedAt ?? new Date().toISOString(),
-    };
   }
 
   private get sessionFile(): string {
@@ -376,54 +293,6 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
       });
     }
     return entry;
-  }
-
-  private stateOf(recipe: ProviderRecipe): ProviderState {
-    const install = this.deps.installs?.get(recipe.id);
-    if (install && (install.status === 'queued' || install.status === 'running')) {
-      const step = install.steps[install.current];
-      return {
-        id: recipe.id,
-        status: 'installing',
-        reason: install.status === 'queued' ? `${install.action} queued` : `${install.action}: step ${install.current + 1} of ${install.steps.length}: ${step?.title ?? ''}`,
-        restarts: 0,
-        updatedAt: install.updatedAt,
-      };
-    }
-    const live = this.deps.supervisor.state(recipe.id);
-    if (live && this.deps.supervisor.isActive(recipe.id)) return live;
-    const external = this.externalState(recipe.id);
-    if (external) return external;
-    // A stopped or failed life of a provider since uninstalled is history: the tile says not installed.
-    if (live && (this.ready.get(recipe.id)?.installed ?? true)) return live;
-    const installed = this.ready.get(recipe.id)?.installed ?? false;
-    const unfinished = !installed && install?.status === 'interrupted';
-    return {
-      id: recipe.id,
-      status: installed ? 'installed' : 'not-installed',
-      reason: installed ? 'installed, not running' : unfinished ? 'install interrupted: resume it or roll it back' : 'not installed',
-      restarts: 0,
-      // When this was last read: clients keep the newest state they saw, so a fresh read must be newer.
-      updatedAt: this.readAt.get(recipe.id) ?? new Date(0).toISOString(),
-    };
-  }
-
-  private summary({ recipe, origin }: CatalogEntry): ProviderSummary {
-    return {
-      id: recipe.id,
-      name: recipe.name,
-      description: recipe.description,
-      homepage: recipe.homepage,
-      api: recipe.api,
-      defaultPort: recipe.defaultPort,
-      origin,
-      installStrategy: recipe.install.strategy,
-      ...(recipe.installEstimate ? { installEstimate: recipe.installEstimate } : {}),
-      ...(recipe.install.strategy === 'external' ? { downloadUrl: recipe.install.downloadUrl } : {}),
-      ...(recipe.version ? { version: recipe.version } : {}),
-      compatibility: this.ready.get(recipe.id)?.compatibility ?? { runnable: true, reasons: [], warnings: [] },
-      state: this.stateOf(recipe),
-    };
   }
 }
 

@@ -1,44 +1,25 @@
 import type { CatalogProblem, ProviderSummary } from '../shared/provider';
-import { AppFailure } from '../shared/errors';
 import type { BaseDir } from './host';
-import { LocalLLMManager, type ProviderRuntime } from './manager';
+import { ProviderView, type LiveStates } from './provider-view';
 import { readinessOf } from './readiness';
 import { LogService } from './services/logs';
 
 /**
  * Every provider as a base directory shows it with no host running: installed or not, runnable
- * here or not. Nothing runs, so nothing is started, swept or written.
+ * here or not. Nothing runs, so nothing is started, swept or written: only the view is needed,
+ * none of the manager's policy.
  */
 export async function providerSnapshot(base: BaseDir): Promise<{ providers: ProviderSummary[]; problems: CatalogProblem[] }> {
-  const manager = new LocalLLMManager({
-    catalog: base.catalog,
-    supervisor: NO_RUNTIME,
-    settings: base.settings,
-    logs: new LogService({ dir: base.paths.logs }),
-    paths: base.paths,
-    readiness: readinessOf(base),
-  });
-  await manager.refresh();
-  return { providers: manager.list(), problems: manager.problems };
+  const view = new ProviderView({ supervisor: NOTHING_RUNS, paths: base.paths, logs: new LogService({ dir: base.paths.logs }) });
+  const readiness = readinessOf(base);
+  const entries = base.catalog.list();
+  await Promise.all(entries.map(async ({ recipe }) => view.setReadiness(recipe.id, await readiness(recipe))));
+  return { providers: entries.map((entry) => view.summary(entry)), problems: base.catalog.problems };
 }
 
-const noHost = () =>
-  Promise.reject(
-    new AppFailure({
-      code: 'NOT_FOUND',
-      message: 'No Local LLM Manager host is running for this base directory.',
-      hint: 'Start one with "local-llm-manager serve" (or the desktop app), then try again.',
-    }),
-  );
-
-/** The runtime of a base directory opened only to read: nothing is active, and nothing can start. */
-const NO_RUNTIME: ProviderRuntime = {
-  on: () => undefined,
+/** A base directory opened only to read has no supervisor: nothing is active. */
+const NOTHING_RUNS: LiveStates = {
   isActive: () => false,
   state: () => undefined,
   healthHistory: () => [],
-  start: noHost,
-  stop: noHost,
-  stopAll: async () => [],
-  sweepOrphans: async () => [],
 };
