@@ -6,7 +6,7 @@ import { untyped } from '../test/untyped-client';
 import { RpcClient } from '../shared/rpc/client';
 import { startTestServer } from '../test/host-fixture';
 import { startHeadlessServer } from './headless';
-import { UNAUTHORIZED_CLOSE_CODE } from './transports/ws';
+import { UNAUTHORIZED_CLOSE_CODE } from '../shared/rpc/close-codes';
 import { nodeWsTransport } from './transports/ws-client';
 
 /** A Node WebSocket as a Transport, the way a script would talk to the host. */

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { event, request } from '../../shared/rpc/define';
 import { RpcServer } from '../../shared/rpc/server';
 import { closedWithin, rawUpgrade } from '../../test/ws-raw';
-import { TOO_SLOW_CLOSE_CODE, UNAUTHORIZED_CLOSE_CODE, WS_PATH, bindWebSocket } from './ws';
+import { TOO_SLOW_CLOSE_CODE, UNAUTHORIZED_CLOSE_CODE } from '../../shared/rpc/close-codes';
+import { WS_PATH, bindWebSocket } from './ws';
 import type { WsLimits } from './ws-limits';
 
 const contract = {

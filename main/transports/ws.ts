@@ -1,16 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { TOO_SLOW_CLOSE_CODE, UNAUTHORIZED_CLOSE_CODE } from '../../shared/rpc/close-codes';
 import type { ContractDef } from '../../shared/rpc/define';
 import type { RpcServer } from '../../shared/rpc/server';
 import { UnreadableFrame, type Transport } from '../../shared/rpc/transport';
 import { DEFAULT_WS_LIMITS, wsLimitsFromEnv, type WsLimits } from './ws-limits';
 
 export const WS_PATH = '/ws';
-/** Sent when the token is missing or wrong; the UI tells the user to open the printed URL. */
-export const UNAUTHORIZED_CLOSE_CODE = 4401;
-/** Sent to a client that stopped reading its events; the UI reconnects and refetches. */
-export const TOO_SLOW_CLOSE_CODE = 4408;
 
 export interface WsBindingOptions<C extends ContractDef> {
   rpc: RpcServer<C>;

@@ -1,8 +1,6 @@
+import { UNAUTHORIZED_CLOSE_CODE } from '../../shared/rpc/close-codes';
 import type { Transport } from '../../shared/rpc/transport';
 import type { ConnectionStore } from './connection';
-
-/** Close code the host uses for a refused session token (4000-4999 is for applications). */
-export const UNAUTHORIZED_CLOSE_CODE = 4401;
 
 /**
  * A WebSocket to the headless host that reconnects with backoff. Each drop is reported as a
