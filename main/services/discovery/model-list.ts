@@ -1,5 +1,5 @@
 import type { ProviderRecipe } from '../../../shared/recipe';
-import { jsonAt } from '../http-expect';
+import { jsonAt, parseJsonOrUndefined } from '../http-expect';
 
 export type ModelFormat = ProviderRecipe['models']['format'];
 
@@ -18,6 +18,21 @@ export function parseModels(format: ModelFormat, json: unknown): string[] | unde
       const result = jsonAt(json, 'result');
       return typeof result === 'string' && result ? [result] : undefined;
     }
+  }
+}
+
+/**
+ * Asks a running provider for its models where its recipe says they are listed. Undefined when it
+ * cannot say (no answer, an error status, another shape): models are a nicety, a provider that
+ * cannot list them still serves.
+ */
+export async function fetchModelList(baseUrl: string, list: ProviderRecipe['models'], timeoutMs = 5000): Promise<string[] | undefined> {
+  try {
+    const response = await fetch(new URL(list.path, baseUrl), { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) return undefined;
+    return parseModels(list.format, parseJsonOrUndefined(await response.text())) ?? [];
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideRestart } from './restart-policy';
+import { decideRestart, exitFailure } from './restart-policy';
 
 const policy = { limit: 3, windowMs: 60_000 };
 
@@ -25,5 +25,35 @@ describe('decideRestart', () => {
 
   it('with a limit of 0 never restarts', () => {
     expect(decideRestart([5], 5, { limit: 0, windowMs: 60_000 })).toEqual({ restart: false, failures: 1 });
+  });
+});
+
+describe('exitFailure', () => {
+  const recipe = { stop: undefined, fatalExitCodes: [78] };
+  const lastLine = () => 'error: model file not found';
+
+  it('retries a crash, naming how the process ended', () => {
+    expect(exitFailure(recipe, 'server', { code: 3, signal: null }, lastLine)).toEqual({
+      error: { message: 'server exited with code 3', hint: 'The log below shows what it printed before it stopped.' },
+      retry: true,
+    });
+  });
+
+  it('never retries an exit code the recipe calls fatal, and says why from its last stderr line', () => {
+    const failure = exitFailure(recipe, 'server', { code: 78, signal: null }, lastLine);
+    expect(failure?.retry).toBe(false);
+    expect(failure?.error.message).toBe('server exited with code 78: error: model file not found');
+    expect(failure?.error.hint).toMatch(/Fix the configuration/);
+  });
+
+  it('never retries a program that cannot be started', () => {
+    const spawnError = Object.assign(new Error('spawn x ENOENT'), { code: 'ENOENT' });
+    const failure = exitFailure(recipe, 'server', { code: null, signal: null, spawnError }, () => undefined);
+    expect(failure?.retry).toBe(false);
+    expect(failure?.error.hint).toBe('Install the program, or fix the start command of this provider.');
+  });
+
+  it('is no failure when a launcher with a stop command exits 0 (the app it started serves)', () => {
+    expect(exitFailure({ stop: ['lms', 'server', 'stop'], fatalExitCodes: [] }, 'launcher', { code: 0, signal: null }, lastLine)).toBeUndefined();
   });
 });
