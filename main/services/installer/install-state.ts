@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import which from 'which';
+import writeFileAtomic from 'write-file-atomic';
 import type { ProviderRecipe } from '../../../shared/recipe';
 import { expandHome } from '../paths';
 
@@ -10,6 +11,14 @@ import { expandHome } from '../paths';
  * venv left half-done by a crash or a cancel never counts as installed.
  */
 export const INSTALL_MARKER = '.install-complete.json';
+
+/** Marks a provider installed, once every step of its install or update finished. */
+export async function writeInstallMarker(dataDir: string, info: { version?: string; action: 'install' | 'update' }): Promise<void> {
+  await writeFileAtomic(
+    path.join(dataDir, INSTALL_MARKER),
+    `${JSON.stringify({ version: info.version, installedAt: new Date().toISOString(), action: info.action }, null, 2)}\n`,
+  );
+}
 
 export interface InstallContext {
   /** The provider's own data folder, `<base>/data/<id>`. */

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -121,6 +121,35 @@ describe('Installer, git strategy, against a local bare repository', () => {
     const state = await supervisor.start(recipe);
     expect(state.status).toBe('running');
     expect(await (await fetch(`http://127.0.0.1:${state.port}/health`)).json()).toEqual({ status: 'ok' });
+  });
+
+  it('gives bin/<id>.sh the same {model} the supervisor passes: a GGUF from the models folder as its full path', async () => {
+    const repo = makeProviderRepo(await tempDir());
+    const argv = ['{node}', '{dataDir}/dist/server.mjs', '--host', '{host}', '--port', '{port}', '-m', '{model}'];
+    const recipe = tinyRecipe({ modelInput: 'gguf', start: [{ name: 'server', argv }] });
+    const override: ProviderOverride = { model: 'tiny.gguf', install: { repository: repo.bare } };
+    const { installer, paths, logs, settled } = await setup({ recipe, override });
+    await installer.install(['tiny']);
+    expect((await settled()).status).toBe('done');
+    const modelPath = async (port: number) => ((await (await fetch(`http://127.0.0.1:${port}/props`)).json()) as { model_path: string }).model_path;
+
+    // The supervisor, given the model as the manager passes it (the provider's configured model).
+    const supervisor = new Supervisor({ paths, logs, settings: () => ({ ...BUILT_IN_DEFAULTS, startupTimeoutSec: 15 }), expand: expandPlaceholders });
+    cleanups.push(() => supervisor.stopAll());
+    const state = await supervisor.start(recipe, { model: override.model });
+    expect(state.status).toBe('running');
+    const bySupervisor = await modelPath(state.port!);
+    await supervisor.stop('tiny');
+
+    // The start script, run by hand on the port the supervisor had, without MODEL set.
+    const script = spawn('sh', [path.join(paths.bin, 'tiny.sh')], { env: { ...process.env, PORT: String(state.port) }, stdio: 'ignore' });
+    cleanups.push(() => script.kill('SIGKILL'));
+    let byScript: string | undefined;
+    while (byScript === undefined && script.exitCode === null) {
+      byScript = await modelPath(state.port!).catch(async () => void (await new Promise((r) => setTimeout(r, 50))));
+    }
+    expect(bySupervisor).toBe(path.join(paths.models, 'tiny.gguf'));
+    expect(byScript).toBe(bySupervisor);
   });
 
   it('rolls back a failing build: the step, its exit code and the log tail, and nothing left behind', async () => {

@@ -1,30 +1,24 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { AppFailure } from '../../../shared/errors';
 import { installLogId, type InstallAction, type InstallRun } from '../../../shared/install';
 import type { ProviderRecipe } from '../../../shared/recipe';
 import type { ProviderOverride } from '../../../shared/settings';
-import { INSTALL_MARKER, isInstalled } from './install-state';
-import { parseJsonOrUndefined } from '../http-expect';
-import { isAlive, selfIdentity, type ProcessIdentity } from '../os/process-identity';
-import { isRunning, killGroupsNow, stillRuns } from '../os/process-tree';
 import type { LogService } from '../logs';
+import { killGroupsNow } from '../os/process-tree';
+import { selfIdentity } from '../os/process-identity';
 import type { Paths } from '../paths';
-import type { PlaceholderValues } from '../supervision/placeholders';
+import { placeholderValues } from '../supervision/placeholder-values';
+import { isInstalled, writeInstallMarker } from './install-state';
 import { JournalStore, type Journal } from './journal';
+import { recordedStep, recoverJournals } from './journal-recovery';
 import { planInstall, type MachineForPlan, type PlannedStep } from './plan';
+import { undoRun } from './rollback';
+import { runStep } from './run-step';
 import { StepFailure, type StepContext } from './step-context';
-import { downloadAsset, unpackAsset } from './steps/binary-asset';
-import { writeConfigFiles } from './steps/configure';
-import { checkoutVersion, cloneRepository, restoreCommit } from './steps/git-checkout';
-import { createVenv, installPackages } from './steps/python-env';
-import { runCommand } from './steps/run-command';
-import { writeStartScript } from './steps/start-script';
-import { expandPlaceholders } from '../supervision/placeholders';
-import { z } from 'zod';
+import { removeInstalled } from './uninstall';
 
 const LOG_TAIL = 30;
 const PROGRESS_EVERY_MS = 200;
@@ -69,18 +63,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
   /** Runs a previous session left unfinished become `interrupted`: resume or roll back. */
   async restore(): Promise<void> {
     await mkdir(path.join(this.deps.paths.cache, 'install'), { recursive: true });
-    for (const journal of await this.journals.all()) {
-      if (journal.run.status === 'running' || journal.run.status === 'queued') {
-        // Another live process runs this install (a CLI beside a host that has since started):
-        // its step is not a leftover, and its journal is not ours to recover.
-        if (await ownedByAnotherLiveProcess(journal)) continue;
-        await killLeftoverStep(journal);
-        journal.run = { ...journal.run, status: 'interrupted', updatedAt: new Date().toISOString() };
-        for (const step of journal.run.steps) if (step.status === 'running') step.status = 'pending';
-        await this.journals.save(journal);
-      }
-      this.entries.set(journal.run.providerId, { journal, lastEmit: 0 });
-    }
+    for (const journal of await recoverJournals(this.journals)) this.entries.set(journal.run.providerId, { journal, lastEmit: 0 });
   }
 
   list(): InstallRun[] {
@@ -174,13 +157,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     if (['external', 'none', 'builtin'].includes(recipe.install.strategy)) {
       throw new AppFailure({ code: 'CONFLICT', message: `${recipe.name} was not installed by Local LLM Manager.`, hint: 'Uninstall it the way it was installed.' });
     }
-    const targets = [
-      this.dataDir(id),
-      path.join(this.deps.paths.bin, `${id}.sh`),
-      path.join(this.deps.paths.bin, `${id}.cmd`),
-      ...(options.keepConfig ? [] : [path.join(this.deps.paths.config, id)]),
-    ].filter((p) => existsSync(p));
-    for (const target of targets) await rm(target, { recursive: true, force: true });
+    const targets = await removeInstalled(this.deps.paths, id, options);
     this.deps.logs.system(installLogId(id), `uninstalled: removed ${targets.join(', ') || 'nothing'}${options.keepConfig ? '; config kept' : ''}`);
     this.entries.delete(id);
     await this.journals.remove(id);
@@ -272,14 +249,11 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
         this.setStep(entry, index, { status: 'running', percent: undefined, detail: undefined });
         await this.journals.save(journal);
         this.deps.logs.system(logId, `step ${index + 1} of ${steps.length}: ${step.title}`);
-        await this.runStep(ctx, step);
+        await runStep(ctx, step);
         this.setStep(entry, index, { status: 'done', percent: 100, detail: undefined });
         await this.journals.save(journal);
       }
-      await writeFileAtomic(
-        path.join(this.dataDir(recipe.id), INSTALL_MARKER),
-        `${JSON.stringify({ version: journal.run.version, installedAt: new Date().toISOString(), action: journal.run.action }, null, 2)}\n`,
-      );
+      await writeInstallMarker(this.dataDir(recipe.id), { version: journal.run.version, action: journal.run.action });
       this.deps.logs.system(logId, `${journal.run.action} finished`);
       // The journal goes before the status says so: whoever sees "done" sees no journal.
       await this.journals.remove(recipe.id);
@@ -350,67 +324,22 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
   }
 
   /** Rollback: what this run created goes, newest first; an update gets its old commit back. */
-  private async undo(entry: Entry): Promise<void> {
-    const { journal } = entry;
-    const logId = installLogId(journal.run.providerId);
-    for (const file of [...journal.created].reverse()) {
-      await rm(file, { recursive: true, force: true });
-      this.deps.logs.system(logId, `rollback: removed ${file}`);
-    }
-    const previous = journal.memory.previousHead;
-    if (journal.run.action === 'update' && previous) {
-      await restoreCommit({ dataDir: this.dataDir(journal.run.providerId) }, previous).then(
-        () => this.deps.logs.system(logId, `rollback: checked out ${previous} again; rebuild it with Update if its build was touched`),
-        (error: Error) => this.deps.logs.system(logId, `rollback: could not check out ${previous}: ${error.message}`),
-      );
-    }
-    journal.created = [];
-  }
-
-  private async runStep(ctx: StepContext, step: PlannedStep): Promise<void> {
-    switch (step.kind) {
-      case 'clone':
-        return cloneRepository(ctx, step.repository, step.version);
-      case 'checkout':
-        return checkoutVersion(ctx, step.repository, step.version);
-      case 'venv':
-        return createVenv(ctx, step.python);
-      case 'packages':
-        return installPackages(ctx, step.packages);
-      case 'download':
-        return downloadAsset(ctx, step.asset);
-      case 'unpack':
-        return unpackAsset(ctx, step.asset);
-      case 'command': {
-        const where = `install.build.${step.id.slice('build-'.length)}`;
-        const argv = step.step.argv.map((arg, i) => expandPlaceholders(arg, ctx.values, `${where}.argv.${i}`));
-        const env = Object.fromEntries(Object.entries(step.step.env).map(([k, v]) => [k, expandPlaceholders(v, ctx.values, `${where}.env.${k}`)]));
-        const cwd = step.step.cwd ? path.resolve(ctx.dataDir, expandPlaceholders(step.step.cwd, ctx.values, `${where}.cwd`)) : ctx.dataDir;
-        return runCommand(ctx, argv, { cwd, env });
-      }
-      case 'configure':
-        return writeConfigFiles(ctx);
-      case 'scripts':
-        return writeStartScript(ctx);
-    }
+  private undo(entry: Entry): Promise<void> {
+    return undoRun(entry.journal, this.dataDir(entry.journal.run.providerId), this.deps.logs);
   }
 
   private context(entry: Entry, recipe: ProviderRecipe, signal: AbortSignal): StepContext {
     const { paths } = this.deps;
     const override = this.deps.override(recipe.id);
-    const values: PlaceholderValues = {
+    // The same builder as the supervisor's: the start script gets the {model} the app would pass.
+    const values = placeholderValues({
+      paths,
+      recipe,
       host: '127.0.0.1',
-      port: String(override.port ?? recipe.defaultPort),
+      port: override.port ?? recipe.defaultPort,
+      extraPorts: recipe.extraPorts,
       model: override.model,
-      modelsDir: paths.models,
-      dataDir: this.dataDir(recipe.id),
-      configDir: path.join(paths.config, recipe.id),
-      binDir: paths.bin,
-      logsDir: paths.logs,
-      baseDir: paths.base,
-      node: process.execPath,
-      ports: recipe.extraPorts,
-    };
+    });
     return {
       recipe,
       override,
@@ -459,26 +388,4 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     entry.lastEmit = Date.now();
     this.emit('run', entry.journal.run);
   }
-}
-
-/** A step process the app left running when it died (its own process group): stopped before anything else. */
-async function ownedByAnotherLiveProcess(journal: Journal): Promise<boolean> {
-  const owner = parseJsonOrUndefined(journal.memory.owner ?? '') as ProcessIdentity | undefined;
-  if (!owner || !Number.isInteger(owner.pid) || owner.pid === process.pid) return false;
-  return isAlive(owner);
-}
-
-/** The process a running step recorded (run-command.ts), if the record is readable. */
-const StepRecordSchema = z.object({ pid: z.number().int().positive(), command: z.string(), startedAt: z.number().optional() });
-
-function recordedStep(journal: Journal): z.infer<typeof StepRecordSchema> | undefined {
-  const parsed = StepRecordSchema.safeParse(parseJsonOrUndefined(journal.memory.stepProcess ?? ''));
-  return parsed.success ? parsed.data : undefined;
-}
-
-async function killLeftoverStep(journal: Journal): Promise<void> {
-  const step = recordedStep(journal);
-  if (!step) return; // no record, or an unreadable one, names no process to stop
-  // The leader may be gone with its children still in the group; a leader now running something else is a reused PID.
-  if (!isRunning(step.pid) || (await stillRuns(step.pid, step.command, step.startedAt))) killGroupsNow([step.pid]);
 }
