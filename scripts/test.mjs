@@ -1,4 +1,4 @@
-// `npm test`: typecheck, build, then every vitest project (unit + e2e in Chromium), ending with
+// `npm test`: typecheck, lint, format check, build, then every vitest project (unit + e2e in Chromium), ending with
 // one plain line "N passed, N failed" counted from vitest's JSON report.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -23,6 +23,15 @@ const nodeSide = step('typecheck (node side)', tsc, ['-p', 'tsconfig.node.json']
 const rendererSide = step('typecheck (renderer)', tsc, ['-p', 'tsconfig.web.json']);
 const typechecked = nodeSide && rendererSide;
 if (typechecked) passedChecks++;
+else failedChecks++;
+
+// Lint and format are one check each, like the typecheck: a failure is counted and the tests still run.
+const packageBin = (name, bin) => path.join(path.dirname(require.resolve(`${name}/package.json`)), bin);
+const linted = step('lint (eslint)', packageBin('eslint', 'bin/eslint.js'), ['.']);
+if (linted) passedChecks++;
+else failedChecks++;
+const formatted = step('format (prettier --check)', packageBin('prettier', 'bin/prettier.cjs'), ['--check', '.', '--log-level', 'warn']);
+if (formatted) passedChecks++;
 else failedChecks++;
 
 try {
@@ -61,6 +70,8 @@ try {
   failed++;
 }
 if (!typechecked) console.log('Typecheck failed (counted as one failed check).');
+if (!linted) console.log('Lint failed (counted as one failed check); `npm run lint` shows the problems.');
+if (!formatted) console.log('Format check failed (counted as one failed check); `npm run format` rewrites the files listed above.');
 const summary = `${passed + passedChecks} passed, ${failed + failedChecks} failed${skipped ? `, ${skipped} skipped` : ''}`;
 console.log(`\n${summary}`);
 process.exit(failed + failedChecks > 0 || passed === 0 ? 1 : 0);
