@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { reservedKeyPath, SettingsSchema, type SettingKey, type Settings } from '../../shared/settings';
 import { AppFailure } from '../../shared/errors';
 import { readCappedFile } from './os/read-capped-file';

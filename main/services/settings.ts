@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -20,21 +19,19 @@ import {
 } from '../../shared/settings';
 import { keepAside } from './keep-aside';
 import { expandHome, saveBaseDir, type BaseDirChoice } from './paths';
+import { planAdoption } from './settings-adoption';
 import { SettingsChanges } from './settings-changes';
 import { readEnvDefaults } from './settings-env';
 import { readSettingsFile, type SettingsFileRead } from './settings-file';
+import { HAND_EDIT_SETTLE_MS, HandEditWatcher } from './settings-watcher';
 import { applyMergePatch, changedPaths, formatPath, patchPaths, valueAt, type SettingPath } from './settings-merge';
 
 export { readEnvDefaults } from './settings-env';
 
 const KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];
 
-/** An editor's save is a burst of file events (truncate, write, rename): read once it settles. */
-const HAND_EDIT_SETTLE_MS = 100;
 /** Problems kept for the Settings page; a file edited badly over and over must not grow this forever. */
 const MAX_PROBLEMS = 20;
-
-const LEFT_AS_IT_IS = 'The file was left as it is (this command only reads); the app keeps it aside and writes the valid settings back when it starts.';
 
 export interface SettingsServiceOptions {
   file: string;
@@ -74,8 +71,7 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
    */
   private revision = Date.now();
   private readonly changes = new SettingsChanges(this.revision);
-  private watcher?: FSWatcher;
-  private settleTimer?: NodeJS.Timeout;
+  private watcher?: HandEditWatcher;
 
   private constructor(private readonly options: SettingsServiceOptions) {
     super();
@@ -134,69 +130,46 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
     );
   }
 
-  /**
-   * Follows hand edits of settings.json while the app runs. Watches the folder, not the file: an
-   * editor (and our own atomic write) replaces the file, which would end a watch on the file.
-   */
+  /** Follows hand edits of settings.json while the app runs. */
   async watch(): Promise<void> {
     if (this.watcher) return;
-    const dir = path.dirname(this.options.file);
-    const name = path.basename(this.options.file);
+    const file = this.options.file;
+    const hint = 'Edits made to the file by hand apply at the next start (or with the next save here).';
+    const watcher = new HandEditWatcher(file, {
+      settled: () => this.pickUpHandEdit(),
+      failed: (error) => {
+        this.watcher = undefined;
+        this.report({ message: `Stopped following changes to ${file}: ${error.message}`, hint, origin: file });
+      },
+    });
     try {
-      await mkdir(dir, { recursive: true });
-      this.watcher = watch(dir, (_event, changed) => {
-        // Some platforms do not say which file changed: then it may be ours.
-        if (!changed || changed === name) this.scheduleSync();
-      });
-      this.watcher.on('error', (error) => {
-        this.stopWatching();
-        this.report({
-          message: `Stopped following changes to ${this.options.file}: ${error.message}`,
-          hint: 'Edits made to the file by hand apply at the next start (or with the next save here).',
-          origin: this.options.file,
-        });
-      });
-      // Following the file never by itself keeps a process (the CLI) alive.
-      this.watcher.unref();
+      await watcher.start();
+      this.watcher = watcher;
     } catch (error) {
-      this.report({
-        message: `Cannot follow changes to ${this.options.file}: ${(error as Error).message}`,
-        hint: 'Edits made to the file by hand apply at the next start (or with the next save here).',
-        origin: this.options.file,
-      });
+      this.report({ message: `Cannot follow changes to ${file}: ${(error as Error).message}`, hint, origin: file });
     }
   }
 
   /** Stops following the file and waits for changes already queued. */
   async close(): Promise<void> {
-    this.stopWatching();
+    this.watcher?.stop();
+    this.watcher = undefined;
     await this.queue;
   }
 
-  private stopWatching(): void {
-    clearTimeout(this.settleTimer);
-    this.settleTimer = undefined;
-    this.watcher?.close();
-    this.watcher = undefined;
-  }
-
-  private scheduleSync(): void {
-    clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(() => {
-      void this.enqueue(async () => {
-        try {
-          if (await this.sync()) this.announce();
-        } catch (error) {
-          this.report({
-            message: `Could not pick up the change to ${this.options.file}: ${(error as Error).message}`,
-            hint: 'The previous settings stay in effect; check the file and its folder.',
-            origin: this.options.file,
-          });
-          this.announce();
-        }
-      });
-    }, HAND_EDIT_SETTLE_MS);
-    this.settleTimer.unref();
+  private pickUpHandEdit(): void {
+    void this.enqueue(async () => {
+      try {
+        if (await this.sync()) this.announce();
+      } catch (error) {
+        this.report({
+          message: `Could not pick up the change to ${this.options.file}: ${(error as Error).message}`,
+          hint: 'The previous settings stay in effect; check the file and its folder.',
+          origin: this.options.file,
+        });
+        this.announce();
+      }
+    });
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -336,69 +309,17 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
     return 'text' in read && read.text !== undefined && read.text === this.knownText;
   }
 
-  /**
-   * Takes in what the file holds, at start or after a hand edit. A file that cannot be used, or
-   * has settings that do not validate, is kept aside under a dated name and reported; what was
-   * valid applies. At start the rest falls back to defaults; later the values in effect stay,
-   * and are written back so the next start has them too.
-   */
+  /** Takes in what the file holds, at start or after a hand edit (what that means: planAdoption). */
   private async adopt(read: SettingsFileRead, when: 'load' | 'edit'): Promise<void> {
     const file = this.options.file;
-    const fallback = when === 'load' ? 'defaults are in use' : 'the previous settings stay in effect';
-    switch (read.kind) {
-      case 'missing':
-        this.knownText = undefined;
-        this.take({});
-        return;
-      case 'unreadable':
-        this.report({
-          message: read.reason,
-          hint: `Check the file permissions. ${capitalise(fallback)}; saving from Settings will try to write it again.`,
-          origin: file,
-        });
-        return;
-      case 'unusable': {
-        if (this.options.readOnly) {
-          this.report({ message: read.reason, hint: `${capitalise(fallback)}. ${LEFT_AS_IT_IS}`, origin: file });
-          return;
-        }
-        const keptAs = await keepAside(file);
-        if (when === 'edit') await this.write(this.saved);
-        else this.knownText = undefined;
-        this.report({
-          message: read.reason,
-          hint: `It was kept as ${keptAs} and ${fallback}. Re-enter your settings, or fix that file and copy it back.`,
-          origin: file,
-        });
-        return;
-      }
-      case 'read': {
-        if (read.bad.length === 0) {
-          this.knownText = read.text;
-          this.take(read.values);
-          return;
-        }
-        const next: Partial<Settings> = { ...read.values };
-        if (when === 'edit') for (const key of read.badKeys) if (this.saved[key] !== undefined) setSaved(next, key, this.saved[key]);
-        if (this.options.readOnly) {
-          this.take(next);
-          this.report({
-            message: `${file} has invalid settings: ${read.bad.join('; ')}.`,
-            hint: `The valid settings apply and the others use their defaults. ${LEFT_AS_IT_IS}`,
-            origin: file,
-          });
-          return;
-        }
-        const keptAs = await keepAside(file);
-        await this.write(next);
-        this.take(next);
-        this.report({
-          message: `${file} has invalid settings: ${read.bad.join('; ')}.`,
-          hint: `The original was kept as ${keptAs}; the valid settings were kept and the others ${when === 'load' ? 'use their defaults' : 'keep their previous values'}.`,
-          origin: file,
-        });
-      }
-    }
+    const adoption = planAdoption(read, { when, file, readOnly: this.options.readOnly === true, saved: this.saved });
+    let problem = adoption.problem;
+    if (adoption.keepAside) problem = adoption.keepAside(await keepAside(file));
+    if (adoption.write) await this.write(adoption.write);
+    if (adoption.forget) this.knownText = undefined;
+    if (adoption.known !== undefined) this.knownText = adoption.known;
+    if (adoption.take) this.take(adoption.take);
+    if (problem) this.report(problem);
   }
 
   private report(problem: SettingsProblem): void {
@@ -430,10 +351,6 @@ function checkValue(key: SettingKey, value: unknown): unknown {
 
 function setSaved(target: Partial<Settings>, key: SettingKey, value: unknown): void {
   (target as Record<SettingKey, unknown>)[key] = value;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 async function writeOrFail(write: () => Promise<void>, file: string): Promise<void> {
