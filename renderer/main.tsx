@@ -1,13 +1,14 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+// Shared styles first: the feature and component sheets their components import build on them.
+import './styles/index.css';
 import { App } from './App';
 import { connectToHost } from './api/client';
 import { ApiProvider } from './api/context';
 import { wireEventsToCache } from './api/events';
 import { LogRegistry } from './api/log-registry';
 import { syncPageWithHash } from './state/ui';
-import './styles.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

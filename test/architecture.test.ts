@@ -124,6 +124,20 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('no stylesheet is over 400 lines (shared ones in renderer/styles/, the rest beside the component or feature that uses them)', () => {
+    const sheets = (dir: string): string[] =>
+      readdirSync(path.join(root, dir)).flatMap((name) => {
+        const p = path.join(dir, name);
+        if (statSync(path.join(root, p)).isDirectory()) return sheets(p);
+        return name.endsWith('.css') ? [p] : [];
+      });
+    const offenders = sheets('renderer')
+      .map((file) => ({ file, lines: readFileSync(path.join(root, file), 'utf8').split('\n').length }))
+      .filter(({ lines }) => lines > 400)
+      .map(({ file, lines }) => `${file} has ${lines} lines: split it by component or concern`);
+    expect(offenders).toEqual([]);
+  });
+
   it('the import checks see a feature-to-feature and a service-to-main import', () => {
     // Guards the guards above, as for runtimeImports.
     expect(resolved(path.join('renderer', 'features', 'install', 'InstallPage.tsx'), '../logs/LogsPage')).toBe('renderer/features/logs/LogsPage');

@@ -1,4 +1,5 @@
 import type { GpuInfo } from '../../shared/system';
+import './system-check.css';
 
 /** The GPUs found, with what decides which providers fit: vendor, memory, driver and CUDA/ROCm/Metal. */
 export function GpuList({ gpus, problems }: { gpus: GpuInfo[]; problems: string[] }) {

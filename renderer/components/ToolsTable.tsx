@@ -2,6 +2,7 @@ import { useRefreshSystemCheck } from '../api/hooks';
 import { CopyTextButton } from './CopyTextButton';
 import { ErrorNotice } from './ErrorNotice';
 import type { InstallHint, ToolCheck } from '../../shared/system';
+import './system-check.css';
 
 /**
  * Every tool the providers use, whether it is here and new enough, who needs it, and for those

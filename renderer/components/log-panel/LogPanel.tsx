@@ -8,6 +8,7 @@ import { LogView } from './LogView';
 import { useFilteredLines } from './use-filtered-lines';
 import { useSearchLines } from './use-search-lines';
 import { NO_LINES } from './view-line';
+import './log-panel.css';
 
 /** How long typing must pause before the filter runs over (up to) 100,000 lines. */
 const FILTER_DEBOUNCE_MS = 200;

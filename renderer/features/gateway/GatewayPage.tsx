@@ -7,6 +7,7 @@ import { RoutingCard } from './RoutingCard';
 import { SnippetsCard } from './SnippetsCard';
 import { StatsCard } from './StatsCard';
 import { TryItCard } from './TryItCard';
+import './gateway.css';
 
 export function GatewayPage() {
   const { data: status, error, isPending } = useGatewayStatus();

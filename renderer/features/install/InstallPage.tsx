@@ -1,6 +1,7 @@
 import { Page } from '../../components/Page';
 import { Wizard } from './wizard/Wizard';
 import { Maintenance } from './Maintenance';
+import './install.css';
 
 export function InstallPage() {
   return (

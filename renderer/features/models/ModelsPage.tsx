@@ -8,6 +8,8 @@ import { DownloadForm } from './DownloadForm';
 import { DownloadsList } from './DownloadsList';
 import { ModelRow } from './ModelRow';
 import { ModelsFolder } from './ModelsFolder';
+import './models.css';
+import './downloads.css';
 
 export function ModelsPage() {
   const { data, error, isPending } = useModels();

@@ -10,6 +10,7 @@ import { DiscoveryPanel } from './DiscoveryPanel';
 import { ProvidersToolbar } from './ProvidersToolbar';
 import { ProviderTile } from './ProviderTile';
 import { matchesFilter } from './status';
+import './providers.css';
 
 export function ProvidersPage() {
   const { data, error, isPending } = useProviders();

@@ -8,6 +8,9 @@ import { DetailHeader } from './DetailHeader';
 import { HealthHistory } from './HealthHistory';
 import { ProviderConfig } from './ProviderConfig';
 import { RecipeFacts } from './RecipeFacts';
+// The header is a tile: the tiles' sheet comes first so the detail sheet's rules win over it.
+import '../providers.css';
+import './provider-detail.css';
 
 export function ProviderDetailPage({ id }: { id: string }) {
   const { data, error, isPending } = useProvider(id);
