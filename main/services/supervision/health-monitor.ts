@@ -1,6 +1,7 @@
 import type { HealthSample } from '../../../shared/provider';
 import type { HealthCheck } from '../../../shared/recipe';
 import type { Settings } from '../../../shared/settings';
+import { Ring } from '../os/ring';
 import { probeHealth } from './health-probe';
 
 const HEALTH_HISTORY = 120;
@@ -36,17 +37,17 @@ interface Watching {
  * interval while they run, counting failures in a row. Keeps each provider's recent samples.
  */
 export class HealthMonitor {
-  private readonly samples = new Map<string, HealthSample[]>();
+  private readonly samples = new Map<string, Ring<HealthSample>>();
   private readonly watching = new Map<string, Watching>();
 
   constructor(private readonly deps: HealthMonitorDeps) {}
 
   history(id: string): HealthSample[] {
-    return [...(this.samples.get(id) ?? [])];
+    return this.samples.get(id)?.toArray() ?? [];
   }
 
   last(id: string): HealthSample | undefined {
-    return this.samples.get(id)?.at(-1);
+    return this.samples.get(id)?.last();
   }
 
   /**
@@ -110,9 +111,8 @@ export class HealthMonitor {
   }
 
   private record(id: string, sample: HealthSample): void {
-    const samples = this.samples.get(id) ?? [];
+    const samples = this.samples.get(id) ?? new Ring<HealthSample>(HEALTH_HISTORY);
     samples.push(sample);
-    if (samples.length > HEALTH_HISTORY) samples.shift();
     this.samples.set(id, samples);
     this.deps.onSample(id, sample);
   }
