@@ -32,8 +32,8 @@ export function isLoopbackSocketAddress(address: string | undefined): boolean {
 
 /**
  * An address discovery probes, in URL host form (`127.0.0.1`, `[::1]`): a server found there runs
- * on this machine, so the process that listens can be looked up. A name (`localhost`) is not taken:
- * discovery probes addresses, and names the address it probed.
+ * on this machine, so the process that listens can be looked up. A name is not taken: discovery
+ * saves `localhost` as 127.0.0.1 (shared/discovery normalizeEndpoint) and probes addresses.
  */
 export function isLoopbackAddress(host: string): boolean {
   return host === '[::1]' || LOOPBACK_V4.test(host);
