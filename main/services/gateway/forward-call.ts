@@ -3,10 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { PassThrough, Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { JsonModelScanner } from './json-model-scanner';
-import { connectionTokens, forwardRequestHeader, forwardResponseHeader } from './header-policy';
+import { clientResponseHeaders, upstreamRequestHeaders } from './header-policy';
 import type { GatewayLimits } from './limits';
 import { sendOpenAiError } from '../os/openai-error';
-import type { GatewayErrorCode } from './error-codes';
+import * as refusals from './refusals';
 import { pickTarget, type Route, type RoutingTable, type Target } from './routing-table';
 import { completionTokensIn } from './upstream-stats';
 
@@ -111,15 +111,7 @@ export class ForwardCall {
     scanner.end();
     if (scanner.error !== undefined) return this.badBody();
     if (this.route === undefined) {
-      if (scanner.model === undefined) {
-        const known = this.ctx.table().models();
-        return this.fail(
-          400,
-          'missing_model',
-          `The request has no "model" field. Set "model" to one of the models the gateway serves${known.length ? `: ${known.join(', ')}` : ''} (GET /v1/models lists them).`,
-          'model',
-        );
-      }
+      if (scanner.model === undefined) return this.refuse(refusals.missingModel(this.ctx.table().models()));
       return this.routeTo(scanner.model);
     }
     this.bodyStream?.end();
@@ -128,22 +120,8 @@ export class ForwardCall {
   private routeTo(model: string): void {
     const table = this.ctx.table();
     const route = table.get(model);
-    if (!route) {
-      const known = table.models();
-      return this.fail(
-        404,
-        'model_not_found',
-        `The model "${model}" is not served by any provider behind this gateway. ` +
-          (known.length
-            ? `Known models: ${known.join(', ')}. Use one of these, or start a provider that serves "${model}".`
-            : 'No provider is running: start one (Providers page), then list models with GET /v1/models.'),
-        'model',
-      );
-    }
-    if (!route.targets.some((t) => t.upstream.healthy)) {
-      const states = route.targets.map((t) => `${t.upstream.providerId} is ${t.upstream.state}`).join('; ');
-      return this.fail(503, 'no_healthy_provider', `No healthy provider serves "${model}" right now: ${states}. Wait for it to recover, or restart it.`);
-    }
+    if (!route) return this.refuse(refusals.unknownModel(model, table.models()));
+    if (!route.targets.some((t) => t.upstream.healthy)) return this.refuse(refusals.noHealthyProvider(route));
     this.route = route;
     this.next();
   }
@@ -152,27 +130,15 @@ export class ForwardCall {
   private next(): void {
     const route = this.route!;
     const index = pickTarget(route, this.tried, performance.now());
-    if (index < 0) {
-      return this.fail(
-        503,
-        'upstream_unavailable',
-        `Every provider serving "${route.model}" failed before answering: ${this.failures.join('; ')}. Check them on the Providers page; the gateway tries them again after a short cool-down.`,
-      );
-    }
+    if (index < 0) return this.refuse(refusals.everyProviderFailed(route.model, this.failures));
     this.tried |= 1 << index;
     this.send(route.targets[index]!);
   }
 
   private send(target: Target): void {
     const ctx = this.ctx;
-    const headers: string[] = [];
-    const raw = this.req.rawHeaders;
     // An allowlist (header-policy.ts): never cookies, the gateway's own key, Host or Origin.
-    for (let i = 0; i < raw.length; i += 2) {
-      if (forwardRequestHeader(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
-    }
-    headers.push('host', target.hostHeader);
-    if (target.authorization) headers.push('authorization', target.authorization);
+    const headers = upstreamRequestHeaders(this.req.rawHeaders, target.hostHeader, target.authorization);
 
     const attempt = ++this.attempt;
     this.target = target;
@@ -266,20 +232,8 @@ export class ForwardCall {
     this.held = [];
     this.resumeUpstream = resume;
     target.stats.firstByte(performance.now() - this.startedAt);
-    const headers: string[] = [];
     // Hop-by-hop headers and Set-Cookie stay behind (header-policy.ts), as do those `Connection` names.
-    let named: Set<string> | undefined;
-    for (let i = 0; i < rawHeaders.length; i += 2) {
-      const name = rawHeaders[i]!.toString('latin1');
-      const lower = name.toLowerCase();
-      if (lower === 'connection') named = connectionTokens(rawHeaders[i + 1]!.toString('latin1'));
-      if (forwardResponseHeader(lower)) headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
-    }
-    if (named) {
-      for (let i = headers.length - 2; i >= 0; i -= 2) if (named.has(headers[i]!.toLowerCase())) headers.splice(i, 2);
-    }
-    headers.push('x-gateway-provider', target.upstream.providerId);
-    this.res.writeHead(status, headers);
+    this.res.writeHead(status, clientResponseHeaders(rawHeaders, target.upstream.providerId));
   }
 
   /**
@@ -305,7 +259,7 @@ export class ForwardCall {
       this.tried &= ~(1 << this.route!.targets.indexOf(this.target!));
       return this.next();
     }
-    this.attemptFailed(describeError(error), true);
+    this.attemptFailed(refusals.describeUpstreamError(error), true);
     this.next();
   }
 
@@ -369,19 +323,15 @@ export class ForwardCall {
   };
 
   private badBody(): void {
-    const scanner = this.scanner;
-    if (scanner.modelError) return this.fail(400, 'invalid_model', `The request's ${scanner.error}: "model" must name one model, as a string.`, 'model');
-    this.fail(400, 'invalid_json', `The request body is not valid JSON: ${scanner.error}. Send one JSON object, such as {"model": "…", "messages": [{"role": "user", "content": "Hi"}]}.`);
+    this.refuse(refusals.badBody(this.scanner.error!, this.scanner.modelError));
   }
 
   /** `closeNow`: too big even to read to the end, so the connection closes after the answer. */
   private tooLarge(closeNow: boolean): void {
-    const limit = this.ctx.limits.maxBodyBytes;
-    const mb = limit >= 1024 * 1024 ? `${Math.round((limit / 1024 / 1024) * 10) / 10} MB` : `${limit} bytes`;
-    this.fail(413, 'body_too_large', `The request body is larger than the gateway accepts (${mb}). Send less: fewer or smaller images, or a shorter history.`, null, closeNow);
+    this.refuse(refusals.bodyTooLarge(this.ctx.limits.maxBodyBytes), closeNow);
   }
 
-  private fail(status: number, code: GatewayErrorCode, message: string, param: string | null = null, close = false): void {
+  private refuse({ status, code, message, param }: refusals.Refusal, close = false): void {
     if (this.done) return;
     this.abortAttempt();
     this.finish();
@@ -391,20 +341,5 @@ export class ForwardCall {
   private finish(): void {
     this.done = true;
     this.held = [];
-  }
-}
-
-/** An upstream failure in a few words, for stats and the 503 that lists them. */
-function describeError(error: Error): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return 'timed out before answering';
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return 'did not accept the connection in time';
-    case 'UND_ERR_SOCKET':
-      return 'closed the connection';
-    default:
-      return code ? `${code} (${error.message})` : error.message;
   }
 }

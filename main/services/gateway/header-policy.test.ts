@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GATEWAY_DEFAULTS } from '../../../shared/gateway';
 import { startStandIn } from '../../../test/gateway-stand-ins';
 import { GatewayService } from './gateway-service';
+import { clientResponseHeaders, upstreamRequestHeaders } from './header-policy';
 import { StaticUpstreams } from './upstreams';
 
 const services: GatewayService[] = [];
@@ -68,5 +69,20 @@ describe('headers through the gateway, against a real stand-in that echoes what 
     expect(answer.headers['x-standin-name']).toBe('echo');
     expect(answer.headers['x-gateway-provider']).toBe('echo');
     expect(answer.raw.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase())).not.toContain('set-cookie');
+  });
+});
+
+describe('the header lists one forwarded call builds', () => {
+  it('upstream: the allowed client headers, then the upstream’s own Host and key', () => {
+    const raw = ['Content-Type', 'application/json', 'Cookie', 'session=1', 'Authorization', 'Bearer gateway-key', 'Host', 'gateway', 'X-Stainless-Retry-Count', '0'];
+    expect(upstreamRequestHeaders(raw, '127.0.0.1:8080', 'Bearer upstream-key')).toEqual([
+      'Content-Type', 'application/json', 'X-Stainless-Retry-Count', '0', 'host', '127.0.0.1:8080', 'authorization', 'Bearer upstream-key',
+    ]);
+    expect(upstreamRequestHeaders([], 'h', undefined)).toEqual(['host', 'h']);
+  });
+
+  it('client: hop-by-hop headers, Set-Cookie and the names Connection lists stay behind; the provider is named', () => {
+    const raw = ['Content-Type', 'text/event-stream', 'Connection', 'keep-alive, X-Internal', 'X-Internal', 'secret', 'Set-Cookie', 'a=1', 'X-Request-Id', '7'].map((v) => Buffer.from(v, 'latin1'));
+    expect(clientResponseHeaders(raw, 'llamacpp')).toEqual(['Content-Type', 'text/event-stream', 'X-Request-Id', '7', 'x-gateway-provider', 'llamacpp']);
   });
 });

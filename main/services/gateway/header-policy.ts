@@ -58,3 +58,37 @@ export function connectionTokens(value: string): Set<string> {
       .filter(Boolean),
   );
 }
+
+/**
+ * The headers of one upstream request, as raw name/value pairs: the client's allowed ones, then the
+ * upstream's own Host and (when it has a key) Authorization.
+ */
+export function upstreamRequestHeaders(rawHeaders: string[], hostHeader: string, authorization: string | undefined): string[] {
+  const headers: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (forwardRequestHeader(rawHeaders[i]!.toLowerCase())) headers.push(rawHeaders[i]!, rawHeaders[i + 1]!);
+  }
+  headers.push('host', hostHeader);
+  if (authorization) headers.push('authorization', authorization);
+  return headers;
+}
+
+/**
+ * The headers of the answer to the client, as raw name/value pairs: the upstream's, less hop-by-hop
+ * headers, Set-Cookie and the names its `Connection` header lists, plus which provider answered.
+ */
+export function clientResponseHeaders(rawHeaders: Buffer[], providerId: string): string[] {
+  const headers: string[] = [];
+  let named: Set<string> | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toString('latin1');
+    const lower = name.toLowerCase();
+    if (lower === 'connection') named = connectionTokens(rawHeaders[i + 1]!.toString('latin1'));
+    if (forwardResponseHeader(lower)) headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
+  }
+  if (named) {
+    for (let i = headers.length - 2; i >= 0; i -= 2) if (named.has(headers[i]!.toLowerCase())) headers.splice(i, 2);
+  }
+  headers.push('x-gateway-provider', providerId);
+  return headers;
+}

@@ -1,0 +1,98 @@
+import type { GatewayErrorCode } from './error-codes';
+import type { Route } from './routing-table';
+
+/** What the gateway answers a request it cannot forward, in OpenAI's error shape (os/openai-error writes it). */
+export interface Refusal {
+  status: number;
+  code: GatewayErrorCode;
+  message: string;
+  /** The request field at fault, when there is one. */
+  param: string | null;
+}
+
+const knownList = (known: string[]) => (known.length ? `: ${known.join(', ')}` : '');
+
+export function missingModel(known: string[]): Refusal {
+  return {
+    status: 400,
+    code: 'missing_model',
+    message: `The request has no "model" field. Set "model" to one of the models the gateway serves${knownList(known)} (GET /v1/models lists them).`,
+    param: 'model',
+  };
+}
+
+export function unknownModel(model: string, known: string[]): Refusal {
+  return {
+    status: 404,
+    code: 'model_not_found',
+    message:
+      `The model "${model}" is not served by any provider behind this gateway. ` +
+      (known.length
+        ? `Known models: ${known.join(', ')}. Use one of these, or start a provider that serves "${model}".`
+        : 'No provider is running: start one (Providers page), then list models with GET /v1/models.'),
+    param: 'model',
+  };
+}
+
+export function noHealthyProvider(route: Route): Refusal {
+  const states = route.targets.map((t) => `${t.upstream.providerId} is ${t.upstream.state}`).join('; ');
+  return {
+    status: 503,
+    code: 'no_healthy_provider',
+    message: `No healthy provider serves "${route.model}" right now: ${states}. Wait for it to recover, or restart it.`,
+    param: null,
+  };
+}
+
+/** `failures`: one "provider: reason" per attempt (see describeUpstreamError). */
+export function everyProviderFailed(model: string, failures: string[]): Refusal {
+  return {
+    status: 503,
+    code: 'upstream_unavailable',
+    message: `Every provider serving "${model}" failed before answering: ${failures.join('; ')}. Check them on the Providers page; the gateway tries them again after a short cool-down.`,
+    param: null,
+  };
+}
+
+/** `error` is the JSON scanner's; `modelError`: it is about the `model` field. */
+export function badBody(error: string, modelError: boolean): Refusal {
+  if (modelError) {
+    return {
+      status: 400,
+      code: 'invalid_model',
+      message: `The request's ${error}: "model" must name one model, as a string.`,
+      param: 'model',
+    };
+  }
+  return {
+    status: 400,
+    code: 'invalid_json',
+    message: `The request body is not valid JSON: ${error}. Send one JSON object, such as {"model": "…", "messages": [{"role": "user", "content": "Hi"}]}.`,
+    param: null,
+  };
+}
+
+export function bodyTooLarge(limitBytes: number): Refusal {
+  const size = limitBytes >= 1024 * 1024 ? `${Math.round((limitBytes / 1024 / 1024) * 10) / 10} MB` : `${limitBytes} bytes`;
+  return {
+    status: 413,
+    code: 'body_too_large',
+    message: `The request body is larger than the gateway accepts (${size}). Send less: fewer or smaller images, or a shorter history.`,
+    param: null,
+  };
+}
+
+/** An upstream failure in a few words, for stats and the 503 that lists them. */
+export function describeUpstreamError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return 'timed out before answering';
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'did not accept the connection in time';
+    case 'UND_ERR_SOCKET':
+      return 'closed the connection';
+    default:
+      return code ? `${code} (${error.message})` : error.message;
+  }
+}
