@@ -21,7 +21,8 @@ function step(title, command, args) {
 const tsc = require.resolve('typescript/bin/tsc');
 const nodeSide = step('typecheck (node side)', tsc, ['-p', 'tsconfig.node.json']);
 const rendererSide = step('typecheck (renderer)', tsc, ['-p', 'tsconfig.web.json']);
-const typechecked = nodeSide && rendererSide;
+const rendererTests = step('typecheck (renderer tests)', tsc, ['-p', 'tsconfig.web-tests.json']);
+const typechecked = nodeSide && rendererSide && rendererTests;
 if (typechecked) passedChecks++;
 else failedChecks++;
 

@@ -14,7 +14,7 @@ const candidate = (id: string, strategy: ProviderSummary['installStrategy'], sta
     origin: 'builtin',
     installStrategy: strategy,
     compatibility: { runnable: true, reasons: [], warnings: [] },
-    state: { id, status, restarts: 0, updatedAt: '' },
+    state: { id, status, restarts: 0, updatedAt: '', reason: '' },
   },
   verdict: { id, name: id, verdict: 'fits', reasons: [], warnings: [], missingTools: [], ...verdict },
 });
