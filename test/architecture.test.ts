@@ -48,10 +48,19 @@ function allImports(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(path.join(root, file), 'utf8'), ts.ScriptTarget.Latest, true);
   const found: string[] = [];
   const visit = (node: ts.Node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       found.push(node.moduleSpecifier.text);
     }
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       found.push(node.arguments[0].text);
     }
     if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
@@ -84,7 +93,11 @@ describe('architecture', () => {
     const offenders = ['shared', 'renderer']
       .flatMap(sourceFiles)
       .filter((file) => !file.endsWith('.test.ts'))
-      .flatMap((file) => runtimeImports(file).filter((m) => NODE_BUILTINS.has(m)).map((m) => `${file} imports ${m}`));
+      .flatMap((file) =>
+        runtimeImports(file)
+          .filter((m) => NODE_BUILTINS.has(m))
+          .map((m) => `${file} imports ${m}`),
+      );
     expect(offenders).toEqual([]);
   });
 
@@ -140,7 +153,9 @@ describe('architecture', () => {
 
   it('the import checks see a feature-to-feature and a service-to-main import', () => {
     // Guards the guards above, as for runtimeImports.
-    expect(resolved(path.join('renderer', 'features', 'install', 'InstallPage.tsx'), '../logs/LogsPage')).toBe('renderer/features/logs/LogsPage');
+    expect(resolved(path.join('renderer', 'features', 'install', 'InstallPage.tsx'), '../logs/LogsPage')).toBe(
+      'renderer/features/logs/LogsPage',
+    );
     expect(resolved(path.join('main', 'services', 'paths.ts'), '../manager')).toBe('main/manager');
     expect(allImports(path.join('renderer', 'features', 'providers', 'status.ts'))).toContain('../../state/ui');
   });
