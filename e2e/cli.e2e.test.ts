@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { pickPort } from '../main/services/os/ports';
 import { writeStandInRecipe } from './support/stand-in-recipe';
-import { cliPath, freshDirs, openPrintedUrl, runCli, spawnHost, type HostDirs, startCliHost, type RunningHost } from './support/host-process';
+import { freshDirs, openPrintedUrl, runCli, spawnHost, type HostDirs, startCliHost, type RunningHost } from './support/host-process';
 
 let host: RunningHost | undefined;
 

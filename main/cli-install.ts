@@ -28,7 +28,8 @@ export function installPrinter(write: (line: string) => void = console.log) {
 export function waitForRuns(ids: string[], subscribe: (listener: (run: InstallRun) => void) => () => void): Promise<InstallRun[]> {
   const finished = new Map<string, InstallRun>();
   return new Promise((resolve) => {
-    let stop: (() => void) | undefined;
+    // Declared before subscribing: replayed events may call the listener before subscribe returns.
+    let stop: (() => void) | undefined = undefined;
     let complete = false;
     stop = subscribe((run) => {
       if (complete || !ids.includes(run.providerId) || !FINISHED.has(run.status)) return;

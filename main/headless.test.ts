@@ -48,7 +48,7 @@ describe('headless host over HTTP', () => {
   it('refuses a foreign Host name (DNS rebinding) when bound to loopback', async () => {
     const { server } = await startTestServer();
     const status = await new Promise<number>((resolve, reject) => {
-      import('node:http').then(({ request }) => {
+      void import('node:http').then(({ request }) => {
         const req = request(
           { host: '127.0.0.1', port: server.port, path: `/?token=${server.token}`, headers: { host: `evil.example:${server.port}` } },
           (res) => resolve(res.statusCode ?? 0),

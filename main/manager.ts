@@ -64,7 +64,7 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
     // A provider we stopped may still be running outside the app: the tile shows that one then.
     deps.supervisor.on('state', (state) => this.emit('state', this.view.afterSupervisorState(state)));
     deps.installs?.on('run', (run) =>
-      this.onInstallRun(run).catch((error: Error) => deps.logs.system(run.providerId, `could not re-read the install state: ${error.message}`)),
+      void this.onInstallRun(run).catch((error: Error) => deps.logs.system(run.providerId, `could not re-read the install state: ${error.message}`)),
     );
   }
 

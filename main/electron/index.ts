@@ -138,7 +138,7 @@ function runDesktopApp(): void {
           stop: (id) => fromTray(`Could not stop ${nameOf(id)}`, () => manager.stop(id)),
           startAll: () => fromTray('Could not start all providers', () => manager.startAll()),
           stopAll: () => fromTray('Could not stop all providers', () => manager.stopAll()),
-          copyText: (text) => clipboard.writeText(text),
+          copyText: (text) => void clipboard.writeText(text),
         });
         const redrawTray = () => tray?.update(manager.list(), host?.gateway.status().url);
         redrawTray();

@@ -147,7 +147,8 @@ export class RpcServer<C extends ContractDef> {
           this.options.onUnexpectedError?.(method, thrown);
           return fail(toAppError(thrown));
         })
-        .then((envelope) => send({ type: 'response', id, ...envelope }));
+        .then((envelope) => send({ type: 'response', id, ...envelope }))
+        .catch((thrown: unknown) => this.options.onUnexpectedError?.(method, thrown));
     });
     const detach = () => {
       this.closeConnection(ctx.connectionId);

@@ -17,7 +17,7 @@ export async function tryChatThroughGateway(
   let ttfbMs = 0;
   let text = '';
   let finishReason: string | undefined;
-  let providerId: string | undefined;
+  let providerId: string | undefined = undefined; // set once the gateway answers; read by result() before that
   const result = (extra: Partial<TryChatResult> = {}): TryChatResult => ({
     id: request.id,
     text,

@@ -97,7 +97,11 @@ export type Listener = (req: IncomingMessage, res: ServerResponse) => void | Pro
  * logged with its stack (it is our bug, not the client's) and the client gets `fail`'s answer, or a
  * cut connection when the response had already begun.
  */
-export function guardListener(listener: Listener, fail: (res: ServerResponse, error: unknown) => void, log: (message: string) => void = console.error): Listener {
+export function guardListener(
+  listener: Listener,
+  fail: (res: ServerResponse, error: unknown) => void,
+  log: (message: string) => void = console.error,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const onError = (error: unknown) => {
       try {

@@ -41,7 +41,8 @@ export class ResourceMonitor extends EventEmitter<{ sample: [ResourceSample] }> 
 
   start(): void {
     if (this.closed || this.timer) return;
-    this.openGpu();
+    // Opened early so the first sample has it; a tool that fails to open is the sample's concern.
+    void this.openGpu().catch(() => undefined);
     this.schedule(this.intervalMs);
   }
 

@@ -1,4 +1,4 @@
-import { useStartAll, useStopAll } from '../../api/provider-hooks';
+import type { useStartAll, useStopAll } from '../../api/provider-hooks';
 import type { ProviderSummary } from '../../../shared/provider';
 import { PROVIDER_FILTERS, useUi, type ProviderFilter } from '../../state/ui';
 import { tileActions } from './status';
