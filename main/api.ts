@@ -4,20 +4,20 @@ import type { AppInfo } from '../shared/system';
 import type { LocalLLMManager } from './manager';
 import { cleanup } from './services/installer/cleanup';
 import type { Installer } from './services/installer/installer';
-import type { Paths } from './services/paths';
+import type { Paths } from './services/base-dir/paths';
 import { installLogId } from '../shared/install';
 import type { DiscoveryService } from './services/discovery/discovery';
 import { addEndpoint, removeEndpoint } from './services/discovery/saved-endpoints';
 import { GatewayService } from './services/gateway/gateway-service';
-import type { LogService } from './services/logs';
-import type { ModelDownloads } from './services/downloads';
-import type { ModelsService } from './services/models';
+import type { LogService } from './services/logs/logs';
+import type { ModelDownloads } from './services/models/downloads';
+import type { ModelsService } from './services/models/models';
 import type { ResourceMonitor } from './services/resources/resource-monitor';
 import type { Subscriptions } from '../shared/rpc/subscriptions';
 import { ACTIVE } from '../shared/provider';
-import type { SettingsService } from './services/settings';
-import type { SystemService } from './services/system';
-import { checkSystem } from './services/system-check';
+import type { SettingsService } from './services/settings/settings';
+import type { SystemService } from './services/system/system';
+import { checkSystem } from './services/system/system-check';
 import type { ProviderRecipe } from '../shared/recipe';
 
 export interface ApiDeps {

@@ -10,10 +10,10 @@ import { formatProviders, formatRecipeCommands, formatSettings, formatState, for
 import { DEFAULT_UI_PORT, startHeadlessServer, type HeadlessServer } from './headless';
 import { createHost, defaultAppConfigDir, openBaseDir } from './host';
 import { providerSnapshot } from './provider-snapshot';
-import { AppLog, appLogFile } from './services/app-log';
+import { AppLog, appLogFile } from './services/logs/app-log';
 import { installShutdown } from './shutdown';
 import { readHostFile, removeHostFile, writeHostFile } from './host-file';
-import { pathsFor, resolveBaseDir } from './services/paths';
+import { pathsFor, resolveBaseDir } from './services/base-dir/paths';
 import { connectToHeadlessHost } from './transports/ws-client';
 import { installPrinter, waitForRuns } from './cli-install';
 import type { InstallRun } from '../shared/install';

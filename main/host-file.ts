@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
-import type { Paths } from './services/paths';
+import type { Paths } from './services/base-dir/paths';
 import { isAlive } from './services/os/process-identity';
 import { readCappedFile } from './services/os/read-capped-file';
 

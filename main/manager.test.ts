@@ -8,12 +8,12 @@ import { standInRecipe } from '../test/stand-in';
 import { tempDir } from '../test/temp-dir';
 import { LocalLLMManager } from './manager';
 import type { ExternalFinder, Readiness } from './provider-view';
-import { Catalog } from './services/catalog';
-import { LogService } from './services/logs';
+import { Catalog } from './services/catalog/catalog';
+import { LogService } from './services/logs/logs';
 import { pickPort } from './services/os/ports';
 import { isRunning } from './services/os/process-tree';
-import { ensureLayout, pathsFor } from './services/paths';
-import { SettingsService } from './services/settings';
+import { ensureLayout, pathsFor } from './services/base-dir/paths';
+import { SettingsService } from './services/settings/settings';
 import { expandPlaceholders } from './services/supervision/placeholders';
 import { Supervisor } from './services/supervision/supervisor';
 

@@ -7,11 +7,11 @@ import { AppFailure } from '../shared/errors';
 import { STARTABLE, type CatalogProblem, type HealthSample, type ProviderDetail, type ProviderState, type ProviderSummary } from '../shared/provider';
 import type { ProviderRecipe } from '../shared/recipe';
 import { recipeCommandsOf, type RecipeCommands } from '../shared/recipe-commands';
-import { executableHash, RecipeTrust } from './services/recipe-trust';
-import type { LogService } from './services/logs';
+import { executableHash, RecipeTrust } from './services/catalog/recipe-trust';
+import type { LogService } from './services/logs/logs';
 import { READ_CAPS, readCappedFile } from './services/os/read-capped-file';
-import type { Paths } from './services/paths';
-import type { SettingsService } from './services/settings';
+import type { Paths } from './services/base-dir/paths';
+import type { SettingsService } from './services/settings/settings';
 import type { StartOptions } from './services/supervision/supervisor';
 import { ProviderView, type CatalogEntry, type ExternalFinder, type Readiness, type RecipeSource } from './provider-view';
 

@@ -2,7 +2,7 @@ import type { CatalogProblem, ProviderSummary } from '../shared/provider';
 import type { BaseDir } from './host';
 import { ProviderView, type LiveStates } from './provider-view';
 import { readinessOf } from './readiness';
-import { LogService } from './services/logs';
+import { LogService } from './services/logs/logs';
 
 /**
  * Every provider as a base directory shows it with no host running: installed or not, runnable

@@ -5,7 +5,7 @@ import type { InstallRun } from '../shared/install';
 import type { ProviderState } from '../shared/provider';
 import { standInRecipe } from '../test/stand-in';
 import { ProviderView, type LiveStates } from './provider-view';
-import { pathsFor } from './services/paths';
+import { pathsFor } from './services/base-dir/paths';
 
 const recipe = standInRecipe({ id: 'local', defaultPort: 18_080 });
 const entry = { recipe, origin: 'builtin' as const };

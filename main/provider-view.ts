@@ -3,7 +3,7 @@ import type { DiscoveredServer } from '../shared/discovery';
 import type { InstallRun } from '../shared/install';
 import type { CatalogProblem, Compatibility, HealthSample, ProviderDetail, ProviderState, ProviderSummary } from '../shared/provider';
 import type { ProviderRecipe } from '../shared/recipe';
-import type { Paths } from './services/paths';
+import type { Paths } from './services/base-dir/paths';
 
 export interface CatalogEntry {
   recipe: ProviderRecipe;

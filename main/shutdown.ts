@@ -1,4 +1,4 @@
-import type { AppLog } from './services/app-log';
+import type { AppLog } from './services/logs/app-log';
 
 export interface ShutdownOptions {
   /** The graceful stop: every provider's tree (grace period, then SIGKILL), servers, the lock. */

@@ -4,7 +4,7 @@ import type { ProviderState } from '../../shared/provider';
 import { startHeadlessServer, type HeadlessServer } from '../headless';
 import { createHost, type Host } from '../host';
 import { removeHostFile, writeHostFile } from '../host-file';
-import { AppLog, appLogFile } from '../services/app-log';
+import { AppLog, appLogFile } from '../services/logs/app-log';
 import { installShutdown, type Shutdown } from '../shutdown';
 import { bindIpc } from '../transports/electron';
 import { showAlertsAsNotifications } from './alert-notifications';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DISCOVERY_INTERVAL_SEC, type DiscoveryResults } from '../../../shared/discovery';
 import { RecipeSchema, type ProviderRecipe } from '../../../shared/recipe';
 import { startStandIn, type StandInKind } from '../../../test/provider-stand-ins';
-import { BUILTIN_RECIPES } from '../../catalog/builtin';
+import { BUILTIN_RECIPES } from '../../builtin-recipes/builtin';
 import { pickPort } from '../os/ports';
 import { DiscoveryService } from './discovery';
 

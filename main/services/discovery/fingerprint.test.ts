@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RecipeSchema } from '../../../shared/recipe';
-import { BUILTIN_RECIPES } from '../../catalog/builtin';
+import { BUILTIN_RECIPES } from '../../builtin-recipes/builtin';
 import { answerKey, identify, probeRequests, ruleMatches, type Answers, type HttpAnswer } from './fingerprint';
 
 const CATALOG = BUILTIN_RECIPES.map((input) => RecipeSchema.parse(input));

@@ -1,6 +1,6 @@
 import type { DiscoveryConfidence } from '../../../shared/discovery';
 import type { IdentifyRule, ProviderRecipe } from '../../../shared/recipe';
-import { jsonAt, jsonMismatch } from '../http-expect';
+import { jsonAt, jsonMismatch } from '../os/http-expect';
 
 /** What one server said to one probe. */
 export interface HttpAnswer {

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { parseJsonOrUndefined } from '../http-expect';
+import { parseJsonOrUndefined } from '../os/http-expect';
 import { PROBE_BODY_BYTES, readCappedBody } from '../os/read-capped-body';
 import type { HttpAnswer } from './fingerprint';
 

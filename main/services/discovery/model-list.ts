@@ -1,5 +1,5 @@
 import type { ProviderRecipe } from '../../../shared/recipe';
-import { jsonAt, parseJsonOrUndefined } from '../http-expect';
+import { jsonAt, parseJsonOrUndefined } from '../os/http-expect';
 
 export type ModelFormat = ProviderRecipe['models']['format'];
 

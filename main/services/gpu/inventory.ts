@@ -3,7 +3,7 @@ import path from 'node:path';
 import si, { type Systeminformation } from 'systeminformation';
 import which from 'which';
 import type { GpuInfo } from '../../../shared/system';
-import { runBounded } from '../run-bounded';
+import { runBounded } from '../os/run-bounded';
 import { parseSystemProfilerDisplays, SYSTEM_PROFILER_ARGS } from './apple';
 import { NVIDIA_QUERY_ARGS, parseCudaVersion, parseNvidiaSmiQuery } from './nvidia';
 import { parseRocmSmiJson, parseRocmVersion, ROCM_SMI_ARGS } from './rocm';

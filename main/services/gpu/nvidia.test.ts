@@ -62,7 +62,7 @@ describe('nvidia-smi parsers on recorded output', () => {
   it('finds the CUDA version in `nvidia-smi -q` and `--version` output too', () => {
     expect(parseCudaVersion(fixture('nvidia-smi-q.txt'))).toBe('12.2');
     expect(
-      parseCudaVersion(readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'tool-versions', 'nvidia-smi.txt'), 'utf8')),
+      parseCudaVersion(readFileSync(path.join(import.meta.dirname, '..', 'system', 'fixtures', 'tool-versions', 'nvidia-smi.txt'), 'utf8')),
     ).toBe('12.4');
     expect(parseCudaVersion(fixture('nvidia-smi-failed.txt'))).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { LineSplitter } from '../line-splitter';
+import { LineSplitter } from '../logs/line-splitter';
 
 export interface ToolStreamOptions {
   /** Executable and arguments, asked again at every (re)start so a new interval applies. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RecipeSchema } from '../../../shared/recipe';
 import { tempDir } from '../../../test/temp-dir';
 import { INSTALL_MARKER } from './install-state';
-import { ensureLayout, pathsFor } from '../paths';
+import { ensureLayout, pathsFor } from '../base-dir/paths';
 import { cleanup } from './cleanup';
 
 const recipe = (id: string) =>

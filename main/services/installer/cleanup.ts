@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { CleanupReport } from '../../../shared/install';
 import type { ProviderRecipe } from '../../../shared/recipe';
 import { isInstalled } from './install-state';
-import type { Paths } from '../paths';
+import type { Paths } from '../base-dir/paths';
 
 async function sizeOf(target: string): Promise<number> {
   const info = await lstat(target).catch(() => undefined);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecipeSchema, type ProviderRecipe, type RecipeInput } from '../../../shared/recipe';
 import { tempDir } from '../../../test/temp-dir';
-import { BUILTIN_RECIPES } from '../../catalog/builtin';
+import { BUILTIN_RECIPES } from '../../builtin-recipes/builtin';
 import { checkInstalled, INSTALL_MARKER, isInstalled } from './install-state';
 
 const builtin = (id: string): ProviderRecipe => RecipeSchema.parse(BUILTIN_RECIPES.find((r) => r.id === id));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import which from 'which';
 import writeFileAtomic from 'write-file-atomic';
 import type { ProviderRecipe } from '../../../shared/recipe';
-import { expandHome } from '../paths';
+import { expandHome } from '../base-dir/paths';
 
 /**
  * Written in a provider's data folder by the installer once every step succeeded, so a clone or

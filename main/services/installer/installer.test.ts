@@ -12,8 +12,8 @@ import { BUILT_IN_DEFAULTS, type ProviderOverride } from '../../../shared/settin
 import { makeProviderRepo } from '../../../test/git-fixture';
 import { tempDir } from '../../../test/temp-dir';
 import { INSTALL_MARKER } from './install-state';
-import { LogService } from '../logs';
-import { ensureLayout, pathsFor } from '../paths';
+import { LogService } from '../logs/logs';
+import { ensureLayout, pathsFor } from '../base-dir/paths';
 import { expandPlaceholders } from '../supervision/placeholders';
 import { isRunning } from '../os/process-tree';
 import { Supervisor } from '../supervision/supervisor';

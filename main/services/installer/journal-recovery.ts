@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseJsonOrUndefined } from '../http-expect';
+import { parseJsonOrUndefined } from '../os/http-expect';
 import { isAlive, type ProcessIdentity } from '../os/process-identity';
 import { isRunning, killGroupsNow, stillRuns } from '../os/process-tree';
 import type { Journal, JournalStore } from './journal';

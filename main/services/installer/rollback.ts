@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { installLogId } from '../../../shared/install';
-import type { LogService } from '../logs';
+import type { LogService } from '../logs/logs';
 import type { Journal } from './journal';
 import { restoreCommit } from './steps/git-checkout';
 

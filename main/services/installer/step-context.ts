@@ -1,7 +1,7 @@
 import type { ProviderRecipe } from '../../../shared/recipe';
 import type { ProviderOverride } from '../../../shared/settings';
-import type { LogService } from '../logs';
-import type { Paths } from '../paths';
+import type { LogService } from '../logs/logs';
+import type { Paths } from '../base-dir/paths';
 import type { PlaceholderValues } from '../supervision/placeholders';
 
 /** What a step runner gets: where to work, how to log, how to report progress, what it created. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Paths } from '../paths';
+import type { Paths } from '../base-dir/paths';
 
 /** Uninstall: data/<id> and its start scripts go; config/<id> too unless kept. The paths removed. */
 export async function removeInstalled(paths: Paths, id: string, options: { keepConfig: boolean }): Promise<string[]> {

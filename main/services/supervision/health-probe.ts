@@ -1,6 +1,6 @@
 import type { HealthSample } from '../../../shared/provider';
 import type { HealthCheck } from '../../../shared/recipe';
-import { jsonMismatch, parseJsonOrUndefined } from '../http-expect';
+import { jsonMismatch, parseJsonOrUndefined } from '../os/http-expect';
 import { PROBE_BODY_BYTES, readCappedBody } from '../os/read-capped-body';
 
 /**

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { LogService } from '../logs';
+import type { LogService } from '../logs/logs';
 import { readProcesses, sameProcess, type ProcessEntry } from '../os/process-table';
 import { windowsCommandLine } from '../os/process-table-win32';
 import { descendantsOf, stopTree } from '../os/process-tree';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { standInRecipe } from '../../../test/stand-in';
-import { pathsFor } from '../paths';
+import { pathsFor } from '../base-dir/paths';
 import { modelArgument, placeholderValues } from './placeholder-values';
 
 const paths = pathsFor(path.resolve('/base'));

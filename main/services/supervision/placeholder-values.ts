@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ProviderRecipe } from '../../../shared/recipe';
-import type { Paths } from '../paths';
+import type { Paths } from '../base-dir/paths';
 import type { PlaceholderValues } from './placeholders';
 
 /** What a provider's placeholders are filled from: the supervisor's allocated ports, or the installer's default ones. */

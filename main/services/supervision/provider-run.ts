@@ -1,6 +1,6 @@
 import type { ProviderState } from '../../../shared/provider';
 import type { ProviderRecipe } from '../../../shared/recipe';
-import type { LogService } from '../logs';
+import type { LogService } from '../logs/logs';
 import { ManagedProcess, type ProcessExit, type ProcessLaunch } from './managed-process';
 import type { StartOptions } from './supervisor';
 

@@ -3,7 +3,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/temp-dir';
-import { LogService } from '../logs';
+import { LogService } from '../logs/logs';
 import { ManagedProcess } from './managed-process';
 import { readProcesses } from '../os/process-table';
 import { isRunning } from '../os/process-tree';

@@ -6,9 +6,9 @@ import type { HealthSample, ProviderError, ProviderState, ProviderStatus } from 
 import type { HealthCheck, ProviderRecipe } from '../../../shared/recipe';
 import type { Settings } from '../../../shared/settings';
 import { fetchModelList } from '../discovery/model-list';
-import type { LogService } from '../logs';
+import type { LogService } from '../logs/logs';
 import { killGroupsNow } from '../os/process-tree';
-import type { Paths } from '../paths';
+import type { Paths } from '../base-dir/paths';
 import { HealthMonitor } from './health-monitor';
 import { launchPlan, stopLaunch, type ExpandFn } from './launch-plan';
 import { describeExit, type ManagedProcess, type ProcessExit } from './managed-process';

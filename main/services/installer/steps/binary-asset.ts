@@ -4,7 +4,7 @@ import extractZip from 'extract-zip';
 import * as tar from 'tar';
 import { AppFailure } from '../../../../shared/errors';
 import type { InstallPlan } from '../../../../shared/recipe';
-import { fetchToFile, sha256Of } from '../../http-file';
+import { fetchToFile, sha256Of } from '../../os/http-file';
 import { StepFailure, type StepContext } from '../step-context';
 
 export type BinaryAsset = Extract<InstallPlan, { strategy: 'binary' }>['assets'][number];

@@ -1,0 +1,51 @@
+import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+import type { Paths } from '../base-dir/paths';
+
+/** logs/app.log in the base directory, beside the providers' logs. */
+export function appLogFile(paths: Paths): string {
+  return path.join(paths.logs, 'app.log');
+}
+
+export type AppLogLevel = 'info' | 'warn' | 'error';
+
+/** Past this size the log is moved to app.log.1 (one old file kept). */
+const MAX_BYTES = 5 * 1024 * 1024;
+
+/**
+ * The app's own log (not a provider's): how it started and stopped, and every error that escaped
+ * a handler, with its stack. Written synchronously, because the moment that matters most is the
+ * one just before the process dies; a write that fails is dropped rather than thrown.
+ */
+export class AppLog {
+  constructor(readonly file: string) {}
+
+  write(level: AppLogLevel, message: string, error?: unknown): void {
+    const detail = error === undefined ? '' : `\n${error instanceof Error ? (error.stack ?? error.message) : safeString(error)}`;
+    const line = `[${new Date().toISOString()}] ${level.toUpperCase()} pid ${process.pid}: ${message}${detail}\n`;
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      if (sizeOf(this.file) > MAX_BYTES) renameSync(this.file, `${this.file}.1`);
+      appendFileSync(this.file, line);
+    } catch {
+      // A full disk or a vanished folder must not turn logging into a second failure.
+    }
+  }
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,154 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/temp-dir';
+import { ModelDownloads } from './downloads';
+
+const servers: Server[] = [];
+afterEach(() => servers.splice(0).forEach((s) => s.close()));
+
+/** A real (plain) HTTP server sending `body` slowly (so downloads from it give a sha256), with or without Range support, recording the Range headers it got. */
+async function serve(body: Buffer, options: { ranges: boolean }) {
+  const ranges: Array<string | undefined> = [];
+  const server = createServer(async (req, res) => {
+    ranges.push(req.headers.range);
+    let start = 0;
+    const match = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    if (options.ranges && match) {
+      start = Number(match[1]);
+      if (start >= body.length) {
+        res.writeHead(416).end();
+        return;
+      }
+      res.writeHead(206, { 'Content-Length': body.length - start, 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` });
+    } else {
+      res.writeHead(200, { 'Content-Length': body.length });
+    }
+    for (let i = start; i < body.length && !res.destroyed; i += 64 * 1024) {
+      res.write(body.subarray(i, Math.min(i + 64 * 1024, body.length)));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    res.end();
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/repo/resolve/main/tiny.gguf`, ranges };
+}
+
+async function setup() {
+  const base = await tempDir();
+  const modelsDir = path.join(base, 'models');
+  const partDir = path.join(base, 'cache', 'downloads');
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(modelsDir, { recursive: true });
+  return { modelsDir, partDir, downloads: new ModelDownloads(modelsDir, partDir) };
+}
+
+const body = randomBytes(2 * 1024 * 1024);
+const sha256 = createHash('sha256').update(body).digest('hex');
+
+describe('ModelDownloads', () => {
+  it('downloads, checks the sha256 and renames into models/', async () => {
+    const { downloads, modelsDir } = await setup();
+    const { url } = await serve(body, { ranges: true });
+    const progress: number[] = [];
+    downloads.on('progress', (s) => progress.push(s.receivedBytes));
+    const started = await downloads.start({ url, sha256 });
+    expect(started.file).toBe('tiny.gguf');
+    const done = await downloads.settled(started.id);
+    expect(done).toMatchObject({ status: 'done', receivedBytes: body.length, totalBytes: body.length });
+    expect((await readFile(path.join(modelsDir, 'tiny.gguf'))).equals(body)).toBe(true);
+    expect(progress.length).toBeGreaterThan(2);
+  });
+
+  it('resumes after a cancel from the byte it reached, with a Range request', async () => {
+    const { downloads, modelsDir, partDir } = await setup();
+    const { url, ranges } = await serve(body, { ranges: true });
+    const started = await downloads.start({ url, sha256 });
+    await new Promise<void>((resolve) => downloads.on('progress', (s) => s.receivedBytes > 300_000 && resolve()));
+    const paused = await downloads.cancel(started.id);
+    expect(paused.status).toBe('paused');
+    expect(await readdir(modelsDir)).toEqual([]); // never a half file among the models
+    const reached = (await stat(path.join(partDir, 'tiny.gguf.part'))).size;
+    expect(reached).toBeGreaterThan(0);
+    expect(reached).toBeLessThan(body.length);
+
+    downloads.resume(started.id);
+    expect((await downloads.settled(started.id)).status).toBe('done');
+    expect(ranges.at(-1)).toBe(`bytes=${reached}-`);
+    expect((await readFile(path.join(modelsDir, 'tiny.gguf'))).equals(body)).toBe(true);
+  });
+
+  it('resumes a download a crashed session left behind', async () => {
+    const first = await setup();
+    const { url, ranges } = await serve(body, { ranges: true });
+    const started = await first.downloads.start({ url, sha256 });
+    await new Promise<void>((resolve) => first.downloads.on('progress', (s) => s.receivedBytes > 300_000 && resolve()));
+    await first.downloads.cancel(started.id);
+
+    const again = new ModelDownloads(first.modelsDir, first.partDir);
+    await again.restore();
+    const [restored] = again.list();
+    expect(restored).toMatchObject({ id: started.id, status: 'paused', file: 'tiny.gguf' });
+    again.resume(started.id);
+    expect((await again.settled(started.id)).status).toBe('done');
+    expect(ranges.at(-1)).toMatch(/^bytes=\d+-$/);
+    expect((await readFile(path.join(first.modelsDir, 'tiny.gguf'))).equals(body)).toBe(true);
+  });
+
+  it('rejects and removes a file whose checksum does not match', async () => {
+    const { downloads, modelsDir, partDir } = await setup();
+    const { url } = await serve(body, { ranges: true });
+    const started = await downloads.start({ url, sha256: '0'.repeat(64) });
+    const failed = await downloads.settled(started.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain(`got ${sha256}`);
+    expect(await readdir(modelsDir)).toEqual([]);
+    expect(await readdir(partDir)).toEqual([]);
+  });
+
+  it('restarts cleanly from zero when the server ignores Range', async () => {
+    const { downloads, modelsDir } = await setup();
+    const { url, ranges } = await serve(body, { ranges: false });
+    const started = await downloads.start({ url, sha256 });
+    await new Promise<void>((resolve) => downloads.on('progress', (s) => s.receivedBytes > 300_000 && resolve()));
+    await downloads.cancel(started.id);
+    downloads.resume(started.id);
+    expect((await downloads.settled(started.id)).status).toBe('done');
+    expect(ranges.at(-1)).toMatch(/^bytes=\d+-$/); // asked, the server answered 200 with everything
+    expect((await readFile(path.join(modelsDir, 'tiny.gguf'))).equals(body)).toBe(true);
+  });
+
+  it('refuses a URL without a .gguf name unless one is given', async () => {
+    const { downloads } = await setup();
+    await expect(downloads.start({ url: 'http://127.0.0.1:9/download?id=3' })).rejects.toThrow(/Cannot tell a \.gguf file name/);
+  });
+
+  it('refuses to download over a model that is already there, or beside a paused download of it', async () => {
+    const { downloads, modelsDir } = await setup();
+    const { url } = await serve(body, { ranges: true });
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(modelsDir, 'other.gguf'), 'x');
+    await expect(downloads.start({ url, file: 'other.gguf', sha256 })).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    const started = await downloads.start({ url, sha256 });
+    await new Promise<void>((resolve) => downloads.on('progress', (s) => s.receivedBytes > 100_000 && resolve()));
+    await expect(downloads.start({ url, sha256 })).rejects.toThrow(/already being downloaded/);
+    await downloads.cancel(started.id);
+    await expect(downloads.start({ url, sha256 })).rejects.toThrow(/is paused/);
+  });
+
+  it('removes a paused download with the bytes it had received', async () => {
+    const { downloads, partDir } = await setup();
+    const { url } = await serve(body, { ranges: true });
+    const started = await downloads.start({ url, sha256 });
+    await new Promise<void>((resolve) => downloads.on('progress', (s) => s.receivedBytes > 100_000 && resolve()));
+    await downloads.cancel(started.id);
+    expect(await readdir(partDir)).toContain('tiny.gguf.part');
+    expect(await downloads.remove(started.id)).toEqual([]);
+    expect(await readdir(partDir)).toEqual([]);
+    expect((await downloads.start({ url, sha256 })).status).toBe('downloading');
+  });
+});

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppFailure } from '../../../shared/errors';
+import { judgeHop, judgeUrl, MAX_REDIRECTS } from '../models/download-policy';
+
+const PROGRESS_EVERY_MS = 250;
+
+export interface FetchProgress {
+  receivedBytes: number;
+  totalBytes?: number;
+  speedBps: number;
+}
+
+/**
+ * Streams a URL into a file. With `offset` > 0 it asks for the rest (HTTP Range) and appends; a
+ * server that ignores Range answers whole and the file starts over. Progress at most every 250 ms.
+ * Redirects are followed one hop at a time so each target is judged (download-policy.ts):
+ * `verified` says a sha256 will be checked over the whole file afterwards, which alone lets a
+ * plain-http hop through.
+ */
+export async function fetchToFile(
+  url: string,
+  file: string,
+  options: { signal: AbortSignal; verified: boolean; offset?: number; onProgress?: (p: FetchProgress) => void },
+): Promise<void> {
+  let offset = options.offset ?? 0;
+  const response = await fetchFollowingJudged(judgeUrl(url, options.verified), options.verified, {
+    signal: options.signal,
+    headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
+  });
+  if (response.status === 416 && offset > 0) {
+    // Nothing left to fetch: the file is already whole.
+    await response.body?.cancel();
+    return;
+  }
+  if (!response.ok || !response.body) throw new Error(`The server answered HTTP ${response.status} for ${url}.`);
+  const resumed = offset > 0 && response.status === 206;
+  if (!resumed) offset = 0;
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  const totalBytes = Number.isFinite(length) ? offset + length : undefined;
+  const report = (receivedBytes: number, speedBps: number) => options.onProgress?.({ receivedBytes, totalBytes, speedBps });
+  report(offset, 0);
+  const counter = progressCounter(offset, report);
+  await pipeline(Readable.fromWeb(response.body as never), counter, createWriteStream(file, { flags: resumed ? 'a' : 'w' }), { signal: options.signal });
+  counter.flushProgress();
+}
+
+/** Counts bytes as they pass and reports speed at most every PROGRESS_EVERY_MS. */
+function progressCounter(start: number, report: (received: number, speedBps: number) => void) {
+  let received = start;
+  let lastAt = Date.now();
+  let lastBytes = start;
+  const transform = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      received += chunk.length;
+      const now = Date.now();
+      if (now - lastAt >= PROGRESS_EVERY_MS) {
+        report(received, Math.round(((received - lastBytes) * 1000) / (now - lastAt)));
+        lastAt = now;
+        lastBytes = received;
+      }
+      done(null, chunk);
+    },
+  });
+  return Object.assign(transform, { flushProgress: () => report(received, 0) });
+}
+
+/** fetch with redirects followed by hand, each target judged before it is asked. */
+async function fetchFollowingJudged(first: URL, verified: boolean, init: { signal: AbortSignal; headers: Record<string, string> }): Promise<Response> {
+  let url = first;
+  for (let hop = 0; ; hop++) {
+    const response = await fetch(url, { ...init, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || location === null) return response;
+    await response.body?.cancel();
+    if (hop === MAX_REDIRECTS) throw new AppFailure({ code: 'BAD_REQUEST', message: `${first.href} redirected more than ${MAX_REDIRECTS} times.`, hint: 'Check the address; use the final download address.' });
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new AppFailure({ code: 'BAD_REQUEST', message: `${url.href} redirected to an invalid address (${location}).`, hint: 'Use the final download address.' });
+    }
+    judgeHop(next, { verified, from: url });
+    url = next;
+  }
+}
+
+export async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}

@@ -1,0 +1,80 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SettingsState } from '../../../shared/settings';
+import { loadSettings } from '../../../test/settings-fixture';
+import { SETTINGS_READ_CAP } from './settings-file';
+
+const keptAside = async (configDir: string) => (await readdir(configDir)).filter((f) => f.startsWith('settings.json.corrupt-'));
+
+describe('settings.json with keys named like Object.prototype members', () => {
+  it.each([
+    ['{"constructor": 1}', 'unknown setting "constructor"'],
+    ['{"__proto__": {"x": 1}}', 'unknown setting "__proto__"'],
+    ['{"toString": 1, "hasOwnProperty": 2}', 'unknown setting "toString"'],
+    ['{"providers": {"__proto__": {"port": 1}}}', 'providers.__proto__'],
+    ['{"providers": {"constructor": {"port": 1}}}', 'providers.constructor'],
+    ['{"gateway": {"modelStrategies": {"__proto__": "priority"}}}', 'gateway.modelStrategies.__proto__'],
+  ])('%s is reported and kept aside like any bad file, and pollutes nothing', async (text, named) => {
+    const withGood = text.replace(/^\{/, '{"healthIntervalSec": 5, ');
+    const { service, configDir, file } = await loadSettings({}, (dir) => writeFile(path.join(dir, 'settings.json'), withGood));
+    const state = service.state();
+    expect(state.problems).toEqual([expect.objectContaining({ message: expect.stringContaining(named) })]);
+    expect(state.values.healthIntervalSec).toBe(5);
+    expect(state.values.providers).toEqual({});
+    expect(Object.getPrototypeOf(state.values.providers)).toBe(Object.prototype);
+    const aside = await keptAside(configDir);
+    expect(aside).toHaveLength(1);
+    expect(await readFile(path.join(configDir, aside[0]!), 'utf8')).toBe(withGood);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ healthIntervalSec: 5 });
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    expect(({} as Record<string, unknown>).port).toBeUndefined();
+  });
+
+  it('refuses a patch with such a key and changes nothing', async () => {
+    const { service, file } = await loadSettings();
+    await service.update({ healthIntervalSec: 5 });
+    for (const patch of ['{"providers": {"__proto__": {"port": 1}}}', '{"__proto__": {"port": 1}}', '{"providers": {"constructor": {"port": 1}}}']) {
+      await expect(service.update(JSON.parse(patch) as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    }
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ healthIntervalSec: 5 });
+    expect(({} as Record<string, unknown>).port).toBeUndefined();
+  });
+});
+
+describe('a settings.json nested deeper than the stack', () => {
+  it('is reported and kept aside like any bad file, without overflowing anything', async () => {
+    // About 750 KiB: under the read cap, so it is parsed and checked.
+    const deep = `{"healthIntervalSec": 5, "providers": ${'{"a":'.repeat(150_000)}1${'}'.repeat(150_000)}}`;
+    const { service, configDir } = await loadSettings({}, (dir) => writeFile(path.join(dir, 'settings.json'), deep));
+    const state = service.state();
+    expect(state.values).toMatchObject({ healthIntervalSec: 5, providers: {} });
+    expect(state.problems).toEqual([expect.objectContaining({ message: expect.stringContaining('providers') })]);
+    expect(await keptAside(configDir)).toHaveLength(1);
+  });
+});
+
+describe('an oversized settings.json', () => {
+  const oversized = () => JSON.stringify({ healthIntervalSec: 5, padding: 'x'.repeat(SETTINGS_READ_CAP) });
+
+  it('at start is reported and kept aside, and defaults are in use', async () => {
+    const { service, configDir } = await loadSettings({}, (dir) => writeFile(path.join(dir, 'settings.json'), oversized()));
+    const state = service.state();
+    expect(state.values.healthIntervalSec).toBe(30);
+    expect(state.problems).toEqual([expect.objectContaining({ message: expect.stringContaining('MiB'), hint: expect.stringContaining('corrupt-') })]);
+    expect(await keptAside(configDir)).toHaveLength(1);
+  });
+
+  it('written by hand while running is reported, and the settings in effect stay', async () => {
+    const { service, configDir, file } = await loadSettings();
+    await service.update({ healthIntervalSec: 7 });
+    await service.watch();
+    const changed = new Promise<SettingsState>((resolve) => service.once('changed', resolve));
+    await writeFile(file, oversized());
+    const state = await changed;
+    expect(state.values.healthIntervalSec).toBe(7);
+    expect(state.problems.at(-1)!.message).toContain('MiB');
+    expect(await keptAside(configDir)).toHaveLength(1);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ healthIntervalSec: 7 });
+  });
+});

@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+import { reservedKeyPath, SettingsSchema, type SettingKey, type Settings } from '../../../shared/settings';
+import { AppFailure } from '../../../shared/errors';
+import { readCappedFile } from '../os/read-capped-file';
+
+/** Far above any settings a person writes (a few KiB); a file this big is a mistake, not settings. */
+export const SETTINGS_READ_CAP = 1024 * 1024;
+
+/** What reading settings.json found. */
+export type SettingsFileRead =
+  | { kind: 'missing' }
+  /** Could not be read at all (permissions): nothing to keep aside, nothing learnt. */
+  | { kind: 'unreadable'; reason: string }
+  /** Read, but nothing in it can be used: too big, not JSON, not an object. */
+  | { kind: 'unusable'; text?: string; reason: string }
+  /** Read; `values` holds every valid setting, `bad` names the others (`badKeys` their keys). */
+  | { kind: 'read'; text: string; values: Partial<Settings>; bad: string[]; badKeys: SettingKey[] };
+
+export async function readSettingsFile(file: string): Promise<SettingsFileRead> {
+  let text: string;
+  try {
+    text = await readCappedFile(file, SETTINGS_READ_CAP);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    // The reader's own failure is the cap; anything else came from the OS.
+    if (error instanceof AppFailure) return { kind: 'unusable', reason: error.message };
+    return { kind: 'unreadable', reason: `Could not read ${file}: ${(error as Error).message}` };
+  }
+  return parseSettingsText(file, text);
+}
+
+/** Checks settings.json's text the same way at start and for a hand edit picked up later. */
+export function parseSettingsText(file: string, text: string): SettingsFileRead {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'unusable', text, reason: `${file} is not valid JSON (${(error as Error).message}).` };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { kind: 'unusable', text, reason: `${file} must hold a JSON object of settings.` };
+  }
+
+  const values: Partial<Settings> = {};
+  const bad: string[] = [];
+  const badKeys: SettingKey[] = [];
+  for (const [key, value] of Object.entries(json)) {
+    // Own keys only: `constructor`, `toString` or `__proto__` must read as unknown, not as Object's.
+    if (!Object.hasOwn(SettingsSchema.shape, key)) {
+      bad.push(`unknown setting "${key}"`);
+      continue;
+    }
+    const settingKey = key as SettingKey;
+    const reserved = reservedKeyPath(value);
+    if (reserved) {
+      bad.push(`${[key, ...reserved].join('.')}: "${reserved.at(-1)}" is a reserved name`);
+      badKeys.push(settingKey);
+      continue;
+    }
+    const parsed = (SettingsSchema.shape[settingKey] as z.ZodType).safeParse(value);
+    if (parsed.success) Object.defineProperty(values, key, { value: parsed.data, enumerable: true, writable: true, configurable: true });
+    else {
+      const issue = parsed.error.issues[0];
+      const where = [key, ...(issue?.path ?? []).map(String)].join('.');
+      bad.push(`${where}: ${issue?.message ?? 'invalid'} (got ${brief(value)})`);
+      badKeys.push(settingKey);
+    }
+  }
+  return { kind: 'read', text, values, bad, badKeys };
+}
+
+/** A value as JSON, cut short: a problem message names it, it does not repeat a whole map. */
+function brief(value: unknown): string {
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? String(value);
+  } catch {
+    // Nested past the stack's depth: JSON.parse manages that, JSON.stringify does not.
+    return 'a value nested too deeply to show';
+  }
+  return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+}
