@@ -1,5 +1,5 @@
 import { bench, describe } from 'vitest';
-import { BUILTIN_RECIPES } from '../main/catalog/builtin';
+import { BUILTIN_RECIPES } from '../main/builtin-recipes/builtin';
 import { DiscoveryService } from '../main/services/discovery/discovery';
 import { probeRequests } from '../main/services/discovery/fingerprint';
 import { isPortFree, pickPort } from '../main/services/os/ports';
@@ -29,12 +29,15 @@ const discovery = new DiscoveryService({
 });
 const once = await discovery.scan();
 if (once.servers.length > 0 || once.probed !== ports.length) throw new Error('expected an empty scan of every default port');
-console.log(`discovery scan: ${ports.length} default ports (${catalog.length} recipes), nothing listening, one scan took ${once.durationMs} ms`);
-
-const tryFetch = (url: string) => fetch(url, { signal: AbortSignal.timeout(2000) }).then(
-  (r) => r.body?.cancel(),
-  () => undefined,
+console.log(
+  `discovery scan: ${ports.length} default ports (${catalog.length} recipes), nothing listening, one scan took ${once.durationMs} ms`,
 );
+
+const tryFetch = (url: string) =>
+  fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.body?.cancel(),
+    () => undefined,
+  );
 
 describe(`scan of all ${ports.length} catalog default ports, nothing listening`, () => {
   bench('our discovery scan (parallel, one TCP connect per port)', async () => {

@@ -45,10 +45,26 @@ const defaultSequence = defaults.getSequence();
 const port = await pickPort(29500);
 const engine = spawn(
   process.execPath,
-  [path.join(import.meta.dirname, '..', 'out', 'main', 'engine.js'), '--port', String(port), '--model', modelPath, '--ctx-size', '1024', '--threads', '1'],
+  [
+    path.join(import.meta.dirname, '..', 'out', 'main', 'engine.js'),
+    '--port',
+    String(port),
+    '--model',
+    modelPath,
+    '--ctx-size',
+    '1024',
+    '--threads',
+    '1',
+  ],
   { stdio: 'ignore' },
 );
-while (!(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 50));
+while (
+  !(await fetch(`http://127.0.0.1:${port}/health`).then(
+    (r) => r.ok,
+    () => false,
+  ))
+)
+  await new Promise((r) => setTimeout(r, 50));
 
 async function overHttp() {
   const started = performance.now();
@@ -69,7 +85,9 @@ function record(name: string, tokens: number, ms: number) {
 afterAll(async () => {
   engine.kill('SIGTERM');
   const lines = [...counts].map(([name, c]) => `  ${name}: ${((c.tokens * 1000) / c.ms).toFixed(0)} tokens/s`);
-  process.stdout.write(`\ntokens per second (tiny model, ${physical} physical cores, ${TOKENS} / ${THREAD_TOKENS} tokens per request):\n${lines.join('\n')}\n`);
+  process.stdout.write(
+    `\ntokens per second (tiny model, ${physical} physical cores, ${TOKENS} / ${THREAD_TOKENS} tokens per request):\n${lines.join('\n')}\n`,
+  );
 });
 
 describe('generation through HTTP vs in-process', () => {
@@ -79,9 +97,16 @@ describe('generation through HTTP vs in-process', () => {
 
 describe('threads', () => {
   bench('1 thread', () => inProcess('threads = 1', singleSequence, THREAD_TOKENS), { iterations: 5, time: 0 });
-  bench(`physical cores (${physical})`, () => inProcess(`threads = physical cores (${physical})`, tunedSequence, THREAD_TOKENS), { iterations: 5, time: 0 });
-  bench(`node-llama-cpp default (${defaults.currentThreads})`, () => inProcess(`threads = node-llama-cpp default (${defaults.currentThreads})`, defaultSequence, THREAD_TOKENS), {
+  bench(`physical cores (${physical})`, () => inProcess(`threads = physical cores (${physical})`, tunedSequence, THREAD_TOKENS), {
     iterations: 5,
     time: 0,
   });
+  bench(
+    `node-llama-cpp default (${defaults.currentThreads})`,
+    () => inProcess(`threads = node-llama-cpp default (${defaults.currentThreads})`, defaultSequence, THREAD_TOKENS),
+    {
+      iterations: 5,
+      time: 0,
+    },
+  );
 });

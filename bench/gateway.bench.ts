@@ -28,7 +28,11 @@ const children: ChildProcess[] = [];
 
 /** Starts a server pinned to CPU 1 and resolves with the port it prints as "ready <port>". */
 async function startPinned(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
-  const child = spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', ['-c', '1', process.execPath, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.push(child);
   for await (const line of createInterface({ input: child.stdout! })) {
     const match = /^ready (\d+)$/.exec(line);
@@ -40,14 +44,31 @@ async function startPinned(args: string[], env: NodeJS.ProcessEnv = {}): Promise
 /** Portkey prints a spinner rather than a port line: poll its root until it says hey. */
 async function startPortkey(): Promise<number | undefined> {
   const port = await pickPort(8787);
-  const child = spawn('taskset', ['-c', '1', process.execPath, path.join(root, 'node_modules/@portkey-ai/gateway/build/start-server.js'), '--headless', `--port=${port}`], {
-    cwd: root,
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'taskset',
+    [
+      '-c',
+      '1',
+      process.execPath,
+      path.join(root, 'node_modules/@portkey-ai/gateway/build/start-server.js'),
+      '--headless',
+      `--port=${port}`,
+    ],
+    {
+      cwd: root,
+      stdio: 'ignore',
+    },
+  );
   children.push(child);
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline && child.exitCode === null) {
-    if (await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false)) return port;
+    if (
+      await fetch(`http://127.0.0.1:${port}/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return port;
     await new Promise((r) => setTimeout(r, 100));
   }
   return undefined;
@@ -57,7 +78,16 @@ const upstreamPort = await startPinned([path.join(root, 'bench/support/fast-upst
 const upstream = `http://127.0.0.1:${upstreamPort}`;
 // Inside node_modules so that its bare imports (undici, zod) resolve as the app's do.
 const bundle = path.join(root, 'node_modules/.cache/gateway-bench/gateway.mjs');
-await build({ entryPoints: [path.join(root, 'bench/support/gateway-process.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: bundle, logLevel: 'error' });
+await build({
+  entryPoints: [path.join(root, 'bench/support/gateway-process.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  outfile: bundle,
+  logLevel: 'error',
+});
 const oursPort = await startPinned([bundle, upstream]);
 const naivePort = await startPinned([path.join(root, 'bench/support/naive-proxy.mjs'), upstream]);
 const portkeyPort = await startPortkey();
@@ -72,11 +102,18 @@ const TARGETS: Target[] = [
   { name: 'our gateway', port: oursPort, headers: {} },
   { name: 'http-proxy (naive)', port: naivePort, headers: {} },
   ...(portkeyPort
-    ? [{ name: 'Portkey', port: portkeyPort, headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/v1`, authorization: 'Bearer bench' } }]
+    ? [
+        {
+          name: 'Portkey',
+          port: portkeyPort,
+          headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/v1`, authorization: 'Bearer bench' },
+        },
+      ]
     : []),
 ];
 
-const body = (stream: boolean) => JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Hello, how are you today?' }], stream });
+const body = (stream: boolean) =>
+  JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Hello, how are you today?' }], stream });
 
 interface Measured {
   rps: number;
@@ -115,7 +152,12 @@ async function load(target: Target, stream: boolean, seconds: number): Promise<M
     });
   });
   const sorted = Float64Array.from(times).sort();
-  return { rps: (times.length + errors) / (result.duration || seconds), p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors: errors + result.errors };
+  return {
+    rps: (times.length + errors) / (result.duration || seconds),
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    errors: errors + result.errors,
+  };
 }
 
 /**
@@ -139,16 +181,19 @@ async function paced(target: Target, stream: boolean, rate: number, seconds: num
   await new Promise<void>((resolve) => {
     const fire = (index: number) => {
       let sentAt = 0;
-      const req = http.request({ agent, host: '127.0.0.1', port: target.port, method: 'POST', path: '/v1/chat/completions', headers }, (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => {
-          if (index >= warmup) {
-            if (res.statusCode === 200) times.push(performance.now() - sentAt);
-            else errors++;
-          }
-          if (++settled === total) resolve();
-        });
-      });
+      const req = http.request(
+        { agent, host: '127.0.0.1', port: target.port, method: 'POST', path: '/v1/chat/completions', headers },
+        (res) => {
+          res.on('data', () => undefined);
+          res.on('end', () => {
+            if (index >= warmup) {
+              if (res.statusCode === 200) times.push(performance.now() - sentAt);
+              else errors++;
+            }
+            if (++settled === total) resolve();
+          });
+        },
+      );
       req.on('error', () => {
         errors++;
         if (++settled === total) resolve();
@@ -166,7 +211,12 @@ async function paced(target: Target, stream: boolean, rate: number, seconds: num
   });
   agent.destroy();
   const sorted = Float64Array.from(times).sort();
-  return { rps: (times.length + errors) / ((performance.now() - started) / 1000 - 1), p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors };
+  return {
+    rps: (times.length + errors) / ((performance.now() - started) / 1000 - 1),
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    errors,
+  };
 }
 
 /** Sequential streamed requests on one kept-alive connection: time to the first body byte. */
@@ -225,7 +275,10 @@ const signed = (ms: number) => `${ms >= 0 ? '+' : ''}${ms.toFixed(2)} ms`;
 
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
-  const lines: string[] = ['', `gateway benchmark (load on CPU 0, servers on CPU 1; ${SECONDS} s per run, ${CONNECTIONS} connections at full load):`];
+  const lines: string[] = [
+    '',
+    `gateway benchmark (load on CPU 0, servers on CPU 1; ${SECONDS} s per run, ${CONNECTIONS} connections at full load):`,
+  ];
   if (!portkeyPort) lines.push('  Portkey did not start here, so it is left out.');
   for (const [scenario, byTarget] of results) {
     const direct = byTarget.get('direct');

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, bench, describe } from 'vitest';
-import { LogService } from '../main/services/logs';
+import { LogService } from '../main/services/logs/logs';
 
 // A provider printing 100,000 lines as fast as it can: how fast our log path (file with rotation,
 // ring buffer, batched events) takes them, against a child whose output is merely drained.

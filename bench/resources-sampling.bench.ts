@@ -25,7 +25,15 @@ const provider = spawn(process.execPath, [STAND_IN_LLAMA_SERVER, '--port', Strin
   detached: true,
   env: { ...process.env, STANDIN_GRANDCHILD: '1' },
 });
-process.env.STANDIN_NVIDIA_GPU_CSV = path.join(import.meta.dirname, '..', 'main', 'services', 'gpu', 'fixtures', 'nvidia-smi-stream-2gpu.csv');
+process.env.STANDIN_NVIDIA_GPU_CSV = path.join(
+  import.meta.dirname,
+  '..',
+  'main',
+  'services',
+  'gpu',
+  'fixtures',
+  'nvidia-smi-stream-2gpu.csv',
+);
 const smiStandIn = path.join(import.meta.dirname, '..', 'test', 'fixtures', 'stand-ins', 'nvidia-smi.mjs');
 const results: string[] = [];
 
@@ -57,7 +65,9 @@ afterAll(() => {
   delete process.env.STANDIN_NVIDIA_GPU_CSV;
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const [ours, theirs] = [mean(perCall.ours), mean(perCall.si)];
-  results.push(`one CPU reading: os.cpus() deltas ${ours.toFixed(3)} ms CPU, systeminformation currentLoad() ${theirs.toFixed(3)} ms CPU (${(theirs / ours).toFixed(0)}x)`);
+  results.push(
+    `one CPU reading: os.cpus() deltas ${ours.toFixed(3)} ms CPU, systeminformation currentLoad() ${theirs.toFixed(3)} ms CPU (${(theirs / ours).toFixed(0)}x)`,
+  );
   process.stdout.write(`\nhost CPU over ${WINDOW_MS / 1000} s windows:\n  ${results.join('\n  ')}\n`);
 });
 

@@ -100,7 +100,8 @@ describe('the built-in engine under the supervisor', () => {
       await config.getByTestId('provider-config-save').click();
       const { client, close } = await connectClient(session.host.origin, session.host.token);
       const until = Date.now() + 10_000;
-      while (!(await client.invoke('settings.get')).values.providers.engine?.model && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      while (!(await client.invoke('settings.get')).values.providers.engine?.model && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
       expect((await client.invoke('settings.get')).values.providers.engine).toEqual({ model: 'fetched.gguf', threads: 1 });
 
       const state = await client.invoke('providers.start', { id: 'engine' });

@@ -29,7 +29,12 @@ describe('the built-in engine through the official openai client', () => {
   it('chats deterministically with greedy sampling, streamed or not', async () => {
     const client = await openaiClient();
     const ask = () =>
-      client.chat.completions.create({ model: 'tiny-llama.gguf', messages: [{ role: 'user', content: 'hello world' }], max_tokens: 12, temperature: 0 });
+      client.chat.completions.create({
+        model: 'tiny-llama.gguf',
+        messages: [{ role: 'user', content: 'hello world' }],
+        max_tokens: 12,
+        temperature: 0,
+      });
     const first = await ask();
     const second = await ask();
     expect(first.choices[0]!.message.content).toBe(second.choices[0]!.message.content);
@@ -75,7 +80,9 @@ describe('the built-in engine through the official openai client', () => {
     await openaiClient();
     const bad = await fetch(`${engine!.baseUrl}/v1/chat/completions`, { method: 'POST', body: '{"messages": [' });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { type: 'invalid_request_error', message: expect.stringContaining('not valid JSON') } });
+    expect(await bad.json()).toMatchObject({
+      error: { type: 'invalid_request_error', message: expect.stringContaining('not valid JSON') },
+    });
     const noMessages = await fetch(`${engine!.baseUrl}/v1/chat/completions`, { method: 'POST', body: '{"messages": []}' });
     expect(noMessages.status).toBe(400);
     expect(await noMessages.json()).toMatchObject({ error: { param: 'messages' } });
@@ -101,7 +108,11 @@ describe('the built-in engine through the official openai client', () => {
 describe('the engine with a bad model', () => {
   it.each([
     ['no model at all', async (dir: string) => dir, /has no \.gguf file/],
-    ['a file that is not GGUF', async (dir: string) => (await writeFile(path.join(dir, 'x.gguf'), 'not a model'), dir), /is not a GGUF model/],
+    [
+      'a file that is not GGUF',
+      async (dir: string) => (await writeFile(path.join(dir, 'x.gguf'), 'not a model'), dir),
+      /is not a GGUF model/,
+    ],
     [
       'a truncated GGUF',
       async (dir: string) => {

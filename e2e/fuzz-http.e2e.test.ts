@@ -24,7 +24,13 @@ function report(target: FuzzTarget, result: Awaited<ReturnType<typeof runFuzz>>)
 /** Random cases and the fixed ones (oversized bodies sent in full, slow headers) side by side. */
 async function fuzz(target: FuzzTarget) {
   const [random, fixed] = await Promise.all([runFuzz(target, generateCases(target, CASES, SEED)), runFuzz(target, fixedCases(target), 5)]);
-  const merged = { ...random, sent: random.sent + fixed.sent, closed: random.closed + fixed.closed, reset: random.reset + fixed.reset, failures: [...random.failures, ...fixed.failures] };
+  const merged = {
+    ...random,
+    sent: random.sent + fixed.sent,
+    closed: random.closed + fixed.closed,
+    reset: random.reset + fixed.reset,
+    failures: [...random.failures, ...fixed.failures],
+  };
   for (const [status, n] of Object.entries(fixed.statuses)) merged.statuses[status] = (merged.statuses[status] ?? 0) + n;
   return merged;
 }
@@ -94,7 +100,13 @@ describe('fuzz: the headless host and its gateway (node out/main/cli.js serve)',
 
   it('the gateway without a key: every request answered in OpenAI’s shape, the host up, nothing changed', async () => {
     const before = await state();
-    const target: FuzzTarget = { name: 'gateway (no key)', port: gatewayPort, shape: 'openai', paths: gatewayPaths, maxBodyBytes: 32 * 1024 * 1024 };
+    const target: FuzzTarget = {
+      name: 'gateway (no key)',
+      port: gatewayPort,
+      shape: 'openai',
+      paths: gatewayPaths,
+      maxBodyBytes: 32 * 1024 * 1024,
+    };
     report(target, await fuzz(target));
     await alive();
     expect(await state()).toEqual(before);
@@ -132,7 +144,10 @@ describe('fuzz: the built-in engine (node out/main/engine.js, tiny model)', () =
   });
 
   it('every request answered in OpenAI’s shape, the engine up, its models and props unchanged', async () => {
-    const visible = async () => ({ models: await (await fetch(`${engine.baseUrl}/v1/models`)).json(), props: await (await fetch(`${engine.baseUrl}/props`)).json() });
+    const visible = async () => ({
+      models: await (await fetch(`${engine.baseUrl}/v1/models`)).json(),
+      props: await (await fetch(`${engine.baseUrl}/props`)).json(),
+    });
     const before = await visible();
     const target: FuzzTarget = {
       name: 'engine',

@@ -87,7 +87,13 @@ describe('the Gateway page in Chromium', () => {
         ['tiny-llama.gguf', 'engine'],
       ]);
       const streamed = async (client: OpenAI) => {
-        const stream = await client.chat.completions.create({ model: 'tiny-llama.gguf', messages: [{ role: 'user', content: 'hello world' }], max_tokens: 12, temperature: 0, stream: true });
+        const stream = await client.chat.completions.create({
+          model: 'tiny-llama.gguf',
+          messages: [{ role: 'user', content: 'hello world' }],
+          max_tokens: 12,
+          temperature: 0,
+          stream: true,
+        });
         const pieces: string[] = [];
         for await (const chunk of stream) if (chunk.choices[0]?.delta.content) pieces.push(chunk.choices[0].delta.content);
         return pieces;

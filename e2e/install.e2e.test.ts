@@ -38,7 +38,9 @@ describe('the first-run wizard', () => {
     await expect(wizard.choice('vllm').getByTestId('choice-check').isDisabled()).resolves.toBe(true);
     await expect(wizard.choice('vllm').getByTestId('choice-reasons').textContent()).resolves.toMatch(/NVIDIA/);
     // Untick what else was chosen for this machine: the test installs only the local provider.
-    const ticked = await page.locator('li[data-testid^="wizard-choice-"]:has(input:checked)').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!));
+    const ticked = await page
+      .locator('li[data-testid^="wizard-choice-"]:has(input:checked)')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!));
     expect(ticked).toContain('wizard-choice-tiny');
     for (const id of ticked.filter((t) => t !== 'wizard-choice-tiny')) await page.getByTestId(id).getByTestId('choice-check').uncheck();
     await expect(page.getByTestId('wizard-choose-total').textContent()).resolves.toMatch(/1 chosen: about 0\.1 GB on disk and 1 min/);
@@ -89,7 +91,11 @@ describe('the first-run wizard', () => {
       await new Promise((r) => setTimeout(r, 100));
       const run = (await client.invoke('install.list')).find((r) => r.providerId === 'tiny');
       if (run?.steps[1]?.status === 'running') {
-        const journal = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(path.join(dirs.baseDir, 'cache', 'install', 'tiny.journal.json'), 'utf8')));
+        const journal = JSON.parse(
+          await import('node:fs/promises').then((fs) =>
+            fs.readFile(path.join(dirs.baseDir, 'cache', 'install', 'tiny.journal.json'), 'utf8'),
+          ),
+        );
         build = journal.memory.stepProcess ? JSON.parse(journal.memory.stepProcess).pid : undefined;
       }
     }

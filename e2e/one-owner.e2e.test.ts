@@ -51,7 +51,11 @@ describe('one owner per base directory', () => {
     expect(firstLine).toContain(`PID ${host.process.pid}`);
     expect(firstLine).toContain('already managed by a headless host');
 
-    for (const args of [['status', '--json'], ['settings', '--json'], ['system', '--json']]) {
+    for (const args of [
+      ['status', '--json'],
+      ['settings', '--json'],
+      ['system', '--json'],
+    ]) {
       const result = await cli(dirs, args);
       expect(result.code, result.stderr).toBe(0);
       JSON.parse(result.stdout);
@@ -114,7 +118,11 @@ describe('one owner per base directory', () => {
     dirs = await freshDirs();
     const flag = path.join(dirs.baseDir, '..', 'let-the-build-finish');
     await writeTinyRecipe(dirs, 18_900 + Math.floor(Math.random() * 90));
-    const installer = spawn(process.execPath, [cliPath, 'install', 'tiny'], { cwd: projectRoot, env: envOf(dirs, { WAIT_FOR: flag }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const installer = spawn(process.execPath, [cliPath, 'install', 'tiny'], {
+      cwd: projectRoot,
+      env: envOf(dirs, { WAIT_FOR: flag }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     installer.stdout.on('data', (d: Buffer) => (output += d.toString()));
     installer.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -58,7 +58,10 @@ describe('providers in Chromium', () => {
 
   it('no provider process survives the host being stopped with SIGTERM', async () => {
     const dirs = await freshDirs();
-    await writeStandInRecipe(dirs.baseDir, { port: await pickPort(19000), env: { STANDIN_GRANDCHILD: 'setsid', STANDIN_PID_FILE: path.join(dirs.baseDir, 'gc.pid') } });
+    await writeStandInRecipe(dirs.baseDir, {
+      port: await pickPort(19000),
+      env: { STANDIN_GRANDCHILD: 'setsid', STANDIN_PID_FILE: path.join(dirs.baseDir, 'gc.pid') },
+    });
     session.host = await startCliHost(dirs);
     const { client, close } = await connectClient(session.host.origin, session.host.token);
     const state = await client.invoke('providers.start', { id: 'standin' });

@@ -33,13 +33,20 @@ describe('a custom recipe in Chromium', () => {
 
     await dialog.getByTestId('recipe-cancel').click();
     await dialog.waitFor({ state: 'detached' });
-    expect(await fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false)).toBe(false);
+    expect(
+      await fetch(`http://127.0.0.1:${port}/health`).then(
+        () => true,
+        () => false,
+      ),
+    ).toBe(false);
     await providers.waitStatus('standin', 'installed', 1_000);
 
     await providers.button('standin', 'provider-start').click();
     await dialog.getByTestId('recipe-confirm').click();
     await providers.waitStatus('standin', 'running');
-    const stored = JSON.parse(await readFile(path.join(dirs.baseDir, 'config', 'trusted-recipes.json'), 'utf8')) as { recipes: Record<string, unknown> };
+    const stored = JSON.parse(await readFile(path.join(dirs.baseDir, 'config', 'trusted-recipes.json'), 'utf8')) as {
+      recipes: Record<string, unknown>;
+    };
     expect(Object.keys(stored.recipes)).toEqual(['standin']);
 
     // Confirmed: the next start asks nothing.

@@ -24,7 +24,8 @@ async function savedEngine(dirs: HostDirs): Promise<unknown> {
 
 async function waitForSaved(dirs: HostDirs, expected: unknown): Promise<void> {
   const until = Date.now() + 10_000;
-  while (JSON.stringify(await savedEngine(dirs)) !== JSON.stringify(expected) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  while (JSON.stringify(await savedEngine(dirs)) !== JSON.stringify(expected) && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 100));
   expect(await savedEngine(dirs)).toEqual(expected);
 }
 

@@ -16,7 +16,8 @@ afterEach(async () => {
 
 const settingsFile = (dirs: HostDirs) => path.join(dirs.baseDir, 'config', 'settings.json');
 const readSaved = async (dirs: HostDirs) => JSON.parse(await readFile(settingsFile(dirs), 'utf8')) as Record<string, unknown>;
-const keptAside = async (dirs: HostDirs) => (await readdir(path.join(dirs.baseDir, 'config'))).filter((f) => f.startsWith('settings.json.corrupt-'));
+const keptAside = async (dirs: HostDirs) =>
+  (await readdir(path.join(dirs.baseDir, 'config'))).filter((f) => f.startsWith('settings.json.corrupt-'));
 
 /** A browser tab's worth of client: its own WebSocket connection to the running host. */
 async function tab(running: RunningHost) {
@@ -39,7 +40,9 @@ describe('two stale settings writers on a running host', () => {
     await b.invoke('settings.update', { providers: { ollama: { model: 'qwen2.5:0.5b' } }, baseRevision: readByB.revision });
     expect((await readSaved(dirs)).providers).toEqual({ llamacpp: { port: 9001 }, ollama: { model: 'qwen2.5:0.5b' } });
 
-    const refused = await b.invoke('settings.update', { providers: { llamacpp: { port: 9002 } }, baseRevision: readByB.revision }).catch((e: unknown) => e);
+    const refused = await b
+      .invoke('settings.update', { providers: { llamacpp: { port: 9002 } }, baseRevision: readByB.revision })
+      .catch((e: unknown) => e);
     expect(refused).toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('providers.llamacpp.port'),
@@ -83,7 +86,9 @@ describe('a settings.json the app cannot use', () => {
     const { code, stdout, stderr } = await cli(dirs, ['settings', '--json']);
     expect({ code, stderr }).toMatchObject({ code: 0 });
     const state = JSON.parse(stdout) as SettingsState;
-    expect(state.problems).toEqual([expect.objectContaining({ message: expect.stringContaining(named), hint: expect.stringContaining('left as it is') })]);
+    expect(state.problems).toEqual([
+      expect.objectContaining({ message: expect.stringContaining(named), hint: expect.stringContaining('left as it is') }),
+    ]);
     expect(state.values.providers).toEqual({});
     expect(await keptAside(dirs)).toHaveLength(0);
     expect(await readFile(settingsFile(dirs), 'utf8')).toBe(text);

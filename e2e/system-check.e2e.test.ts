@@ -30,7 +30,10 @@ async function standInTools(root: string): Promise<string> {
       '',
     ].join('\n'),
   );
-  await writeFile(path.join(bin, 'cmake'), '#!/bin/sh\necho "cmake version 3.10.2"\necho\necho "CMake suite maintained and supported by Kitware (kitware.com/cmake)."\n');
+  await writeFile(
+    path.join(bin, 'cmake'),
+    '#!/bin/sh\necho "cmake version 3.10.2"\necho\necho "CMake suite maintained and supported by Kitware (kitware.com/cmake)."\n',
+  );
   await chmod(path.join(bin, 'nvidia-smi'), 0o755);
   await chmod(path.join(bin, 'cmake'), 0o755);
   return bin;
@@ -40,7 +43,9 @@ describe('system check on the dashboard', () => {
   it('shows the GPUs nvidia-smi reports, and a too-old CMake with the command that fixes it', async () => {
     const dirs = await freshDirs();
     const bin = await standInTools(path.dirname(dirs.baseDir));
-    session.host = await spawnHost(process.execPath, [cliPath, 'serve', '--port', '0'], dirs, { PATH: `${bin}${path.delimiter}${process.env.PATH}` });
+    session.host = await spawnHost(process.execPath, [cliPath, 'serve', '--port', '0'], dirs, {
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+    });
     const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(session.host.url);
     await new AppShell(page).waitConnected();

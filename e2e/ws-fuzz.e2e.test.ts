@@ -50,7 +50,9 @@ async function snapshot(running: RunningHost, dirs: HostDirs): Promise<Record<st
       const file = path.join(entry.parentPath, entry.name);
       const relative = path.relative(dirs.baseDir, file);
       if (!entry.isFile() || relative.startsWith(`logs${path.sep}`)) continue;
-      state[`file:${relative}`] = createHash('sha256').update(await readFile(file)).digest('hex');
+      state[`file:${relative}`] = createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
     }
     return state;
   } finally {
@@ -82,7 +84,8 @@ async function fuzzSocket(running: RunningHost) {
     if (frame.type === 'event') return;
     replies++;
     const error = frame.error;
-    const typed = !frame.ok && error && typeof error.code === 'string' && typeof error.message === 'string' && typeof error.hint === 'string';
+    const typed =
+      !frame.ok && error && typeof error.code === 'string' && typeof error.message === 'string' && typeof error.hint === 'string';
     if (!typed) problems.push(`not a typed error: ${String(data).slice(0, 300)}`);
     if (frame.id === null) {
       nullReplies++;
@@ -92,7 +95,8 @@ async function fuzzSocket(running: RunningHost) {
     const expected = byId.get(frame.id);
     if (!expected) return void problems.push(`reply for an id never sent or answered twice: ${frame.id}`);
     byId.delete(frame.id);
-    if (error?.code !== expected.code) problems.push(`${expected.what}: expected ${expected.code}, got ${String(error?.code)}: ${String(error?.message).slice(0, 200)}`);
+    if (error?.code !== expected.code)
+      problems.push(`${expected.what}: expected ${expected.code}, got ${String(error?.code)}: ${String(error?.message).slice(0, 200)}`);
   });
 
   let sent = 0;
@@ -149,7 +153,10 @@ describe('the headless host under fuzzed WebSocket frames', () => {
         const frameId = nextId();
         const frame: Record<string, unknown> = { type: 'request', id: frameId, method };
         if (!omit) frame.params = params;
-        fuzz.send({ text: JSON.stringify(frame) }, frameId, { code: 'BAD_REQUEST', what: `${method} ${JSON.stringify(onWire)?.slice(0, 120)}` });
+        fuzz.send({ text: JSON.stringify(frame) }, frameId, {
+          code: 'BAD_REQUEST',
+          what: `${method} ${JSON.stringify(onWire)?.slice(0, 120)}`,
+        });
         malformed++;
         await fuzz.maybeDrain();
       }

@@ -37,7 +37,8 @@ describe('WebSocket client limits on a real host', () => {
 
     // The mute client's place is free again, and the clients that answer pings were kept.
     const third = await connectClient(host.origin, host.token, { timeoutMs: 10_000 });
-    for (const client of [first, second, third]) await expect(client.client.invoke('app.info')).resolves.toMatchObject({ mode: 'headless' });
+    for (const client of [first, second, third])
+      await expect(client.client.invoke('app.info')).resolves.toMatchObject({ mode: 'headless' });
     for (const client of [first, second, third]) client.close();
   });
 });

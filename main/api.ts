@@ -107,8 +107,7 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
       const canonical = logIdOf(id);
       return { lines: logs.tail(canonical, limit, before), file: logs.fileOf(canonical) };
     },
-    'logs.search': ({ id, query, regex, caseSensitive, limit }) =>
-      logs.search(logIdOf(id), { text: query, regex, caseSensitive, limit }),
+    'logs.search': ({ id, query, regex, caseSensitive, limit }) => logs.search(logIdOf(id), { text: query, regex, caseSensitive, limit }),
     'logs.watch': ({ id }, ctx) => {
       const canonical = logIdOf(id);
       deps.subscriptions.add(ctx.connectionId, 'logs.lines', canonical);

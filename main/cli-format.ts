@@ -62,14 +62,17 @@ export function formatProviders(providers: ProviderSummary[], problems: CatalogP
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   const out = [line(header), ...rows.map(line)];
   if (!live) out.unshift('No host is running: showing what is installed. (Start one with "local-llm-manager serve".)');
-  for (const problem of problems) out.push(`Problem in ${problem.file}${problem.field ? ` (${problem.field})` : ''}: ${problem.message} ${problem.hint}`);
+  for (const problem of problems)
+    out.push(`Problem in ${problem.file}${problem.field ? ` (${problem.field})` : ''}: ${problem.message} ${problem.hint}`);
   return out.join('\n');
 }
 
 /** A custom recipe's commands as the confirmation dialog shows them, for the terminal. */
 export function formatRecipeCommands(commands: RecipeCommands): string {
   const command = (c: CommandView) => {
-    const env = Object.entries(c.env).map(([k, v]) => `${k}=${v} `).join('');
+    const env = Object.entries(c.env)
+      .map(([k, v]) => `${k}=${v} `)
+      .join('');
     const where = [c.cwd ? `in ${c.cwd}` : '', c.when ? `when ${c.when}` : ''].filter(Boolean).join(', ');
     return `    ${c.name}: ${env}${c.argv.join(' ')}${where ? `   (${where})` : ''}`;
   };

@@ -62,7 +62,9 @@ async function main(argv: string[]): Promise<number> {
     case 'uninstall': {
       const { values, positionals } = parse(rest, { 'remove-config': { type: 'boolean' } }, true);
       if (positionals.length !== 1) throw new UsageError('"uninstall" takes exactly one provider id.');
-      const removed = await withHost((api) => api.invoke('install.uninstall', { id: positionals[0]!, keepConfig: !values['remove-config'] }));
+      const removed = await withHost((api) =>
+        api.invoke('install.uninstall', { id: positionals[0]!, keepConfig: !values['remove-config'] }),
+      );
       console.log(removed.removed.length ? `Removed:\n  ${removed.removed.join('\n  ')}` : 'Nothing to remove.');
       return 0;
     }
@@ -70,7 +72,8 @@ async function main(argv: string[]): Promise<number> {
       return trust(rest);
     case 'cleanup': {
       const report = await withHost((api) => api.invoke('install.cleanup'));
-      for (const item of report.removed) console.log(`  ${(item.bytes / 1024 / 1024).toFixed(1).padStart(8)} MB  ${item.path} (${item.why})`);
+      for (const item of report.removed)
+        console.log(`  ${(item.bytes / 1024 / 1024).toFixed(1).padStart(8)} MB  ${item.path} (${item.why})`);
       console.log(`Freed ${(report.freedBytes / 1024 / 1024).toFixed(1)} MB.`);
       return 0;
     }
@@ -148,8 +151,6 @@ async function serve(args: string[]): Promise<number> {
   return new Promise<number>(() => undefined);
 }
 
-
-
 /** The headless host running for this base directory, if any, connected. */
 async function runningHost() {
   const locationFile = path.join(defaultAppConfigDir(), 'location.json');
@@ -200,7 +201,9 @@ async function control(command: 'start' | 'stop' | 'restart', args: string[]): P
  * Runs `work` against the running headless host when there is one (so its UI shows the progress),
  * else against a host started in this process for the duration.
  */
-async function withHost<T>(work: (api: { invoke: RpcClient<Contract>['invoke']; on: RpcClient<Contract>['on'] }) => Promise<T>): Promise<T> {
+async function withHost<T>(
+  work: (api: { invoke: RpcClient<Contract>['invoke']; on: RpcClient<Contract>['on'] }) => Promise<T>,
+): Promise<T> {
   const remote = await runningHost();
   if (remote) {
     try {
@@ -227,14 +230,19 @@ async function withHost<T>(work: (api: { invoke: RpcClient<Contract>['invoke']; 
 async function install(command: 'install' | 'update', args: string[]): Promise<number> {
   const { positionals } = parse(args, {}, true);
   if (positionals.length === 0 || (command === 'update' && positionals.length > 1)) {
-    throw new UsageError(command === 'install' ? '"install" takes one or more provider ids, e.g. "install vllm localai".' : '"update" takes one provider id.');
+    throw new UsageError(
+      command === 'install' ? '"install" takes one or more provider ids, e.g. "install vllm localai".' : '"update" takes one provider id.',
+    );
   }
   const runs = await withHost(async (api) => {
     const print = installPrinter();
     // Listen before starting, so no event is missed; aliases (koboldai) resolve to the ids the runs carry.
     const seen: InstallRun[] = [];
     const stopSeeing = api.on('install.progress', (run) => (print(run), seen.push(run)));
-    const started = command === 'install' ? await api.invoke('install.start', { ids: positionals }) : [await api.invoke('install.update', { id: positionals[0]! })];
+    const started =
+      command === 'install'
+        ? await api.invoke('install.start', { ids: positionals })
+        : [await api.invoke('install.update', { id: positionals[0]! })];
     started.forEach(print);
     return waitForRuns(
       started.map((r) => r.providerId),
@@ -260,7 +268,9 @@ async function trust(args: string[]): Promise<number> {
     }
     const confirmed = values.yes || (await askYesNo('Run these commands on this machine when it is installed or started? [y/N] '));
     if (!confirmed) {
-      console.log(process.stdin.isTTY ? 'Not confirmed: nothing changed.' : 'Not confirmed: run again with --yes to confirm these commands.');
+      console.log(
+        process.stdin.isTTY ? 'Not confirmed: nothing changed.' : 'Not confirmed: run again with --yes to confirm these commands.',
+      );
       return 1;
     }
     await api.invoke('providers.trust', { id: commands.id, hash: commands.hash });

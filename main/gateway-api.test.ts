@@ -16,7 +16,12 @@ async function hostWithGatewayOnAnyPort() {
   const base = path.join(root, 'base');
   await mkdir(path.join(base, 'config'), { recursive: true });
   await writeFile(path.join(base, 'config', 'settings.json'), JSON.stringify({ gateway: { port: 0 } }));
-  const host = await createHost({ mode: 'headless', env: { ...process.env, HELIX_LOCAL_LLM_DIR: base }, appConfigDir: path.join(root, 'app'), reportBug: () => {} });
+  const host = await createHost({
+    mode: 'headless',
+    env: { ...process.env, HELIX_LOCAL_LLM_DIR: base },
+    appConfigDir: path.join(root, 'app'),
+    reportBug: () => {},
+  });
   hosts.push(host);
   const call = async <T>(method: string, params?: unknown): Promise<T> => {
     const envelope = await host.rpc.dispatch(method, params, { via: 'memory', connectionId: 'test' });
@@ -35,7 +40,12 @@ describe('the gateway through the contract', () => {
     expect(first).toMatchObject({ enabled: true, listening: true, host: '127.0.0.1', strategy: 'round-robin', routes: [] });
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
 
-    const keyed = await call<GatewayStatus>('gateway.update', { generateKey: true, strategy: 'least-busy', modelStrategy: { model: 'm', strategy: 'priority' }, priority: ['engine'] });
+    const keyed = await call<GatewayStatus>('gateway.update', {
+      generateKey: true,
+      strategy: 'least-busy',
+      modelStrategy: { model: 'm', strategy: 'priority' },
+      priority: ['engine'],
+    });
     expect(keyed.apiKey).toMatch(/^llm-[\w-]{32}$/);
     expect(keyed).toMatchObject({ strategy: 'least-busy', modelStrategies: { m: 'priority' }, priority: ['engine'], url: first.url });
     expect(events.at(-1)).toMatchObject({ apiKey: keyed.apiKey });
@@ -55,12 +65,17 @@ describe('the gateway through the contract', () => {
 
   it('refuses a bind beyond loopback without a key, with the fix in the hint, and can be turned off and on', async () => {
     const { call } = await hostWithGatewayOnAnyPort();
-    await expect(call('gateway.update', { host: '0.0.0.0' })).rejects.toMatchObject({ code: 'BAD_REQUEST', hint: expect.stringContaining('API key') });
+    await expect(call('gateway.update', { host: '0.0.0.0' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      hint: expect.stringContaining('API key'),
+    });
     await expect(call('gateway.update', { apiKey: 'short' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const off = await call<GatewayStatus>('gateway.update', { enabled: false });
     expect(off).toMatchObject({ enabled: false, listening: false });
     expect(off.url).toBeUndefined();
-    await expect(call('gateway.try', { id: 't1', model: 'm', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(call('gateway.try', { id: 't1', model: 'm', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     const on = await call<GatewayStatus>('gateway.update', { enabled: true });
     expect(on.listening).toBe(true);
   });

@@ -188,7 +188,12 @@ async function listen(
   }
 }
 
-function sendText(res: ServerResponse, status: number, text: string, options: { close?: boolean; headers?: Record<string, string> } = {}): void {
+function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  options: { close?: boolean; headers?: Record<string, string> } = {},
+): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
   for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);

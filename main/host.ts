@@ -108,7 +108,13 @@ export async function openBaseDir(options: BaseDirOptions = {}): Promise<BaseDir
   const locationFile = path.join(options.appConfigDir ?? defaultAppConfigDir(), 'location.json');
   const baseDir = await resolveBaseDir({ env, locationFile });
   const paths = pathsFor(baseDir.path);
-  const settings = await SettingsService.load({ file: paths.settingsFile, env, baseDir, locationFile, readOnly: options.readOnly ?? false });
+  const settings = await SettingsService.load({
+    file: paths.settingsFile,
+    env,
+    baseDir,
+    locationFile,
+    readOnly: options.readOnly ?? false,
+  });
   const system = new SystemService({ baseDir: paths.base, env });
   const catalog = await Catalog.load({ builtins: BUILTIN_RECIPES, userDir: path.join(paths.config, 'providers.d') });
   return { env, locationFile, paths, settings, system, catalog };
@@ -209,13 +215,35 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   });
   // Who asked for which keyed events: one provider's log lines, the resource samples.
   const subscriptions = new Subscriptions();
-  const alerts = new AlertRules(() => settings.values, (id) => manager.list().find((p) => p.id === id)?.name ?? id);
+  const alerts = new AlertRules(
+    () => settings.values,
+    (id) => manager.list().find((p) => p.id === id)?.name ?? id,
+  );
   const reportBug =
     options.reportBug ?? ((message: string, error: unknown) => console.error(message, error instanceof Error ? error.stack : error));
-  const rpc = new RpcServer(contract, createApi({ appInfo, settings, system, installer, paths, recipes: () => catalog.list().map((entry) => entry.recipe), manager, logs, models, downloads, resources, subscriptions, discovery, gateway }), {
-    onUnexpectedError: (method, error) => reportBug(`Unexpected error in "${method}":`, error),
-    subscriptions,
-  });
+  const rpc = new RpcServer(
+    contract,
+    createApi({
+      appInfo,
+      settings,
+      system,
+      installer,
+      paths,
+      recipes: () => catalog.list().map((entry) => entry.recipe),
+      manager,
+      logs,
+      models,
+      downloads,
+      resources,
+      subscriptions,
+      discovery,
+      gateway,
+    }),
+    {
+      onUnexpectedError: (method, error) => reportBug(`Unexpected error in "${method}":`, error),
+      subscriptions,
+    },
+  );
   settings.on('changed', (state) => rpc.emit('settings.changed', state));
   // A hand edit of settings.json takes effect (and reaches every client) while the app runs.
   await settings.watch();

@@ -37,7 +37,10 @@ describe('log lines by subscription, over the real host and WebSocket', () => {
       expect((await watcher.client.invoke('providers.start', { id: 'standin' })).status).toBe('running');
       host.logs.system('standin', 'marker 1');
       host.logs.system('standin-install', 'sentinel 1');
-      await until(() => texts(seen.watcher, 'standin-install').includes('sentinel 1') && texts(seen.bystander, 'standin-install').includes('sentinel 1'));
+      await until(
+        () =>
+          texts(seen.watcher, 'standin-install').includes('sentinel 1') && texts(seen.bystander, 'standin-install').includes('sentinel 1'),
+      );
       expect(texts(seen.watcher, 'standin')).toContain('marker 1');
       expect(texts(seen.watcher, 'standin').length).toBeGreaterThan(1); // the provider's own start-up lines too
       expect(texts(seen.bystander, 'standin')).toEqual([]);

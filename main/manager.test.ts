@@ -52,7 +52,10 @@ async function setup(options: { readiness?: Record<string, Partial<Readiness>>; 
   const root = await tempDir();
   const paths = pathsFor(path.join(root, 'base'));
   await ensureLayout(paths);
-  const [localPort, customPort] = [await pickPort(25_000 + Math.floor(Math.random() * 1000)), await pickPort(26_000 + Math.floor(Math.random() * 1000))];
+  const [localPort, customPort] = [
+    await pickPort(25_000 + Math.floor(Math.random() * 1000)),
+    await pickPort(26_000 + Math.floor(Math.random() * 1000)),
+  ];
   await writeStandInRecipe(paths.base, { port: customPort, trusted: false });
   const catalog = await Catalog.load({
     builtins: [standInRecipe({ id: 'local', name: 'Local stand-in', defaultPort: localPort })],
@@ -109,7 +112,12 @@ describe('LocalLLMManager over a real Supervisor and a stand-in provider', () =>
     expect(manager.getRunningProviders()).toEqual([`http://127.0.0.1:${pinned}`]);
     expect(manager.ownPorts().get(pinned)).toBe('local');
     const detail = manager.detail('local');
-    expect(detail).toMatchObject({ id: 'local', origin: 'builtin', configDir: expect.stringContaining('local'), logFile: expect.stringContaining('local') });
+    expect(detail).toMatchObject({
+      id: 'local',
+      origin: 'builtin',
+      configDir: expect.stringContaining('local'),
+      logFile: expect.stringContaining('local'),
+    });
     expect(detail.healthHistory.some((sample) => sample.ok)).toBe(true);
     // Start pressed again while it runs: the same process, not a second one.
     expect((await manager.start('local')).pid).toBe(state.pid);
@@ -140,7 +148,10 @@ describe('LocalLLMManager over a real Supervisor and a stand-in provider', () =>
     expect(() => manager.state('nope')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
     expect(manager.state('local')).toMatchObject({ status: 'not-installed' });
     await expect(manager.start('local')).rejects.toMatchObject({ code: 'CONFLICT', hint: expect.stringContaining('Install it first') });
-    await expect(manager.start('standin')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('needs an NVIDIA GPU') });
+    await expect(manager.start('standin')).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('needs an NVIDIA GPU'),
+    });
     // Start all: only installed providers that can run here (none), and nothing throws.
     expect(await manager.startAll()).toEqual([]);
   });
@@ -150,7 +161,10 @@ describe('LocalLLMManager over a real Supervisor and a stand-in provider', () =>
     const commands = await manager.commands('standin');
     expect(commands).toMatchObject({ id: 'standin', origin: 'user', trusted: false });
     expect((await manager.commands('local')).trusted).toBe(true);
-    await expect(manager.start('standin')).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: 'untrusted-recipe', id: 'standin', hash: commands.hash } });
+    await expect(manager.start('standin')).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'untrusted-recipe', id: 'standin', hash: commands.hash },
+    });
     await expect(manager.confirmCommands('standin', 'f'.repeat(64))).rejects.toMatchObject({ code: 'CONFLICT' });
     expect((await manager.confirmCommands('standin', commands.hash)).trusted).toBe(true);
     const trustFile = JSON.parse(await readFile(path.join(paths.config, 'trusted-recipes.json'), 'utf8')) as unknown;
@@ -167,13 +181,19 @@ describe('LocalLLMManager over a real Supervisor and a stand-in provider', () =>
     external.local = foundServer(localPort);
     manager.externalChanged();
     expect(states).toEqual([expect.objectContaining({ id: 'local', status: 'external', port: localPort, models: ['found.gguf'] })]);
-    expect(manager.state('local')).toMatchObject({ status: 'external', external: { baseUrl: `http://127.0.0.1:${localPort}`, version: '1.2.3' } });
+    expect(manager.state('local')).toMatchObject({
+      status: 'external',
+      external: { baseUrl: `http://127.0.0.1:${localPort}`, version: '1.2.3' },
+    });
     manager.externalChanged();
     expect(states).toHaveLength(1); // the same finding again: no event
 
     await expect(manager.start('local')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('started outside') });
     await expect(manager.stop('local')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('will not stop') });
-    await expect(manager.restart('local')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('will not restart') });
+    await expect(manager.restart('local')).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('will not restart'),
+    });
 
     delete external.local;
     manager.externalChanged();
@@ -200,7 +220,9 @@ describe('LocalLLMManager over a real Supervisor and a stand-in provider', () =>
 
     await settings.update({ autoStart: true });
     const next = make();
-    const started = new Promise<ProviderState>((resolve) => next.on('state', (state) => state.id === 'local' && state.status === 'running' && resolve(state)));
+    const started = new Promise<ProviderState>((resolve) =>
+      next.on('state', (state) => state.id === 'local' && state.status === 'running' && resolve(state)),
+    );
     await next.initialize(); // the start goes on in the background
     expect((await started).status).toBe('running');
     await next.dispose({ rememberSession: false });

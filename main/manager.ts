@@ -4,7 +4,14 @@ import writeFileAtomic from 'write-file-atomic';
 import type { InstallRun } from '../shared/install';
 import type { Installer } from './services/installer/installer';
 import { AppFailure } from '../shared/errors';
-import { STARTABLE, type CatalogProblem, type HealthSample, type ProviderDetail, type ProviderState, type ProviderSummary } from '../shared/provider';
+import {
+  STARTABLE,
+  type CatalogProblem,
+  type HealthSample,
+  type ProviderDetail,
+  type ProviderState,
+  type ProviderSummary,
+} from '../shared/provider';
 import type { ProviderRecipe } from '../shared/recipe';
 import { recipeCommandsOf, type RecipeCommands } from '../shared/recipe-commands';
 import { executableHash, RecipeTrust } from './services/catalog/recipe-trust';
@@ -59,12 +66,22 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
 
   constructor(private readonly deps: ManagerDeps) {
     super();
-    this.view = new ProviderView({ supervisor: deps.supervisor, paths: deps.paths, logs: deps.logs, external: deps.external, installs: deps.installs });
+    this.view = new ProviderView({
+      supervisor: deps.supervisor,
+      paths: deps.paths,
+      logs: deps.logs,
+      external: deps.external,
+      installs: deps.installs,
+    });
     this.trust = deps.trust ?? new RecipeTrust(path.join(deps.paths.config, 'trusted-recipes.json'));
     // A provider we stopped may still be running outside the app: the tile shows that one then.
     deps.supervisor.on('state', (state) => this.emit('state', this.view.afterSupervisorState(state)));
-    deps.installs?.on('run', (run) =>
-      void this.onInstallRun(run).catch((error: Error) => deps.logs.system(run.providerId, `could not re-read the install state: ${error.message}`)),
+    deps.installs?.on(
+      'run',
+      (run) =>
+        void this.onInstallRun(run).catch((error: Error) =>
+          deps.logs.system(run.providerId, `could not re-read the install state: ${error.message}`),
+        ),
     );
   }
 
@@ -72,7 +89,8 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
   private async onInstallRun(run: InstallRun): Promise<void> {
     const entry = this.deps.catalog.get(run.providerId);
     if (!entry) return;
-    if (run.status !== 'queued' && run.status !== 'running') this.view.setReadiness(entry.recipe.id, await this.deps.readiness(entry.recipe));
+    if (run.status !== 'queued' && run.status !== 'running')
+      this.view.setReadiness(entry.recipe.id, await this.deps.readiness(entry.recipe));
     this.emit('state', this.view.state(entry.recipe));
   }
 

@@ -62,7 +62,10 @@ function setup() {
     paths: pathsFor('/base'),
     logs: { fileOf: (id) => `/base/logs/${id}.log` },
     installs: { get: (id) => installs.get(id) },
-    external: { externalFor: () => (found ? { server: found, others: 2 } : undefined), results: () => ({ scannedAt: '2026-01-01T00:01:00.000Z' }) },
+    external: {
+      externalFor: () => (found ? { server: found, others: 2 } : undefined),
+      results: () => ({ scannedAt: '2026-01-01T00:01:00.000Z' }),
+    },
   });
   return { view, supervisor, installs, find: (server?: DiscoveredServer) => (found = server) };
 }
@@ -70,7 +73,12 @@ function setup() {
 describe('ProviderView: the one state a tile shows', () => {
   it('before any read: not installed, runnable, stamped at the epoch so any fresh read is newer', () => {
     const { view } = setup();
-    expect(view.summary(entry)).toMatchObject({ id: 'local', origin: 'builtin', compatibility: { runnable: true }, state: { status: 'not-installed', updatedAt: new Date(0).toISOString() } });
+    expect(view.summary(entry)).toMatchObject({
+      id: 'local',
+      origin: 'builtin',
+      compatibility: { runnable: true },
+      state: { status: 'not-installed', updatedAt: new Date(0).toISOString() },
+    });
   });
 
   it('an install going on comes first, with its step; an interrupted one is offered to resume', () => {
@@ -79,7 +87,11 @@ describe('ProviderView: the one state a tile shows', () => {
     installs.set('local', run('queued'));
     expect(view.state(recipe)).toMatchObject({ status: 'installing', reason: 'install queued' });
     installs.set('local', run('running'));
-    expect(view.state(recipe)).toMatchObject({ status: 'installing', reason: 'install: step 2 of 2: Build', updatedAt: '2026-01-01T00:00:05.000Z' });
+    expect(view.state(recipe)).toMatchObject({
+      status: 'installing',
+      reason: 'install: step 2 of 2: Build',
+      updatedAt: '2026-01-01T00:00:05.000Z',
+    });
     installs.set('local', run('interrupted'));
     expect(view.state(recipe)).toMatchObject({ status: 'not-installed', reason: 'install interrupted: resume it or roll it back' });
   });
@@ -87,7 +99,14 @@ describe('ProviderView: the one state a tile shows', () => {
   it('what we run beats a server found outside; once stopped, the found server shows; a stopped life of an uninstalled provider is history', () => {
     const { view, supervisor, find } = setup();
     view.setReadiness('local', { installed: true, compatibility: { runnable: true, reasons: [], warnings: [] } });
-    supervisor.live = { id: 'local', status: 'running', reason: 'healthy', restarts: 0, port: 18_080, updatedAt: '2026-01-01T00:02:00.000Z' };
+    supervisor.live = {
+      id: 'local',
+      status: 'running',
+      reason: 'healthy',
+      restarts: 0,
+      port: 18_080,
+      updatedAt: '2026-01-01T00:02:00.000Z',
+    };
     supervisor.active = true;
     find(server);
     expect(view.state(recipe).status).toBe('running');

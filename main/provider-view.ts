@@ -81,7 +81,10 @@ export class ProviderView {
       return {
         id: recipe.id,
         status: 'installing',
-        reason: install.status === 'queued' ? `${install.action} queued` : `${install.action}: step ${install.current + 1} of ${install.steps.length}: ${step?.title ?? ''}`,
+        reason:
+          install.status === 'queued'
+            ? `${install.action} queued`
+            : `${install.action}: step ${install.current + 1} of ${install.steps.length}: ${step?.title ?? ''}`,
         restarts: 0,
         updatedAt: install.updatedAt,
       };

@@ -7,7 +7,11 @@ import type { Paths } from './services/base-dir/paths';
 import type { SystemService } from './services/system/system';
 
 /** Installed? Runnable on this machine? Read from disk and the machine: changes nothing. */
-export function readinessOf(deps: { paths: Paths; system: SystemService; env: NodeJS.ProcessEnv }): (recipe: ProviderRecipe) => Promise<Readiness> {
+export function readinessOf(deps: {
+  paths: Paths;
+  system: SystemService;
+  env: NodeJS.ProcessEnv;
+}): (recipe: ProviderRecipe) => Promise<Readiness> {
   return async (recipe) => ({
     installed: await isInstalled(recipe, { dataDir: path.join(deps.paths.data, recipe.id), env: deps.env }),
     compatibility: checkCompatibility(recipe, await deps.system.machine()),

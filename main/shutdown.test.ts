@@ -14,9 +14,18 @@ const TSX = createRequire(import.meta.url).resolve('tsx');
 async function crash(kind: 'throw' | 'reject') {
   const root = await tempDir();
   const baseDir = path.join(root, 'base');
-  await writeStandInRecipe(baseDir, { port: 18_700 + Math.floor(Math.random() * 200), env: { STANDIN_IGNORE_SIGTERM: '1', STANDIN_GRANDCHILD: '1' } });
+  await writeStandInRecipe(baseDir, {
+    port: 18_700 + Math.floor(Math.random() * 200),
+    env: { STANDIN_IGNORE_SIGTERM: '1', STANDIN_GRANDCHILD: '1' },
+  });
   const child = spawn(process.execPath, ['--import', TSX, FIXTURE], {
-    env: { ...process.env, HELIX_LOCAL_LLM_DIR: baseDir, APP_CONFIG_DIR: path.join(root, 'app'), CRASH: kind, HELIX_LOCAL_LLM_AUTO_START: 'false' },
+    env: {
+      ...process.env,
+      HELIX_LOCAL_LLM_DIR: baseDir,
+      APP_CONFIG_DIR: path.join(root, 'app'),
+      CRASH: kind,
+      HELIX_LOCAL_LLM_AUTO_START: 'false',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

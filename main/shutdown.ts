@@ -91,7 +91,9 @@ export function installShutdown(options: ShutdownOptions): Shutdown {
 
   const onCrash = (error: unknown, kind: string) => {
     options.log.write('error', `${kind}: an error escaped every handler; stopping providers and exiting`, error);
-    say(`Internal error (${kind}): ${(error as Error)?.stack ?? String(error)}\nDetails are in ${options.log.file}. Stopping every provider.`);
+    say(
+      `Internal error (${kind}): ${(error as Error)?.stack ?? String(error)}\nDetails are in ${options.log.file}. Stopping every provider.`,
+    );
     if (!stopping) {
       hurried = true;
       void options.hurry().catch(() => undefined);

@@ -15,8 +15,7 @@ vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => fake.exposed.set(key, api) },
   ipcRenderer: {
     invoke: fake.invoke,
-    on: (channel: string, listener: IpcListener) =>
-      fake.ipcListeners.set(channel, [...(fake.ipcListeners.get(channel) ?? []), listener]),
+    on: (channel: string, listener: IpcListener) => fake.ipcListeners.set(channel, [...(fake.ipcListeners.get(channel) ?? []), listener]),
   },
 }));
 

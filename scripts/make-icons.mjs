@@ -72,8 +72,7 @@ function appIcon(x, y) {
  */
 function trayGlyph(x, y, paint) {
   const body = inRoundRect(x, y, 8, 8, 5, 5, 1.5);
-  const glyph =
-    inRoundRect(x, y, 6, 8, 1, 3, 0.3) || inRoundRect(x, y, 8, 10, 3, 1, 0.3) || inCircle(x, y, 10, 6, 1.1);
+  const glyph = inRoundRect(x, y, 6, 8, 1, 3, 0.3) || inRoundRect(x, y, 8, 10, 3, 1, 0.3) || inCircle(x, y, 10, 6, 1.1);
   if (body && glyph) return null;
   if (body || inPins(x, y, 8, 5, 2, 4, 1, 2)) return paint(x, y);
   return null;
@@ -95,7 +94,11 @@ function grown(points, k) {
   return points.map(([x, y]) => [cx + (x - cx) * k, cy + (y - cy) * k]);
 }
 
-const WARN_TRIANGLE = [[12.5, 9], [8.9, 15.4], [16.1, 15.4]];
+const WARN_TRIANGLE = [
+  [12.5, 9],
+  [8.9, 15.4],
+  [16.1, 15.4],
+];
 
 /**
  * State badges in the bottom-right corner, each a different shape so they still read on macOS,
@@ -128,7 +131,10 @@ function render(scene, designSize, pixels) {
   const n = SUPERSAMPLE * SUPERSAMPLE;
   for (let py = 0; py < pixels; py++) {
     for (let px = 0; px < pixels; px++) {
-      let r = 0, g = 0, b = 0, a = 0; // premultiplied sums, so edges do not go dark
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0; // premultiplied sums, so edges do not go dark
       for (let sy = 0; sy < SUPERSAMPLE; sy++) {
         for (let sx = 0; sx < SUPERSAMPLE; sx++) {
           const x = (px + (sx + 0.5) / SUPERSAMPLE) * unit;

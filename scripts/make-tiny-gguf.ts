@@ -106,7 +106,28 @@ function random(seed: number) {
   };
 }
 
-const WORDS = ['the', 'and', 'hello', 'world', 'model', 'local', 'llama', 'test', 'token', 'server', 'is', 'a', 'of', 'to', 'in', 'it', 'you', 'that', 'for', 'on'];
+const WORDS = [
+  'the',
+  'and',
+  'hello',
+  'world',
+  'model',
+  'local',
+  'llama',
+  'test',
+  'token',
+  'server',
+  'is',
+  'a',
+  'of',
+  'to',
+  'in',
+  'it',
+  'you',
+  'that',
+  'for',
+  'on',
+];
 
 export function tinyVocab(): { tokens: string[]; scores: number[]; types: number[] } {
   const tokens = ['<unk>', '<s>', '</s>'];

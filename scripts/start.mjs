@@ -19,7 +19,8 @@ else {
   let fetchFailure;
   // No display means no window either way: do not download 100 MB for nothing.
   if (!binary && hasDisplay()) ({ path: binary, reason: fetchFailure } = await fetchElectronBinary());
-  if (!binary) reason = `Electron's binary is not available (${fetchFailure ?? 'not downloaded, and there is no display to show a window'})`;
+  if (!binary)
+    reason = `Electron's binary is not available (${fetchFailure ?? 'not downloaded, and there is no display to show a window'})`;
   else if (!hasDisplay()) reason = 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)';
   if (reason) binary = undefined;
 }

@@ -49,4 +49,16 @@ export const REQUEST_NAMES = [
   'discovery.addEndpoint',
   'discovery.removeEndpoint',
 ] as const;
-export const EVENT_TOPICS = ['gateway.changed', 'gateway.stats', 'gateway.tryChunk', 'discovery.changed', 'settings.changed', 'providers.state', 'install.progress', 'logs.lines', 'downloads.progress', 'resources.sample', 'alerts.raised'] as const;
+export const EVENT_TOPICS = [
+  'gateway.changed',
+  'gateway.stats',
+  'gateway.tryChunk',
+  'discovery.changed',
+  'settings.changed',
+  'providers.state',
+  'install.progress',
+  'logs.lines',
+  'downloads.progress',
+  'resources.sample',
+  'alerts.raised',
+] as const;

@@ -1,16 +1,18 @@
 import { z } from 'zod';
 import type { EVENT_TOPICS, REQUEST_NAMES } from './contract-names';
 import { event, request, type ContractClient } from './rpc/define';
-import type { CatalogProblem, DownloadState, LogLine, LogSearchMatch, ModelFile, ProviderDetail, ProviderState, ProviderSummary } from './provider';
+import type {
+  CatalogProblem,
+  DownloadState,
+  LogLine,
+  LogSearchMatch,
+  ModelFile,
+  ProviderDetail,
+  ProviderState,
+  ProviderSummary,
+} from './provider';
 import { EndpointSchema, type DiscoveryResults } from './discovery';
-import {
-  GatewayPatchSchema,
-  TryChatSchema,
-  type GatewayStats,
-  type GatewayStatus,
-  type TryChatChunk,
-  type TryChatResult,
-} from './gateway';
+import { GatewayPatchSchema, TryChatSchema, type GatewayStats, type GatewayStatus, type TryChatChunk, type TryChatResult } from './gateway';
 import { ProviderId } from './recipe';
 import type { RecipeCommands } from './recipe-commands';
 import { ResourceRangeSchema, type Alert, type ResourceHistory, type ResourceSample, type ResourceWatch } from './resources';
@@ -66,7 +68,10 @@ export const contract = {
     'providers.restart': request<ProviderState>()(ById, 'Stops, then starts a provider.'),
     'providers.startAll': request<ProviderState[]>()(NoInput, 'Starts every installed provider this machine can run.'),
     'providers.stopAll': request<ProviderState[]>()(NoInput, 'Stops every provider we started.'),
-    'install.list': request<InstallRun[]>()(NoInput, 'Install runs: queued, running, interrupted (resume or roll back), and finished this session.'),
+    'install.list': request<InstallRun[]>()(
+      NoInput,
+      'Install runs: queued, running, interrupted (resume or roll back), and finished this session.',
+    ),
     'install.start': request<InstallRun[]>()(
       z.object({ ids: z.array(ProviderId).min(1).max(50) }).strict(),
       'Queues installs of the given providers (one at a time); progress comes as install.progress events.',
@@ -79,7 +84,10 @@ export const contract = {
       z.object({ id: ProviderId, keepConfig: z.boolean().default(true) }).strict(),
       'Removes data/<id> and its start script, and its config unless kept.',
     ),
-    'install.cleanup': request<CleanupReport>()(NoInput, 'Removes package caches, leftover downloads and unfinished installs; says how much space it freed.'),
+    'install.cleanup': request<CleanupReport>()(
+      NoInput,
+      'Removes package caches, leftover downloads and unfinished installs; says how much space it freed.',
+    ),
     'logs.tail': request<{ lines: LogLine[]; file: string }>()(
       z
         .object({
@@ -107,7 +115,10 @@ export const contract = {
       z.object({ id: LogId }).strict(),
       'Sends this client the logs.lines events of one log (a provider’s, or its install log `<id>-install`) until logs.unwatch or the connection closes; `id` is the log’s canonical id, as events name it.',
     ),
-    'logs.unwatch': request<{ id: string; watching: false }>()(z.object({ id: LogId }).strict(), 'Stops this client’s logs.lines events of one log.'),
+    'logs.unwatch': request<{ id: string; watching: false }>()(
+      z.object({ id: LogId }).strict(),
+      'Stops this client’s logs.lines events of one log.',
+    ),
     'models.list': request<{ dir: string; models: ModelFile[] }>()(
       NoInput,
       'GGUF files in the models folder with their header facts, size, a memory estimate and who uses them.',
@@ -116,21 +127,36 @@ export const contract = {
       z.object({ file: ModelFileName }).strict(),
       'Deletes a model file (refused while a running provider uses it); returns the new list.',
     ),
-    'downloads.list': request<DownloadState[]>()(NoInput, 'Downloads in progress, paused (resumable after a crash) or finished this session.'),
+    'downloads.list': request<DownloadState[]>()(
+      NoInput,
+      'Downloads in progress, paused (resumable after a crash) or finished this session.',
+    ),
     'downloads.start': request<DownloadState>()(
       z
         .object({
           url: z.url({ protocol: /^https?$/ }),
           /** Defaults to the last part of the URL's path. */
           file: ModelFileName.optional(),
-          sha256: z.string().regex(/^[a-fA-F0-9]{64}$/, 'must be 64 hex characters').optional(),
+          sha256: z
+            .string()
+            .regex(/^[a-fA-F0-9]{64}$/, 'must be 64 hex characters')
+            .optional(),
         })
         .strict(),
       'Starts downloading a model into the models folder; progress comes as downloads.progress events.',
     ),
-    'downloads.cancel': request<DownloadState>()(z.object({ id: z.string().min(1) }).strict(), 'Stops a download, keeping what arrived so it can resume.'),
-    'downloads.resume': request<DownloadState>()(z.object({ id: z.string().min(1) }).strict(), 'Continues a paused download from the byte it reached.'),
-    'gateway.status': request<GatewayStatus>()(NoInput, 'The gateway: its URL and key, strategies, and the routing table (model → providers, with state).'),
+    'downloads.cancel': request<DownloadState>()(
+      z.object({ id: z.string().min(1) }).strict(),
+      'Stops a download, keeping what arrived so it can resume.',
+    ),
+    'downloads.resume': request<DownloadState>()(
+      z.object({ id: z.string().min(1) }).strict(),
+      'Continues a paused download from the byte it reached.',
+    ),
+    'gateway.status': request<GatewayStatus>()(
+      NoInput,
+      'The gateway: its URL and key, strategies, and the routing table (model → providers, with state).',
+    ),
     'gateway.stats': request<GatewayStats>()(NoInput, 'Per-provider gateway stats now; updates come as gateway.stats events.'),
     'gateway.update': request<GatewayStatus>()(
       GatewayPatchSchema,
@@ -140,7 +166,10 @@ export const contract = {
       TryChatSchema,
       'Streams one chat through the gateway, as any client would; the text arrives as gateway.tryChunk events and the answer resolves at the end.',
     ),
-    'gateway.tryCancel': request<{ cancelled: boolean }>()(z.object({ id: z.string().min(1).max(100) }).strict(), 'Stops a running gateway.try.'),
+    'gateway.tryCancel': request<{ cancelled: boolean }>()(
+      z.object({ id: z.string().min(1).max(100) }).strict(),
+      'Stops a running gateway.try.',
+    ),
     'downloads.remove': request<DownloadState[]>()(
       z.object({ id: z.string().min(1) }).strict(),
       'Stops a download if it runs, deletes the bytes received, and drops it from the list (a finished model stays).',
@@ -158,7 +187,10 @@ export const contract = {
       NoInput,
       'What the last scan found: every server answering on a known port or a user endpoint, what it is, and whether this app runs it.',
     ),
-    'discovery.scan': request<DiscoveryResults>()(NoInput, 'Scans now (default ports, ports of providers we run, user endpoints) and returns what it found.'),
+    'discovery.scan': request<DiscoveryResults>()(
+      NoInput,
+      'Scans now (default ports, ports of providers we run, user endpoints) and returns what it found.',
+    ),
     'discovery.addEndpoint': request<DiscoveryResults>()(
       z.object({ endpoint: EndpointSchema }).strict(),
       'Saves a host:port to probe (any machine) and scans; adding one already saved only scans.',

@@ -99,7 +99,10 @@ const IPV6 = /^\[[0-9A-Fa-f:.]+\]$/;
  * the server listens on IPv4 only.
  */
 export function normalizeEndpoint(input: string): { ok: true; endpoint: string } | { ok: false; message: string } {
-  const text = input.trim().replace(/^http:\/\//i, '').replace(/\/+$/, '');
+  const text = input
+    .trim()
+    .replace(/^http:\/\//i, '')
+    .replace(/\/+$/, '');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return { ok: false, message: 'only plain http:// servers can be probed' };
   const match = /^(.+):(\d{1,5})$/.exec(text);
   if (!match) return { ok: false, message: 'must be host:port, e.g. 127.0.0.1:11434 or gpu-box.lan:8000' };

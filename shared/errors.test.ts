@@ -22,11 +22,17 @@ describe('app errors are branded', () => {
     const errno: NodeJS.ErrnoException = Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' });
     expect(toAppError(errno)).toEqual({ code: 'INTERNAL', message: 'ENOENT: no such file', hint: expect.stringContaining('report it') });
     expect(toAppError({ code: 'CONFLICT', message: 'x' })).toMatchObject({ code: 'INTERNAL' });
-    expect(toAppError(new AppFailure({ code: 'CONFLICT', message: 'busy', hint: 'wait' }))).toEqual({ code: 'CONFLICT', message: 'busy', hint: 'wait' });
+    expect(toAppError(new AppFailure({ code: 'CONFLICT', message: 'busy', hint: 'wait' }))).toEqual({
+      code: 'CONFLICT',
+      message: 'busy',
+      hint: 'wait',
+    });
   });
 
   it('serialises to the wire shape without the brand', () => {
-    const wire = JSON.parse(JSON.stringify(new AppFailure({ code: 'NOT_FOUND', message: 'no', hint: 'make one', details: { a: 1 } }))) as unknown;
+    const wire = JSON.parse(
+      JSON.stringify(new AppFailure({ code: 'NOT_FOUND', message: 'no', hint: 'make one', details: { a: 1 } })),
+    ) as unknown;
     expect(wire).toEqual({ code: 'NOT_FOUND', message: 'no', hint: 'make one', details: { a: 1 } });
   });
 });

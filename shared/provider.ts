@@ -2,16 +2,7 @@ import type { ProviderRecipe } from './recipe';
 
 /** DESIGN.md's state machine. `external`: a server we found but do not own. */
 export type ProviderStatus =
-  | 'not-installed'
-  | 'installing'
-  | 'installed'
-  | 'starting'
-  | 'running'
-  | 'unhealthy'
-  | 'failed'
-  | 'stopping'
-  | 'stopped'
-  | 'external';
+  'not-installed' | 'installing' | 'installed' | 'starting' | 'running' | 'unhealthy' | 'failed' | 'stopping' | 'stopped' | 'external';
 
 /** Statuses from which start is allowed. */
 export const STARTABLE: readonly ProviderStatus[] = ['installed', 'stopped', 'failed'];

@@ -51,7 +51,12 @@ const stepView = (step: InstallStep): CommandView => ({
   ...(step.when ? { when: whenText(step.when) } : {}),
 });
 
-const processView = (spec: ProcessSpec): CommandView => ({ name: spec.name, argv: spec.argv, env: spec.env, ...(spec.cwd ? { cwd: spec.cwd } : {}) });
+const processView = (spec: ProcessSpec): CommandView => ({
+  name: spec.name,
+  argv: spec.argv,
+  env: spec.env,
+  ...(spec.cwd ? { cwd: spec.cwd } : {}),
+});
 
 /** The commands of a recipe, as written in it (pure: the host adds hash, origin and trust). */
 export function recipeCommandsOf(recipe: ProviderRecipe): Pick<RecipeCommands, 'install' | 'start' | 'stop' | 'configFiles'> {
@@ -70,7 +75,11 @@ export function recipeCommandsOf(recipe: ProviderRecipe): Pick<RecipeCommands, '
       break;
     case 'binary':
       for (const asset of install.assets) {
-        const check = asset.sha256 ? `sha256 ${asset.sha256}` : asset.sha256 === null ? 'no checksum known: refused unless one is set' : 'unverified (https only)';
+        const check = asset.sha256
+          ? `sha256 ${asset.sha256}`
+          : asset.sha256 === null
+            ? 'no checksum known: refused unless one is set'
+            : 'unverified (https only)';
         fetches.push(`download for ${asset.os}/${asset.arch}: ${asset.url} (${check}), run as {dataDir}/${asset.executable}`);
       }
       break;

@@ -8,9 +8,7 @@ import { TOOL_IDS } from './system';
  */
 
 export const PROVIDER_ID_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
-export const ProviderId = z
-  .string()
-  .regex(PROVIDER_ID_PATTERN, 'must be 2-40 lowercase letters, digits or dashes, starting with a letter');
+export const ProviderId = z.string().regex(PROVIDER_ID_PATTERN, 'must be 2-40 lowercase letters, digits or dashes, starting with a letter');
 
 /**
  * Names usable as `{name}` in argv, env, cwd and config templates. `{ports.NAME}` names an extra port.
@@ -40,7 +38,10 @@ const Argv = z.array(z.string().min(1)).min(1, 'needs at least the program to ru
 const Env = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name'), z.string());
 const HttpPath = z.string().startsWith('/', 'must start with /');
 /** A value a JSON field must equal, or `{ exists: true }`. */
-const JsonExpectation = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.object({ exists: z.literal(true) }).strict()]));
+const JsonExpectation = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.object({ exists: z.literal(true) }).strict()]),
+);
 
 export const HealthCheckSchema = z
   .object({
@@ -63,7 +64,10 @@ export const IdentifyRuleSchema = z
     path: HttpPath,
     method: z.enum(['GET', 'POST']).default('GET'),
     status: z.array(z.number().int()).optional(),
-    header: z.object({ name: z.string().min(1), includes: z.string() }).strict().optional(),
+    header: z
+      .object({ name: z.string().min(1), includes: z.string() })
+      .strict()
+      .optional(),
     bodyIncludes: z.string().optional(),
     json: JsonExpectation.optional(),
     /** A provider's own endpoint is strong; an imitation other servers also answer is weak. */
@@ -161,7 +165,11 @@ export const InstallSchema = z.discriminatedUnion('strategy', [
                * the user supplies one (settings: providers.<id>.install.sha256). A user recipe may leave
                * it out: then the download must be https all the way.
                */
-              sha256: z.string().regex(/^[a-f0-9]{64}$/, 'must be 64 lowercase hex characters').nullable().optional(),
+              sha256: z
+                .string()
+                .regex(/^[a-f0-9]{64}$/, 'must be 64 lowercase hex characters')
+                .nullable()
+                .optional(),
               archive: z.enum(['zip', 'tar.gz', 'none']).default('none'),
               /** Relative to {dataDir}, where the asset is saved (archive: none) or unpacked. */
               executable: z.string().min(1),
@@ -210,9 +218,7 @@ export const RecipeSchema = z
     /** Other ports by name, usable as `{ports.NAME}` (FastChat's controller and worker). */
     extraPorts: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), Port).default({}),
     api: z.enum(['openai', 'ollama', 'kobold']),
-    platforms: z
-      .array(z.object({ os: OsName, arch: z.array(Arch).min(1).default(['x64', 'arm64']) }).strict())
-      .min(1),
+    platforms: z.array(z.object({ os: OsName, arch: z.array(Arch).min(1).default(['x64', 'arm64']) }).strict()).min(1),
     requirements: z
       .object({
         gpu: z
@@ -231,7 +237,10 @@ export const RecipeSchema = z
             z
               .object({
                 id: z.enum(TOOL_IDS, { error: `must be one of ${TOOL_IDS.join(', ')}` }),
-                min: z.string().regex(/^\d+(\.\d+)*$/, 'must be a version like 3.10 or 1.86.0').optional(),
+                min: z
+                  .string()
+                  .regex(/^\d+(\.\d+)*$/, 'must be a version like 3.10 or 1.86.0')
+                  .optional(),
                 when: When.optional(),
               })
               .strict(),
@@ -287,7 +296,11 @@ export const RecipeSchema = z
       ctx.addIssue({ code: 'custom', path: ['start'], message: 'needs at least one process (only external apps may have none)' });
     }
     if (recipe.start.length === 0 && !recipe.startHint) {
-      ctx.addIssue({ code: 'custom', path: ['startHint'], message: 'is required when there is nothing to start: say how the user starts the server' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startHint'],
+        message: 'is required when there is nothing to start: say how the user starts the server',
+      });
     }
   });
 

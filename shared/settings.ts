@@ -24,11 +24,18 @@ export const ProviderOverrideSchema = z
       .object({
         // Both reach git's command line: a leading "-" would read as an option there.
         repository: z.string().min(1).regex(/^[^-]/, 'must not start with "-"').optional(),
-        version: z.string().min(1).regex(/^[^-\s][^\s]*$/, 'must be one tag, branch or commit, without spaces or a leading "-"').optional(),
+        version: z
+          .string()
+          .min(1)
+          .regex(/^[^-\s][^\s]*$/, 'must be one tag, branch or commit, without spaces or a leading "-"')
+          .optional(),
         build: z.array(StepSchema).optional(),
         packages: z.array(z.string().min(1)).min(1).optional(),
         /** The sha256 of this machine's binary download, for a release the recipe has no checksum for (or a mirror's file). */
-        sha256: z.string().regex(/^[a-fA-F0-9]{64}$/, 'must be 64 hex characters').optional(),
+        sha256: z
+          .string()
+          .regex(/^[a-fA-F0-9]{64}$/, 'must be 64 hex characters')
+          .optional(),
       })
       .strict()
       .optional(),
@@ -149,7 +156,11 @@ function mergePatchOf(field: z.ZodType): z.ZodType {
   }
   const patch =
     inner instanceof z.ZodObject
-      ? z.object(Object.fromEntries(Object.entries(inner.shape as Record<string, z.ZodType>).map(([key, value]) => [key, mergePatchOf(value)]))).strict()
+      ? z
+          .object(
+            Object.fromEntries(Object.entries(inner.shape as Record<string, z.ZodType>).map(([key, value]) => [key, mergePatchOf(value)])),
+          )
+          .strict()
       : inner instanceof z.ZodRecord
         ? z.record(inner.keyType as z.ZodString, mergePatchOf(inner.valueType as z.ZodType).nullable())
         : inner;
@@ -188,19 +199,20 @@ const NoReservedKeys = z.unknown().superRefine((value, ctx) => {
 });
 
 export const SettingsPatchSchema = NoReservedKeys.pipe(
-  z.object({
-    ...Object.fromEntries(Object.entries(SettingsSchema.shape).map(([key, field]) => [key, mergePatchOf(field)])),
-    /** A new base directory; takes effect at the next start. Must be absolute. */
-    baseDir: z
-      .string()
-      .min(1)
-      .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('~'), {
-        message: 'must be an absolute path (or start with ~)',
-      })
-      .optional(),
-    baseRevision: z.number().int().min(0).optional(),
-  })
-  .strict(),
+  z
+    .object({
+      ...Object.fromEntries(Object.entries(SettingsSchema.shape).map(([key, field]) => [key, mergePatchOf(field)])),
+      /** A new base directory; takes effect at the next start. Must be absolute. */
+      baseDir: z
+        .string()
+        .min(1)
+        .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('~'), {
+          message: 'must be an absolute path (or start with ~)',
+        })
+        .optional(),
+      baseRevision: z.number().int().min(0).optional(),
+    })
+    .strict(),
 ) as unknown as z.ZodType<SettingsPatch, SettingsPatch>;
 
 export type SettingSource = 'saved' | 'env' | 'default';

@@ -31,7 +31,12 @@ export async function startStandIn(name: string, model: string, env: Record<stri
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
-  while (!(await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${baseUrl}/health`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`stand-in ${name} did not start`);
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -8,7 +8,8 @@ import { STAND_IN_LLAMA_SERVER } from './stand-in';
 
 export const STAND_IN_PROVIDERS = path.join(import.meta.dirname, 'fixtures', 'stand-ins', 'providers.mjs');
 
-export type StandInKind = 'ollama' | 'vllm' | 'lmstudio' | 'koboldcpp' | 'tabbyapi' | 'localai-ollama' | 'openai' | 'locked' | 'llama-server';
+export type StandInKind =
+  'ollama' | 'vllm' | 'lmstudio' | 'koboldcpp' | 'tabbyapi' | 'localai-ollama' | 'openai' | 'locked' | 'llama-server';
 
 export interface RunningStandIn {
   kind: StandInKind;

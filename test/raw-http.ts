@@ -47,7 +47,8 @@ export function rawRequest(port: number, request: RawRequest, waitMs = 15_000): 
     const onEnd = (error?: NodeJS.ErrnoException) => {
       const answer = parse(received, request.head, true);
       if (answer) return finish(answer);
-      if (received.length > 0) return finish({ kind: 'silent', error: `unparseable answer: ${JSON.stringify(received.subarray(0, 200).toString('latin1'))}` });
+      if (received.length > 0)
+        return finish({ kind: 'silent', error: `unparseable answer: ${JSON.stringify(received.subarray(0, 200).toString('latin1'))}` });
       finish(error?.code === 'ECONNRESET' || error?.code === 'EPIPE' ? { kind: 'reset' } : { kind: 'closed' });
     };
     socket.on('end', () => onEnd());
@@ -58,10 +59,13 @@ export function rawRequest(port: number, request: RawRequest, waitMs = 15_000): 
       if (first) socket.write(first);
       rest.forEach((piece, index) => {
         timers.push(
-          setTimeout(() => {
-            if (!done && socket.writable) socket.write(piece);
-            if (index === rest.length - 1 && request.endAfter && socket.writable) socket.end();
-          }, (request.pauseMs ?? 0) * (index + 1)),
+          setTimeout(
+            () => {
+              if (!done && socket.writable) socket.write(piece);
+              if (index === rest.length - 1 && request.endAfter && socket.writable) socket.end();
+            },
+            (request.pauseMs ?? 0) * (index + 1),
+          ),
         );
       });
       if (rest.length === 0 && request.endAfter) socket.end();

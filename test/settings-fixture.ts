@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { SettingsService } from '../main/services/settings';
+import { SettingsService } from '../main/services/settings/settings';
 import { tempDir } from './temp-dir';
 
 const opened: SettingsService[] = [];

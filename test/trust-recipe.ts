@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { RecipeSchema } from '../shared/recipe';
-import { executableHash, RecipeTrust } from '../main/services/recipe-trust';
+import { executableHash, RecipeTrust } from '../main/services/catalog/recipe-trust';
 
 /**
  * Confirms a user recipe's commands as the user would in the app's dialog, for tests whose subject

@@ -15,12 +15,20 @@ const JSON_BODY = Buffer.from(
 );
 const sse = (data) => Buffer.from(`data: ${JSON.stringify(data)}\n\n`);
 const CHUNKS = [
-  sse({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }),
-  ...WORDS.map((w) => sse({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: w }, finish_reason: null }] })),
+  sse({
+    ...base,
+    object: 'chat.completion.chunk',
+    choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+  }),
+  ...WORDS.map((w) =>
+    sse({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: w }, finish_reason: null }] }),
+  ),
   sse({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
 ];
 const DONE = Buffer.from('data: [DONE]\n\n');
-const MODELS = Buffer.from(JSON.stringify({ object: 'list', data: [{ id: 'bench-model', object: 'model', created: 0, owned_by: 'bench' }] }));
+const MODELS = Buffer.from(
+  JSON.stringify({ object: 'list', data: [{ id: 'bench-model', object: 'model', created: 0, owned_by: 'bench' }] }),
+);
 
 const server = createServer((req, res) => {
   if (req.method === 'GET') {

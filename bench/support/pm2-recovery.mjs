@@ -24,7 +24,11 @@ const alive = (pid) => {
     return false;
   }
 };
-const healthy = () => fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+const healthy = () =>
+  fetch(`http://127.0.0.1:${port}/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // pm2 stops restarting after 15 restarts within its min-uptime ("too many unstable restarts");

@@ -7,7 +7,10 @@ export class ModelsPage {
     return this.page.getByTestId(`model-row-${file}`);
   }
 
-  field(file: string, name: 'model-arch' | 'model-params' | 'model-quant' | 'model-context' | 'model-size' | 'model-estimate' | 'model-used-by'): Locator {
+  field(
+    file: string,
+    name: 'model-arch' | 'model-params' | 'model-quant' | 'model-context' | 'model-size' | 'model-estimate' | 'model-used-by',
+  ): Locator {
     return this.row(file).getByTestId(name);
   }
 }

@@ -27,7 +27,9 @@ export interface EngineProcess {
 /** Runs the built engine as the supervisor would; resolves once /health says ok (or it exited). */
 export async function startEngine(args: string[]): Promise<EngineProcess> {
   const port = await pickPort(28000 + Math.floor(Math.random() * 2000));
-  const child = spawn(process.execPath, [enginePath, '--port', String(port), '--threads', '1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [enginePath, '--port', String(port), '--threads', '1', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -36,7 +38,10 @@ export async function startEngine(args: string[]): Promise<EngineProcess> {
   let done = false;
   void exited.then(() => (done = true));
   while (!done) {
-    const ok = await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${baseUrl}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 50));
   }

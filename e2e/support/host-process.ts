@@ -27,7 +27,10 @@ export async function freshDirs(options: { firstRun?: boolean } = {}): Promise<H
 /** Writes the settings file the host reads at start, with the wizard done unless the given settings say otherwise. */
 export async function writeSettings(dirs: HostDirs, settings: Record<string, unknown>): Promise<void> {
   await mkdir(path.join(dirs.baseDir, 'config'), { recursive: true });
-  await writeFile(path.join(dirs.baseDir, 'config', 'settings.json'), JSON.stringify({ wizard: { completed: true, step: 0, selected: [] }, ...settings }));
+  await writeFile(
+    path.join(dirs.baseDir, 'config', 'settings.json'),
+    JSON.stringify({ wizard: { completed: true, step: 0, selected: [] }, ...settings }),
+  );
 }
 
 export interface RunningHost {

@@ -9,7 +9,10 @@ import { trustRecipeFile } from '../../test/trust-recipe';
  * a user adds a custom provider, and confirms its commands as the user would (unless `trusted`
  * is false: a custom recipe runs nothing before that).
  */
-export async function writeStandInRecipe(baseDir: string, options: { port: number; env?: Record<string, string>; trusted?: boolean }): Promise<void> {
+export async function writeStandInRecipe(
+  baseDir: string,
+  options: { port: number; env?: Record<string, string>; trusted?: boolean },
+): Promise<void> {
   const dir = path.join(baseDir, 'config', 'providers.d');
   await mkdir(dir, { recursive: true });
   const recipe = {

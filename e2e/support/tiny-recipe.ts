@@ -33,4 +33,3 @@ export async function writeTinyRecipe(dirs: HostDirs, port: number) {
   // Confirmed as in the Providers page's dialog: this test is about the wizard's install.
   await trustRecipeFile(dirs.baseDir, path.join(dir, 'tiny.yaml'));
 }
-

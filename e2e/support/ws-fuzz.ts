@@ -50,12 +50,55 @@ const PROTO_OBJECTS = [
 ];
 
 const STRINGS = [
-  '', ' ', 'x', 'NaN', 'Infinity', '-Infinity', '-1', '1e999', 'null', 'true', 'undefined',
-  '..', '../../../../etc/passwd', 'a/b.gguf', '..\\..\\x.gguf', '.hidden.gguf', 'model.gguf', 'C:\\x.gguf',
-  '%00', '\u0000', '\ud800', '\uffff', '🦙', '\u202e', 'constructor', '__proto__', 'toString',
-  'http://', 'file:///etc/passwd', 'javascript:alert(1)', 'ftp://example.invalid/x.gguf', 'https://example.invalid/x.bin',
-  '127.0.0.1:99999', '[::1]:0', 'localhost:-1', 'a'.repeat(301), '0'.repeat(64), 'g'.repeat(64),
-  'llamacpp', 'ollama', 'standin', 'ABC', 'a b', '1m', '2h', 'round-robin', '$(reboot)', '`id`', "'; DROP TABLE x; --",
+  '',
+  ' ',
+  'x',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '-1',
+  '1e999',
+  'null',
+  'true',
+  'undefined',
+  '..',
+  '../../../../etc/passwd',
+  'a/b.gguf',
+  '..\\..\\x.gguf',
+  '.hidden.gguf',
+  'model.gguf',
+  'C:\\x.gguf',
+  '%00',
+  '\u0000',
+  '\ud800',
+  '\uffff',
+  '🦙',
+  '\u202e',
+  'constructor',
+  '__proto__',
+  'toString',
+  'http://',
+  'file:///etc/passwd',
+  'javascript:alert(1)',
+  'ftp://example.invalid/x.gguf',
+  'https://example.invalid/x.bin',
+  '127.0.0.1:99999',
+  '[::1]:0',
+  'localhost:-1',
+  'a'.repeat(301),
+  '0'.repeat(64),
+  'g'.repeat(64),
+  'llamacpp',
+  'ollama',
+  'standin',
+  'ABC',
+  'a b',
+  '1m',
+  '2h',
+  'round-robin',
+  '$(reboot)',
+  '`id`',
+  "'; DROP TABLE x; --",
 ];
 
 const NUMBERS = [0, -0, -1, 1, 1.5, -0.0001, 2 ** 31, 2 ** 53 + 2, -(2 ** 53) - 2, 1e308, -1e308, 5e-324, 65_536, 100_001, 99_999_999_999];
@@ -109,11 +152,19 @@ export function junkFrame(rng: Rng, nextId: () => number, methods: string[]): Ju
   const method = rng.pick(methods);
   switch (rng.int(14)) {
     case 0:
-      return { text: rng.pick(['{', '}', 'NaN', 'undefined', '', ' ', '{"type":"request",', "{'a':1}", '\u0000', '[1,]', '{"id":1}}', 'nul']), id: null, code: 'BAD_MESSAGE' };
+      return {
+        text: rng.pick(['{', '}', 'NaN', 'undefined', '', ' ', '{"type":"request",', "{'a':1}", '\u0000', '[1,]', '{"id":1}}', 'nul']),
+        id: null,
+        code: 'BAD_MESSAGE',
+      };
     case 1:
       return { text: `{"type":"request","id":${nextId()},"method":"${method}","params":{"id":NaN}}`, id: null, code: 'BAD_MESSAGE' };
     case 2:
-      return { text: JSON.stringify(rng.pick([42, 'request', null, true, [], [{ type: 'request', id: 1, method }]])), id: null, code: 'BAD_MESSAGE' };
+      return {
+        text: JSON.stringify(rng.pick([42, 'request', null, true, [], [{ type: 'request', id: 1, method }]])),
+        id: null,
+        code: 'BAD_MESSAGE',
+      };
     case 3:
       return { binary: Buffer.from(JSON.stringify({ type: 'request', id: nextId(), method, params: {} })), id: null, code: 'BAD_MESSAGE' };
     case 4:
@@ -131,21 +182,47 @@ export function junkFrame(rng: Rng, nextId: () => number, methods: string[]): Ju
     }
     case 8: {
       const id = nextId();
-      return { text: JSON.stringify({ type: 'request', id, method: rng.pick([42, null, {}, [], '', 'x'.repeat(201)]) }), id, code: 'BAD_MESSAGE' };
+      return {
+        text: JSON.stringify({ type: 'request', id, method: rng.pick([42, null, {}, [], '', 'x'.repeat(201)]) }),
+        id,
+        code: 'BAD_MESSAGE',
+      };
     }
     case 9: {
       const id = nextId();
-      const name = rng.pick(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '__defineGetter__', 'isPrototypeOf']);
+      const name = rng.pick([
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+        'valueOf',
+        'prototype',
+        '__defineGetter__',
+        'isPrototypeOf',
+      ]);
       return { text: JSON.stringify({ type: 'request', id, method: name, params: {} }), id, code: 'UNKNOWN_METHOD' };
     }
     case 10: {
       const id = nextId();
-      const name = rng.pick([`${method}.x`, method.toUpperCase(), `${method} `, 'providers', 'providers.', '.', 'requests.echo', 'x'.repeat(200)]);
+      const name = rng.pick([
+        `${method}.x`,
+        method.toUpperCase(),
+        `${method} `,
+        'providers',
+        'providers.',
+        '.',
+        'requests.echo',
+        'x'.repeat(200),
+      ]);
       return { text: JSON.stringify({ type: 'request', id, method: name, params: {} }), id, code: 'UNKNOWN_METHOD' };
     }
     case 11: {
       const id = nextId();
-      return { text: `{"type":"request","id":${id},"method":"${method}","params":${'['.repeat(5_000)}${']'.repeat(5_000)}}`, id, code: 'BAD_REQUEST' };
+      return {
+        text: `{"type":"request","id":${id},"method":"${method}","params":${'['.repeat(5_000)}${']'.repeat(5_000)}}`,
+        id,
+        code: 'BAD_REQUEST',
+      };
     }
     case 12:
       // The id is inherited, not own: JSON cannot express that, so a duplicate key stands in (last wins).

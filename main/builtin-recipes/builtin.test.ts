@@ -19,7 +19,22 @@ describe('built-in recipes', () => {
 
   it('cover every provider of the brief, each once, with unique ids and aliases', () => {
     expect(recipes.map((r) => r.id).sort()).toEqual(
-      ['engine', 'fastchat', 'gpt4all', 'jan', 'koboldcpp', 'llamacpp', 'lmstudio', 'localai', 'mistralrs', 'mlx-lm', 'ollama', 'tabbyapi', 'textgen', 'vllm'].sort(),
+      [
+        'engine',
+        'fastchat',
+        'gpt4all',
+        'jan',
+        'koboldcpp',
+        'llamacpp',
+        'lmstudio',
+        'localai',
+        'mistralrs',
+        'mlx-lm',
+        'ollama',
+        'tabbyapi',
+        'textgen',
+        'vllm',
+      ].sort(),
     );
     const names = recipes.flatMap((r) => [r.id, ...r.aliases]);
     expect(new Set(names).size).toBe(names.length);
@@ -100,7 +115,22 @@ describe('built-in recipes', () => {
         expect(() => parseYaml(text), `${recipe.id} ${file.file}`).not.toThrow();
       }
     }
-    expect(parseYaml(expandPlaceholders(byId('vllm').config[0]!.template, { host: '127.0.0.1', port: '8000', modelsDir: '/m', dataDir: '', configDir: '', binDir: '', logsDir: '', baseDir: '', node: '', ports: {} }))).toMatchObject({
+    expect(
+      parseYaml(
+        expandPlaceholders(byId('vllm').config[0]!.template, {
+          host: '127.0.0.1',
+          port: '8000',
+          modelsDir: '/m',
+          dataDir: '',
+          configDir: '',
+          binDir: '',
+          logsDir: '',
+          baseDir: '',
+          node: '',
+          ports: {},
+        }),
+      ),
+    ).toMatchObject({
       host: '127.0.0.1',
       port: 8000,
       'max-num-seqs': 256,
@@ -121,11 +151,23 @@ describe('built-in recipes', () => {
       for (const { os, arch: archs } of recipe.platforms) {
         for (const arch of archs) {
           for (const accelerator of plausible(os, arch)) {
-            const gpus: GpuInfo[] = accelerator === 'none' ? [] : [{ vendor: accelerator, model: accelerator, sharedMemory: accelerator === 'apple', source: 'test' }];
+            const gpus: GpuInfo[] =
+              accelerator === 'none'
+                ? []
+                : [{ vendor: accelerator, model: accelerator, sharedMemory: accelerator === 'apple', source: 'test' }];
             if (!checkCompatibility(recipe, { platform: os, arch, gpus, tools: [], totalRamBytes: 0 }).runnable) continue;
             for (const kind of kinds) {
-              const applying = conditional.filter((s) => s.name.split('-')[0] === kind && stepApplies(s, { platform: os, arch, accelerator }));
-              expect({ recipe: recipe.id, os, arch, accelerator, kind, steps: applying.length }).toEqual({ recipe: recipe.id, os, arch, accelerator, kind, steps: 1 });
+              const applying = conditional.filter(
+                (s) => s.name.split('-')[0] === kind && stepApplies(s, { platform: os, arch, accelerator }),
+              );
+              expect({ recipe: recipe.id, os, arch, accelerator, kind, steps: applying.length }).toEqual({
+                recipe: recipe.id,
+                os,
+                arch,
+                accelerator,
+                kind,
+                steps: 1,
+              });
             }
           }
         }
@@ -147,11 +189,20 @@ describe('built-in recipes', () => {
       if (recipe.install.strategy !== 'external') continue;
       const detect = recipe.install.detect;
       for (const { os } of recipe.platforms) {
-        expect({ id: recipe.id, os, ways: detect.commands.length + (detect.paths[os]?.length ?? 0) > 0 }).toEqual({ id: recipe.id, os, ways: true });
+        expect({ id: recipe.id, os, ways: detect.commands.length + (detect.paths[os]?.length ?? 0) > 0 }).toEqual({
+          id: recipe.id,
+          os,
+          ways: true,
+        });
       }
     }
     const lmstudio = byId('lmstudio');
-    expect(lmstudio.install).toMatchObject({ detect: { commands: ['lms'], paths: { darwin: expect.arrayContaining(['/Applications/LM Studio.app', '~/.lmstudio', '~/.cache/lm-studio']) } } });
+    expect(lmstudio.install).toMatchObject({
+      detect: {
+        commands: ['lms'],
+        paths: { darwin: expect.arrayContaining(['/Applications/LM Studio.app', '~/.lmstudio', '~/.cache/lm-studio']) },
+      },
+    });
     expect(lmstudio.start).toEqual([{ name: 'server', argv: ['lms', 'server', 'start', '--port', '{port}'], env: {} }]);
     expect(lmstudio.stop).toEqual(['lms', 'server', 'stop']);
   });
@@ -160,15 +211,31 @@ describe('built-in recipes', () => {
     const fastchat = byId('fastchat');
     expect(fastchat.start.map((p) => p.name)).toEqual(['controller', 'worker', 'api']);
     expect(fastchat.start[0]!.argv).toContain('{ports.controller}');
-    expect(fastchat.start[0]!.readyCheck).toMatchObject({ path: '/test_connection', method: 'POST', port: 'controller', bodyIncludes: 'success' });
+    expect(fastchat.start[0]!.readyCheck).toMatchObject({
+      path: '/test_connection',
+      method: 'POST',
+      port: 'controller',
+      bodyIncludes: 'success',
+    });
     expect(fastchat.start[1]!.readyCheck).toMatchObject({ path: '/worker_get_status', port: 'worker' });
-    expect(fastchat.start[2]!.argv.slice(-6)).toEqual(['--host', '{host}', '--port', '{port}', '--controller-address', 'http://{host}:{ports.controller}']);
+    expect(fastchat.start[2]!.argv.slice(-6)).toEqual([
+      '--host',
+      '{host}',
+      '--port',
+      '{port}',
+      '--controller-address',
+      'http://{host}:{ports.controller}',
+    ]);
     expect(fastchat.health.path).toBe('/v1/models');
   });
 
   it('pin a version for everything they install', () => {
     for (const recipe of recipes.filter((r) => ['git', 'python', 'binary'].includes(r.install.strategy))) {
-      expect({ id: recipe.id, version: recipe.version, repository: recipe.repository }).toEqual({ id: recipe.id, version: expect.any(String), repository: expect.stringMatching(/^https:\/\/github\.com\//) });
+      expect({ id: recipe.id, version: recipe.version, repository: recipe.repository }).toEqual({
+        id: recipe.id,
+        version: expect.any(String),
+        repository: expect.stringMatching(/^https:\/\/github\.com\//),
+      });
     }
     const python = recipes.flatMap((r) => (r.install.strategy === 'python' ? r.install.packages : []));
     expect(python.filter((p) => /^(vllm|fschat|mlx-lm)\b/.test(p)).every((p) => p.includes('=='))).toBe(true);
@@ -184,7 +251,9 @@ describe('built-in recipes', () => {
     // Not invented: null until the published values are checked (see localai.ts).
     expect(assets.filter((a) => a.sha256 === null).map((a) => a.id)).toEqual(['localai', 'localai', 'localai']);
     const machine = { os: 'linux', arch: 'x64', accelerator: 'none' } as const;
-    expect(() => planInstall(byId('localai'), {}, machine, 'install')).toThrow(/^No pinned checksum for LocalAI v3\.7\.0's linux\/x64 download/);
+    expect(() => planInstall(byId('localai'), {}, machine, 'install')).toThrow(
+      /^No pinned checksum for LocalAI v3\.7\.0's linux\/x64 download/,
+    );
     const planned = planInstall(byId('localai'), { install: { sha256: 'AB'.repeat(32) } }, machine, 'install');
     expect(planned.find((s) => s.kind === 'download')).toMatchObject({ asset: { sha256: 'ab'.repeat(32) } });
   });
@@ -193,7 +262,9 @@ describe('built-in recipes', () => {
     const localai = BUILTIN_RECIPES.find((r) => r.id === 'localai')!;
     const install = localai.install as Extract<RecipeInput['install'], { strategy: 'binary' }>;
     const careless = { ...localai, install: { ...install, assets: install.assets.map(({ sha256: _dropped, ...asset }) => asset) } };
-    await expect(Catalog.load({ builtins: [careless], userDir: '/nonexistent' })).rejects.toThrow(/Built-in recipe "localai" downloads without stating a sha256/);
+    await expect(Catalog.load({ builtins: [careless], userDir: '/nonexistent' })).rejects.toThrow(
+      /Built-in recipe "localai" downloads without stating a sha256/,
+    );
   });
 });
 
@@ -203,7 +274,16 @@ describe('health and identity match provider-facts.md', () => {
     health: { path: recipe.health.path, status: recipe.health.status, bodyIncludes: recipe.health.bodyIncludes, json: recipe.health.json },
     identify: recipe.identify.map((rule) => ({ ...rule, method: undefined, status: undefined, versionField: undefined })),
   });
-  const rule = (fields: Record<string, unknown>) => ({ method: undefined, status: undefined, versionField: undefined, header: undefined, bodyIncludes: undefined, json: undefined, imitatedBy: undefined, ...fields });
+  const rule = (fields: Record<string, unknown>) => ({
+    method: undefined,
+    status: undefined,
+    versionField: undefined,
+    header: undefined,
+    bodyIncludes: undefined,
+    json: undefined,
+    imitatedBy: undefined,
+    ...fields,
+  });
 
   it('Ollama: "/" says "Ollama is running"; /api/version is its own; /api/tags is shared', () => {
     expect(signals(byId('ollama'))).toEqual({
@@ -224,7 +304,12 @@ describe('health and identity match provider-facts.md', () => {
       health: { path: '/health', status: [200], bodyIncludes: undefined, json: { status: 'ok' } },
       identify: [
         rule({ path: '/health', header: { name: 'Server', includes: 'llama.cpp' }, strength: 'strong', imitatedBy: ['engine'] }),
-        rule({ path: '/props', json: { build_info: { exists: true }, total_slots: { exists: true } }, strength: 'strong', imitatedBy: ['engine'] }),
+        rule({
+          path: '/props',
+          json: { build_info: { exists: true }, total_slots: { exists: true } },
+          strength: 'strong',
+          imitatedBy: ['engine'],
+        }),
         rule({ path: '/metrics', bodyIncludes: 'llamacpp:', strength: 'strong' }),
         rule({ path: '/v1/models', json: { 'data.0.owned_by': 'llamacpp' }, strength: 'weak' }),
       ],
@@ -291,6 +376,8 @@ describe('health and identity match provider-facts.md', () => {
     expect(byId('gpt4all').identify).toEqual([expect.objectContaining({ json: { 'data.0.owned_by': 'humanity' } })]);
     expect(byId('gpt4all').health.path).toBe('/v1/models');
     expect(byId('jan').health.path).toBe('/v1/models');
-    expect(byId('jan').identify).toEqual([expect.objectContaining({ json: { 'data.0.owned_by': 'user', 'data.0.created': 1 }, strength: 'weak' })]);
+    expect(byId('jan').identify).toEqual([
+      expect.objectContaining({ json: { 'data.0.owned_by': 'user', 'data.0.created': 1 }, strength: 'weak' }),
+    ]);
   });
 });

@@ -11,9 +11,7 @@ export function installAppMenu(isDevelopment: boolean): void {
     {
       label: 'View',
       submenu: [
-        ...(isDevelopment
-          ? ([{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as const)
-          : []),
+        ...(isDevelopment ? ([{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as const) : []),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

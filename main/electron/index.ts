@@ -97,7 +97,12 @@ function runDesktopApp(): void {
         });
         // The CLI finds and drives this app the way it drives `serve`: a loopback endpoint behind a token.
         control = await startHeadlessServer({ rpc: owned.rpc, staticDir: rendererDir, port: 0 });
-        await writeHostFile(owned.paths, { origin: new URL(control.url).origin, token: control.token, ...owned.lock.owner, mode: 'desktop' });
+        await writeHostFile(owned.paths, {
+          origin: new URL(control.url).origin,
+          token: control.token,
+          ...owned.lock.owner,
+          mode: 'desktop',
+        });
       } catch (error) {
         return failToStart(error);
       }

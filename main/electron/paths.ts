@@ -31,7 +31,5 @@ function devServerUrl(): URL | undefined {
 
 /** Icons ship as extraResources (beside app.asar) in packaged builds, so the OS can read them too. */
 export function assetPath(name: string): string {
-  return app.isPackaged
-    ? path.join(process.resourcesPath, 'assets', name)
-    : fileURLToPath(new URL(`../../assets/${name}`, HERE));
+  return app.isPackaged ? path.join(process.resourcesPath, 'assets', name) : fileURLToPath(new URL(`../../assets/${name}`, HERE));
 }

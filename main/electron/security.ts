@@ -25,9 +25,7 @@ export function hardenWebContents(isOwnUrl: (url: string) => boolean): void {
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
     callback(allowed(permission, details.requestingUrl)),
   );
-  session.defaultSession.setPermissionCheckHandler((_contents, permission, _origin, details) =>
-    allowed(permission, details.requestingUrl),
-  );
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, _origin, details) => allowed(permission, details.requestingUrl));
 }
 
 /**

@@ -45,12 +45,15 @@ const threads = threadsAsked ? positive('threads', threadsAsked) : Math.max(1, (
 
 let runtime: EngineRuntime | undefined;
 const server = createEngineServer({ runtime: () => runtime, modelPath, version: APP_VERSION });
-const bindFailed = (error: Error) => fail(`couldn't bind HTTP server socket, hostname: ${values.host}, port: ${values.port}: ${error.message}`, 1);
+const bindFailed = (error: Error) =>
+  fail(`couldn't bind HTTP server socket, hostname: ${values.host}, port: ${values.port}: ${error.message}`, 1);
 server.once('error', bindFailed);
 server.listen(Number(values.port), values.host, () => {
   // Past the bind, a server error (EMFILE at accept) is logged by the server and is no reason to exit.
   server.off('error', bindFailed);
-  console.log(`engine: listening on http://${values.host}:${values.port}, loading ${modelPath} (ctx ${contextSize}, threads ${threads}, parallel ${parallel})`);
+  console.log(
+    `engine: listening on http://${values.host}:${values.port}, loading ${modelPath} (ctx ${contextSize}, threads ${threads}, parallel ${parallel})`,
+  );
 });
 
 try {

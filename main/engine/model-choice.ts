@@ -17,7 +17,9 @@ export async function chooseModel(asked: string | undefined, modelsDir: string):
   } else {
     const ggufs = (await readdir(modelsDir).catch(() => [] as string[])).filter((f) => f.toLowerCase().endsWith('.gguf')).sort();
     if (ggufs.length === 0) {
-      throw new ModelProblem(`No model to load: ${modelsDir} has no .gguf file. Put a GGUF model there, or choose one in the engine's settings.`);
+      throw new ModelProblem(
+        `No model to load: ${modelsDir} has no .gguf file. Put a GGUF model there, or choose one in the engine's settings.`,
+      );
     }
     file = path.join(modelsDir, ggufs[0]!);
   }

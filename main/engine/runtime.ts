@@ -68,7 +68,11 @@ export class EngineRuntime {
 
   async chat(messages: Array<{ role: 'system' | 'user' | 'assistant'; text: string }>, sampling: Sampling): Promise<Generated> {
     const history: ChatHistoryItem[] = messages.map((m) =>
-      m.role === 'assistant' ? { type: 'model', response: [m.text] } : m.role === 'system' ? { type: 'system', text: m.text } : { type: 'user', text: m.text },
+      m.role === 'assistant'
+        ? { type: 'model', response: [m.text] }
+        : m.role === 'system'
+          ? { type: 'system', text: m.text }
+          : { type: 'user', text: m.text },
     );
     history.push({ type: 'model', response: [] });
     return this.pool.use(async (sequence) => {
@@ -132,7 +136,10 @@ export class EngineRuntime {
   }
 
   async embed(inputs: string[]): Promise<{ vectors: number[][]; tokens: number }> {
-    this.embeddings ??= this.model.createEmbeddingContext({ contextSize: Math.min(this.options.contextSize, 512), threads: this.options.threads });
+    this.embeddings ??= this.model.createEmbeddingContext({
+      contextSize: Math.min(this.options.contextSize, 512),
+      threads: this.options.threads,
+    });
     const context = await this.embeddings;
     const vectors: number[][] = [];
     let tokens = 0;

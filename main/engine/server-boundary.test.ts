@@ -16,7 +16,12 @@ afterEach(async () => {
 });
 
 async function engine(host = '127.0.0.1') {
-  const server = createEngineServer({ runtime: () => undefined, modelPath: '/models/tiny.gguf', version: 'test', limits: { headersTimeoutMs: 500, requestTimeoutMs: 1000 } });
+  const server = createEngineServer({
+    runtime: () => undefined,
+    modelPath: '/models/tiny.gguf',
+    version: 'test',
+    limits: { headersTimeoutMs: 500, requestTimeoutMs: 1000 },
+  });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return (server.address() as AddressInfo).port;
@@ -33,11 +38,18 @@ describe('the engine at its boundary', () => {
     const port = await engine();
     for (const host of ['evil.example', `evil.example:${port}`, '127.0.0.1.evil.example', '\u00ff']) {
       const answer = await raw(port, ['GET /props HTTP/1.1', `Host: ${host}`, 'Connection: close']);
-      expect(errorOf(answer)).toMatchObject({ status: 403, type: 'invalid_request_error', message: expect.stringContaining('127.0.0.1 or localhost') });
+      expect(errorOf(answer)).toMatchObject({
+        status: 403,
+        type: 'invalid_request_error',
+        message: expect.stringContaining('127.0.0.1 or localhost'),
+      });
     }
     expect(errorOf(await raw(port, ['GET /props HTTP/1.1', 'Connection: close']))).toMatchObject({ status: 403 });
     for (const host of [`127.0.0.1:${port}`, 'localhost', `[::1]:${port}`]) {
-      expect(await raw(port, ['GET /props HTTP/1.1', `Host: ${host}`, 'Connection: close'])).toMatchObject({ kind: 'response', status: 200 });
+      expect(await raw(port, ['GET /props HTTP/1.1', `Host: ${host}`, 'Connection: close'])).toMatchObject({
+        kind: 'response',
+        status: 200,
+      });
     }
     // The supervisor's health probe and llama-server's clients: still 503 while loading, whatever the name.
     expect(errorOf(await raw(port, ['GET /health HTTP/1.1', 'Host: evil.example', 'Connection: close']))).toMatchObject({ status: 503 });
@@ -46,11 +58,16 @@ describe('the engine at its boundary', () => {
   it('answers odd paths, absolute-form targets and the parser’s rejections in OpenAI’s shape', async () => {
     const port = await engine();
     const host = `Host: 127.0.0.1:${port}`;
-    for (const path of ['//', '/\\', '/%', '/%zz']) expect(errorOf(await raw(port, [`GET ${path} HTTP/1.1`, host, 'Connection: close']))).toMatchObject({ status: 404 });
+    for (const path of ['//', '/\\', '/%', '/%zz'])
+      expect(errorOf(await raw(port, [`GET ${path} HTTP/1.1`, host, 'Connection: close']))).toMatchObject({ status: 404 });
     expect(errorOf(await raw(port, ['GET http://evil.example/props HTTP/1.1', host, 'Connection: close']))).toMatchObject({ status: 400 });
     expect(errorOf(await raw(port, ['GET /props HTTP/1.1', 'Bad Header: x']))).toMatchObject({ status: 400 });
     expect(errorOf(await raw(port, ['GET /props HTTP/1.1', `X-Long: ${'x'.repeat(20_000)}`]))).toMatchObject({ status: 431 });
-    const slow = await rawRequest(port, { pieces: [Buffer.from('GET /props HTTP/1.1\r\n'), Buffer.from(`${host}\r\n`)], pauseMs: 200 }, 5000);
+    const slow = await rawRequest(
+      port,
+      { pieces: [Buffer.from('GET /props HTTP/1.1\r\n'), Buffer.from(`${host}\r\n`)], pauseMs: 200 },
+      5000,
+    );
     expect(errorOf(slow)).toMatchObject({ status: 408 });
     expect(await raw(port, ['GET /v1/models HTTP/1.1', host, 'Connection: close'])).toMatchObject({ kind: 'response', status: 200 });
   });

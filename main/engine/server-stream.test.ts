@@ -16,7 +16,10 @@ afterEach(async () => {
 });
 
 async function engine(chat: (sampling: Sampling) => Promise<Generated>): Promise<number> {
-  const runtime = { options: { parallel: 1, contextSize: 512 }, chat: (_messages: unknown, sampling: Sampling) => chat(sampling) } as unknown as EngineRuntime;
+  const runtime = {
+    options: { parallel: 1, contextSize: 512 },
+    chat: (_messages: unknown, sampling: Sampling) => chat(sampling),
+  } as unknown as EngineRuntime;
   const server = createEngineServer({ runtime: () => runtime, modelPath: '/models/tiny.gguf', version: 'test' });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

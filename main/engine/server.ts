@@ -50,7 +50,9 @@ export function createEngineServer(options: EngineServerOptions): Server {
   const server = createServer(
     serverOptions(limits),
     // Whatever a handler throws is logged and answered 500; it never reaches the process.
-    guardListener(handle, (res, error) => sendOpenAiError(res, 500, null, `The engine failed on this request: ${(error as Error)?.message ?? String(error)}`)),
+    guardListener(handle, (res, error) =>
+      sendOpenAiError(res, 500, null, `The engine failed on this request: ${(error as Error)?.message ?? String(error)}`),
+    ),
   );
   hardenServer(server, limits, {
     raw: (status, reason, message) => rawOpenAiError(status, reason, null, message),
@@ -70,7 +72,12 @@ export function createEngineServer(options: EngineServerOptions): Server {
     // Reached over loopback, only loopback names are answered: a web page that rebinds its DNS
     // name to 127.0.0.1 still sends its own name, and must not drive the model or read /props.
     if (arrivedOnLoopback(req) && !isLoopbackHostHeader(req.headers.host)) {
-      return sendOpenAiError(res, 403, null, `This engine only answers requests addressed to 127.0.0.1 or localhost, not "${String(req.headers.host ?? '').slice(0, 200)}".`);
+      return sendOpenAiError(
+        res,
+        403,
+        null,
+        `This engine only answers requests addressed to 127.0.0.1 or localhost, not "${String(req.headers.host ?? '').slice(0, 200)}".`,
+      );
     }
     if (req.method === 'GET' && url.pathname === '/props') {
       return json(res, 200, {
@@ -84,14 +91,18 @@ export function createEngineServer(options: EngineServerOptions): Server {
       return json(res, 200, { object: 'list', data: [{ id: modelId, object: 'model', created: 0, owned_by: 'llamacpp' }] });
     }
     const route = ROUTES[url.pathname];
-    if (!route || req.method !== 'POST') return sendOpenAiError(res, 404, null, `Unknown endpoint ${req.method} ${url.pathname.slice(0, 200)}.`, { type: 'not_found_error' });
+    if (!route || req.method !== 'POST')
+      return sendOpenAiError(res, 404, null, `Unknown endpoint ${req.method} ${url.pathname.slice(0, 200)}.`, { type: 'not_found_error' });
     if (!runtime) return sendOpenAiError(res, 503, null, 'The model is still loading; try again shortly.', { type: 'unavailable_error' });
     const body = await readJson(req, res, limits.maxBodyBytes);
     if (body === undefined) return;
     const parsed = route.schema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return sendOpenAiError(res, 400, null, `Invalid request: ${issue.path.join('.') || 'body'}: ${issue.message}`, { type: 'invalid_request_error', param: issue.path.join('.') || null });
+      return sendOpenAiError(res, 400, null, `Invalid request: ${issue.path.join('.') || 'body'}: ${issue.message}`, {
+        type: 'invalid_request_error',
+        param: issue.path.join('.') || null,
+      });
     }
     await route.run(parsed.data as never, { req, res, runtime, modelId });
   }
@@ -161,14 +172,26 @@ async function generate(
   };
   const chunk = (delta: string | undefined, finish: string | null) =>
     object === 'chat.completion'
-      ? { id, object: 'chat.completion.chunk', created, model: modelId, choices: [{ index: 0, delta: delta === undefined ? {} : { content: delta }, finish_reason: finish }] }
+      ? {
+          id,
+          object: 'chat.completion.chunk',
+          created,
+          model: modelId,
+          choices: [{ index: 0, delta: delta === undefined ? {} : { content: delta }, finish_reason: finish }],
+        }
       : { id, object: 'text_completion', created, model: modelId, choices: [{ index: 0, text: delta ?? '', finish_reason: finish }] };
 
   if (body.stream) {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
     if (object === 'chat.completion') {
-      send({ id, object: 'chat.completion.chunk', created, model: modelId, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+      send({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model: modelId,
+        choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+      });
     }
     // A generation that fails from here on reaches guardListener, which cuts the response.
     const result = await run({ ...sampling, onText: (text) => send(chunk(text, null)) });
@@ -186,12 +209,23 @@ async function generate(
     console.log(`engine: client went away; generation stopped after ${result.completionTokens} of at most ${sampling.maxTokens} tokens`);
     return;
   }
-  const usage = { prompt_tokens: result.promptTokens, completion_tokens: result.completionTokens, total_tokens: result.promptTokens + result.completionTokens };
+  const usage = {
+    prompt_tokens: result.promptTokens,
+    completion_tokens: result.completionTokens,
+    total_tokens: result.promptTokens + result.completionTokens,
+  };
   json(
     res,
     200,
     object === 'chat.completion'
-      ? { id, object, created, model: modelId, choices: [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: result.finishReason }], usage }
+      ? {
+          id,
+          object,
+          created,
+          model: modelId,
+          choices: [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: result.finishReason }],
+          usage,
+        }
       : { id, object, created, model: modelId, choices: [{ index: 0, text: result.text, finish_reason: result.finishReason }], usage },
   );
 }

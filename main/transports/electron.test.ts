@@ -24,7 +24,12 @@ class FakeIpcMain implements IpcMainLike {
     this.handlers.delete(channel);
   }
 
-  async invoke(frameUrl: string | null, method: unknown, params?: unknown, sender: InvokeEventLike['sender'] = { id: 7 }): Promise<ResponseEnvelope> {
+  async invoke(
+    frameUrl: string | null,
+    method: unknown,
+    params?: unknown,
+    sender: InvokeEventLike['sender'] = { id: 7 },
+  ): Promise<ResponseEnvelope> {
     const handler = this.handlers.get(IPC_INVOKE_CHANNEL);
     if (!handler) throw new Error('no handler bound');
     const event: InvokeEventLike = { sender, senderFrame: frameUrl === null ? null : { url: frameUrl } };
@@ -136,7 +141,9 @@ describe('bindIpc', () => {
     const other = new FakeWebContents(8);
     windows.splice(0, windows.length, watching, other);
     const logLines = (window: FakeWebContents) =>
-      window.sent.filter(([, topic]) => topic === 'logs.lines').flatMap(([, , payload]) => (payload as { lines: Array<{ text: string }> }).lines.map((l) => l.text));
+      window.sent
+        .filter(([, topic]) => topic === 'logs.lines')
+        .flatMap(([, , payload]) => (payload as { lines: Array<{ text: string }> }).lines.map((l) => l.text));
     const emitted = (text: string) =>
       new Promise<void>((resolve) => {
         host.logs.once('lines', () => resolve());
@@ -166,8 +173,30 @@ describe('bindIpc', () => {
     const deep: unknown[] = [];
     let cursor = deep;
     for (let i = 0; i < 10_000; i++) cursor = (cursor[0] = []) as unknown[];
-    const methods: unknown[] = [undefined, null, 7, {}, [], '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'x'.repeat(100_000), 'settings.update'];
-    const params: unknown[] = [undefined, null, 'text', 42, [], deep, { __proto__: { autoStart: true } }, JSON.parse('{"__proto__":{"polluted":1}}'), { healthIntervalSec: '\u00ff' }];
+    const methods: unknown[] = [
+      undefined,
+      null,
+      7,
+      {},
+      [],
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'x'.repeat(100_000),
+      'settings.update',
+    ];
+    const params: unknown[] = [
+      undefined,
+      null,
+      'text',
+      42,
+      [],
+      deep,
+      { __proto__: { autoStart: true } },
+      JSON.parse('{"__proto__":{"polluted":1}}'),
+      { healthIntervalSec: '\u00ff' },
+    ];
     for (const method of methods) {
       for (const param of params) {
         const reply = await ipcMain.invoke(TRUSTED, method, param);
@@ -177,20 +206,41 @@ describe('bindIpc', () => {
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // Params whose getter throws (no structured clone in between here): an INTERNAL envelope, not a rejection.
-    const hostile = Object.defineProperty({}, 'closeToTray', { enumerable: true, get: () => { throw new Error('getter boom'); } });
+    const hostile = Object.defineProperty({}, 'closeToTray', {
+      enumerable: true,
+      get: () => {
+        throw new Error('getter boom');
+      },
+    });
     expect(await ipcMain.invoke(TRUSTED, 'settings.update', hostile)).toMatchObject({ ok: false, error: { code: expect.any(String) } });
   });
 
   it('a frame disposed mid-call, or a sender check that throws, gets an envelope', async () => {
     const handler = ipcMain.handlers.get(IPC_INVOKE_CHANNEL)!;
     // Electron throws reading a WebFrameMain whose frame was disposed.
-    const disposed = { sender: { id: 7 }, get senderFrame(): { url: string } { throw new Error('Render frame was disposed'); } };
+    const disposed = {
+      sender: { id: 7 },
+      get senderFrame(): { url: string } {
+        throw new Error('Render frame was disposed');
+      },
+    };
     expect(await handler(disposed, 'settings.get')).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
 
     unbind();
     const reported: string[] = [];
-    unbind = bindIpc({ ipcMain, rpc: host.rpc, isTrustedSender: () => { throw new Error('check boom'); }, getTargets: () => windows, reportBug: (m, e) => reported.push(`${m} ${(e as Error).message}`) });
-    expect(await ipcMain.invoke(TRUSTED, 'settings.get')).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('check boom'), hint: expect.any(String) } });
+    unbind = bindIpc({
+      ipcMain,
+      rpc: host.rpc,
+      isTrustedSender: () => {
+        throw new Error('check boom');
+      },
+      getTargets: () => windows,
+      reportBug: (m, e) => reported.push(`${m} ${(e as Error).message}`),
+    });
+    expect(await ipcMain.invoke(TRUSTED, 'settings.get')).toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL', message: expect.stringContaining('check boom'), hint: expect.any(String) },
+    });
     expect(reported.join('')).toContain('check boom');
   });
 

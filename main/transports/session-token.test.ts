@@ -19,7 +19,8 @@ describe('tokensMatch on hostile input', () => {
   });
 
   it('is false for empty, missing, shorter and longer tokens, and true only for the token', () => {
-    for (const given of [undefined, '', token.slice(0, -1), `${token}x`, token.toUpperCase()]) expect(tokensMatch(token, given)).toBe(false);
+    for (const given of [undefined, '', token.slice(0, -1), `${token}x`, token.toUpperCase()])
+      expect(tokensMatch(token, given)).toBe(false);
     expect(tokensMatch(token, token)).toBe(true);
   });
 });
@@ -44,7 +45,8 @@ describe('tokenFromRequest never throws', () => {
 
 describe('readCookie on hostile input', () => {
   it('a value that is not percent-encoding is no value, never a throw', () => {
-    for (const value of ['%', '%zz', '%E0%A4%A', '%\u00ff', '%'.repeat(1000)]) expect(readCookie(`llm_token_1=${value}`, 'llm_token_1')).toBeUndefined();
+    for (const value of ['%', '%zz', '%E0%A4%A', '%\u00ff', '%'.repeat(1000)])
+      expect(readCookie(`llm_token_1=${value}`, 'llm_token_1')).toBeUndefined();
   });
 
   it('decodes good values, and skips names, empty parts and cookies without =', () => {

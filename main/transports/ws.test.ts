@@ -99,10 +99,18 @@ describe('the WebSocket binding', () => {
     const ws = await connect(port);
     let reply = nextMessage(ws);
     ws.send(Buffer.from(JSON.stringify({ type: 'request', id: 3, method: 'echo', params: { text: 'x' } })), { binary: true });
-    await expect(reply).resolves.toMatchObject({ id: null, ok: false, error: { code: 'BAD_MESSAGE', message: expect.stringContaining('binary') } });
+    await expect(reply).resolves.toMatchObject({
+      id: null,
+      ok: false,
+      error: { code: 'BAD_MESSAGE', message: expect.stringContaining('binary') },
+    });
     reply = nextMessage(ws);
     ws.send('{"type":"request","id":4,');
-    await expect(reply).resolves.toMatchObject({ id: null, ok: false, error: { code: 'BAD_MESSAGE', message: expect.stringContaining('not JSON') } });
+    await expect(reply).resolves.toMatchObject({
+      id: null,
+      ok: false,
+      error: { code: 'BAD_MESSAGE', message: expect.stringContaining('not JSON') },
+    });
     const closed = closeOf(ws);
     ws.send('x'.repeat(65 * 1024));
     await expect(closed).resolves.toMatchObject({ code: 1009 });

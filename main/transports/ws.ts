@@ -71,7 +71,10 @@ export function bindWebSocket<C extends ContractDef>(server: Server, options: Ws
       drop(ws, TOO_SLOW_CLOSE_CODE, 'too slow: stopped reading events');
     };
     const seen = () => (client.alive = true);
-    options.rpc.connect(wsTransport(ws, { maxBufferedBytes: limits.maxBufferedBytes, encode, tooSlow, seen }), { via: 'ws', connectionId: client.id });
+    options.rpc.connect(wsTransport(ws, { maxBufferedBytes: limits.maxBufferedBytes, encode, tooSlow, seen }), {
+      via: 'ws',
+      connectionId: client.id,
+    });
   };
 
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -88,7 +88,10 @@ export class LogBuffer {
    * was on its way, so both sides can hold the same lines. Keeps the newest `capacity`.
    */
   merge(lines: readonly LogLine[], options: { file?: string; mayHaveOlder?: boolean } = {}): void {
-    const merged = mergeBySeq(this.toArray(), [...lines].sort((a, b) => a.seq - b.seq));
+    const merged = mergeBySeq(
+      this.toArray(),
+      [...lines].sort((a, b) => a.seq - b.seq),
+    );
     this.items = merged.length > this.capacity ? merged.slice(merged.length - this.capacity) : merged;
     this.head = 0;
     if (options.file !== undefined) this.file = options.file;

@@ -60,7 +60,12 @@ describe('LogRegistry', () => {
     const releaseA2 = registry.watch('a');
     await settle();
     expect(calls).toEqual(['logs.watch a', 'logs.tail a']);
-    expect(registry.get('a').toArray().map((l) => l.seq)).toEqual([1, 2, 3]);
+    expect(
+      registry
+        .get('a')
+        .toArray()
+        .map((l) => l.seq),
+    ).toEqual([1, 2, 3]);
     releaseA();
     releaseA(); // a second call of the same release counts once
     await settle();

@@ -40,13 +40,7 @@ export function Sidebar() {
       {/* Plain links: the browser handles the hash, so back/forward and reload need no extra code. */}
       <nav className="nav" aria-label="Main">
         {PAGES.map((id) => (
-          <a
-            key={id}
-            href={hashFor(id)}
-            className="nav-link"
-            data-testid={`nav-${id}`}
-            aria-current={page === id ? 'page' : undefined}
-          >
+          <a key={id} href={hashFor(id)} className="nav-link" data-testid={`nav-${id}`} aria-current={page === id ? 'page' : undefined}>
             <PageIcon page={id} />
             <span>{PAGE_LABELS[id]}</span>
           </a>

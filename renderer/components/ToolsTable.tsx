@@ -66,7 +66,10 @@ function ToolRows({ tool }: { tool: ToolCheck }) {
       >
         <td>{tool.name}</td>
         <td>
-          <span className={tool.found ? 'found-yes' : needed ? 'found-no' : 'found-optional'} aria-label={tool.found ? 'found' : 'not found'}>
+          <span
+            className={tool.found ? 'found-yes' : needed ? 'found-no' : 'found-optional'}
+            aria-label={tool.found ? 'found' : 'not found'}
+          >
             {tool.found ? '✓' : '✗'}
           </span>
         </td>

@@ -21,8 +21,20 @@ export function UsageSparkline({ id }: { id: string }) {
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label="CPU and memory over the last minute">
         {usage.length > 1 && (
           <>
-            <polyline points={points(cpu, Math.max(100, ...cpu))} fill="none" stroke={color(0)} strokeWidth={1.5} vectorEffect="non-scaling-stroke" />
-            <polyline points={points(rss, Math.max(...rss) * 1.2 || 1)} fill="none" stroke={color(1)} strokeWidth={1.5} vectorEffect="non-scaling-stroke" />
+            <polyline
+              points={points(cpu, Math.max(100, ...cpu))}
+              fill="none"
+              stroke={color(0)}
+              strokeWidth={1.5}
+              vectorEffect="non-scaling-stroke"
+            />
+            <polyline
+              points={points(rss, Math.max(...rss) * 1.2 || 1)}
+              fill="none"
+              stroke={color(1)}
+              strokeWidth={1.5}
+              vectorEffect="non-scaling-stroke"
+            />
           </>
         )}
       </svg>

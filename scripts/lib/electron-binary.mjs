@@ -38,7 +38,10 @@ export function fetchElectronBinary({ timeoutMs = 180_000 } = {}) {
       clearTimeout(timer);
       const binary = electronBinaryPath();
       if (code === 0 && binary) return resolve({ path: binary });
-      const firstError = output.split('\n').find((line) => /error/i.test(line))?.trim();
+      const firstError = output
+        .split('\n')
+        .find((line) => /error/i.test(line))
+        ?.trim();
       resolve({ reason: firstError ? `download failed: ${firstError}` : `download failed (exit code ${code})` });
     });
   });

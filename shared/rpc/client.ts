@@ -51,9 +51,7 @@ export class RpcClient<C extends ContractDef> implements ContractClient<C> {
 
   invoke<K extends keyof C['requests'] & string>(
     method: K,
-    ...args: undefined extends InputOf<C['requests'][K]>
-      ? [params?: InputOf<C['requests'][K]>]
-      : [params: InputOf<C['requests'][K]>]
+    ...args: undefined extends InputOf<C['requests'][K]> ? [params?: InputOf<C['requests'][K]>] : [params: InputOf<C['requests'][K]>]
   ): Promise<OutputOf<C['requests'][K]>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -87,10 +85,7 @@ export class RpcClient<C extends ContractDef> implements ContractClient<C> {
     });
   }
 
-  on<T extends keyof C['events'] & string>(
-    topic: T,
-    listener: (payload: PayloadOf<C['events'][T]>) => void,
-  ): () => void {
+  on<T extends keyof C['events'] & string>(topic: T, listener: (payload: PayloadOf<C['events'][T]>) => void): () => void {
     let set = this.listeners.get(topic);
     if (!set) this.listeners.set(topic, (set = new Set()));
     set.add(listener as (payload: unknown) => void);
@@ -123,7 +118,10 @@ export class RpcClient<C extends ContractDef> implements ContractClient<C> {
       frame.id,
       frame.ok
         ? { ok: true, result: frame.result }
-        : { ok: false, error: (frame.error as AppError | undefined) ?? { code: 'INTERNAL', message: 'The host sent an error without detail.' } },
+        : {
+            ok: false,
+            error: (frame.error as AppError | undefined) ?? { code: 'INTERNAL', message: 'The host sent an error without detail.' },
+          },
     );
   }
 

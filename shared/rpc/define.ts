@@ -45,12 +45,7 @@ export function event<P>(description: string): EventDef<P> {
 export interface ContractClient<C extends ContractDef> {
   invoke<K extends keyof C['requests'] & string>(
     method: K,
-    ...params: undefined extends InputOf<C['requests'][K]>
-      ? [params?: InputOf<C['requests'][K]>]
-      : [params: InputOf<C['requests'][K]>]
+    ...params: undefined extends InputOf<C['requests'][K]> ? [params?: InputOf<C['requests'][K]>] : [params: InputOf<C['requests'][K]>]
   ): Promise<OutputOf<C['requests'][K]>>;
-  on<T extends keyof C['events'] & string>(
-    topic: T,
-    listener: (payload: PayloadOf<C['events'][T]>) => void,
-  ): () => void;
+  on<T extends keyof C['events'] & string>(topic: T, listener: (payload: PayloadOf<C['events'][T]>) => void): () => void;
 }

@@ -11,10 +11,13 @@ const contract = {
     echo: request<string>()(z.object({ text: z.string().max(10) }).strict(), 'echoes'),
     none: request<string>()(z.undefined().or(z.object({}).strict()), 'no input'),
     brittle: request<string>()(
-      z.object({ n: z.number() }).strict().refine(({ n }) => {
-        if (n === 13) throw new Error('refinement blew up');
-        return true;
-      }),
+      z
+        .object({ n: z.number() })
+        .strict()
+        .refine(({ n }) => {
+          if (n === 13) throw new Error('refinement blew up');
+          return true;
+        }),
       'a schema whose check throws',
     ),
   },
@@ -94,18 +97,31 @@ describe('the RPC server against hostile frames', () => {
 
   it('answers frames that are not request objects, and bytes the transport could not read, with BAD_MESSAGE', async () => {
     const { wire, settle } = setup();
-    const frames: unknown[] = ['garbage', 42, null, [1, 2], { type: 'response', ok: true }, { type: 'request' }, new UnreadableFrame('the frame is not JSON')];
+    const frames: unknown[] = [
+      'garbage',
+      42,
+      null,
+      [1, 2],
+      { type: 'response', ok: true },
+      { type: 'request' },
+      new UnreadableFrame('the frame is not JSON'),
+    ];
     frames.forEach((frame) => wire.push(frame));
     await settle();
     expect(wire.sent).toHaveLength(frames.length);
-    for (const reply of wire.sent) expect(reply).toMatchObject({ id: null, ok: false, error: { code: 'BAD_MESSAGE', hint: expect.any(String) } });
+    for (const reply of wire.sent)
+      expect(reply).toMatchObject({ id: null, ok: false, error: { code: 'BAD_MESSAGE', hint: expect.any(String) } });
     expect((wire.sent[2]!.error as { message: string }).message).toContain('got null');
     expect((wire.sent.at(-1)!.error as { message: string }).message).toContain('the frame is not JSON');
   });
 
   it('refuses prototype keys in params by the schema, without polluting anything', async () => {
     const { wire, settle, calls } = setup();
-    const hostile = ['{"__proto__":{"polluted":1},"text":"a"}', '{"constructor":{"prototype":{"polluted":1}},"text":"a"}', '{"text":{"__proto__":{"polluted":1}}}'];
+    const hostile = [
+      '{"__proto__":{"polluted":1},"text":"a"}',
+      '{"constructor":{"prototype":{"polluted":1}},"text":"a"}',
+      '{"text":{"__proto__":{"polluted":1}}}',
+    ];
     hostile.forEach((json, id) => wire.push({ type: 'request', id, method: 'echo', params: JSON.parse(json) as unknown }));
     await settle();
     for (const reply of wire.sent) expect(reply).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
@@ -129,7 +145,12 @@ describe('the RPC server against hostile frames', () => {
     wire.push({ type: 'request', id: 3, method: 'echo', params: manyKeys });
     wire.push({ type: 'request', id: 4, method: 'echo', params: { text: 'z'.repeat(1_000_000) } });
     await settle();
-    expect(wire.sent.map((reply) => (reply.error as { code: string }).code)).toEqual(['BAD_MESSAGE', 'UNKNOWN_METHOD', 'BAD_REQUEST', 'BAD_REQUEST']);
+    expect(wire.sent.map((reply) => (reply.error as { code: string }).code)).toEqual([
+      'BAD_MESSAGE',
+      'UNKNOWN_METHOD',
+      'BAD_REQUEST',
+      'BAD_REQUEST',
+    ]);
     for (const reply of wire.sent) expect(JSON.stringify(reply).length).toBeLessThan(10_000);
     expect((wire.sent[2]!.error as { details: unknown[] }).details.length).toBeLessThanOrEqual(20);
   });
@@ -138,7 +159,12 @@ describe('the RPC server against hostile frames', () => {
     const { wire, settle } = setup();
     const depth = 100_000;
     wire.push({ type: 'request', id: 1, method: 'echo', params: JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown });
-    wire.push({ type: 'request', id: 2, method: 'echo', params: { text: JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`) as unknown } });
+    wire.push({
+      type: 'request',
+      id: 2,
+      method: 'echo',
+      params: { text: JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`) as unknown },
+    });
     await settle();
     expect(wire.sent).toEqual([
       expect.objectContaining({ id: 1, ok: false, error: expect.objectContaining({ code: 'BAD_REQUEST' }) }),
@@ -182,7 +208,8 @@ describe('the RPC client against a hostile host', () => {
       throw new Error('listener bug');
     });
     client.on('tick', ({ n }) => seen.push(n));
-    for (const junk of ['x', null, { type: 'response', id: { a: 1 }, ok: true }, { type: 'event' }, { type: '__proto__' }]) hostSide.send(junk);
+    for (const junk of ['x', null, { type: 'response', id: { a: 1 }, ok: true }, { type: 'event' }, { type: '__proto__' }])
+      hostSide.send(junk);
     hostSide.send({ type: 'event', topic: 'tick', payload: { n: 5 } });
     hostSide.send({ type: 'event', topic: 'constructor', payload: {} });
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -82,7 +82,11 @@ describe('RPC over the in-memory pair', () => {
     const { client, onUnexpectedError } = setup();
     const error = await client.invoke('fail', { how: 'errno' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppFailure);
-    expect(error).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('ENOENT'), hint: expect.stringContaining('report it') });
+    expect(error).toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('ENOENT'),
+      hint: expect.stringContaining('report it'),
+    });
     expect(onUnexpectedError).toHaveBeenCalledTimes(1);
     const [method, reported] = onUnexpectedError.mock.calls[0]!;
     expect(method).toBe('fail');
@@ -92,7 +96,10 @@ describe('RPC over the in-memory pair', () => {
 
   it('treats a thrown object shaped like an AppError as a bug, not as the app’s own error', async () => {
     const { client, onUnexpectedError } = setup();
-    await expect(client.invoke('fail', { how: 'shaped' })).rejects.toMatchObject({ code: 'INTERNAL', hint: expect.stringContaining('report it') });
+    await expect(client.invoke('fail', { how: 'shaped' })).rejects.toMatchObject({
+      code: 'INTERNAL',
+      hint: expect.stringContaining('report it'),
+    });
     expect(onUnexpectedError).toHaveBeenCalledWith('fail', expect.objectContaining({ code: 'CONFLICT' }));
   });
 

@@ -57,7 +57,17 @@ export const fastchat: RecipeInput = {
     },
     {
       name: 'api',
-      argv: ['{venvPython}', '-m', 'fastchat.serve.openai_api_server', '--host', '{host}', '--port', '{port}', '--controller-address', 'http://{host}:{ports.controller}'],
+      argv: [
+        '{venvPython}',
+        '-m',
+        'fastchat.serve.openai_api_server',
+        '--host',
+        '{host}',
+        '--port',
+        '{port}',
+        '--controller-address',
+        'http://{host}:{ports.controller}',
+      ],
     },
   ],
   // The API server answers before any worker registered; ready means a model is listed.

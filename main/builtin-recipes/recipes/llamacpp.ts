@@ -48,7 +48,13 @@ export const llamacpp: RecipeInput = {
   identify: [
     // The built-in engine speaks llama-server's dialect on purpose; its own Server header tells it apart.
     { path: '/health', header: { name: 'Server', includes: 'llama.cpp' }, strength: 'strong', imitatedBy: ['engine'] },
-    { path: '/props', json: { build_info: { exists: true }, total_slots: { exists: true } }, strength: 'strong', imitatedBy: ['engine'], versionField: 'build_info' },
+    {
+      path: '/props',
+      json: { build_info: { exists: true }, total_slots: { exists: true } },
+      strength: 'strong',
+      imitatedBy: ['engine'],
+      versionField: 'build_info',
+    },
     { path: '/metrics', bodyIncludes: 'llamacpp:', strength: 'strong' },
     { path: '/v1/models', json: { 'data.0.owned_by': 'llamacpp' }, strength: 'weak' },
   ],

@@ -44,13 +44,29 @@ export const localai: RecipeInput = {
     assets: [
       { os: 'linux', arch: 'x64', url: `${RELEASE}/local-ai-v3.7.0-linux-amd64`, sha256: null, archive: 'none', executable: 'local-ai' },
       { os: 'linux', arch: 'arm64', url: `${RELEASE}/local-ai-v3.7.0-linux-arm64`, sha256: null, archive: 'none', executable: 'local-ai' },
-      { os: 'darwin', arch: 'arm64', url: `${RELEASE}/local-ai-v3.7.0-darwin-arm64`, sha256: null, archive: 'none', executable: 'local-ai' },
+      {
+        os: 'darwin',
+        arch: 'arm64',
+        url: `${RELEASE}/local-ai-v3.7.0-darwin-arm64`,
+        sha256: null,
+        archive: 'none',
+        executable: 'local-ai',
+      },
     ],
   },
   start: [
     {
       name: 'server',
-      argv: ['{dataDir}/local-ai', 'run', '--address', '{host}:{port}', '--models-path', '{modelsDir}', '--models-config-file', '{configDir}/config.yaml'],
+      argv: [
+        '{dataDir}/local-ai',
+        'run',
+        '--address',
+        '{host}:{port}',
+        '--models-path',
+        '{modelsDir}',
+        '--models-config-file',
+        '{configDir}/config.yaml',
+      ],
     },
   ],
   // /readyz answers 503 {"status":"starting"} while models preload; /healthz only says the process is up.

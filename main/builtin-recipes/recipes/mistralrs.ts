@@ -13,7 +13,7 @@ export const mistralrs: RecipeInput = {
   version: 'v0.6.0',
   defaultPort: 8080,
   portNote:
-    'The seed spec says 8080; current mistral.rs builds default to 1234 (LM Studio\'s port). The manager always passes --port, so 8080 keeps the spec; discovery finds a self-started mistral.rs on 1234 by its own endpoints.',
+    "The seed spec says 8080; current mistral.rs builds default to 1234 (LM Studio's port). The manager always passes --port, so 8080 keeps the spec; discovery finds a self-started mistral.rs on 1234 by its own endpoints.",
   api: 'openai',
   platforms: [
     { os: 'linux', arch: ['x64', 'arm64'] },

@@ -40,7 +40,12 @@ export const textgen: RecipeInput = {
     build: [
       ...variant('cuda', { accelerator: ['nvidia'] }, 'requirements.txt', 'https://download.pytorch.org/whl/cu124'),
       ...variant('apple', { os: ['darwin'] }, 'requirements_apple_silicon.txt'),
-      ...variant('cpu', { os: ['linux', 'win32'], accelerator: ['amd', 'intel', 'none'] }, 'requirements_cpu_only.txt', 'https://download.pytorch.org/whl/cpu'),
+      ...variant(
+        'cpu',
+        { os: ['linux', 'win32'], accelerator: ['amd', 'intel', 'none'] },
+        'requirements_cpu_only.txt',
+        'https://download.pytorch.org/whl/cpu',
+      ),
     ],
   },
   modelInput: 'name',

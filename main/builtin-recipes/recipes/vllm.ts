@@ -35,7 +35,19 @@ export const vllm: RecipeInput = {
   start: [
     {
       name: 'server',
-      argv: ['{venvPython}', '-m', 'vllm.entrypoints.cli.main', 'serve', '{model}', '--config', '{configDir}/config.yaml', '--host', '{host}', '--port', '{port}'],
+      argv: [
+        '{venvPython}',
+        '-m',
+        'vllm.entrypoints.cli.main',
+        'serve',
+        '{model}',
+        '--config',
+        '{configDir}/config.yaml',
+        '--host',
+        '{host}',
+        '--port',
+        '{port}',
+      ],
     },
   ],
   health: { path: '/health', status: [200] },

@@ -44,7 +44,10 @@ describe('the base directory lock', () => {
     const paths = await freshPaths();
     await mkdir(paths.cache, { recursive: true });
     // Our own PID, but a start time that is not ours: the PID was reused.
-    await writeFile(lockFilePath(paths), JSON.stringify({ pid: process.pid, startedAt: 1, mode: 'headless', since: '2026-01-01T00:00:00.000Z' }));
+    await writeFile(
+      lockFilePath(paths),
+      JSON.stringify({ pid: process.pid, startedAt: 1, mode: 'headless', since: '2026-01-01T00:00:00.000Z' }),
+    );
     const lock = await BaseDirLock.acquire(paths, 'headless');
     expect(lock.owner.startedAt).toBe((await selfIdentity()).startedAt);
     expect(lock.owner.startedAt).toBeGreaterThan(1);

@@ -118,7 +118,8 @@ function parseOwner(text: string): LockOwner | undefined {
 }
 
 function ownedBy(owner: LockOwner, base: string): AppFailure {
-  const what = owner.mode === 'desktop' ? 'the desktop app' : owner.mode === 'headless' ? 'a headless host ("serve")' : `a "${owner.mode}" command`;
+  const what =
+    owner.mode === 'desktop' ? 'the desktop app' : owner.mode === 'headless' ? 'a headless host ("serve")' : `a "${owner.mode}" command`;
   return new AppFailure({
     code: 'CONFLICT',
     message: `${base} is already managed by ${what}, PID ${owner.pid} (since ${owner.since}).`,

@@ -61,11 +61,7 @@ const LocationSchema = z.object({ baseDir: z.string().min(1) }).strict();
  * The base directory holds the settings file, so the user's choice of it lives one level up,
  * in the app's own config folder (`locationFile`). HELIX_LOCAL_LLM_DIR beats both.
  */
-export async function resolveBaseDir(options: {
-  env: NodeJS.ProcessEnv;
-  locationFile: string;
-  home?: string;
-}): Promise<BaseDirChoice> {
+export async function resolveBaseDir(options: { env: NodeJS.ProcessEnv; locationFile: string; home?: string }): Promise<BaseDirChoice> {
   const problems: SettingsProblem[] = [];
   const saved = await readSavedBaseDir(options.locationFile, problems);
   const fromEnv = options.env[BASE_DIR_ENV_VAR]?.trim();

@@ -18,7 +18,11 @@ async function catalogWith(...fixtures: string[]) {
   return { catalog, userDir, file: (name: string) => path.join(userDir, name) };
 }
 
-const userIds = (catalog: Catalog) => catalog.list().filter((e) => e.origin === 'user').map((e) => e.recipe.id);
+const userIds = (catalog: Catalog) =>
+  catalog
+    .list()
+    .filter((e) => e.origin === 'user')
+    .map((e) => e.recipe.id);
 
 describe('Catalog', () => {
   it('loads every built-in, in order, when providers.d does not exist', async () => {
@@ -106,14 +110,21 @@ describe('Catalog', () => {
     const { catalog } = await catalogWith('bad-values.yaml');
     expect(catalog.problems.map((p) => [p.field, p.message])).toEqual([
       ['api', '`api` is the text "grpc"; it must be one of "openai", "ollama", "kobold".'],
-      ['install.strategy', '`install.strategy` is the text "docker"; it must be one of "git", "python", "binary", "external", "none", "builtin".'],
+      [
+        'install.strategy',
+        '`install.strategy` is the text "docker"; it must be one of "git", "python", "binary", "external", "none", "builtin".',
+      ],
     ]);
   });
 
   it('refuses placeholders that can never get a value', async () => {
     const { catalog, file } = await catalogWith('unknown-placeholder.yaml');
     expect(catalog.problems).toEqual([
-      expect.objectContaining({ file: file('unknown-placeholder.yaml'), field: 'start.0.argv.2', message: '{modelPath} in `start.0.argv.2` is not a known placeholder.' }),
+      expect.objectContaining({
+        file: file('unknown-placeholder.yaml'),
+        field: 'start.0.argv.2',
+        message: '{modelPath} in `start.0.argv.2` is not a known placeholder.',
+      }),
       expect.objectContaining({
         field: 'start.0.argv.4',
         message: '{ports.metrics} in `start.0.argv.4` names the extra port "metrics", which extraPorts does not declare.',
@@ -223,7 +234,9 @@ describe('Catalog', () => {
     const userDir = path.join(dir, 'providers.d');
     await writeFile(userDir, 'oops');
     const catalog = await Catalog.load({ builtins: BUILTIN_RECIPES, userDir });
-    expect(catalog.problems).toEqual([expect.objectContaining({ file: userDir, message: expect.stringMatching(/^Could not read the folder/) })]);
+    expect(catalog.problems).toEqual([
+      expect.objectContaining({ file: userDir, message: expect.stringMatching(/^Could not read the folder/) }),
+    ]);
     expect(catalog.list()).toHaveLength(BUILTIN_RECIPES.length);
   });
 

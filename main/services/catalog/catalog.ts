@@ -74,9 +74,13 @@ function validateBuiltins(inputs: readonly RecipeInput[]): CatalogEntry[] {
     if (!parsed.success) throw new Error(`Built-in recipe "${input.id}" is invalid:\n${z.prettifyError(parsed.error)}`);
     const recipe = parsed.data;
     const bad = badPlaceholders(recipe);
-    if (bad.length > 0) throw new Error(`Built-in recipe "${recipe.id}": ${bad.map((b) => `{${b.name}} in ${b.where} ${b.reason}`).join('; ')}`);
+    if (bad.length > 0)
+      throw new Error(`Built-in recipe "${recipe.id}": ${bad.map((b) => `{${b.name}} in ${b.where} ${b.reason}`).join('; ')}`);
     const unstated = unstatedChecksums(recipe);
-    if (unstated.length > 0) throw new Error(`Built-in recipe "${recipe.id}" downloads without stating a sha256 (a value, or null for "not known yet"): ${unstated.join(', ')}`);
+    if (unstated.length > 0)
+      throw new Error(
+        `Built-in recipe "${recipe.id}" downloads without stating a sha256 (a value, or null for "not known yet"): ${unstated.join(', ')}`,
+      );
     for (const name of namesOf(recipe)) {
       if (seen.has(name)) throw new Error(`Built-in recipes "${seen.get(name)}" and "${recipe.id}" both use the name "${name}"`);
       seen.set(name, recipe.id);
@@ -100,7 +104,10 @@ async function loadUserRecipes(dir: string, builtins: readonly CatalogEntry[]): 
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], problems: [] };
     const message = `Could not read the folder of user recipes: ${(error as Error).message}`;
-    return { entries: [], problems: [{ file: dir, message, hint: 'Check its permissions; the built-in providers are available meanwhile.' }] };
+    return {
+      entries: [],
+      problems: [{ file: dir, message, hint: 'Check its permissions; the built-in providers are available meanwhile.' }],
+    };
   }
   const problems: CatalogProblem[] = [];
   const candidates: CatalogEntry[] = [];
@@ -134,7 +141,11 @@ async function readRecipeFile(file: string): Promise<{ recipe: ProviderRecipe } 
   if (doc.errors.length > 0) return { problems: doc.errors.map((e) => syntaxProblem(file, e)) };
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) {
-    return { problems: [{ file, message: 'The file is empty.', hint: 'Write a recipe (id, name, defaultPort, start, health, …) or delete the file.' }] };
+    return {
+      problems: [
+        { file, message: 'The file is empty.', hint: 'Write a recipe (id, name, defaultPort, start, health, …) or delete the file.' },
+      ],
+    };
   }
   if (typeof data !== 'object' || Array.isArray(data)) {
     const message = `A recipe must be a YAML mapping of fields (id: …, name: …), not ${Array.isArray(data) ? 'a list' : `a ${typeof data}`}.`;
@@ -142,9 +153,12 @@ async function readRecipeFile(file: string): Promise<{ recipe: ProviderRecipe } 
   }
   const parsed = RecipeSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) return { problems: parsed.error.issues.flatMap((issue) => issueProblems(file, issue, data)) };
-  const placeholderProblems = badPlaceholders(parsed.data).map(
-    ({ where, name, reason }): CatalogProblem => ({ file, field: where, message: `{${name}} in \`${where}\` ${reason}.`, hint: PLACEHOLDER_HINT }),
-  );
+  const placeholderProblems = badPlaceholders(parsed.data).map(({ where, name, reason }): CatalogProblem => ({
+    file,
+    field: where,
+    message: `{${name}} in \`${where}\` ${reason}.`,
+    hint: PLACEHOLDER_HINT,
+  }));
   return placeholderProblems.length > 0 ? { problems: placeholderProblems } : { recipe: parsed.data };
 }
 
@@ -175,10 +189,26 @@ function issueProblems(file: string, issue: z.core.$ZodIssue, data: object): Cat
         return problem(`\`${at}\` is not a recipe field.`, hint, at);
       });
     case 'invalid_type':
-      if (issue.input === undefined) return [problem(`${name} is missing.`, `Add ${field ? `"${field.split('.').at(-1)}"` : 'it'} (${describeType(issue.expected)}); it is required.`)];
-      return [problem(`${name} must be ${describeType(issue.expected)}, not ${describeValue(issue.input)}.`, typeHint(issue.expected, issue.input))];
+      if (issue.input === undefined)
+        return [
+          problem(
+            `${name} is missing.`,
+            `Add ${field ? `"${field.split('.').at(-1)}"` : 'it'} (${describeType(issue.expected)}); it is required.`,
+          ),
+        ];
+      return [
+        problem(
+          `${name} must be ${describeType(issue.expected)}, not ${describeValue(issue.input)}.`,
+          typeHint(issue.expected, issue.input),
+        ),
+      ];
     case 'invalid_value':
-      return [problem(`${name} is ${describeValue(issue.input)}; it must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`, 'Use one of the listed values.')];
+      return [
+        problem(
+          `${name} is ${describeValue(issue.input)}; it must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`,
+          'Use one of the listed values.',
+        ),
+      ];
     case 'invalid_union': {
       // A discriminated union names the allowed discriminator values (install.strategy).
       const { options, discriminator } = issue as { options?: unknown; discriminator?: string };
@@ -222,7 +252,8 @@ function knownFields(at: readonly PropertyKey[], data: object): string[] | undef
 
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   let current = schema;
-  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable) current = current.unwrap();
+  while (current instanceof z.ZodOptional || current instanceof z.ZodDefault || current instanceof z.ZodNullable)
+    current = current.unwrap();
   return current;
 }
 
@@ -242,13 +273,20 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = row;
   }
   return previous[b.length]!;
 }
 
-const TYPE_NAMES: Record<string, string> = { string: 'text', number: 'a number', boolean: 'true or false', array: 'a list', object: 'a mapping' };
+const TYPE_NAMES: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+};
 
 function describeType(expected: string): string {
   return TYPE_NAMES[expected] ?? expected;
@@ -265,7 +303,8 @@ function describeValue(value: unknown): string {
 
 function typeHint(expected: string, got: unknown): string {
   if (expected === 'number' && typeof got === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(got)) return 'Write the number without quotes.';
-  if (expected === 'array' && typeof got === 'string') return 'Write a list, one item per "- " line: commands are argument lists, never one string for a shell.';
+  if (expected === 'array' && typeof got === 'string')
+    return 'Write a list, one item per "- " line: commands are argument lists, never one string for a shell.';
   return `Change it to ${describeType(expected)}.`;
 }
 

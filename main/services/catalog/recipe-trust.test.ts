@@ -20,8 +20,16 @@ async function hostOn(base: string) {
   return { host, client: new RpcClient<Contract>(clientSide, { timeoutMs: 20_000 }) };
 }
 
-const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: { code: string; message: string; hint?: string; details?: unknown }) => error);
-const listening = (port: number) => fetch(`http://127.0.0.1:${port}/health`).then(() => true, () => false);
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: { code: string; message: string; hint?: string; details?: unknown }) => error,
+  );
+const listening = (port: number) =>
+  fetch(`http://127.0.0.1:${port}/health`).then(
+    () => true,
+    () => false,
+  );
 
 describe('a custom recipe runs nothing until its commands are confirmed, through the real host', () => {
   it('refuses install and start, shows the exact commands, starts once confirmed, and asks again after an edit of what runs', async () => {
@@ -42,16 +50,33 @@ describe('a custom recipe runs nothing until its commands are confirmed, through
     expect(await listening(port)).toBe(false);
 
     const shown = await first.client.invoke('providers.commands', { id: 'standin' });
-    expect(shown).toMatchObject({ id: 'standin', origin: 'user', file, trusted: false, install: { strategy: 'none', fetches: [], steps: [] }, configFiles: [] });
-    expect(shown.start).toEqual([{ name: 'server', argv: [process.execPath, STAND_IN_LLAMA_SERVER, '--host', '{host}', '--port', '{port}'], env: { STANDIN_NAME: 'first' } }]);
+    expect(shown).toMatchObject({
+      id: 'standin',
+      origin: 'user',
+      file,
+      trusted: false,
+      install: { strategy: 'none', fetches: [], steps: [] },
+      configFiles: [],
+    });
+    expect(shown.start).toEqual([
+      {
+        name: 'server',
+        argv: [process.execPath, STAND_IN_LLAMA_SERVER, '--host', '{host}', '--port', '{port}'],
+        env: { STANDIN_NAME: 'first' },
+      },
+    ]);
     expect(shown.hash).toMatch(/^[a-f0-9]{64}$/);
     // Built-ins ship with the app: trusted without asking.
     expect(await first.client.invoke('providers.commands', { id: 'engine' })).toMatchObject({ origin: 'builtin', trusted: true });
 
     // A confirmation of other commands than these is refused.
-    expect(await refusal(first.client.invoke('providers.trust', { id: 'standin', hash: 'a'.repeat(64) }))).toMatchObject({ code: 'CONFLICT' });
+    expect(await refusal(first.client.invoke('providers.trust', { id: 'standin', hash: 'a'.repeat(64) }))).toMatchObject({
+      code: 'CONFLICT',
+    });
     expect((await first.client.invoke('providers.trust', { id: 'standin', hash: shown.hash })).trusted).toBe(true);
-    const stored = JSON.parse(await readFile(path.join(base, 'config', 'trusted-recipes.json'), 'utf8')) as { recipes: Record<string, { hash: string }> };
+    const stored = JSON.parse(await readFile(path.join(base, 'config', 'trusted-recipes.json'), 'utf8')) as {
+      recipes: Record<string, { hash: string }>;
+    };
     expect(stored.recipes.standin?.hash).toBe(shown.hash);
     expect((await first.client.invoke('providers.start', { id: 'standin' })).status).toBe('running');
     expect(await listening(port)).toBe(true);

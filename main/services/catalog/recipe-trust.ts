@@ -81,7 +81,11 @@ export class RecipeTrust {
     try {
       if ((await stat(this.file)).size > MAX_FILE_BYTES) return { unusable: true };
       const parsed = FileSchema.safeParse(JSON.parse(await readFile(this.file, 'utf8')));
-      return parsed.success ? { data: { version: 1, recipes: Object.assign(Object.create(null) as Record<string, z.infer<typeof Entry>>, parsed.data.recipes) } } : { unusable: true };
+      return parsed.success
+        ? {
+            data: { version: 1, recipes: Object.assign(Object.create(null) as Record<string, z.infer<typeof Entry>>, parsed.data.recipes) },
+          }
+        : { unusable: true };
     } catch (error) {
       return (error as NodeJS.ErrnoException).code === 'ENOENT' ? {} : { unusable: true };
     }

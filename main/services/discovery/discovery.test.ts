@@ -9,7 +9,10 @@ import { DiscoveryService } from './discovery';
 const CATALOG = BUILTIN_RECIPES.map((input) => RecipeSchema.parse(input));
 
 /** Discovery over the real catalog, probing only the given endpoints (never this machine's default ports). */
-function discoveryOf(endpoints: string[], options: { ownPorts?: Map<number, string>; recipes?: ProviderRecipe[]; defaultPorts?: boolean } = {}) {
+function discoveryOf(
+  endpoints: string[],
+  options: { ownPorts?: Map<number, string>; recipes?: ProviderRecipe[]; defaultPorts?: boolean } = {},
+) {
   return new DiscoveryService({
     recipes: () => options.recipes ?? CATALOG,
     ownPorts: () => options.ownPorts ?? new Map(),
@@ -60,9 +63,18 @@ describe('discovery against stand-ins answering as provider-facts.md says', () =
   it('reports a server that answers 401 to everything as running and locked, named by its port when only one recipe uses it', async () => {
     const locked = await startStandIn('locked');
     const jan = CATALOG.find((r) => r.id === 'jan')!;
-    const results = await discoveryOf([], { recipes: [...CATALOG.filter((r) => r.id !== 'jan'), { ...jan, defaultPort: locked.port }], defaultPorts: true }).scan();
+    const results = await discoveryOf([], {
+      recipes: [...CATALOG.filter((r) => r.id !== 'jan'), { ...jan, defaultPort: locked.port }],
+      defaultPorts: true,
+    }).scan();
     const server = serverAt(results, locked.port)!;
-    expect(server).toMatchObject({ kind: 'locked', locked: { status: 401 }, providerId: 'jan', confidence: 'port', sources: ['default-port'] });
+    expect(server).toMatchObject({
+      kind: 'locked',
+      locked: { status: 401 },
+      providerId: 'jan',
+      confidence: 'port',
+      sources: ['default-port'],
+    });
 
     const elsewhere = await discoveryOf([`127.0.0.1:${locked.port}`]).scan();
     expect(serverAt(elsewhere, locked.port)).toMatchObject({ kind: 'locked', locked: { status: 401 }, healthy: false });
@@ -79,7 +91,13 @@ describe('discovery against stand-ins answering as provider-facts.md says', () =
     off();
     expect(changes).toBe(1);
     expect(source.list()).toEqual([
-      { providerId: `openai-compatible@127.0.0.1:${unknown.port}`, baseUrl: `http://127.0.0.1:${unknown.port}`, models: ['mystery-7b'], healthy: true, state: 'external' },
+      {
+        providerId: `openai-compatible@127.0.0.1:${unknown.port}`,
+        baseUrl: `http://127.0.0.1:${unknown.port}`,
+        models: ['mystery-7b'],
+        healthy: true,
+        state: 'external',
+      },
     ]);
     expect(server).toMatchObject({ kind: 'openai-compatible', models: ['mystery-7b'], healthy: true, ownership: 'external' });
     expect(server.providerId).toBeUndefined();
@@ -96,7 +114,7 @@ describe('discovery against stand-ins answering as provider-facts.md says', () =
     ]);
   });
 
-  it("puts a runner that Ollama started on a random port under Ollama, not beside it", async () => {
+  it('puts a runner that Ollama started on a random port under Ollama, not beside it', async () => {
     const ollama = await startStandIn('ollama', { runner: true });
     const runner = ollama.runner!;
 
@@ -114,7 +132,11 @@ describe('discovery against stand-ins answering as provider-facts.md says', () =
 
     // Not named at all, it is found among Ollama's children.
     const found = await discoveryOf([`127.0.0.1:${ollama.port}`]).scan();
-    expect(serverAt(found, runner.port)).toMatchObject({ sources: ['child'], providerId: 'llamacpp', parent: { providerId: 'ollama', pid: ollama.pid } });
+    expect(serverAt(found, runner.port)).toMatchObject({
+      sources: ['child'],
+      providerId: 'llamacpp',
+      parent: { providerId: 'ollama', pid: ollama.pid },
+    });
   });
 
   it('tells servers this app runs from external ones, and keeps ours out of the external upstreams', async () => {

@@ -173,7 +173,9 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
     const servers = await this.probeAll(targets, recipes);
     if (servers.some((s) => isLoopbackAddress(s.host))) await this.addProcessFacts(servers, recipes, ownPorts);
 
-    servers.sort((a, b) => Number(isLoopbackAddress(b.host)) - Number(isLoopbackAddress(a.host)) || a.host.localeCompare(b.host) || a.port - b.port);
+    servers.sort(
+      (a, b) => Number(isLoopbackAddress(b.host)) - Number(isLoopbackAddress(a.host)) || a.host.localeCompare(b.host) || a.port - b.port,
+    );
     const results: DiscoveryResults = {
       servers,
       scannedAt: new Date().toISOString(),
@@ -237,7 +239,11 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
       }
     }
 
-    const byPid = new Map(local().filter((s) => s.pid).map((s) => [s.pid!, s]));
+    const byPid = new Map(
+      local()
+        .filter((s) => s.pid)
+        .map((s) => [s.pid!, s]),
+    );
     for (const server of local()) {
       if (!server.pid) continue;
       const owner = snapshot

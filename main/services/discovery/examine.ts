@@ -17,7 +17,11 @@ const isLockedStatus = (status: number | undefined) => status === 401 || status 
  * its models and health as the identified recipe describes them. Undefined when nothing on the
  * port speaks HTTP.
  */
-export async function examine(target: Target, recipes: readonly ProviderRecipe[], requestTimeoutMs: number): Promise<DiscoveredServer | undefined> {
+export async function examine(
+  target: Target,
+  recipes: readonly ProviderRecipe[],
+  requestTimeoutMs: number,
+): Promise<DiscoveredServer | undefined> {
   const baseUrl = baseUrlOf(target.host, target.port);
   const requests = [...probeRequests(recipes), { method: 'GET' as const, path: OPENAI_MODELS }, { method: 'GET' as const, path: CANARY }];
   const answers: Answers = new Map();
@@ -43,7 +47,8 @@ export async function examine(target: Target, recipes: readonly ProviderRecipe[]
     [];
 
   const statuses = [...answers.values()].map((a) => a.status);
-  const lockedStatus = [modelsAnswer?.status, openAiModels?.status].find(isLockedStatus) ?? (statuses.every(isLockedStatus) ? statuses[0] : undefined);
+  const lockedStatus =
+    [modelsAnswer?.status, openAiModels?.status].find(isLockedStatus) ?? (statuses.every(isLockedStatus) ? statuses[0] : undefined);
   const openAiCompatible = openAiModels !== undefined && isOpenAiModelList(openAiModels.json);
   // A locked server that says nothing else may still be named by its port, when only one recipe uses it.
   const byPort = !recipe && lockedStatus ? recipes.filter((r) => r.defaultPort === target.port) : [];

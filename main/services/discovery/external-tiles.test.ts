@@ -25,7 +25,11 @@ describe('servers found running outside the app, through the contract', () => {
 
     const results = await client.invoke('discovery.addEndpoint', { endpoint: `localhost:${ollama.port}` });
     expect(results.endpoints).toEqual([`127.0.0.1:${ollama.port}`]);
-    expect(results.servers.find((s) => s.port === ollama.port)).toMatchObject({ providerId: 'ollama', ownership: 'external', sources: ['endpoint'] });
+    expect(results.servers.find((s) => s.port === ollama.port)).toMatchObject({
+      providerId: 'ollama',
+      ownership: 'external',
+      sources: ['endpoint'],
+    });
     expect((await client.invoke('settings.get')).values.discovery.endpoints).toEqual([`127.0.0.1:${ollama.port}`]);
 
     const tile = (await client.invoke('providers.list')).providers.find((p) => p.id === 'ollama')!;

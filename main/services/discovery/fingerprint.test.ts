@@ -21,7 +21,10 @@ const answer = (status: number, body: string, headers: Record<string, string> = 
 describe('identify', () => {
   it('ignores status-only rules for a server that says 200 to any path (LM Studio answers unknown paths so)', () => {
     const answers: Answers = new Map(
-      probeRequests(CATALOG).map(({ method, path }) => [answerKey(method, path), answer(200, '{"error":"Unexpected endpoint or method."}')]),
+      probeRequests(CATALOG).map(({ method, path }) => [
+        answerKey(method, path),
+        answer(200, '{"error":"Unexpected endpoint or method."}'),
+      ]),
     );
     // mistral.rs's /v1/system/info rule asks for a 200 and nothing else.
     expect(identify(CATALOG, answers)?.recipe.id).toBe('mistralrs');
@@ -35,7 +38,10 @@ describe('identify', () => {
     ]);
     expect(identify(CATALOG, ollamaAnswers)).toMatchObject({ recipe: { id: 'ollama' }, confidence: 'strong', version: '0.9.0' });
 
-    const withLocalAi = new Map(ollamaAnswers).set(answerKey('GET', '/.well-known/localai.json'), answer(200, '{"version":"v3.7.0","endpoints":{}}'));
+    const withLocalAi = new Map(ollamaAnswers).set(
+      answerKey('GET', '/.well-known/localai.json'),
+      answer(200, '{"version":"v3.7.0","endpoints":{}}'),
+    );
     expect(identify(CATALOG, withLocalAi)).toMatchObject({ recipe: { id: 'localai' }, confidence: 'strong', version: 'v3.7.0' });
   });
 
@@ -46,7 +52,10 @@ describe('identify', () => {
       [answerKey('GET', '/props'), props],
     ]);
     expect(identify(CATALOG, llama)?.recipe.id).toBe('llamacpp');
-    const engine = new Map(llama).set(answerKey('GET', '/health'), answer(200, '{"status":"ok"}', { server: 'llama.cpp (Local LLM Manager engine)' }));
+    const engine = new Map(llama).set(
+      answerKey('GET', '/health'),
+      answer(200, '{"status":"ok"}', { server: 'llama.cpp (Local LLM Manager engine)' }),
+    );
     expect(identify(CATALOG, engine)?.recipe.id).toBe('engine');
   });
 

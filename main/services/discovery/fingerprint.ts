@@ -89,7 +89,8 @@ export function identify(
 ): Identification | undefined {
   const { port, answersAnything } = context;
   // A server that answers 200 to any path (LM Studio does) proves nothing with a status alone.
-  const usable = (rule: IdentifyRule) => !answersAnything || rule.header !== undefined || rule.bodyIncludes !== undefined || rule.json !== undefined;
+  const usable = (rule: IdentifyRule) =>
+    !answersAnything || rule.header !== undefined || rule.bodyIncludes !== undefined || rule.json !== undefined;
   const matched = recipes.map((recipe, order) => ({
     recipe,
     order,

@@ -22,7 +22,12 @@ export function tcpOpen(host: string, port: number, timeoutMs: number): Promise<
 }
 
 /** One request; undefined when there was no HTTP answer (refused, reset, timed out). Redirects are not followed. */
-export async function fetchAnswer(baseUrl: string, method: 'GET' | 'POST', path: string, timeoutMs: number): Promise<HttpAnswer | undefined> {
+export async function fetchAnswer(
+  baseUrl: string,
+  method: 'GET' | 'POST',
+  path: string,
+  timeoutMs: number,
+): Promise<HttpAnswer | undefined> {
   const started = performance.now();
   try {
     const response = await fetch(new URL(path, baseUrl), {

@@ -26,18 +26,25 @@ async function gatewayOver(standIns: RunningStandIn[], settings: Partial<Gateway
 type ErrorBody = { error: { message: string; type: string; code: string; param: string | null } };
 
 async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
-  const response = await fetch(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const response = await fetch(`${url}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   return { status: response.status, body: (await response.json()) as ErrorBody & { choices?: Array<{ message: { content: string } }> } };
 }
 
 /** POSTs a chat request whose body streams in: the model first, then `pieces` × 64 KB, honouring backpressure. */
 function streamBody(port: number, pieces: number, fill: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } }, (response) => {
-      let body = '';
-      response.on('data', (d) => (body += d));
-      response.on('end', () => resolve({ status: response.statusCode!, body }));
-    });
+    const request = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } },
+      (response) => {
+        let body = '';
+        response.on('data', (d) => (body += d));
+        response.on('end', () => resolve({ status: response.statusCode!, body }));
+      },
+    );
     request.on('error', reject);
     request.write('{"model":"m.gguf","messages":[{"role":"user","content":"');
     const piece = fill.repeat(64 * 1024);
@@ -93,11 +100,15 @@ describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps se
     const a = await startStandIn('a', 'm.gguf');
     const { url, source } = await gatewayOver([a]);
     const client = new OpenAI({ baseURL: url, apiKey: 'x', maxRetries: 0 });
-    const missing = await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const missing = await client.chat.completions
+      .create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
     expect((missing as Error).message).toMatch(/"nope" is not served.*Known models: m\.gguf/);
     source.update('a', { healthy: false, state: 'unhealthy' });
-    const down = await client.chat.completions.create({ model: 'm.gguf', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const down = await client.chat.completions
+      .create({ model: 'm.gguf', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(down).toMatchObject({ status: 503, code: 'no_healthy_provider' });
     expect((down as Error).message).toContain('a is unhealthy');
     source.update('a', { healthy: true, state: 'running' });
@@ -130,7 +141,9 @@ describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps se
     const { url, port } = await gatewayOver([a]);
     const client = new OpenAI({ baseURL: url, apiKey: 'x', maxRetries: 0 });
     const big = 'x'.repeat(2 * 1024 * 1024);
-    const error = await client.chat.completions.create({ model: 'm.gguf', messages: [{ role: 'user', content: big }] }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: 'm.gguf', messages: [{ role: 'user', content: big }] })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 413, code: 'body_too_large' });
     expect((error as Error).message).toContain('larger than the gateway accepts (1 MB)');
 
@@ -180,10 +193,18 @@ describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps se
     const rebound = await new Promise<number>((resolve, reject) => {
       const { port } = new URL(url);
       http
-        .get({ host: '127.0.0.1', port, path: '/v1/models', headers: { host: `127.0.0.1.attacker.example:${port}`, authorization: `Bearer ${key}` } }, (r) => {
-          r.resume();
-          resolve(r.statusCode!);
-        })
+        .get(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/v1/models',
+            headers: { host: `127.0.0.1.attacker.example:${port}`, authorization: `Bearer ${key}` },
+          },
+          (r) => {
+            r.resume();
+            resolve(r.statusCode!);
+          },
+        )
         .on('error', reject);
     });
     expect(rebound).toBe(403);

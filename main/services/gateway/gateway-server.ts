@@ -71,7 +71,12 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     }
     // Bound to loopback, only loopback names may reach us: a web page cannot rebind its DNS to us.
     if (loopbackOnly && !isLoopbackHostHeader(req.headers.host)) {
-      return sendOpenAiError(res, 403, 'forbidden_host', `This gateway only answers requests addressed to 127.0.0.1 or localhost, not "${req.headers.host ?? ''}".`);
+      return sendOpenAiError(
+        res,
+        403,
+        'forbidden_host',
+        `This gateway only answers requests addressed to 127.0.0.1 or localhost, not "${req.headers.host ?? ''}".`,
+      );
     }
     if (!authorized(req)) {
       return sendOpenAiError(
@@ -101,7 +106,14 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       }
       const list = JSON.parse(options.table().modelsBody.toString()) as { data: Array<{ id: string }> };
       const model = list.data.find((m) => m.id === id);
-      if (!model) return sendOpenAiError(res, 404, 'model_not_found', `No healthy provider serves the model "${id}". GET /v1/models lists the ones that are served.`, { param: 'model' });
+      if (!model)
+        return sendOpenAiError(
+          res,
+          404,
+          'model_not_found',
+          `No healthy provider serves the model "${id}". GET /v1/models lists the ones that are served.`,
+          { param: 'model' },
+        );
       const body = JSON.stringify(model);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       return void res.end(body);
@@ -116,7 +128,9 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
 
   const server = http.createServer(
     serverOptions(limits),
-    guardListener(handle, (res) => sendOpenAiError(res, 500, 'server_error', 'The gateway failed on this request; the error is in the app\'s log.', { close: true })),
+    guardListener(handle, (res) =>
+      sendOpenAiError(res, 500, 'server_error', "The gateway failed on this request; the error is in the app's log.", { close: true }),
+    ),
   );
   hardenServer(server, limits, {
     raw: (status, reason, message) => rawOpenAiError(status, reason, status === 408 ? 'request_timeout' : 'bad_request', message),

@@ -106,14 +106,21 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
     const now = performance.now();
     const wallNow = Date.now();
     const present = new Set(this.options.upstreams.list().map((u) => u.providerId));
-    const upstreams = [...this.stats.values()].filter((s) => present.has(s.providerId) || s.inFlight > 0).map((s) => s.snapshot(now, wallNow));
+    const upstreams = [...this.stats.values()]
+      .filter((s) => present.has(s.providerId) || s.inFlight > 0)
+      .map((s) => s.snapshot(now, wallNow));
     return { at: new Date(wallNow).toISOString(), upstreams };
   }
 
   /** The base URL clients use, ending in /v1; undefined while not listening. */
   url(): string | undefined {
     if (!this.server) return undefined;
-    const host = this.server.host === '0.0.0.0' || this.server.host === '::' ? '127.0.0.1' : this.server.host.includes(':') ? `[${this.server.host}]` : this.server.host;
+    const host =
+      this.server.host === '0.0.0.0' || this.server.host === '::'
+        ? '127.0.0.1'
+        : this.server.host.includes(':')
+          ? `[${this.server.host}]`
+          : this.server.host;
     return `http://${host}:${this.server.port}/v1`;
   }
 
@@ -128,7 +135,11 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
       });
     }
     if (this.tries.has(request.id)) {
-      throw new AppFailure({ code: 'CONFLICT', message: `A try with id "${request.id}" is already running.`, hint: 'Use a new id for each try.' });
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `A try with id "${request.id}" is already running.`,
+        hint: 'Use a new id for each try.',
+      });
     }
     const abort = new AbortController();
     this.tries.set(request.id, abort);
@@ -136,7 +147,11 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
       const onDelta = (delta: string) => this.emit('tryChunk', { id: request.id, delta });
       return await tryChatThroughGateway(url, this.settings.apiKey, request, onDelta, abort.signal);
     } catch (error) {
-      throw new AppFailure({ code: 'CONFLICT', message: (error as Error).message, hint: 'Check the routing table: is a provider serving this model running and healthy?' });
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: (error as Error).message,
+        hint: 'Check the routing table: is a provider serving this model running and healthy?',
+      });
     } finally {
       this.tries.delete(request.id);
     }
@@ -232,12 +247,18 @@ async function describeListenError(error: NodeJS.ErrnoException, settings: Gatew
     };
   }
   if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
-    return { message: `Cannot listen on ${settings.host}: no such address on this machine.`, hint: 'Use 127.0.0.1 (this machine only) or 0.0.0.0 (all interfaces).' };
+    return {
+      message: `Cannot listen on ${settings.host}: no such address on this machine.`,
+      hint: 'Use 127.0.0.1 (this machine only) or 0.0.0.0 (all interfaces).',
+    };
   }
   if (error.code === 'EACCES') {
     return { message: `Not allowed to listen on port ${settings.port}.`, hint: 'Choose a port above 1023.' };
   }
-  return { message: `The gateway could not listen on ${settings.host}:${settings.port}: ${error.message}`, hint: 'Choose another host or port.' };
+  return {
+    message: `The gateway could not listen on ${settings.host}:${settings.port}: ${error.message}`,
+    hint: 'Choose another host or port.',
+  };
 }
 
 function dropUndefined<T extends object>(value: T): Partial<T> {

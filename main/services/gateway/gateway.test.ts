@@ -99,7 +99,11 @@ describe('the gateway, through the official openai client, in front of real stan
 
   it('a per-model strategy wins over the default one', async () => {
     const [a, b] = await Promise.all([startStandIn('a', 'm.gguf'), startStandIn('b', 'm.gguf')]);
-    const { client, service } = await gatewayOver([a!, b!], { strategy: 'round-robin', modelStrategies: { 'm.gguf': 'priority' }, priority: ['a'] });
+    const { client, service } = await gatewayOver([a!, b!], {
+      strategy: 'round-robin',
+      modelStrategies: { 'm.gguf': 'priority' },
+      priority: ['a'],
+    });
     for (let i = 0; i < 4; i++) await ask(client, 'm.gguf');
     expect(await requestCounts(a!, b!)).toEqual([4, 0]);
     expect(service.status().routes).toEqual([expect.objectContaining({ model: 'm.gguf', strategy: 'priority' })]);
@@ -111,7 +115,12 @@ describe('the gateway, through the official openai client, in front of real stan
     const { client } = await gatewayOver([a]);
     const direct = new OpenAI({ baseURL: `${a.baseUrl}/v1`, apiKey: 'x', maxRetries: 0 });
     const collect = async (c: OpenAI) => {
-      const stream = await c.chat.completions.create({ model: 'm.gguf', messages: [{ role: 'user', content: 'count' }], stream: true, stream_options: { include_usage: true } });
+      const stream = await c.chat.completions.create({
+        model: 'm.gguf',
+        messages: [{ role: 'user', content: 'count' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       const deltas: string[] = [];
       const arrivals: number[] = [];
       let usage;
@@ -140,7 +149,13 @@ describe('the gateway, through the official openai client, in front of real stan
     const a = await startStandIn('a', 'm.gguf', { STANDIN_STREAM_TOKENS: '4096', STANDIN_TOKEN_BYTES: String(16 * 1024) });
     const { url } = await gatewayOver([a]);
     const { port } = new URL(url);
-    const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' } });
+    const request = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json' },
+    });
     const response = await new Promise<http.IncomingMessage>((resolve) => {
       request.on('response', resolve);
       request.end(JSON.stringify({ model: 'm.gguf', messages: [{ role: 'user', content: 'go' }], stream: true }));
@@ -160,7 +175,10 @@ describe('the gateway, through the official openai client, in front of real stan
   });
 
   it('kill -9 of one provider during a run: every non-streaming request still succeeds via the other', async () => {
-    const [a, b] = await Promise.all([startStandIn('a', 'm.gguf', { STANDIN_FIRST_BYTE_MS: '20' }), startStandIn('b', 'm.gguf', { STANDIN_FIRST_BYTE_MS: '20' })]);
+    const [a, b] = await Promise.all([
+      startStandIn('a', 'm.gguf', { STANDIN_FIRST_BYTE_MS: '20' }),
+      startStandIn('b', 'm.gguf', { STANDIN_FIRST_BYTE_MS: '20' }),
+    ]);
     const { client, service } = await gatewayOver([a!, b!]);
     let done = 0;
     let killed: Promise<void> | undefined;

@@ -17,7 +17,9 @@ function post(url: string, headers: Record<string, string | string[]>, body: str
     const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, raw: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, raw: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -55,7 +57,18 @@ describe('headers through the gateway, against a real stand-in that echoes what 
     expect(answer.status, answer.body).toBe(200);
     const received = (JSON.parse(answer.body) as { received_headers: Record<string, string> }).received_headers;
     expect(Object.keys(received).sort()).toEqual(
-      ['accept', 'authorization', 'connection', 'content-length', 'content-type', 'host', 'openai-organization', 'traceparent', 'user-agent', 'x-stainless-retry-count'].sort(),
+      [
+        'accept',
+        'authorization',
+        'connection',
+        'content-length',
+        'content-type',
+        'host',
+        'openai-organization',
+        'traceparent',
+        'user-agent',
+        'x-stainless-retry-count',
+      ].sort(),
     );
     // Connection is the gateway's own hop to the upstream (undici's pooled keep-alive), not the client's.
     expect(received.connection).toBe('keep-alive');
@@ -74,15 +87,51 @@ describe('headers through the gateway, against a real stand-in that echoes what 
 
 describe('the header lists one forwarded call builds', () => {
   it('upstream: the allowed client headers, then the upstream’s own Host and key', () => {
-    const raw = ['Content-Type', 'application/json', 'Cookie', 'session=1', 'Authorization', 'Bearer gateway-key', 'Host', 'gateway', 'X-Stainless-Retry-Count', '0'];
+    const raw = [
+      'Content-Type',
+      'application/json',
+      'Cookie',
+      'session=1',
+      'Authorization',
+      'Bearer gateway-key',
+      'Host',
+      'gateway',
+      'X-Stainless-Retry-Count',
+      '0',
+    ];
     expect(upstreamRequestHeaders(raw, '127.0.0.1:8080', 'Bearer upstream-key')).toEqual([
-      'Content-Type', 'application/json', 'X-Stainless-Retry-Count', '0', 'host', '127.0.0.1:8080', 'authorization', 'Bearer upstream-key',
+      'Content-Type',
+      'application/json',
+      'X-Stainless-Retry-Count',
+      '0',
+      'host',
+      '127.0.0.1:8080',
+      'authorization',
+      'Bearer upstream-key',
     ]);
     expect(upstreamRequestHeaders([], 'h', undefined)).toEqual(['host', 'h']);
   });
 
   it('client: hop-by-hop headers, Set-Cookie and the names Connection lists stay behind; the provider is named', () => {
-    const raw = ['Content-Type', 'text/event-stream', 'Connection', 'keep-alive, X-Internal', 'X-Internal', 'secret', 'Set-Cookie', 'a=1', 'X-Request-Id', '7'].map((v) => Buffer.from(v, 'latin1'));
-    expect(clientResponseHeaders(raw, 'llamacpp')).toEqual(['Content-Type', 'text/event-stream', 'X-Request-Id', '7', 'x-gateway-provider', 'llamacpp']);
+    const raw = [
+      'Content-Type',
+      'text/event-stream',
+      'Connection',
+      'keep-alive, X-Internal',
+      'X-Internal',
+      'secret',
+      'Set-Cookie',
+      'a=1',
+      'X-Request-Id',
+      '7',
+    ].map((v) => Buffer.from(v, 'latin1'));
+    expect(clientResponseHeaders(raw, 'llamacpp')).toEqual([
+      'Content-Type',
+      'text/event-stream',
+      'X-Request-Id',
+      '7',
+      'x-gateway-provider',
+      'llamacpp',
+    ]);
   });
 });

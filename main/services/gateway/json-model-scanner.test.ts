@@ -122,7 +122,7 @@ describe('JsonModelScanner', () => {
 
   it('survives random bodies: same verdict and model as JSON.parse', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff) / 0x7fffffff;
     const pieces = ['{', '}', '[', ']', ',', ':', '"model"', '"m"', '"x\\"y"', '1', '-2.5e3', 'true', 'null', ' ', '"k"', '0', '.', 'e'];
     for (let n = 0; n < 3000; n++) {
       const parts = ['{'];
@@ -139,7 +139,10 @@ describe('JsonModelScanner', () => {
       const scanner = scan(text, 1 + Math.floor(random() * 4));
       // A valid body with a non-string or repeated model is refused on purpose: skip those.
       if (expected.valid && scanner.modelError) continue;
-      expect({ text, valid: scanner.error === undefined, ...(expected.valid ? { model: scanner.model } : {}) }).toEqual({ text, ...expected });
+      expect({ text, valid: scanner.error === undefined, ...(expected.valid ? { model: scanner.model } : {}) }).toEqual({
+        text,
+        ...expected,
+      });
     }
   });
 });

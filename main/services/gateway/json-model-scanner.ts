@@ -207,8 +207,7 @@ export class JsonModelScanner {
           else if (c === 0x22) {
             this.inKey = true;
             this.startString(this.depth === 1 ? StringRole.TopKey : StringRole.Other, i);
-          }
-          else return this.fail(`${describe(c)} where a key in double quotes should be`, i);
+          } else return this.fail(`${describe(c)} where a key in double quotes should be`, i);
           break;
         case State.Colon:
           if (c !== 0x3a) return this.fail(`${describe(c)} where ":" should be`, i);

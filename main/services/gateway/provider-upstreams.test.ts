@@ -57,7 +57,8 @@ describe('the gateway over the providers the supervisor runs', () => {
     ]);
     const client = new OpenAI({ baseURL: status.url, apiKey: 'x', maxRetries: 0 });
     const ask = async () =>
-      (await client.chat.completions.create({ model: 'stand-in.gguf', messages: [{ role: 'user', content: 'hi' }] })).choices[0]!.message.content;
+      (await client.chat.completions.create({ model: 'stand-in.gguf', messages: [{ role: 'user', content: 'hi' }] })).choices[0]!.message
+        .content;
     const first = await Promise.all([ask(), ask(), ask(), ask()]);
     expect(first.sort()).toEqual(['Hello from a.', 'Hello from a.', 'Hello from b.', 'Hello from b.']);
 

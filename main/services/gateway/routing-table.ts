@@ -39,7 +39,11 @@ export class RoutingTable {
   /** GET /v1/models, serialised once per rebuild. */
   readonly modelsBody: Buffer;
 
-  constructor(upstreams: Upstream[], statsOf: (providerId: string) => UpstreamStats, settings: Pick<GatewaySettings, 'strategy' | 'modelStrategies' | 'priority'>) {
+  constructor(
+    upstreams: Upstream[],
+    statsOf: (providerId: string) => UpstreamStats,
+    settings: Pick<GatewaySettings, 'strategy' | 'modelStrategies' | 'priority'>,
+  ) {
     const targets = upstreams.map((upstream, index) => toTarget(upstream, statsOf(upstream.providerId), settings.priority, index));
     targets.sort((a, b) => a.rank - b.rank);
     for (const target of targets) {

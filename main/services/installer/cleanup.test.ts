@@ -48,7 +48,14 @@ describe('cleanup', () => {
       ['data/gone', 2000],
     ]);
     expect(report.freedBytes).toBe(3500);
-    for (const kept of ['cache/install/busy-asset.tar.gz', 'cache/install/busy.journal.json', 'data/kept', 'data/busy', 'models/m.gguf', 'config/gone/config.yaml']) {
+    for (const kept of [
+      'cache/install/busy-asset.tar.gz',
+      'cache/install/busy.journal.json',
+      'data/kept',
+      'data/busy',
+      'models/m.gguf',
+      'config/gone/config.yaml',
+    ]) {
       expect(existsSync(path.join(paths.base, kept)), kept).toBe(true);
     }
   });

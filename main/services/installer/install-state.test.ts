@@ -7,7 +7,8 @@ import { BUILTIN_RECIPES } from '../../builtin-recipes/builtin';
 import { checkInstalled, INSTALL_MARKER, isInstalled } from './install-state';
 
 const builtin = (id: string): ProviderRecipe => RecipeSchema.parse(BUILTIN_RECIPES.find((r) => r.id === id));
-const withInstall = (install: RecipeInput['install']): ProviderRecipe => RecipeSchema.parse({ ...BUILTIN_RECIPES.find((r) => r.id === 'llamacpp'), install });
+const withInstall = (install: RecipeInput['install']): ProviderRecipe =>
+  RecipeSchema.parse({ ...BUILTIN_RECIPES.find((r) => r.id === 'llamacpp'), install });
 
 describe('isInstalled', () => {
   it('counts the built-in engine and "none" recipes as installed', async () => {
@@ -16,7 +17,7 @@ describe('isInstalled', () => {
     expect(await isInstalled(withInstall({ strategy: 'none' }), { dataDir })).toBe(true);
   });
 
-  it.each(['llamacpp', 'vllm', 'localai'])('needs the installer\'s marker file for %s (git, python, binary)', async (id) => {
+  it.each(['llamacpp', 'vllm', 'localai'])("needs the installer's marker file for %s (git, python, binary)", async (id) => {
     const dataDir = path.join(await tempDir(), 'data', id);
     expect(await isInstalled(builtin(id), { dataDir })).toBe(false);
     await mkdir(dataDir, { recursive: true });
@@ -40,7 +41,12 @@ describe('isInstalled', () => {
     const lms = path.join(bin, process.platform === 'win32' ? 'lms.cmd' : 'lms');
     await writeFile(lms, process.platform === 'win32' ? '@echo off\r\n' : '#!/bin/sh\necho lms\n');
     await chmod(lms, 0o755);
-    const ctx = { dataDir: path.join(dir, 'data'), home: path.join(dir, 'home'), env: { PATH: bin, PATHEXT: '.CMD;.EXE' }, platform: 'linux' as const };
+    const ctx = {
+      dataDir: path.join(dir, 'data'),
+      home: path.join(dir, 'home'),
+      env: { PATH: bin, PATHEXT: '.CMD;.EXE' },
+      platform: 'linux' as const,
+    };
     expect(await checkInstalled(builtin('lmstudio'), ctx)).toEqual({ installed: true, evidence: lms });
     expect(await isInstalled(builtin('lmstudio'), { ...ctx, env: { PATH: path.join(dir, 'empty') } })).toBe(false);
   });
@@ -50,7 +56,10 @@ describe('isInstalled', () => {
     const home = path.join(dir, 'home');
     await mkdir(path.join(home, '.lmstudio'), { recursive: true });
     const ctx = { dataDir: path.join(dir, 'data'), home, env: { PATH: '' } };
-    expect(await checkInstalled(builtin('lmstudio'), { ...ctx, platform: 'linux' })).toEqual({ installed: true, evidence: path.join(home, '.lmstudio') });
+    expect(await checkInstalled(builtin('lmstudio'), { ...ctx, platform: 'linux' })).toEqual({
+      installed: true,
+      evidence: path.join(home, '.lmstudio'),
+    });
     // Jan's Linux paths are absolute or under other folders: nothing of it here.
     expect(await isInstalled(builtin('jan'), { ...ctx, platform: 'linux' })).toBe(false);
     await mkdir(path.join(home, 'gpt4all', 'bin'), { recursive: true });

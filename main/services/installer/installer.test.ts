@@ -131,10 +131,16 @@ describe('Installer, git strategy, against a local bare repository', () => {
     const { installer, paths, logs, settled } = await setup({ recipe, override });
     await installer.install(['tiny']);
     expect((await settled()).status).toBe('done');
-    const modelPath = async (port: number) => ((await (await fetch(`http://127.0.0.1:${port}/props`)).json()) as { model_path: string }).model_path;
+    const modelPath = async (port: number) =>
+      ((await (await fetch(`http://127.0.0.1:${port}/props`)).json()) as { model_path: string }).model_path;
 
     // The supervisor, given the model as the manager passes it (the provider's configured model).
-    const supervisor = new Supervisor({ paths, logs, settings: () => ({ ...BUILT_IN_DEFAULTS, startupTimeoutSec: 15 }), expand: expandPlaceholders });
+    const supervisor = new Supervisor({
+      paths,
+      logs,
+      settings: () => ({ ...BUILT_IN_DEFAULTS, startupTimeoutSec: 15 }),
+      expand: expandPlaceholders,
+    });
     cleanups.push(() => supervisor.stopAll());
     const state = await supervisor.start(recipe, { model: override.model });
     expect(state.status).toBe('running');
@@ -171,12 +177,23 @@ describe('Installer, git strategy, against a local bare repository', () => {
     const repo = makeProviderRepo(await tempDir());
     const flag = path.join(await tempDir(), 'hang');
     await writeFile(flag, '');
-    const { installer, paths, logs, settled } = await setup({ override: { install: { repository: repo.bare } }, env: { HANG_BUILD: flag } });
+    const { installer, paths, logs, settled } = await setup({
+      override: { install: { repository: repo.bare } },
+      env: { HANG_BUILD: flag },
+    });
     await installer.install(['tiny']);
     let grandchild: number | undefined;
     while (!grandchild) {
       await new Promise((r) => setTimeout(r, 50));
-      grandchild = Number(/grandchild (\d+)/.exec(logs.tail('tiny-install', 100).map((l) => l.text).join('\n'))?.[1]) || undefined;
+      grandchild =
+        Number(
+          /grandchild (\d+)/.exec(
+            logs
+              .tail('tiny-install', 100)
+              .map((l) => l.text)
+              .join('\n'),
+          )?.[1],
+        ) || undefined;
     }
     const cancelled = await installer.cancel('tiny');
     expect(cancelled.status).toBe('cancelled');
@@ -195,7 +212,9 @@ describe('Installer, git strategy, against a local bare repository', () => {
     await again.installer.resume('tiny');
     const run = await again.settled();
     expect(run.status, run.failure?.message).toBe('done');
-    expect(await readFile(path.join(again.paths.logs, 'tiny-install.log'), 'utf8')).not.toMatch(/step 1 of 4: Clone[\s\S]*step 1 of 4: Clone/);
+    expect(await readFile(path.join(again.paths.logs, 'tiny-install.log'), 'utf8')).not.toMatch(
+      /step 1 of 4: Clone[\s\S]*step 1 of 4: Clone/,
+    );
     expect(existsSync(path.join(dataDir(again.paths), 'dist', 'server.mjs'))).toBe(true);
   });
 
@@ -235,7 +254,9 @@ describe('Installer, git strategy, against a local bare repository', () => {
 
   it('says clearly when the repository or the version does not exist', async () => {
     const repo = makeProviderRepo(await tempDir());
-    const { installer, settled, setOverride } = await setup({ override: { install: { repository: path.join(repo.bare, '..', 'nope.git') } } });
+    const { installer, settled, setOverride } = await setup({
+      override: { install: { repository: path.join(repo.bare, '..', 'nope.git') } },
+    });
     await installer.install(['tiny']);
     expect((await settled()).failure?.message).toMatch(/git could not clone .*nope\.git/);
     setOverride({ install: { repository: repo.bare, version: 'v9.9' } });
@@ -297,7 +318,12 @@ describe('Installer, binary strategy, from a local HTTP server', () => {
 
   const binaryRecipe = (url: string, sha256: string | null | undefined) =>
     tinyRecipe({
-      install: { strategy: 'binary', assets: [{ os: process.platform as 'linux', arch: process.arch as 'x64', url, sha256, archive: 'tar.gz', executable: 'tiny-1.0/bin/tiny' }] },
+      install: {
+        strategy: 'binary',
+        assets: [
+          { os: process.platform as 'linux', arch: process.arch as 'x64', url, sha256, archive: 'tar.gz', executable: 'tiny-1.0/bin/tiny' },
+        ],
+      },
       start: [{ name: 'server', argv: ['{dataDir}/tiny-1.0/bin/tiny'] }],
       config: [],
     });
@@ -327,7 +353,10 @@ describe('Installer, binary strategy, from a local HTTP server', () => {
   it('refuses a download with no known checksum before fetching anything, and takes the sha256 from settings', async () => {
     const { url, sha256 } = await serveArchive();
     const { installer, paths, settled, setOverride } = await setup({ recipe: binaryRecipe(url, null) });
-    const refused = await installer.install(['tiny']).then(() => undefined, (error: Error & { hint?: string }) => error);
+    const refused = await installer.install(['tiny']).then(
+      () => undefined,
+      (error: Error & { hint?: string }) => error,
+    );
     expect(refused?.message).toContain(`No pinned checksum for Tiny provider v1.0's ${process.platform}/${process.arch} download (${url})`);
     expect(refused?.hint).toContain('providers.tiny.install.sha256');
     expect(installer.get('tiny')).toBeUndefined();

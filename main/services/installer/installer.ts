@@ -97,7 +97,11 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     const recipe = this.deps.recipe(id);
     this.refuseWhileBusy(recipe);
     if (!(await isInstalled(recipe, { dataDir: this.dataDir(recipe.id), env: this.deps.env }))) {
-      throw new AppFailure({ code: 'CONFLICT', message: `${recipe.name} is not installed, so there is nothing to update.`, hint: 'Install it instead.' });
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `${recipe.name} is not installed, so there is nothing to update.`,
+        hint: 'Install it instead.',
+      });
     }
     return this.enqueue(recipe, 'update', planInstall(recipe, this.deps.override(recipe.id), await this.deps.machine(), 'update'));
   }
@@ -106,7 +110,11 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
   async resume(id: string): Promise<InstallRun> {
     const entry = this.entries.get(id);
     if (entry?.journal.run.status !== 'interrupted') {
-      throw new AppFailure({ code: 'CONFLICT', message: `There is no interrupted install of ${id} to resume.`, hint: 'Start a new install instead.' });
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `There is no interrupted install of ${id} to resume.`,
+        hint: 'Start a new install instead.',
+      });
     }
     const recipe = this.deps.recipe(id);
     const steps = planInstall(recipe, this.deps.override(id), await this.deps.machine(), entry.journal.run.action);
@@ -137,7 +145,8 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
 
   async cancel(id: string): Promise<InstallRun> {
     const entry = this.entries.get(id);
-    if (!entry || !this.isBusy(id)) throw new AppFailure({ code: 'CONFLICT', message: `${id} is not being installed.`, hint: 'Nothing to cancel.' });
+    if (!entry || !this.isBusy(id))
+      throw new AppFailure({ code: 'CONFLICT', message: `${id} is not being installed.`, hint: 'Nothing to cancel.' });
     if (entry.journal.run.status === 'queued') {
       // Not started: it leaves the queue now, without waiting for the installs before it.
       entry.abort?.abort(new Error('cancelled by the user'));
@@ -155,10 +164,17 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     const recipe = this.deps.recipe(id);
     this.refuseWhileBusy(recipe);
     if (['external', 'none', 'builtin'].includes(recipe.install.strategy)) {
-      throw new AppFailure({ code: 'CONFLICT', message: `${recipe.name} was not installed by Local LLM Manager.`, hint: 'Uninstall it the way it was installed.' });
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `${recipe.name} was not installed by Local LLM Manager.`,
+        hint: 'Uninstall it the way it was installed.',
+      });
     }
     const targets = await removeInstalled(this.deps.paths, id, options);
-    this.deps.logs.system(installLogId(id), `uninstalled: removed ${targets.join(', ') || 'nothing'}${options.keepConfig ? '; config kept' : ''}`);
+    this.deps.logs.system(
+      installLogId(id),
+      `uninstalled: removed ${targets.join(', ') || 'nothing'}${options.keepConfig ? '; config kept' : ''}`,
+    );
     this.entries.delete(id);
     await this.journals.remove(id);
     return { removed: targets };
@@ -181,10 +197,18 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
 
   private refuseWhileBusy(recipe: ProviderRecipe): void {
     if (this.isBusy(recipe.id)) {
-      throw new AppFailure({ code: 'CONFLICT', message: `${recipe.name} is already being installed.`, hint: 'Wait for it, or cancel it first.' });
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `${recipe.name} is already being installed.`,
+        hint: 'Wait for it, or cancel it first.',
+      });
     }
     if (this.get(recipe.id)?.status === 'interrupted') {
-      throw new AppFailure({ code: 'CONFLICT', message: `An install of ${recipe.name} was interrupted.`, hint: 'Resume it or roll it back first.' });
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `An install of ${recipe.name} was interrupted.`,
+        hint: 'Resume it or roll it back first.',
+      });
     }
     if (this.deps.isActive(recipe.id)) {
       throw new AppFailure({ code: 'CONFLICT', message: `${recipe.name} is running.`, hint: 'Stop it first.' });
@@ -215,7 +239,9 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     };
     this.entries.set(recipe.id, entry);
     // Queued installs are journalled too: a crash before their turn offers them again.
-    this.journals.save(entry.journal).catch((error: Error) => this.deps.logs.system(installLogId(recipe.id), `could not write the install journal: ${error.message}`));
+    this.journals
+      .save(entry.journal)
+      .catch((error: Error) => this.deps.logs.system(installLogId(recipe.id), `could not write the install journal: ${error.message}`));
     this.emit('run', entry.journal.run);
     this.schedule(entry, recipe, steps);
     return entry.journal.run;
@@ -233,7 +259,10 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     const { journal } = entry;
     const logId = installLogId(recipe.id);
     this.patchRun(entry, { status: 'running' });
-    this.deps.logs.system(logId, `${journal.run.action} of ${recipe.name}${journal.run.version ? ` ${journal.run.version}` : ''}: ${steps.length} steps`);
+    this.deps.logs.system(
+      logId,
+      `${journal.run.action} of ${recipe.name}${journal.run.version ? ` ${journal.run.version}` : ''}: ${steps.length} steps`,
+    );
     const ctx = this.context(entry, recipe, signal);
     journal.memory.owner = JSON.stringify(await selfIdentity());
     try {
@@ -374,7 +403,8 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     const steps = entry.journal.run.steps;
     if (!steps[index]) return;
     steps[index] = { ...steps[index], ...patch };
-    for (const key of Object.keys(steps[index]) as Array<keyof (typeof steps)[number]>) if (steps[index][key] === undefined) delete steps[index][key];
+    for (const key of Object.keys(steps[index]) as Array<keyof (typeof steps)[number]>)
+      if (steps[index][key] === undefined) delete steps[index][key];
     // Progress ticks are throttled (the latest goes out at the end of the window); status changes go out at once.
     const wait = PROGRESS_EVERY_MS - (Date.now() - entry.lastEmit);
     if (patch.status || wait <= 0) this.patchRun(entry, {});

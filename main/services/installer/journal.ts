@@ -17,7 +17,12 @@ export interface Journal {
 }
 
 const JournalSchema = z.object({
-  run: z.looseObject({ providerId: z.string(), action: z.enum(['install', 'update']), status: z.string(), steps: z.array(z.looseObject({ id: z.string() })) }),
+  run: z.looseObject({
+    providerId: z.string(),
+    action: z.enum(['install', 'update']),
+    status: z.string(),
+    steps: z.array(z.looseObject({ id: z.string() })),
+  }),
   created: z.array(z.string()),
   memory: z.record(z.string(), z.string()),
 });
@@ -43,7 +48,11 @@ export class JournalStore {
     const names = await readdir(this.dir).catch(() => [] as string[]);
     const journals: Journal[] = [];
     for (const name of names.filter((n) => n.endsWith('.journal.json'))) {
-      const parsed = JournalSchema.safeParse(await readCappedFile(path.join(this.dir, name), READ_CAPS.state).then(JSON.parse).catch(() => undefined));
+      const parsed = JournalSchema.safeParse(
+        await readCappedFile(path.join(this.dir, name), READ_CAPS.state)
+          .then(JSON.parse)
+          .catch(() => undefined),
+      );
       if (parsed.success) journals.push(parsed.data as unknown as Journal);
     }
     return journals;

@@ -37,30 +37,44 @@ const matches = (step: InstallStep, machine: MachineForPlan) =>
  * (repository, version, build steps, packages) applied. Pure: the same inputs give the same plan,
  * which is how a resumed install knows which steps are done.
  */
-export function planInstall(recipe: ProviderRecipe, override: ProviderOverride, machine: MachineForPlan, action: 'install' | 'update'): PlannedStep[] {
+export function planInstall(
+  recipe: ProviderRecipe,
+  override: ProviderOverride,
+  machine: MachineForPlan,
+  action: 'install' | 'update',
+): PlannedStep[] {
   const install = recipe.install;
   const custom = override.install ?? {};
   const version = custom.version ?? recipe.version;
   const steps: PlannedStep[] = [];
   const build = (list: InstallStep[]) =>
-    list.filter((s) => matches(s, machine)).forEach((step, i) => steps.push({ id: `build-${i}`, title: `Build: ${step.name}`, kind: 'command', step }));
+    list
+      .filter((s) => matches(s, machine))
+      .forEach((step, i) => steps.push({ id: `build-${i}`, title: `Build: ${step.name}`, kind: 'command', step }));
 
   switch (install.strategy) {
     case 'git': {
       const repository = custom.repository ?? recipe.repository;
-      if (!repository) throw new AppFailure({ code: 'BAD_REQUEST', message: `${recipe.name} has no repository to clone.`, hint: 'Set one in the recipe or in settings (providers.<id>.install.repository).' });
+      if (!repository)
+        throw new AppFailure({
+          code: 'BAD_REQUEST',
+          message: `${recipe.name} has no repository to clone.`,
+          hint: 'Set one in the recipe or in settings (providers.<id>.install.repository).',
+        });
       steps.push(
         action === 'update'
           ? { id: 'checkout', title: `Fetch and check out ${version ?? 'the latest version'}`, kind: 'checkout', repository, version }
           : { id: 'clone', title: `Clone ${repository}${version ? ` at ${version}` : ''}`, kind: 'clone', repository, version },
       );
-      if (install.python && action === 'install') steps.push({ id: 'venv', title: `Create a Python ${install.python} virtual environment`, kind: 'venv', python: install.python });
+      if (install.python && action === 'install')
+        steps.push({ id: 'venv', title: `Create a Python ${install.python} virtual environment`, kind: 'venv', python: install.python });
       build(custom.build ?? install.build);
       break;
     }
     case 'python': {
       const packages = custom.packages ?? install.packages;
-      if (action === 'install') steps.push({ id: 'venv', title: `Create a Python ${install.python} virtual environment`, kind: 'venv', python: install.python });
+      if (action === 'install')
+        steps.push({ id: 'venv', title: `Create a Python ${install.python} virtual environment`, kind: 'venv', python: install.python });
       steps.push({ id: 'packages', title: `Install ${packages.join(', ')}`, kind: 'packages', packages });
       build(custom.build ?? install.build);
       break;
@@ -89,7 +103,12 @@ export function planInstall(recipe: ProviderRecipe, override: ProviderOverride, 
     case 'builtin':
       throw new AppFailure({ code: 'CONFLICT', message: `${recipe.name} needs no install.`, hint: 'Start it from the Providers page.' });
   }
-  if (recipe.config.length > 0) steps.push({ id: 'configure', title: `Write config/${recipe.id}/ (${recipe.config.map((c) => c.file).join(', ')})`, kind: 'configure' });
+  if (recipe.config.length > 0)
+    steps.push({
+      id: 'configure',
+      title: `Write config/${recipe.id}/ (${recipe.config.map((c) => c.file).join(', ')})`,
+      kind: 'configure',
+    });
   if (recipe.start.length > 0) steps.push({ id: 'scripts', title: `Write the start script bin/${recipe.id}.sh`, kind: 'scripts' });
   return steps;
 }

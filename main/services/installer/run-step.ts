@@ -27,7 +27,9 @@ export async function runStep(ctx: StepContext, step: PlannedStep): Promise<void
     case 'command': {
       const where = `install.build.${step.id.slice('build-'.length)}`;
       const argv = step.step.argv.map((arg, i) => expandPlaceholders(arg, ctx.values, `${where}.argv.${i}`));
-      const env = Object.fromEntries(Object.entries(step.step.env).map(([k, v]) => [k, expandPlaceholders(v, ctx.values, `${where}.env.${k}`)]));
+      const env = Object.fromEntries(
+        Object.entries(step.step.env).map(([k, v]) => [k, expandPlaceholders(v, ctx.values, `${where}.env.${k}`)]),
+      );
       const cwd = step.step.cwd ? path.resolve(ctx.dataDir, expandPlaceholders(step.step.cwd, ctx.values, `${where}.cwd`)) : ctx.dataDir;
       return runCommand(ctx, argv, { cwd, env });
     }

@@ -12,7 +12,9 @@ describe('LineSplitter', () => {
 
   it('keeps only the last drawing of a line a progress bar redrew with carriage returns', () => {
     const splitter = new LineSplitter();
-    expect(splitter.push('Receiving objects:  16% (1/6)\rReceiving objects: 100% (6/6), done.\n')).toEqual(['Receiving objects: 100% (6/6), done.']);
+    expect(splitter.push('Receiving objects:  16% (1/6)\rReceiving objects: 100% (6/6), done.\n')).toEqual([
+      'Receiving objects: 100% (6/6), done.',
+    ]);
     expect(splitter.push('50%\r100%\r\n')).toEqual(['100%']);
   });
 

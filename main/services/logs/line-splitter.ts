@@ -71,5 +71,10 @@ export class LineSplitter {
  */
 function asShown(line: string): string {
   if (!line.includes('\r')) return line;
-  return line.split('\r').filter((segment) => segment.length > 0).pop() ?? '';
+  return (
+    line
+      .split('\r')
+      .filter((segment) => segment.length > 0)
+      .pop() ?? ''
+  );
 }

@@ -125,11 +125,15 @@ export class LogFile extends EventEmitter<LogFileEvents> {
     if (this.stream) return this.stream;
     if (this.current && Date.now() < this.current.retryAt) return undefined;
     // rotating-file-stream creates the folder when it is missing, so a removed logs/ comes back here.
-    const stream = createStream((index: number | Date | null) => (typeof index === 'number' && index > 0 ? `${this.options.id}.log.${index}` : `${this.options.id}.log`), {
-      path: this.options.dir,
-      size: this.options.maxFileSize,
-      rotate: this.options.rotatedFiles,
-    });
+    const stream = createStream(
+      (index: number | Date | null) =>
+        typeof index === 'number' && index > 0 ? `${this.options.id}.log.${index}` : `${this.options.id}.log`,
+      {
+        path: this.options.dir,
+        size: this.options.maxFileSize,
+        rotate: this.options.rotatedFiles,
+      },
+    );
     this.stream = stream;
     this.inode = undefined;
     this.rotating = false;
@@ -187,10 +191,12 @@ export class LogFile extends EventEmitter<LogFileEvents> {
     this.lastCheck = now;
     this.checking = true;
     const inode = this.inode;
-    stat(this.file).then(
-      (info) => info.ino !== inode && this.replace(stream, inode, `${this.file} was replaced by another file`),
-      (error: NodeJS.ErrnoException) => this.replace(stream, inode, `${this.file} was removed (${error.code ?? error.message})`),
-    ).finally(() => (this.checking = false));
+    stat(this.file)
+      .then(
+        (info) => info.ino !== inode && this.replace(stream, inode, `${this.file} was replaced by another file`),
+        (error: NodeJS.ErrnoException) => this.replace(stream, inode, `${this.file} was removed (${error.code ?? error.message})`),
+      )
+      .finally(() => (this.checking = false));
   }
 
   private replace(stream: RotatingFileStream, inode: number, reason: string): void {

@@ -66,7 +66,14 @@ export async function searchFiles(
 
 /** Which files to read and from where, so that at most `maxBytes` are read, the newest ones. */
 async function planReads(files: string[], maxBytes: number): Promise<{ plan: Array<{ file: string; start: number }>; cut: boolean }> {
-  const sizes = await Promise.all(files.map((file) => stat(file).then((s) => (s.isFile() ? s.size : undefined), () => undefined)));
+  const sizes = await Promise.all(
+    files.map((file) =>
+      stat(file).then(
+        (s) => (s.isFile() ? s.size : undefined),
+        () => undefined,
+      ),
+    ),
+  );
   const plan: Array<{ file: string; start: number }> = [];
   let budget = maxBytes;
   let cut = false;

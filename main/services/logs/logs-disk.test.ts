@@ -33,7 +33,7 @@ async function exitOf(child: ChildProcess, ms = 15_000): Promise<number | null> 
 }
 
 async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  for (const end = Date.now() + ms; !check(); ) {
+  for (const end = Date.now() + ms; !check();) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -50,7 +50,11 @@ async function runPrinter(logs: LogService, count: number, everyMs = 0, during?:
 }
 
 const texts = (logs: LogService) => logs.tail('p', 100_000).map((l) => l.text);
-const systemLines = (logs: LogService) => logs.tail('p', 100_000).filter((l) => l.stream === 'system').map((l) => l.text);
+const systemLines = (logs: LogService) =>
+  logs
+    .tail('p', 100_000)
+    .filter((l) => l.stream === 'system')
+    .map((l) => l.text);
 
 function problemsOf(logs: LogService): LogProblemEvent[] {
   const seen: LogProblemEvent[] = [];
@@ -69,7 +73,11 @@ describe('LogService when the disk says no', () => {
     const events = problemsOf(logs);
     await runPrinter(logs, 3_000);
     expect(texts(logs)).toHaveLength(3_000 + 1);
-    expect(systemLines(logs)).toEqual([expect.stringMatching(/^could not write .*p\.log: ENOSPC: no space left on device.*; keeping the log in memory only \(trying the disk again in \d+ s\)$/)]);
+    expect(systemLines(logs)).toEqual([
+      expect.stringMatching(
+        /^could not write .*p\.log: ENOSPC: no space left on device.*; keeping the log in memory only \(trying the disk again in \d+ s\)$/,
+      ),
+    ]);
     expect(logs.problems()).toEqual([{ id: 'p', file: path.join(dir, 'p.log'), problem: expect.objectContaining({ code: 'ENOSPC' }) }]);
     expect(events).toEqual([{ id: 'p', file: path.join(dir, 'p.log'), problem: expect.objectContaining({ code: 'ENOSPC' }) }]);
 
@@ -79,7 +87,9 @@ describe('LogService when the disk says no', () => {
       if (logs.problems().length > 0) logs.system('p', 'after the room came back');
       return logs.problems().length === 0;
     }, 'the problem to clear');
-    expect(systemLines(logs).at(-1)).toMatch(/^writing .*p\.log again; \d+ bytes of output from the time it could not \(ENOSPC\) are in memory only$/);
+    expect(systemLines(logs).at(-1)).toMatch(
+      /^writing .*p\.log again; \d+ bytes of output from the time it could not \(ENOSPC\) are in memory only$/,
+    );
     expect(events.at(-1)).toEqual({ id: 'p', file: path.join(dir, 'p.log') });
     await logs.close();
     expect(await readFile(path.join(dir, 'p.log'), 'utf8')).toMatch(/after the room came back\n.*writing .*p\.log again/);
@@ -108,7 +118,9 @@ describe('LogService when the disk says no', () => {
     const events = problemsOf(logs);
     await runPrinter(logs, 3_000);
     expect(texts(logs)).toHaveLength(3_000 + 1);
-    expect(systemLines(logs)).toEqual([expect.stringMatching(/^could not write .*p\.log: EROFS: read-only file system.*; keeping the log in memory only/)]);
+    expect(systemLines(logs)).toEqual([
+      expect.stringMatching(/^could not write .*p\.log: EROFS: read-only file system.*; keeping the log in memory only/),
+    ]);
     expect(events).toEqual([expect.objectContaining({ id: 'p', problem: expect.objectContaining({ code: 'EROFS' }) })]);
     await logs.close();
   });
@@ -121,7 +133,10 @@ describe('LogService when the disk says no', () => {
     logs.system('p', 'still here');
     expect(texts(logs)).toHaveLength(3_000 + 2);
     // Said once, not once per write.
-    expect(systemLines(logs)).toEqual([expect.stringMatching(/^could not write logs\/p\.log: ENOTDIR: not a directory.*\(trying the disk again in 60 s\)$/), 'still here']);
+    expect(systemLines(logs)).toEqual([
+      expect.stringMatching(/^could not write logs\/p\.log: ENOTDIR: not a directory.*\(trying the disk again in 60 s\)$/),
+      'still here',
+    ]);
     expect(logs.problems()).toEqual([expect.objectContaining({ problem: expect.objectContaining({ code: 'ENOTDIR' }) })]);
     await logs.close();
   });

@@ -49,7 +49,9 @@ describe('LogService', () => {
     expect(text.matches[0]!.file).toMatch(/p\.log\.\d$/);
     const regex = await logs.search('p', { text: '^filler (1|2)\\b', regex: true, caseSensitive: true, limit: 1 });
     expect(regex).toMatchObject({ truncated: true, matches: [{ text: expect.stringMatching(/^filler 2 /) }] });
-    await expect(logs.search('p', { text: '(', regex: true, caseSensitive: false, limit: 1 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(logs.search('p', { text: '(', regex: true, caseSensitive: false, limit: 1 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     await logs.close();
   });
 

@@ -104,7 +104,9 @@ export class LogService extends EventEmitter<{ lines: [LogBatch]; problem: [LogP
 
   /** Providers whose log is in memory only just now, and why. */
   problems(): LogProblemEvent[] {
-    return [...this.logs.values()].filter((log) => log.file.problem).map((log) => ({ id: log.id, file: log.file.file, problem: log.file.problem }));
+    return [...this.logs.values()]
+      .filter((log) => log.file.problem)
+      .map((log) => ({ id: log.id, file: log.file.file, problem: log.file.problem }));
   }
 
   /** Our own line about the provider ("started pid 123"), in the file and the stream like its output. */
@@ -169,7 +171,11 @@ export class LogService extends EventEmitter<{ lines: [LogBatch]; problem: [LogP
     const file = log.file;
     file.on('problem', (problem) => {
       const retry = Math.max(1, Math.round((problem.retryAt - Date.now()) / 1000));
-      this.record(log, 'system', `could not write ${shown}: ${problem.message}; keeping the log in memory only (trying the disk again in ${retry} s)`);
+      this.record(
+        log,
+        'system',
+        `could not write ${shown}: ${problem.message}; keeping the log in memory only (trying the disk again in ${retry} s)`,
+      );
       this.emit('problem', { id: log.id, file: file.file, problem });
     });
     file.on('recovered', ({ problem, lostBytes }) => {
@@ -177,7 +183,9 @@ export class LogService extends EventEmitter<{ lines: [LogBatch]; problem: [LogP
       this.system(log.id, note);
       this.emit('problem', { id: log.id, file: file.file });
     });
-    file.on('caughtUp', ({ skippedBytes }) => this.system(log.id, `the disk could not keep up: ${skippedBytes} bytes of output are missing from ${shown} (kept in memory only)`));
+    file.on('caughtUp', ({ skippedBytes }) =>
+      this.system(log.id, `the disk could not keep up: ${skippedBytes} bytes of output are missing from ${shown} (kept in memory only)`),
+    );
     file.on('replaced', ({ reason }) => this.system(log.id, `${reason}; writing a new ${shown}`));
   }
 

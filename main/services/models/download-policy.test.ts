@@ -55,7 +55,29 @@ async function setup() {
 async function tlsServer(handler: Handler): Promise<string> {
   const dir = await tempDir();
   const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const certificate = await readFile(cert);
   const previous = getGlobalDispatcher();
   setGlobalDispatcher(new Agent({ connect: { ca: certificate } }));
@@ -78,7 +100,10 @@ describe('downloads refuse plain HTTP unless a sha256 anchors them', () => {
     const origin = await listen(createServer(server.handler), 'http');
     const { downloads, partDir } = await setup();
     const url = `${origin}/m/tiny.gguf`;
-    const refused = await downloads.start({ url }).then(() => undefined, (error: Error & { code?: string; hint?: string }) => error);
+    const refused = await downloads.start({ url }).then(
+      () => undefined,
+      (error: Error & { code?: string; hint?: string }) => error,
+    );
     expect(refused?.code).toBe('BAD_REQUEST');
     expect(refused?.message).toBe(`Refused to download ${url}: it is plain HTTP and no sha256 was given to check the file.`);
     expect(refused?.hint).toMatch(/https:\/\/.*sha256/);
@@ -129,7 +154,9 @@ describe('downloads refuse plain HTTP unless a sha256 anchors them', () => {
     const started = await downloads.start({ url: `${origin}/m/tiny.gguf` });
     const failed = await downloads.settled(started.id);
     expect(failed.status).toBe('failed');
-    expect(failed.error).toContain(`Refused to download: ${origin}/m/tiny.gguf redirected to ${targetOrigin}/real/tiny.gguf, plain HTTP, and no sha256 was given`);
+    expect(failed.error).toContain(
+      `Refused to download: ${origin}/m/tiny.gguf redirected to ${targetOrigin}/real/tiny.gguf, plain HTTP, and no sha256 was given`,
+    );
     expect(failed.error).toContain('Use an https:// address that stays https');
     expect(target.hits).toEqual([]);
     expect((await readdir(partDir)).filter((f) => f.endsWith('.part'))).toEqual([]);

@@ -38,7 +38,11 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
   async restore(): Promise<void> {
     const names = await readdir(this.partDir).catch(() => [] as string[]);
     for (const name of names.filter((n) => n.endsWith('.json'))) {
-      const parsed = JournalSchema.safeParse(await readCappedFile(path.join(this.partDir, name), READ_CAPS.state).then(JSON.parse).catch(() => undefined));
+      const parsed = JournalSchema.safeParse(
+        await readCappedFile(path.join(this.partDir, name), READ_CAPS.state)
+          .then(JSON.parse)
+          .catch(() => undefined),
+      );
       if (!parsed.success) continue;
       const received = (await stat(this.partFile(parsed.data.file)).catch(() => undefined))?.size ?? 0;
       this.downloads.set(parsed.data.id, {
@@ -58,10 +62,18 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
     for (const d of this.downloads.values()) {
       if (d.state.file !== file) continue;
       if (d.state.status === 'downloading' || d.state.status === 'verifying') {
-        throw new AppFailure({ code: 'CONFLICT', message: `${file} is already being downloaded.`, hint: 'Wait for it, or cancel it first.' });
+        throw new AppFailure({
+          code: 'CONFLICT',
+          message: `${file} is already being downloaded.`,
+          hint: 'Wait for it, or cancel it first.',
+        });
       }
       if (d.state.status === 'paused') {
-        throw new AppFailure({ code: 'CONFLICT', message: `A download of ${file} is paused.`, hint: 'Resume it, or remove it from the list first.' });
+        throw new AppFailure({
+          code: 'CONFLICT',
+          message: `A download of ${file} is paused.`,
+          hint: 'Resume it, or remove it from the list first.',
+        });
       }
     }
     if (await stat(path.join(this.modelsDir, file)).catch(() => undefined)) {
@@ -143,7 +155,10 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
     const { state } = active;
     await mkdir(this.partDir, { recursive: true });
     const part = this.partFile(state.file);
-    await writeFileAtomic(this.journalFile(state.file), JSON.stringify({ id: state.id, url: state.url, file: state.file, sha256: state.sha256 }));
+    await writeFileAtomic(
+      this.journalFile(state.file),
+      JSON.stringify({ id: state.id, url: state.url, file: state.file, sha256: state.sha256 }),
+    );
     const offset = (await stat(part).catch(() => undefined))?.size ?? 0;
     await fetchToFile(state.url, part, {
       signal,
@@ -162,7 +177,9 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
       const actual = await sha256Of(part);
       if (actual !== state.sha256) {
         await this.discard(state.file);
-        throw new Error(`Checksum mismatch for ${state.file}: expected ${state.sha256}, got ${actual}. The file was removed; check the URL and the checksum.`);
+        throw new Error(
+          `Checksum mismatch for ${state.file}: expected ${state.sha256}, got ${actual}. The file was removed; check the URL and the checksum.`,
+        );
       }
     }
     await moveInto(part, path.join(this.modelsDir, state.file));
@@ -186,7 +203,8 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
 
   private update(active: Active, patch: Partial<DownloadState>): void {
     active.state = { ...active.state, ...patch, updatedAt: new Date().toISOString() };
-    for (const key of Object.keys(active.state) as Array<keyof DownloadState>) if (active.state[key] === undefined) delete active.state[key];
+    for (const key of Object.keys(active.state) as Array<keyof DownloadState>)
+      if (active.state[key] === undefined) delete active.state[key];
     this.emit('progress', active.state);
   }
 }

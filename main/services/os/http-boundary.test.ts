@@ -23,7 +23,8 @@ afterEach(async () => {
 });
 
 const shape = {
-  raw: (status: number, reason: string, message: string) => `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${message.length + 5}\r\nConnection: close\r\n\r\nTEXT ${message}`,
+  raw: (status: number, reason: string, message: string) =>
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${message.length + 5}\r\nConnection: close\r\n\r\nTEXT ${message}`,
   reply: (res: ServerResponse, status: number, message: string) => {
     res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(`TEXT ${message}`) });
     res.end(`TEXT ${message}`);
@@ -34,7 +35,11 @@ async function serve(listener: Listener, limits: Partial<ServerLimits> = {}, log
   const full: ServerLimits = { maxConnections: 64, headersTimeoutMs: 1000, requestTimeoutMs: 2000, ...limits };
   const server = http.createServer(
     serverOptions(full),
-    guardListener(listener, (res) => shape.reply(res, 500, 'failed'), (m) => logs.push(m)),
+    guardListener(
+      listener,
+      (res) => shape.reply(res, 500, 'failed'),
+      (m) => logs.push(m),
+    ),
   );
   hardenServer(server, full, shape, (m) => logs.push(m));
   servers.push(server);
@@ -42,7 +47,11 @@ async function serve(listener: Listener, limits: Partial<ServerLimits> = {}, log
   return (server.address() as AddressInfo).port;
 }
 
-const get = (path: string, headers: string[] = []) => ({ pieces: [Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`, 'latin1')] });
+const get = (path: string, headers: string[] = []) => ({
+  pieces: [
+    Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`, 'latin1'),
+  ],
+});
 
 describe('parseRequestTarget', () => {
   it('never throws, keeps // a path, and refuses what is not a path', () => {
@@ -63,20 +72,25 @@ describe('parseRequestTarget', () => {
 
   it('isLoopbackHostHeader', () => {
     for (const host of ['127.0.0.1:80', 'localhost', '[::1]:9', '127.1.2.3']) expect(isLoopbackHostHeader(host)).toBe(true);
-    for (const host of ['evil.example', 'localhost.evil', '[::1', '127.0.0.1.evil:80', '', undefined, '\u00ff']) expect(isLoopbackHostHeader(host)).toBe(false);
+    for (const host of ['evil.example', 'localhost.evil', '[::1', '127.0.0.1.evil:80', '', undefined, '\u00ff'])
+      expect(isLoopbackHostHeader(host)).toBe(false);
   });
 });
 
 describe('guardListener + hardenServer on a real socket', () => {
   it('a synchronous throw, a rejection, and a throw after the headers never reach the process', async () => {
     const logs: string[] = [];
-    const port = await serve((req, res) => {
-      if (req.url === '/sync') throw new Error('sync boom');
-      if (req.url === '/async') return Promise.reject(new Error('async boom'));
-      res.writeHead(200, { 'content-length': '100' });
-      res.write('partial');
-      throw new Error('late boom');
-    }, {}, logs);
+    const port = await serve(
+      (req, res) => {
+        if (req.url === '/sync') throw new Error('sync boom');
+        if (req.url === '/async') return Promise.reject(new Error('async boom'));
+        res.writeHead(200, { 'content-length': '100' });
+        res.write('partial');
+        throw new Error('late boom');
+      },
+      {},
+      logs,
+    );
     expect(await rawRequest(port, get('/sync'))).toMatchObject({ kind: 'response', status: 500 });
     expect(await rawRequest(port, get('/async'))).toMatchObject({ kind: 'response', status: 500 });
     // Headers were out: the answer is cut short (or never sent), so the client cannot take it as complete.
@@ -114,7 +128,9 @@ describe('guardListener + hardenServer on a real socket', () => {
       const read = await readBoundedBody(req, 1000);
       res.end(read.ok ? `got ${read.body.length}` : read.reason);
     });
-    const post = (headers: string, body: Buffer) => ({ pieces: [Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\n${headers}\r\n`), body])] });
+    const post = (headers: string, body: Buffer) => ({
+      pieces: [Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: x\r\n${headers}\r\n`), body])],
+    });
     const ok = await rawRequest(port, post('Content-Length: 10\r\n', Buffer.alloc(10)));
     expect(ok.kind === 'response' && ok.body.toString()).toBe('got 10');
     const sent = await rawRequest(port, post('Transfer-Encoding: chunked\r\n', Buffer.from(`bb8\r\n${'a'.repeat(3000)}\r\n0\r\n\r\n`)));

@@ -48,7 +48,12 @@ export function serverOptions(limits: ServerLimits): {
  * Caps connections, answers what the HTTP parser rejects in the server's own shape, and keeps a
  * runtime server error (EMFILE at accept) from becoming an unhandled 'error' event.
  */
-export function hardenServer(server: Server, limits: ServerLimits, shape: ErrorShape, log: (message: string) => void = console.error): void {
+export function hardenServer(
+  server: Server,
+  limits: ServerLimits,
+  shape: ErrorShape,
+  log: (message: string) => void = console.error,
+): void {
   // Node closes a connection past the cap at accept, before it costs a parser or a buffer.
   server.maxConnections = limits.maxConnections;
   server.headersTimeout = limits.headersTimeoutMs;
@@ -58,7 +63,11 @@ export function hardenServer(server: Server, limits: ServerLimits, shape: ErrorS
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     try {
       res.shouldKeepAlive = false;
-      shape.reply(res, 417, `The server does not support "Expect: ${String(req.headers.expect).slice(0, 100)}"; send the request without it.`);
+      shape.reply(
+        res,
+        417,
+        `The server does not support "Expect: ${String(req.headers.expect).slice(0, 100)}"; send the request without it.`,
+      );
     } catch {
       res.destroy();
     }
@@ -84,9 +93,14 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket, shape: 
 
 function classify(error: NodeJS.ErrnoException, limits: ServerLimits): [number, string, string] {
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return [408, 'Request Timeout', `The request did not arrive in time (headers within ${limits.headersTimeoutMs} ms, the whole request within ${limits.requestTimeoutMs} ms). Send it again without pausing.`];
+    return [
+      408,
+      'Request Timeout',
+      `The request did not arrive in time (headers within ${limits.headersTimeoutMs} ms, the whole request within ${limits.requestTimeoutMs} ms). Send it again without pausing.`,
+    ];
   }
-  if (error.code === 'HPE_HEADER_OVERFLOW') return [431, 'Request Header Fields Too Large', 'The request headers are too large. Send fewer or shorter headers.'];
+  if (error.code === 'HPE_HEADER_OVERFLOW')
+    return [431, 'Request Header Fields Too Large', 'The request headers are too large. Send fewer or shorter headers.'];
   return [400, 'Bad Request', `The request is not valid HTTP (${error.code ?? 'parse error'}).`];
 }
 
@@ -105,7 +119,9 @@ export function guardListener(
   return (req, res) => {
     const onError = (error: unknown) => {
       try {
-        log(`HTTP handler failed on ${req.method} ${String(req.url).slice(0, 200)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        log(
+          `HTTP handler failed on ${req.method} ${String(req.url).slice(0, 200)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
         if (res.headersSent || res.destroyed) cutResponse(res);
         else fail(res, error);
       } catch {

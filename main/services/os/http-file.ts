@@ -43,7 +43,9 @@ export async function fetchToFile(
   const report = (receivedBytes: number, speedBps: number) => options.onProgress?.({ receivedBytes, totalBytes, speedBps });
   report(offset, 0);
   const counter = progressCounter(offset, report);
-  await pipeline(Readable.fromWeb(response.body as never), counter, createWriteStream(file, { flags: resumed ? 'a' : 'w' }), { signal: options.signal });
+  await pipeline(Readable.fromWeb(response.body as never), counter, createWriteStream(file, { flags: resumed ? 'a' : 'w' }), {
+    signal: options.signal,
+  });
   counter.flushProgress();
 }
 
@@ -68,19 +70,32 @@ function progressCounter(start: number, report: (received: number, speedBps: num
 }
 
 /** fetch with redirects followed by hand, each target judged before it is asked. */
-async function fetchFollowingJudged(first: URL, verified: boolean, init: { signal: AbortSignal; headers: Record<string, string> }): Promise<Response> {
+async function fetchFollowingJudged(
+  first: URL,
+  verified: boolean,
+  init: { signal: AbortSignal; headers: Record<string, string> },
+): Promise<Response> {
   let url = first;
   for (let hop = 0; ; hop++) {
     const response = await fetch(url, { ...init, redirect: 'manual' });
     const location = response.headers.get('location');
     if (response.status < 300 || response.status > 399 || location === null) return response;
     await response.body?.cancel();
-    if (hop === MAX_REDIRECTS) throw new AppFailure({ code: 'BAD_REQUEST', message: `${first.href} redirected more than ${MAX_REDIRECTS} times.`, hint: 'Check the address; use the final download address.' });
+    if (hop === MAX_REDIRECTS)
+      throw new AppFailure({
+        code: 'BAD_REQUEST',
+        message: `${first.href} redirected more than ${MAX_REDIRECTS} times.`,
+        hint: 'Check the address; use the final download address.',
+      });
     let next: URL;
     try {
       next = new URL(location, url);
     } catch {
-      throw new AppFailure({ code: 'BAD_REQUEST', message: `${url.href} redirected to an invalid address (${location}).`, hint: 'Use the final download address.' });
+      throw new AppFailure({
+        code: 'BAD_REQUEST',
+        message: `${url.href} redirected to an invalid address (${location}).`,
+        hint: 'Use the final download address.',
+      });
     }
     judgeHop(next, { verified, from: url });
     url = next;

@@ -4,7 +4,8 @@ import { isLoopbackAddress, isLoopbackName, isLoopbackSocketAddress } from './lo
 describe('loopback, in each form a host arrives in', () => {
   it('a name to bind to: localhost, ::1 and 127.0.0.0/8', () => {
     for (const name of ['localhost', '::1', '127.0.0.1', '127.1.2.3']) expect(isLoopbackName(name)).toBe(true);
-    for (const name of ['0.0.0.0', '::', '192.168.1.2', 'localhost.evil', '127.0.0.1.evil', '[::1]', '']) expect(isLoopbackName(name)).toBe(false);
+    for (const name of ['0.0.0.0', '::', '192.168.1.2', 'localhost.evil', '127.0.0.1.evil', '[::1]', ''])
+      expect(isLoopbackName(name)).toBe(false);
   });
 
   it('a socket address, also IPv4 mapped into IPv6', () => {

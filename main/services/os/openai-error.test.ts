@@ -20,19 +20,31 @@ async function serve(handle: (res: ServerResponse) => void): Promise<number> {
 
 describe('the OpenAI error writer', () => {
   it('writes OpenAI’s shape, with the type from the status unless given, and the server’s own code', () => {
-    expect(JSON.parse(openAiErrorBody('no key', 'invalid_api_key', 401))).toEqual({ error: { message: 'no key', type: 'authentication_error', param: null, code: 'invalid_api_key' } });
-    expect(JSON.parse(openAiErrorBody('down', null, 503, { type: 'unavailable_error' }))).toEqual({ error: { message: 'down', type: 'unavailable_error', param: null, code: null } });
-    expect(JSON.parse(openAiErrorBody('bad', null, 400, { param: 'messages.0' }))).toEqual({ error: { message: 'bad', type: 'invalid_request_error', param: 'messages.0', code: null } });
+    expect(JSON.parse(openAiErrorBody('no key', 'invalid_api_key', 401))).toEqual({
+      error: { message: 'no key', type: 'authentication_error', param: null, code: 'invalid_api_key' },
+    });
+    expect(JSON.parse(openAiErrorBody('down', null, 503, { type: 'unavailable_error' }))).toEqual({
+      error: { message: 'down', type: 'unavailable_error', param: null, code: null },
+    });
+    expect(JSON.parse(openAiErrorBody('bad', null, 400, { param: 'messages.0' }))).toEqual({
+      error: { message: 'bad', type: 'invalid_request_error', param: 'messages.0', code: null },
+    });
     expect(JSON.parse(openAiErrorBody('boom', 'server_error', 500)).error.type).toBe('server_error');
-    expect(rawOpenAiError(408, 'Request Timeout', 'request_timeout', 'slow')).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n[\s\S]*connection: close\r\n\r\n\{"error"/);
+    expect(rawOpenAiError(408, 'Request Timeout', 'request_timeout', 'slow')).toMatch(
+      /^HTTP\/1\.1 408 Request Timeout\r\n[\s\S]*connection: close\r\n\r\n\{"error"/,
+    );
   });
 
   it('answers with the status and body before anything was sent', async () => {
-    const port = await serve((res) => sendOpenAiError(res, 404, 'model_not_found', 'no such model', { param: 'model', headers: { 'x-extra': '1' } }));
+    const port = await serve((res) =>
+      sendOpenAiError(res, 404, 'model_not_found', 'no such model', { param: 'model', headers: { 'x-extra': '1' } }),
+    );
     const response = await fetch(`http://127.0.0.1:${port}/`);
     expect(response.status).toBe(404);
     expect(response.headers.get('x-extra')).toBe('1');
-    expect(await response.json()).toEqual({ error: { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } });
+    expect(await response.json()).toEqual({
+      error: { message: 'no such model', type: 'invalid_request_error', param: 'model', code: 'model_not_found' },
+    });
   });
 
   it('after the headers, cuts the response: a streaming client sees an error, not a complete answer', async () => {

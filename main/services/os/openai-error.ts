@@ -23,11 +23,22 @@ function defaultType(status: number): string {
   return status === 401 ? 'authentication_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
 }
 
-export function openAiErrorBody(message: string, code: string | null, status: number, options: Pick<OpenAiErrorOptions, 'type' | 'param'> = {}): string {
+export function openAiErrorBody(
+  message: string,
+  code: string | null,
+  status: number,
+  options: Pick<OpenAiErrorOptions, 'type' | 'param'> = {},
+): string {
   return JSON.stringify({ error: { message, type: options.type ?? defaultType(status), param: options.param ?? null, code } });
 }
 
-export function sendOpenAiError(res: ServerResponse, status: number, code: string | null, message: string, options: OpenAiErrorOptions = {}): void {
+export function sendOpenAiError(
+  res: ServerResponse,
+  status: number,
+  code: string | null,
+  message: string,
+  options: OpenAiErrorOptions = {},
+): void {
   if (res.headersSent) {
     // Too late for a status: cut the response so the client does not take it as complete.
     cutResponse(res);

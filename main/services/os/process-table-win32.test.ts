@@ -15,10 +15,15 @@ function decodedScript(args: string[]): string {
 }
 
 describe('parseCimProcesses', () => {
-  it('reads a Windows PowerShell 5.1 table: \\/Date()\\/ times, escaped & and \', non-ASCII paths, null command lines', () => {
+  it("reads a Windows PowerShell 5.1 table: \\/Date()\\/ times, escaped & and ', non-ASCII paths, null command lines", () => {
     const rows = parseCimProcesses(fixture('ps51-table.json'));
     expect(rows).toHaveLength(10);
-    expect(rows.find((r) => r.pid === 7344)).toEqual({ pid: 7344, ppid: 5120, command: LLAMA_COMMAND, startedAt: Date.parse('2026-11-29T09:20:00.123Z') });
+    expect(rows.find((r) => r.pid === 7344)).toEqual({
+      pid: 7344,
+      ppid: 5120,
+      command: LLAMA_COMMAND,
+      startedAt: Date.parse('2026-11-29T09:20:00.123Z'),
+    });
     expect(rows.find((r) => r.pid === 8120)?.command).toBe('"C:\\モデル\\koboldcpp.exe" --port 5001');
     // The System Idle Process has neither; another user's service has a start but no command line.
     expect(rows.find((r) => r.pid === 0)).toEqual({ pid: 0, ppid: 0 });
@@ -42,11 +47,13 @@ describe('parseCimProcesses', () => {
   });
 
   it('throws on output that is not the JSON asked for, so "could not look" is not read as "nothing runs"', () => {
-    expect(() => parseCimProcesses("Get-CimInstance : Access denied\r\nAt line:1 char:1")).toThrow();
+    expect(() => parseCimProcesses('Get-CimInstance : Access denied\r\nAt line:1 char:1')).toThrow();
   });
 
   it('skips rows without a usable process id', () => {
-    expect(parseCimProcesses('[{"ProcessId":"x"},{"ProcessId":12,"ParentProcessId":null,"CommandLine":null,"CreationDate":null}]')).toEqual([{ pid: 12 }]);
+    expect(parseCimProcesses('[{"ProcessId":"x"},{"ProcessId":12,"ParentProcessId":null,"CommandLine":null,"CreationDate":null}]')).toEqual(
+      [{ pid: 12 }],
+    );
   });
 });
 
@@ -63,11 +70,14 @@ describe('parseCimDate', () => {
 
   it('reads a time without a zone as local time, and the wrapper 5.1 writes for a DateTime with extra members', () => {
     expect(parseCimDate('2026-11-29T10:20:00.5')).toBe(new Date(2026, 10, 29, 10, 20, 0, 500).getTime());
-    expect(parseCimDate({ value: '/Date(1795944000123)/', DisplayHint: 2, DateTime: 'Sunday, November 29, 2026 10:20:00 AM' })).toBe(1795944000123);
+    expect(parseCimDate({ value: '/Date(1795944000123)/', DisplayHint: 2, DateTime: 'Sunday, November 29, 2026 10:20:00 AM' })).toBe(
+      1795944000123,
+    );
   });
 
   it('gives undefined for anything else', () => {
-    for (const value of [null, undefined, 42, '', 'yesterday', '20261129102000.123456+060', '/Date(abc)/', {}]) expect(parseCimDate(value)).toBeUndefined();
+    for (const value of [null, undefined, 42, '', 'yesterday', '20261129102000.123456+060', '/Date(abc)/', {}])
+      expect(parseCimDate(value)).toBeUndefined();
   });
 });
 
@@ -79,11 +89,15 @@ describe('cimProcessQuery', () => {
     const script = decodedScript(args);
     expect(script).toContain("$ProgressPreference = 'SilentlyContinue'");
     expect(script).toContain('[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false');
-    expect(script).toContain("Get-CimInstance -ClassName Win32_Process -Filter 'ProcessId=7344 OR ProcessId=8120' | Select-Object ProcessId,ParentProcessId,CommandLine,CreationDate | ConvertTo-Json -Compress");
+    expect(script).toContain(
+      "Get-CimInstance -ClassName Win32_Process -Filter 'ProcessId=7344 OR ProcessId=8120' | Select-Object ProcessId,ParentProcessId,CommandLine,CreationDate | ConvertTo-Json -Compress",
+    );
   });
 
   it('reads the whole table when no PIDs (or very many) are asked for', () => {
-    expect(decodedScript(cimProcessQuery(undefined, WINDOWS_ENV).args)).toContain('Get-CimInstance -ClassName Win32_Process | Select-Object');
+    expect(decodedScript(cimProcessQuery(undefined, WINDOWS_ENV).args)).toContain(
+      'Get-CimInstance -ClassName Win32_Process | Select-Object',
+    );
     const many = Array.from({ length: 100 }, (_, i) => 1000 + i * 4);
     expect(decodedScript(cimProcessQuery(many, WINDOWS_ENV).args)).not.toContain('-Filter');
   });
@@ -112,7 +126,8 @@ describe('taskkillCommand', () => {
   });
 
   it('refuses kernel PIDs, non-integers and an empty list rather than widen what is killed', () => {
-    for (const pid of [0, 4, -1, Number.NaN, 12.5]) expect(() => taskkillCommand([pid], { force: true, tree: true })).toThrow(/not a process id/);
+    for (const pid of [0, 4, -1, Number.NaN, 12.5])
+      expect(() => taskkillCommand([pid], { force: true, tree: true })).toThrow(/not a process id/);
     expect(() => taskkillCommand([], { force: true, tree: true })).toThrow(/at least one/);
   });
 });

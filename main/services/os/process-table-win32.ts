@@ -46,7 +46,8 @@ export function cimProcessQuery(pids?: readonly number[], env: NodeJS.ProcessEnv
   for (const pid of pids ?? []) {
     if (!Number.isSafeInteger(pid) || pid < 0) throw new Error(`not a process id: ${pid}`);
   }
-  const filter = pids && pids.length > 0 && pids.length <= MAX_FILTERED_PIDS ? ` -Filter '${pids.map((pid) => `ProcessId=${pid}`).join(' OR ')}'` : '';
+  const filter =
+    pids && pids.length > 0 && pids.length <= MAX_FILTERED_PIDS ? ` -Filter '${pids.map((pid) => `ProcessId=${pid}`).join(' OR ')}'` : '';
   const script = [
     "$ProgressPreference = 'SilentlyContinue'",
     '[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false',
@@ -107,7 +108,15 @@ export function parseCimDate(value: unknown): number | undefined {
   const iso = ISO_DATE.exec(value);
   if (!iso) return undefined;
   const [, year, month, day, hour, minute, second, fraction = '', zone] = iso;
-  const fields = [Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Number(fraction.padEnd(3, '0').slice(0, 3))] as const;
+  const fields = [
+    Number(year),
+    Number(month) - 1,
+    Number(day),
+    Number(hour),
+    Number(minute),
+    Number(second),
+    Number(fraction.padEnd(3, '0').slice(0, 3)),
+  ] as const;
   if (zone === undefined) return new Date(...fields).getTime(); // no zone: the machine's local time
   const offsetMin = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
   return Date.UTC(...fields) - offsetMin * 60_000;
@@ -118,7 +127,11 @@ export function parseCimDate(value: unknown): number | undefined {
  * process's windows: a console server has none and stays); /F is TerminateProcess. /T takes in
  * what each one started.
  */
-export function taskkillCommand(pids: readonly number[], options: { force: boolean; tree: boolean }, env: NodeJS.ProcessEnv = process.env): CommandLine {
+export function taskkillCommand(
+  pids: readonly number[],
+  options: { force: boolean; tree: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): CommandLine {
   if (pids.length === 0) throw new Error('taskkill needs at least one process id');
   for (const pid of pids) {
     // PID 0 and 4 are the kernel's; a bad number must never widen what is killed.

@@ -20,7 +20,10 @@ import { parseCimProcesses } from './process-table-win32';
 const fixture = (...parts: string[]) => readFileSync(path.join(import.meta.dirname, 'fixtures', ...parts), 'utf8');
 
 /** Stands in for the OS: answers with recorded output and keeps what it was asked to run. */
-function recorded(stdout: string, exitCode = 0): RunCommand & { calls: Array<{ file: string; args: readonly string[]; env?: Record<string, string> }> } {
+function recorded(
+  stdout: string,
+  exitCode = 0,
+): RunCommand & { calls: Array<{ file: string; args: readonly string[]; env?: Record<string, string> }> } {
   const calls: Array<{ file: string; args: readonly string[]; env?: Record<string, string> }> = [];
   const run = Object.assign(
     async (file: string, args: readonly string[], env?: Record<string, string>) => {
@@ -74,7 +77,13 @@ describe('readProcesses on macOS (recorded ps output)', () => {
     const table = await readProcessTable({ platform: 'darwin', run });
     expect(run.calls).toHaveLength(1);
     expect(run.calls[0]!.args).toEqual(['-o', 'pid=', '-o', 'ppid=', '-o', 'pgid=', '-o', 'lstart=', '-o', 'command=', '-A']);
-    expect(table?.get(901)).toEqual({ pid: 901, ppid: 734, pgid: 734, command: '/usr/bin/python3 -m worker', startedAt: new Date(2026, 11, 1, 9, 5, 3).getTime() });
+    expect(table?.get(901)).toEqual({
+      pid: 901,
+      ppid: 734,
+      pgid: 734,
+      command: '/usr/bin/python3 -m worker',
+      startedAt: new Date(2026, 11, 1, 9, 5, 3).getTime(),
+    });
     expect(table?.get(955)).toEqual({ pid: 955, ppid: 734, pgid: 734, startedAt: new Date(2026, 11, 1, 9, 5, 4).getTime() });
     // The llama-server's tree: its children and the orphaned member of its group, not the app above it.
     expect([...treeMembers([734], table!.values())].sort()).toEqual([734, 901, 955, 960]);
@@ -103,13 +112,15 @@ describe('parsePsTable', () => {
 
 describe('Linux /proc', () => {
   it('reads parent and start ticks after the last ")" of a command name holding spaces and parentheses', () => {
-    const stat = '4242 (tmux: server) (x) S 1 4242 4242 0 -1 4194560 1234 0 0 0 10 5 0 0 20 0 1 0 987654 12345678 500 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0';
+    const stat =
+      '4242 (tmux: server) (x) S 1 4242 4242 0 -1 4194560 1234 0 0 0 10 5 0 0 20 0 1 0 987654 12345678 500 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0';
     expect(parseProcStat(stat)).toEqual({ ppid: 1, startTicks: 987654 });
     expect(() => parseProcStat('garbage')).toThrow();
   });
 
   it('reads the process group (field 5) the same way', () => {
-    const stat = '4242 (tmux: server) (x) S 1 4200 4242 0 -1 4194560 1234 0 0 0 10 5 0 0 20 0 1 0 987654 12345678 500 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0';
+    const stat =
+      '4242 (tmux: server) (x) S 1 4200 4242 0 -1 4194560 1234 0 0 0 10 5 0 0 20 0 1 0 987654 12345678 500 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 3 0 0 0 0 0';
     expect(parseProcStatGroup(stat)).toBe(4200);
     expect(() => parseProcStatGroup('garbage')).toThrow();
   });
@@ -147,36 +158,49 @@ describe('Linux /proc', () => {
     expect(Math.abs(fromPs!.startedAt! - fromProc!.startedAt!)).toBeLessThanOrEqual(1_000);
   });
 
-  it.runIf(process.platform === 'linux')('reads the process group: a child started as a group leader, and its own child in that group', async () => {
-    const leader = spawn(process.execPath, ['-e', "require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' }); setTimeout(() => {}, 30000)"], {
-      stdio: 'ignore',
-      detached: true,
-    });
-    children.push({ kill: (signal) => process.kill(-leader.pid!, signal) });
-    let table: Map<number, ProcessEntry> | undefined;
-    for (let i = 0; i < 100; i++) {
-      table = await readProcessTable({ maxAgeMs: 0 });
-      if ([...table!.values()].some((e) => e.ppid === leader.pid)) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const grandchild = [...table!.values()].find((e) => e.ppid === leader.pid)!;
-    expect(table!.get(leader.pid!)?.pgid).toBe(leader.pid);
-    expect(grandchild.pgid).toBe(leader.pid);
-    expect(table!.get(process.pid)?.pgid).not.toBe(leader.pid);
-    expect([...treeMembers([leader.pid!], table!.values())].sort()).toEqual([leader.pid!, grandchild.pid].sort());
-    // The ps path macOS takes (procps here) reads the same groups.
-    const fromPs = await readProcesses(undefined, { platform: 'darwin' });
-    expect(fromPs?.get(grandchild.pid)?.pgid).toBe(leader.pid);
-    expect(fromPs?.get(process.pid)?.pgid).toBe(table!.get(process.pid)?.pgid);
-  });
+  it.runIf(process.platform === 'linux')(
+    'reads the process group: a child started as a group leader, and its own child in that group',
+    async () => {
+      const leader = spawn(
+        process.execPath,
+        [
+          '-e',
+          "require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' }); setTimeout(() => {}, 30000)",
+        ],
+        {
+          stdio: 'ignore',
+          detached: true,
+        },
+      );
+      children.push({ kill: (signal) => process.kill(-leader.pid!, signal) });
+      let table: Map<number, ProcessEntry> | undefined;
+      for (let i = 0; i < 100; i++) {
+        table = await readProcessTable({ maxAgeMs: 0 });
+        if ([...table!.values()].some((e) => e.ppid === leader.pid)) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const grandchild = [...table!.values()].find((e) => e.ppid === leader.pid)!;
+      expect(table!.get(leader.pid!)?.pgid).toBe(leader.pid);
+      expect(grandchild.pgid).toBe(leader.pid);
+      expect(table!.get(process.pid)?.pgid).not.toBe(leader.pid);
+      expect([...treeMembers([leader.pid!], table!.values())].sort()).toEqual([leader.pid!, grandchild.pid].sort());
+      // The ps path macOS takes (procps here) reads the same groups.
+      const fromPs = await readProcesses(undefined, { platform: 'darwin' });
+      expect(fromPs?.get(grandchild.pid)?.pgid).toBe(leader.pid);
+      expect(fromPs?.get(process.pid)?.pgid).toBe(table!.get(process.pid)?.pgid);
+    },
+  );
 
-  it.runIf(process.platform === 'linux')('shares one read of the whole table between callers in the same moment, and a kill can ask for a fresh one', async () => {
-    const first = readProcessTable();
-    expect(readProcessTable()).toBe(first);
-    const fresh = await new Promise<Promise<unknown>>((resolve) => setTimeout(() => resolve(readProcessTable({ maxAgeMs: 0 })), 5));
-    expect(fresh).not.toBe(first);
-    expect((await first)?.get(process.pid)?.pid).toBe(process.pid);
-  });
+  it.runIf(process.platform === 'linux')(
+    'shares one read of the whole table between callers in the same moment, and a kill can ask for a fresh one',
+    async () => {
+      const first = readProcessTable();
+      expect(readProcessTable()).toBe(first);
+      const fresh = await new Promise<Promise<unknown>>((resolve) => setTimeout(() => resolve(readProcessTable({ maxAgeMs: 0 })), 5));
+      expect(fresh).not.toBe(first);
+      expect((await first)?.get(process.pid)?.pid).toBe(process.pid);
+    },
+  );
 
   it.runIf(process.platform === 'linux')('leaves out PIDs that do not run', async () => {
     const table = await readProcesses([process.pid, 2 ** 22 + 17]);
@@ -188,15 +212,27 @@ describe('descendantsIn', () => {
   const table = new Map(parseCimProcesses(fixture('win32-processes', 'ps51-table.json')).map((row) => [row.pid, row]));
 
   it('finds children and grandchildren, and not an older process whose parent link names a PID reused since', () => {
-    expect(descendantsIn(table, 7344).map((e) => e.pid).sort()).toEqual([7400, 8120, 8164]);
-    expect(descendantsIn(table, 5120).map((e) => e.pid).sort()).toEqual([7344, 7400, 8120, 8164]);
+    expect(
+      descendantsIn(table, 7344)
+        .map((e) => e.pid)
+        .sort(),
+    ).toEqual([7400, 8120, 8164]);
+    expect(
+      descendantsIn(table, 5120)
+        .map((e) => e.pid)
+        .sort(),
+    ).toEqual([7344, 7400, 8120, 8164]);
   });
 
   it('with the root gone, takes its children only against the start time it had', () => {
     const withoutRoot = new Map(table);
     withoutRoot.delete(7344);
     expect(descendantsIn(withoutRoot, 7344)).toEqual([]);
-    expect(descendantsIn(withoutRoot, 7344, Date.parse('2026-11-29T09:20:00.123Z')).map((e) => e.pid).sort()).toEqual([7400, 8120, 8164]);
+    expect(
+      descendantsIn(withoutRoot, 7344, Date.parse('2026-11-29T09:20:00.123Z'))
+        .map((e) => e.pid)
+        .sort(),
+    ).toEqual([7400, 8120, 8164]);
   });
 
   it('survives a parent loop', () => {
@@ -235,7 +271,7 @@ describe('treeMembers', () => {
 describe('sameProcess', () => {
   const recordedEntry = { command: 'llama-server --port 8080', startedAt: 1_000_000 };
 
-  it('is the same process with the same command and a start within the sources\' resolution', () => {
+  it("is the same process with the same command and a start within the sources' resolution", () => {
     expect(sameProcess(recordedEntry, { pid: 1, command: 'llama-server --port 8080', startedAt: 1_000_400 })).toBe(true);
   });
 

@@ -19,7 +19,11 @@ export interface ProcessEntry {
   startedAt?: number;
 }
 
-export type RunCommand = (file: string, args: readonly string[], env?: Record<string, string>) => Promise<{ exitCode?: number; stdout: string }>;
+export type RunCommand = (
+  file: string,
+  args: readonly string[],
+  env?: Record<string, string>,
+) => Promise<{ exitCode?: number; stdout: string }>;
 
 export interface TableOptions {
   platform?: NodeJS.Platform;
@@ -37,7 +41,10 @@ export const runCommand: RunCommand = async (file, args, env) => {
     maxBuffer: 16 * 1024 * 1024,
     ...(env ? { env } : {}),
   });
-  return { ...(typeof result.exitCode === 'number' ? { exitCode: result.exitCode } : {}), stdout: typeof result.stdout === 'string' ? result.stdout : '' };
+  return {
+    ...(typeof result.exitCode === 'number' ? { exitCode: result.exitCode } : {}),
+    stdout: typeof result.stdout === 'string' ? result.stdout : '',
+  };
 };
 
 /**
@@ -112,7 +119,11 @@ const USER_HZ = 100;
  */
 function readProc(pids?: readonly number[]): ProcessEntry[] {
   const bootMs = parseBootTime(readFileSync('/proc/stat', 'utf8'));
-  const list = pids ?? readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  const list =
+    pids ??
+    readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number);
   const entries: ProcessEntry[] = [];
   for (const pid of list) {
     try {
@@ -177,7 +188,13 @@ export function parsePsTable(stdout: string): ProcessEntry[] {
     const monthIndex = MONTHS.indexOf(month!);
     if (monthIndex < 0) continue;
     const startedAt = new Date(Number(year), monthIndex, Number(day), Number(hour), Number(minute), Number(second)).getTime();
-    entries.push({ pid: Number(pid), ppid: Number(ppid), ...(pgid !== undefined ? { pgid: Number(pgid) } : {}), ...(command ? { command } : {}), startedAt });
+    entries.push({
+      pid: Number(pid),
+      ppid: Number(ppid),
+      ...(pgid !== undefined ? { pgid: Number(pgid) } : {}),
+      ...(command ? { command } : {}),
+      startedAt,
+    });
   }
   return entries;
 }

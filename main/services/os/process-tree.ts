@@ -160,5 +160,8 @@ export async function descendantsOf(pid: number, rootStartedAt?: number): Promis
     return descendantsIn(table, pid, rootStartedAt);
   }
   const { members, table } = await treeNow(pid);
-  return [...members].filter((p) => p !== pid).map((p) => table?.get(p)).filter((e): e is ProcessEntry => e?.command !== undefined);
+  return [...members]
+    .filter((p) => p !== pid)
+    .map((p) => table?.get(p))
+    .filter((e): e is ProcessEntry => e?.command !== undefined);
 }

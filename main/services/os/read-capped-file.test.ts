@@ -25,11 +25,16 @@ describe('readCappedFile', () => {
   it('stops at the cap on a file whose size stat cannot tell (a FIFO fed by a real process)', async () => {
     const dir = await tempDir();
     const fifo = path.join(dir, 'pipe');
-    await new Promise<void>((resolve, reject) => spawn('mkfifo', [fifo]).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mkfifo ${code}`)))));
+    await new Promise<void>((resolve, reject) =>
+      spawn('mkfifo', [fifo]).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`mkfifo ${code}`)))),
+    );
     // `yes` writes forever; the read must end at the cap, not when memory runs out.
     const writer = spawn('sh', ['-c', `exec yes > '${fifo}'`], { stdio: 'ignore' });
     try {
-      await expect(readCappedFile(fifo, 64 * 1024)).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('grew past 64 KiB') });
+      await expect(readCappedFile(fifo, 64 * 1024)).rejects.toMatchObject({
+        code: 'IO_ERROR',
+        message: expect.stringContaining('grew past 64 KiB'),
+      });
     } finally {
       writer.kill('SIGKILL');
     }

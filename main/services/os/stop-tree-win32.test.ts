@@ -14,7 +14,9 @@ const LLAMA_STARTED = Date.parse('2026-11-29T09:20:00.123Z');
  * window); the PIDs in `closesPolitely` exit on it. `/F` ends the PIDs named and, with `/T`, the
  * processes whose parent link names them, as taskkill does.
  */
-function fakeWindows(options: { closesPolitely?: number[]; powershellFails?: boolean; afterPolite?: (table: Map<number, WindowsProcess>) => void } = {}) {
+function fakeWindows(
+  options: { closesPolitely?: number[]; powershellFails?: boolean; afterPolite?: (table: Map<number, WindowsProcess>) => void } = {},
+) {
   const table = new Map(TABLE.map((p) => [p.pid, { ...p }]));
   const taskkills: string[][] = [];
   const run = async (file: string, args: readonly string[]) => {
@@ -33,10 +35,11 @@ function fakeWindows(options: { closesPolitely?: number[]; powershellFails?: boo
     const named = args.flatMap((arg, i) => (args[i - 1] === '/PID' ? [Number(arg)] : []));
     if (args.includes('/F')) {
       const doomed = new Set(named);
-      if (args.includes('/T')) for (let grew = true; grew; ) {
-        grew = false;
-        for (const p of table.values()) if (p.ppid !== undefined && doomed.has(p.ppid) && !doomed.has(p.pid)) grew = !!doomed.add(p.pid);
-      }
+      if (args.includes('/T'))
+        for (let grew = true; grew;) {
+          grew = false;
+          for (const p of table.values()) if (p.ppid !== undefined && doomed.has(p.ppid) && !doomed.has(p.pid)) grew = !!doomed.add(p.pid);
+        }
       for (const pid of doomed) table.delete(pid);
     } else {
       for (const pid of named) if (options.closesPolitely?.includes(pid)) table.delete(pid);

@@ -18,7 +18,10 @@ function sample(memoryPercent: number, vramPercent: number, diskFreeGiB: number)
 
 function rules(overrides: Partial<AlertSettings> = {}) {
   const settings: AlertSettings = { alertRamPercent: 90, alertVramPercent: 95, alertDiskFreeGiB: 5, mutedAlerts: [], ...overrides };
-  const alerts = new AlertRules(() => settings, (id) => `Provider ${id}`);
+  const alerts = new AlertRules(
+    () => settings,
+    (id) => `Provider ${id}`,
+  );
   const raised: Alert[] = [];
   alerts.on('raised', (a) => raised.push(a));
   return { alerts, raised, settings };
@@ -67,7 +70,7 @@ describe('AlertRules', () => {
     expect(raised[0]).toMatchObject({ kind: 'provider', providerId: 'ollama', message: 'health check failed 3 times' });
   });
 
-  it('raises once when a provider\'s log cannot be written, again only after it was written again', () => {
+  it("raises once when a provider's log cannot be written, again only after it was written again", () => {
     const { alerts, raised } = rules();
     const problem = { message: 'ENOSPC: no space left on device, write' };
     alerts.checkLogFile({ id: 'ollama', file: '/base/logs/ollama.log', problem });
@@ -77,7 +80,9 @@ describe('AlertRules', () => {
         kind: 'disk',
         providerId: 'ollama',
         title: "Provider ollama's log is not being saved",
-        message: expect.stringMatching(/^Could not write \/base\/logs\/ollama\.log: ENOSPC: no space left on device, write\. The log is kept in memory only/),
+        message: expect.stringMatching(
+          /^Could not write \/base\/logs\/ollama\.log: ENOSPC: no space left on device, write\. The log is kept in memory only/,
+        ),
       }),
     ]);
     alerts.checkLogFile({ id: 'ollama', file: '/base/logs/ollama.log' });

@@ -33,7 +33,12 @@ export class AlertRules extends EventEmitter<{ raised: [Alert] }> {
     this.lastStatus.set(state.id, state.status);
     if (!BAD.includes(state.status) || before === state.status) return;
     const name = this.nameOf(state.id);
-    this.raise('provider', state.status === 'failed' ? `${name} failed` : `${name} is unhealthy`, state.lastError?.message ?? state.reason, state.id);
+    this.raise(
+      'provider',
+      state.status === 'failed' ? `${name} failed` : `${name} is unhealthy`,
+      state.lastError?.message ?? state.reason,
+      state.id,
+    );
   }
 
   checkSample(sample: ResourceSample): void {

@@ -59,7 +59,13 @@ function startBusyTree(): Promise<{ parent: ChildProcess; childPid: number; wait
 }
 
 function monitorFor(baseDir: string, providers: () => { id: string; pids: number[] }[], gpu = async () => NO_GPUS) {
-  const monitor = new ResourceMonitor({ baseDir, intervalMs: () => 250, providers, gpu, usage: new ProviderUsageSampler({ treeTtlMs: 0 }) });
+  const monitor = new ResourceMonitor({
+    baseDir,
+    intervalMs: () => 250,
+    providers,
+    gpu,
+    usage: new ProviderUsageSampler({ treeTtlMs: 0 }),
+  });
   monitors.push(monitor);
   return monitor;
 }
@@ -110,16 +116,27 @@ describe('ResourceMonitor on this machine', () => {
     const tree = await startBusyTree();
     const dir = await tempDir();
     const apps = path.join(dir, 'apps.csv');
-    await writeFile(apps, `${tree.childPid}, GPU-2d5b7a10-94c3-1e8f-b6a2-3c9d0e7f5a41, 2048\n999999, GPU-2d5b7a10-94c3-1e8f-b6a2-3c9d0e7f5a41, 10\n`);
+    await writeFile(
+      apps,
+      `${tree.childPid}, GPU-2d5b7a10-94c3-1e8f-b6a2-3c9d0e7f5a41, 2048\n999999, GPU-2d5b7a10-94c3-1e8f-b6a2-3c9d0e7f5a41, 10\n`,
+    );
     process.env.STANDIN_NVIDIA_GPU_CSV = path.join(import.meta.dirname, '..', 'gpu', 'fixtures', 'nvidia-smi-stream-2gpu.csv');
     process.env.STANDIN_NVIDIA_APPS_CSV = apps;
     try {
-      const monitor = monitorFor(dir, () => [{ id: 'busy', pids: [tree.parent.pid!] }], async () => new NvidiaSource({ command: [process.execPath, STAND_IN_SMI], intervalMs: 250 }));
+      const monitor = monitorFor(
+        dir,
+        () => [{ id: 'busy', pids: [tree.parent.pid!] }],
+        async () => new NvidiaSource({ command: [process.execPath, STAND_IN_SMI], intervalMs: 250 }),
+      );
       const seen: ResourceSample[] = [];
       monitor.on('sample', (s) => seen.push(s));
       monitor.start();
       const deadline = Date.now() + 10_000;
-      while ((seen.length < 4 || seen.at(-1)!.gpus.length < 2 || seen.at(-1)!.providers[0]?.vramBytes === undefined) && Date.now() < deadline) await sleep(50);
+      while (
+        (seen.length < 4 || seen.at(-1)!.gpus.length < 2 || seen.at(-1)!.providers[0]?.vramBytes === undefined) &&
+        Date.now() < deadline
+      )
+        await sleep(50);
       const last = seen.at(-1)!;
       expect(last.gpus.map((g) => g.name)).toEqual(['NVIDIA GeForce RTX 3090', 'NVIDIA GeForce RTX 3060 Laptop GPU']);
       expect(last.providers[0]!.vramBytes).toBe(2048 * MIB);

@@ -35,8 +35,16 @@ export function averageSamples(samples: readonly ResourceSample[]): ResourceSamp
       swapTotalBytes: last.memory.swapTotalBytes,
     },
     disk: last.disk,
-    gpus: groupBy(samples, (s) => s.gpus, (g) => String(g.index)).map(averageGpu),
-    providers: groupBy(samples, (s) => s.providers, (p) => p.id).map(averageProvider),
+    gpus: groupBy(
+      samples,
+      (s) => s.gpus,
+      (g) => String(g.index),
+    ).map(averageGpu),
+    providers: groupBy(
+      samples,
+      (s) => s.providers,
+      (p) => p.id,
+    ).map(averageProvider),
   };
 }
 

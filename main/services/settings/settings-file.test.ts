@@ -34,7 +34,11 @@ describe('settings.json with keys named like Object.prototype members', () => {
   it('refuses a patch with such a key and changes nothing', async () => {
     const { service, file } = await loadSettings();
     await service.update({ healthIntervalSec: 5 });
-    for (const patch of ['{"providers": {"__proto__": {"port": 1}}}', '{"__proto__": {"port": 1}}', '{"providers": {"constructor": {"port": 1}}}']) {
+    for (const patch of [
+      '{"providers": {"__proto__": {"port": 1}}}',
+      '{"__proto__": {"port": 1}}',
+      '{"providers": {"constructor": {"port": 1}}}',
+    ]) {
       await expect(service.update(JSON.parse(patch) as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     }
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ healthIntervalSec: 5 });
@@ -61,7 +65,9 @@ describe('an oversized settings.json', () => {
     const { service, configDir } = await loadSettings({}, (dir) => writeFile(path.join(dir, 'settings.json'), oversized()));
     const state = service.state();
     expect(state.values.healthIntervalSec).toBe(30);
-    expect(state.problems).toEqual([expect.objectContaining({ message: expect.stringContaining('MiB'), hint: expect.stringContaining('corrupt-') })]);
+    expect(state.problems).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('MiB'), hint: expect.stringContaining('corrupt-') }),
+    ]);
     expect(await keptAside(configDir)).toHaveLength(1);
   });
 

@@ -65,7 +65,9 @@ describe('two stale settings writers', () => {
     const { revision } = await a.invoke('settings.get');
     await a.invoke('settings.update', { providers: { llamacpp: { port: 9001 } }, baseRevision: revision });
 
-    const refused = await b.invoke('settings.update', { providers: { llamacpp: { port: 9002 } }, baseRevision: revision }).catch((e: unknown) => e);
+    const refused = await b
+      .invoke('settings.update', { providers: { llamacpp: { port: 9002 } }, baseRevision: revision })
+      .catch((e: unknown) => e);
     expect(refused).toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('providers.llamacpp.port'),
@@ -84,11 +86,15 @@ describe('two stale settings writers', () => {
     const [a, b] = twoClients(service);
     const start = await a.invoke('settings.update', { providers: { llamacpp: { port: 9001 }, ollama: { model: 'x' } } });
     await a.invoke('settings.update', { providers: { llamacpp: { model: 'm.gguf' } }, baseRevision: start.revision });
-    await expect(b.invoke('settings.update', { providers: { llamacpp: null }, baseRevision: start.revision })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(b.invoke('settings.update', { providers: { llamacpp: null }, baseRevision: start.revision })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
 
     const now = await a.invoke('settings.update', { providers: { ollama: null } });
     expect(now.values.providers).toEqual({ llamacpp: { port: 9001, model: 'm.gguf' } });
-    await expect(b.invoke('settings.update', { providers: { ollama: { model: 'y' } }, baseRevision: start.revision })).rejects.toMatchObject({
+    await expect(
+      b.invoke('settings.update', { providers: { ollama: { model: 'y' } }, baseRevision: start.revision }),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('providers.ollama.model'),
     });
@@ -99,7 +105,9 @@ describe('two stale settings writers', () => {
     const [a, b] = twoClients(service);
     const { revision } = await a.invoke('settings.get');
     await a.invoke('settings.update', { healthIntervalSec: 5 });
-    await expect(b.invoke('settings.update', { healthIntervalSec: 5, baseRevision: revision })).resolves.toMatchObject({ values: { healthIntervalSec: 5 } });
+    await expect(b.invoke('settings.update', { healthIntervalSec: 5, baseRevision: revision })).resolves.toMatchObject({
+      values: { healthIntervalSec: 5 },
+    });
     await expect(b.invoke('settings.update', { healthIntervalSec: 6 })).resolves.toMatchObject({ values: { healthIntervalSec: 6 } });
   });
 
@@ -167,7 +175,10 @@ describe('a hand edit of settings.json while the app runs', () => {
     await writeFile(file, '{ "healthIntervalSec": 6,');
     const state = await changed;
     expect(state.values.healthIntervalSec).toBe(5);
-    expect(state.problems.at(-1)).toMatchObject({ message: expect.stringMatching(/not valid JSON/), hint: expect.stringContaining('previous settings stay') });
+    expect(state.problems.at(-1)).toMatchObject({
+      message: expect.stringMatching(/not valid JSON/),
+      hint: expect.stringContaining('previous settings stay'),
+    });
     const aside = (await readdir(configDir)).filter((f) => f.startsWith('settings.json.corrupt-'));
     expect(aside).toHaveLength(1);
     expect(await readFile(path.join(configDir, aside[0]!), 'utf8')).toBe('{ "healthIntervalSec": 6,');

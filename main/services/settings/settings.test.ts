@@ -43,10 +43,15 @@ describe('SettingsService', () => {
 
   it('refuses an install override that git would read as an option, naming the field', async () => {
     const { service, file } = await load();
-    await expect(service.update({ providers: { llamacpp: { install: { repository: '--upload-pack=touch /tmp/x' } } } })).rejects.toThrow(/repository/);
+    await expect(service.update({ providers: { llamacpp: { install: { repository: '--upload-pack=touch /tmp/x' } } } })).rejects.toThrow(
+      /repository/,
+    );
     await expect(service.update({ providers: { llamacpp: { install: { version: 'v1 --force' } } } })).rejects.toThrow(/version/);
     await service.update({ providers: { llamacpp: { install: { repository: '/srv/mirrors/llama.cpp.git', version: 'b6500' } } } });
-    expect(JSON.parse(await readFile(file, 'utf8')).providers.llamacpp.install).toEqual({ repository: '/srv/mirrors/llama.cpp.git', version: 'b6500' });
+    expect(JSON.parse(await readFile(file, 'utf8')).providers.llamacpp.install).toEqual({
+      repository: '/srv/mirrors/llama.cpp.git',
+      version: 'b6500',
+    });
   });
 
   it('applies concurrent updates one after another without losing either', async () => {

@@ -217,7 +217,8 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
     const current = this.effective();
     const next: Partial<Settings> = { ...this.saved };
     const conflicts: SettingPath[] = [];
-    const changedSince = (where: SettingPath) => baseRevision !== undefined && this.changes.changedSince(where, baseRevision, this.revision);
+    const changedSince = (where: SettingPath) =>
+      baseRevision !== undefined && this.changes.changedSince(where, baseRevision, this.revision);
     for (const [key, change] of Object.entries(changes) as [SettingKey, unknown][]) {
       if (change === undefined) continue;
       const merged = applyMergePatch(current[key], change);
@@ -229,7 +230,11 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
       setSaved(next, key, checkValue(key, merged));
     }
     const resolvedBaseDir = baseDir === undefined ? undefined : path.resolve(expandHome(baseDir));
-    if (resolvedBaseDir !== undefined && resolvedBaseDir !== (this.pendingBaseDir ?? this.options.baseDir.path) && changedSince(['baseDir'])) {
+    if (
+      resolvedBaseDir !== undefined &&
+      resolvedBaseDir !== (this.pendingBaseDir ?? this.options.baseDir.path) &&
+      changedSince(['baseDir'])
+    ) {
       conflicts.push(['baseDir']);
     }
     if (conflicts.length > 0) {

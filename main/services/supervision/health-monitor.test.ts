@@ -24,7 +24,10 @@ const check = HealthCheckSchema.parse({ path: '/health', json: { status: 'ok' },
 
 function monitor(unhealthyAfterFailures = 2) {
   const recorded: Array<[string, HealthSample]> = [];
-  const health = new HealthMonitor({ settings: () => ({ healthIntervalSec: 1, unhealthyAfterFailures }), onSample: (id, s) => recorded.push([id, s]) });
+  const health = new HealthMonitor({
+    settings: () => ({ healthIntervalSec: 1, unhealthyAfterFailures }),
+    onSample: (id, s) => recorded.push([id, s]),
+  });
   return { health, recorded };
 }
 

@@ -83,7 +83,8 @@ export class ManagedProcess {
   async identity(): Promise<{ pid: number; command: string; startedAt?: number } | undefined> {
     if (this.pid === undefined) return undefined;
     const seen = await this.started();
-    if (seen?.command) return { pid: this.pid, command: seen.command, ...(seen.startedAt !== undefined ? { startedAt: seen.startedAt } : {}) };
+    if (seen?.command)
+      return { pid: this.pid, command: seen.command, ...(seen.startedAt !== undefined ? { startedAt: seen.startedAt } : {}) };
     return { pid: this.pid, command: process.platform === 'win32' ? windowsCommandLine(this.launch.argv) : this.launch.argv.join(' ') };
   }
 
@@ -104,7 +105,10 @@ export class ManagedProcess {
     if (this.pid === undefined) return { forced: false };
     const strays = await this.knownStillRunning();
     const rootStartedAt = (await this.started())?.startedAt;
-    const result = await stopTree(this.pid, graceMs, strays, { rootExited: this.hasExited, ...(rootStartedAt !== undefined ? { rootStartedAt } : {}) });
+    const result = await stopTree(this.pid, graceMs, strays, {
+      rootExited: this.hasExited,
+      ...(rootStartedAt !== undefined ? { rootStartedAt } : {}),
+    });
     await this.exited;
     return result;
   }
@@ -113,7 +117,14 @@ export class ManagedProcess {
   private async knownStillRunning(): Promise<number[]> {
     if (this.known.size === 0) return [];
     const now = await readProcesses([...this.known.keys()]);
-    return [...this.known.values()].filter((entry) => sameProcess({ command: entry.command!, ...(entry.startedAt !== undefined ? { startedAt: entry.startedAt } : {}) }, now?.get(entry.pid))).map((entry) => entry.pid);
+    return [...this.known.values()]
+      .filter((entry) =>
+        sameProcess(
+          { command: entry.command!, ...(entry.startedAt !== undefined ? { startedAt: entry.startedAt } : {}) },
+          now?.get(entry.pid),
+        ),
+      )
+      .map((entry) => entry.pid);
   }
 }
 

@@ -9,7 +9,15 @@ const paths = pathsFor(path.resolve('/base'));
 describe('placeholderValues', () => {
   it('fills every value from the base layout, the ports given and the chosen model', () => {
     const recipe = standInRecipe({ modelInput: 'gguf', extraPorts: { worker: 21002 } });
-    const values = placeholderValues({ paths, recipe, host: '127.0.0.1', port: 8123, extraPorts: { worker: 21005 }, model: 'tiny.gguf', engineEntry: '/e.js' });
+    const values = placeholderValues({
+      paths,
+      recipe,
+      host: '127.0.0.1',
+      port: 8123,
+      extraPorts: { worker: 21005 },
+      model: 'tiny.gguf',
+      engineEntry: '/e.js',
+    });
     expect(values).toEqual({
       host: '127.0.0.1',
       port: '8123',

@@ -88,11 +88,16 @@ describe('expandArgv and expandEnv', () => {
   });
 
   it('names the element that failed', () => {
-    expect(failure(() => expandArgv(['ok', '{nope}'], VALUES, 'start.2.argv')).message).toBe('Unknown placeholder {nope} in start.2.argv.1.');
+    expect(failure(() => expandArgv(['ok', '{nope}'], VALUES, 'start.2.argv')).message).toBe(
+      'Unknown placeholder {nope} in start.2.argv.1.',
+    );
   });
 
   it('expands env values, never names', () => {
-    expect(expandEnv({ OLLAMA_HOST: '{host}:{port}', KEEP: 'as is' }, VALUES, 'start.0.env')).toEqual({ OLLAMA_HOST: '127.0.0.1:8123', KEEP: 'as is' });
+    expect(expandEnv({ OLLAMA_HOST: '{host}:{port}', KEEP: 'as is' }, VALUES, 'start.0.env')).toEqual({
+      OLLAMA_HOST: '127.0.0.1:8123',
+      KEEP: 'as is',
+    });
     expect(failure(() => expandEnv({ X: '{what}' }, VALUES, 'start.0.env')).message).toMatch(/in start\.0\.env\.X\.$/);
   });
 });
@@ -107,7 +112,10 @@ describe('finding placeholders in recipes', () => {
     extraPorts: { admin: 9001 },
     api: 'openai',
     platforms: [{ os: 'linux' }],
-    install: { strategy: 'git', build: [{ name: 'make', argv: ['make', 'PREFIX={dataDir}'], cwd: '{dataDir}/src', env: { CC: '{binDir}/cc' } }] },
+    install: {
+      strategy: 'git',
+      build: [{ name: 'make', argv: ['make', 'PREFIX={dataDir}'], cwd: '{dataDir}/src', env: { CC: '{binDir}/cc' } }],
+    },
     start: [{ name: 'server', argv: ['{dataDir}/server', '{ports.admin}', '{ports.other}'], env: { H: '{host}' }, cwd: '{dataDir}' }],
     stop: ['{binDir}/stop', '{wat}'],
     health: { path: '/health' },

@@ -124,7 +124,9 @@ export function badPlaceholders(recipe: ProviderRecipe): Array<{ where: string; 
     placeholdersIn(text).flatMap((name) => {
       if (name.startsWith('ports.')) {
         const port = name.slice('ports.'.length);
-        return port in recipe.extraPorts ? [] : [{ where, name, reason: `names the extra port "${port}", which extraPorts does not declare` }];
+        return port in recipe.extraPorts
+          ? []
+          : [{ where, name, reason: `names the extra port "${port}", which extraPorts does not declare` }];
       }
       return KNOWN.has(name) ? [] : [{ where, name, reason: 'is not a known placeholder' }];
     }),

@@ -54,6 +54,8 @@ describe('exitFailure', () => {
   });
 
   it('is no failure when a launcher with a stop command exits 0 (the app it started serves)', () => {
-    expect(exitFailure({ stop: ['lms', 'server', 'stop'], fatalExitCodes: [] }, 'launcher', { code: 0, signal: null }, lastLine)).toBeUndefined();
+    expect(
+      exitFailure({ stop: ['lms', 'server', 'stop'], fatalExitCodes: [] }, 'launcher', { code: 0, signal: null }, lastLine),
+    ).toBeUndefined();
   });
 });

@@ -46,13 +46,18 @@ describe.runIf(process.platform !== 'win32')('RunRecords.sweep', () => {
     const left = await sleeper();
     const records = await recordsWith({ hostPid: await deadPid(), processes: [{ name: 'server', ...left }] });
     const notes = await records.sweep();
-    expect(notes).toEqual([{ providerId: 'standin', message: expect.stringContaining(`stopped server (pid ${left.pid}) left running by a previous session`) }]);
+    expect(notes).toEqual([
+      { providerId: 'standin', message: expect.stringContaining(`stopped server (pid ${left.pid}) left running by a previous session`) },
+    ]);
     expect(await waitGone(left.pid)).toBe(true);
   });
 
   it('leaves alone a PID reused by the same command line started at another time, and forgets the record', async () => {
     const other = await sleeper();
-    const records = await recordsWith({ hostPid: await deadPid(), processes: [{ name: 'server', ...other, startedAt: other.startedAt - 3_600_000 }] });
+    const records = await recordsWith({
+      hostPid: await deadPid(),
+      processes: [{ name: 'server', ...other, startedAt: other.startedAt - 3_600_000 }],
+    });
     expect(await records.sweep()).toEqual([]);
     expect(isRunning(other.pid)).toBe(true);
     expect(await records.sweep()).toEqual([]); // the record is gone
@@ -71,7 +76,11 @@ describe.runIf(process.platform !== 'win32')('RunRecords.sweep', () => {
     const alive = await recordsWith({ hostPid: host.pid, hostStartedAt: host.startedAt, processes: [{ name: 'server', ...provider }] });
     expect(await alive.sweep()).toEqual([]);
     expect(isRunning(provider.pid)).toBe(true);
-    const reused = await recordsWith({ hostPid: host.pid, hostStartedAt: host.startedAt - 3_600_000, processes: [{ name: 'server', ...provider }] });
+    const reused = await recordsWith({
+      hostPid: host.pid,
+      hostStartedAt: host.startedAt - 3_600_000,
+      processes: [{ name: 'server', ...provider }],
+    });
     expect(await reused.sweep()).toHaveLength(1);
     expect(await waitGone(provider.pid)).toBe(true);
   });

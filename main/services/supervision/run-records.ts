@@ -55,7 +55,11 @@ export class RunRecords {
     const records: Array<{ providerId: string; file: string; record: RunRecord }> = [];
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       const file = path.join(this.dir, name);
-      const parsed = RecordSchema.safeParse(await readCappedFile(file, READ_CAPS.state).then(JSON.parse).catch(() => undefined));
+      const parsed = RecordSchema.safeParse(
+        await readCappedFile(file, READ_CAPS.state)
+          .then(JSON.parse)
+          .catch(() => undefined),
+      );
       if (parsed.success) records.push({ providerId: name.slice(0, -'.json'.length), file, record: parsed.data });
       else await rm(file, { force: true });
     }
@@ -73,7 +77,10 @@ export class RunRecords {
       for (const entry of record.processes) {
         if (!isRunning(entry.pid) || !sameProcess(entry, table.get(entry.pid))) continue;
         await stopTree(entry.pid, 3_000, [], entry.startedAt !== undefined ? { rootStartedAt: entry.startedAt } : {});
-        notes.push({ providerId, message: `stopped ${entry.name} (pid ${entry.pid}) left running by a previous session that ended without stopping it` });
+        notes.push({
+          providerId,
+          message: `stopped ${entry.name} (pid ${entry.pid}) left running by a previous session that ended without stopping it`,
+        });
       }
       await rm(file, { force: true });
     }

@@ -99,9 +99,13 @@ describe('Supervisor with a real stand-in llama-server', () => {
 
   it('refuses a pinned port that is taken, naming the PID and command holding it, before spawning', async () => {
     const { supervisor, states } = await setup();
-    const holder = spawn(process.execPath, ['-e', "require('net').createServer().listen(0,'127.0.0.1',function(){console.log(this.address().port)})"], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const holder = spawn(
+      process.execPath,
+      ['-e', "require('net').createServer().listen(0,'127.0.0.1',function(){console.log(this.address().port)})"],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     cleanups.push(() => holder.kill('SIGKILL'));
     const port = Number(await new Promise<string>((resolve) => holder.stdout!.once('data', (d) => resolve(String(d)))));
     const error = await supervisor.start(standInRecipe(), { pinnedPort: port }).catch((e: unknown) => e);

@@ -218,9 +218,11 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     }
     if (this.isStale(run, attempt)) return;
     const pids = run.pids();
-    await this.records.write(id, run.processes).catch((error: unknown) =>
-      this.deps.logs.system(id, `could not record its processes for cleanup after a crash: ${(error as Error).message}`),
-    );
+    await this.records
+      .write(id, run.processes)
+      .catch((error: unknown) =>
+        this.deps.logs.system(id, `could not record its processes for cleanup after a crash: ${(error as Error).message}`),
+      );
     this.setState(id, { pids, pid: run.processes.at(-1)?.pid });
 
     const healthy = await this.waitHealthy(run, attempt, recipe.health, deadline);
@@ -279,9 +281,16 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
 
   private onExit(run: ProviderRun, attempt: number, child: ManagedProcess, exit: ProcessExit): void {
     if (this.isStale(run, attempt) || run.stopping) return;
-    const failure = exitFailure(run.recipe, child.launch.name, exit, () =>
-      // A misconfiguration (a missing model, a bad file) says why on its last stderr line.
-      this.deps.logs.tail(run.recipe.id, 50).filter((l) => l.stream === 'stderr').at(-1)?.text,
+    const failure = exitFailure(
+      run.recipe,
+      child.launch.name,
+      exit,
+      () =>
+        // A misconfiguration (a missing model, a bad file) says why on its last stderr line.
+        this.deps.logs
+          .tail(run.recipe.id, 50)
+          .filter((l) => l.stream === 'stderr')
+          .at(-1)?.text,
     );
     if (!failure) return;
     this.deps.logs.system(run.recipe.id, `${child.launch.name} ${describeExit(exit)}`);

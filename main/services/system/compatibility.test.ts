@@ -2,12 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { RecipeSchema, type ProviderRecipe } from '../../../shared/recipe';
 import type { GpuInfo, ToolInfo, Verdict } from '../../../shared/system';
 import { BUILTIN_RECIPES } from '../../builtin-recipes/builtin';
-import { checkCompatibility, compareVersions, findTool, judgeRecipe, requiredTools, stepApplies, type MachineProfile } from './compatibility';
+import {
+  checkCompatibility,
+  compareVersions,
+  findTool,
+  judgeRecipe,
+  requiredTools,
+  stepApplies,
+  type MachineProfile,
+} from './compatibility';
 
 const GIB = 1024 ** 3;
 const RECIPES = BUILTIN_RECIPES.map((input) => RecipeSchema.parse(input));
 const recipe = (id: string): ProviderRecipe => RECIPES.find((r) => r.id === id)!;
-const tool = (id: string, name: string, version?: string): ToolInfo => ({ id, name, found: true, path: `/usr/bin/${id}`, ...(version ? { version } : {}) });
+const tool = (id: string, name: string, version?: string): ToolInfo => ({
+  id,
+  name,
+  found: true,
+  path: `/usr/bin/${id}`,
+  ...(version ? { version } : {}),
+});
 const absent = (id: string, name: string): ToolInfo => ({ id, name, found: false });
 
 /** A Linux workstation with the usual build tools, but a Rust older than mistral.rs needs. */
@@ -33,7 +47,14 @@ const MAC_TOOLS = [
   tool('cargo', 'Cargo (Rust)', '1.88.0'),
 ];
 
-const rtx4090: GpuInfo = { vendor: 'nvidia', model: 'NVIDIA GeForce RTX 4090', vramMiB: 24564, sharedMemory: false, cudaVersion: '12.4', source: 'nvidia-smi' };
+const rtx4090: GpuInfo = {
+  vendor: 'nvidia',
+  model: 'NVIDIA GeForce RTX 4090',
+  vramMiB: 24564,
+  sharedMemory: false,
+  cudaVersion: '12.4',
+  source: 'nvidia-smi',
+};
 const m2: GpuInfo = { vendor: 'apple', model: 'Apple M2 Pro', sharedMemory: true, metal: 'Metal 3', source: 'system_profiler' };
 
 const LINUX_NO_GPU: MachineProfile = { platform: 'linux', arch: 'x64', gpus: [], tools: LINUX_TOOLS, totalRamBytes: 32 * GIB };
@@ -44,7 +65,8 @@ const LINUX_NVIDIA: MachineProfile = {
 };
 const MAC_M2: MachineProfile = { platform: 'darwin', arch: 'arm64', gpus: [m2], tools: MAC_TOOLS, totalRamBytes: 32 * GIB };
 
-const verdicts = (machine: MachineProfile): Record<string, Verdict> => Object.fromEntries(RECIPES.map((r) => [r.id, judgeRecipe(r, machine).verdict]));
+const verdicts = (machine: MachineProfile): Record<string, Verdict> =>
+  Object.fromEntries(RECIPES.map((r) => [r.id, judgeRecipe(r, machine).verdict]));
 
 describe('verdicts across the built-in recipes', () => {
   it('Linux x64 without a GPU: GPU-only engines do not fit; the rest fit with a warning that they run slowly', () => {
@@ -76,7 +98,10 @@ describe('verdicts across the built-in recipes', () => {
       'Built-in engine runs without an NVIDIA, AMD, Apple Silicon or Intel GPU, but slowly; none found',
     ]);
     expect(judgeRecipe(recipe('mistralrs'), LINUX_NO_GPU)).toMatchObject({
-      warnings: ['mistral.rs runs without an NVIDIA or Apple Silicon GPU, but slowly; none found', 'Cargo (Rust) 1.75.0 found, 1.86 needed'],
+      warnings: [
+        'mistral.rs runs without an NVIDIA or Apple Silicon GPU, but slowly; none found',
+        'Cargo (Rust) 1.75.0 found, 1.86 needed',
+      ],
       missingTools: [{ id: 'cargo', name: 'Cargo (Rust)', status: 'too-old', min: '1.86', found: '1.75.0' }],
     });
   });
@@ -149,7 +174,11 @@ describe('verdicts across the built-in recipes', () => {
 
 describe('checkCompatibility', () => {
   it('is the verdict as runnable, reasons and warnings', () => {
-    expect(checkCompatibility(recipe('vllm'), LINUX_NO_GPU)).toEqual({ runnable: false, reasons: ['vLLM needs an NVIDIA GPU; none found'], warnings: [] });
+    expect(checkCompatibility(recipe('vllm'), LINUX_NO_GPU)).toEqual({
+      runnable: false,
+      reasons: ['vLLM needs an NVIDIA GPU; none found'],
+      warnings: [],
+    });
     expect(checkCompatibility(recipe('llamacpp'), LINUX_NO_GPU)).toEqual({
       runnable: true,
       reasons: [],
@@ -172,7 +201,12 @@ describe('checkCompatibility', () => {
   });
 
   it('warns about install tools that are missing, too old or did not answer, and names them', () => {
-    const tools: ToolInfo[] = [absent('git', 'Git'), { id: 'cmake', name: 'CMake', found: true, path: '/usr/bin/cmake', version: '3.10.2' }, tool('gcc', 'GCC', '13.2.0'), tool('nvcc', 'nvcc', '12.4')];
+    const tools: ToolInfo[] = [
+      absent('git', 'Git'),
+      { id: 'cmake', name: 'CMake', found: true, path: '/usr/bin/cmake', version: '3.10.2' },
+      tool('gcc', 'GCC', '13.2.0'),
+      tool('nvcc', 'nvcc', '12.4'),
+    ];
     const verdict = judgeRecipe(recipe('llamacpp'), { ...LINUX_NVIDIA, tools });
     expect(verdict.warnings).toEqual(['CMake 3.10.2 found, 3.14 needed', 'Git not found; installing llama.cpp server needs it']);
     expect(verdict.missingTools.map((t) => [t.id, t.status])).toEqual([
@@ -187,9 +221,13 @@ describe('checkCompatibility', () => {
 
   it('needs nvcc for CUDA builds only, and any one C compiler', () => {
     const noNvcc = LINUX_NVIDIA.tools.filter((t) => t.id !== 'nvcc');
-    expect(judgeRecipe(recipe('llamacpp'), { ...LINUX_NVIDIA, tools: noNvcc }).warnings).toEqual(['nvcc not found; installing llama.cpp server needs it']);
+    expect(judgeRecipe(recipe('llamacpp'), { ...LINUX_NVIDIA, tools: noNvcc }).warnings).toEqual([
+      'nvcc not found; installing llama.cpp server needs it',
+    ]);
     const noCompiler = LINUX_NVIDIA.tools.filter((t) => t.id !== 'gcc');
-    expect(judgeRecipe(recipe('koboldcpp'), { ...LINUX_NVIDIA, tools: noCompiler }).warnings).toEqual(['C/C++ compiler not found; installing KoboldCpp needs it']);
+    expect(judgeRecipe(recipe('koboldcpp'), { ...LINUX_NVIDIA, tools: noCompiler }).warnings).toEqual([
+      'C/C++ compiler not found; installing KoboldCpp needs it',
+    ]);
     // Only clang: still a compiler.
     const onlyClang = noCompiler.map((t) => (t.id === 'clang' ? tool('clang', 'Clang', '18.1.3') : t));
     expect(judgeRecipe(recipe('koboldcpp'), { ...LINUX_NVIDIA, tools: onlyClang }).warnings).toEqual([]);
@@ -211,15 +249,32 @@ describe('checkCompatibility', () => {
 describe('requiredTools', () => {
   it('adds what the strategy implies and the programs of the build steps that apply here', () => {
     expect(requiredTools(recipe('vllm'))).toEqual([{ id: 'python3', min: '3.10' }, { id: 'venv' }]);
-    expect(requiredTools(recipe('llamacpp'), LINUX_NVIDIA)).toEqual([{ id: 'cmake', min: '3.14' }, { id: 'c-compiler' }, { id: 'nvcc' }, { id: 'git' }]);
+    expect(requiredTools(recipe('llamacpp'), LINUX_NVIDIA)).toEqual([
+      { id: 'cmake', min: '3.14' },
+      { id: 'c-compiler' },
+      { id: 'nvcc' },
+      { id: 'git' },
+    ]);
     expect(requiredTools(recipe('llamacpp'), MAC_M2)).toEqual([{ id: 'cmake', min: '3.14' }, { id: 'c-compiler' }, { id: 'git' }]);
-    expect(requiredTools(recipe('koboldcpp'), LINUX_NO_GPU)).toEqual([{ id: 'make' }, { id: 'c-compiler' }, { id: 'git' }, { id: 'python3' }, { id: 'venv' }]);
+    expect(requiredTools(recipe('koboldcpp'), LINUX_NO_GPU)).toEqual([
+      { id: 'make' },
+      { id: 'c-compiler' },
+      { id: 'git' },
+      { id: 'python3' },
+      { id: 'venv' },
+    ]);
     expect(requiredTools(recipe('ollama'))).toEqual([]);
   });
 
   it('are checked by the recipe schema: a known tool id, a plain version, and a `when` like a step', () => {
-    const withTools = (tools: unknown) => RecipeSchema.safeParse({ ...BUILTIN_RECIPES.find((r) => r.id === 'llamacpp'), requirements: { tools } });
-    expect(withTools([{ id: 'cmake', min: '3.14' }, { id: 'nvcc', when: { accelerator: ['nvidia'] } }]).success).toBe(true);
+    const withTools = (tools: unknown) =>
+      RecipeSchema.safeParse({ ...BUILTIN_RECIPES.find((r) => r.id === 'llamacpp'), requirements: { tools } });
+    expect(
+      withTools([
+        { id: 'cmake', min: '3.14' },
+        { id: 'nvcc', when: { accelerator: ['nvidia'] } },
+      ]).success,
+    ).toBe(true);
     const typo = withTools([{ id: 'cmak' }]);
     expect(typo.success ? '' : typo.error.issues[0]!.message).toMatch(/^must be one of git, python3, pip, venv, uv, cmake/);
     const badMin = withTools([{ id: 'cmake', min: '>=3.14' }]);
@@ -230,7 +285,12 @@ describe('requiredTools', () => {
 
 describe('findTool', () => {
   it('answers c-compiler with the first working compiler', () => {
-    expect(findTool('c-compiler', MAC_TOOLS)).toMatchObject({ id: 'c-compiler', name: 'C/C++ compiler (Clang)', found: true, version: '15.0.0' });
+    expect(findTool('c-compiler', MAC_TOOLS)).toMatchObject({
+      id: 'c-compiler',
+      name: 'C/C++ compiler (Clang)',
+      found: true,
+      version: '15.0.0',
+    });
     expect(findTool('c-compiler', [absent('gcc', 'GCC')])).toEqual({ id: 'c-compiler', name: 'C/C++ compiler', found: false });
     expect(findTool('c-compiler', [])).toBeUndefined();
     expect(findTool('git', LINUX_TOOLS)?.version).toBe('2.43.0');

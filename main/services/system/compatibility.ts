@@ -35,7 +35,9 @@ export function judgeRecipe(recipe: ProviderRecipe, machine: MachineProfile): Re
   const warnings: string[] = [];
   const platform = recipe.platforms.find((p) => p.os === machine.platform);
   if (!platform || !platform.arch.includes(machine.arch as 'x64' | 'arm64')) {
-    reasons.push(`${recipe.name} needs ${describePlatforms(recipe.platforms)}; this is ${describePlatform(machine.platform, [machine.arch])}`);
+    reasons.push(
+      `${recipe.name} needs ${describePlatforms(recipe.platforms)}; this is ${describePlatform(machine.platform, [machine.arch])}`,
+    );
   }
   checkGpu(recipe, machine, reasons, warnings);
   const missingTools = reasons.length === 0 ? toolProblems(recipe, machine) : [];
@@ -68,7 +70,9 @@ function checkGpu(recipe: ProviderRecipe, machine: MachineProfile, reasons: stri
   if (known.length === 0) {
     // Apple Silicon and integrated GPUs share system RAM: the model size decides, not a VRAM figure.
     if (matching.every((g) => g.sharedMemory)) return;
-    warnings.push(`Could not read the VRAM of ${matching.map((g) => g.model).join(', ')}; ${recipe.name} needs about ${gpu.minVramGiB} GiB`);
+    warnings.push(
+      `Could not read the VRAM of ${matching.map((g) => g.model).join(', ')}; ${recipe.name} needs about ${gpu.minVramGiB} GiB`,
+    );
     return;
   }
   const largestMiB = Math.max(...known.map((g) => g.vramMiB!));
@@ -85,10 +89,15 @@ const STEP_TOOLS = new Set(['git', 'cmake', 'make', 'go', 'cargo', 'node', 'npm'
  * those its strategy implies (git clones, Python venvs) and the programs its applicable build
  * steps run. Without a machine, every conditional tool counts.
  */
-export function requiredTools(recipe: ProviderRecipe, machine?: Pick<MachineProfile, 'platform' | 'arch' | 'gpus'>): Array<{ id: string; min?: string }> {
+export function requiredTools(
+  recipe: ProviderRecipe,
+  machine?: Pick<MachineProfile, 'platform' | 'arch' | 'gpus'>,
+): Array<{ id: string; min?: string }> {
   const target = machine && { platform: machine.platform, arch: machine.arch, accelerator: mainAccelerator(machine.gpus) };
   const applies = (item: Pick<InstallStep, 'when'>) => !target || stepApplies(item, target);
-  const tools: Array<{ id: string; min?: string }> = recipe.requirements.tools.filter(applies).map(({ id, min }) => (min ? { id, min } : { id }));
+  const tools: Array<{ id: string; min?: string }> = recipe.requirements.tools
+    .filter(applies)
+    .map(({ id, min }) => (min ? { id, min } : { id }));
   const install = recipe.install;
   const implied: string[] = [];
   if (install.strategy === 'git') implied.push('git', ...(install.python ? ['python3', 'venv'] : []));

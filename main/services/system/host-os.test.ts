@@ -6,7 +6,10 @@ import { detectHostOs, hostOsFrom } from './host-os';
 import { parseOsRelease } from './os-release';
 
 const release = (name: string) => parseOsRelease(readFileSync(path.join(import.meta.dirname, 'fixtures', 'os-release', name), 'utf8'));
-const having = (...managers: PackageManager[]) => (m: PackageManager) => managers.includes(m);
+const having =
+  (...managers: PackageManager[]) =>
+  (m: PackageManager) =>
+    managers.includes(m);
 
 describe('hostOsFrom', () => {
   it.each([
@@ -46,8 +49,14 @@ describe('hostOsFrom', () => {
 
   it('prefers winget on Windows, and Chocolatey only when winget is missing and it is not', () => {
     expect(hostOsFrom({ platform: 'win32', arch: 'x64', found: having('winget', 'choco') }).packageManager).toBe('winget');
-    expect(hostOsFrom({ platform: 'win32', arch: 'x64', found: having('choco') })).toMatchObject({ packageManager: 'choco', packageManagerFound: true });
-    expect(hostOsFrom({ platform: 'win32', arch: 'x64', found: having() })).toMatchObject({ packageManager: 'winget', packageManagerFound: false });
+    expect(hostOsFrom({ platform: 'win32', arch: 'x64', found: having('choco') })).toMatchObject({
+      packageManager: 'choco',
+      packageManagerFound: true,
+    });
+    expect(hostOsFrom({ platform: 'win32', arch: 'x64', found: having() })).toMatchObject({
+      packageManager: 'winget',
+      packageManagerFound: false,
+    });
   });
 });
 

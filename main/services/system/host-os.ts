@@ -51,12 +51,24 @@ export function hostOsFrom(facts: HostOsFacts): HostOs {
     };
   }
   if (facts.platform === 'darwin') {
-    return { ...base, distroId: 'macos', distroName: facts.osName ?? 'macOS', packageManager: 'brew', packageManagerFound: facts.found('brew') };
+    return {
+      ...base,
+      distroId: 'macos',
+      distroName: facts.osName ?? 'macOS',
+      packageManager: 'brew',
+      packageManagerFound: facts.found('brew'),
+    };
   }
   if (facts.platform === 'win32') {
     // winget ships with Windows 10 1809+ and 11; Chocolatey only when the user installed it.
     const manager: PackageManager = !facts.found('winget') && facts.found('choco') ? 'choco' : 'winget';
-    return { ...base, distroId: 'windows', distroName: facts.osName ?? 'Windows', packageManager: manager, packageManagerFound: facts.found(manager) };
+    return {
+      ...base,
+      distroId: 'windows',
+      distroName: facts.osName ?? 'Windows',
+      packageManager: manager,
+      packageManagerFound: facts.found(manager),
+    };
   }
   return { ...base, distroId: facts.platform, distroName: facts.osName ?? facts.platform, packageManagerFound: false };
 }
@@ -69,12 +81,20 @@ const EXTRA_LOCATIONS: Partial<Record<PackageManager, readonly string[]>> = {
   brew: ['/opt/homebrew/bin/brew', '/usr/local/bin/brew'],
 };
 
-export async function detectHostOs(options: { env?: NodeJS.ProcessEnv; osName?: string; platform?: string; arch?: string } = {}): Promise<HostOs> {
+export async function detectHostOs(
+  options: { env?: NodeJS.ProcessEnv; osName?: string; platform?: string; arch?: string } = {},
+): Promise<HostOs> {
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
   const release = platform === 'linux' ? await readOsRelease() : undefined;
   const candidates: PackageManager[] =
-    platform === 'linux' ? ['apt', 'dnf', 'pacman', 'zypper', 'apk'] : platform === 'darwin' ? ['brew'] : platform === 'win32' ? ['winget', 'choco'] : [];
+    platform === 'linux'
+      ? ['apt', 'dnf', 'pacman', 'zypper', 'apk']
+      : platform === 'darwin'
+        ? ['brew']
+        : platform === 'win32'
+          ? ['winget', 'choco']
+          : [];
   const present = new Set<PackageManager>();
   await Promise.all(
     candidates.map(async (manager) => {

@@ -19,8 +19,22 @@ const ARCH = linux('arch', 'arch', 'pacman');
 const SUSE = linux('opensuse-tumbleweed', 'suse', 'zypper');
 const ALPINE = linux('alpine', 'alpine', 'apk');
 const NIXOS = linux('nixos', 'other');
-const MAC: HostOs = { platform: 'darwin', arch: 'arm64', distroId: 'macos', distroName: 'macOS 14.5', packageManager: 'brew', packageManagerFound: true };
-const WINGET: HostOs = { platform: 'win32', arch: 'x64', distroId: 'windows', distroName: 'Windows 11', packageManager: 'winget', packageManagerFound: true };
+const MAC: HostOs = {
+  platform: 'darwin',
+  arch: 'arm64',
+  distroId: 'macos',
+  distroName: 'macOS 14.5',
+  packageManager: 'brew',
+  packageManagerFound: true,
+};
+const WINGET: HostOs = {
+  platform: 'win32',
+  arch: 'x64',
+  distroId: 'windows',
+  distroName: 'Windows 11',
+  packageManager: 'winget',
+  packageManagerFound: true,
+};
 const CHOCO: HostOs = { ...WINGET, packageManager: 'choco' };
 
 const command = (tool: string, host: HostOs) => installHint(tool, host)?.command;
@@ -54,8 +68,15 @@ describe('installHint', () => {
   });
 
   it("prefers rustup and uv's own installers to distribution packages, and upgrades them their way", () => {
-    expect(installHint('cargo', DEBIAN)).toEqual({ via: 'script', command: "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh", url: 'https://rustup.rs/' });
-    expect(installHint('cargo', DEBIAN, 'too-old')).toMatchObject({ command: 'rustup update stable', note: expect.stringContaining('install rustup instead') });
+    expect(installHint('cargo', DEBIAN)).toEqual({
+      via: 'script',
+      command: "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh",
+      url: 'https://rustup.rs/',
+    });
+    expect(installHint('cargo', DEBIAN, 'too-old')).toMatchObject({
+      command: 'rustup update stable',
+      note: expect.stringContaining('install rustup instead'),
+    });
     expect(command('cargo', WINGET)).toBe('winget install --id Rustlang.Rustup -e');
     expect(command('uv', UBUNTU)).toBe('curl -LsSf https://astral.sh/uv/install.sh | sh');
     expect(command('uv', MAC)).toBe('brew install uv');
@@ -63,15 +84,25 @@ describe('installHint', () => {
   });
 
   it('says how to get a newer Python or CMake than the distribution has', () => {
-    expect(installHint('python3', UBUNTU, 'too-old')).toMatchObject({ command: 'sudo apt-get update && sudo apt-get install -y python3 python3-venv python3-pip', note: expect.stringContaining('uv python install') });
+    expect(installHint('python3', UBUNTU, 'too-old')).toMatchObject({
+      command: 'sudo apt-get update && sudo apt-get install -y python3 python3-venv python3-pip',
+      note: expect.stringContaining('uv python install'),
+    });
     expect(installHint('cmake', DEBIAN, 'too-old')?.note).toContain('uv tool install cmake');
   });
 
   it('knows drivers: Ubuntu finds its own, Debian and Fedora need extra repositories', () => {
     expect(command('nvidia-smi', UBUNTU)).toBe('sudo ubuntu-drivers install');
     expect(installHint('nvidia-smi', DEBIAN)?.note).toContain('non-free');
-    expect(installHint('nvidia-smi', FEDORA)).toMatchObject({ command: 'sudo dnf install -y akmod-nvidia', note: expect.stringContaining('RPM Fusion') });
-    expect(installHint('nvidia-smi', WINGET)).toEqual({ via: 'download', url: 'https://www.nvidia.com/en-us/drivers/', note: 'Restart the computer after installing the driver.' });
+    expect(installHint('nvidia-smi', FEDORA)).toMatchObject({
+      command: 'sudo dnf install -y akmod-nvidia',
+      note: expect.stringContaining('RPM Fusion'),
+    });
+    expect(installHint('nvidia-smi', WINGET)).toEqual({
+      via: 'download',
+      url: 'https://www.nvidia.com/en-us/drivers/',
+      note: 'Restart the computer after installing the driver.',
+    });
     expect(command('rocm-smi', ARCH)).toBe('sudo pacman -S --needed rocm-smi-lib');
   });
 
@@ -94,12 +125,21 @@ describe('installHint', () => {
   });
 
   it('has a hint for every tool on every common OS where the tool exists', () => {
-    const exists: Record<string, readonly string[]> = { msvc: ['win32'], nvcc: ['linux', 'win32'], 'nvidia-smi': ['linux', 'win32'], 'rocm-smi': ['linux'] };
+    const exists: Record<string, readonly string[]> = {
+      msvc: ['win32'],
+      nvcc: ['linux', 'win32'],
+      'nvidia-smi': ['linux', 'win32'],
+      'rocm-smi': ['linux'],
+    };
     for (const tool of TOOL_IDS) {
       for (const host of [DEBIAN, UBUNTU, FEDORA, ARCH, SUSE, ALPINE, NIXOS, MAC, WINGET, CHOCO]) {
         const hint = installHint(tool, host);
         const expected = !exists[tool] || exists[tool].includes(host.platform);
-        expect({ tool, host: host.distroId, hint: hint !== undefined && (hint.command !== undefined || hint.url !== undefined) }).toEqual({ tool, host: host.distroId, hint: expected });
+        expect({ tool, host: host.distroId, hint: hint !== undefined && (hint.command !== undefined || hint.url !== undefined) }).toEqual({
+          tool,
+          host: host.distroId,
+          hint: expected,
+        });
       }
     }
   });

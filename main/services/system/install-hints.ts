@@ -31,7 +31,14 @@ const TOOLS: Record<string, ToolRecipe> = {
     url: 'https://git-scm.com/downloads',
   },
   python3: {
-    packages: { apt: 'python3 python3-venv python3-pip', dnf: 'python3 python3-pip', pacman: 'python python-pip', zypper: 'python3 python3-pip', apk: 'python3 py3-pip', ...PYTHON },
+    packages: {
+      apt: 'python3 python3-venv python3-pip',
+      dnf: 'python3 python3-pip',
+      pacman: 'python python-pip',
+      zypper: 'python3 python3-pip',
+      apk: 'python3 py3-pip',
+      ...PYTHON,
+    },
     url: 'https://www.python.org/downloads/',
     tooOldNote: PYTHON_TOO_OLD,
   },
@@ -54,7 +61,16 @@ const TOOLS: Record<string, ToolRecipe> = {
     upgrade: 'uv self update',
   },
   cmake: {
-    packages: { apt: 'cmake', dnf: 'cmake', pacman: 'cmake', zypper: 'cmake', apk: 'cmake', brew: 'cmake', winget: 'Kitware.CMake', choco: 'cmake' },
+    packages: {
+      apt: 'cmake',
+      dnf: 'cmake',
+      pacman: 'cmake',
+      zypper: 'cmake',
+      apk: 'cmake',
+      brew: 'cmake',
+      winget: 'Kitware.CMake',
+      choco: 'cmake',
+    },
     url: 'https://cmake.org/download/',
     tooOldNote: 'If your distribution has no newer CMake, Kitware publishes one on PyPI: uv tool install cmake (or pipx install cmake)',
   },
@@ -90,16 +106,43 @@ const TOOLS: Record<string, ToolRecipe> = {
     tooOldNote: 'If Rust came from your package manager, remove that one and install rustup instead.',
   },
   node: {
-    packages: { apt: 'nodejs npm', dnf: 'nodejs npm', pacman: 'nodejs npm', zypper: 'nodejs npm', apk: 'nodejs npm', brew: 'node', winget: 'OpenJS.NodeJS.LTS', choco: 'nodejs-lts' },
+    packages: {
+      apt: 'nodejs npm',
+      dnf: 'nodejs npm',
+      pacman: 'nodejs npm',
+      zypper: 'nodejs npm',
+      apk: 'nodejs npm',
+      brew: 'node',
+      winget: 'OpenJS.NodeJS.LTS',
+      choco: 'nodejs-lts',
+    },
     url: 'https://nodejs.org/en/download',
     tooOldNote: 'If your distribution has no newer Node.js, take the LTS release from https://nodejs.org/en/download',
   },
   npm: {
-    packages: { apt: 'npm', dnf: 'npm', pacman: 'npm', zypper: 'npm', apk: 'npm', brew: 'node', winget: 'OpenJS.NodeJS.LTS', choco: 'nodejs-lts' },
+    packages: {
+      apt: 'npm',
+      dnf: 'npm',
+      pacman: 'npm',
+      zypper: 'npm',
+      apk: 'npm',
+      brew: 'node',
+      winget: 'OpenJS.NodeJS.LTS',
+      choco: 'nodejs-lts',
+    },
     url: 'https://nodejs.org/en/download',
   },
   docker: {
-    packages: { apt: 'docker.io', dnf: 'moby-engine', pacman: 'docker', zypper: 'docker', apk: 'docker', brew: '--cask docker', winget: 'Docker.DockerDesktop', choco: 'docker-desktop' },
+    packages: {
+      apt: 'docker.io',
+      dnf: 'moby-engine',
+      pacman: 'docker',
+      zypper: 'docker',
+      apk: 'docker',
+      brew: '--cask docker',
+      winget: 'Docker.DockerDesktop',
+      choco: 'docker-desktop',
+    },
     url: 'https://docs.docker.com/get-docker/',
   },
   nvcc: {
@@ -123,14 +166,18 @@ const TOOLS: Record<string, ToolRecipe> = {
   'rocm-smi': {
     packages: { apt: 'rocm-smi', dnf: 'rocm-smi', pacman: 'rocm-smi-lib' },
     url: 'https://rocm.docs.amd.com/projects/install-on-linux/en/latest/',
-    note: 'For the whole ROCm stack, follow AMD\'s install guide.',
+    note: "For the whole ROCm stack, follow AMD's install guide.",
     unavailableOn: ['darwin', 'win32'],
   },
 };
 
 /** Per-distribution exceptions to the family's package (Ubuntu finds the right driver itself). */
 const DISTRO_COMMANDS: Record<string, Record<string, string>> = {
-  'nvidia-smi': { ubuntu: 'sudo ubuntu-drivers install', pop: 'sudo apt-get install -y system76-driver-nvidia', linuxmint: 'sudo ubuntu-drivers install' },
+  'nvidia-smi': {
+    ubuntu: 'sudo ubuntu-drivers install',
+    pop: 'sudo apt-get install -y system76-driver-nvidia',
+    linuxmint: 'sudo ubuntu-drivers install',
+  },
 };
 
 /** On macOS the compilers and make come with Apple's Command Line Tools, not Homebrew. */
@@ -142,16 +189,23 @@ const MACOS_CLT = new Set(['gcc', 'clang', 'make', 'c-compiler']);
  * Undefined for a tool that does not exist on that OS (CUDA on macOS).
  */
 export function installHint(toolId: string, host: HostOs, status: Exclude<ToolStatus, 'ok'> = 'missing'): InstallHint | undefined {
-  if (toolId === 'c-compiler') return installHint(host.platform === 'win32' ? 'msvc' : host.platform === 'darwin' ? 'clang' : 'gcc', host, status);
+  if (toolId === 'c-compiler')
+    return installHint(host.platform === 'win32' ? 'msvc' : host.platform === 'darwin' ? 'clang' : 'gcc', host, status);
   const tool = TOOLS[toolId];
   if (!tool || tool.unavailableOn?.includes(host.platform)) return undefined;
   const tooOld = status === 'too-old';
   const notes = (manager?: PackageManager) => join(tool.note, manager && tool.notes?.[manager], tooOld ? tool.tooOldNote : undefined);
 
   if (host.platform === 'darwin' && MACOS_CLT.has(toolId)) {
-    return { via: 'script', command: XCODE_CLT, url: 'https://developer.apple.com/xcode/resources/', note: "Installs Apple's Command Line Tools (clang, make, git)." };
+    return {
+      via: 'script',
+      command: XCODE_CLT,
+      url: 'https://developer.apple.com/xcode/resources/',
+      note: "Installs Apple's Command Line Tools (clang, make, git).",
+    };
   }
-  if (tooOld && tool.upgrade) return withNote({ via: tool.script ? 'script' : (host.packageManager ?? 'script'), command: tool.upgrade, url: tool.url }, notes());
+  if (tooOld && tool.upgrade)
+    return withNote({ via: tool.script ? 'script' : (host.packageManager ?? 'script'), command: tool.upgrade, url: tool.url }, notes());
 
   const special = DISTRO_COMMANDS[toolId]?.[host.distroId];
   if (special && host.packageManager) return withNote({ via: host.packageManager, command: special, url: tool.url }, notes());

@@ -39,7 +39,11 @@ export function buildSystemCheck(input: SystemCheckInput): SystemCheck {
   };
 }
 
-function checkTool(tool: ToolInfo, needs: Array<{ name: string; tools: Array<{ id: string; min?: string }> }>, input: SystemCheckInput): ToolCheck {
+function checkTool(
+  tool: ToolInfo,
+  needs: Array<{ name: string; tools: Array<{ id: string; min?: string }> }>,
+  input: SystemCheckInput,
+): ToolCheck {
   const neededBy: string[] = [];
   let min = BASELINE_MINIMUMS[tool.id];
   for (const need of needs) {
@@ -61,7 +65,8 @@ function checkTool(tool: ToolInfo, needs: Array<{ name: string; tools: Array<{ i
 function driverNeeds(toolId: string, gpus: readonly GpuInfo[]): string[] {
   const unseen = (vendor: string, source: string) => gpus.some((g) => g.vendor === vendor && g.source !== source);
   if (toolId === 'nvidia-smi' && unseen('nvidia', 'nvidia-smi')) return ['your NVIDIA GPU (driver)'];
-  if (toolId === 'rocm-smi' && unseen('amd', 'rocm-smi') && gpus.some((g) => g.vendor === 'amd' && !g.sharedMemory)) return ['your AMD GPU (ROCm)'];
+  if (toolId === 'rocm-smi' && unseen('amd', 'rocm-smi') && gpus.some((g) => g.vendor === 'amd' && !g.sharedMemory))
+    return ['your AMD GPU (ROCm)'];
   return [];
 }
 
@@ -80,7 +85,11 @@ function withCompilerEntry(tools: readonly ToolInfo[]): ToolInfo[] {
 }
 
 /** The system check of this machine, for the recipes given; `refresh` re-probes tools and GPUs. */
-export async function checkSystem(system: SystemService, recipes: readonly ProviderRecipe[], options: { refresh?: boolean } = {}): Promise<SystemCheck> {
+export async function checkSystem(
+  system: SystemService,
+  recipes: readonly ProviderRecipe[],
+  options: { refresh?: boolean } = {},
+): Promise<SystemCheck> {
   if (options.refresh) system.forget();
   const [machine, host, detection] = await Promise.all([system.machine(), system.hostOs(), system.gpuDetection()]);
   return buildSystemCheck({ host, machine, recipes, gpuProblems: detection.problems });

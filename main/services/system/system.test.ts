@@ -20,7 +20,9 @@ describe('SystemService on this machine', () => {
     expect(info.disk.freeBytes).toBeGreaterThan(0);
     expect(info.os.arch).toBe(os.arch());
     expect(info.os.hostname).toBe(os.hostname());
-    expect(info.tools.map((t) => t.id)).toEqual(TOOL_SPECS.filter((t) => !t.platforms || t.platforms.includes(process.platform)).map((t) => t.id));
+    expect(info.tools.map((t) => t.id)).toEqual(
+      TOOL_SPECS.filter((t) => !t.platforms || t.platforms.includes(process.platform)).map((t) => t.id),
+    );
   });
 
   it('finds git and node with the versions they print themselves', async () => {
@@ -109,7 +111,10 @@ describe('SystemService on this machine', () => {
     const first = await tempDir();
     const second = await tempDir();
     // Windows' python3 is often the Microsoft Store's stub while `python` is the real one.
-    await writeFile(path.join(first, 'python3'), '#!/bin/sh\necho "Python was not found; run without arguments to install from the Microsoft Store" >&2\nexit 9009\n');
+    await writeFile(
+      path.join(first, 'python3'),
+      '#!/bin/sh\necho "Python was not found; run without arguments to install from the Microsoft Store" >&2\nexit 9009\n',
+    );
     await writeFile(path.join(second, 'python'), '#!/bin/sh\necho "Python 3.12.4"\n');
     await chmod(path.join(first, 'python3'), 0o755);
     await chmod(path.join(second, 'python'), 0o755);

@@ -55,8 +55,21 @@ export const TOOL_SPECS: readonly ToolSpec[] = [
     // cl.exe is on PATH only in a Developer prompt; vswhere finds an installed one anywhere.
     extra: (env) => [
       {
-        command: path.win32.join(env['ProgramFiles(x86)'] ?? 'C:\\Program Files (x86)', 'Microsoft Visual Studio', 'Installer', 'vswhere.exe'),
-        args: ['-latest', '-products', '*', '-requires', 'Microsoft.VisualStudio.Component.VC.Tools.x86.x64', '-property', 'catalog_productDisplayVersion'],
+        command: path.win32.join(
+          env['ProgramFiles(x86)'] ?? 'C:\\Program Files (x86)',
+          'Microsoft Visual Studio',
+          'Installer',
+          'vswhere.exe',
+        ),
+        args: [
+          '-latest',
+          '-products',
+          '*',
+          '-requires',
+          'Microsoft.VisualStudio.Component.VC.Tools.x86.x64',
+          '-property',
+          'catalog_productDisplayVersion',
+        ],
       },
     ],
   },
@@ -97,12 +110,7 @@ export class SystemService {
   async info(options: { refresh?: boolean } = {}): Promise<SystemInfo> {
     if (options.refresh || !this.tools) this.tools = this.probeTools();
     this.staticInfo ??= readOsAndCpu();
-    const [fixed, memory, disk, tools] = await Promise.all([
-      this.staticInfo,
-      readMemory(),
-      readDisk(this.options.baseDir),
-      this.tools,
-    ]);
+    const [fixed, memory, disk, tools] = await Promise.all([this.staticInfo, readMemory(), readDisk(this.options.baseDir), this.tools]);
     return { ...fixed, memory, disk, tools, collectedAt: new Date().toISOString() };
   }
 
@@ -115,7 +123,11 @@ export class SystemService {
   gpuDetection(options: { refresh?: boolean } = {}): Promise<GpuProbeResult> {
     if (options.refresh || !this.detection) {
       const env = this.options.env ?? process.env;
-      const probeOptions: GpuProbeOptions = { env, timeoutMs: this.options.toolTimeoutMs ?? 8000, ...(this.options.platform ? { platform: this.options.platform } : {}) };
+      const probeOptions: GpuProbeOptions = {
+        env,
+        timeoutMs: this.options.toolTimeoutMs ?? 8000,
+        ...(this.options.platform ? { platform: this.options.platform } : {}),
+      };
       this.detection = this.options.gpus ? this.options.gpus() : detectGpus(undefined, probeOptions);
     }
     return this.detection;
@@ -143,7 +155,13 @@ export class SystemService {
   async machine(options: { refresh?: boolean } = {}): Promise<MachineProfile> {
     if (options.refresh) this.forget();
     const [info, gpus] = await Promise.all([this.info(), this.gpus()]);
-    return { platform: this.options.platform ?? process.platform, arch: process.arch, gpus, tools: info.tools, totalRamBytes: info.memory.totalBytes };
+    return {
+      platform: this.options.platform ?? process.platform,
+      arch: process.arch,
+      gpus,
+      tools: info.tools,
+      totalRamBytes: info.memory.totalBytes,
+    };
   }
 
   private probeTools(): Promise<ToolInfo[]> {
@@ -175,7 +193,8 @@ export async function probeTool(spec: ToolSpec, options: Pick<SystemServiceOptio
     const answered = result.exitCode === 0 || (spec.anyExitCode && result.exitCode !== undefined);
     const version = answered ? parseToolVersion(spec.id, result.all) : undefined;
     if (version) return { ...base, found: true, path: candidate.command, version };
-    const shown = candidate.args.length > 0 && candidate.args[0] !== '-c' ? `"${candidate.args.join(' ')}"` : path.basename(candidate.command);
+    const shown =
+      candidate.args.length > 0 && candidate.args[0] !== '-c' ? `"${candidate.args.join(' ')}"` : path.basename(candidate.command);
     const why = result.timedOut
       ? `did not answer ${shown} in time`
       : spec.failureMeansMissing
@@ -189,12 +208,25 @@ export async function probeTool(spec: ToolSpec, options: Pick<SystemServiceOptio
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 200) ?? '';
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim()
+      .slice(0, 200) ?? ''
+  );
 }
 
 /** A Python traceback ends with the line that says what went wrong. */
 function lastLine(text: string): string {
-  return text.split('\n').filter((line) => line.trim() !== '').at(-1)?.trim().slice(0, 200) ?? '';
+  return (
+    text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .at(-1)
+      ?.trim()
+      .slice(0, 200) ?? ''
+  );
 }
 
 async function readOsAndCpu(): Promise<Pick<SystemInfo, 'os' | 'cpu'>> {

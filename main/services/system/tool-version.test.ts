@@ -30,10 +30,12 @@ describe('parseToolVersion on recorded output', () => {
   });
 
   it('reads the driver from the banner of older nvidia-smi', () => {
-    expect(parseToolVersion('nvidia-smi', '| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2 |')).toBe('535.104.05');
+    expect(parseToolVersion('nvidia-smi', '| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2 |')).toBe(
+      '535.104.05',
+    );
   });
 
-  it("reads the Visual Studio version vswhere prints when cl.exe is not on PATH", () => {
+  it('reads the Visual Studio version vswhere prints when cl.exe is not on PATH', () => {
     expect(parseToolVersion('msvc', '17.9.6\r\n')).toBe('17.9.6');
   });
 

@@ -10,7 +10,10 @@ export function parseToolVersion(toolId: string, output: string): string | undef
   // Most tools put the version on their first line; the rest may mention licence versions.
   return (
     firstVersion(lines[0] ?? '') ??
-    lines.filter((line) => /version/i.test(line)).map(firstVersion).find(Boolean) ??
+    lines
+      .filter((line) => /version/i.test(line))
+      .map(firstVersion)
+      .find(Boolean) ??
     firstVersion(text)
   );
 }

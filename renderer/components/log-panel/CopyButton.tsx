@@ -23,8 +23,7 @@ export function CopyButton({ source }: { source: ViewSource }) {
     }
   };
 
-  const label =
-    state.kind === 'done' ? `Copied ${state.count.toLocaleString()}` : state.kind === 'failed' ? 'Copy failed' : 'Copy';
+  const label = state.kind === 'done' ? `Copied ${state.count.toLocaleString()}` : state.kind === 'failed' ? 'Copy failed' : 'Copy';
   return (
     <button
       type="button"

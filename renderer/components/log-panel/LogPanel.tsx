@@ -45,7 +45,11 @@ export function LogPanel({ providerId }: { providerId: string }) {
         onSearchFiles={() => query.trim() && setSearchParams({ query: query.trim(), regex, caseSensitive })}
         onLoadOlder={loadOlder}
       />
-      {filtered.error && <p className="field-error" role="alert">{filtered.error}</p>}
+      {filtered.error && (
+        <p className="field-error" role="alert">
+          {filtered.error}
+        </p>
+      )}
       {snapshot.status === 'error' && (
         <div className="log-error">
           <ErrorNotice error={snapshot.error} title="Could not read the log" />

@@ -83,7 +83,12 @@ export function LogToolbar(props: LogToolbarProps) {
           </label>
         )}
         {live && !follow && (
-          <button type="button" className="button button-primary button-small" data-testid="log-jump" onClick={() => props.onFollowChange(true)}>
+          <button
+            type="button"
+            className="button button-primary button-small"
+            data-testid="log-jump"
+            onClick={() => props.onFollowChange(true)}
+          >
             Jump to latest ↓
           </button>
         )}

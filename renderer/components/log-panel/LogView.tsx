@@ -52,8 +52,7 @@ export function LogView({ source, follow, onFollowChange, empty }: LogViewProps)
     if (!el) return;
     const current = sourceRef.current;
     const index = Math.floor(el.scrollTop / LOG_ROW_HEIGHT);
-    anchorRef.current =
-      index < current.length ? { seq: current.at(index).seq, offset: el.scrollTop - index * LOG_ROW_HEIGHT } : undefined;
+    anchorRef.current = index < current.length ? { seq: current.at(index).seq, offset: el.scrollTop - index * LOG_ROW_HEIGHT } : undefined;
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight <= LOG_ROW_HEIGHT;
     if (atBottom !== follow) onFollowChange(atBottom);
   };

@@ -26,7 +26,10 @@ describe('makeMatcher', () => {
     // With RegExp this one line would hang the page for longer than anyone waits.
     const re = makeMatcher('(a+)+$', { regex: true, caseSensitive: false });
     expect(re.ok && re.test(`${'a'.repeat(100_000)}b`)).toBe(false);
-    expect(makeMatcher('x(?=y)', { regex: true, caseSensitive: false })).toEqual({ ok: false, error: expect.stringMatching(/^Lookahead and lookbehind .* not supported/) });
+    expect(makeMatcher('x(?=y)', { regex: true, caseSensitive: false })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/^Lookahead and lookbehind .* not supported/),
+    });
   });
 });
 

@@ -52,9 +52,7 @@ function SystemFacts({ info }: { info: SystemInfo }) {
           <span data-testid="ram-total">{formatBytes(memory.totalBytes)}</span>
         </span>
         <Meter ratio={usedRatio} />
-        <span className="fact-sub">
-          {formatBytes(memory.totalBytes - memory.availableBytes)} in use
-        </span>
+        <span className="fact-sub">{formatBytes(memory.totalBytes - memory.availableBytes)} in use</span>
       </Fact>
       <Fact label="Disk (base directory)">
         <span>
@@ -83,7 +81,14 @@ function Meter({ ratio }: { ratio: number }) {
   const percent = Math.round(Math.min(1, Math.max(0, ratio)) * 100);
   const level = percent >= 90 ? 'danger' : percent >= 75 ? 'warning' : 'ok';
   return (
-    <div className={`meter meter-${level}`} role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label={`${percent}% used`}>
+    <div
+      className={`meter meter-${level}`}
+      role="meter"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={percent}
+      aria-label={`${percent}% used`}
+    >
       <div className="meter-fill" style={{ width: `${percent}%` }} />
     </div>
   );

@@ -92,7 +92,14 @@ export function EndpointCard({ status }: { status: GatewayStatus }) {
       </dl>
       <form className="gateway-address" onSubmit={save}>
         <label htmlFor="gateway-host">Listen on</label>
-        <input id="gateway-host" data-testid="gateway-host" className="input" spellCheck={false} value={host} onChange={(e) => setHost(e.target.value)} />
+        <input
+          id="gateway-host"
+          data-testid="gateway-host"
+          className="input"
+          spellCheck={false}
+          value={host}
+          onChange={(e) => setHost(e.target.value)}
+        />
         <label htmlFor="gateway-port">port</label>
         <input
           id="gateway-port"

@@ -52,7 +52,12 @@ export function RoutingCard({ status, stats }: { status: GatewayStatus; stats?: 
                 <td>
                   <div className="gateway-targets">
                     {route.targets.map((target) => (
-                      <TargetChip key={target.providerId} model={route.model} target={target} coolingUntil={coolingUntil(target.providerId)} />
+                      <TargetChip
+                        key={target.providerId}
+                        model={route.model}
+                        target={target}
+                        coolingUntil={coolingUntil(target.providerId)}
+                      />
                     ))}
                   </div>
                 </td>
@@ -79,7 +84,13 @@ export function RoutingCard({ status, stats }: { status: GatewayStatus; stats?: 
               <li key={id}>
                 <span className="mono">{id}</span>
                 {index > 0 && (
-                  <button type="button" className="button button-ghost button-small" aria-label={`Move ${id} up`} disabled={update.isPending} onClick={() => moveUp(index)}>
+                  <button
+                    type="button"
+                    className="button button-ghost button-small"
+                    aria-label={`Move ${id} up`}
+                    disabled={update.isPending}
+                    onClick={() => moveUp(index)}
+                  >
                     ↑
                   </button>
                 )}
@@ -94,7 +105,10 @@ export function RoutingCard({ status, stats }: { status: GatewayStatus; stats?: 
 }
 
 function TargetChip({ model, target, coolingUntil }: { model: string; target: GatewayRouteTarget; coolingUntil?: string }) {
-  const cooling = target.healthy && (coolingUntil ?? target.coolingDownUntil) !== undefined && Date.parse((coolingUntil ?? target.coolingDownUntil)!) > Date.now();
+  const cooling =
+    target.healthy &&
+    (coolingUntil ?? target.coolingDownUntil) !== undefined &&
+    Date.parse((coolingUntil ?? target.coolingDownUntil)!) > Date.now();
   const tone = !target.healthy ? 'bad' : cooling ? 'warn' : 'ok';
   const words = !target.healthy ? target.state : cooling ? 'cooling down' : target.state;
   return (

@@ -24,7 +24,14 @@ export function TryItCard({ status }: { status: GatewayStatus }) {
         <span className="card-meta">streams through the gateway, as any client would</span>
       </div>
       <div className="gateway-try-inputs">
-        <select className="input select" data-testid="try-model" aria-label="Model" value={model} onChange={(e) => setChosen(e.target.value)} disabled={models.length === 0}>
+        <select
+          className="input select"
+          data-testid="try-model"
+          aria-label="Model"
+          value={model}
+          onChange={(e) => setChosen(e.target.value)}
+          disabled={models.length === 0}
+        >
           {models.length === 0 && <option value="">no healthy model</option>}
           {models.map((m) => (
             <option key={m} value={m}>
@@ -32,7 +39,13 @@ export function TryItCard({ status }: { status: GatewayStatus }) {
             </option>
           ))}
         </select>
-        <input className="input input-wide" data-testid="try-input" aria-label="Message" value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+        <input
+          className="input input-wide"
+          data-testid="try-input"
+          aria-label="Message"
+          value={prompt}
+          onChange={(e) => setPrompt(e.target.value)}
+        />
         {chat.running ? (
           <button type="button" className="button button-secondary" data-testid="try-stop" onClick={chat.stop}>
             Stop
@@ -50,7 +63,8 @@ export function TryItCard({ status }: { status: GatewayStatus }) {
       )}
       {chat.result && (
         <p className="muted" data-testid="try-meta">
-          via <span data-testid="try-provider">{chat.result.providerId ?? '?'}</span> · first byte {chat.result.ttfbMs} ms · {chat.result.durationMs} ms in all
+          via <span data-testid="try-provider">{chat.result.providerId ?? '?'}</span> · first byte {chat.result.ttfbMs} ms ·{' '}
+          {chat.result.durationMs} ms in all
           {chat.result.cancelled ? ' · stopped' : ''}
         </p>
       )}

@@ -8,7 +8,9 @@ describe('gateway snippets', () => {
   it('curl: the shell passes the URL, key and body through intact', () => {
     const code = snippet('curl', target);
     // Let a real shell parse it, with `curl` replaced by a printer of its arguments.
-    const args = execFileSync('sh', ['-c', `curl() { for a in "$@"; do printf '%s\\n' "$a"; done; }\n${code}`], { encoding: 'utf8' }).trimEnd().split('\n');
+    const args = execFileSync('sh', ['-c', `curl() { for a in "$@"; do printf '%s\\n' "$a"; done; }\n${code}`], { encoding: 'utf8' })
+      .trimEnd()
+      .split('\n');
     expect(args[0]).toBe('http://127.0.0.1:8400/v1/chat/completions');
     expect(args).toContain('Authorization: Bearer llm-abc');
     expect(JSON.parse(args.at(-1)!)).toEqual({ model: "it's-a/model:q4", messages: [{ role: 'user', content: 'Hello!' }] });

@@ -1,7 +1,11 @@
 export const SNIPPET_LANGUAGES = ['curl', 'python', 'javascript'] as const;
 export type SnippetLanguage = (typeof SNIPPET_LANGUAGES)[number];
 
-export const SNIPPET_LABELS: Record<SnippetLanguage, string> = { curl: 'curl', python: 'Python (openai)', javascript: 'JavaScript (openai)' };
+export const SNIPPET_LABELS: Record<SnippetLanguage, string> = {
+  curl: 'curl',
+  python: 'Python (openai)',
+  javascript: 'JavaScript (openai)',
+};
 
 export interface SnippetTarget {
   /** The gateway's base URL, ending in /v1. */

@@ -21,7 +21,13 @@ export function Maintenance() {
       <header className="card-header">
         <h2>Installed providers</h2>
         <label className="checkbox">
-          <input type="checkbox" checked={keepConfig} onChange={(e) => setKeepConfig(e.target.checked)} data-testid="uninstall-keep-config" /> keep config when uninstalling
+          <input
+            type="checkbox"
+            checked={keepConfig}
+            onChange={(e) => setKeepConfig(e.target.checked)}
+            data-testid="uninstall-keep-config"
+          />{' '}
+          keep config when uninstalling
         </label>
       </header>
       {installed.length === 0 ? (
@@ -31,10 +37,21 @@ export function Maintenance() {
           {installed.map((p) => (
             <li key={p.id} data-testid={`maintenance-${p.id}`}>
               <strong>{p.name}</strong> {p.version && <span className="chip mono">{p.version}</span>}
-              <button type="button" className="button button-secondary button-small" disabled={update.isPending} onClick={() => update.mutate({ id: p.id, action: 'update' })}>
+              <button
+                type="button"
+                className="button button-secondary button-small"
+                disabled={update.isPending}
+                onClick={() => update.mutate({ id: p.id, action: 'update' })}
+              >
                 Update
               </button>
-              <button type="button" className="button button-secondary button-small" data-testid="uninstall" disabled={uninstall.isPending} onClick={() => uninstall.mutate({ id: p.id, keepConfig })}>
+              <button
+                type="button"
+                className="button button-secondary button-small"
+                data-testid="uninstall"
+                disabled={uninstall.isPending}
+                onClick={() => uninstall.mutate({ id: p.id, keepConfig })}
+              >
                 Uninstall
               </button>
             </li>
@@ -44,7 +61,13 @@ export function Maintenance() {
       {update.error && <ErrorNotice error={update.error} title="Could not update" />}
       {uninstall.error && <ErrorNotice error={uninstall.error} title="Could not uninstall" />}
       <footer className="maintenance-cleanup">
-        <button type="button" className="button button-secondary" data-testid="cleanup" disabled={cleanup.isPending} onClick={() => cleanup.mutate(undefined, { onSuccess: setReport })}>
+        <button
+          type="button"
+          className="button button-secondary"
+          data-testid="cleanup"
+          disabled={cleanup.isPending}
+          onClick={() => cleanup.mutate(undefined, { onSuccess: setReport })}
+        >
           Clean up caches and leftovers
         </button>
         {report && (

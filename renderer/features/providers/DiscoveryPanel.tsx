@@ -18,9 +18,7 @@ export function DiscoveryPanel({ providers }: { providers: ProviderSummary[] }) 
   const pending = action.isPending ? action.variables.kind : undefined;
   const failed = action.error ? action.variables?.kind : undefined;
 
-  const onTiles = new Set(
-    providers.flatMap((p) => (p.state.status === 'external' && p.state.external ? [p.state.external.baseUrl] : [])),
-  );
+  const onTiles = new Set(providers.flatMap((p) => (p.state.status === 'external' && p.state.external ? [p.state.external.baseUrl] : [])));
   const others = (data?.servers ?? []).filter((s) => s.ownership === 'external' && !onTiles.has(s.baseUrl));
 
   const add = (event: FormEvent) => {
@@ -51,8 +49,8 @@ export function DiscoveryPanel({ providers }: { providers: ProviderSummary[] }) 
         </div>
       </header>
       <p className="muted discovery-intro">
-        Every provider's default port on 127.0.0.1 is probed{data?.intervalSec ? ` every ${data.intervalSec} s` : ''}, plus the endpoints below. Servers
-        this app did not start show as External: usable by the gateway, stopped only where they were started.
+        Every provider's default port on 127.0.0.1 is probed{data?.intervalSec ? ` every ${data.intervalSec} s` : ''}, plus the endpoints
+        below. Servers this app did not start show as External: usable by the gateway, stopped only where they were started.
       </p>
 
       {others.length > 0 && (
@@ -80,7 +78,12 @@ export function DiscoveryPanel({ providers }: { providers: ProviderSummary[] }) 
             aria-describedby="discovery-endpoint-error"
             onChange={(event) => setEndpoint(event.target.value)}
           />
-          <button type="submit" className="button button-primary button-small" data-testid="discovery-endpoint-add" disabled={!checked?.ok || action.isPending}>
+          <button
+            type="submit"
+            className="button button-primary button-small"
+            data-testid="discovery-endpoint-add"
+            disabled={!checked?.ok || action.isPending}
+          >
             {pending === 'add' ? 'Adding…' : 'Add'}
           </button>
         </div>
@@ -110,14 +113,19 @@ export function DiscoveryPanel({ providers }: { providers: ProviderSummary[] }) 
         </ul>
       )}
       {action.error && (
-        <ErrorNotice error={action.error} title={failed === 'scan' ? 'The scan failed' : `Could not ${failed} the endpoint`} testId="discovery-error" />
+        <ErrorNotice
+          error={action.error}
+          title={failed === 'scan' ? 'The scan failed' : `Could not ${failed} the endpoint`}
+          testId="discovery-error"
+        />
       )}
     </section>
   );
 }
 
 function describe(server: DiscoveredServer): string {
-  if (server.parent) return `${server.providerName ?? 'A server'} run by ${server.parent.providerName ?? 'another app'} (pid ${server.parent.pid})`;
+  if (server.parent)
+    return `${server.providerName ?? 'A server'} run by ${server.parent.providerName ?? 'another app'} (pid ${server.parent.pid})`;
   if (server.kind === 'provider') return `${server.providerName} (another instance)`;
   if (server.kind === 'openai-compatible') return 'Unknown OpenAI-compatible server';
   if (server.kind === 'locked') return server.providerName ? `Probably ${server.providerName}` : 'Unknown server';
@@ -136,7 +144,9 @@ function FoundServer({ server }: { server: DiscoveredServer }) {
             locked ({server.locked.status})
           </span>
         )}
-        {!server.locked && !server.healthy && server.kind !== 'other' && <span className="field-note-warning">not healthy: {server.health?.detail}</span>}
+        {!server.locked && !server.healthy && server.kind !== 'other' && (
+          <span className="field-note-warning">not healthy: {server.health?.detail}</span>
+        )}
       </div>
       {server.serverHeader && server.kind === 'other' && <p className="muted">Server: {server.serverHeader}</p>}
       <ModelList models={server.models} />

@@ -23,7 +23,9 @@ export function ProviderButtons({ provider, showLogs = true }: ProviderButtonsPr
   const pendingAction = action.isPending ? action.variables.action : undefined;
   // Starting a custom recipe asks first to confirm its commands (stopping never does).
   const run = (name: ProviderAction) =>
-    name === 'stop' ? action.mutate({ id: provider.id, action: name }) : confirmation.guard(provider, 'start', () => action.mutate({ id: provider.id, action: name }));
+    name === 'stop'
+      ? action.mutate({ id: provider.id, action: name })
+      : confirmation.guard(provider, 'start', () => action.mutate({ id: provider.id, action: name }));
   const button = (name: ProviderAction, label: string, style: string) => (
     <button
       type="button"
@@ -51,8 +53,12 @@ export function ProviderButtons({ provider, showLogs = true }: ProviderButtonsPr
           </a>
         )}
       </div>
-      {action.error && <ErrorNotice error={action.error} title={`Could not ${action.variables?.action ?? 'do that'}`} testId="provider-action-error" />}
-      {Boolean(confirmation.error) && <ErrorNotice error={confirmation.error} title="Could not read its commands" testId="provider-commands-error" />}
+      {action.error && (
+        <ErrorNotice error={action.error} title={`Could not ${action.variables?.action ?? 'do that'}`} testId="provider-action-error" />
+      )}
+      {Boolean(confirmation.error) && (
+        <ErrorNotice error={confirmation.error} title="Could not read its commands" testId="provider-commands-error" />
+      )}
       {confirmation.dialog}
     </div>
   );
@@ -88,14 +94,22 @@ function NotInstalled({ provider }: { provider: ProviderSummary }) {
   return (
     <div className="not-installed">
       <span>Not installed</span>
-      <button type="button" className="button button-primary button-small" data-testid="provider-install" disabled={install.isPending || confirmation.checking} onClick={() => confirmation.guard(provider, 'install', () => install.mutate([provider.id]))}>
+      <button
+        type="button"
+        className="button button-primary button-small"
+        data-testid="provider-install"
+        disabled={install.isPending || confirmation.checking}
+        onClick={() => confirmation.guard(provider, 'install', () => install.mutate([provider.id]))}
+      >
         Install
       </button>
       <a href={hashFor('install')} data-testid="provider-install-link">
         progress and log
       </a>
       {install.error && <ErrorNotice error={install.error} title="Could not start the install" testId="provider-install-error" />}
-      {Boolean(confirmation.error) && <ErrorNotice error={confirmation.error} title="Could not read its commands" testId="provider-commands-error" />}
+      {Boolean(confirmation.error) && (
+        <ErrorNotice error={confirmation.error} title="Could not read its commands" testId="provider-commands-error" />
+      )}
       {confirmation.dialog}
     </div>
   );

@@ -10,7 +10,11 @@ export function ProviderFacts({ provider }: { provider: ProviderSummary }) {
   return (
     <dl className="provider-facts">
       <Fact label="Port" testId="provider-port">
-        {live && state.port ? <span className="mono">{state.port}</span> : <span className="muted fact-default">default {provider.defaultPort}</span>}
+        {live && state.port ? (
+          <span className="mono">{state.port}</span>
+        ) : (
+          <span className="muted fact-default">default {provider.defaultPort}</span>
+        )}
       </Fact>
       <Fact label="PID" testId="provider-pid">
         {live && state.pid ? <span className="mono">{state.pid}</span> : <span className="muted">—</span>}

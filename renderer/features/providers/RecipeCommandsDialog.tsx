@@ -28,8 +28,15 @@ export function RecipeCommandsDialog({ commands, action, pending, error, onConfi
       <div className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} data-testid="recipe-commands-dialog">
         <h2 id={titleId}>Run the commands of {commands.name}?</h2>
         <p>
-          {commands.name} is a custom recipe{commands.file ? <> from <code>{commands.file}</code></> : null}. Check what it will run on this machine before
-          its first {action}. Placeholders such as <code>{'{dataDir}'}</code> are filled in when it runs. If the file changes, you will be asked again.
+          {commands.name} is a custom recipe
+          {commands.file ? (
+            <>
+              {' '}
+              from <code>{commands.file}</code>
+            </>
+          ) : null}
+          . Check what it will run on this machine before its first {action}. Placeholders such as <code>{'{dataDir}'}</code> are filled in
+          when it runs. If the file changes, you will be asked again.
         </p>
         {install.fetches.length > 0 && (
           <Section title="Fetches">
@@ -54,7 +61,14 @@ export function RecipeCommandsDialog({ commands, action, pending, error, onConfi
         )}
         {Boolean(error) && <ErrorNotice error={error} title="Could not confirm" testId="recipe-confirm-error" />}
         <div className="modal-actions">
-          <button type="button" className="button button-secondary" onClick={onCancel} disabled={pending} autoFocus data-testid="recipe-cancel">
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={onCancel}
+            disabled={pending}
+            autoFocus
+            data-testid="recipe-cancel"
+          >
             Cancel
           </button>
           <button type="button" className="button button-primary" onClick={onConfirm} disabled={pending} data-testid="recipe-confirm">

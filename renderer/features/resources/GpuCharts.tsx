@@ -19,7 +19,10 @@ export function GpuCharts({ samples, spanMs }: { samples: ResourceSample[]; span
     <>
       {gpus.map(({ index, name, shared }) => {
         const now = latest.find((g) => g.index === index);
-        const extras = [now?.temperatureC !== undefined && `${Math.round(now.temperatureC)} °C`, now?.powerW !== undefined && `${Math.round(now.powerW)} W`]
+        const extras = [
+          now?.temperatureC !== undefined && `${Math.round(now.temperatureC)} °C`,
+          now?.powerW !== undefined && `${Math.round(now.powerW)} W`,
+        ]
           .filter(Boolean)
           .join(' · ');
         return [
@@ -38,7 +41,11 @@ export function GpuCharts({ samples, spanMs }: { samples: ResourceSample[]; span
             key={`vram-${index}`}
             testId={`chart-gpu-${index}-vram`}
             title={`GPU ${index} memory${shared ? ' (shared with the system)' : ''}`}
-            summary={now?.vramUsedBytes !== undefined ? `${gib(now.vramUsedBytes)}${now.vramTotalBytes ? ` of ${gib(now.vramTotalBytes)}` : ''}` : undefined}
+            summary={
+              now?.vramUsedBytes !== undefined
+                ? `${gib(now.vramUsedBytes)}${now.vramTotalBytes ? ` of ${gib(now.vramTotalBytes)}` : ''}`
+                : undefined
+            }
             times={times}
             spanMs={spanMs}
             yMax={shared ? undefined : 100}
@@ -47,7 +54,9 @@ export function GpuCharts({ samples, spanMs }: { samples: ResourceSample[]; span
               {
                 label: shared ? 'In use' : 'VRAM used',
                 color: color(3),
-                values: shared ? gpuValues(samples, index, (g) => (g.vramUsedBytes === undefined ? undefined : g.vramUsedBytes / GIB)) : gpuValues(samples, index, vramPercent),
+                values: shared
+                  ? gpuValues(samples, index, (g) => (g.vramUsedBytes === undefined ? undefined : g.vramUsedBytes / GIB))
+                  : gpuValues(samples, index, vramPercent),
               },
             ]}
           />,

@@ -21,7 +21,11 @@ export function ResourcesPage() {
     <Page
       id="resources"
       title="Resources"
-      subtitle={last ? `Disk: ${bytes(last.disk.freeBytes)} free of ${bytes(last.disk.totalBytes)} at ${last.disk.path}` : 'CPU, memory and GPU use over time.'}
+      subtitle={
+        last
+          ? `Disk: ${bytes(last.disk.freeBytes)} free of ${bytes(last.disk.totalBytes)} at ${last.disk.path}`
+          : 'CPU, memory and GPU use over time.'
+      }
       actions={<RangePicker value={range} onChange={setRange} />}
     >
       {error ? <ErrorNotice error={error} title="Could not load the resource history" /> : null}

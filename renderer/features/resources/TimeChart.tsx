@@ -49,7 +49,8 @@ export function TimeChart({ testId, title, summary, times, series, yMax, formatV
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: true, range: (_u, min, max) => [Math.min(min, max - spanMs / 1000), max] },
-        y: { range: (_u, _min, max) => [0, yMax ?? Math.max(max, 1) * 1.1] } },
+        y: { range: (_u, _min, max) => [0, yMax ?? Math.max(max, 1) * 1.1] },
+      },
       axes: [
         { ...AXIS, space: 60 },
         { ...AXIS, size: 64, values: (_u, ticks) => ticks.map((v) => formatValue(v)) },

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ResourceSample } from '../../../shared/resources';
 import { coreValues, gpusIn, gpuValues, vramPercent } from './series';
 
-const base = { cpu: { percent: 0, perCore: [1, 2] }, memory: { usedBytes: 0, totalBytes: 1, swapUsedBytes: 0, swapTotalBytes: 0 }, disk: { path: '/', freeBytes: 0, totalBytes: 0 }, providers: [] };
+const base = {
+  cpu: { percent: 0, perCore: [1, 2] },
+  memory: { usedBytes: 0, totalBytes: 1, swapUsedBytes: 0, swapTotalBytes: 0 },
+  disk: { path: '/', freeBytes: 0, totalBytes: 0 },
+  providers: [],
+};
 const samples: ResourceSample[] = [
   { ...base, at: 1, gpus: [{ index: 0, name: 'A', vendor: 'nvidia', utilPercent: 10, vramUsedBytes: 1, vramTotalBytes: 4 }] },
   { ...base, at: 2, gpus: [{ index: 1, name: 'M2', vendor: 'apple', utilPercent: 5, vramUsedBytes: 3 }] },

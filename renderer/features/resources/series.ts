@@ -10,7 +10,11 @@ export function gpusIn(samples: readonly ResourceSample[]): { index: number; nam
 }
 
 /** One GPU's value per sample; null where it was not reported, so the line breaks instead of lying. */
-export function gpuValues(samples: readonly ResourceSample[], index: number, pick: (gpu: GpuSample) => number | undefined): (number | null)[] {
+export function gpuValues(
+  samples: readonly ResourceSample[],
+  index: number,
+  pick: (gpu: GpuSample) => number | undefined,
+): (number | null)[] {
   return samples.map((s) => {
     const gpu = s.gpus.find((g) => g.index === index);
     return gpu ? (pick(gpu) ?? null) : null;

@@ -28,7 +28,8 @@ export function DiscoverySettingsCard({ state }: { state: SettingsState }) {
       <header className="card-header">
         <h2>Discovery</h2>
         <span className="card-meta">
-          {saved.endpoints.length} endpoint{saved.endpoints.length === 1 ? '' : 's'} added · <a href="#/providers">add or remove on Providers</a>
+          {saved.endpoints.length} endpoint{saved.endpoints.length === 1 ? '' : 's'} added ·{' '}
+          <a href="#/providers">add or remove on Providers</a>
         </span>
       </header>
       <Field

@@ -28,7 +28,12 @@ export function FormFooter({ update, dirty, invalid, canDiscard, onDiscard, test
             Discard
           </button>
         )}
-        <button type="submit" className="button button-primary" data-testid={`${testIdPrefix}-save`} disabled={!dirty || invalid || update.isPending}>
+        <button
+          type="submit"
+          className="button button-primary"
+          data-testid={`${testIdPrefix}-save`}
+          disabled={!dirty || invalid || update.isPending}
+        >
           {update.isPending ? 'Saving…' : 'Save'}
         </button>
       </div>

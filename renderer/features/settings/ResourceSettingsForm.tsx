@@ -4,16 +4,31 @@ import { ALERT_KINDS, type AlertKind } from '../../../shared/resources';
 import type { SettingsState } from '../../../shared/settings';
 import { useUpdateSettings } from '../../api/hooks';
 import { Field } from '../../components/Field';
-import { buildResourcePatch, LIMITS, resourceDraftFrom, validateResourceDraft, type ResourceDraft, type ResourceNumberKey } from './resource-draft';
+import {
+  buildResourcePatch,
+  LIMITS,
+  resourceDraftFrom,
+  validateResourceDraft,
+  type ResourceDraft,
+  type ResourceNumberKey,
+} from './resource-draft';
 import { SourceLabel } from './SourceLabel';
 import { useEdits } from '../../hooks/use-edits';
 import './resource-settings.css';
 
 const NUMBERS: { key: ResourceNumberKey; label: string; description: string }[] = [
-  { key: 'resourceIntervalSec', label: 'Sampling interval', description: 'How often CPU, memory, GPUs and providers are measured for the graphs and alerts.' },
+  {
+    key: 'resourceIntervalSec',
+    label: 'Sampling interval',
+    description: 'How often CPU, memory, GPUs and providers are measured for the graphs and alerts.',
+  },
   { key: 'alertRamPercent', label: 'Memory alert', description: 'Alert when this much of the RAM is in use.' },
   { key: 'alertVramPercent', label: 'VRAM alert', description: 'Alert when this much of any GPU’s memory is in use.' },
-  { key: 'alertDiskFreeGiB', label: 'Low disk alert', description: 'Alert when the disk holding the base directory has less free space than this.' },
+  {
+    key: 'alertDiskFreeGiB',
+    label: 'Low disk alert',
+    description: 'Alert when the disk holding the base directory has less free space than this.',
+  },
 ];
 
 const NOTIFY_LABELS: Record<AlertKind, string> = {
@@ -50,7 +65,14 @@ export function ResourceSettingsForm({ state }: { state: SettingsState }) {
         const id = `setting-${key}`;
         const { min, max, integer, unit } = LIMITS[key];
         return (
-          <Field key={key} id={id} label={label} description={description} source={<SourceLabel field={key} source={state.sources[key]} />} error={errors[key]}>
+          <Field
+            key={key}
+            id={id}
+            label={label}
+            description={description}
+            source={<SourceLabel field={key} source={state.sources[key]} />}
+            error={errors[key]}
+          >
             <span className="input-with-unit">
               <input
                 id={id}

@@ -43,7 +43,8 @@ export function validateResourceDraft(draft: ResourceDraft): Partial<Record<Reso
   const errors: Partial<Record<ResourceNumberKey, string>> = {};
   for (const key of NUMBER_KEYS) {
     const { min, max, integer, unit } = LIMITS[key];
-    if (parse(key, draft[key]) === undefined) errors[key] = `Enter ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (${unit}).`;
+    if (parse(key, draft[key]) === undefined)
+      errors[key] = `Enter ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (${unit}).`;
   }
   return errors;
 }

@@ -13,7 +13,8 @@ export function assetFor(assets: readonly BinaryAsset[], os: NodeJS.Platform, ar
   return assets.find((a) => a.os === os && a.arch === arch);
 }
 
-const downloadFile = (ctx: StepContext, asset: BinaryAsset) => path.join(ctx.paths.cache, 'install', `${ctx.recipe.id}-${path.basename(new URL(asset.url).pathname) || 'asset'}`);
+const downloadFile = (ctx: StepContext, asset: BinaryAsset) =>
+  path.join(ctx.paths.cache, 'install', `${ctx.recipe.id}-${path.basename(new URL(asset.url).pathname) || 'asset'}`);
 
 /**
  * Downloads the asset into cache/install/ with progress, then checks its sha256 when there is one
@@ -28,7 +29,10 @@ export async function downloadAsset(ctx: StepContext, asset: BinaryAsset): Promi
       signal: ctx.signal,
       verified: Boolean(asset.sha256),
       onProgress: ({ receivedBytes, totalBytes }) =>
-        ctx.progress(totalBytes ? Math.floor((receivedBytes * 100) / totalBytes) : undefined, `${mib(receivedBytes)}${totalBytes ? ` of ${mib(totalBytes)}` : ''}`),
+        ctx.progress(
+          totalBytes ? Math.floor((receivedBytes * 100) / totalBytes) : undefined,
+          `${mib(receivedBytes)}${totalBytes ? ` of ${mib(totalBytes)}` : ''}`,
+        ),
     });
   } catch (error) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
@@ -39,7 +43,9 @@ export async function downloadAsset(ctx: StepContext, asset: BinaryAsset): Promi
     const actual = await sha256Of(file);
     if (actual !== asset.sha256) {
       await rm(file, { force: true });
-      throw new StepFailure(`Checksum mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}. The file was removed; the download may be corrupt or the release changed.`);
+      throw new StepFailure(
+        `Checksum mismatch for ${asset.url}: expected ${asset.sha256}, got ${actual}. The file was removed; the download may be corrupt or the release changed.`,
+      );
     }
     ctx.logs.system(ctx.logId, `sha256 ${actual} matches`);
   }
@@ -58,7 +64,9 @@ export async function unpackAsset(ctx: StepContext, asset: BinaryAsset): Promise
     await copyFile(file, executable);
   }
   await chmod(executable, 0o755).catch((error: NodeJS.ErrnoException) => {
-    throw new StepFailure(`The download has no ${asset.executable} (${error.code}). The recipe's "executable" must name the program inside it.`);
+    throw new StepFailure(
+      `The download has no ${asset.executable} (${error.code}). The recipe's "executable" must name the program inside it.`,
+    );
   });
   await rm(file, { force: true });
 }

@@ -40,10 +40,12 @@ async function findPython(env: NodeJS.ProcessEnv): Promise<string | undefined> {
 /** A venv at data/<id>/venv from a Python in the recipe's range. */
 export async function createVenv(ctx: StepContext, range: string): Promise<void> {
   const python = await findPython(ctx.env);
-  if (!python) throw new StepFailure(`python3 was not found (${range} needed). Install Python ${range.replace('>=', '')} or newer and try again.`);
+  if (!python)
+    throw new StepFailure(`python3 was not found (${range} needed). Install Python ${range.replace('>=', '')} or newer and try again.`);
   const { stdout } = await run(python, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])']);
   const version = stdout.trim();
-  if (!satisfiesPython(version, range)) throw new StepFailure(`python3 ${version} found, ${range} needed. Install a newer Python and try again.`);
+  if (!satisfiesPython(version, range))
+    throw new StepFailure(`python3 ${version} found, ${range} needed. Install a newer Python and try again.`);
   const venv = path.join(ctx.dataDir, VENV_DIR);
   if (existsSync(venv)) await rm(venv, { recursive: true, force: true });
   else await ctx.created(venv);
@@ -53,8 +55,14 @@ export async function createVenv(ctx: StepContext, range: string): Promise<void>
 /** Pinned packages into the venv: with uv when it is on PATH (much faster), else pip. */
 export async function installPackages(ctx: StepContext, packages: string[]): Promise<void> {
   const python = venvPythonPath(ctx.dataDir);
-  const cacheEnv = { PIP_CACHE_DIR: path.join(ctx.paths.cache, 'pip'), UV_CACHE_DIR: path.join(ctx.paths.cache, 'uv'), PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+  const cacheEnv = {
+    PIP_CACHE_DIR: path.join(ctx.paths.cache, 'pip'),
+    UV_CACHE_DIR: path.join(ctx.paths.cache, 'uv'),
+    PIP_DISABLE_PIP_VERSION_CHECK: '1',
+  };
   const uv = await which('uv', { nothrow: true, path: ctx.env.PATH ?? ctx.env.Path });
-  const argv = uv ? [uv, 'pip', 'install', '--python', python, ...packages] : [python, '-m', 'pip', 'install', '--progress-bar', 'off', ...packages];
+  const argv = uv
+    ? [uv, 'pip', 'install', '--python', python, ...packages]
+    : [python, '-m', 'pip', 'install', '--progress-bar', 'off', ...packages];
   await runCommand(ctx, argv, { cwd: ctx.dataDir, env: cacheEnv });
 }

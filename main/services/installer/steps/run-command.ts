@@ -20,7 +20,10 @@ export async function runCommand(ctx: StepContext, argv: string[], options: { cw
     }
   };
   ctx.logs.on('lines', onLines);
-  const child = new ManagedProcess({ providerId: ctx.logId, name: path.basename(argv[0]!), argv, env: { ...definedOnly(ctx.env), ...options.env }, cwd: options.cwd }, ctx.logs);
+  const child = new ManagedProcess(
+    { providerId: ctx.logId, name: path.basename(argv[0]!), argv, env: { ...definedOnly(ctx.env), ...options.env }, cwd: options.cwd },
+    ctx.logs,
+  );
   let stopping: Promise<unknown> | undefined;
   const abort = () => void (stopping ??= child.stop(2_000));
   ctx.signal.addEventListener('abort', abort, { once: true });
@@ -38,10 +41,16 @@ export async function runCommand(ctx: StepContext, argv: string[], options: { cw
     }
     if (exit.spawnError) {
       throw new StepFailure(
-        exit.spawnError.code === 'ENOENT' ? `"${argv[0]}" was not found. Install it, or fix the PATH.` : `Could not run "${argv[0]}": ${exit.spawnError.message}`,
+        exit.spawnError.code === 'ENOENT'
+          ? `"${argv[0]}" was not found. Install it, or fix the PATH.`
+          : `Could not run "${argv[0]}": ${exit.spawnError.message}`,
       );
     }
-    if (exit.code !== 0) throw new StepFailure(`"${argv.join(' ')}" ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}.`, exit.code ?? undefined);
+    if (exit.code !== 0)
+      throw new StepFailure(
+        `"${argv.join(' ')}" ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}.`,
+        exit.code ?? undefined,
+      );
   } finally {
     ctx.signal.removeEventListener('abort', abort);
     ctx.logs.off('lines', onLines);

@@ -34,14 +34,31 @@ const recipe = (start: unknown[]) =>
 
 describe('start scripts', () => {
   it('sh: port and model stay overridable variables, every argument quoted', () => {
-    const script = startScript(recipe([{ name: 'server', argv: ['{dataDir}/srv', '--port', '{port}', '-m', '{modelsDir}/{model}', "it's"], env: { HOME_DIR: '{baseDir}' } }]), values, 'linux');
+    const script = startScript(
+      recipe([
+        {
+          name: 'server',
+          argv: ['{dataDir}/srv', '--port', '{port}', '-m', '{modelsDir}/{model}', "it's"],
+          env: { HOME_DIR: '{baseDir}' },
+        },
+      ]),
+      values,
+      'linux',
+    );
     expect(script).toContain('PORT="${PORT:-8080}"');
     expect(script).toContain('MODEL="${MODEL:-my model & co.gguf}"');
     expect(script).toContain(`exec HOME_DIR='/base' '/base/data/x/srv' '--port' "$PORT" '-m' '/base/models/'"$MODEL" 'it'\\''s'`);
   });
 
   it('sh: several processes run together and stop together', () => {
-    const script = startScript(recipe([{ name: 'a', argv: ['a', '{ports.worker}'] }, { name: 'b', argv: ['b'] }]), { ...values, model: undefined }, 'linux');
+    const script = startScript(
+      recipe([
+        { name: 'a', argv: ['a', '{ports.worker}'] },
+        { name: 'b', argv: ['b'] },
+      ]),
+      { ...values, model: undefined },
+      'linux',
+    );
     expect(script).toContain("trap 'kill 0' INT TERM EXIT");
     expect(script).toContain("(cd '/base/data/x' && exec 'a' '21002') &");
     expect(script.trim().endsWith('wait')).toBe(true);
@@ -49,7 +66,11 @@ describe('start scripts', () => {
   });
 
   it('cmd: a model name with & cannot run a command', () => {
-    const script = startScript(recipe([{ name: 'server', argv: ['{dataDir}\\srv.exe', '--port', '{port}', '-m', '{model}'] }]), values, 'win32');
+    const script = startScript(
+      recipe([{ name: 'server', argv: ['{dataDir}\\srv.exe', '--port', '{port}', '-m', '{model}'] }]),
+      values,
+      'win32',
+    );
     expect(script).toContain('if "%MODEL%"=="" set "MODEL=my model & co.gguf"');
     expect(script).toContain('"/base/data/x\\srv.exe" "--port" "%PORT%" "-m" "%MODEL%"');
     expect(script).toContain('\r\n');

@@ -18,7 +18,9 @@ const VERDICT_LABEL: Record<RecipeVerdict['verdict'], string> = {
 /** Step 3: pick providers; those that fit come ticked, each with its size, time and the reasons for the rest. */
 export function ChooseStep({ providers, verdicts, selected, onChange }: ChooseStepProps) {
   const candidates = orderCandidates(
-    providers.filter((p) => p.installStrategy !== 'builtin' && p.installStrategy !== 'none').map((provider) => ({ provider, verdict: verdicts.find((v) => v.id === provider.id) })),
+    providers
+      .filter((p) => p.installStrategy !== 'builtin' && p.installStrategy !== 'none')
+      .map((provider) => ({ provider, verdict: verdicts.find((v) => v.id === provider.id) })),
   );
   const chosen = candidates.filter((c) => selected.includes(c.provider.id));
   const total = totalEstimate(chosen.map((c) => c.provider.installEstimate));
@@ -32,7 +34,12 @@ export function ChooseStep({ providers, verdicts, selected, onChange }: ChooseSt
       </p>
       <ul className="wizard-choices">
         {candidates.map((c) => (
-          <Choice key={c.provider.id} candidate={c} checked={selected.includes(c.provider.id)} onToggle={(on) => toggle(c.provider.id, on)} />
+          <Choice
+            key={c.provider.id}
+            candidate={c}
+            checked={selected.includes(c.provider.id)}
+            onToggle={(on) => toggle(c.provider.id, on)}
+          />
         ))}
       </ul>
     </div>
@@ -46,9 +53,19 @@ function Choice({ candidate, checked, onToggle }: { candidate: Candidate; checke
   const can = isInstallable(candidate) && !installed && fits;
   const estimate = provider.installEstimate;
   return (
-    <li className={`wizard-choice${can ? '' : ' wizard-choice-off'}`} data-testid={`wizard-choice-${provider.id}`} data-verdict={verdict?.verdict}>
+    <li
+      className={`wizard-choice${can ? '' : ' wizard-choice-off'}`}
+      data-testid={`wizard-choice-${provider.id}`}
+      data-verdict={verdict?.verdict}
+    >
       <label className="wizard-choice-main">
-        <input type="checkbox" data-testid="choice-check" checked={checked && can} disabled={!can} onChange={(e) => onToggle(e.target.checked)} />
+        <input
+          type="checkbox"
+          data-testid="choice-check"
+          checked={checked && can}
+          disabled={!can}
+          onChange={(e) => onToggle(e.target.checked)}
+        />
         <span className="wizard-choice-name">{provider.name}</span>
         {provider.version && <span className="chip mono">{provider.version}</span>}
         {verdict && <span className={`chip verdict-${verdict.verdict}`}>{VERDICT_LABEL[verdict.verdict]}</span>}

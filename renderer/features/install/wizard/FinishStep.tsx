@@ -48,7 +48,13 @@ function FinishRow({ provider }: { provider: ProviderSummary }) {
       <strong>{provider.name}</strong> <span className={`chip status-${status}`}>{status}</span>
       {provider.state.port && <span className="mono muted"> http://127.0.0.1:{provider.state.port}</span>}
       {!running && (
-        <button type="button" className="button button-primary button-small" data-testid="wizard-start" disabled={action.isPending} onClick={() => action.mutate({ id: provider.id, action: 'start' })}>
+        <button
+          type="button"
+          className="button button-primary button-small"
+          data-testid="wizard-start"
+          disabled={action.isPending}
+          onClick={() => action.mutate({ id: provider.id, action: 'start' })}
+        >
           {action.isPending ? 'Starting…' : 'Start'}
         </button>
       )}

@@ -15,7 +15,13 @@ export function FoundStep() {
     <div className="wizard-step" data-testid="wizard-found">
       <div className="wizard-install-start">
         <p className="lead">The built-in engine is always here: it runs GGUF models with nothing else installed.</p>
-        <button type="button" className="button button-secondary" data-testid="wizard-scan" disabled={scan.isPending} onClick={() => scan.mutate({ kind: 'scan' })}>
+        <button
+          type="button"
+          className="button button-secondary"
+          data-testid="wizard-scan"
+          disabled={scan.isPending}
+          onClick={() => scan.mutate({ kind: 'scan' })}
+        >
           {scan.isPending ? 'Scanning…' : 'Scan again'}
         </button>
       </div>

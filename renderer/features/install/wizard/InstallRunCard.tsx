@@ -4,7 +4,13 @@ import { useInstallAction, useStartInstall } from '../../../api/install-hooks';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { LogPanel } from '../../../components/log-panel/LogPanel';
 
-const STEP_MARK: Record<InstallRun['steps'][number]['status'], string> = { pending: '○', running: '◐', done: '✓', failed: '✗', cancelled: '–' };
+const STEP_MARK: Record<InstallRun['steps'][number]['status'], string> = {
+  pending: '○',
+  running: '◐',
+  done: '✓',
+  failed: '✗',
+  cancelled: '–',
+};
 
 const RUN_LABEL: Record<InstallRun['status'], string> = {
   queued: 'Waiting',
@@ -35,22 +41,46 @@ export function InstallRunCard({ run, name }: { run: InstallRun; name: string })
         </span>
         <div className="install-run-actions">
           {active && (
-            <button type="button" className="button button-secondary button-small" data-testid="install-cancel" disabled={action.isPending} onClick={() => action.mutate({ id: run.providerId, action: 'cancel' })}>
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              data-testid="install-cancel"
+              disabled={action.isPending}
+              onClick={() => action.mutate({ id: run.providerId, action: 'cancel' })}
+            >
               Cancel
             </button>
           )}
           {run.status === 'interrupted' && (
             <>
-              <button type="button" className="button button-primary button-small" data-testid="install-resume" disabled={action.isPending} onClick={() => action.mutate({ id: run.providerId, action: 'resume' })}>
+              <button
+                type="button"
+                className="button button-primary button-small"
+                data-testid="install-resume"
+                disabled={action.isPending}
+                onClick={() => action.mutate({ id: run.providerId, action: 'resume' })}
+              >
                 Resume
               </button>
-              <button type="button" className="button button-secondary button-small" data-testid="install-rollback" disabled={action.isPending} onClick={() => action.mutate({ id: run.providerId, action: 'rollback' })}>
+              <button
+                type="button"
+                className="button button-secondary button-small"
+                data-testid="install-rollback"
+                disabled={action.isPending}
+                onClick={() => action.mutate({ id: run.providerId, action: 'rollback' })}
+              >
                 Roll back
               </button>
             </>
           )}
           {(run.status === 'failed' || run.status === 'cancelled' || run.status === 'rolled-back') && (
-            <button type="button" className="button button-primary button-small" data-testid="install-retry" disabled={retry.isPending} onClick={() => retry.mutate([run.providerId])}>
+            <button
+              type="button"
+              className="button button-primary button-small"
+              data-testid="install-retry"
+              disabled={retry.isPending}
+              onClick={() => retry.mutate([run.providerId])}
+            >
               Retry
             </button>
           )}
@@ -58,7 +88,12 @@ export function InstallRunCard({ run, name }: { run: InstallRun; name: string })
       </header>
       <ol className="install-steps">
         {run.steps.map((step) => (
-          <li key={step.id} className={`install-step install-step-${step.status}`} data-testid={`install-step-${step.id}`} data-status={step.status}>
+          <li
+            key={step.id}
+            className={`install-step install-step-${step.status}`}
+            data-testid={`install-step-${step.id}`}
+            data-status={step.status}
+          >
             <span className="install-step-mark" aria-hidden="true">
               {STEP_MARK[step.status]}
             </span>
@@ -75,7 +110,8 @@ export function InstallRunCard({ run, name }: { run: InstallRun; name: string })
       {run.failure && (
         <div className="notice notice-error" data-testid="install-failure">
           <strong className="notice-title">
-            {run.failure.step} failed{run.failure.exitCode !== undefined ? ` (exit code ${run.failure.exitCode})` : ''}; everything it created was removed.
+            {run.failure.step} failed{run.failure.exitCode !== undefined ? ` (exit code ${run.failure.exitCode})` : ''}; everything it
+            created was removed.
           </strong>
           <p className="notice-message">{run.failure.message}</p>
           <pre className="install-log-tail" data-testid="install-log-tail">

@@ -19,7 +19,13 @@ export function InstallStep({ providers, selected }: { providers: ProviderSummar
       {waiting.length > 0 && (
         <div className="wizard-install-start">
           <p className="lead">Ready to install {waiting.map(name).join(', ')}.</p>
-          <button type="button" className="button button-primary" data-testid="wizard-install-start" disabled={start.isPending} onClick={() => start.mutate(waiting)}>
+          <button
+            type="button"
+            className="button button-primary"
+            data-testid="wizard-install-start"
+            disabled={start.isPending}
+            onClick={() => start.mutate(waiting)}
+          >
             Install {waiting.length === 1 ? name(waiting[0]!) : `${waiting.length} providers`}
           </button>
         </div>

@@ -22,7 +22,13 @@ export function Wizard() {
   const list = providers.data?.providers ?? [];
   const verdicts = check.data?.recipes ?? [];
   // A saved choice wins; else the providers that fit, once the machine check is in.
-  const chosen = selected ?? (wizard.selected.length > 0 || wizard.step > 2 ? wizard.selected : check.data ? defaultSelection(list.map((provider) => ({ provider, verdict: verdicts.find((v) => v.id === provider.id) }))) : []);
+  const chosen =
+    selected ??
+    (wizard.selected.length > 0 || wizard.step > 2
+      ? wizard.selected
+      : check.data
+        ? defaultSelection(list.map((provider) => ({ provider, verdict: verdicts.find((v) => v.id === provider.id) })))
+        : []);
 
   const go = (next: number) => {
     setStep(next);
@@ -34,7 +40,13 @@ export function Wizard() {
       <ol className="wizard-steps" aria-label="Steps">
         {WIZARD_STEPS.map((name, i) => (
           <li key={name} className={i === step ? 'current' : i < step ? 'done' : ''}>
-            <button type="button" className="wizard-step-link" data-testid={`wizard-step-${name.toLowerCase()}`} onClick={() => go(i)} aria-current={i === step ? 'step' : undefined}>
+            <button
+              type="button"
+              className="wizard-step-link"
+              data-testid={`wizard-step-${name.toLowerCase()}`}
+              onClick={() => go(i)}
+              aria-current={i === step ? 'step' : undefined}
+            >
               <span className="wizard-step-number">{i + 1}</span> {name}
             </button>
           </li>
@@ -47,7 +59,13 @@ export function Wizard() {
       {step === 4 && <FinishStep providers={list} selected={chosen} />}
       {error && <ErrorNotice error={error} title="Could not save the wizard’s place" />}
       <footer className="wizard-nav">
-        <button type="button" className="button button-secondary" data-testid="wizard-back" disabled={step === 0} onClick={() => go(step - 1)}>
+        <button
+          type="button"
+          className="button button-secondary"
+          data-testid="wizard-back"
+          disabled={step === 0}
+          onClick={() => go(step - 1)}
+        >
           Back
         </button>
         {step < WIZARD_STEPS.length - 1 ? (

@@ -3,7 +3,12 @@ import type { ProviderSummary } from '../../../../shared/provider';
 import type { RecipeVerdict } from '../../../../shared/system';
 import { defaultSelection, orderCandidates, totalEstimate, type Candidate } from './selection';
 
-const candidate = (id: string, strategy: ProviderSummary['installStrategy'], status: ProviderSummary['state']['status'], verdict: Partial<RecipeVerdict> = {}): Candidate => ({
+const candidate = (
+  id: string,
+  strategy: ProviderSummary['installStrategy'],
+  status: ProviderSummary['state']['status'],
+  verdict: Partial<RecipeVerdict> = {},
+): Candidate => ({
   provider: {
     id,
     name: id.toUpperCase(),
@@ -43,6 +48,10 @@ describe('the wizard’s choice of providers', () => {
   });
 
   it('adds up the estimates and counts the unknown ones', () => {
-    expect(totalEstimate([{ diskGiB: 1, minutes: 2 }, undefined, { diskGiB: 0.5, minutes: 3 }])).toEqual({ diskGiB: 1.5, minutes: 5, unknown: 1 });
+    expect(totalEstimate([{ diskGiB: 1, minutes: 2 }, undefined, { diskGiB: 0.5, minutes: 3 }])).toEqual({
+      diskGiB: 1.5,
+      minutes: 5,
+      unknown: 1,
+    });
   });
 });

@@ -18,7 +18,10 @@ export const isInstalled = (c: Candidate) => !['not-installed', 'installing'].in
  */
 export function defaultSelection(candidates: Candidate[]): string[] {
   return candidates
-    .filter((c) => isInstallable(c) && !isInstalled(c) && c.verdict && c.verdict.verdict !== 'does-not-fit' && c.verdict.missingTools.length === 0)
+    .filter(
+      (c) =>
+        isInstallable(c) && !isInstalled(c) && c.verdict && c.verdict.verdict !== 'does-not-fit' && c.verdict.missingTools.length === 0,
+    )
     .map((c) => c.provider.id);
 }
 
@@ -29,7 +32,11 @@ export function orderCandidates(candidates: Candidate[]): Candidate[] {
 }
 
 /** "about 9 GB, 10 min" for the chosen ones together. */
-export function totalEstimate(estimates: Array<{ diskGiB: number; minutes: number } | undefined>): { diskGiB: number; minutes: number; unknown: number } {
+export function totalEstimate(estimates: Array<{ diskGiB: number; minutes: number } | undefined>): {
+  diskGiB: number;
+  minutes: number;
+  unknown: number;
+} {
   return estimates.reduce<{ diskGiB: number; minutes: number; unknown: number }>(
     (sum, e) => (e ? { ...sum, diskGiB: sum.diskGiB + e.diskGiB, minutes: sum.minutes + e.minutes } : { ...sum, unknown: sum.unknown + 1 }),
     { diskGiB: 0, minutes: 0, unknown: 0 },

@@ -9,7 +9,10 @@ export function HealthHistory({ samples }: { samples: HealthSample[] }) {
   // Scaled to passing probes only: a failure is drawn full height anyway, and a 3 s timeout would flatten the rest.
   const slowest = Math.max(1, ...shown.filter((s) => s.ok).map((s) => s.latencyMs));
   const passed = shown.filter((s) => s.ok).length;
-  const latencies = shown.filter((s) => s.ok).map((s) => s.latencyMs).sort((a, b) => a - b);
+  const latencies = shown
+    .filter((s) => s.ok)
+    .map((s) => s.latencyMs)
+    .sort((a, b) => a - b);
   const median = latencies.length > 0 ? latencies[Math.floor(latencies.length / 2)] : undefined;
 
   return (
@@ -22,7 +25,12 @@ export function HealthHistory({ samples }: { samples: HealthSample[] }) {
           </span>
         )}
       </header>
-      <div className={`health-strip${shown.length === 0 ? ' health-strip-empty' : ''}`} data-testid="health-history" role="list" aria-label={`${shown.length} recent health checks`}>
+      <div
+        className={`health-strip${shown.length === 0 ? ' health-strip-empty' : ''}`}
+        data-testid="health-history"
+        role="list"
+        aria-label={`${shown.length} recent health checks`}
+      >
         {shown.length === 0 && <span className="muted">No health checks yet: they start once the provider runs.</span>}
         {shown.map((sample) => (
           <span

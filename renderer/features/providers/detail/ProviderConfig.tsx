@@ -76,7 +76,12 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
         </Field>
       )}
       {recipe.modelInput === 'name' && (
-        <DraftField {...bind('model')} label="Model" description="A Hugging Face id, a folder, or a name this provider knows." placeholder="e.g. Qwen/Qwen2.5-0.5B-Instruct" />
+        <DraftField
+          {...bind('model')}
+          label="Model"
+          description="A Hugging Face id, a folder, or a name this provider knows."
+          placeholder="e.g. Qwen/Qwen2.5-0.5B-Instruct"
+        />
       )}
       <DraftField
         {...bind('port')}
@@ -87,8 +92,20 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
       />
       {engine && (
         <>
-          <DraftField {...bind('contextSize')} numeric label="Context size" description="Tokens of context; more needs more memory." placeholder="4096" />
-          <DraftField {...bind('threads')} numeric label="Threads" description="CPU threads. Empty: the number of physical cores." placeholder="physical cores" />
+          <DraftField
+            {...bind('contextSize')}
+            numeric
+            label="Context size"
+            description="Tokens of context; more needs more memory."
+            placeholder="4096"
+          />
+          <DraftField
+            {...bind('threads')}
+            numeric
+            label="Threads"
+            description="CPU threads. Empty: the number of physical cores."
+            placeholder="physical cores"
+          />
         </>
       )}
       {recipe.install.strategy === 'git' && (
@@ -100,7 +117,12 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
             description="Install from a mirror, a fork or a local path instead. Applies at the next install or update."
             placeholder={recipe.repository}
           />
-          <DraftField {...bind('version')} label="Version" description="A tag, branch or commit; Update fetches it." placeholder={recipe.version} />
+          <DraftField
+            {...bind('version')}
+            label="Version"
+            description="A tag, branch or commit; Update fetches it."
+            placeholder={recipe.version}
+          />
         </>
       )}
       <div className="form-actions">
@@ -124,7 +146,13 @@ function GgufPicker({ value, onChange }: { value: string; onChange: (file: strin
   const files = (data?.models ?? []).filter((m) => !m.error).map((m) => m.file);
   const known = value === '' || files.includes(value);
   return (
-    <select id="provider-model" className="input mono" data-testid="provider-model" value={value} onChange={(e) => onChange(e.target.value)}>
+    <select
+      id="provider-model"
+      className="input mono"
+      data-testid="provider-model"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    >
       <option value="">{files.length ? '(default)' : '(no GGUF files in the models folder)'}</option>
       {!known && <option value={value}>{value} (missing)</option>}
       {files.map((file) => (

@@ -60,7 +60,15 @@ function Row({ label, path, testId, children }: { label: string; path?: string; 
   return (
     <div className="kv-row">
       <dt>{label}</dt>
-      <dd data-testid={testId}>{path ? <code className="path" title={path}>{path}</code> : children}</dd>
+      <dd data-testid={testId}>
+        {path ? (
+          <code className="path" title={path}>
+            {path}
+          </code>
+        ) : (
+          children
+        )}
+      </dd>
     </div>
   );
 }

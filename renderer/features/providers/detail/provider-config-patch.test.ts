@@ -9,7 +9,9 @@ describe('the Configuration card sends only what changed', () => {
       port: null,
       contextSize: 8192,
     });
-    expect(providerPatch(saved, { ...saved, version: 'b6500', repository: '' }, { model: 'a.gguf', port: 9000, install: { version: 'b6500' } })).toEqual({
+    expect(
+      providerPatch(saved, { ...saved, version: 'b6500', repository: '' }, { model: 'a.gguf', port: 9000, install: { version: 'b6500' } }),
+    ).toEqual({
       install: { version: 'b6500', repository: null },
     });
   });
