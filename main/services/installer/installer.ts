@@ -12,7 +12,8 @@ import { selfIdentity } from '../os/process-identity';
 import type { Paths } from '../base-dir/paths';
 import { placeholderValues } from '../supervision/placeholder-values';
 import { isInstalled, writeInstallMarker } from './install-state';
-import { JournalStore, type Journal } from './journal';
+import { busyRefusal } from './busy-refusal';
+import { JournalStore, queuedJournal, type Journal } from './journal';
 import { recordedStep, recoverJournals } from './journal-recovery';
 import { planInstall, type MachineForPlan, type PlannedStep } from './plan';
 import { undoRun } from './rollback';
@@ -196,45 +197,20 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
   }
 
   private refuseWhileBusy(recipe: ProviderRecipe): void {
-    if (this.isBusy(recipe.id)) {
-      throw new AppFailure({
-        code: 'CONFLICT',
-        message: `${recipe.name} is already being installed.`,
-        hint: 'Wait for it, or cancel it first.',
-      });
-    }
-    if (this.get(recipe.id)?.status === 'interrupted') {
-      throw new AppFailure({
-        code: 'CONFLICT',
-        message: `An install of ${recipe.name} was interrupted.`,
-        hint: 'Resume it or roll it back first.',
-      });
-    }
-    if (this.deps.isActive(recipe.id)) {
-      throw new AppFailure({ code: 'CONFLICT', message: `${recipe.name} is running.`, hint: 'Stop it first.' });
-    }
+    const refusal = busyRefusal(recipe, {
+      busy: this.isBusy(recipe.id),
+      interrupted: this.get(recipe.id)?.status === 'interrupted',
+      running: this.deps.isActive(recipe.id),
+    });
+    if (refusal) throw refusal;
   }
 
   private enqueue(recipe: ProviderRecipe, action: InstallAction, steps: PlannedStep[]): InstallRun {
-    const now = new Date().toISOString();
-    const override = this.deps.override(recipe.id);
     const entry: Entry = {
-      journal: {
-        run: {
-          providerId: recipe.id,
-          action,
-          status: 'queued',
-          steps: steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),
-          current: 0,
-          startedAt: now,
-          updatedAt: now,
-          logFile: this.deps.logs.fileOf(installLogId(recipe.id)),
-          version: override.install?.version ?? recipe.version,
-        },
-        created: [],
-        // The full identity (with its start time) is written when the run begins.
-        memory: { owner: JSON.stringify({ pid: process.pid }) },
-      },
+      journal: queuedJournal(recipe.id, action, steps, {
+        logFile: this.deps.logs.fileOf(installLogId(recipe.id)),
+        version: this.deps.override(recipe.id).install?.version ?? recipe.version,
+      }),
       lastEmit: 0,
     };
     this.entries.set(recipe.id, entry);

@@ -2,7 +2,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
-import type { InstallRun } from '../../../shared/install';
+import type { InstallAction, InstallRun } from '../../../shared/install';
 import { READ_CAPS, readCappedFile } from '../os/read-capped-file';
 
 /**
@@ -57,4 +57,30 @@ export class JournalStore {
     }
     return journals;
   }
+}
+
+/** The journal of a run just queued: every step pending. */
+export function queuedJournal(
+  providerId: string,
+  action: InstallAction,
+  steps: Array<{ id: string; title: string }>,
+  run: { logFile: string; version?: string },
+): Journal {
+  const now = new Date().toISOString();
+  return {
+    run: {
+      providerId,
+      action,
+      status: 'queued',
+      steps: steps.map((s) => ({ id: s.id, title: s.title, status: 'pending' })),
+      current: 0,
+      startedAt: now,
+      updatedAt: now,
+      logFile: run.logFile,
+      version: run.version,
+    },
+    created: [],
+    // The full identity (with its start time) is written when the run begins.
+    memory: { owner: JSON.stringify({ pid: process.pid }) },
+  };
 }
