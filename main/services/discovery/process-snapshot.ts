@@ -21,7 +21,10 @@ export class ProcessSnapshot {
   }
 
   static async take(): Promise<ProcessSnapshot> {
-    const [ports, table] = await Promise.all([listeningPorts(), readProcessTable()]);
+    const [ports, shared] = await Promise.all([listeningPorts(), readProcessTable()]);
+    // The shared table may be a few hundred ms old: one that does not know a listening process
+    // (a runner just started) is read again, or that runner would be reported without its parent.
+    const table = shared && [...ports.values()].some((pid) => !shared.has(pid)) ? await readProcessTable({ maxAgeMs: 0 }) : shared;
     const parents = new Map<number, number>();
     for (const { pid, ppid } of table?.values() ?? []) if (ppid !== undefined) parents.set(pid, ppid);
     return new ProcessSnapshot(ports, parents);
