@@ -75,62 +75,66 @@ export class EngineRuntime {
           : { type: 'user', text: m.text },
     );
     history.push({ type: 'model', response: [] });
-    return this.pool.use(async (sequence) => {
-      await sequence.clearHistory();
-      const chat = new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false });
-      let generated = 0;
-      try {
-        const result = await chat.generateResponse(history, {
-          maxTokens: sampling.maxTokens,
-          temperature: sampling.temperature,
-          topP: sampling.topP,
-          seed: sampling.seed,
-          signal: sampling.signal,
-          stopOnAbortSignal: true,
-          customStopTriggers: sampling.stop,
-          onTextChunk: sampling.onText,
-          onToken: (tokens) => void (generated += tokens.length),
-        });
-        const prompt = messages.map((m) => m.text).join('\n');
+    const prompt = messages.map((m) => m.text).join('\n');
+    return this.generate(
+      prompt,
+      sampling,
+      (sequence) => new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false }),
+      async (chat, options) => {
+        const result = await chat.generateResponse(history, options);
         return {
           text: result.response,
           finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',
           aborted: result.metadata.stopReason === 'abort',
-          promptTokens: this.countTokens(prompt),
-          completionTokens: generated,
         };
-      } finally {
-        chat.dispose({ disposeSequence: false });
-      }
-    });
+      },
+    );
   }
 
   async complete(prompt: string, sampling: Sampling): Promise<Generated> {
-    return this.pool.use(async (sequence) => {
-      await sequence.clearHistory();
-      const completion = new LlamaCompletion({ contextSequence: sequence });
-      let generated = 0;
-      try {
-        const text = await completion.generateCompletion(prompt, {
-          maxTokens: sampling.maxTokens,
-          temperature: sampling.temperature,
-          topP: sampling.topP,
-          seed: sampling.seed,
-          signal: sampling.signal,
-          stopOnAbortSignal: true,
-          customStopTriggers: sampling.stop,
-          onTextChunk: sampling.onText,
-          onToken: (tokens) => void (generated += tokens.length),
-        });
+    return this.generate(
+      prompt,
+      sampling,
+      (sequence) => new LlamaCompletion({ contextSequence: sequence }),
+      async (completion, options, generated) => {
+        const text = await completion.generateCompletion(prompt, options);
         return {
           text,
-          finishReason: generated >= sampling.maxTokens ? 'length' : 'stop',
+          finishReason: generated() >= sampling.maxTokens ? 'length' : 'stop',
           aborted: sampling.signal?.aborted ?? false,
-          promptTokens: this.countTokens(prompt),
-          completionTokens: generated,
         };
+      },
+    );
+  }
+
+  /**
+   * One generation, chat or plain, on a free sequence cleared of what came before: `create` makes
+   * the generator on it (disposed after, the sequence kept), `run` generates with the sampling
+   * options and may read how many tokens were generated so far.
+   */
+  private generate<G extends { dispose(options: { disposeSequence: boolean }): void }>(
+    prompt: string,
+    sampling: Sampling,
+    create: (sequence: LlamaContextSequence) => G,
+    run: (
+      generator: G,
+      options: ReturnType<typeof generationOptions>,
+      generated: () => number,
+    ) => Promise<Pick<Generated, 'text' | 'finishReason' | 'aborted'>>,
+  ): Promise<Generated> {
+    return this.pool.use(async (sequence) => {
+      await sequence.clearHistory();
+      const generator = create(sequence);
+      let generated = 0;
+      try {
+        const result = await run(
+          generator,
+          generationOptions(sampling, (count) => (generated += count)),
+          () => generated,
+        );
+        return { ...result, promptTokens: this.countTokens(prompt), completionTokens: generated };
       } finally {
-        completion.dispose({ disposeSequence: false });
+        generator.dispose({ disposeSequence: false });
       }
     });
   }
@@ -155,4 +159,19 @@ export class EngineRuntime {
     await this.context.dispose();
     await this.model.dispose();
   }
+}
+
+/** The options a chat and a plain completion both take; `counted` hears how many tokens each step generated. */
+function generationOptions(sampling: Sampling, counted: (tokens: number) => void) {
+  return {
+    maxTokens: sampling.maxTokens,
+    temperature: sampling.temperature,
+    topP: sampling.topP,
+    seed: sampling.seed,
+    signal: sampling.signal,
+    stopOnAbortSignal: true,
+    customStopTriggers: sampling.stop,
+    onTextChunk: sampling.onText,
+    onToken: (tokens: readonly unknown[]) => void counted(tokens.length),
+  };
 }
