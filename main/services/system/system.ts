@@ -6,6 +6,7 @@ import which from 'which';
 import type { GpuInfo, HostOs, SystemInfo, ToolInfo } from '../../../shared/system';
 import type { MachineProfile } from './compatibility';
 import { detectGpus, type GpuProbeOptions, type GpuProbeResult } from '../gpu/inventory';
+import { firstLine } from '../gpu/tool-output';
 import { detectHostOs } from './host-os';
 import { runBounded } from '../os/run-bounded';
 import { parseToolVersion } from './tool-version';
@@ -205,16 +206,6 @@ export async function probeTool(spec: ToolSpec, options: Pick<SystemServiceOptio
       : { ...base, found: true, path: candidate.command, error: why };
   }
   return firstFailure ?? { ...base, found: false };
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .find((line) => line.trim() !== '')
-      ?.trim()
-      .slice(0, 200) ?? ''
-  );
 }
 
 /** A Python traceback ends with the line that says what went wrong. */
