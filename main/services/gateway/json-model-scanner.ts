@@ -161,10 +161,14 @@ export class JsonModelScanner {
           }
           continue;
         case State.NumDot:
-          if (c < 0x30 || c > 0x39) return this.fail('a "." without digits after it', i);
-          this.state = State.NumFrac;
+        case State.NumExpSign: {
+          // A "." or an exponent's sign must be followed by a digit.
+          const afterDot = this.state === State.NumDot;
+          if (c < 0x30 || c > 0x39) return this.fail(afterDot ? 'a "." without digits after it' : 'an exponent without digits', i);
+          this.state = afterDot ? State.NumFrac : State.NumExpDigits;
           i++;
           continue;
+        }
         case State.NumFrac:
           if (c >= 0x30 && c <= 0x39) i++;
           else if (c === 0x65 || c === 0x45) {
@@ -176,11 +180,6 @@ export class JsonModelScanner {
           if (c === 0x2b || c === 0x2d) this.state = State.NumExpSign;
           else if (c >= 0x30 && c <= 0x39) this.state = State.NumExpDigits;
           else return this.fail('an exponent without digits', i);
-          i++;
-          continue;
-        case State.NumExpSign:
-          if (c < 0x30 || c > 0x39) return this.fail('an exponent without digits', i);
-          this.state = State.NumExpDigits;
           i++;
           continue;
         case State.NumExpDigits:
