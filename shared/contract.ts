@@ -22,6 +22,10 @@ import type { AppInfo, SystemCheck, SystemInfo } from './system';
 
 const NoInput = z.undefined().or(z.object({}).strict());
 const ById = z.object({ id: ProviderId }).strict();
+const ByDownloadId = z.object({ id: z.string().min(1) }).strict();
+const ByEndpoint = z.object({ endpoint: EndpointSchema }).strict();
+/** A cached read; `refresh` reads again. */
+const MayRefresh = z.object({ refresh: z.boolean().optional() }).strict().optional();
 /** A provider's log (its id) or its install log (`<id>-install`). */
 const LogId = ProviderId;
 /** A plain .gguf file name: no folders, so nothing outside the models folder can be named. */
@@ -38,11 +42,11 @@ export const contract = {
   requests: {
     'app.info': request<AppInfo>()(NoInput, 'Host identity: version, mode, base directory.'),
     'system.info': request<SystemInfo>()(
-      z.object({ refresh: z.boolean().optional() }).strict().optional(),
+      MayRefresh,
       'OS, CPU, memory, disk and the tools found on PATH. Cached; `refresh` re-reads the tools.',
     ),
     'system.check': request<SystemCheck>()(
-      z.object({ refresh: z.boolean().optional() }).strict().optional(),
+      MayRefresh,
       'The install check: GPUs, tools with status, minimum and install hint for this OS, and a fits / fits-with-warnings / does-not-fit verdict per recipe. Cached; `refresh` re-probes tools and GPUs.',
     ),
     'settings.get': request<SettingsState>()(NoInput, 'Effective settings, where each value came from, and problems.'),
@@ -145,14 +149,8 @@ export const contract = {
         .strict(),
       'Starts downloading a model into the models folder; progress comes as downloads.progress events.',
     ),
-    'downloads.cancel': request<DownloadState>()(
-      z.object({ id: z.string().min(1) }).strict(),
-      'Stops a download, keeping what arrived so it can resume.',
-    ),
-    'downloads.resume': request<DownloadState>()(
-      z.object({ id: z.string().min(1) }).strict(),
-      'Continues a paused download from the byte it reached.',
-    ),
+    'downloads.cancel': request<DownloadState>()(ByDownloadId, 'Stops a download, keeping what arrived so it can resume.'),
+    'downloads.resume': request<DownloadState>()(ByDownloadId, 'Continues a paused download from the byte it reached.'),
     'gateway.status': request<GatewayStatus>()(
       NoInput,
       'The gateway: its URL and key, strategies, and the routing table (model → providers, with state).',
@@ -171,7 +169,7 @@ export const contract = {
       'Stops a running gateway.try.',
     ),
     'downloads.remove': request<DownloadState[]>()(
-      z.object({ id: z.string().min(1) }).strict(),
+      ByDownloadId,
       'Stops a download if it runs, deletes the bytes received, and drops it from the list (a finished model stays).',
     ),
     'resources.watch': request<ResourceWatch>()(
@@ -192,13 +190,10 @@ export const contract = {
       'Scans now (default ports, ports of providers we run, user endpoints) and returns what it found.',
     ),
     'discovery.addEndpoint': request<DiscoveryResults>()(
-      z.object({ endpoint: EndpointSchema }).strict(),
+      ByEndpoint,
       'Saves a host:port to probe (any machine) and scans; adding one already saved only scans.',
     ),
-    'discovery.removeEndpoint': request<DiscoveryResults>()(
-      z.object({ endpoint: EndpointSchema }).strict(),
-      'Forgets a saved host:port and scans again.',
-    ),
+    'discovery.removeEndpoint': request<DiscoveryResults>()(ByEndpoint, 'Forgets a saved host:port and scans again.'),
   },
   events: {
     'discovery.changed': event<DiscoveryResults>('A scan found something different: a server appeared, went, changed models or health.'),
