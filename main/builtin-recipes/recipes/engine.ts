@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { ANY_GPU_NO_TOOLS, OPENAI_MODEL_LIST } from '../recipe-parts';
 
 /**
  * The app's own llama.cpp provider (node-llama-cpp, main/engine/), started by the supervisor as its
@@ -19,7 +20,7 @@ export const engine: RecipeInput = {
     { os: 'darwin', arch: ['x64', 'arm64'] },
     { os: 'win32', arch: ['x64', 'arm64'] },
   ],
-  requirements: { gpu: { vendors: ['nvidia', 'amd', 'apple', 'intel'], required: false }, tools: [] },
+  requirements: ANY_GPU_NO_TOOLS,
   install: { strategy: 'builtin' },
   start: [
     {
@@ -34,5 +35,5 @@ export const engine: RecipeInput = {
   modelInput: 'gguf',
   health: { path: '/health', json: { status: 'ok' } },
   identify: [{ path: '/health', header: { name: 'Server', includes: 'Local LLM Manager engine' }, strength: 'strong' }],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
 };

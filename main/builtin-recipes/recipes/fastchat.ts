@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { OPENAI_MODEL_LIST } from '../recipe-parts';
 
 const CONTROLLER_UP: RecipeInput['health'] = { path: '/test_connection', method: 'POST', port: 'controller', bodyIncludes: 'success' };
 
@@ -73,5 +74,5 @@ export const fastchat: RecipeInput = {
   // The API server answers before any worker registered; ready means a model is listed.
   health: { path: '/v1/models', json: { 'data.0.id': { exists: true } }, timeoutMs: 5000 },
   identify: [{ path: '/v1/models', json: { 'data.0.owned_by': 'fastchat' }, strength: 'strong' }],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
 };

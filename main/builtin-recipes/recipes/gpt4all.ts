@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { ANY_GPU_NO_TOOLS, OPENAI_MODEL_LIST } from '../recipe-parts';
 
 /** A desktop app whose API server is off until enabled in its settings; we detect and watch it. */
 export const gpt4all: RecipeInput = {
@@ -15,7 +16,7 @@ export const gpt4all: RecipeInput = {
     { os: 'linux', arch: ['x64'] },
     { os: 'win32', arch: ['x64', 'arm64'] },
   ],
-  requirements: { gpu: { vendors: ['nvidia', 'amd', 'apple', 'intel'], required: false }, tools: [] },
+  requirements: ANY_GPU_NO_TOOLS,
   install: {
     strategy: 'external',
     downloadUrl: 'https://www.nomic.ai/gpt4all',
@@ -33,5 +34,5 @@ export const gpt4all: RecipeInput = {
   // GPT4All has no health endpoint; the model list is the cheapest answer it gives.
   health: { path: '/v1/models' },
   identify: [{ path: '/v1/models', json: { 'data.0.owned_by': 'humanity' }, strength: 'strong' }],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
 };

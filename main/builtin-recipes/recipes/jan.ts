@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { ANY_GPU_NO_TOOLS, OPENAI_MODEL_LIST } from '../recipe-parts';
 
 /** A desktop app whose API server is switched on inside the app; we detect and watch it. */
 export const jan: RecipeInput = {
@@ -15,7 +16,7 @@ export const jan: RecipeInput = {
     { os: 'linux', arch: ['x64'] },
     { os: 'win32', arch: ['x64'] },
   ],
-  requirements: { gpu: { vendors: ['nvidia', 'amd', 'apple', 'intel'], required: false }, tools: [] },
+  requirements: ANY_GPU_NO_TOOLS,
   install: {
     strategy: 'external',
     downloadUrl: 'https://jan.ai/download',
@@ -33,5 +34,5 @@ export const jan: RecipeInput = {
   // The API lives under /v1; with an API key set, 401 still proves it is up.
   health: { path: '/v1/models', status: [200, 401] },
   identify: [{ path: '/v1/models', json: { 'data.0.owned_by': 'user', 'data.0.created': 1 }, strength: 'weak' }],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
 };

@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { OPENAI_MODEL_LIST, compiledHere } from '../recipe-parts';
 
 /**
  * KoboldAI's maintained successor, built from source. Started without a backend flag it picks
@@ -19,11 +20,7 @@ export const koboldcpp: RecipeInput = {
     { os: 'linux', arch: ['x64', 'arm64'] },
     { os: 'darwin', arch: ['x64', 'arm64'] },
   ],
-  requirements: {
-    gpu: { vendors: ['nvidia', 'apple'], required: false },
-    // CUDA builds compile kernels with nvcc; every build compiles C/C++.
-    tools: [{ id: 'make' }, { id: 'c-compiler' }, { id: 'nvcc', when: { accelerator: ['nvidia'] } }],
-  },
+  requirements: compiledHere({ id: 'make' }),
   installEstimate: { diskGiB: 0.6, minutes: 6 },
   install: {
     strategy: 'git',
@@ -48,5 +45,5 @@ export const koboldcpp: RecipeInput = {
     { path: '/api/extra/version', json: { result: 'KoboldCpp' }, strength: 'weak', versionField: 'version' },
     { path: '/v1/models', json: { 'data.0.owned_by': 'koboldcpp' }, strength: 'weak' },
   ],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
 };

@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { OPENAI_MODEL_LIST, compiledHere } from '../recipe-parts';
 
 const CONFIGURE = ['cmake', '-S', '.', '-B', 'build', '-DCMAKE_BUILD_TYPE=Release', '-DLLAMA_CURL=OFF'];
 
@@ -22,11 +23,7 @@ export const llamacpp: RecipeInput = {
     { os: 'linux', arch: ['x64', 'arm64'] },
     { os: 'darwin', arch: ['x64', 'arm64'] },
   ],
-  requirements: {
-    gpu: { vendors: ['nvidia', 'apple'], required: false },
-    // CUDA builds compile kernels with nvcc; every build compiles C/C++.
-    tools: [{ id: 'cmake', min: '3.14' }, { id: 'c-compiler' }, { id: 'nvcc', when: { accelerator: ['nvidia'] } }],
-  },
+  requirements: compiledHere({ id: 'cmake', min: '3.14' }),
   installEstimate: { diskGiB: 0.5, minutes: 6 },
   install: {
     strategy: 'git',
@@ -58,5 +55,5 @@ export const llamacpp: RecipeInput = {
     { path: '/metrics', bodyIncludes: 'llamacpp:', strength: 'strong' },
     { path: '/v1/models', json: { 'data.0.owned_by': 'llamacpp' }, strength: 'weak' },
   ],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
 };

@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { ANY_GPU_NO_TOOLS, OPENAI_MODEL_LIST } from '../recipe-parts';
 
 /**
  * A desktop app we detect, not install. `lms server start` returns once LM Studio's own service
@@ -17,7 +18,7 @@ export const lmstudio: RecipeInput = {
     { os: 'linux', arch: ['x64', 'arm64'] },
     { os: 'win32', arch: ['x64', 'arm64'] },
   ],
-  requirements: { gpu: { vendors: ['nvidia', 'amd', 'apple', 'intel'], required: false }, tools: [] },
+  requirements: ANY_GPU_NO_TOOLS,
   install: {
     strategy: 'external',
     downloadUrl: 'https://lmstudio.ai/download',
@@ -37,5 +38,5 @@ export const lmstudio: RecipeInput = {
     { path: '/lmstudio-greeting', json: { lmstudio: true }, strength: 'strong' },
     { path: '/v1/models', json: { 'data.0.owned_by': 'organization_owner' }, strength: 'weak' },
   ],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
 };

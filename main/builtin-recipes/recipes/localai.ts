@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { ANY_GPU_NO_TOOLS, OPENAI_MODEL_LIST } from '../recipe-parts';
 
 const RELEASE = 'https://github.com/mudler/LocalAI/releases/download/v3.7.0';
 
@@ -33,7 +34,7 @@ export const localai: RecipeInput = {
     { os: 'linux', arch: ['x64', 'arm64'] },
     { os: 'darwin', arch: ['arm64'] },
   ],
-  requirements: { gpu: { vendors: ['nvidia', 'amd', 'apple', 'intel'], required: false }, tools: [] },
+  requirements: ANY_GPU_NO_TOOLS,
   installEstimate: { diskGiB: 0.3, minutes: 2 },
   install: {
     strategy: 'binary',
@@ -76,6 +77,6 @@ export const localai: RecipeInput = {
     // vLLM answers /version with a version too.
     { path: '/version', json: { version: { exists: true } }, strength: 'weak', versionField: 'version' },
   ],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
   config: [{ file: 'config.yaml', template: CONFIG }],
 };

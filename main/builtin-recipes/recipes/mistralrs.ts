@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { OPENAI_MODEL_LIST, compiledHere } from '../recipe-parts';
 
 const BUILD = ['cargo', 'build', '--release', '--package', 'mistralrs-server'];
 
@@ -20,11 +21,7 @@ export const mistralrs: RecipeInput = {
     { os: 'darwin', arch: ['arm64'] },
     { os: 'win32', arch: ['x64'] },
   ],
-  requirements: {
-    gpu: { vendors: ['nvidia', 'apple'], required: false },
-    // CUDA builds compile kernels with nvcc; every build compiles C/C++.
-    tools: [{ id: 'cargo', min: '1.86' }, { id: 'c-compiler' }, { id: 'nvcc', when: { accelerator: ['nvidia'] } }],
-  },
+  requirements: compiledHere({ id: 'cargo', min: '1.86' }),
   installEstimate: { diskGiB: 4, minutes: 25 },
   install: {
     strategy: 'git',
@@ -49,5 +46,5 @@ export const mistralrs: RecipeInput = {
     { path: '/health', bodyIncludes: 'OK', strength: 'weak' },
     { path: '/v1/models', json: { 'data.0.id': 'default', 'data.0.owned_by': 'local' }, strength: 'weak' },
   ],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
 };

@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { OPENAI_MODEL_LIST } from '../recipe-parts';
 
 export const mlxLm: RecipeInput = {
   id: 'mlx-lm',
@@ -25,5 +26,5 @@ export const mlxLm: RecipeInput = {
   health: { path: '/health', json: { status: 'ok' } },
   // Python's http.server names itself "BaseHTTP/…": many tools share that, so weak only.
   identify: [{ path: '/health', header: { name: 'Server', includes: 'BaseHTTP' }, json: { status: 'ok' }, strength: 'weak' }],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
 };

@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { OPENAI_MODEL_LIST } from '../recipe-parts';
 
 // With --config, TabbyAPI ignores its other flags but still reads TABBY_* variables for fields the
 // file leaves out: so the file holds what stays, and host, port and model come from the environment.
@@ -63,6 +64,6 @@ export const tabbyapi: RecipeInput = {
     // Needs its API key by default, so often a 401.
     { path: '/v1/models', json: { 'data.0.owned_by': 'tabbyAPI' }, strength: 'weak' },
   ],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
   config: [{ file: 'config.yml', template: CONFIG }],
 };

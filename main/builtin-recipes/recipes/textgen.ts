@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { OPENAI_MODEL_LIST } from '../recipe-parts';
 
 type Step = NonNullable<Extract<RecipeInput['install'], { strategy: 'git' }>['build']>[number];
 
@@ -60,5 +61,5 @@ export const textgen: RecipeInput = {
     { path: '/v1/internal/model/info', json: { model_name: { exists: true }, lora_names: { exists: true } }, strength: 'strong' },
     { path: '/v1/models', json: { 'data.0.owned_by': 'user' }, strength: 'weak' },
   ],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
 };

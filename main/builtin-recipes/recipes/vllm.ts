@@ -1,4 +1,5 @@
 import type { RecipeInput } from '../../../shared/recipe';
+import { OPENAI_MODEL_LIST } from '../recipe-parts';
 
 const CONFIG = `# vLLM server options, read with \`vllm serve --config\`: keys are its command-line flags without "--".
 # Modelled on the seed spec's config/vllm/config.yaml. Host and port are given on the command line
@@ -57,6 +58,6 @@ export const vllm: RecipeInput = {
     { path: '/metrics', bodyIncludes: 'vllm:', strength: 'strong' },
     { path: '/v1/models', json: { 'data.0.owned_by': 'vllm' }, strength: 'weak' },
   ],
-  models: { path: '/v1/models', format: 'openai' },
+  models: OPENAI_MODEL_LIST,
   config: [{ file: 'config.yaml', template: CONFIG }],
 };
