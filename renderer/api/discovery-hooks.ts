@@ -1,6 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { DiscoveryResults } from '../../shared/discovery';
 import { useClient } from './context';
+import { useHostMutation } from './host-mutation';
 import { queryKeys } from './query-keys';
 
 /** What the host's last scan found; kept current by `discovery.changed` events. */
@@ -11,13 +12,8 @@ export function useDiscovery() {
 
 /** Scan now, add or remove an endpoint: each answers with a fresh scan, which replaces the cached one. */
 export function useDiscoveryAction() {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (action: { kind: 'scan' } | { kind: 'add' | 'remove'; endpoint: string }): Promise<DiscoveryResults> => {
-      if (action.kind === 'scan') return client.invoke('discovery.scan');
-      return client.invoke(action.kind === 'add' ? 'discovery.addEndpoint' : 'discovery.removeEndpoint', { endpoint: action.endpoint });
-    },
-    onSuccess: (results) => queryClient.setQueryData(queryKeys.discovery, results),
-  });
+  return useHostMutation((client, action: { kind: 'scan' } | { kind: 'add' | 'remove'; endpoint: string }): Promise<DiscoveryResults> => {
+    if (action.kind === 'scan') return client.invoke('discovery.scan');
+    return client.invoke(action.kind === 'add' ? 'discovery.addEndpoint' : 'discovery.removeEndpoint', { endpoint: action.endpoint });
+  }, queryKeys.discovery);
 }

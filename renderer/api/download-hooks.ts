@@ -1,8 +1,9 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { Contract } from '../../shared/contract';
 import type { InputOf } from '../../shared/rpc/define';
 import { useClient } from './context';
 import { applyDownloadState } from './download-sync';
+import { useHostMutation } from './host-mutation';
 import { queryKeys } from './query-keys';
 
 export type DownloadAction = 'cancel' | 'resume';
@@ -16,30 +17,18 @@ export function useDownloads() {
 }
 
 export function useStartDownload() {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (request: DownloadRequest) => client.invoke('downloads.start', request),
-    onSuccess: (state) => applyDownloadState(queryClient, state),
-  });
+  return useHostMutation((client, request: DownloadRequest) => client.invoke('downloads.start', request), applyDownloadState);
 }
 
 /** Cancel or resume one download; one mutation per row, so its error is that row's latest action's. */
 export function useDownloadAction() {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ id, action }: { id: string; action: DownloadAction }) => client.invoke(`downloads.${action}`, { id }),
-    onSuccess: (state) => applyDownloadState(queryClient, state),
-  });
+  return useHostMutation(
+    (client, { id, action }: { id: string; action: DownloadAction }) => client.invoke(`downloads.${action}`, { id }),
+    applyDownloadState,
+  );
 }
 
 /** Forget a download (and its partial bytes); the host answers with the list that remains. */
 export function useRemoveDownload() {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (id: string) => client.invoke('downloads.remove', { id }),
-    onSuccess: (list) => queryClient.setQueryData(queryKeys.downloads, list),
-  });
+  return useHostMutation((client, id: string) => client.invoke('downloads.remove', { id }), queryKeys.downloads);
 }

@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { GatewayPatch, TryChatRequest, TryChatResult } from '../../shared/gateway';
 import { useClient } from './context';
+import { useHostMutation } from './host-mutation';
 import { queryKeys } from './query-keys';
 
 /** The gateway's URL, key, strategies and routing table; kept live by gateway.changed events. */
@@ -17,12 +18,7 @@ export function useGatewayStats() {
 }
 
 export function useUpdateGateway() {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (patch: GatewayPatch) => client.invoke('gateway.update', patch),
-    onSuccess: (status) => queryClient.setQueryData(queryKeys.gateway, status),
-  });
+  return useHostMutation((client, patch: GatewayPatch) => client.invoke('gateway.update', patch), queryKeys.gateway);
 }
 
 export interface TryChatState {

@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { isAppError } from '../../shared/errors';
 import type { SettingsPatch } from '../../shared/settings';
 import { useClient } from './context';
+import { useHostMutation } from './host-mutation';
 import { queryKeys } from './query-keys';
 
 export function useAppInfo() {
@@ -27,16 +28,14 @@ export function useSystemCheck() {
 
 /** Re-probes tools and GPUs (after the user installed something); the tools of system.info follow. */
 export function useRefreshSystemCheck() {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => client.invoke('system.check', { refresh: true }),
-    onSuccess: (check) => {
+  return useHostMutation(
+    (client) => client.invoke('system.check', { refresh: true }),
+    (queryClient, check) => {
       queryClient.setQueryData(queryKeys.systemCheck, check);
       void queryClient.invalidateQueries({ queryKey: queryKeys.systemInfo });
       void queryClient.invalidateQueries({ queryKey: queryKeys.providers });
     },
-  });
+  );
 }
 
 export function useSettings() {
@@ -50,15 +49,13 @@ export function useSettings() {
  * fetches the settings as they now are.
  */
 export function useUpdateSettings() {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (patch: SettingsPatch) => client.invoke('settings.update', patch),
-    onSuccess: (state) => queryClient.setQueryData(queryKeys.settings, state),
-    onError: (error) => {
+  return useHostMutation(
+    (client, patch: SettingsPatch) => client.invoke('settings.update', patch),
+    queryKeys.settings,
+    (queryClient, error) => {
       if (isConflict(error)) void queryClient.invalidateQueries({ queryKey: queryKeys.settings });
     },
-  });
+  );
 }
 
 /** The host refused a save because the same setting changed since the page read it. */

@@ -1,6 +1,7 @@
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useQuery, type QueryClient } from '@tanstack/react-query';
 import type { InstallRun } from '../../shared/install';
 import { useClient } from './context';
+import { useHostMutation } from './host-mutation';
 import { upsertRun } from './install-cache';
 import { queryKeys } from './query-keys';
 
@@ -16,35 +17,28 @@ export function useInstallRuns() {
 }
 
 export function useStartInstall() {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (ids: string[]) => client.invoke('install.start', { ids }),
-    onSuccess: (runs) => runs.forEach((run) => applyInstallRun(queryClient, run)),
-  });
+  return useHostMutation(
+    (client, ids: string[]) => client.invoke('install.start', { ids }),
+    (queryClient, runs) => runs.forEach((run) => applyInstallRun(queryClient, run)),
+  );
 }
 
 export type InstallAction = 'cancel' | 'resume' | 'rollback' | 'update';
 
 export function useInstallAction() {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: ({ id, action }: { id: string; action: InstallAction }) => client.invoke(`install.${action}`, { id }),
-    onSuccess: (run) => applyInstallRun(queryClient, run),
-  });
+  return useHostMutation(
+    (client, { id, action }: { id: string; action: InstallAction }) => client.invoke(`install.${action}`, { id }),
+    applyInstallRun,
+  );
 }
 
 export function useUninstall() {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (request: { id: string; keepConfig: boolean }) => client.invoke('install.uninstall', request),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.installs }),
-  });
+  return useHostMutation(
+    (client, request: { id: string; keepConfig: boolean }) => client.invoke('install.uninstall', request),
+    (queryClient) => void queryClient.invalidateQueries({ queryKey: queryKeys.installs }),
+  );
 }
 
 export function useCleanup() {
-  const client = useClient();
-  return useMutation({ mutationFn: () => client.invoke('install.cleanup') });
+  return useHostMutation((client) => client.invoke('install.cleanup'));
 }

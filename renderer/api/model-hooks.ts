@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useClient } from './context';
+import { useHostMutation } from './host-mutation';
 import { queryKeys } from './query-keys';
 
 /**
@@ -18,10 +19,5 @@ export function useModels() {
 
 /** Deletes a model file; the host answers with the new list, which replaces the cached one. */
 export function useDeleteModel() {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (file: string) => client.invoke('models.delete', { file }),
-    onSuccess: (list) => queryClient.setQueryData(queryKeys.models, list),
-  });
+  return useHostMutation((client, file: string) => client.invoke('models.delete', { file }), queryKeys.models);
 }

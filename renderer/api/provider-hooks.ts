@@ -1,6 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { toAppError } from '../../shared/errors';
 import { useClient } from './context';
+import { useHostMutation } from './host-mutation';
 import { applyProviderState } from './provider-sync';
 import { queryKeys } from './query-keys';
 
@@ -27,13 +28,11 @@ export function useProvider(id: string) {
  * (starting, running…) as an event; the answer is written too, in case an event was missed.
  */
 export function useProviderAction() {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    // One mutation per tile for all three actions, so its error and pending state are the latest action's.
-    mutationFn: ({ id, action }: { id: string; action: ProviderAction }) => client.invoke(`providers.${action}`, { id }),
-    onSuccess: (state) => applyProviderState(queryClient, state),
-  });
+  // One mutation per tile for all three actions, so its error and pending state are the latest action's.
+  return useHostMutation(
+    (client, { id, action }: { id: string; action: ProviderAction }) => client.invoke(`providers.${action}`, { id }),
+    applyProviderState,
+  );
 }
 
 export function useStartAll() {
@@ -45,10 +44,8 @@ export function useStopAll() {
 }
 
 function useAllAction(action: 'startAll' | 'stopAll') {
-  const client = useClient();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => client.invoke(`providers.${action}`),
-    onSuccess: (states) => states.forEach((state) => applyProviderState(queryClient, state)),
-  });
+  return useHostMutation(
+    (client) => client.invoke(`providers.${action}`),
+    (queryClient, states) => states.forEach((state) => applyProviderState(queryClient, state)),
+  );
 }
