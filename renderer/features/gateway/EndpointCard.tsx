@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { GatewayStatus } from '../../../shared/gateway';
 import { useUpdateGateway } from '../../api/gateway-hooks';
+import { ActionButton } from '../../components/ActionButton';
 import { CopyTextButton } from '../../components/CopyTextButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 
@@ -59,34 +60,33 @@ export function EndpointCard({ status }: { status: GatewayStatus }) {
             {status.apiKey ? (
               <>
                 <code data-testid="gateway-key">{showKey ? status.apiKey : '•'.repeat(16)}</code>
-                <button type="button" className="button button-ghost button-small" onClick={() => setShowKey((s) => !s)}>
+                <ActionButton variant="ghost" small onClick={() => setShowKey((s) => !s)}>
                   {showKey ? 'Hide' : 'Show'}
-                </button>
+                </ActionButton>
                 <CopyTextButton text={status.apiKey} what="the API key" testId="gateway-key-copy" />
-                <button
-                  type="button"
-                  className="button button-ghost button-small"
-                  data-testid="gateway-remove-key"
+                <ActionButton
+                  variant="ghost"
+                  small
+                  testId="gateway-remove-key"
                   disabled={update.isPending}
                   onClick={() => update.mutate({ apiKey: null })}
                 >
                   Remove
-                </button>
+                </ActionButton>
               </>
             ) : (
               <span className="muted" data-testid="gateway-key">
                 none: any client on this machine may call it
               </span>
             )}
-            <button
-              type="button"
-              className="button button-secondary button-small"
-              data-testid="gateway-generate-key"
+            <ActionButton
+              small
+              testId="gateway-generate-key"
               disabled={update.isPending}
               onClick={() => update.mutate({ generateKey: true })}
             >
               {status.apiKey ? 'New key' : 'Generate key'}
-            </button>
+            </ActionButton>
           </dd>
         </div>
       </dl>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CleanupReport } from '../../../shared/install';
 import { useCleanup, useInstallAction, useUninstall } from '../../api/install-hooks';
 import { useProviders } from '../../api/provider-hooks';
+import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../format/bytes';
 
@@ -37,23 +38,17 @@ export function Maintenance() {
           {installed.map((p) => (
             <li key={p.id} data-testid={`maintenance-${p.id}`}>
               <strong>{p.name}</strong> {p.version && <span className="chip mono">{p.version}</span>}
-              <button
-                type="button"
-                className="button button-secondary button-small"
-                disabled={update.isPending}
-                onClick={() => update.mutate({ id: p.id, action: 'update' })}
-              >
+              <ActionButton small disabled={update.isPending} onClick={() => update.mutate({ id: p.id, action: 'update' })}>
                 Update
-              </button>
-              <button
-                type="button"
-                className="button button-secondary button-small"
-                data-testid="uninstall"
+              </ActionButton>
+              <ActionButton
+                small
+                testId="uninstall"
                 disabled={uninstall.isPending}
                 onClick={() => uninstall.mutate({ id: p.id, keepConfig })}
               >
                 Uninstall
-              </button>
+              </ActionButton>
             </li>
           ))}
         </ul>
@@ -61,15 +56,9 @@ export function Maintenance() {
       {update.error && <ErrorNotice error={update.error} title="Could not update" />}
       {uninstall.error && <ErrorNotice error={uninstall.error} title="Could not uninstall" />}
       <footer className="maintenance-cleanup">
-        <button
-          type="button"
-          className="button button-secondary"
-          data-testid="cleanup"
-          disabled={cleanup.isPending}
-          onClick={() => cleanup.mutate(undefined, { onSuccess: setReport })}
-        >
+        <ActionButton testId="cleanup" disabled={cleanup.isPending} onClick={() => cleanup.mutate(undefined, { onSuccess: setReport })}>
           Clean up caches and leftovers
-        </button>
+        </ActionButton>
         {report && (
           <span data-testid="cleanup-report">
             Freed {formatBytes(report.freedBytes)}

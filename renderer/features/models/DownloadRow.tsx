@@ -1,5 +1,6 @@
 import type { DownloadState } from '../../../shared/provider';
-import { useDownloadAction, useRemoveDownload } from '../../api/download-hooks';
+import { useDownloadAction, useRemoveDownload, type DownloadAction } from '../../api/download-hooks';
+import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../format/bytes';
 import { formatDuration } from '../../format/duration';
@@ -12,6 +13,7 @@ export function DownloadRow({ download }: { download: DownloadState }) {
   const remove = useRemoveDownload();
   const { id, file, url, status } = download;
   const active = status === 'downloading';
+  const act = (kind: DownloadAction) => action.mutate({ id, action: kind });
   return (
     <article className="card download-row" data-testid={`download-row-${file}`} data-status={status}>
       <header className="download-row-header">
@@ -22,38 +24,25 @@ export function DownloadRow({ download }: { download: DownloadState }) {
         </span>
         <div className="download-actions">
           {active && (
-            <button
-              type="button"
-              className="button button-secondary button-small"
-              data-testid="download-cancel"
-              disabled={action.isPending}
-              onClick={() => action.mutate({ id, action: 'cancel' })}
-            >
+            <ActionButton small testId="download-cancel" disabled={action.isPending} onClick={() => act('cancel')}>
               Cancel
-            </button>
+            </ActionButton>
           )}
           {status === 'paused' && (
-            <button
-              type="button"
-              className="button button-primary button-small"
-              data-testid="download-resume"
-              disabled={action.isPending}
-              onClick={() => action.mutate({ id, action: 'resume' })}
-            >
+            <ActionButton variant="primary" small testId="download-resume" disabled={action.isPending} onClick={() => act('resume')}>
               Resume
-            </button>
+            </ActionButton>
           )}
           {!active && status !== 'verifying' && (
-            <button
-              type="button"
-              className="button button-secondary button-small"
-              data-testid="download-remove"
+            <ActionButton
+              small
+              testId="download-remove"
               title={status === 'done' ? 'Clear from the list (the model stays)' : 'Delete the bytes received so far'}
               disabled={remove.isPending}
               onClick={() => remove.mutate(id)}
             >
               {status === 'done' ? 'Clear' : 'Remove'}
-            </button>
+            </ActionButton>
           )}
         </div>
       </header>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { normalizeEndpoint, type DiscoveredServer } from '../../../shared/discovery';
 import type { ProviderSummary } from '../../../shared/provider';
 import { useDiscovery, useDiscoveryAction } from '../../api/discovery-hooks';
+import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { ModelList } from './ModelList';
 
@@ -37,15 +38,9 @@ export function DiscoveryPanel({ providers }: { providers: ProviderSummary[] }) 
               Last scan {new Date(data.scannedAt).toLocaleTimeString()} · {data.probed} ports · {data.durationMs} ms
             </span>
           )}
-          <button
-            type="button"
-            className="button button-secondary button-small"
-            data-testid="discovery-scan"
-            disabled={action.isPending}
-            onClick={() => action.mutate({ kind: 'scan' })}
-          >
+          <ActionButton small testId="discovery-scan" disabled={action.isPending} onClick={() => action.mutate({ kind: 'scan' })}>
             {pending === 'scan' ? 'Scanning…' : 'Scan now'}
-          </button>
+          </ActionButton>
         </div>
       </header>
       <p className="muted discovery-intro">

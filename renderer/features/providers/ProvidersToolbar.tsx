@@ -1,5 +1,6 @@
 import type { useStartAll, useStopAll } from '../../api/provider-hooks';
 import type { ProviderSummary } from '../../../shared/provider';
+import { ActionButton } from '../../components/ActionButton';
 import { PROVIDER_FILTERS, useUi, type ProviderFilter } from '../../state/ui';
 import { tileActions } from './status';
 
@@ -40,24 +41,12 @@ export function ProvidersToolbar({ providers, bulk }: { providers: ProviderSumma
           ))}
         </select>
       </label>
-      <button
-        type="button"
-        className="button button-secondary"
-        data-testid="providers-start-all"
-        disabled={busy || !anyStartable}
-        onClick={() => bulk.startAll.mutate()}
-      >
+      <ActionButton testId="providers-start-all" disabled={busy || !anyStartable} onClick={() => bulk.startAll.mutate()}>
         {bulk.startAll.isPending ? 'Starting all…' : 'Start all'}
-      </button>
-      <button
-        type="button"
-        className="button button-secondary"
-        data-testid="providers-stop-all"
-        disabled={busy || !anyStoppable}
-        onClick={() => bulk.stopAll.mutate()}
-      >
+      </ActionButton>
+      <ActionButton testId="providers-stop-all" disabled={busy || !anyStoppable} onClick={() => bulk.stopAll.mutate()}>
         {bulk.stopAll.isPending ? 'Stopping all…' : 'Stop all'}
-      </button>
+      </ActionButton>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { ProviderSummary } from '../../../../shared/provider';
 import { useGatewayStatus } from '../../../api/gateway-hooks';
 import { useProviderAction } from '../../../api/provider-hooks';
+import { ActionButton } from '../../../components/ActionButton';
 import { CopyTextButton } from '../../../components/CopyTextButton';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 
@@ -48,15 +49,15 @@ function FinishRow({ provider }: { provider: ProviderSummary }) {
       <strong>{provider.name}</strong> <span className={`chip status-${status}`}>{status}</span>
       {provider.state.port && <span className="mono muted"> http://127.0.0.1:{provider.state.port}</span>}
       {!running && (
-        <button
-          type="button"
-          className="button button-primary button-small"
-          data-testid="wizard-start"
+        <ActionButton
+          variant="primary"
+          small
+          testId="wizard-start"
           disabled={action.isPending}
           onClick={() => action.mutate({ id: provider.id, action: 'start' })}
         >
           {action.isPending ? 'Starting…' : 'Start'}
-        </button>
+        </ActionButton>
       )}
       {action.error && <ErrorNotice error={action.error} title={`Could not start ${provider.name}`} />}
     </li>

@@ -1,5 +1,6 @@
 import { useDiscovery, useDiscoveryAction } from '../../../api/discovery-hooks';
 import { useProviders } from '../../../api/provider-hooks';
+import { ActionButton } from '../../../components/ActionButton';
 import { Loading } from '../../../components/Loading';
 
 /** Step 2: what is already here: providers installed or running, and servers found on their ports. */
@@ -15,15 +16,9 @@ export function FoundStep() {
     <div className="wizard-step" data-testid="wizard-found">
       <div className="wizard-install-start">
         <p className="lead">The built-in engine is always here: it runs GGUF models with nothing else installed.</p>
-        <button
-          type="button"
-          className="button button-secondary"
-          data-testid="wizard-scan"
-          disabled={scan.isPending}
-          onClick={() => scan.mutate({ kind: 'scan' })}
-        >
+        <ActionButton testId="wizard-scan" disabled={scan.isPending} onClick={() => scan.mutate({ kind: 'scan' })}>
           {scan.isPending ? 'Scanning…' : 'Scan again'}
-        </button>
+        </ActionButton>
       </div>
       {here.length === 0 && servers.length === 0 ? (
         <p className="muted" data-testid="wizard-found-none">

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { InstallRun } from '../../../../shared/install';
-import { useInstallAction, useStartInstall } from '../../../api/install-hooks';
+import { useInstallAction, useStartInstall, type InstallAction } from '../../../api/install-hooks';
+import { ActionButton } from '../../../components/ActionButton';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { LogPanel } from '../../../components/log-panel/LogPanel';
 
@@ -26,6 +27,7 @@ const RUN_LABEL: Record<InstallRun['status'], string> = {
 export function InstallRunCard({ run, name }: { run: InstallRun; name: string }) {
   const action = useInstallAction();
   const retry = useStartInstall();
+  const act = (kind: InstallAction) => action.mutate({ id: run.providerId, action: kind });
   const active = run.status === 'queued' || run.status === 'running';
   const doneSteps = run.steps.filter((s) => s.status === 'done').length;
   const [logOpenAtMount] = useState(active);
@@ -41,48 +43,30 @@ export function InstallRunCard({ run, name }: { run: InstallRun; name: string })
         </span>
         <div className="install-run-actions">
           {active && (
-            <button
-              type="button"
-              className="button button-secondary button-small"
-              data-testid="install-cancel"
-              disabled={action.isPending}
-              onClick={() => action.mutate({ id: run.providerId, action: 'cancel' })}
-            >
+            <ActionButton small testId="install-cancel" disabled={action.isPending} onClick={() => act('cancel')}>
               Cancel
-            </button>
+            </ActionButton>
           )}
           {run.status === 'interrupted' && (
             <>
-              <button
-                type="button"
-                className="button button-primary button-small"
-                data-testid="install-resume"
-                disabled={action.isPending}
-                onClick={() => action.mutate({ id: run.providerId, action: 'resume' })}
-              >
+              <ActionButton variant="primary" small testId="install-resume" disabled={action.isPending} onClick={() => act('resume')}>
                 Resume
-              </button>
-              <button
-                type="button"
-                className="button button-secondary button-small"
-                data-testid="install-rollback"
-                disabled={action.isPending}
-                onClick={() => action.mutate({ id: run.providerId, action: 'rollback' })}
-              >
+              </ActionButton>
+              <ActionButton small testId="install-rollback" disabled={action.isPending} onClick={() => act('rollback')}>
                 Roll back
-              </button>
+              </ActionButton>
             </>
           )}
           {(run.status === 'failed' || run.status === 'cancelled' || run.status === 'rolled-back') && (
-            <button
-              type="button"
-              className="button button-primary button-small"
-              data-testid="install-retry"
+            <ActionButton
+              variant="primary"
+              small
+              testId="install-retry"
               disabled={retry.isPending}
               onClick={() => retry.mutate([run.providerId])}
             >
               Retry
-            </button>
+            </ActionButton>
           )}
         </div>
       </header>
