@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from './lib/seeded-random';
 
 const enum T {
   UINT32 = 4,
@@ -94,18 +95,6 @@ class Writer {
   }
 }
 
-/** mulberry32: small, seedable, good enough for weights. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS = [
   'the',
   'and',
@@ -161,7 +150,7 @@ export function makeTinyGguf(options: TinyModelOptions = {}): Buffer {
   const ff = embd * 2;
   const { tokens, scores, types } = tinyVocab();
   const nVocab = tokens.length;
-  const rand = random(seed);
+  const rand = seededRandom(seed);
 
   const metadata: Array<[string, Value]> = [
     ['general.architecture', { t: T.STRING, v: 'llama' }],

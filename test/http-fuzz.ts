@@ -1,4 +1,5 @@
 import { rawRequest, type RawAnswer, type RawRequest } from './raw-http';
+import { seededRandom } from '../scripts/lib/seeded-random';
 
 // A small, seeded generator of malformed HTTP/1.1 requests, and a runner that sends them over raw
 // sockets and sorts the answers. Deterministic: the same seed gives the same bytes, so a failure
@@ -24,18 +25,6 @@ export interface FuzzCase {
   request: RawRequest;
   /** `http`: a status line must come back; `any`: garbage, where a clean close is a fine answer too. */
   expect: 'http' | 'any';
-}
-
-/** mulberry32: tiny, seeded, good enough to pick cases. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ODD_PATHS = [
