@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecipeSchema, type ProviderRecipe } from '../../../shared/recipe';
 import type { GpuInfo, ToolInfo, Verdict } from '../../../shared/system';
+import { absent, GIB, PARSED_BUILTIN_RECIPES as RECIPES, tool } from '../../../test/machine-fixture';
 import { BUILTIN_RECIPES } from '../../builtin-recipes/builtin';
 import {
   checkCompatibility,
@@ -12,17 +13,7 @@ import {
   type MachineProfile,
 } from './compatibility';
 
-const GIB = 1024 ** 3;
-const RECIPES = BUILTIN_RECIPES.map((input) => RecipeSchema.parse(input));
 const recipe = (id: string): ProviderRecipe => RECIPES.find((r) => r.id === id)!;
-const tool = (id: string, name: string, version?: string): ToolInfo => ({
-  id,
-  name,
-  found: true,
-  path: `/usr/bin/${id}`,
-  ...(version ? { version } : {}),
-});
-const absent = (id: string, name: string): ToolInfo => ({ id, name, found: false });
 
 /** A Linux workstation with the usual build tools, but a Rust older than mistral.rs needs. */
 const LINUX_TOOLS = [

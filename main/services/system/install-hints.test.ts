@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostOs, PackageManager } from '../../../shared/system';
 import { TOOL_IDS } from '../../../shared/system';
+import { MAC_HOST } from '../../../test/machine-fixture';
 import { installHint } from './install-hints';
 
 const linux = (distroId: string, family: HostOs['family'], packageManager?: PackageManager): HostOs => ({
@@ -19,14 +20,7 @@ const ARCH = linux('arch', 'arch', 'pacman');
 const SUSE = linux('opensuse-tumbleweed', 'suse', 'zypper');
 const ALPINE = linux('alpine', 'alpine', 'apk');
 const NIXOS = linux('nixos', 'other');
-const MAC: HostOs = {
-  platform: 'darwin',
-  arch: 'arm64',
-  distroId: 'macos',
-  distroName: 'macOS 14.5',
-  packageManager: 'brew',
-  packageManagerFound: true,
-};
+const MAC = MAC_HOST;
 const WINGET: HostOs = {
   platform: 'win32',
   arch: 'x64',

@@ -2,25 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RecipeSchema } from '../../../shared/recipe';
 import type { GpuInfo, HostOs, ToolCheck, ToolInfo } from '../../../shared/system';
 import { tempDir } from '../../../test/temp-dir';
-import { BUILTIN_RECIPES } from '../../builtin-recipes/builtin';
+import { absent, GIB, MAC_HOST, PARSED_BUILTIN_RECIPES as RECIPES, tool } from '../../../test/machine-fixture';
 import type { MachineProfile } from './compatibility';
 import { installHint } from './install-hints';
 import { SystemService, TOOL_SPECS } from './system';
 import { buildSystemCheck, checkSystem } from './system-check';
-
-const GIB = 1024 ** 3;
-const RECIPES = BUILTIN_RECIPES.map((input) => RecipeSchema.parse(input));
-const tool = (id: string, name: string, version?: string): ToolInfo => ({
-  id,
-  name,
-  found: true,
-  path: `/usr/bin/${id}`,
-  ...(version ? { version } : {}),
-});
-const absent = (id: string, name: string): ToolInfo => ({ id, name, found: false });
 
 const UBUNTU: HostOs = {
   platform: 'linux',
@@ -31,14 +19,7 @@ const UBUNTU: HostOs = {
   packageManager: 'apt',
   packageManagerFound: true,
 };
-const MAC: HostOs = {
-  platform: 'darwin',
-  arch: 'arm64',
-  distroId: 'macos',
-  distroName: 'macOS 14.5',
-  packageManager: 'brew',
-  packageManagerFound: true,
-};
+const MAC = MAC_HOST;
 
 const LINUX_TOOLS: ToolInfo[] = [
   tool('git', 'Git', '2.43.0'),
