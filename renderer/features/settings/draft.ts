@@ -13,6 +13,8 @@ export type DraftErrors = Partial<Record<DraftKey, string>>;
 
 const MIN_SECONDS = 1;
 const MAX_SECONDS = 3600;
+/** The bounds of the seconds fields, as a number field shows them. */
+export const SECONDS_LIMITS = { min: MIN_SECONDS, max: MAX_SECONDS, integer: true, unit: 'seconds' };
 
 /** The base directory the user chose last: a pending one if it waits for a restart. */
 export function savedBaseDir(state: SettingsState): string {
