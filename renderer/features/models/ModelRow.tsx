@@ -32,7 +32,7 @@ export function ModelRow({ model }: { model: ModelFile }) {
           {remove.isPending ? 'Deleting…' : 'Delete'}
         </button>
       </header>
-      <dl className="model-facts">
+      <dl className="fact-strip model-facts">
         <Fact label="Architecture" testId="model-arch">
           {model.architecture}
         </Fact>
@@ -94,7 +94,7 @@ interface FactProps {
 function Fact({ label, testId, title, children }: FactProps) {
   const empty = children === undefined || children === false || children === '';
   return (
-    <div className="model-fact">
+    <div>
       <dt>{label}</dt>
       <dd data-testid={testId} title={title}>
         {empty ? <span className="muted">—</span> : children}

@@ -8,7 +8,7 @@ export function ProviderFacts({ provider }: { provider: ProviderSummary }) {
   const { state } = provider;
   const live = isLive(state.status);
   return (
-    <dl className="provider-facts">
+    <dl className="fact-strip provider-facts">
       <Fact label="Port" testId="provider-port">
         {live && state.port ? (
           <span className="mono">{state.port}</span>
@@ -31,7 +31,7 @@ export function ProviderFacts({ provider }: { provider: ProviderSummary }) {
 
 function Fact({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
   return (
-    <div className="provider-fact">
+    <div>
       <dt>{label}</dt>
       <dd data-testid={testId}>{children}</dd>
     </div>
