@@ -30,8 +30,6 @@ export function SystemCard() {
 
 function SystemFacts({ info }: { info: SystemInfo }) {
   const { os, cpu, memory, disk } = info;
-  const usedRatio = memory.totalBytes > 0 ? 1 - memory.availableBytes / memory.totalBytes : 0;
-  const diskUsedRatio = disk.totalBytes > 0 ? 1 - disk.freeBytes / disk.totalBytes : 0;
   return (
     <div className="facts">
       <Fact label="Operating system">
@@ -46,24 +44,14 @@ function SystemFacts({ info }: { info: SystemInfo }) {
           {cpu.physicalCores} physical cores · {cpu.logicalCores} logical
         </span>
       </Fact>
-      <Fact label="Memory">
-        <span>
-          <span data-testid="ram-free">{formatBytes(memory.availableBytes)}</span> available of{' '}
-          <span data-testid="ram-total">{formatBytes(memory.totalBytes)}</span>
-        </span>
-        <Meter ratio={usedRatio} />
+      <CapacityFact label="Memory" free={memory.availableBytes} total={memory.totalBytes} freeWord="available" testId="ram">
         <span className="fact-sub">{formatBytes(memory.totalBytes - memory.availableBytes)} in use</span>
-      </Fact>
-      <Fact label="Disk (base directory)">
-        <span>
-          <span data-testid="disk-free">{formatBytes(disk.freeBytes)}</span> free of{' '}
-          <span data-testid="disk-total">{formatBytes(disk.totalBytes)}</span>
-        </span>
-        <Meter ratio={diskUsedRatio} />
+      </CapacityFact>
+      <CapacityFact label="Disk (base directory)" free={disk.freeBytes} total={disk.totalBytes} freeWord="free" testId="disk">
         <code className="fact-sub path" title={disk.path} data-testid="disk-path">
           {disk.path}
         </code>
-      </Fact>
+      </CapacityFact>
     </div>
   );
 }
@@ -74,6 +62,32 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
       <span className="fact-label">{label}</span>
       <div className="fact-value">{children}</div>
     </div>
+  );
+}
+
+interface CapacityFactProps {
+  label: string;
+  free: number;
+  total: number;
+  /** "available" or "free". */
+  freeWord: string;
+  /** `<testId>-free` and `<testId>-total` mark the two figures. */
+  testId: string;
+  /** A line under the meter. */
+  children: ReactNode;
+}
+
+/** How much of something is left: "X free of Y", a meter of the used part, and a line under it. */
+function CapacityFact({ label, free, total, freeWord, testId, children }: CapacityFactProps) {
+  return (
+    <Fact label={label}>
+      <span>
+        <span data-testid={`${testId}-free`}>{formatBytes(free)}</span> {freeWord} of{' '}
+        <span data-testid={`${testId}-total`}>{formatBytes(total)}</span>
+      </span>
+      <Meter ratio={total > 0 ? 1 - free / total : 0} />
+      {children}
+    </Fact>
   );
 }
 

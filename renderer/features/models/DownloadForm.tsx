@@ -6,6 +6,13 @@ import { DownloadInput } from './DownloadInput';
 
 const EMPTY: DownloadDraft = { url: '', file: '', sha256: '' };
 
+/** The form's inputs in order; the file name's placeholder (none here) is the name the URL gives. */
+const FIELDS: { field: DownloadField; label: string; placeholder?: string; className?: string }[] = [
+  { field: 'url', label: 'URL', placeholder: 'https://huggingface.co/…/resolve/main/model.Q4_K_M.gguf', className: 'download-field-url' },
+  { field: 'file', label: 'File name (optional)' },
+  { field: 'sha256', label: 'SHA-256 (optional)', placeholder: '64 hex characters, checked when the download ends' },
+];
+
 /** Starts a download into the models folder; the host's schema checks are repeated here first. */
 export function DownloadForm() {
   const start = useStartDownload();
@@ -40,34 +47,19 @@ export function DownloadForm() {
         <h3>Download a model</h3>
       </div>
       <div className="download-fields">
-        <DownloadInput
-          id="download-url"
-          label="URL"
-          className="download-field-url"
-          placeholder="https://huggingface.co/…/resolve/main/model.Q4_K_M.gguf"
-          value={draft.url}
-          error={shown('url')}
-          onChange={change('url')}
-          onBlur={blur('url')}
-        />
-        <DownloadInput
-          id="download-file"
-          label="File name (optional)"
-          placeholder={derivedName || 'taken from the URL'}
-          value={draft.file}
-          error={shown('file')}
-          onChange={change('file')}
-          onBlur={blur('file')}
-        />
-        <DownloadInput
-          id="download-sha256"
-          label="SHA-256 (optional)"
-          placeholder="64 hex characters, checked when the download ends"
-          value={draft.sha256}
-          error={shown('sha256')}
-          onChange={change('sha256')}
-          onBlur={blur('sha256')}
-        />
+        {FIELDS.map(({ field, label, placeholder, className }) => (
+          <DownloadInput
+            key={field}
+            id={`download-${field}`}
+            label={label}
+            className={className}
+            placeholder={placeholder ?? (derivedName || 'taken from the URL')}
+            value={draft[field]}
+            error={shown(field)}
+            onChange={change(field)}
+            onBlur={blur(field)}
+          />
+        ))}
       </div>
       <div className="download-form-footer">
         <p className="muted download-form-hint">Downloads resume where they stopped; the file appears in the list once it is whole.</p>
