@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEngine, tinyModelsDir, type EngineProcess } from './support/engine-process';
+import { startEngine, TINY_GREEDY_CHAT, tinyModelsDir, type EngineProcess } from './support/engine-process';
 
 let engine: EngineProcess | undefined;
 afterEach(async () => {
@@ -28,13 +28,7 @@ describe('the built-in engine through the official openai client', () => {
 
   it('chats deterministically with greedy sampling, streamed or not', async () => {
     const client = await openaiClient();
-    const ask = () =>
-      client.chat.completions.create({
-        model: 'tiny-llama.gguf',
-        messages: [{ role: 'user', content: 'hello world' }],
-        max_tokens: 12,
-        temperature: 0,
-      });
+    const ask = () => client.chat.completions.create(TINY_GREEDY_CHAT);
     const first = await ask();
     const second = await ask();
     expect(first.choices[0]!.message.content).toBe(second.choices[0]!.message.content);
@@ -42,13 +36,7 @@ describe('the built-in engine through the official openai client', () => {
     expect(first.usage!.completion_tokens).toBeGreaterThan(0);
     expect(first.usage!.completion_tokens).toBeLessThanOrEqual(12);
 
-    const stream = await client.chat.completions.create({
-      model: 'tiny-llama.gguf',
-      messages: [{ role: 'user', content: 'hello world' }],
-      max_tokens: 12,
-      temperature: 0,
-      stream: true,
-    });
+    const stream = await client.chat.completions.create({ ...TINY_GREEDY_CHAT, stream: true });
     let streamed = '';
     let chunks = 0;
     let finish: string | null = null;

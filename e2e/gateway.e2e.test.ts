@@ -8,7 +8,7 @@ import { GATEWAY_DEFAULTS } from '../shared/gateway';
 import { startStandIn } from '../test/gateway-stand-ins';
 import { AppShell } from './pages/app-shell';
 import { GatewayPage } from './pages/gateway-page';
-import { startEngine, tinyModelsDir } from './support/engine-process';
+import { startEngine, TINY_GREEDY_CHAT, tinyModelsDir } from './support/engine-process';
 import { freshDirs, projectRoot, startCliHost, writeSettings } from './support/host-process';
 import { e2eSession } from './support/session';
 import { writeStandInRecipe } from './support/stand-in-recipe';
@@ -87,13 +87,7 @@ describe('the Gateway page in Chromium', () => {
         ['tiny-llama.gguf', 'engine'],
       ]);
       const streamed = async (client: OpenAI) => {
-        const stream = await client.chat.completions.create({
-          model: 'tiny-llama.gguf',
-          messages: [{ role: 'user', content: 'hello world' }],
-          max_tokens: 12,
-          temperature: 0,
-          stream: true,
-        });
+        const stream = await client.chat.completions.create({ ...TINY_GREEDY_CHAT, stream: true });
         const pieces: string[] = [];
         for await (const chunk of stream) if (chunk.choices[0]?.delta.content) pieces.push(chunk.choices[0].delta.content);
         return pieces;

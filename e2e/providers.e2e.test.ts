@@ -3,11 +3,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isRunning } from '../main/services/os/process-tree';
 import { pickPort } from '../main/services/os/ports';
-import { AppShell } from './pages/app-shell';
 import { LogPanel } from './pages/log-panel';
-import { ProvidersPage } from './pages/providers-page';
 import { e2eSession } from './support/session';
 import { freshDirs, startCliHost } from './support/host-process';
+import { openStandInProviders } from './support/stand-in-page';
 import { writeStandInRecipe } from './support/stand-in-recipe';
 import { connectClient } from './support/ws-client';
 
@@ -24,15 +23,7 @@ async function waitGone(pid: number, ms = 10_000): Promise<boolean> {
 
 describe('providers in Chromium', () => {
   it('starts a stand-in from its tile, streams its log, and stops it', async () => {
-    const dirs = await freshDirs();
-    const port = await pickPort(18000 + Math.floor(Math.random() * 1000));
-    await writeStandInRecipe(dirs.baseDir, { port });
-    session.host = await startCliHost(dirs);
-    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(session.host.url);
-    await new AppShell(page).open('providers');
-    const providers = new ProvidersPage(page);
-    await providers.waitStatus('standin', 'installed');
+    const { dirs, port, page, providers } = await openStandInProviders(session);
 
     await providers.button('standin', 'provider-start').click();
     await providers.waitStatus('standin', 'starting', 10_000).catch(() => {}); // may pass too fast to see

@@ -3,25 +3,16 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pickPort } from '../main/services/os/ports';
 import { STAND_IN_LLAMA_SERVER } from '../test/stand-in';
-import { AppShell } from './pages/app-shell';
-import { ProvidersPage } from './pages/providers-page';
 import { freshDirs, runCli, startCliHost } from './support/host-process';
 import { e2eSession } from './support/session';
+import { openStandInProviders } from './support/stand-in-page';
 import { writeStandInRecipe } from './support/stand-in-recipe';
 
 const session = e2eSession();
 
 describe('a custom recipe in Chromium', () => {
   it('shows its commands when Start is pressed, starts nothing on Cancel, and starts once confirmed', async () => {
-    const dirs = await freshDirs();
-    const port = await pickPort(18000 + Math.floor(Math.random() * 1000));
-    await writeStandInRecipe(dirs.baseDir, { port, env: { STANDIN_NAME: 'custom' }, trusted: false });
-    session.host = await startCliHost(dirs);
-    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(session.host.url);
-    await new AppShell(page).open('providers');
-    const providers = new ProvidersPage(page);
-    await providers.waitStatus('standin', 'installed');
+    const { dirs, port, page, providers } = await openStandInProviders(session, { env: { STANDIN_NAME: 'custom' }, trusted: false });
 
     await providers.button('standin', 'provider-start').click();
     const dialog = page.getByTestId('recipe-commands-dialog');

@@ -17,6 +17,14 @@ export async function tinyModelsDir(): Promise<{ dir: string; file: string }> {
   return { dir, file };
 }
 
+/** A short greedy chat with the tiny model: the same answer every time, from the engine or through the gateway. */
+export const TINY_GREEDY_CHAT = {
+  model: 'tiny-llama.gguf',
+  messages: [{ role: 'user' as const, content: 'hello world' }],
+  max_tokens: 12,
+  temperature: 0,
+};
+
 export interface EngineProcess {
   baseUrl: string;
   child: ChildProcess;
