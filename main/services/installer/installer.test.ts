@@ -76,6 +76,18 @@ async function setup(options: { recipe?: ProviderRecipe; override?: ProviderOver
 
 const dataDir = (paths: { data: string }) => path.join(paths.data, 'tiny');
 
+/** A supervisor on the same base directory, as the manager runs an installed provider; stopped after the test. */
+function supervisorOn(paths: ReturnType<typeof pathsFor>, logs: LogService): Supervisor {
+  const supervisor = new Supervisor({
+    paths,
+    logs,
+    settings: () => ({ ...BUILT_IN_DEFAULTS, startupTimeoutSec: 15 }),
+    expand: expandPlaceholders,
+  });
+  cleanups.push(() => supervisor.stopAll());
+  return supervisor;
+}
+
 /** An install whose app quit mid-build (the build hangs until then); the hang is over for whoever resumes. */
 async function interruptedInstall() {
   const repo = makeProviderRepo(await tempDir());
@@ -111,13 +123,7 @@ describe('Installer, git strategy, against a local bare repository', () => {
     expect(script).toContain(`'${dataDir(paths)}/dist/server.mjs' '--host' '127.0.0.1' '--port' "$PORT"`);
     expect(await readFile(path.join(paths.logs, 'tiny-install.log'), 'utf8')).toContain('built dist/server.mjs');
 
-    const supervisor = new Supervisor({
-      paths,
-      logs,
-      settings: () => ({ ...BUILT_IN_DEFAULTS, startupTimeoutSec: 15 }),
-      expand: expandPlaceholders,
-    });
-    cleanups.push(() => supervisor.stopAll());
+    const supervisor = supervisorOn(paths, logs);
     const state = await supervisor.start(recipe);
     expect(state.status).toBe('running');
     expect(await (await fetch(`http://127.0.0.1:${state.port}/health`)).json()).toEqual({ status: 'ok' });
@@ -135,13 +141,7 @@ describe('Installer, git strategy, against a local bare repository', () => {
       ((await (await fetch(`http://127.0.0.1:${port}/props`)).json()) as { model_path: string }).model_path;
 
     // The supervisor, given the model as the manager passes it (the provider's configured model).
-    const supervisor = new Supervisor({
-      paths,
-      logs,
-      settings: () => ({ ...BUILT_IN_DEFAULTS, startupTimeoutSec: 15 }),
-      expand: expandPlaceholders,
-    });
-    cleanups.push(() => supervisor.stopAll());
+    const supervisor = supervisorOn(paths, logs);
     const state = await supervisor.start(recipe, { model: override.model });
     expect(state.status).toBe('running');
     const bySupervisor = await modelPath(state.port!);
