@@ -123,6 +123,8 @@ async function serve(args: string[]): Promise<number> {
     },
     hurry: () => host.hurry(),
     killNow: () => host.killAllNow(),
+    // The providers' grace period (Settings), and time to stop the servers after it.
+    deadlineMs: () => (host.settings.values.stopGraceSec + 30) * 1000,
   });
   try {
     server = await startHeadlessServer({

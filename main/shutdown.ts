@@ -16,8 +16,8 @@ export interface ShutdownOptions {
    * terminal signals its whole process group, npm forwards to its child too): not a second ask.
    */
   duplicateWindowMs?: number;
-  /** Past this the stop is abandoned: kill everything now and exit non-zero. */
-  deadlineMs?: number;
+  /** Past this the stop is abandoned: kill everything now and exit non-zero. Read when the shutdown begins. */
+  deadlineMs?: () => number;
 }
 
 export interface Shutdown {
@@ -55,11 +55,12 @@ export function installShutdown(options: ShutdownOptions): Shutdown {
     if (stopping) return stopping;
     firstAt = Date.now();
     options.log.write('info', `shutting down: ${reason}`);
+    const deadlineMs = options.deadlineMs?.() ?? 60_000;
     const deadline = setTimeout(() => {
-      options.log.write('error', `shutdown did not finish within ${options.deadlineMs ?? 60_000} ms; killing what is left`);
+      options.log.write('error', `shutdown did not finish within ${deadlineMs} ms; killing what is left`);
       options.killNow();
       finish(1);
-    }, options.deadlineMs ?? 60_000);
+    }, deadlineMs);
     stopping = options.stop(reason).then(
       () => {
         clearTimeout(deadline);

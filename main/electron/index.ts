@@ -90,6 +90,7 @@ function runDesktopApp(): void {
           },
           hurry: () => owned.hurry(),
           killNow: () => owned.killAllNow(),
+          deadlineMs: () => (owned.settings.values.stopGraceSec + 30) * 1000,
           exit: (code) => {
             stopped = true;
             app.exit(code);
