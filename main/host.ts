@@ -21,6 +21,7 @@ import { MergedUpstreams } from './services/gateway/upstreams';
 import { LogService } from './services/logs/logs';
 import { ModelDownloads } from './services/models/downloads';
 import { ModelsService } from './services/models/models';
+import { scanLocalStores } from './services/models/local-stores';
 import { AlertRules } from './services/resources/alert-rules';
 import { providerProcesses } from './services/resources/provider-usage';
 import { ResourceMonitor } from './services/resources/resource-monitor';
@@ -196,7 +197,11 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   const gatewayUpstreams = new MergedUpstreams([providerUpstreams, discovery.upstreamSource()]);
   const gateway = new GatewayService({ upstreams: gatewayUpstreams });
   if (full) await gateway.apply(settings.values.gateway);
-  const models = new ModelsService(paths.models, (files) => modelUsers(files, settings.values.providers));
+  const models = new ModelsService(
+    paths.models,
+    (files) => modelUsers(files, settings.values.providers),
+    () => scanLocalStores(),
+  );
   const downloads = new ModelDownloads(paths.models, path.join(paths.cache, 'downloads'));
   await downloads.restore();
   const appInfo: AppInfo = {
@@ -343,6 +348,7 @@ function modelUsers(files: string[], overrides: Settings['providers']): Record<s
   const users: Record<string, string[]> = {};
   const add = (file: string, id: string) => (users[file] ??= []).push(id);
   for (const [id, override] of Object.entries(overrides)) if (override.model && files.includes(override.model)) add(override.model, id);
-  if (!overrides.engine?.model && files[0]) add(files[0], 'engine');
+  // The engine's default is the first file in our models folder, never another app's model.
+  if (!overrides.engine?.model && files[0] && !path.isAbsolute(files[0])) add(files[0], 'engine');
   return users;
 }

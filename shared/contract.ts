@@ -34,6 +34,12 @@ const ModelFileName = z
   .regex(/^[^/\\]+\.gguf$/i, 'must be a file name ending in .gguf, without folders')
   .refine((name) => name !== '..' && !name.startsWith('.'), 'must not start with a dot');
 
+/** An absolute path (POSIX or Windows) of a model another app keeps. */
+const AbsoluteGgufPath = z
+  .string()
+  .max(4096)
+  .regex(/^(\/|[A-Za-z]:[\\/])/, 'must be an absolute path');
+
 /**
  * The whole surface between the UI (or any client) and the host. Both transports (Electron IPC
  * and WebSocket) carry exactly this; every input is validated against its schema on arrival.
@@ -128,7 +134,8 @@ export const contract = {
       'GGUF files in the models folder with their header facts, size, a memory estimate and who uses them.',
     ),
     'models.delete': request<{ dir: string; models: ModelFile[] }>()(
-      z.object({ file: ModelFileName }).strict(),
+      // An absolute path names a model another app keeps: named so the refusal can say whose it is.
+      z.object({ file: z.union([ModelFileName, AbsoluteGgufPath]) }).strict(),
       'Deletes a model file (refused while a running provider uses it); returns the new list.',
     ),
     'downloads.list': request<DownloadState[]>()(

@@ -126,8 +126,14 @@ export interface LogSearchMatch {
 }
 
 /** A GGUF file in the models folder, with what its header says. */
+/** Where a model file lives: our models folder, or another app's store that we use in place. */
+export type ModelOrigin = 'models folder' | 'LM Studio' | 'Ollama' | 'llama.cpp cache' | 'Hugging Face cache';
+
 export interface ModelFile {
-  /** File name inside the models folder (what the engine's settings name). */
+  /**
+   * What a provider's settings name: the file name inside the models folder, or the absolute path
+   * of a model another app keeps (used in place, never copied).
+   */
   file: string;
   path: string;
   sizeBytes: number;
@@ -146,6 +152,10 @@ export interface ModelFile {
   usedBy: string[];
   /** Why the header could not be read (truncated, not GGUF). */
   error?: string;
+  /** Absent means our models folder. */
+  origin?: ModelOrigin;
+  /** The name the other app gives it, e.g. Ollama's `llama3.2:1b`. */
+  originalName?: string;
 }
 
 export type DownloadStatus = 'downloading' | 'paused' | 'verifying' | 'done' | 'failed' | 'cancelled';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { GgufFileType, readGgufFileInfo } from 'node-llama-cpp';
 import { AppFailure } from '../../../shared/errors';
 import type { ModelFile } from '../../../shared/provider';
+import type { LocalStoreModel } from './local-stores';
 
 /** Context size the memory estimate is given for (or the model's own, when smaller). */
 const ESTIMATE_CONTEXT = 4096;
@@ -16,6 +17,8 @@ export class ModelsService {
     readonly dir: string,
     /** Which providers use which of these files. */
     private readonly usedBy: (files: string[]) => Record<string, string[]>,
+    /** Models other apps keep on this machine (LM Studio, Ollama, caches), listed and used in place. */
+    private readonly elsewhere: () => Promise<LocalStoreModel[]> = async () => [],
   ) {}
 
   /** Deletes a model unless a provider that is running now uses it. */
@@ -23,6 +26,13 @@ export class ModelsService {
     const models = await this.list();
     const model = models.find((m) => m.file === file);
     if (!model) throw new AppFailure({ code: 'NOT_FOUND', message: `No model ${file} in ${this.dir}.`, hint: 'Refresh the list.' });
+    if (model.origin && model.origin !== 'models folder') {
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `This file belongs to ${model.origin}; remove it there.`,
+        hint: `${model.originalName ?? model.path} is used in place from ${model.origin}'s store; this app never deletes another app's files.`,
+      });
+    }
     const running = model.usedBy.filter(isRunning);
     if (running.length > 0) {
       throw new AppFailure({
@@ -36,14 +46,28 @@ export class ModelsService {
 
   async list(): Promise<ModelFile[]> {
     const names = (await readdir(this.dir).catch(() => [] as string[])).filter((n) => n.toLowerCase().endsWith('.gguf')).sort();
-    const users = this.usedBy(names);
-    return Promise.all(names.map((file) => this.describe(file, users[file] ?? [])));
+    const external = await this.elsewhere().catch(() => [] as LocalStoreModel[]);
+    // Ours first (the engine's default is the first of them), then the others by their absolute path.
+    const users = this.usedBy([...names, ...external.map((m) => m.path)]);
+    const ours = names.map((file) => this.describe(file, path.join(this.dir, file), users[file] ?? []));
+    const theirs = external.map((m) =>
+      this.describe(m.path, m.path, users[m.path] ?? [], { origin: m.origin, originalName: m.originalName }),
+    );
+    return (await Promise.all([...ours, ...theirs])).filter((m): m is ModelFile => m !== undefined);
   }
 
-  private async describe(file: string, usedBy: string[]): Promise<ModelFile> {
-    const full = path.join(this.dir, file);
-    const sizeBytes = (await stat(full)).size;
-    const base: ModelFile = { file, path: full, sizeBytes, usedBy };
+  private async describe(
+    file: string,
+    full: string,
+    usedBy: string[],
+    from?: Pick<ModelFile, 'origin' | 'originalName'>,
+  ): Promise<ModelFile | undefined> {
+    const sizeBytes = await stat(full).then(
+      (s) => s.size,
+      () => undefined,
+    );
+    if (sizeBytes === undefined) return undefined;
+    const base: ModelFile = { file, path: full, sizeBytes, usedBy, ...from };
     try {
       const info = await readGgufFileInfo(full, { logWarnings: false });
       const tensors = info.fullTensorInfo ?? [];
