@@ -30,6 +30,8 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
   constructor(
     private readonly modelsDir: string,
     private readonly partDir: string,
+    /** Extra request headers for a URL (a hub token), never written to the journal. */
+    private readonly headersFor: (url: string) => Record<string, string> = () => ({}),
   ) {
     super();
   }
@@ -164,6 +166,7 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
       signal,
       verified: Boolean(state.sha256),
       offset,
+      headers: this.headersFor(state.url),
       onProgress: ({ receivedBytes, totalBytes, speedBps }) =>
         this.update(active, {
           receivedBytes,

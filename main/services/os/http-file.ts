@@ -23,12 +23,20 @@ export interface FetchProgress {
 export async function fetchToFile(
   url: string,
   file: string,
-  options: { signal: AbortSignal; verified: boolean; offset?: number; onProgress?: (p: FetchProgress) => void },
+  options: {
+    signal: AbortSignal;
+    verified: boolean;
+    offset?: number;
+    onProgress?: (p: FetchProgress) => void;
+    /** Sent to the first URL's origin only (a token must not follow a redirect to a CDN). */
+    headers?: Record<string, string>;
+  },
 ): Promise<void> {
   let offset = options.offset ?? 0;
   const response = await fetchFollowingJudged(judgeUrl(url, options.verified), options.verified, {
     signal: options.signal,
     headers: offset > 0 ? { Range: `bytes=${offset}-` } : {},
+    originHeaders: options.headers ?? {},
   });
   if (response.status === 416 && offset > 0) {
     // Nothing left to fetch: the file is already whole.
@@ -73,11 +81,12 @@ function progressCounter(start: number, report: (received: number, speedBps: num
 async function fetchFollowingJudged(
   first: URL,
   verified: boolean,
-  init: { signal: AbortSignal; headers: Record<string, string> },
+  init: { signal: AbortSignal; headers: Record<string, string>; originHeaders: Record<string, string> },
 ): Promise<Response> {
   let url = first;
   for (let hop = 0; ; hop++) {
-    const response = await fetch(url, { ...init, redirect: 'manual' });
+    const headers = url.origin === first.origin ? { ...init.originHeaders, ...init.headers } : init.headers;
+    const response = await fetch(url, { signal: init.signal, headers, redirect: 'manual' });
     const location = response.headers.get('location');
     if (response.status < 300 || response.status > 399 || location === null) return response;
     await response.body?.cancel();

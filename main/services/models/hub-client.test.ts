@@ -1,0 +1,89 @@
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HUB_TOKEN, startStandInHub, type StandInHub } from '../../../test/fixtures/stand-ins/hf-hub';
+import { ModelDownloads } from './downloads';
+import { HubClient } from './hub-client';
+import { pickChoice } from './hub-files';
+
+let hub: StandInHub;
+let dir: string;
+beforeAll(async () => {
+  hub = await startStandInHub();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'hub-client-'));
+  await mkdir(path.join(dir, 'models'));
+});
+afterAll(async () => {
+  await hub.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const client = (token?: string) => new HubClient({ env: { HF_ENDPOINT: `${hub.endpoint}/`, ...(token ? { HF_TOKEN: token } : {}) } });
+
+describe('HubClient against the stand-in hub', () => {
+  it('defaults to huggingface.co and honours HF_ENDPOINT', () => {
+    expect(new HubClient({ env: {} }).endpoint).toBe('https://huggingface.co');
+    expect(client().endpoint).toBe(hub.endpoint);
+  });
+
+  it('searches GGUF repositories, sorted as asked', async () => {
+    expect((await client().search('tiny')).map((h) => h.id)).toEqual(['org/tiny-GGUF', 'org/split-GGUF', 'org/gated-GGUF']);
+    expect((await client().search('tiny', { sort: 'likes', limit: 1 })).map((h) => h.id)).toEqual(['org/split-GGUF']);
+    expect((await client().search('tiny', { sort: 'lastModified' }))[0]?.id).toBe('org/split-GGUF');
+  });
+
+  it('reads model info with the licence', async () => {
+    const info = await client().info('org/tiny-GGUF');
+    expect(info).toMatchObject({ id: 'org/tiny-GGUF', license: 'apache-2.0', gated: false, pageUrl: `${hub.endpoint}/org/tiny-GGUF` });
+    expect((await client().info('org/gated-GGUF')).gated).toBe(true);
+    await expect(client().info('org/nothing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(client().info('../etc')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('lists GGUF choices with sizes, quantisations and sha256s; a split set is one choice', async () => {
+    const choices = await client().choices('org/tiny-GGUF');
+    expect(choices.map((c) => c.quant)).toEqual(['Q4_K_M', 'Q8_0']);
+    const q8 = pickChoice(choices, 'Q8_0')!;
+    expect(q8.parts[0]).toEqual({
+      path: 'tiny.Q8_0.gguf',
+      size: hub.files.get('org/tiny-GGUF/tiny.Q8_0.gguf')!.length,
+      sha256: hub.sha256('org/tiny-GGUF', 'tiny.Q8_0.gguf'),
+    });
+    const split = await client().choices('org/split-GGUF');
+    expect(split).toHaveLength(1);
+    expect(split[0]!.parts).toHaveLength(2);
+  });
+
+  it('a gated repository says to accept the licence and set HF_TOKEN; the token opens it', async () => {
+    const url = `${hub.endpoint}/org/gated-GGUF`;
+    await expect(client().choices('org/gated-GGUF')).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringContaining(`accept the licence on its page (${url}) and set HF_TOKEN`),
+    });
+    await expect(client('wrong').choices('org/gated-GGUF')).rejects.toMatchObject({ message: expect.stringContaining('HTTP 403') });
+    expect(await client(HUB_TOKEN).choices('org/gated-GGUF')).toHaveLength(1);
+  });
+
+  it('downloads a split set through the downloader (redirect to the CDN, sha256 from the LFS oid), and a gated file with the token', async () => {
+    const hubClient = client(HUB_TOKEN);
+    const downloads = new ModelDownloads(path.join(dir, 'models'), path.join(dir, 'part'), (url) =>
+      url.startsWith(`${hubClient.endpoint}/`) ? hubClient.authHeaders() : {},
+    );
+    const wanted = [
+      ...hubClient.downloadsOf('org/split-GGUF', (await hubClient.choices('org/split-GGUF'))[0]!),
+      ...hubClient.downloadsOf('org/gated-GGUF', (await hubClient.choices('org/gated-GGUF'))[0]!),
+    ];
+    expect(wanted.map((w) => w.file)).toEqual(['split-Q8_0-00001-of-00002.gguf', 'split-Q8_0-00002-of-00002.gguf', 'gated.Q8_0.gguf']);
+    const started = await Promise.all(wanted.map((w) => downloads.start({ url: w.url, file: w.file, sha256: w.sha256 })));
+    const settled = await Promise.all(started.map((s) => downloads.settled(s.id)));
+    expect(settled.map((s) => [s.status, s.error])).toEqual(wanted.map(() => ['done', undefined]));
+    for (const w of wanted) {
+      const bytes = await readFile(path.join(dir, 'models', w.file));
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(w.sha256);
+    }
+    expect(hub.hits.filter((h) => h.startsWith('/cdn/'))).toHaveLength(3);
+    await downloads.close();
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { choicesOf, fitHint, pickChoice, quantOf, splitOf } from './hub-files';
+
+const GiB = 1024 ** 3;
+
+describe('hub files', () => {
+  it('reads the quantisation from a file name', () => {
+    expect(quantOf('Llama-3.2-1B-Instruct-Q4_K_M.gguf')).toBe('Q4_K_M');
+    expect(quantOf('qwen2.5-0.5b-instruct-q8_0.gguf')).toBe('Q8_0');
+    expect(quantOf('model.F16.gguf')).toBe('F16');
+    expect(quantOf('phi-3-IQ2_XS.gguf')).toBe('IQ2_XS');
+    expect(quantOf('Q5_K_S/big-Q5_K_S-00001-of-00002.gguf')).toBe('Q5_K_S');
+    expect(quantOf('tiny.gguf')).toBeUndefined();
+  });
+
+  it('groups split parts into one set, only when complete', () => {
+    expect(splitOf('a/m-Q8_0-00002-of-00003.gguf')).toEqual({ set: 'a/m-Q8_0', index: 2, count: 3 });
+    const choices = choicesOf([
+      { path: 'm-Q8_0-00002-of-00002.gguf', size: 5 },
+      { path: 'm-Q8_0-00001-of-00002.gguf', size: 7 },
+      { path: 'm-Q4_0-00001-of-00002.gguf', size: 1 },
+      { path: 'm-Q2_K.gguf', size: 3 },
+      { path: 'README.md', size: 1 },
+    ]);
+    expect(choices.map((c) => [c.name, c.quant, c.size, c.parts.length])).toEqual([
+      ['m-Q2_K.gguf', 'Q2_K', 3, 1],
+      ['m-Q8_0-00001-of-00002.gguf', 'Q8_0', 12, 2],
+    ]);
+    expect(pickChoice(choices, 'q8_0')?.parts.map((p) => p.path)).toEqual(['m-Q8_0-00001-of-00002.gguf', 'm-Q8_0-00002-of-00002.gguf']);
+    expect(pickChoice(choices, 'm-Q8_0-00002-of-00002.gguf')?.name).toBe('m-Q8_0-00001-of-00002.gguf');
+    expect(pickChoice(choices, 'Q6_K')).toBeUndefined();
+  });
+
+  it('says whether a model fits, with room for the context', () => {
+    expect(fitHint(4 * GiB, { vramBytes: 8 * GiB, ramBytes: 16 * GiB })).toBe('fits on the GPU');
+    expect(fitHint(7.5 * GiB, { vramBytes: 8 * GiB, ramBytes: 16 * GiB })).toBe('CPU only, slow');
+    expect(fitHint(4 * GiB, { vramBytes: 0, ramBytes: 16 * GiB })).toBe('CPU only, slow');
+    expect(fitHint(15 * GiB, { vramBytes: 8 * GiB, ramBytes: 16 * GiB })).toBe('too big');
+    expect(fitHint(100 * 1024 ** 2, { vramBytes: 0, ramBytes: 512 * 1024 ** 2 })).toBe('too big');
+  });
+});
