@@ -9,8 +9,11 @@ import { hashFor } from '../../state/route';
 /** One GGUF file: what its header says, what it costs on disk and in memory, and who uses it. */
 export function ModelRow({ model }: { model: ModelFile }) {
   const { estimate } = model;
+  // Another app's model (Ollama, LM Studio, a cache) is used in place: titled by that app's name for it.
+  const origin = model.origin && model.origin !== 'models folder' ? model.origin : undefined;
+  const title = origin ? (model.originalName ?? model.file) : model.file;
   // The header name is often the same as the file name without ".gguf"; repeating it adds nothing.
-  const showName = model.name && model.name !== model.file.replace(/\.gguf$/i, '');
+  const showName = model.name && model.name !== title.replace(/\.gguf$/i, '');
   const remove = useDeleteModel();
   const confirmDelete = () => {
     if (window.confirm(`Delete ${model.file}?\n\nThe file is removed from the models folder for good.`)) remove.mutate(model.file);
@@ -19,19 +22,30 @@ export function ModelRow({ model }: { model: ModelFile }) {
     <article className="card model-row" data-testid={`model-row-${model.file}`}>
       <header className="model-row-header">
         <h2 className="model-file mono" title={model.path}>
-          {model.file}
+          {title}
         </h2>
         {showName && <span className="muted model-name">{model.name}</span>}
-        <button
-          type="button"
-          className="button button-ghost button-small button-danger model-delete"
-          data-testid="model-delete"
-          disabled={remove.isPending}
-          onClick={confirmDelete}
-        >
-          {remove.isPending ? 'Deleting…' : 'Delete'}
-        </button>
+        {origin ? (
+          <span className="chip model-origin" data-testid="model-origin" title={`Used in place from ${origin}; never copied`}>
+            {origin}
+          </span>
+        ) : (
+          <button
+            type="button"
+            className="button button-ghost button-small button-danger model-delete"
+            data-testid="model-delete"
+            disabled={remove.isPending}
+            onClick={confirmDelete}
+          >
+            {remove.isPending ? 'Deleting…' : 'Delete'}
+          </button>
+        )}
       </header>
+      {origin && (
+        <p className="muted model-location" data-testid="model-location">
+          From {origin}, at <span className="mono">{model.path}</span>. Remove it in {origin}; this app never deletes it.
+        </p>
+      )}
       <dl className="fact-strip model-facts">
         <Fact label="Architecture" testId="model-arch">
           {model.architecture}

@@ -14,7 +14,11 @@ import './downloads.css';
 export function ModelsPage() {
   const { data, error, isPending } = useModels();
   return (
-    <Page id="models" title="Models" subtitle="GGUF model files on disk.">
+    <Page
+      id="models"
+      title="Models"
+      subtitle="GGUF model files on disk: the models folder, and those LM Studio, Ollama, llama.cpp and Hugging Face already keep (used in place)."
+    >
       {isPending && <Loading label="Loading models…" />}
       {error && !data && <ErrorNotice error={error} title="Could not list the models" />}
       {data && <ModelsFolder dir={data.dir} />}

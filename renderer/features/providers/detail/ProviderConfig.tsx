@@ -68,7 +68,10 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
         <Field
           id="provider-model"
           label="Model"
-          description={'A GGUF file from the shared models folder.' + (engine ? ' Empty: the first one there.' : '')}
+          description={
+            'A GGUF file from the shared models folder, or one LM Studio, Ollama or a download cache keeps (used in place by its path).' +
+            (engine ? ' Empty: the first one in the models folder.' : '')
+          }
           source={null}
           error={problem('model')}
         >
@@ -143,7 +146,10 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
 
 function GgufPicker({ value, onChange }: { value: string; onChange: (file: string) => void }) {
   const { data } = useModels();
-  const files = (data?.models ?? []).filter((m) => !m.error).map((m) => m.file);
+  const usable = (data?.models ?? []).filter((m) => !m.error);
+  const files = usable.map((m) => m.file);
+  const ours = usable.filter((m) => !m.origin || m.origin === 'models folder');
+  const theirs = usable.filter((m) => m.origin && m.origin !== 'models folder');
   const known = value === '' || files.includes(value);
   return (
     <select
@@ -155,11 +161,21 @@ function GgufPicker({ value, onChange }: { value: string; onChange: (file: strin
     >
       <option value="">{files.length ? '(default)' : '(no GGUF files in the models folder)'}</option>
       {!known && <option value={value}>{value} (missing)</option>}
-      {files.map((file) => (
+      {ours.map(({ file }) => (
         <option key={file} value={file}>
           {file}
         </option>
       ))}
+      {theirs.length > 0 && (
+        <optgroup label="On this machine, used in place">
+          {theirs.map((m) => (
+            // Stored as the absolute path: the provider gets it as it is.
+            <option key={m.file} value={m.file} title={m.path}>
+              {`${m.originalName ?? m.file} (${m.origin})`}
+            </option>
+          ))}
+        </optgroup>
+      )}
     </select>
   );
 }
