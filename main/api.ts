@@ -11,6 +11,7 @@ import { addEndpoint, removeEndpoint } from './services/discovery/saved-endpoint
 import { GatewayService } from './services/gateway/gateway-service';
 import type { LogService } from './services/logs/logs';
 import type { ModelDownloads } from './services/models/downloads';
+import type { HubService } from './services/models/hub-service';
 import type { ModelsService } from './services/models/models';
 import type { ResourceMonitor } from './services/resources/resource-monitor';
 import type { Subscriptions } from '../shared/rpc/subscriptions';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   logs: LogService;
   models: ModelsService;
   downloads: ModelDownloads;
+  /** The Hugging Face hub (search, files, pull into the downloads). */
+  hub: HubService;
   gateway: GatewayService;
   discovery: DiscoveryService;
   resources: ResourceMonitor;
@@ -131,6 +134,9 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     },
     'downloads.list': () => deps.downloads.list(),
     'downloads.start': (request) => deps.downloads.start(request),
+    'hub.search': ({ query, sort, limit }) => deps.hub.search(query, { sort, limit }),
+    'hub.files': ({ repo, revision }) => deps.hub.files(repo, revision),
+    'hub.pull': ({ repo, pick, revision }) => deps.hub.pull(repo, pick, revision),
     'downloads.cancel': ({ id }) => deps.downloads.cancel(id),
     'downloads.resume': ({ id }) => deps.downloads.resume(id),
     'downloads.remove': ({ id }) => deps.downloads.remove(id),

@@ -20,6 +20,7 @@ import type { InstallRun } from '../shared/install';
 import type { Contract } from '../shared/contract';
 import { RpcClient } from '../shared/rpc/client';
 import { createMemoryPair } from '../shared/rpc/memory';
+import { MODELS_USAGE, modelsCommand } from './cli-models';
 
 const USAGE = `${APP_NAME} ${APP_VERSION}
 
@@ -38,10 +39,12 @@ Commands:
   cleanup                                 Remove caches, leftover downloads and unfinished installs.
   system [--json]                         This machine: OS, CPU, memory, disk, tools on PATH.
   settings [--json]                       Effective settings and where each value comes from.
+${MODELS_USAGE}
   help                                    This text.
 
 Environment: HELIX_LOCAL_LLM_DIR (base directory, default ~/.helixcode/local-llm),
-HELIX_LOCAL_LLM_AUTO_START, HELIX_LOCAL_LLM_TIMEOUT, HELIX_LOCAL_LLM_HEALTH_INTERVAL.`;
+HELIX_LOCAL_LLM_AUTO_START, HELIX_LOCAL_LLM_TIMEOUT, HELIX_LOCAL_LLM_HEALTH_INTERVAL;
+HF_ENDPOINT (Hugging Face hub, default https://huggingface.co) and HF_TOKEN (gated repositories).`;
 
 class UsageError extends Error {}
 
@@ -70,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'trust':
       return trust(rest);
+    case 'models':
+      return modelsCommand(rest, { withHost, usageError: (message) => new UsageError(message) });
     case 'cleanup': {
       const report = await withHost((api) => api.invoke('install.cleanup'));
       for (const item of report.removed)

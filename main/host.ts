@@ -33,6 +33,8 @@ import { BaseDirLock } from './services/base-dir/base-dir-lock';
 import { ensureLayout, pathsFor, resolveBaseDir, type Paths } from './services/base-dir/paths';
 import { SettingsService } from './services/settings/settings';
 import { SystemService } from './services/system/system';
+import { HubClient } from './services/models/hub-client';
+import { HubService } from './services/models/hub-service';
 
 export interface BaseDirOptions {
   env?: NodeJS.ProcessEnv;
@@ -202,7 +204,11 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     (files) => modelUsers(files, settings.values.providers),
     () => scanLocalStores(),
   );
-  const downloads = new ModelDownloads(paths.models, path.join(paths.cache, 'downloads'));
+  // HF_ENDPOINT / HF_TOKEN: the token goes with the hub's own URLs only.
+  const hubClient = new HubClient();
+  const downloads = new ModelDownloads(paths.models, path.join(paths.cache, 'downloads'), (url) =>
+    url.startsWith(`${hubClient.endpoint}/`) ? hubClient.authHeaders() : {},
+  );
   await downloads.restore();
   const appInfo: AppInfo = {
     name: APP_NAME,
@@ -239,6 +245,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
       logs,
       models,
       downloads,
+      hub: new HubService(hubClient, downloads, system),
       resources,
       subscriptions,
       discovery,

@@ -19,6 +19,7 @@ import { ResourceRangeSchema, type Alert, type ResourceHistory, type ResourceSam
 import type { CleanupReport, InstallRun } from './install';
 import { SettingsPatchSchema, type SettingsState } from './settings';
 import type { AppInfo, SystemCheck, SystemInfo } from './system';
+import { HubFilesSchema, HubPullSchema, HubSearchSchema, type HubFiles, type HubPull, type HubSearchResult } from './hub';
 
 const NoInput = z.undefined().or(z.object({}).strict());
 const ById = z.object({ id: ProviderId }).strict();
@@ -155,6 +156,18 @@ export const contract = {
         })
         .strict(),
       'Starts downloading a model into the models folder; progress comes as downloads.progress events.',
+    ),
+    'hub.search': request<HubSearchResult[]>()(
+      HubSearchSchema,
+      'Searches GGUF repositories on the Hugging Face hub (HF_ENDPOINT), by downloads, likes or recency.',
+    ),
+    'hub.files': request<HubFiles>()(
+      HubFilesSchema,
+      "A repository's GGUF files (split sets as one) with sizes, quantisations and whether each fits this machine, plus its licence.",
+    ),
+    'hub.pull': request<HubPull>()(
+      HubPullSchema,
+      'Downloads a quantisation or file of a repository (every part of a split set) into the models folder; answers the downloads.',
     ),
     'downloads.cancel': request<DownloadState>()(ByDownloadId, 'Stops a download, keeping what arrived so it can resume.'),
     'downloads.resume': request<DownloadState>()(ByDownloadId, 'Continues a paused download from the byte it reached.'),
