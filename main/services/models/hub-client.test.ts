@@ -7,6 +7,7 @@ import { HUB_TOKEN, startStandInHub, type StandInHub } from '../../../test/fixtu
 import { ModelDownloads } from './downloads';
 import { HubClient } from './hub-client';
 import { pickChoice } from './hub-files';
+import { HubService } from './hub-service';
 
 let hub: StandInHub;
 let dir: string;
@@ -56,14 +57,37 @@ describe('HubClient against the stand-in hub', () => {
     expect(split[0]!.parts).toHaveLength(2);
   });
 
-  it('a gated repository says to accept the licence and set HF_TOKEN; the token opens it', async () => {
+  it('a gated repository lists its files but refuses them: accept the licence and set HF_TOKEN; the token opens them', async () => {
     const url = `${hub.endpoint}/org/gated-GGUF`;
-    await expect(client().choices('org/gated-GGUF')).rejects.toMatchObject({
+    const choice = (await client().choices('org/gated-GGUF'))[0]!;
+    const file = client().downloadsOf('org/gated-GGUF', choice)[0]!.url;
+    await expect(client().checkAccess('org/gated-GGUF', file)).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
       message: expect.stringContaining(`accept the licence on its page (${url}) and set HF_TOKEN`),
     });
-    await expect(client('wrong').choices('org/gated-GGUF')).rejects.toMatchObject({ message: expect.stringContaining('HTTP 403') });
-    expect(await client(HUB_TOKEN).choices('org/gated-GGUF')).toHaveLength(1);
+    await expect(client('wrong').checkAccess('org/gated-GGUF', file)).rejects.toMatchObject({
+      message: expect.stringContaining('HTTP 403'),
+    });
+    await client(HUB_TOKEN).checkAccess('org/gated-GGUF', file);
+  });
+
+  it('HubService: choices with a fit hint for this machine; a pull of an unknown quantisation names the ones there are; a gated pull starts nothing', async () => {
+    const downloads = new ModelDownloads(path.join(dir, 'models'), path.join(dir, 'part'));
+    const system = {
+      info: async () => ({ memory: { totalBytes: 16 * 1024 ** 3, freeBytes: 0, availableBytes: 8 * 1024 ** 3 } }) as never,
+      gpus: async () => [],
+    };
+    const service = new HubService(client(), downloads, system);
+    const files = await service.files('org/tiny-GGUF');
+    expect(files).toMatchObject({ repo: 'org/tiny-GGUF', license: 'apache-2.0', gated: false });
+    expect(files.choices.map((c) => [c.quant, c.fit])).toEqual([
+      ['Q4_K_M', 'CPU only, slow'],
+      ['Q8_0', 'CPU only, slow'],
+    ]);
+    await expect(service.pull('org/tiny-GGUF', 'Q6_K')).rejects.toMatchObject({ code: 'NOT_FOUND', hint: 'Pick one of: Q4_K_M, Q8_0.' });
+    await expect(service.pull('org/gated-GGUF', 'Q8_0')).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(downloads.list()).toEqual([]);
+    expect((await service.search('tiny', { limit: 1 }))[0]).toMatchObject({ id: 'org/tiny-GGUF', gated: false });
   });
 
   it('downloads a split set through the downloader (redirect to the CDN, sha256 from the LFS oid), and a gated file with the token', async () => {

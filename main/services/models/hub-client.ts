@@ -161,6 +161,27 @@ export class HubClient {
     }));
   }
 
+  /**
+   * Asks for a download URL without following it: a gated repository lists its files to anyone
+   * but refuses the file itself (401 without a token, 403 without the licence accepted).
+   */
+  async checkAccess(repo: string, url: string): Promise<void> {
+    let status: number;
+    try {
+      const response = await this.fetchImpl(url, {
+        method: 'HEAD',
+        redirect: 'manual',
+        headers: this.authHeaders(),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      await response.body?.cancel();
+      status = response.status;
+    } catch {
+      return; // The download itself reports an unreachable hub.
+    }
+    if (status === 401 || status === 403) throw gatedFailure(this.pageUrl(repo), status);
+  }
+
   private async getJson<T>(pathAndQuery: string, schema: z.ZodType<T>, repo?: string): Promise<T> {
     const url = `${this.endpoint}${pathAndQuery}`;
     let response: Response;

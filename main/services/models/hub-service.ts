@@ -52,8 +52,10 @@ export class HubService {
         hint: `Pick one of: ${known}.`,
       });
     }
+    const wanted = this.client.downloadsOf(repo, choice, revision);
+    await this.client.checkAccess(repo, wanted[0]!.url);
     const started: DownloadState[] = [];
-    for (const d of this.client.downloadsOf(repo, choice, revision)) {
+    for (const d of wanted) {
       started.push(await this.downloads.start({ url: d.url, file: d.file, sha256: d.sha256 }));
     }
     return { repo, choice: withFit(choice, machine), downloads: started };
