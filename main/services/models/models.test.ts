@@ -39,6 +39,18 @@ describe('ModelsService', () => {
     expect(model).toMatchObject({ file: 'cut.gguf', error: expect.stringContaining('Cannot read the GGUF header') });
   });
 
+  it('reads a header again only when the file changed', async () => {
+    const dir = await tempDir();
+    await writeFile(`${dir}/m.gguf`, makeTinyGguf().subarray(0, 300));
+    const service = new ModelsService(dir, () => ({}));
+    expect((await service.list())[0]!.error).toContain('Cannot read the GGUF header');
+    expect((await service.list())[0]!.error).toContain('Cannot read the GGUF header');
+    await writeFile(`${dir}/m.gguf`, makeTinyGguf());
+    const [model] = await service.list();
+    expect(model).toMatchObject({ file: 'm.gguf', architecture: 'llama' });
+    expect(model!.error).toBeUndefined();
+  });
+
   it('names quantisations', () => {
     expect(quantizationName(15)).toBe('Q4_K_M');
     expect(quantizationName(0)).toBe('F32');

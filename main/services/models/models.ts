@@ -53,7 +53,10 @@ export class ModelsService {
     const theirs = external.map((m) =>
       this.describe(m.path, m.path, users[m.path] ?? [], { origin: m.origin, originalName: m.originalName }),
     );
-    return (await Promise.all([...ours, ...theirs])).filter((m): m is ModelFile => m !== undefined);
+    const models = (await Promise.all([...ours, ...theirs])).filter((m): m is ModelFile => m !== undefined);
+    const present = new Set(models.map((m) => m.path));
+    for (const full of this.headers.keys()) if (!present.has(full)) this.headers.delete(full);
+    return models;
   }
 
   private async describe(
@@ -62,12 +65,21 @@ export class ModelsService {
     usedBy: string[],
     from?: Pick<ModelFile, 'origin' | 'originalName'>,
   ): Promise<ModelFile | undefined> {
-    const sizeBytes = await stat(full).then(
-      (s) => s.size,
-      () => undefined,
-    );
-    if (sizeBytes === undefined) return undefined;
-    const base: ModelFile = { file, path: full, sizeBytes, usedBy, ...from };
+    const stats = await stat(full).catch(() => undefined);
+    if (!stats) return undefined;
+    const base: ModelFile = { file, path: full, sizeBytes: stats.size, usedBy, ...from };
+    // The list is polled; a header (several MB for a large vocabulary) is read again only when the file changed.
+    const key = `${stats.size}:${stats.mtimeMs}`;
+    const cached = this.headers.get(full);
+    const facts = cached?.key === key ? cached.facts : await this.readHeader(base);
+    if (cached?.key !== key) this.headers.set(full, { key, facts });
+    return { ...facts, ...base };
+  }
+
+  private readonly headers = new Map<string, { key: string; facts: ModelFile }>();
+
+  private async readHeader(base: ModelFile): Promise<ModelFile> {
+    const { path: full, sizeBytes } = base;
     try {
       const info = await readGgufFileInfo(full, { logWarnings: false });
       const tensors = info.fullTensorInfo ?? [];
