@@ -86,6 +86,17 @@ describe('scanLocalStores', () => {
     expect(origins).toEqual(['Hugging Face cache', 'Ollama', 'llama.cpp cache']);
   });
 
+  it("reads llama.cpp's cache in the hub's layout too, as newer builds keep it", async () => {
+    const cache = await tempDir();
+    const rev = path.join(cache, 'models--ggml-org--tiny-GGUF', 'snapshots', 'abc');
+    await mkdir(rev, { recursive: true });
+    await mkdir(path.join(cache, 'models--ggml-org--tiny-GGUF', 'blobs'));
+    writeTinyGguf(path.join(cache, 'models--ggml-org--tiny-GGUF', 'blobs', 'f'.repeat(64)));
+    await symlink(path.join('..', '..', 'blobs', 'f'.repeat(64)), path.join(rev, 'tiny.gguf'));
+    const models = await scanLocalStores({ home: await tempDir(), env: { LLAMA_CACHE: cache }, platform: 'linux' });
+    expect(models.map((m) => [m.origin, m.originalName])).toEqual([['llama.cpp cache', 'ggml-org/tiny-GGUF/tiny.gguf']]);
+  });
+
   it('finds nothing, without failing, when no store exists', async () => {
     expect(await scanLocalStores({ home: await tempDir(), env: {}, platform: 'darwin' })).toEqual([]);
   });

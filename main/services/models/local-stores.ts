@@ -89,20 +89,30 @@ export function ollamaName(parts: string[]): string {
   return `${name}:${tag}`;
 }
 
-/** llama.cpp's `-hf` download cache: flat `<org>_<repo>_<file>.gguf` files. */
+/**
+ * llama.cpp's `-hf` download cache: flat `<org>_<repo>_<file>.gguf` files; newer builds keep the
+ * hub's own `models--<org>--<repo>` layout there, which is read as the hub cache is.
+ */
 async function llamaCppCache({ home, env, platform }: LocalStoreRoots): Promise<LocalStoreModel[]> {
   const dir =
     env.LLAMA_CACHE ||
     (platform === 'darwin'
       ? path.join(home, 'Library', 'Caches', 'llama.cpp')
-      : path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'llama.cpp'));
+      : platform === 'win32' && env.LOCALAPPDATA
+        ? path.join(env.LOCALAPPDATA, 'llama.cpp')
+        : path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'llama.cpp'));
   const files = await ggufFilesUnder(dir, 1);
-  return files.map((file) => ({ path: file, origin: 'llama.cpp cache' as const, originalName: path.basename(file) }));
+  const flat = files.map((file) => ({ path: file, origin: 'llama.cpp cache' as const, originalName: path.basename(file) }));
+  return [...flat, ...(await hubLayout(dir, 'llama.cpp cache'))];
 }
 
 /** The hub cache: `models--<org>--<repo>/snapshots/<rev>/<file>.gguf`, links into the repo's own `blobs/`. */
 async function huggingFaceCache({ home, env }: LocalStoreRoots): Promise<LocalStoreModel[]> {
   const hub = env.HF_HUB_CACHE || (env.HF_HOME ? path.join(env.HF_HOME, 'hub') : path.join(home, '.cache', 'huggingface', 'hub'));
+  return hubLayout(hub, 'Hugging Face cache');
+}
+
+async function hubLayout(hub: string, origin: 'Hugging Face cache' | 'llama.cpp cache'): Promise<LocalStoreModel[]> {
   const models: LocalStoreModel[] = [];
   for (const repoDir of (await readdir(hub).catch(() => [] as string[])).filter((n) => n.startsWith('models--'))) {
     const repo = repoDir.slice('models--'.length).split('--').join('/');
@@ -115,7 +125,7 @@ async function huggingFaceCache({ home, env }: LocalStoreRoots): Promise<LocalSt
         if (!(await isGguf(file))) continue;
         models.push({
           path: file,
-          origin: 'Hugging Face cache',
+          origin,
           originalName: `${repo}/${path.relative(revDir, file).split(path.sep).join('/')}`,
         });
       }
