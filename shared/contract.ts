@@ -132,12 +132,12 @@ export const contract = {
     ),
     'models.list': request<{ dir: string; models: ModelFile[] }>()(
       NoInput,
-      'GGUF files in the models folder with their header facts, size, a memory estimate and who uses them.',
+      'GGUF files in the models folder, then those LM Studio, Ollama, llama.cpp and the Hugging Face cache keep (used in place, by absolute path), with their header facts, size, a memory estimate and who uses them.',
     ),
     'models.delete': request<{ dir: string; models: ModelFile[] }>()(
       // An absolute path names a model another app keeps: named so the refusal can say whose it is.
       z.object({ file: z.union([ModelFileName, AbsoluteGgufPath]) }).strict(),
-      'Deletes a model file (refused while a running provider uses it); returns the new list.',
+      "Deletes a model file (refused while a running provider uses it, and always for another app's model); returns the new list.",
     ),
     'downloads.list': request<DownloadState[]>()(
       NoInput,
