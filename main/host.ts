@@ -30,7 +30,7 @@ import { expandPlaceholders } from './services/supervision/placeholders';
 import { Supervisor } from './services/supervision/supervisor';
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { BaseDirLock } from './services/base-dir/base-dir-lock';
-import { ensureLayout, pathsFor, resolveBaseDir, type Paths } from './services/base-dir/paths';
+import { ensureLayout, pathsFor, resolveBaseDir, type BaseDirChoice, type Paths } from './services/base-dir/paths';
 import { SettingsService } from './services/settings/settings';
 import { SystemService } from './services/system/system';
 import { HubClient } from './services/models/hub-client';
@@ -105,11 +105,16 @@ export function defaultAppConfigDir(): string {
   return envPaths('local-llm-manager', { suffix: '' }).config;
 }
 
-/** Opens a base directory to read it (see `BaseDir`): no lock, no runtime, no writes. */
-export async function openBaseDir(options: BaseDirOptions = {}): Promise<BaseDir> {
+/** Where the base directory is: the environment, else the choice saved in the app's config folder. */
+async function locateBaseDir(options: BaseDirOptions): Promise<{ env: NodeJS.ProcessEnv; locationFile: string; baseDir: BaseDirChoice }> {
   const env = options.env ?? process.env;
   const locationFile = path.join(options.appConfigDir ?? defaultAppConfigDir(), 'location.json');
-  const baseDir = await resolveBaseDir({ env, locationFile });
+  return { env, locationFile, baseDir: await resolveBaseDir({ env, locationFile }) };
+}
+
+/** Opens a base directory to read it (see `BaseDir`): no lock, no runtime, no writes. */
+export async function openBaseDir(options: BaseDirOptions = {}, located?: Awaited<ReturnType<typeof locateBaseDir>>): Promise<BaseDir> {
+  const { env, locationFile, baseDir } = located ?? (await locateBaseDir(options));
   const paths = pathsFor(baseDir.path);
   const settings = await SettingsService.load({
     file: paths.settingsFile,
@@ -128,9 +133,9 @@ export async function openBaseDir(options: BaseDirOptions = {}): Promise<BaseDir
  * after taking the base directory's lock: one supervisor per folder.
  */
 export async function createHost(options: HostOptions): Promise<Host> {
-  const env = options.env ?? process.env;
-  const locationFile = path.join(options.appConfigDir ?? defaultAppConfigDir(), 'location.json');
-  const paths = pathsFor((await resolveBaseDir({ env, locationFile })).path);
+  // Located once: a bad location.json is kept aside by the first read, and its problem must reach the settings.
+  const located = await locateBaseDir(options);
+  const paths = pathsFor(located.baseDir.path);
   try {
     await ensureLayout(paths);
   } catch (error) {
@@ -142,7 +147,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   }
   const lock = await BaseDirLock.acquire(paths, options.runtime === 'tasks' ? 'cli' : options.mode);
   try {
-    return await startRuntime(await openBaseDir({ ...options, readOnly: false }), lock, options);
+    return await startRuntime(await openBaseDir({ ...options, readOnly: false }, located), lock, options);
   } catch (error) {
     lock.release();
     throw error;
