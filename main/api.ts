@@ -136,6 +136,7 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     'downloads.start': (request) => deps.downloads.start(request),
     'hub.search': ({ query, sort, limit }) => deps.hub.search(query, { sort, limit }),
     'hub.files': ({ repo, revision }) => deps.hub.files(repo, revision),
+    'hub.starters': () => deps.hub.starters(),
     'hub.pull': ({ repo, pick, revision }) => deps.hub.pull(repo, pick, revision),
     'downloads.cancel': ({ id }) => deps.downloads.cancel(id),
     'downloads.resume': ({ id }) => deps.downloads.resume(id),

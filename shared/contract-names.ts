@@ -35,6 +35,7 @@ export const REQUEST_NAMES = [
   'downloads.start',
   'hub.search',
   'hub.files',
+  'hub.starters',
   'hub.pull',
   'downloads.cancel',
   'downloads.resume',

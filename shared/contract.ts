@@ -19,7 +19,7 @@ import { ResourceRangeSchema, type Alert, type ResourceHistory, type ResourceSam
 import type { CleanupReport, InstallRun } from './install';
 import { SettingsPatchSchema, type SettingsState } from './settings';
 import type { AppInfo, SystemCheck, SystemInfo } from './system';
-import { HubFilesSchema, HubPullSchema, HubSearchSchema, type HubFiles, type HubPull, type HubSearchResult } from './hub';
+import { HubFilesSchema, HubPullSchema, HubSearchSchema, type HubFiles, type HubPull, type HubSearchResult, type HubStarter } from './hub';
 
 const NoInput = z.undefined().or(z.object({}).strict());
 const ById = z.object({ id: ProviderId }).strict();
@@ -164,6 +164,10 @@ export const contract = {
     'hub.files': request<HubFiles>()(
       HubFilesSchema,
       "A repository's GGUF files (split sets as one) with sizes, quantisations and whether each fits this machine, plus its licence.",
+    ),
+    'hub.starters': request<HubStarter[]>()(
+      NoInput,
+      'Hand-picked small chat and embedding models with whether each fits this machine; one chat model is marked recommended. Pull one with hub.pull { repo, pick: file }.',
     ),
     'hub.pull': request<HubPull>()(
       HubPullSchema,

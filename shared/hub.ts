@@ -53,3 +53,24 @@ export interface HubPull {
   choice: HubFileChoice;
   downloads: DownloadState[];
 }
+
+/** A hand-picked small model shown first: one click gets a sensible first model. */
+export interface HubStarter {
+  /** Stable key, e.g. `qwen2.5-1.5b-instruct`. */
+  id: string;
+  name: string;
+  kind: 'chat' | 'embedding';
+  repo: string;
+  /** The GGUF file in the repository; `hub.pull({ repo, pick: file })` downloads it. */
+  file: string;
+  /** Bytes; from the data file, else from the hub's tree when it answered. */
+  size?: number;
+  sha256?: string;
+  license: string;
+  goodFor: string;
+  pageUrl: string;
+  /** Undefined while the size is unknown. */
+  fit?: HubFitHint;
+  /** True on at most one chat starter: the best that fits this machine. */
+  recommended: boolean;
+}

@@ -1,21 +1,49 @@
 import { AppFailure } from '../../../shared/errors';
-import type { HubFileChoice, HubFiles, HubPull, HubSearchResult } from '../../../shared/hub';
+import type { HubFileChoice, HubFiles, HubPull, HubSearchResult, HubStarter } from '../../../shared/hub';
 import type { DownloadState } from '../../../shared/provider';
 import type { SystemService } from '../system/system';
 import type { ModelDownloads } from './downloads';
-import type { HubClient, HubSort } from './hub-client';
-import { fitHint, pickChoice, type HubChoice } from './hub-files';
+import type { HubClient, HubDownload, HubSort } from './hub-client';
+import { fitHint, pickChoice, type HubChoice, type HubFile } from './hub-files';
+import { loadStarters, recommendStarter, type StarterModel } from './starters';
+
+export interface HubServiceOptions {
+  /** The starter list; defaults to the built-in one or the file LLM_MANAGER_STARTER_MODELS names. */
+  starters?: () => Promise<StarterModel[]>;
+}
 
 /**
  * The contract's hub.* requests: search, a repository's GGUF choices with a fit hint for this
  * machine, and a pull that hands every part of the chosen file or split set to the downloader.
  */
 export class HubService {
+  private readonly loadStarters: () => Promise<StarterModel[]>;
+  /** Repositories' GGUF files, for starters whose size the list leaves out; a failed read is not kept. */
+  private readonly treeCache = new Map<string, Promise<HubFile[]>>();
+
   constructor(
     private readonly client: HubClient,
     private readonly downloads: ModelDownloads,
     private readonly system: Pick<SystemService, 'info' | 'gpus'>,
-  ) {}
+    options: HubServiceOptions = {},
+  ) {
+    this.loadStarters = options.starters ?? (() => loadStarters());
+  }
+
+  /** The starter list with sizes filled from the hub where the list leaves them out, a fit hint, and the one to suggest. */
+  async starters(): Promise<HubStarter[]> {
+    const [list, machine] = await Promise.all([this.loadStarters(), this.machine()]);
+    const filled = await Promise.all(
+      list.map(async (s) => {
+        if (s.size !== undefined) return s;
+        const hubFile = (await this.treeOf(s.repo).catch(() => [])).find((f) => f.path === s.file);
+        return { ...s, size: hubFile?.size, sha256: s.sha256 ?? hubFile?.sha256 };
+      }),
+    );
+    const withFit = filled.map((s) => ({ ...s, fit: s.size === undefined ? undefined : fitHint(s.size, machine) }));
+    const recommended = recommendStarter(withFit);
+    return withFit.map((s) => ({ ...s, pageUrl: this.client.pageUrl(s.repo), recommended: s.id === recommended }));
+  }
 
   async search(query: string, options: { sort?: HubSort; limit?: number } = {}): Promise<HubSearchResult[]> {
     const hits = await this.client.search(query, options);
@@ -53,12 +81,44 @@ export class HubService {
       });
     }
     const wanted = this.client.downloadsOf(repo, choice, revision);
+    await this.checkStarterSha(repo, choice, wanted);
     await this.client.checkAccess(repo, wanted[0]!.url);
     const started: DownloadState[] = [];
     for (const d of wanted) {
       started.push(await this.downloads.start({ url: d.url, file: d.file, sha256: d.sha256 }));
     }
     return { repo, choice: withFit(choice, machine), downloads: started };
+  }
+
+  /**
+   * A starter's sha256 is what we vetted: the hub's LFS oid must agree (else the file changed
+   * under the same name), and stands in when the hub gives none.
+   */
+  private async checkStarterSha(repo: string, choice: HubChoice, wanted: HubDownload[]): Promise<void> {
+    // A broken list is reported by hub.starters; it must not stop pulls of other files.
+    const starters = await this.loadStarters().catch(() => []);
+    for (const [i, d] of wanted.entries()) {
+      const starter = starters.find((s) => s.repo === repo && s.file === choice.parts[i]!.path && s.sha256);
+      if (!starter) continue;
+      if (d.sha256 && d.sha256 !== starter.sha256) {
+        throw new AppFailure({
+          code: 'CONFLICT',
+          message: `${repo}/${starter.file} on the hub has sha256 ${d.sha256}, not the ${starter.sha256} the starter list expects: the file changed since it was listed.`,
+          hint: 'Pick a file from the repository instead, or update the starter list.',
+        });
+      }
+      d.sha256 = starter.sha256;
+    }
+  }
+
+  private treeOf(repo: string): Promise<HubFile[]> {
+    let files = this.treeCache.get(repo);
+    if (!files) {
+      files = this.client.files(repo);
+      this.treeCache.set(repo, files);
+      files.catch(() => this.treeCache.delete(repo));
+    }
+    return files;
   }
 
   private async machine(): Promise<{ vramBytes: number; ramBytes: number }> {
