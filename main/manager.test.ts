@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeStandInRecipe } from '../e2e/support/stand-in-recipe';
 import type { DiscoveredServer } from '../shared/discovery';
 import type { ProviderState } from '../shared/provider';
-import { standInRecipe } from '../test/stand-in';
+import type { ProviderRecipe } from '../shared/recipe';
+import { STAND_IN_LLAMA_SERVER, standInRecipe } from '../test/stand-in';
 import { tempDir } from '../test/temp-dir';
 import { LocalLLMManager } from './manager';
 import type { ExternalFinder, Readiness } from './provider-view';
@@ -48,7 +49,13 @@ function foundServer(port: number): DiscoveredServer {
  * logs and trust file. `local` is a built-in stand-in llama-server; `standin` the same server
  * as a user's custom recipe (config/providers.d), not yet confirmed.
  */
-async function setup(options: { readiness?: Record<string, Partial<Readiness>>; external?: Record<string, DiscoveredServer> } = {}) {
+async function setup(
+  options: {
+    readiness?: Record<string, Partial<Readiness>>;
+    external?: Record<string, DiscoveredServer>;
+    builtins?: ProviderRecipe[];
+  } = {},
+) {
   const root = await tempDir();
   const paths = pathsFor(path.join(root, 'base'));
   await ensureLayout(paths);
@@ -58,7 +65,7 @@ async function setup(options: { readiness?: Record<string, Partial<Readiness>>; 
   ];
   await writeStandInRecipe(paths.base, { port: customPort, trusted: false });
   const catalog = await Catalog.load({
-    builtins: [standInRecipe({ id: 'local', name: 'Local stand-in', defaultPort: localPort })],
+    builtins: [standInRecipe({ id: 'local', name: 'Local stand-in', defaultPort: localPort }), ...(options.builtins ?? [])],
     userDir: path.join(paths.config, 'providers.d'),
   });
   const settings = await SettingsService.load({
@@ -126,6 +133,41 @@ describe('LocalLLMManager over a real Supervisor and a stand-in provider', () =>
     expect(stopped.status).toBe('stopped');
     expect(isRunning(state.pid!)).toBe(false);
     expect(manager.getRunningProviders()).toEqual([]);
+  });
+
+  it('a provider without its model asks for one instead of starting, and starts once it has it', async () => {
+    const needy = standInRecipe({
+      id: 'needy',
+      name: 'Needy server',
+      defaultPort: await pickPort(27_000 + Math.floor(Math.random() * 1000)),
+      modelInput: 'gguf',
+      start: [
+        {
+          name: 'server',
+          argv: [process.execPath, STAND_IN_LLAMA_SERVER, '--host', '{host}', '--port', '{port}', '--model', '{model}'],
+          env: {},
+        },
+      ],
+    });
+    const { manager, settings, paths, supervisor } = await setup({ builtins: [needy] });
+    expect(manager.list().find((p) => p.id === 'needy')!.modelNeed).toMatchObject({ kind: 'none-chosen', input: 'gguf' });
+    const refused = await manager.start('needy').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'CONFLICT', details: { reason: 'model-needed', kind: 'none-chosen' } });
+    expect((refused as Error).message).toBe('Needy server needs a model and none is chosen.');
+    expect(supervisor.isActive('needy')).toBe(false);
+    // Start all starts what can start and leaves it asking.
+    expect((await manager.startAll()).map((s) => s.id)).not.toContain('needy');
+    expect(manager.state('needy').status).toBe('installed');
+
+    await settings.update({ providers: { needy: { model: 'gone.gguf' } } });
+    expect(manager.list().find((p) => p.id === 'needy')!.modelNeed).toMatchObject({ kind: 'file-missing' });
+    await writeFile(path.join(paths.models, 'gone.gguf'), 'GGUF');
+    expect(manager.list().find((p) => p.id === 'needy')!.modelNeed).toBeUndefined();
+    const running = await manager.start('needy');
+    expect(running.status).toBe('running');
+    expect((await readFile(`/proc/${running.pid}/cmdline`, 'utf8')).split('\0')).toContain(path.join(paths.models, 'gone.gguf'));
+    // Running, it has its model: nothing to ask.
+    expect(manager.list().find((p) => p.id === 'needy')!.modelNeed).toBeUndefined();
   });
 
   it('restarts: a new process, running again', async () => {

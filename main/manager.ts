@@ -20,6 +20,7 @@ import { READ_CAPS, readCappedFile } from './services/os/read-capped-file';
 import type { Paths } from './services/base-dir/paths';
 import type { SettingsService } from './services/settings/settings';
 import type { StartOptions } from './services/supervision/supervisor';
+import { modelNeedOf } from './model-need';
 import { ProviderView, type CatalogEntry, type ExternalFinder, type Readiness, type RecipeSource } from './provider-view';
 
 export type { CatalogEntry, ExternalFinder, Readiness, RecipeSource } from './provider-view';
@@ -72,6 +73,7 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
       logs: deps.logs,
       external: deps.external,
       installs: deps.installs,
+      modelNeed: (recipe) => modelNeedOf(recipe, deps.settings.values.providers[recipe.id]?.model, deps.paths.models),
     });
     this.trust = deps.trust ?? new RecipeTrust(path.join(deps.paths.config, 'trusted-recipes.json'));
     // A provider we stopped may still be running outside the app: the tile shows that one then.
@@ -175,6 +177,15 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
     }
     await this.requireTrusted(recipe.id);
     const override = this.deps.settings.values.providers[recipe.id] ?? {};
+    const need = modelNeedOf(recipe, override.model, this.deps.paths.models);
+    if (need) {
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: need.message,
+        hint: need.hint,
+        details: { reason: 'model-needed', kind: need.kind },
+      });
+    }
     return this.deps.supervisor.start(recipe, {
       pinnedPort: override.port,
       model: override.model,
@@ -234,9 +245,9 @@ export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
     return this.start(recipe.id);
   }
 
-  /** The spec's StartAllProviders: every installed provider this machine can run. */
+  /** The spec's StartAllProviders: every installed provider this machine can run (those without a model keep asking for one). */
   async startAll(): Promise<ProviderState[]> {
-    const candidates = this.list().filter((p) => p.compatibility.runnable && STARTABLE.includes(p.state.status));
+    const candidates = this.list().filter((p) => p.compatibility.runnable && STARTABLE.includes(p.state.status) && !p.modelNeed);
     const results = await Promise.allSettled(candidates.map((p) => this.start(p.id)));
     return results.map((r, i) => (r.status === 'fulfilled' ? r.value : this.state(candidates[i]!.id)));
   }

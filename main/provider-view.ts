@@ -1,7 +1,16 @@
 import path from 'node:path';
 import type { DiscoveredServer } from '../shared/discovery';
 import type { InstallRun } from '../shared/install';
-import type { CatalogProblem, Compatibility, HealthSample, ProviderDetail, ProviderState, ProviderSummary } from '../shared/provider';
+import {
+  STARTABLE,
+  type CatalogProblem,
+  type Compatibility,
+  type HealthSample,
+  type ModelNeed,
+  type ProviderDetail,
+  type ProviderState,
+  type ProviderSummary,
+} from '../shared/provider';
 import type { ProviderRecipe } from '../shared/recipe';
 import type { Paths } from './services/base-dir/paths';
 
@@ -43,6 +52,8 @@ export interface ProviderViewDeps {
   external?: ExternalFinder;
   /** Install runs, shown as `installing` while they go on. */
   installs?: { get(id: string): InstallRun | undefined };
+  /** Whether Start would fail for want of a model (model-need.ts). */
+  modelNeed?: (recipe: ProviderRecipe) => ModelNeed | undefined;
 }
 
 /**
@@ -108,6 +119,9 @@ export class ProviderView {
   }
 
   summary({ recipe, origin }: CatalogEntry): ProviderSummary {
+    const state = this.state(recipe);
+    // Only where Start is offered: a running provider has its model, an uninstalled one is not there yet.
+    const modelNeed = STARTABLE.includes(state.status) ? this.deps.modelNeed?.(recipe) : undefined;
     return {
       id: recipe.id,
       name: recipe.name,
@@ -121,7 +135,8 @@ export class ProviderView {
       ...(recipe.install.strategy === 'external' ? { downloadUrl: recipe.install.downloadUrl } : {}),
       ...(recipe.version ? { version: recipe.version } : {}),
       compatibility: this.ready.get(recipe.id)?.compatibility ?? { runnable: true, reasons: [], warnings: [] },
-      state: this.state(recipe),
+      ...(modelNeed ? { modelNeed } : {}),
+      state,
     };
   }
 

@@ -67,6 +67,16 @@ export interface Compatibility {
   warnings: string[];
 }
 
+/** Why a provider cannot start for want of a model, asked before anything is spawned. */
+export interface ModelNeed {
+  /** `none-chosen`: it needs `{model}` and has none; `file-missing`: the chosen GGUF is gone; `folder-empty`: it takes the first GGUF of an empty folder. */
+  kind: 'none-chosen' | 'file-missing' | 'folder-empty';
+  /** What the provider takes: a GGUF file, or a name it resolves itself (a Hugging Face repository, mostly). */
+  input: 'gguf' | 'name';
+  message: string;
+  hint: string;
+}
+
 export interface ProviderSummary {
   id: string;
   name: string;
@@ -83,6 +93,8 @@ export interface ProviderSummary {
   /** The pinned version an install fetches. */
   version?: string;
   compatibility: Compatibility;
+  /** Set when Start would fail for want of a model: the tile offers "Choose model" instead. */
+  modelNeed?: ModelNeed;
   state: ProviderState;
 }
 

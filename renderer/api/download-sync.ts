@@ -12,5 +12,7 @@ export function applyDownloadState(queryClient: QueryClient, state: DownloadStat
   queryClient.setQueryData<DownloadState[]>(queryKeys.downloads, (list) => upsertDownload(list, state));
   if (state.status === 'done' && before?.status !== 'done') {
     void queryClient.invalidateQueries({ queryKey: queryKeys.models });
+    // The first model in the folder is what the engine's tile was waiting for.
+    void queryClient.invalidateQueries({ queryKey: queryKeys.providers });
   }
 }

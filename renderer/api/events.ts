@@ -9,7 +9,11 @@ import { queryKeys } from './query-keys';
 /** Pushes host events into the query cache (and log lines into their buffers) so every screen renders what the host says. */
 export function wireEventsToCache(api: ApiConnection, queryClient: QueryClient, logs: LogRegistry): () => void {
   const offs = [
-    api.client.on('settings.changed', (state) => queryClient.setQueryData(queryKeys.settings, state)),
+    api.client.on('settings.changed', (state) => {
+      queryClient.setQueryData(queryKeys.settings, state);
+      // A tile's "Choose model" depends on the model its settings name.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.providers });
+    }),
     api.client.on('providers.state', (state) => applyProviderState(queryClient, state)),
     api.client.on('logs.lines', (batch) => logs.onLines(batch)),
     api.client.on('downloads.progress', (state) => applyDownloadState(queryClient, state)),

@@ -19,5 +19,12 @@ export function useModels() {
 
 /** Deletes a model file; the host answers with the new list, which replaces the cached one. */
 export function useDeleteModel() {
-  return useHostMutation((client, file: string) => client.invoke('models.delete', { file }), queryKeys.models);
+  return useHostMutation(
+    (client, file: string) => client.invoke('models.delete', { file }),
+    (queryClient, answer) => {
+      queryClient.setQueryData(queryKeys.models, answer);
+      // A tile whose model this was now needs another.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.providers });
+    },
+  );
 }

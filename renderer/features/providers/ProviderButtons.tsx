@@ -5,6 +5,7 @@ import { hashFor } from '../../state/ui';
 import { useStartInstall } from '../../api/install-hooks';
 import { tileActions } from './status';
 import { useRecipeConfirmation } from './use-recipe-confirmation';
+import { ModelNeeded } from '../../components/model-choice/ModelNeeded';
 
 const PENDING_LABEL: Record<ProviderAction, string> = { start: 'Starting…', stop: 'Stopping…', restart: 'Restarting…' };
 
@@ -42,8 +43,9 @@ export function ProviderButtons({ provider, showLogs = true }: ProviderButtonsPr
     <div className="provider-actions-block">
       {offered.incompatible && <Incompatible reasons={provider.compatibility.reasons} />}
       {status === 'not-installed' && !offered.incompatible && <NotInstalled provider={provider} />}
+      {offered.start && provider.modelNeed && <ModelNeeded provider={provider} need={provider.modelNeed} />}
       <div className="provider-actions">
-        {offered.start && button('start', 'Start', 'button-primary')}
+        {offered.start && !provider.modelNeed && button('start', 'Start', 'button-primary')}
         {offered.stop && button('stop', 'Stop', 'button-secondary')}
         {offered.restart && button('restart', 'Restart', 'button-secondary')}
         {/* Only providers we run have a log of ours. */}

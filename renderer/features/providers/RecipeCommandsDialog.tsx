@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import type { CommandView, RecipeCommands } from '../../../shared/recipe-commands';
+import '../../components/modal.css';
 import './recipe-commands.css';
 
 interface RecipeCommandsDialogProps {

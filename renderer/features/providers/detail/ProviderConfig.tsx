@@ -2,10 +2,10 @@ import { useEffect } from 'react';
 import type { ProviderDetail } from '../../../../shared/provider';
 import { ProviderOverrideSchema, type ProviderOverride } from '../../../../shared/settings';
 import { useSettings, useUpdateSettings } from '../../../api/hooks';
-import { useModels } from '../../../api/model-hooks';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Field } from '../../../components/Field';
 import { useEdits } from '../../../hooks/use-edits';
+import { GgufPicker } from '../../../components/model-choice/GgufPicker';
 import { providerPatch, toProviderDraft, type ProviderDraft as Draft } from './provider-config-patch';
 
 const number = (text: string) => (text.trim() === '' ? undefined : Number(text));
@@ -75,7 +75,7 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
           source={null}
           error={problem('model')}
         >
-          <GgufPicker value={draft.model} onChange={(model) => edit({ model })} />
+          <GgufPicker id="provider-model" value={draft.model} onChange={(model) => edit({ model })} />
         </Field>
       )}
       {recipe.modelInput === 'name' && (
@@ -141,42 +141,6 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
       </div>
       {update.error && <ErrorNotice error={update.error} title="Could not save" testId="provider-config-error" />}
     </section>
-  );
-}
-
-function GgufPicker({ value, onChange }: { value: string; onChange: (file: string) => void }) {
-  const { data } = useModels();
-  const usable = (data?.models ?? []).filter((m) => !m.error);
-  const files = usable.map((m) => m.file);
-  const ours = usable.filter((m) => !m.origin || m.origin === 'models folder');
-  const theirs = usable.filter((m) => m.origin && m.origin !== 'models folder');
-  const known = value === '' || files.includes(value);
-  return (
-    <select
-      id="provider-model"
-      className="input mono"
-      data-testid="provider-model"
-      value={value}
-      onChange={(e) => onChange(e.target.value)}
-    >
-      <option value="">{files.length ? '(default)' : '(no GGUF files in the models folder)'}</option>
-      {!known && <option value={value}>{value} (missing)</option>}
-      {ours.map(({ file }) => (
-        <option key={file} value={file}>
-          {file}
-        </option>
-      ))}
-      {theirs.length > 0 && (
-        <optgroup label="On this machine, used in place">
-          {theirs.map((m) => (
-            // Stored as the absolute path: the provider gets it as it is.
-            <option key={m.file} value={m.file} title={m.path}>
-              {`${m.originalName ?? m.file} (${m.origin})`}
-            </option>
-          ))}
-        </optgroup>
-      )}
-    </select>
   );
 }
 
