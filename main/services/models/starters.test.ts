@@ -32,6 +32,17 @@ describe('the starter list', () => {
     expect(list.some((s) => s.kind === 'chat')).toBe(true);
     expect(list.some((s) => s.kind === 'embedding')).toBe(true);
     for (const s of list) expect(s.file).toMatch(/\.gguf$/i);
+    // Every value was found in a public source; none is left for the hub to fill.
+    expect(list.filter((s) => !s.size || !s.sha256).map((s) => s.id)).toEqual([]);
+  });
+
+  it('the built-in list suggests a bigger model on a GPU than on a CPU alone, and a small one when only 2 GiB are free', async () => {
+    const list = await loadStarters({});
+    const pick = (vramBytes: number, ramBytes: number) =>
+      recommendStarter(list.map((s) => ({ ...s, fit: fitHint(s.size!, { vramBytes, ramBytes }) })));
+    expect(pick(8 * GiB, 32 * GiB)).toBe('qwen3-4b');
+    expect(pick(0, 16 * GiB)).toBe('llama-3.2-3b-instruct');
+    expect(pick(0, 2 * GiB)).toBe('qwen2.5-1.5b-instruct');
   });
 
   it('a bad entry is an error naming the entry and the field', () => {
