@@ -12,6 +12,7 @@ export const queryKeys = {
     ['logs', 'search', id, query, regex, caseSensitive] as const,
   models: ['models', 'list'] as const,
   downloads: ['downloads', 'list'] as const,
+  hubStarters: ['hub', 'starters'] as const,
   installs: ['install', 'runs'] as const,
   gateway: ['gateway', 'status'] as const,
   gatewayStats: ['gateway', 'stats'] as const,
