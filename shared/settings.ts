@@ -57,7 +57,8 @@ const ProviderKey = z
 const WizardStateSchema = z
   .object({
     completed: z.boolean(),
-    step: z.number().int().min(0).max(4),
+    /** System, Found, Choose, Install, Model, Finish. */
+    step: z.number().int().min(0).max(5),
     selected: z.array(z.string().regex(/^[a-z][a-z0-9-]{1,39}$/)).max(50),
   })
   .strict();

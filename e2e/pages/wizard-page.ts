@@ -8,7 +8,7 @@ export class WizardPage {
     return this.page.getByTestId('wizard');
   }
 
-  async atStep(name: 'System' | 'Found' | 'Choose' | 'Install' | 'Finish'): Promise<void> {
+  async atStep(name: 'System' | 'Found' | 'Choose' | 'Install' | 'Model' | 'Finish'): Promise<void> {
     await this.page.locator(`[data-testid="wizard"][data-step="${name}"]`).waitFor();
   }
 

@@ -4,15 +4,18 @@ import { useProviderAction } from '../../../api/provider-hooks';
 import { ActionButton } from '../../../components/ActionButton';
 import { CopyTextButton } from '../../../components/CopyTextButton';
 import { ErrorNotice } from '../../../components/ErrorNotice';
+import { ModelNeeded } from '../../../components/model-choice/ModelNeeded';
 
 /** Step 5: start what was installed, and where to point OpenAI clients. */
 export function FinishStep({ providers, selected }: { providers: ProviderSummary[]; selected: string[] }) {
   const gateway = useGatewayStatus();
   const ready = providers.filter((p) => selected.includes(p.id) && !['not-installed', 'installing'].includes(p.state.status));
+  const engine = providers.find((p) => p.id === 'engine');
   return (
     <div className="wizard-step" data-testid="wizard-finish">
+      {engine && <EngineLine engine={engine} />}
       {ready.length === 0 ? (
-        <p className="muted">Nothing new was installed. The built-in engine is ready on the Providers page.</p>
+        <p className="muted">Nothing new was installed.</p>
       ) : (
         <ul className="wizard-finish-list">
           {ready.map((p) => (
@@ -40,6 +43,23 @@ export function FinishStep({ providers, selected }: { providers: ProviderSummary
   );
 }
 
+/** Ready only when it has a model: else the same "Choose model" its tile offers. */
+function EngineLine({ engine }: { engine: ProviderSummary }) {
+  if (engine.modelNeed && !['running', 'starting'].includes(engine.state.status)) {
+    return (
+      <div data-testid="wizard-engine-needs-model">
+        <p className="lead">The built-in engine has no model yet, so there is nothing to chat with.</p>
+        <ModelNeeded provider={engine} need={engine.modelNeed} />
+      </div>
+    );
+  }
+  return (
+    <p className="lead" data-testid="wizard-engine-ready">
+      The built-in engine is ready. <a href="#/gateway">Chat with your model</a> in “Try it” on the Gateway page: it loads when you ask.
+    </p>
+  );
+}
+
 function FinishRow({ provider }: { provider: ProviderSummary }) {
   const action = useProviderAction();
   const { status } = provider.state;
@@ -48,7 +68,8 @@ function FinishRow({ provider }: { provider: ProviderSummary }) {
     <li className="wizard-finish-row" data-testid={`wizard-finish-${provider.id}`} data-status={status}>
       <strong>{provider.name}</strong> <span className={`chip status-${status}`}>{status}</span>
       {provider.state.port && <span className="mono muted"> http://127.0.0.1:{provider.state.port}</span>}
-      {!running && (
+      {!running && provider.modelNeed && <ModelNeeded provider={provider} need={provider.modelNeed} />}
+      {!running && !provider.modelNeed && (
         <ActionButton
           variant="primary"
           small

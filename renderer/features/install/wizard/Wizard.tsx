@@ -6,11 +6,12 @@ import { ChooseStep } from './ChooseStep';
 import { FinishStep } from './FinishStep';
 import { FoundStep } from './FoundStep';
 import { InstallStep } from './InstallStep';
+import { ModelStep } from './ModelStep';
 import { defaultSelection } from './selection';
 import { SystemStep } from './SystemStep';
 import { WIZARD_STEPS, useWizardState } from './wizard-state';
 
-/** The guided install: system check, what is here, choose, install, finish. Resumable at any step. */
+/** The guided install: system check, what is here, choose, install, a first model, finish. Resumable at any step. */
 export function Wizard() {
   const { wizard, loaded, save, error } = useWizardState();
   const providers = useProviders();
@@ -56,7 +57,8 @@ export function Wizard() {
       {step === 1 && <FoundStep />}
       {step === 2 && <ChooseStep providers={list} verdicts={verdicts} selected={chosen} onChange={setSelected} />}
       {step === 3 && <InstallStep providers={list} selected={chosen} />}
-      {step === 4 && <FinishStep providers={list} selected={chosen} />}
+      {step === 4 && <ModelStep />}
+      {step === 5 && <FinishStep providers={list} selected={chosen} />}
       {error && <ErrorNotice error={error} title="Could not save the wizard’s place" />}
       <footer className="wizard-nav">
         <button

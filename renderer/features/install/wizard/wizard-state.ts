@@ -1,6 +1,6 @@
 import { useSettings, useUpdateSettings } from '../../../api/hooks';
 
-export const WIZARD_STEPS = ['System', 'Found', 'Choose', 'Install', 'Finish'] as const;
+export const WIZARD_STEPS = ['System', 'Found', 'Choose', 'Install', 'Model', 'Finish'] as const;
 
 /**
  * Where the wizard is, kept in settings on the host: leave it, reload, or open it from another
