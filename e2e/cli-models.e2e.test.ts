@@ -40,6 +40,12 @@ describe('`models` against a stand-in Hugging Face hub (HF_ENDPOINT)', () => {
     expect(gated.code).toBe(1);
     expect(gated.stderr).toContain(`accept the licence on its page (${hub.endpoint}/org/gated-GGUF) and set HF_TOKEN`);
 
+    // No quantisation named: the recommended one for this machine (Q4_K_M fits), said aloud.
+    const bare = await models(['pull', 'org/tiny-GGUF']);
+    expect([bare.code, bare.stderr]).toEqual([0, '']);
+    expect(bare.stdout).toContain('Chose Q4_K_M (tiny.Q4_K_M.gguf');
+    expect(await sha256(path.join(modelsDir, 'tiny.Q4_K_M.gguf'))).toBe(hub.sha256('org/tiny-GGUF', 'tiny.Q4_K_M.gguf'));
+
     const usage = await models(['pull', 'not-a-repo']);
     expect(usage.code).toBe(2);
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Contract } from '../shared/contract';
+import { AppFailure } from '../shared/errors';
 import type { DownloadState } from '../shared/provider';
 import type { RpcClient } from '../shared/rpc/client';
 
@@ -16,7 +17,8 @@ export interface ModelsCliDeps {
 export const MODELS_USAGE = `  models search <query> [--json] [--sort downloads|likes|lastModified] [--limit N]
                                           GGUF repositories on the Hugging Face hub (HF_ENDPOINT, HF_TOKEN).
   models pull <repo>[:<quant>|/<file>]    Download a quantisation (e.g. org/repo:Q4_K_M) or a file; a split
-                                          model downloads all its parts.
+                                          model downloads all its parts. With neither, the quantisation
+                                          recommended for this machine (Q4_K_M when it fits).
   models list [--json]                    Models in the models folder and in other apps' stores.
   models rm <name>                        Delete a model from the models folder.`;
 
@@ -56,7 +58,9 @@ export async function modelsCommand(args: string[], deps: ModelsCliDeps): Promis
     case 'pull': {
       const { positionals } = parse({});
       if (positionals.length !== 1)
-        throw deps.usageError('"models pull" takes one <repo>[:<quant>|/<file>], e.g. "models pull org/repo:Q4_K_M".');
+        throw deps.usageError(
+          '"models pull" takes one <repo>[:<quant>|/<file>], e.g. "models pull org/repo:Q4_K_M" or "models pull org/repo".',
+        );
       const target = parsePullTarget(positionals[0]!);
       if (!target) throw deps.usageError(`"${positionals[0]}" is not <owner>/<repo>[:<quant>|/<file>].`);
       const finished = await deps.withHost(async (api) => {
@@ -72,7 +76,8 @@ export async function modelsCommand(args: string[], deps: ModelsCliDeps): Promis
           }
         });
         try {
-          const pull = await api.invoke('hub.pull', { repo: target.repo, pick: target.pick });
+          const pick = target.pick ?? (await recommendedPick(api, target.repo, out));
+          const pull = await api.invoke('hub.pull', { repo: target.repo, pick });
           out.write(
             `${pull.repo}: ${pull.choice.name} (${pull.choice.quant ?? 'GGUF'}, ${mib(pull.choice.size)}, ${pull.choice.fit}), ${pull.downloads.length} file(s)\n`,
           );
@@ -131,13 +136,30 @@ export async function modelsCommand(args: string[], deps: ModelsCliDeps): Promis
   }
 }
 
-/** `owner/repo`, `owner/repo:Q4_K_M` or `owner/repo/path/file.gguf`; undefined when it is none. */
-export function parsePullTarget(text: string): { repo: string; pick: string } | undefined {
+/** `owner/repo` (no pick: the recommended one), `owner/repo:Q4_K_M` or `owner/repo/path/file.gguf`; undefined when it is none. */
+export function parsePullTarget(text: string): { repo: string; pick?: string } | undefined {
   const colon = /^([^/:]+\/[^/:]+):([^/]+)$/.exec(text);
   if (colon) return { repo: colon[1]!, pick: colon[2]! };
   const file = /^([^/:]+\/[^/:]+)\/(.+\.gguf)$/i.exec(text);
   if (file) return { repo: file[1]!, pick: file[2]! };
+  if (/^[^/:]+\/[^/:]+$/.test(text)) return { repo: text };
   return undefined;
+}
+
+/** The repository's recommended choice for this machine (hub.files), said aloud; an error when nothing fits. */
+async function recommendedPick(api: Api, repo: string, out: NodeJS.WriteStream): Promise<string> {
+  const files = await api.invoke('hub.files', { repo });
+  const choice = files.choices.find((c) => c.name === files.recommended);
+  if (!choice) {
+    const sizes = files.choices.map((c) => `${c.quant ?? c.name} ${mib(c.size)}`).join(', ') || 'no GGUF files';
+    throw new AppFailure({
+      code: 'NOT_FOUND',
+      message: files.choices.length ? `No GGUF file of ${repo} fits this machine (${sizes}).` : `${repo} has no GGUF files.`,
+      hint: 'Pick a smaller model, or name a quantisation with <repo>:<quant> to download it anyway.',
+    });
+  }
+  out.write(`Chose ${choice.quant ?? choice.name} (${choice.name}, ${mib(choice.size)}, ${choice.fit}): recommended for this machine.\n`);
+  return choice.name;
 }
 
 function isOver(state: DownloadState): boolean {

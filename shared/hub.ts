@@ -45,7 +45,13 @@ export interface HubFiles {
   license?: string;
   gated: boolean;
   tags: string[];
+  downloads?: number;
+  likes?: number;
+  /** The model card's first paragraph, capped; undefined when the repository has none. */
+  summary?: string;
   choices: HubFileChoice[];
+  /** The name of the choice to pull when none is named: Q4_K_M if it fits, else the best that does. */
+  recommended?: string;
 }
 
 export interface HubPull {

@@ -79,7 +79,16 @@ describe('HubClient against the stand-in hub', () => {
     };
     const service = new HubService(client(), downloads, system);
     const files = await service.files('org/tiny-GGUF');
-    expect(files).toMatchObject({ repo: 'org/tiny-GGUF', license: 'apache-2.0', gated: false });
+    expect(files).toMatchObject({
+      repo: 'org/tiny-GGUF',
+      license: 'apache-2.0',
+      gated: false,
+      downloads: 500,
+      summary: expect.stringMatching(/^A tiny random llama model for tests/),
+      recommended: 'tiny.Q4_K_M.gguf',
+    });
+    // No model card: no summary, and the files still answer.
+    expect((await service.files('org/split-GGUF')).summary).toBeUndefined();
     expect(files.choices.map((c) => [c.quant, c.fit])).toEqual([
       ['Q4_K_M', 'CPU only, slow'],
       ['Q8_0', 'CPU only, slow'],
@@ -107,7 +116,7 @@ describe('HubClient against the stand-in hub', () => {
       const bytes = await readFile(path.join(dir, 'models', w.file));
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(w.sha256);
     }
-    expect(hub.hits.filter((h) => h.startsWith('/cdn/'))).toHaveLength(3);
+    expect(hub.hits.filter((h) => h.startsWith('/cdn/') && h.endsWith('.gguf'))).toHaveLength(3);
     await downloads.close();
   });
 });

@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { AppFailure } from '../../../shared/errors';
 import { readCappedBody } from '../os/read-capped-body';
 import { choicesOf, type HubChoice, type HubFile } from './hub-files';
+import { summaryOf } from './model-card';
 
 /** The most of one API answer we read: a big repository's recursive tree is a few hundred KiB. */
 export const HUB_ANSWER_BYTES = 4 * 1024 * 1024;
+/** Model cards are a few KiB; the summary is in the first lines. */
+const MODEL_CARD_BYTES = 512 * 1024;
 
 export type HubSort = 'downloads' | 'likes' | 'lastModified';
 
@@ -142,6 +145,24 @@ export class HubClient {
         size: e.lfs?.size ?? e.size ?? 0,
         sha256: e.lfs?.oid && /^[0-9a-f]{64}$/i.test(e.lfs.oid) ? e.lfs.oid.toLowerCase() : undefined,
       }));
+  }
+
+  /**
+   * The summary of the repository's model card (README.md), or undefined when it has none or the
+   * hub does not answer: the card is a nicety, never a reason to fail the files list.
+   */
+  async summary(repo: string, revision = 'main'): Promise<string | undefined> {
+    const url = `${this.endpoint}/${checkRepo(repo)}/resolve/${encodeURIComponent(revision)}/README.md`;
+    try {
+      const response = await this.fetchImpl(url, { headers: this.authHeaders(), signal: AbortSignal.timeout(this.timeoutMs) });
+      if (!response.ok) {
+        await response.body?.cancel();
+        return undefined;
+      }
+      return summaryOf(await readCappedBody(response, MODEL_CARD_BYTES));
+    } catch {
+      return undefined;
+    }
   }
 
   async choices(repo: string, revision = 'main'): Promise<HubChoice[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choicesOf, fitHint, pickChoice, quantOf, splitOf } from './hub-files';
+import { choicesOf, fitHint, pickChoice, quantOf, recommendChoice, splitOf, type FitHint } from './hub-files';
 
 const GiB = 1024 ** 3;
 
@@ -37,5 +37,28 @@ describe('hub files', () => {
     expect(fitHint(4 * GiB, { vramBytes: 0, ramBytes: 16 * GiB })).toBe('CPU only, slow');
     expect(fitHint(15 * GiB, { vramBytes: 8 * GiB, ramBytes: 16 * GiB })).toBe('too big');
     expect(fitHint(100 * 1024 ** 2, { vramBytes: 0, ramBytes: 512 * 1024 ** 2 })).toBe('too big');
+  });
+
+  it('recommends Q4_K_M when it fits, else the largest on the GPU, else the largest quantised one in RAM', () => {
+    const c = (quant: string, size: number, fit: FitHint) => ({ name: `m-${quant}.gguf`, quant, size, fit });
+    const all = [
+      c('Q2_K', 1, 'fits on the GPU'),
+      c('Q4_K_M', 2, 'fits on the GPU'),
+      c('Q8_0', 4, 'fits on the GPU'),
+      c('F16', 8, 'CPU only, slow'),
+    ];
+    expect(recommendChoice(all)?.quant).toBe('Q4_K_M');
+    // Q4_K_M on the CPU still wins: a quantisation that fits beats a bigger one that crawls.
+    expect(recommendChoice([c('Q4_K_M', 2, 'CPU only, slow'), c('Q2_K', 1, 'fits on the GPU')])?.quant).toBe('Q4_K_M');
+    expect(
+      recommendChoice([c('Q3_K_M', 2, 'fits on the GPU'), c('Q5_K_M', 3, 'fits on the GPU'), c('Q8_0', 5, 'CPU only, slow')])?.quant,
+    ).toBe('Q5_K_M');
+    expect(recommendChoice([c('Q4_K_M', 9, 'too big'), c('Q3_K_S', 5, 'CPU only, slow'), c('Q2_K', 4, 'CPU only, slow')])?.quant).toBe(
+      'Q3_K_S',
+    );
+    expect(recommendChoice([c('F16', 4, 'CPU only, slow'), c('Q8_0', 2, 'CPU only, slow')])?.quant).toBe('Q8_0');
+    expect(recommendChoice([c('F16', 4, 'CPU only, slow')])?.quant).toBe('F16');
+    expect(recommendChoice([c('Q4_K_M', 9, 'too big')])).toBeUndefined();
+    expect(recommendChoice([])).toBeUndefined();
   });
 });

@@ -93,3 +93,22 @@ export function fitHint(modelBytes: number, machine: { vramBytes: number; ramByt
   if (needed <= machine.ramBytes) return 'CPU only, slow';
   return 'too big';
 }
+
+const UNQUANTISED = new Set(['F16', 'BF16', 'F32', 'FP16']);
+
+/**
+ * The choice to pull when the user names none: Q4_K_M when it fits (the usual balance of size and
+ * quality), else the largest that fits on the GPU, else the largest quantised one that fits in RAM
+ * (an unquantised file only when nothing else fits). Undefined when nothing fits.
+ */
+export function recommendChoice<C extends { name: string; quant?: string; size: number; fit: FitHint }>(
+  choices: readonly C[],
+): C | undefined {
+  const fitting = choices.filter((c) => c.fit !== 'too big');
+  const largest = (list: C[]) => [...list].sort((a, b) => b.size - a.size || a.name.localeCompare(b.name))[0];
+  const q4 = fitting.filter((c) => c.quant === 'Q4_K_M').sort((a, b) => a.size - b.size)[0];
+  if (q4) return q4;
+  const gpu = largest(fitting.filter((c) => c.fit === 'fits on the GPU'));
+  if (gpu) return gpu;
+  return largest(fitting.filter((c) => !c.quant || !UNQUANTISED.has(c.quant))) ?? largest(fitting);
+}

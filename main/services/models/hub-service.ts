@@ -4,7 +4,7 @@ import type { DownloadState } from '../../../shared/provider';
 import type { SystemService } from '../system/system';
 import type { ModelDownloads } from './downloads';
 import type { HubClient, HubDownload, HubSort } from './hub-client';
-import { fitHint, pickChoice, type HubChoice, type HubFile } from './hub-files';
+import { fitHint, pickChoice, recommendChoice, type HubChoice, type HubFile } from './hub-files';
 import { loadStarters, recommendStarter, type StarterModel } from './starters';
 
 export interface HubServiceOptions {
@@ -58,14 +58,24 @@ export class HubService {
   }
 
   async files(repo: string, revision?: string): Promise<HubFiles> {
-    const [info, choices, machine] = await Promise.all([this.client.info(repo), this.client.choices(repo, revision), this.machine()]);
+    const [info, choices, machine, summary] = await Promise.all([
+      this.client.info(repo),
+      this.client.choices(repo, revision),
+      this.machine(),
+      this.client.summary(repo, revision),
+    ]);
+    const fitted = choices.map((c) => withFit(c, machine));
     return {
       repo: info.id,
       pageUrl: info.pageUrl,
       license: info.license,
       gated: info.gated,
       tags: info.tags,
-      choices: choices.map((c) => withFit(c, machine)),
+      downloads: info.downloads,
+      likes: info.likes,
+      summary,
+      choices: fitted,
+      recommended: recommendChoice(fitted)?.name,
     };
   }
 
