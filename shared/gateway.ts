@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ON_DEMAND_DEFAULTS, OnDemandPatchSchema, OnDemandSettingsSchema } from './on-demand';
 
 /**
  * The gateway's own port. Chosen because no catalog provider (nor the seed spec) defaults to it:
@@ -41,6 +42,8 @@ export const GatewaySettingsSchema = z
     modelStrategies: z.record(GatewayModelId, GatewayStrategySchema).default({}),
     /** Provider ids, most preferred first, for the priority strategy; unlisted ones come after. */
     priority: z.array(z.string().min(1).max(200)).max(200).default([]),
+    /** Models started by the requests that name them, and unloaded when idle (shared/on-demand.ts). */
+    onDemand: OnDemandSettingsSchema.default(ON_DEMAND_DEFAULTS),
   })
   .strict();
 export type GatewaySettings = z.infer<typeof GatewaySettingsSchema>;
@@ -60,6 +63,8 @@ export const GatewayPatchSchema = z
     /** One model's strategy; `strategy: null` goes back to the default. */
     modelStrategy: z.object({ model: GatewayModelId, strategy: GatewayStrategySchema.nullable() }).strict().optional(),
     priority: z.array(z.string().min(1).max(200)).max(200).optional(),
+    /** Load-on-demand settings, field by field. */
+    onDemand: OnDemandPatchSchema.optional(),
   })
   .strict();
 export type GatewayPatch = z.infer<typeof GatewayPatchSchema>;

@@ -6,6 +6,8 @@ export type GatewayErrorCode =
   | 'model_not_found'
   | 'no_healthy_provider'
   | 'upstream_unavailable'
+  | 'model_load_failed'
+  | 'model_busy'
   | 'body_too_large'
   | 'invalid_api_key'
   | 'forbidden_host'

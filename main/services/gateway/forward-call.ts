@@ -4,7 +4,9 @@ import { PassThrough, Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { JsonModelScanner } from './json-model-scanner';
 import { clientResponseHeaders, upstreamRequestHeaders } from './header-policy';
+import { keepAliveIn } from './keep-alive';
 import type { GatewayLimits } from './limits';
+import type { OnDemandHook, OnDemandLease } from './on-demand-hook';
 import { sendOpenAiError } from '../os/openai-error';
 import * as refusals from './refusals';
 import { pickTarget, type Route, type RoutingTable, type Target } from './routing-table';
@@ -17,6 +19,8 @@ export interface ForwardContext {
   dispatcher: Dispatcher;
   /** Something in the stats moved. */
   touched(): void;
+  /** Loads models no provider serves yet; asked only on a miss. */
+  onDemand?: OnDemandHook;
 }
 
 /** Past the limit a refused body is no longer read to the end (so the client sees the 413) but cut. */
@@ -58,6 +62,11 @@ export class ForwardCall {
   private readonly failures: string[] = [];
   private tail: Buffer | undefined;
   private tailBefore: Buffer | undefined;
+  /** Waiting for a model to load on demand: the body is held meanwhile, nothing is sent yet. */
+  private loading = false;
+  private loadAsked = false;
+  private lease: OnDemandLease | undefined;
+  private keepAlive: number | undefined;
 
   constructor(
     private readonly ctx: ForwardContext,
@@ -95,7 +104,7 @@ export class ForwardCall {
         this.req.pause();
         stream.once('drain', this.resumeBody);
       }
-    } else if (this.route === undefined && scanner.model !== undefined) {
+    } else if (this.route === undefined && !this.loading && scanner.model !== undefined) {
       this.routeTo(scanner.model);
     }
   };
@@ -111,6 +120,7 @@ export class ForwardCall {
     scanner.end();
     if (scanner.error !== undefined) return this.badBody();
     if (this.route === undefined) {
+      if (this.loading) return;
       if (scanner.model === undefined) return this.refuse(refusals.missingModel(this.ctx.table().models()));
       return this.routeTo(scanner.model);
     }
@@ -120,10 +130,30 @@ export class ForwardCall {
   private routeTo(model: string): void {
     const table = this.ctx.table();
     const route = table.get(model);
+    const healthy = route !== undefined && route.targets.some((t) => t.upstream.healthy);
+    if (!healthy && this.ctx.onDemand && !this.loadAsked) return this.loadThenRoute(model);
     if (!route) return this.refuse(refusals.unknownModel(model, table.models()));
-    if (!route.targets.some((t) => t.upstream.healthy)) return this.refuse(refusals.noHealthyProvider(route));
+    if (!healthy) return this.refuse(refusals.noHealthyProvider(route));
     this.route = route;
     this.next();
+  }
+
+  /** The cold path: nothing reaches the client until the model is loaded, so a failed load is still a clean 503. */
+  private loadThenRoute(model: string): void {
+    this.loadAsked = true;
+    this.loading = true;
+    this.ctx.onDemand!.ensure(model).then(
+      (outcome) => {
+        this.loading = false;
+        if (this.done) return;
+        if (outcome && !outcome.loaded) return this.refuse(outcome.refusal);
+        this.routeTo(model);
+      },
+      (error: unknown) => {
+        this.loading = false;
+        this.refuse(refusals.loadFailed(model, (error as Error).message));
+      },
+    );
   }
 
   /** Starts the next attempt, or answers 503 when every provider has failed. */
@@ -142,6 +172,7 @@ export class ForwardCall {
 
     const attempt = ++this.attempt;
     this.target = target;
+    if (target.upstream.lease && !this.lease) this.lease = target.upstream.lease();
     this.attemptOpen = true;
     this.abortUpstream = undefined;
     this.startedAt = performance.now();
@@ -182,6 +213,7 @@ export class ForwardCall {
         this.res.end();
         if (this.committedStatus >= 500) this.attemptFailed(`HTTP ${this.committedStatus}`, true);
         else this.attemptSucceeded();
+        this.endLease();
       },
       onError: (error) => {
         if (discard || attempt !== this.attempt || this.done) return;
@@ -229,6 +261,7 @@ export class ForwardCall {
     const target = this.target!;
     this.committed = true;
     this.committedStatus = status;
+    if (this.lease) this.keepAlive = keepAliveIn(this.held);
     this.held = [];
     this.resumeUpstream = resume;
     target.stats.firstByte(performance.now() - this.startedAt);
@@ -341,5 +374,13 @@ export class ForwardCall {
   private finish(): void {
     this.done = true;
     this.held = [];
+    this.endLease();
+  }
+
+  private endLease(): void {
+    const lease = this.lease;
+    if (!lease) return;
+    this.lease = undefined;
+    lease.end(this.keepAlive);
   }
 }

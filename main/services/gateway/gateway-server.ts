@@ -6,6 +6,7 @@ import { guardListener, hardenServer, serverOptions } from '../os/http-boundary'
 import { isLoopbackHostHeader, isLoopbackName } from '../os/loopback';
 import { ForwardCall, type ForwardContext } from './forward-call';
 import { DEFAULT_LIMITS, type GatewayLimits } from './limits';
+import type { OnDemandHook } from './on-demand-hook';
 import { rawOpenAiError, sendOpenAiError } from '../os/openai-error';
 import type { RoutingTable } from './routing-table';
 
@@ -22,6 +23,8 @@ export interface GatewayServerOptions {
   /** Something in the per-upstream stats moved. */
   touched: () => void;
   limits?: Partial<GatewayLimits>;
+  /** Loads models on demand; without it a model no provider serves is a 404. */
+  onDemand?: OnDemandHook;
 }
 
 export interface GatewayServer {
@@ -42,6 +45,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     // undici: kept-alive connection pools per upstream, and a leaner client than node:http's.
     dispatcher: new Agent({ connect: { timeout: limits.connectTimeoutMs }, keepAliveTimeout: 4_000 }),
     touched: options.touched,
+    onDemand: options.onDemand,
   };
   const loopbackOnly = isLoopbackName(options.host);
   let keyText: string | undefined;
@@ -92,9 +96,8 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       return sendOpenAiError(res, 405, 'method_not_allowed', `${path} takes POST, not ${req.method}.`, { headers: { allow: 'POST' } });
     }
     if (req.method === 'GET' && path === '/v1/models') {
-      const body = options.table().modelsBody;
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-      return void res.end(body);
+      if (options.onDemand) return void listWithLoadable(options.onDemand).then((body) => sendJson(res, body));
+      return sendJson(res, options.table().modelsBody);
     }
     if (req.method === 'GET' && path.startsWith('/v1/models/')) {
       let id: string;
@@ -104,19 +107,18 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
         // A bad escape (%E0) is the client's mistake, never a reason for the handler to throw.
         return sendOpenAiError(res, 400, 'invalid_model', 'The model id in the path is not valid percent-encoding.', { param: 'model' });
       }
-      const list = JSON.parse(options.table().modelsBody.toString()) as { data: Array<{ id: string }> };
-      const model = list.data.find((m) => m.id === id);
-      if (!model)
-        return sendOpenAiError(
-          res,
-          404,
-          'model_not_found',
-          `No healthy provider serves the model "${id}". GET /v1/models lists the ones that are served.`,
-          { param: 'model' },
-        );
-      const body = JSON.stringify(model);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      return void res.end(body);
+      void modelEntry(id).then((model) => {
+        if (!model)
+          return sendOpenAiError(
+            res,
+            404,
+            'model_not_found',
+            `No healthy provider serves the model "${id}". GET /v1/models lists the ones that are served.`,
+            { param: 'model' },
+          );
+        sendJson(res, Buffer.from(JSON.stringify(model)));
+      });
+      return;
     }
     sendOpenAiError(
       res,
@@ -124,6 +126,26 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       'unknown_endpoint',
       `The gateway has no endpoint ${req.method} ${path}. It serves GET /v1/models, and POST /v1/chat/completions, /v1/completions and /v1/embeddings.`,
     );
+  };
+
+  /**
+   * The served models, then those that load on demand when named (as llama-swap lists them), told
+   * apart by `state` as LM Studio's API does: "loaded", "loading" or "not-loaded".
+   */
+  const listWithLoadable = async (hook: OnDemandHook): Promise<Buffer> => {
+    const served = JSON.parse(options.table().modelsBody.toString()) as { object: string; data: Array<{ id: string }> };
+    const ids = new Set(served.data.map((m) => m.id));
+    const loadable = (await hook.listed().catch(() => [])).filter((m) => !ids.has(m.id));
+    const data = [
+      ...served.data.map((m) => ({ ...m, state: 'loaded' })),
+      ...loadable.map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: 'load-on-demand', providers: [], state: m.state })),
+    ];
+    return Buffer.from(JSON.stringify({ object: 'list', data }));
+  };
+
+  const modelEntry = async (id: string): Promise<{ id: string } | undefined> => {
+    const body = options.onDemand ? await listWithLoadable(options.onDemand) : options.table().modelsBody;
+    return (JSON.parse(body.toString()) as { data: Array<{ id: string }> }).data.find((m) => m.id === id);
   };
 
   const server = http.createServer(
@@ -153,6 +175,11 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       await ctx.dispatcher.destroy();
     },
   };
+}
+
+function sendJson(res: ServerResponse, body: Buffer): void {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+  res.end(body);
 }
 
 function sha256(text: string): Buffer {

@@ -16,6 +16,7 @@ import { whoHolds } from '../os/ports';
 import { isLoopbackName } from '../os/loopback';
 import { startGatewayServer, type GatewayServer } from './gateway-server';
 import type { GatewayLimits } from './limits';
+import type { OnDemandHook } from './on-demand-hook';
 import { RoutingTable } from './routing-table';
 import { tryChatThroughGateway } from './try-chat';
 import type { UpstreamSource } from './upstreams';
@@ -26,6 +27,8 @@ export interface GatewayServiceOptions {
   limits?: Partial<GatewayLimits>;
   /** How often stats events go out while requests flow (ms). */
   statsIntervalMs?: number;
+  /** Loads models on demand (services/on-demand/); asked only for models no provider serves. */
+  onDemand?: OnDemandHook;
 }
 
 /**
@@ -66,8 +69,9 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
 
   /** The settings a `gateway.update` patch leads to; refuses combinations that cannot work. */
   static merge(current: GatewaySettings, patch: GatewayPatch): GatewaySettings {
-    const { apiKey, generateKey, modelStrategy, ...rest } = patch;
+    const { apiKey, generateKey, modelStrategy, onDemand, ...rest } = patch;
     const next: GatewaySettings = { ...current, ...dropUndefined(rest) };
+    if (onDemand) next.onDemand = { ...current.onDemand, ...dropUndefined(onDemand) };
     if (apiKey === null) delete next.apiKey;
     else if (apiKey !== undefined) next.apiKey = apiKey;
     if (generateKey) next.apiKey = `llm-${randomBytes(24).toString('base64url')}`;
@@ -197,6 +201,7 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
             table: () => this.table,
             touched: () => void (this.dirty = true),
             limits: this.options.limits,
+            onDemand: this.options.onDemand,
           });
         } catch (error) {
           this.error = await describeListenError(error as NodeJS.ErrnoException, settings);

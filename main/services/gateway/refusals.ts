@@ -96,3 +96,23 @@ export function describeUpstreamError(error: Error): string {
       return code ? `${code} (${error.message})` : error.message;
   }
 }
+
+/** A model the gateway tried to load on demand did not start; `reason` says why (the provider's own words). */
+export function loadFailed(model: string, reason: string): Refusal {
+  return {
+    status: 503,
+    code: 'model_load_failed',
+    message: `The model "${model}" could not be loaded: ${reason}`,
+    param: 'model',
+  };
+}
+
+/** Loading `model` needs another model unloaded first, and every loaded one is answering requests. */
+export function everyModelBusy(model: string, busy: string[], waitedSec: number): Refusal {
+  return {
+    status: 503,
+    code: 'model_busy',
+    message: `The model "${model}" is not loaded, and loading it means unloading another, but every loaded model (${busy.join(', ')}) was busy answering requests for ${waitedSec} s. Try again shortly, or raise "Models loaded at once" on the Gateway page.`,
+    param: null,
+  };
+}

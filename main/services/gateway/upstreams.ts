@@ -1,3 +1,5 @@
+import type { OnDemandLease } from './on-demand-hook';
+
 /**
  * What the gateway routes to, and where it learns about it. The gateway depends only on this:
  * the supervisor's providers, discovery's external ones, or a fixed list in a test all arrive as
@@ -18,6 +20,8 @@ export interface Upstream {
   priority?: number;
   /** Sent as `Authorization: Bearer …` to this upstream (servers such as TabbyAPI or Jan want one). */
   apiKey?: string;
+  /** Set for a model loaded on demand: each request to it holds a lease while it runs. */
+  lease?: () => OnDemandLease;
 }
 
 export interface UpstreamSource {

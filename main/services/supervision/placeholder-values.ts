@@ -15,6 +15,8 @@ export interface PlaceholderInputs {
   model?: string;
   /** The built-in engine's script, when built. */
   engineEntry?: string;
+  /** Whose data and config folders to use, when not the recipe's own (see StartOptions.home). */
+  home?: string;
 }
 
 /** `data/<id>`: where a provider is installed and runs. */
@@ -38,8 +40,8 @@ export function placeholderValues(inputs: PlaceholderInputs): PlaceholderValues 
     port: String(inputs.port),
     model: modelArgument(recipe, inputs.model, paths.models),
     modelsDir: paths.models,
-    dataDir: providerDataDir(paths, recipe.id),
-    configDir: providerConfigDir(paths, recipe.id),
+    dataDir: providerDataDir(paths, inputs.home ?? recipe.id),
+    configDir: providerConfigDir(paths, inputs.home ?? recipe.id),
     binDir: paths.bin,
     logsDir: paths.logs,
     baseDir: paths.base,

@@ -41,6 +41,12 @@ export interface StartOptions {
   contextSize?: number;
   threads?: number;
   reason?: string;
+  /**
+   * The installed provider whose data and config folders this run uses. A model loaded on demand
+   * runs as its own provider id (its own log, port and run record) but from that provider's files
+   * (llama-server's binary lives in data/llamacpp).
+   */
+  home?: string;
 }
 
 const LOG_TAIL_IN_ERRORS = 20;
@@ -197,8 +203,8 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     let launches;
     try {
       launches = launchPlan(recipe, this.placeholderValues(run), run.options, this.deps.expand);
-      await mkdir(providerDataDir(this.deps.paths, id), { recursive: true });
-      await mkdir(providerConfigDir(this.deps.paths, id), { recursive: true });
+      await mkdir(providerDataDir(this.deps.paths, run.options.home ?? id), { recursive: true });
+      await mkdir(providerConfigDir(this.deps.paths, run.options.home ?? id), { recursive: true });
     } catch (error) {
       const failure = error instanceof AppFailure ? error : new AppFailure({ code: 'INTERNAL', message: (error as Error).message });
       return this.onFailure(run, attempt, { message: failure.message, hint: failure.hint }, false);
@@ -373,6 +379,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
       extraPorts: run.extraPorts,
       model: run.options.model,
       engineEntry: this.deps.engineEntry,
+      home: run.options.home,
     });
   }
 

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { ModelFile } from '../../../shared/provider';
+
+/** One model that can be loaded, by the id clients send. */
+export interface LoadableEntry {
+  /** The file name: what the engine and llama-server answer in /v1/models, so the route matches. */
+  id: string;
+  path: string;
+  sizeBytes: number;
+  /** Weights plus a KV cache, from the GGUF header; the file size when the header could not be read. */
+  estimateBytes: number;
+  origin?: string;
+  originalName?: string;
+}
+
+/** A scan is reused this long: a burst of requests for unknown models must not rescan the disk each time. */
+const FRESH_MS = 2_000;
+
+/**
+ * The models that can be loaded: the models folder first, then other apps' stores (as the Models
+ * page lists them), each under its file name; another app's own name for it (Ollama's
+ * `llama3.2:1b`) is accepted too. A name taken twice goes to the first.
+ */
+export class LoadableCatalogue {
+  private entries: LoadableEntry[] = [];
+  private byName = new Map<string, LoadableEntry>();
+  private scannedAt = -Infinity;
+  private scanning: Promise<void> | undefined;
+
+  constructor(private readonly listModels: () => Promise<ModelFile[]>) {}
+
+  /** The last scan, without waiting. */
+  current(): LoadableEntry[] {
+    return this.entries;
+  }
+
+  async list(): Promise<LoadableEntry[]> {
+    await this.refresh();
+    return this.entries;
+  }
+
+  /** The entry a request's `model` names; rescans first when the name is unknown and the scan is not fresh. */
+  async find(name: string): Promise<LoadableEntry | undefined> {
+    const known = this.byName.get(name);
+    if (known) return known;
+    await this.refresh();
+    return this.byName.get(name);
+  }
+
+  private refresh(): Promise<void> {
+    if (performance.now() - this.scannedAt < FRESH_MS) return Promise.resolve();
+    this.scanning ??= this.scan().finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private async scan(): Promise<void> {
+    const files = await this.listModels();
+    const entries: LoadableEntry[] = [];
+    const byName = new Map<string, LoadableEntry>();
+    for (const file of files) {
+      const id = path.basename(file.path);
+      if (byName.has(id)) continue;
+      const entry: LoadableEntry = {
+        id,
+        path: file.path,
+        sizeBytes: file.sizeBytes,
+        estimateBytes: file.estimate?.bytes ?? file.sizeBytes,
+        ...(file.origin && file.origin !== 'models folder' ? { origin: file.origin } : {}),
+        ...(file.originalName ? { originalName: file.originalName } : {}),
+      };
+      entries.push(entry);
+      byName.set(id, entry);
+    }
+    for (const entry of entries) if (entry.originalName && !byName.has(entry.originalName)) byName.set(entry.originalName, entry);
+    this.entries = entries;
+    this.byName = byName;
+    this.scannedAt = performance.now();
+  }
+}

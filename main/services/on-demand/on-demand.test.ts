@@ -1,0 +1,180 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GATEWAY_DEFAULTS } from '../../../shared/gateway';
+import { ON_DEMAND_DEFAULTS, type OnDemandSettings } from '../../../shared/on-demand';
+import type { ProviderState } from '../../../shared/provider';
+import { RecipeSchema } from '../../../shared/recipe';
+import { BUILT_IN_DEFAULTS, type Settings } from '../../../shared/settings';
+import { engine } from '../../builtin-recipes/recipes/engine';
+import { writeTinyGguf } from '../../../scripts/make-tiny-gguf';
+import { tempDir } from '../../../test/temp-dir';
+import { ensureLayout, pathsFor } from '../base-dir/paths';
+import { GatewayService } from '../gateway/gateway-service';
+import { MergedUpstreams } from '../gateway/upstreams';
+import { LogService } from '../logs/logs';
+import { ModelsService } from '../models/models';
+import { expandPlaceholders } from '../supervision/placeholders';
+import { Supervisor } from '../supervision/supervisor';
+import { OnDemandLoader } from './on-demand-loader';
+
+// The real built engine (npm run build) with the generated tiny model, behind the real gateway.
+const ENGINE_ENTRY = path.resolve(import.meta.dirname, '../../../out/main/engine.js');
+const ENGINE = RecipeSchema.parse(engine);
+const CHAT = { messages: [{ role: 'user' as const, content: 'hello world' }], max_tokens: 8, temperature: 0 };
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(onDemand: Partial<OnDemandSettings> = {}) {
+  const paths = pathsFor(path.join(await tempDir('llm-on-demand-'), 'base'));
+  await ensureLayout(paths);
+  for (const name of ['tiny-a.gguf', 'tiny-b.gguf']) writeTinyGguf(path.join(paths.models, name));
+  await writeFile(path.join(paths.models, 'broken.gguf'), 'this is not a model\n'.repeat(100));
+  const settings: Settings = { ...BUILT_IN_DEFAULTS, startupTimeoutSec: 60, healthIntervalSec: 1, stopGraceSec: 2 };
+  let current: OnDemandSettings = { ...ON_DEMAND_DEFAULTS, ...onDemand };
+  const logs = new LogService({ dir: paths.logs, flushMs: 20 });
+  const supervisor = new Supervisor({ paths, logs, settings: () => settings, expand: expandPlaceholders, engineEntry: ENGINE_ENTRY });
+  const states: ProviderState[] = [];
+  supervisor.on('state', (s) => states.push(s));
+  const models = new ModelsService(paths.models, () => ({}));
+  const loader = new OnDemandLoader({
+    settings: () => current,
+    models: () => models.list(),
+    runtime: supervisor,
+    provider: (id) => (id === 'engine' ? ENGINE : undefined),
+    tuning: () => ({ threads: 1, contextSize: 512 }),
+  });
+  const gateway = new GatewayService({ upstreams: new MergedUpstreams([loader]), onDemand: loader });
+  cleanups.push(async () => {
+    await gateway.close();
+    loader.close();
+    await supervisor.stopAll();
+    await logs.close();
+  });
+  const status = await gateway.apply({ ...GATEWAY_DEFAULTS, port: 0 });
+  const client = new OpenAI({ baseURL: status.url, apiKey: 'not-needed', maxRetries: 0, timeout: 60_000 });
+  const change = (patch: Partial<OnDemandSettings>) => {
+    current = { ...current, ...patch };
+    loader.settingsChanged();
+  };
+  /** The engine processes started: one per distinct PID any instance ever had. */
+  const pids = () => [...new Set(states.filter((s) => s.pid).map((s) => s.pid!))];
+  return { loader, gateway, supervisor, client, url: status.url!, states, pids, change };
+}
+
+const alive = (pid: number) => existsSync(`/proc/${pid}`);
+
+async function until(check: () => boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const modelState = (loader: OnDemandLoader, id: string) => loader.status().models.find((m) => m.id === id);
+
+describe('load on demand through the gateway, with the real engine and the tiny model', () => {
+  it('lists unloaded models, starts one for a cold streaming request, and streams its answer', async () => {
+    const { loader, client, supervisor, url } = await setup();
+    const listed = (await (await fetch(`${url}/models`)).json()) as { data: Array<{ id: string; state: string; owned_by: string }> };
+    expect(listed.data.map((m) => [m.id, m.state]).sort()).toEqual([
+      ['broken.gguf', 'not-loaded'],
+      ['tiny-a.gguf', 'not-loaded'],
+      ['tiny-b.gguf', 'not-loaded'],
+    ]);
+    expect(modelState(loader, 'tiny-a.gguf')?.state).toBe('unloaded');
+
+    const stream = await client.chat.completions.create({ model: 'tiny-a.gguf', ...CHAT, stream: true });
+    let text = '';
+    let chunks = 0;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      chunks++;
+    }
+    expect(chunks).toBeGreaterThan(1);
+    expect(text.length).toBeGreaterThan(0);
+    const state = modelState(loader, 'tiny-a.gguf');
+    expect(state).toMatchObject({ state: 'loaded', instanceId: 'engine~tiny-a.gguf', provider: 'engine', inFlight: 0 });
+    expect(state?.unloadsAt).toBeDefined();
+    expect(supervisor.state('engine~tiny-a.gguf')).toMatchObject({ status: 'running' });
+    const again = (await (await fetch(`${url}/models`)).json()) as { data: Array<{ id: string; state: string; owned_by: string }> };
+    expect(again.data.find((m) => m.id === 'tiny-a.gguf')).toMatchObject({ state: 'loaded', owned_by: 'engine~tiny-a.gguf' });
+  });
+
+  it('answers a cold non-streaming request, and unloads the model once idle past the TTL', async () => {
+    const { loader, client, supervisor } = await setup({ ttlSec: 1 });
+    const reply = await client.chat.completions.create({ model: 'tiny-b.gguf', ...CHAT });
+    expect(reply.choices[0]!.message.content?.length).toBeGreaterThan(0);
+    const pid = supervisor.state('engine~tiny-b.gguf')!.pid!;
+    expect(alive(pid)).toBe(true);
+    await until(() => modelState(loader, 'tiny-b.gguf')?.state === 'unloaded');
+    expect(modelState(loader, 'tiny-b.gguf')?.reason).toMatch(/idle/);
+    await until(() => !alive(pid));
+    expect(loader.list()).toEqual([]);
+  });
+
+  it('with a budget of one model, loading the second unloads the first', async () => {
+    const { loader, client, supervisor } = await setup({ maxLoadedModels: 1 });
+    await client.chat.completions.create({ model: 'tiny-a.gguf', ...CHAT });
+    const first = supervisor.state('engine~tiny-a.gguf')!.pid!;
+    await client.chat.completions.create({ model: 'tiny-b.gguf', ...CHAT });
+    expect(alive(first)).toBe(false);
+    expect(modelState(loader, 'tiny-a.gguf')).toMatchObject({
+      state: 'unloaded',
+      reason: expect.stringContaining('make room for tiny-b.gguf'),
+    });
+    expect(modelState(loader, 'tiny-b.gguf')?.state).toBe('loaded');
+    expect(loader.list().map((u) => u.providerId)).toEqual(['engine~tiny-b.gguf']);
+  });
+
+  it('ten concurrent cold requests for one model start one process and are all answered', async () => {
+    const { client, pids, states } = await setup();
+    const replies = await Promise.all(Array.from({ length: 10 }, () => client.chat.completions.create({ model: 'tiny-a.gguf', ...CHAT })));
+    expect(replies.every((r) => (r.choices[0]!.message.content ?? '').length > 0)).toBe(true);
+    expect(pids()).toHaveLength(1);
+    expect([...new Set(states.map((s) => s.id))]).toEqual(['engine~tiny-a.gguf']);
+  });
+
+  it('a model that fails to start is a 503 in OpenAI’s shape, with the engine’s reason', async () => {
+    const { loader, url } = await setup();
+    const response = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'broken.gguf', ...CHAT, stream: true }),
+    });
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { error: { message: string; type: string; code: string; param: string } };
+    expect(body.error).toMatchObject({ type: 'server_error', code: 'model_load_failed', param: 'model' });
+    expect(body.error.message).toContain('"broken.gguf" could not be loaded');
+    expect(body.error.message).toContain('not a GGUF model');
+    expect(modelState(loader, 'broken.gguf')).toMatchObject({ state: 'failed', reason: expect.stringContaining('not a GGUF model') });
+  });
+
+  it('keep_alive 0 unloads the model after its request; a name nobody serves or can load is still a 404', async () => {
+    const { loader, supervisor, url } = await setup();
+    const response = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tiny-a.gguf', ...CHAT, keep_alive: 0 }),
+    });
+    expect(response.status).toBe(200);
+    const pid = supervisor.state('engine~tiny-a.gguf')!.pid!;
+    await response.json();
+    await until(() => modelState(loader, 'tiny-a.gguf')?.state === 'unloaded');
+    expect(alive(pid)).toBe(false);
+    expect(modelState(loader, 'tiny-a.gguf')?.reason).toContain('keep_alive 0');
+
+    const unknown = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'nothing.gguf', ...CHAT }),
+    });
+    expect(unknown.status).toBe(404);
+  });
+});
