@@ -13,6 +13,8 @@ export const queryKeys = {
   models: ['models', 'list'] as const,
   downloads: ['downloads', 'list'] as const,
   hubStarters: ['hub', 'starters'] as const,
+  hubSearch: (query: string, sort: string) => ['hub', 'search', query, sort] as const,
+  hubFiles: (repo: string) => ['hub', 'files', repo] as const,
   installs: ['install', 'runs'] as const,
   gateway: ['gateway', 'status'] as const,
   gatewayStats: ['gateway', 'stats'] as const,
