@@ -9,6 +9,7 @@ import { installLogId } from '../shared/install';
 import type { DiscoveryService } from './services/discovery/discovery';
 import { addEndpoint, removeEndpoint } from './services/discovery/saved-endpoints';
 import { GatewayService } from './services/gateway/gateway-service';
+import type { OnDemandLoader } from './services/on-demand/on-demand-loader';
 import type { LogService } from './services/logs/logs';
 import type { ModelDownloads } from './services/models/downloads';
 import type { HubService } from './services/models/hub-service';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   /** The Hugging Face hub (search, files, pull into the downloads). */
   hub: HubService;
   gateway: GatewayService;
+  /** Models the gateway loads on demand. */
+  onDemand: OnDemandLoader;
   discovery: DiscoveryService;
   resources: ResourceMonitor;
   /** Who receives which keyed events (logs.lines of one log, resources.sample); the RPC server's. */
@@ -151,6 +154,8 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     },
     'gateway.try': (request) => deps.gateway.tryChat(request),
     'gateway.tryCancel': ({ id }) => ({ cancelled: deps.gateway.cancelTry(id) }),
+    'gateway.models': () => deps.onDemand.freshStatus(),
+    'gateway.unload': ({ model }) => deps.onDemand.unload(model),
     'discovery.results': () => deps.discovery.results(),
     'discovery.scan': () => deps.discovery.scan({ fresh: true }),
     'discovery.addEndpoint': async ({ endpoint }) => {

@@ -3,6 +3,9 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayStatus } from '../shared/gateway';
+import type { OnDemandStatus } from '../shared/on-demand';
+import type { ProviderSummary } from '../shared/provider';
+import { writeTinyGguf } from '../scripts/make-tiny-gguf';
 import { tempDir } from '../test/temp-dir';
 import { createHost, type Host } from './host';
 
@@ -11,16 +14,19 @@ afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.close()));
 });
 
-async function hostWithGatewayOnAnyPort() {
+async function hostWithGatewayOnAnyPort(settings: Record<string, unknown> = {}, engineEntry?: string) {
   const root = await tempDir();
   const base = path.join(root, 'base');
   await mkdir(path.join(base, 'config'), { recursive: true });
-  await writeFile(path.join(base, 'config', 'settings.json'), JSON.stringify({ gateway: { port: 0 } }));
+  await mkdir(path.join(base, 'models'), { recursive: true });
+  writeTinyGguf(path.join(base, 'models', 'tiny.gguf'));
+  await writeFile(path.join(base, 'config', 'settings.json'), JSON.stringify({ gateway: { port: 0 }, ...settings }));
   const host = await createHost({
     mode: 'headless',
     env: { ...process.env, HELIX_LOCAL_LLM_DIR: base },
     appConfigDir: path.join(root, 'app'),
     reportBug: () => {},
+    engineEntry,
   });
   hosts.push(host);
   const call = async <T>(method: string, params?: unknown): Promise<T> => {
@@ -78,5 +84,42 @@ describe('the gateway through the contract', () => {
     });
     const on = await call<GatewayStatus>('gateway.update', { enabled: true });
     expect(on.listening).toBe(true);
+  });
+
+  it('loads a model on demand: listed unloaded, a cold request starts the engine with the user’s tuning, gateway.unload stops it; its instance is no tile', async () => {
+    const engineEntry = path.resolve(import.meta.dirname, '../out/main/engine.js');
+    const { host, call, settingsFile } = await hostWithGatewayOnAnyPort(
+      { providers: { engine: { threads: 1, contextSize: 512 } } },
+      engineEntry,
+    );
+    const before = await call<OnDemandStatus>('gateway.models');
+    expect(before.settings).toEqual({ enabled: true, ttlSec: 600, maxLoadedModels: 1, memoryCheck: true, provider: 'engine' });
+    expect(before.models).toEqual([expect.objectContaining({ id: 'tiny.gguf', state: 'unloaded' })]);
+
+    await call('gateway.update', { onDemand: { ttlSec: 120, maxLoadedModels: 2 } });
+    const saved = JSON.parse(await readFile(settingsFile, 'utf8')) as { gateway: { onDemand: unknown } };
+    expect(saved.gateway.onDemand).toMatchObject({ ttlSec: 120, maxLoadedModels: 2, enabled: true });
+    await expect(call('gateway.update', { onDemand: { ttlSec: -5 } })).rejects.toThrow(/ttlSec/);
+
+    const url = (await call<GatewayStatus>('gateway.status')).url!;
+    const client = new OpenAI({ baseURL: url, apiKey: 'x', maxRetries: 0, timeout: 60_000 });
+    const reply = await client.chat.completions.create({ model: 'tiny.gguf', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 });
+    expect(reply.choices[0]!.message.content?.length).toBeGreaterThan(0);
+    const loaded = (await call<OnDemandStatus>('gateway.models')).models[0]!;
+    expect(loaded).toMatchObject({ state: 'loaded', instanceId: 'engine~tiny.gguf', provider: 'engine' });
+    expect(
+      host.logs
+        .tail('engine~tiny.gguf', 100)
+        .map((l) => l.text)
+        .join('\n'),
+    ).toContain('threads 1');
+    // The instance is the gateway's, not a tile: the providers list and the engine's own tile are unchanged.
+    const providers = await call<{ providers: ProviderSummary[] }>('providers.list');
+    expect(providers.providers.some((p) => p.id.includes('~'))).toBe(false);
+    expect(providers.providers.find((p) => p.id === 'engine')?.state.status).not.toBe('running');
+
+    const after = await call<OnDemandStatus>('gateway.unload', { model: 'tiny.gguf' });
+    expect(after.models[0]).toMatchObject({ state: 'unloaded', reason: 'unloaded by the user' });
+    await expect(call('gateway.unload', { model: 'tiny.gguf' })).rejects.toThrow(/not loaded on demand/);
   });
 });

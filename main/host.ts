@@ -18,6 +18,7 @@ import { DiscoveryService } from './services/discovery/discovery';
 import { GatewayService } from './services/gateway/gateway-service';
 import { ProviderUpstreams } from './services/gateway/provider-upstreams';
 import { MergedUpstreams } from './services/gateway/upstreams';
+import { OnDemandLoader } from './services/on-demand/on-demand-loader';
 import { LogService } from './services/logs/logs';
 import { ModelDownloads } from './services/models/downloads';
 import { ModelsService } from './services/models/models';
@@ -87,6 +88,8 @@ export interface Host {
   /** Alerts as they are raised: the desktop shell turns them into notifications. */
   alerts: AlertRules;
   gateway: GatewayService;
+  /** Models the gateway loads when a request names them, each run as a supervised provider instance. */
+  onDemand: OnDemandLoader;
   /**
    * Everything the gateway routes to. Our own providers are in it; discovery's external servers
    * join with `gatewayUpstreams.add(theirUpstreamSource)`.
@@ -165,9 +168,23 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     expand: expandPlaceholders,
     engineEntry: options.engineEntry ?? builtEngineEntry(),
   });
+  // Made before the services that ask about its instances (their ports, the providers they run).
+  const onDemand = new OnDemandLoader({
+    settings: () => settings.values.gateway.onDemand,
+    models: () => models.list(),
+    runtime: supervisor,
+    provider: (id) => {
+      // The engine is built in; llama-server only once installed and runnable here.
+      const summary = manager.list().find((p) => p.id === id);
+      if (!summary || !summary.compatibility.runnable) return undefined;
+      if (id !== 'engine' && (summary.state.status === 'not-installed' || summary.state.status === 'installing')) return undefined;
+      return catalog.get(id)?.recipe;
+    },
+    tuning: (id) => ({ contextSize: settings.values.providers[id]?.contextSize, threads: settings.values.providers[id]?.threads }),
+  });
   const discovery = new DiscoveryService({
     recipes: () => catalog.list().map((entry) => entry.recipe),
-    ownPorts: (): ReadonlyMap<number, string> => manager.ownPorts(),
+    ownPorts: (): ReadonlyMap<number, string> => new Map([...manager.ownPorts(), ...onDemand.ownPorts()]),
     settings: () => settings.values.discovery,
   });
   const installer = new Installer({
@@ -180,7 +197,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     },
     override: (id) => settings.values.providers[id] ?? {},
     machine: async () => machineForPlan(await system.machine()),
-    isActive: (id) => supervisor.isActive(id),
+    isActive: (id) => supervisor.isActive(id) || onDemand.usesProvider(id),
     env,
   });
   await installer.restore();
@@ -201,8 +218,9 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     off: (event, listener) => manager.off(event, listener),
   });
   // Our providers, and the servers discovery found running outside the app (the user's own Ollama, LM Studio…).
-  const gatewayUpstreams = new MergedUpstreams([providerUpstreams, discovery.upstreamSource()]);
-  const gateway = new GatewayService({ upstreams: gatewayUpstreams });
+  // Models loaded on demand come first: their instances also appear as providers, and the first source keeps a URL.
+  const gatewayUpstreams = new MergedUpstreams([onDemand, providerUpstreams, discovery.upstreamSource()]);
+  const gateway = new GatewayService({ upstreams: gatewayUpstreams, onDemand });
   if (full) await gateway.apply(settings.values.gateway);
   const models = new ModelsService(
     paths.models,
@@ -227,7 +245,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   const resources = new ResourceMonitor({
     baseDir: paths.base,
     intervalMs: () => settings.values.resourceIntervalSec * 1000,
-    providers: () => providerProcesses(manager.list().map((p) => p.state)),
+    providers: () => providerProcesses([...manager.list().map((p) => p.state), ...onDemand.instanceStates()]),
   });
   // Who asked for which keyed events: one provider's log lines, the resource samples.
   const subscriptions = new Subscriptions();
@@ -255,6 +273,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
       subscriptions,
       discovery,
       gateway,
+      onDemand,
     }),
     {
       onUnexpectedError: (method, error) => reportBug(`Unexpected error in "${method}":`, error),
@@ -272,6 +291,8 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   gateway.on('changed', (status) => rpc.emit('gateway.changed', status));
   gateway.on('stats', (stats) => rpc.emit('gateway.stats', stats));
   gateway.on('tryChunk', (chunk) => rpc.emit('gateway.tryChunk', chunk));
+  onDemand.on('changed', (status) => rpc.emit('gateway.models', status));
+  settings.on('changed', () => onDemand.settingsChanged());
   if (full) {
     settings.on('changed', (state) => {
       gateway.apply(state.values.gateway).catch((error: unknown) => reportBug('Could not apply the gateway settings:', error));
@@ -314,6 +335,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     resources,
     alerts,
     gateway,
+    onDemand,
     gatewayUpstreams,
     lock,
     hurry: () => supervisor.hurry(),
@@ -327,6 +349,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   async function closeAll(): Promise<void> {
     try {
       await gateway.close();
+      onDemand.close();
       providerUpstreams.dispose();
       discovery.stop();
       discovery.removeAllListeners();

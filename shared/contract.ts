@@ -13,6 +13,7 @@ import type {
 } from './provider';
 import { EndpointSchema, type DiscoveryResults } from './discovery';
 import { GatewayPatchSchema, TryChatSchema, type GatewayStats, type GatewayStatus, type TryChatChunk, type TryChatResult } from './gateway';
+import { UnloadSchema, type OnDemandStatus } from './on-demand';
 import { ProviderId } from './recipe';
 import type { RecipeCommands } from './recipe-commands';
 import { ResourceRangeSchema, type Alert, type ResourceHistory, type ResourceSample, type ResourceWatch } from './resources';
@@ -188,6 +189,14 @@ export const contract = {
       TryChatSchema,
       'Streams one chat through the gateway, as any client would; the text arrives as gateway.tryChunk events and the answer resolves at the end.',
     ),
+    'gateway.models': request<OnDemandStatus>()(
+      NoInput,
+      'Models the gateway loads on demand (models folder and other apps’ stores): each one unloaded, loading, loaded (provider, port, last used, unloads at) or failed (reason); updates come as gateway.models events.',
+    ),
+    'gateway.unload': request<OnDemandStatus>()(
+      UnloadSchema,
+      'Unloads a model the gateway loaded on demand (at once, or when its requests in flight end).',
+    ),
     'gateway.tryCancel': request<{ cancelled: boolean }>()(
       z.object({ id: z.string().min(1).max(100) }).strict(),
       'Stops a running gateway.try.',
@@ -226,6 +235,7 @@ export const contract = {
     'gateway.changed': event<GatewayStatus>('The gateway started, stopped, or its routing table changed.'),
     'gateway.stats': event<GatewayStats>('Per-provider gateway stats, at most once a second while requests flow.'),
     'gateway.tryChunk': event<TryChatChunk>('A piece of text streamed by a gateway.try request.'),
+    'gateway.models': event<OnDemandStatus>('A model loaded on demand started loading, loaded, was used, unloaded or failed.'),
     'providers.state': event<ProviderState>('A provider changed state; `reason` says why.'),
     'install.progress': event<InstallRun>('An install run moved on (throttled), finished, failed or was cancelled.'),
     'resources.sample': event<ResourceSample>('A live resource sample; sent only while some client holds a resources.watch lease.'),
