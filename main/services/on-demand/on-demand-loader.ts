@@ -41,6 +41,11 @@ type Outcome = { loaded: true } | { loaded: false; refusal: refusals.Refusal };
 /** setTimeout's limit; a longer keep_alive keeps the model loaded. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const LOG_LINES_IN_REASON = 6;
+/**
+ * Where instances listen first (then any free port): away from every catalog provider's default
+ * (8090 is the engine's own), so the user's own engine or llama-server still gets its usual port.
+ */
+export const INSTANCE_PREFERRED_PORT = 8410;
 
 /**
  * Load on demand: the gateway asks it for models no running provider serves. It finds the model
@@ -209,7 +214,13 @@ export class OnDemandLoader extends EventEmitter<{ changed: [OnDemandStatus] }> 
     if (this.closed || this.instances.get(entry.id) !== instance) {
       return { loaded: false, refusal: refusals.loadFailed(entry.id, 'it was unloaded while it loaded.') };
     }
-    const recipe: ProviderRecipe = { ...base, id: instance.id, name: `${base.name}: ${entry.id}`, aliases: [] };
+    const recipe: ProviderRecipe = {
+      ...base,
+      id: instance.id,
+      name: `${base.name}: ${entry.id}`,
+      aliases: [],
+      defaultPort: INSTANCE_PREFERRED_PORT,
+    };
     let state: ProviderState;
     try {
       state = await this.deps.runtime.start(recipe, {
