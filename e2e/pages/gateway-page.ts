@@ -42,4 +42,9 @@ export class GatewayPage {
   get tryProvider(): Locator {
     return this.page.getByTestId('try-provider');
   }
+
+  /** A model's row in the "Models on demand" card, once it shows `state`. */
+  onDemandRow(model: string, state: 'unloaded' | 'loading' | 'loaded' | 'failed'): Locator {
+    return this.page.locator(`[data-testid="on-demand-row-${model}"][data-state="${state}"]`);
+  }
 }

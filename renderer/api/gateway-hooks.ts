@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { GatewayPatch, TryChatRequest, TryChatResult } from '../../shared/gateway';
 import { useClient } from './context';
@@ -19,6 +19,20 @@ export function useGatewayStats() {
 
 export function useUpdateGateway() {
   return useHostMutation((client, patch: GatewayPatch) => client.invoke('gateway.update', patch), queryKeys.gateway);
+}
+
+const onDemandKey = ['gateway', 'models'] as const;
+
+/** Models the gateway loads on demand, with their state; kept live by gateway.models events while shown. */
+export function useOnDemandModels() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  useEffect(() => client.on('gateway.models', (status) => queryClient.setQueryData(onDemandKey, status)), [client, queryClient]);
+  return useQuery({ queryKey: onDemandKey, queryFn: () => client.invoke('gateway.models') });
+}
+
+export function useUnloadModel() {
+  return useHostMutation((client, model: string) => client.invoke('gateway.unload', { model }), onDemandKey);
 }
 
 export interface TryChatState {

@@ -3,6 +3,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
 import { EndpointCard } from './EndpointCard';
+import { OnDemandCard } from './OnDemandCard';
 import { RoutingCard } from './RoutingCard';
 import { SnippetsCard } from './SnippetsCard';
 import { StatsCard } from './StatsCard';
@@ -21,6 +22,7 @@ export function GatewayPage() {
           <EndpointCard key={`${status.host}:${status.port}`} status={status} />
           <SnippetsCard status={status} />
           <RoutingCard status={status} stats={stats} />
+          <OnDemandCard />
           <StatsCard stats={stats} />
           <TryItCard status={status} />
         </div>

@@ -1,16 +1,21 @@
 import { useState, type FormEvent } from 'react';
 import type { GatewayStatus } from '../../../shared/gateway';
-import { useTryChat } from '../../api/gateway-hooks';
+import { useOnDemandModels, useTryChat } from '../../api/gateway-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 
 /** A one-turn chat streamed through the gateway, to see routing and streaming work end to end. */
 export function TryItCard({ status }: { status: GatewayStatus }) {
-  const models = status.routes.filter((r) => r.targets.some((t) => t.healthy)).map((r) => r.model);
+  const served = status.routes.filter((r) => r.targets.some((t) => t.healthy)).map((r) => r.model);
+  // Models the gateway would load when asked: a chat with one of them loads it first.
+  const { data: onDemand } = useOnDemandModels();
+  const loadable = onDemand?.settings.enabled ? onDemand.models.filter((m) => !served.includes(m.id)) : [];
+  const models = [...served, ...loadable.map((m) => m.id)];
   const [chosen, setChosen] = useState('');
   const [prompt, setPrompt] = useState('Say hello in five words.');
   const chat = useTryChat();
   const model = models.includes(chosen) ? chosen : (models[0] ?? '');
   const ready = Boolean(status.url) && model !== '' && prompt.trim() !== '';
+  const loading = chat.running && chat.text === '' && onDemand?.models.find((m) => m.id === model)?.state === 'loading';
 
   const send = (event: FormEvent) => {
     event.preventDefault();
@@ -33,11 +38,20 @@ export function TryItCard({ status }: { status: GatewayStatus }) {
           disabled={models.length === 0}
         >
           {models.length === 0 && <option value="">no healthy model</option>}
-          {models.map((m) => (
+          {served.map((m) => (
             <option key={m} value={m}>
               {m}
             </option>
           ))}
+          {loadable.length > 0 && (
+            <optgroup label="Loaded on demand when sent">
+              {loadable.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.id} ({m.state === 'loading' ? 'loading' : 'not loaded'})
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
         <input
           className="input input-wide"
@@ -58,7 +72,7 @@ export function TryItCard({ status }: { status: GatewayStatus }) {
       </div>
       {(chat.text || chat.running) && (
         <pre className="gateway-try-output" data-testid="try-output" aria-live="polite" data-running={chat.running}>
-          {chat.text || '…'}
+          {chat.text || (loading ? 'Loading model…' : '…')}
         </pre>
       )}
       {chat.result && (

@@ -1,0 +1,82 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { pickPort } from '../main/services/os/ports';
+import { writeTinyGguf } from '../scripts/make-tiny-gguf';
+import { AppShell } from './pages/app-shell';
+import { GatewayPage } from './pages/gateway-page';
+import { freshDirs, projectRoot, startCliHost, writeSettings, type HostDirs } from './support/host-process';
+import { processesOf, untilNoneLeft } from './support/our-processes';
+import { e2eSession } from './support/session';
+
+const session = e2eSession();
+const MODEL = 'tiny-llama.gguf';
+
+/** A base directory with the tiny model in its models folder and nothing running: what the wizard leaves a newcomer with. */
+async function dirsWithTinyModel(): Promise<{ dirs: HostDirs; gatewayPort: number }> {
+  const dirs = await freshDirs();
+  await mkdir(path.join(dirs.baseDir, 'models'), { recursive: true });
+  writeTinyGguf(path.join(dirs.baseDir, 'models', MODEL));
+  const gatewayPort = await pickPort(8400 + 600 + Math.floor(Math.random() * 500));
+  await writeSettings(dirs, { gateway: { port: gatewayPort }, providers: { engine: { threads: 1, contextSize: 512 } } });
+  return { dirs, gatewayPort };
+}
+
+describe('load on demand from the Gateway page, in Chromium', () => {
+  it('shows the model unloaded; "Try it" loads it and streams the answer; then it shows loaded, and Unload unloads it', async () => {
+    const { dirs } = await dirsWithTinyModel();
+    session.host = await startCliHost(dirs);
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    await page.goto(session.host.url);
+    await new AppShell(page).open('gateway');
+    const gateway = new GatewayPage(page);
+    await gateway.onDemandRow(MODEL, 'unloaded').waitFor();
+    await page.getByTestId('routes-empty').waitFor();
+
+    // The picker offers it although no provider runs; sending loads it first.
+    await page.getByTestId('try-model').selectOption(MODEL);
+    await gateway.tryInput.fill('hello world');
+    await gateway.trySend.click();
+    await page.locator('[data-testid="try-output"][data-running="false"]').waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('try-error').count()).resolves.toBe(0);
+    expect((await gateway.tryOutput.textContent())!.length).toBeGreaterThan(0);
+    await expect(gateway.tryProvider.textContent()).resolves.toBe(`engine~${MODEL}`);
+    await gateway.onDemandRow(MODEL, 'loaded').waitFor();
+    await gateway.target(MODEL, `engine~${MODEL}`).waitFor();
+    await expect(gateway.onDemandRow(MODEL, 'loaded').textContent()).resolves.toMatch(/unloads in/);
+    await page.getByTestId('on-demand-card').screenshot({ path: path.join(projectRoot, 'test-results', 'gateway-on-demand.png') });
+
+    await page.getByTestId(`on-demand-unload-${MODEL}`).click();
+    await gateway.onDemandRow(MODEL, 'unloaded').waitFor();
+    await page.getByTestId('routes-empty').waitFor();
+    await page.close();
+  });
+
+  it('a model loaded on demand is a supervised process: Ctrl-C leaves nothing, and after kill -9 of the host the next one sweeps it', async () => {
+    const { dirs, gatewayPort } = await dirsWithTinyModel();
+    const ask = () =>
+      fetch(`http://127.0.0.1:${gatewayPort}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
+      });
+    let host = await startCliHost(dirs);
+    // Whatever this test leaves behind on a failure is killed, so it cannot spoil the next one.
+    onTestFinished(async () => {
+      for (const p of await processesOf(dirs.baseDir)) process.kill(p.pid, 'SIGKILL');
+    });
+    expect((await ask()).status).toBe(200);
+    expect((await processesOf(dirs.baseDir)).some((p) => p.command.includes('engine.js'))).toBe(true);
+    expect(await host.stop('SIGINT')).toBe(0);
+    expect(await untilNoneLeft(dirs.baseDir)).toEqual([]);
+
+    host = await startCliHost(dirs);
+    expect((await ask()).status).toBe(200);
+    host.process.kill('SIGKILL');
+    await new Promise((resolve) => host.process.once('exit', resolve));
+    expect((await processesOf(dirs.baseDir)).some((p) => p.command.includes('engine.js'))).toBe(true);
+    session.host = await startCliHost(dirs);
+    const left = (await processesOf(dirs.baseDir)).filter((p) => p.pid !== session.host.process.pid);
+    expect(left, 'the restarted host swept the instance the dead one left').toEqual([]);
+  });
+});
