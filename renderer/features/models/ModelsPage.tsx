@@ -6,10 +6,12 @@ import { Loading } from '../../components/Loading';
 import { Page } from '../../components/Page';
 import { DownloadForm } from './DownloadForm';
 import { DownloadsList } from './DownloadsList';
+import { HubBrowser } from './HubBrowser';
 import { ModelRow } from './ModelRow';
 import { ModelsFolder } from './ModelsFolder';
 import './models.css';
 import './downloads.css';
+import './hub.css';
 
 export function ModelsPage() {
   const { data, error, isPending } = useModels();
@@ -22,11 +24,10 @@ export function ModelsPage() {
       {isPending && <Loading label="Loading models…" />}
       {error && !data && <ErrorNotice error={error} title="Could not list the models" />}
       {data && <ModelsFolder dir={data.dir} />}
-      <DownloadForm />
-      <DownloadsList />
       {data && data.models.length === 0 && (
         <EmptyState icon={<PageIcon page="models" size={32} />} title="No models yet" testId="models-empty">
-          No .gguf files in the models folder. Download one above, or copy one in and it appears here within a few seconds.
+          No .gguf files in the models folder. Pick a starter model below, search Hugging Face, paste a URL, or copy a file in: it appears
+          here within a few seconds.
         </EmptyState>
       )}
       {data && data.models.length > 0 && (
@@ -36,6 +37,9 @@ export function ModelsPage() {
           ))}
         </div>
       )}
+      <DownloadsList />
+      <HubBrowser />
+      <DownloadForm />
     </Page>
   );
 }
