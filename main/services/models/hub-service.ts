@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { AppFailure } from '../../../shared/errors';
 import type { HubFileChoice, HubFiles, HubPull, HubSearchResult, HubStarter } from '../../../shared/hub';
 import type { DownloadState } from '../../../shared/provider';
@@ -6,6 +7,9 @@ import type { ModelDownloads } from './downloads';
 import type { HubClient, HubDownload, HubSort } from './hub-client';
 import { fitHint, pickChoice, recommendChoice, type HubChoice, type HubFile } from './hub-files';
 import { loadStarters, recommendStarter, type StarterModel } from './starters';
+
+/** How long hub.starters waits on the hub for a size the list leaves out. */
+const STARTER_SIZE_WAIT_MS = 5_000;
 
 export interface HubServiceOptions {
   /** The starter list; defaults to the built-in one or the file LLM_MANAGER_STARTER_MODELS names. */
@@ -36,7 +40,9 @@ export class HubService {
     const filled = await Promise.all(
       list.map(async (s) => {
         if (s.size !== undefined) return s;
-        const hubFile = (await this.treeOf(s.repo).catch(() => [])).find((f) => f.path === s.file);
+        // A slow hub must not hold the list up: the starter shows with its size unknown.
+        const tree = await Promise.race([this.treeOf(s.repo), delay(STARTER_SIZE_WAIT_MS, [] as HubFile[], { ref: false })]).catch(() => []);
+        const hubFile = tree.find((f) => f.path === s.file);
         return { ...s, size: hubFile?.size, sha256: s.sha256 ?? hubFile?.sha256 };
       }),
     );
