@@ -41,7 +41,9 @@ export class HubService {
       list.map(async (s) => {
         if (s.size !== undefined) return s;
         // A slow hub must not hold the list up: the starter shows with its size unknown.
-        const tree = await Promise.race([this.treeOf(s.repo), delay(STARTER_SIZE_WAIT_MS, [] as HubFile[], { ref: false })]).catch(() => []);
+        const tree = await Promise.race([this.treeOf(s.repo), delay(STARTER_SIZE_WAIT_MS, [] as HubFile[], { ref: false })]).catch(
+          () => [],
+        );
         const hubFile = tree.find((f) => f.path === s.file);
         return { ...s, size: hubFile?.size, sha256: s.sha256 ?? hubFile?.sha256 };
       }),
