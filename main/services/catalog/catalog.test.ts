@@ -50,10 +50,10 @@ describe('Catalog', () => {
     const { catalog, file } = await catalogWith('good.yaml');
     expect(catalog.problems).toEqual([]);
     const entry = catalog.get('swap');
-    expect(entry).toMatchObject({ origin: 'user', file: file('good.yaml'), recipe: { id: 'llama-swap', defaultPort: 8080 } });
+    expect(entry).toMatchObject({ origin: 'user', file: file('good.yaml'), recipe: { id: 'my-llama-swap', defaultPort: 8080 } });
     expect(entry!.recipe.health).toMatchObject({ method: 'GET', status: [200], timeoutMs: 3000 });
     expect(entry!.recipe.platforms[0]).toEqual({ os: 'linux', arch: ['x64', 'arm64'] });
-    expect(catalog.list().at(-1)?.recipe.id).toBe('llama-swap');
+    expect(catalog.list().at(-1)?.recipe.id).toBe('my-llama-swap');
   });
 
   it('reports a YAML syntax error with its line and column, and still loads the other files', async () => {
@@ -63,7 +63,7 @@ describe('Catalog', () => {
     expect(problem).toMatchObject({ file: file('bad-syntax.yaml'), hint: expect.stringMatching(/Fix the YAML/) });
     expect(problem!.field).toBeUndefined();
     expect(problem!.message).toMatch(/^YAML syntax error at line \d+, column \d+: .*quote/);
-    expect(userIds(catalog)).toEqual(['llama-swap']);
+    expect(userIds(catalog)).toEqual(['my-llama-swap']);
   });
 
   it('names each field of the wrong type, with what it must be and a hint', async () => {
@@ -177,7 +177,7 @@ describe('Catalog', () => {
       },
     ]);
     expect(catalog.get('twin')).toBeUndefined();
-    expect(userIds(catalog)).toEqual(['llama-swap']);
+    expect(userIds(catalog)).toEqual(['my-llama-swap']);
   });
 
   it('reports an empty file and a file that is not a mapping', async () => {
@@ -203,7 +203,7 @@ describe('Catalog', () => {
         hint: expect.stringContaining('shrink it below 1 MiB'),
       },
     ]);
-    expect(userIds(catalog)).toEqual(['llama-swap']);
+    expect(userIds(catalog)).toEqual(['my-llama-swap']);
   });
 
   it('ignores other files and hidden editor files', async () => {
@@ -213,7 +213,7 @@ describe('Catalog', () => {
     await writeFile(path.join(userDir, '.hidden.yaml'), 'id: [');
     await catalog.reload();
     expect(catalog.problems).toEqual([]);
-    expect(userIds(catalog)).toEqual(['llama-swap']);
+    expect(userIds(catalog)).toEqual(['my-llama-swap']);
   });
 
   it('picks up added, fixed and removed files on reload', async () => {
@@ -223,7 +223,7 @@ describe('Catalog', () => {
     await copyFile(path.join(FIXTURES, 'good.yaml'), path.join(userDir, 'good.yaml'));
     await catalog.reload();
     expect(catalog.problems).toEqual([]);
-    expect(catalog.get('swap')?.recipe.id).toBe('llama-swap');
+    expect(catalog.get('swap')?.recipe.id).toBe('my-llama-swap');
     await rm(path.join(userDir, 'good.yaml'));
     await catalog.reload();
     expect(catalog.get('swap')).toBeUndefined();
