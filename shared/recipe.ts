@@ -77,6 +77,11 @@ export const IdentifyRuleSchema = z
      * them shows a strong signal of its own, this match counts as weak only.
      */
     imitatedBy: z.array(ProviderId).optional(),
+    /**
+     * Every running instance of this provider answers so: a server that answers this path otherwise
+     * (not 401/403, not a 5xx) is not this provider, whatever else it shares with it.
+     */
+    required: z.boolean().optional(),
     /** Dotted path of the version in the JSON body, when this answer carries one. */
     versionField: z.string().optional(),
   })

@@ -25,6 +25,7 @@ describe('built-in recipes', () => {
         'gpt4all',
         'jan',
         'koboldcpp',
+        'llama-swap',
         'llamacpp',
         'lmstudio',
         'localai',
@@ -181,7 +182,7 @@ describe('built-in recipes', () => {
       expect(recipe.install.strategy).toBe('external');
       expect(recipe.startHint).toBeTruthy();
     }
-    expect(recipes.filter((r) => r.start.length === 0).map((r) => r.id)).toEqual(['jan', 'gpt4all']);
+    expect(recipes.filter((r) => r.start.length === 0).map((r) => r.id)).toEqual(['jan', 'gpt4all', 'llama-swap']);
   });
 
   it('detect external apps by command or path on every OS they support', () => {
@@ -282,6 +283,7 @@ describe('health and identity match provider-facts.md', () => {
     bodyIncludes: undefined,
     json: undefined,
     imitatedBy: undefined,
+    required: undefined,
     ...fields,
   });
 
@@ -289,9 +291,10 @@ describe('health and identity match provider-facts.md', () => {
     expect(signals(byId('ollama'))).toEqual({
       health: { path: '/', status: [200], bodyIncludes: 'Ollama is running', json: undefined },
       identify: [
-        // LocalAI imitates both: its own endpoint outranks them (imitatedBy).
-        rule({ path: '/api/version', json: { version: { exists: true } }, strength: 'strong', imitatedBy: ['localai'] }),
-        rule({ path: '/', bodyIncludes: 'Ollama is running', strength: 'strong', imitatedBy: ['localai'] }),
+        // LocalAI imitates both: its own endpoint outranks them (imitatedBy). llama-swap answers
+        // /api/version too, but every Ollama answers "/" so and llama-swap does not (required).
+        rule({ path: '/api/version', json: { version: { exists: true } }, strength: 'strong', imitatedBy: ['localai', 'llama-swap'] }),
+        rule({ path: '/', bodyIncludes: 'Ollama is running', strength: 'strong', imitatedBy: ['localai'], required: true }),
         rule({ path: '/api/tags', json: { models: { exists: true } }, strength: 'weak' }),
       ],
     });
@@ -320,7 +323,7 @@ describe('health and identity match provider-facts.md', () => {
     expect(signals(byId('vllm'))).toEqual({
       health: { path: '/health', status: [200], bodyIncludes: undefined, json: undefined },
       identify: [
-        rule({ path: '/version', json: { version: { exists: true } }, strength: 'strong', imitatedBy: ['localai'] }),
+        rule({ path: '/version', json: { version: { exists: true } }, strength: 'strong', imitatedBy: ['localai'], required: true }),
         rule({ path: '/metrics', bodyIncludes: 'vllm:', strength: 'strong' }),
         rule({ path: '/v1/models', json: { 'data.0.owned_by': 'vllm' }, strength: 'weak' }),
       ],
@@ -341,7 +344,12 @@ describe('health and identity match provider-facts.md', () => {
     expect(signals(byId('koboldcpp'))).toEqual({
       health: { path: '/api/extra/version', status: [200], bodyIncludes: undefined, json: { result: 'KoboldCpp' } },
       identify: [
-        rule({ path: '/api/extra/version', header: { name: 'Server', includes: 'ConcedoLlamaForKoboldServer' }, strength: 'strong' }),
+        rule({
+          path: '/api/extra/version',
+          header: { name: 'Server', includes: 'ConcedoLlamaForKoboldServer' },
+          strength: 'strong',
+          required: true,
+        }),
         rule({ path: '/api/extra/version', json: { result: 'KoboldCpp' }, strength: 'weak' }),
         rule({ path: '/v1/models', json: { 'data.0.owned_by': 'koboldcpp' }, strength: 'weak' }),
       ],
@@ -368,6 +376,25 @@ describe('health and identity match provider-facts.md', () => {
     });
   });
 
+  it('llama-swap: /health "OK" (shared with mistral.rs, so weak); its owned_by and /api/version shape are its own', () => {
+    const swap = byId('llama-swap');
+    expect(signals(swap)).toEqual({
+      health: { path: '/health', status: [200], bodyIncludes: 'OK', json: undefined },
+      identify: [
+        rule({ path: '/v1/models', json: { 'data.0.owned_by': 'llama-swap' }, strength: 'strong' }),
+        rule({
+          path: '/api/version',
+          json: { version: { exists: true }, commit: { exists: true }, build_date: { exists: true } },
+          strength: 'strong',
+        }),
+        rule({ path: '/health', bodyIncludes: 'OK', strength: 'weak' }),
+      ],
+    });
+    expect(swap).toMatchObject({ defaultPort: 8080, install: { strategy: 'external', detect: { commands: ['llama-swap'] } }, start: [] });
+    expect(swap.portNote).toMatch(/8080/);
+    expect(swap.startHint).toMatch(/--config/);
+  });
+
   it('the others probe what their table rows say', () => {
     expect(byId('textgen').health).toMatchObject({ path: '/v1/internal/health', json: { status: 'ok' } });
     expect(byId('mistralrs').health).toMatchObject({ path: '/health', bodyIncludes: 'OK' });
@@ -377,7 +404,15 @@ describe('health and identity match provider-facts.md', () => {
     expect(byId('gpt4all').health.path).toBe('/v1/models');
     expect(byId('jan').health.path).toBe('/v1/models');
     expect(byId('jan').identify).toEqual([
+      expect.objectContaining({ path: '/openapi.json', bodyIncludes: 'Jan API Server Endpoints', strength: 'strong' }),
       expect.objectContaining({ json: { 'data.0.owned_by': 'user', 'data.0.created': 1 }, strength: 'weak' }),
+    ]);
+    expect(byId('textgen').identify).toEqual([
+      expect.objectContaining({ path: '/v1/internal/model/info', strength: 'strong', required: true }),
+      expect.objectContaining({ json: { 'data.0.owned_by': 'user' }, strength: 'weak' }),
+    ]);
+    expect(byId('mlx-lm').identify).toEqual([
+      expect.objectContaining({ header: { name: 'Server', includes: 'BaseHTTP' }, json: { status: 'ok' }, strength: 'strong' }),
     ]);
   });
 });

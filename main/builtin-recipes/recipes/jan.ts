@@ -33,6 +33,12 @@ export const jan: RecipeInput = {
   startHint: 'Open Jan, go to Settings → Local API Server and press Start Server (port 1337 by default).',
   // The API lives under /v1; with an API key set, 401 still proves it is up.
   health: { path: '/v1/models', status: [200, 401] },
-  identify: [{ path: '/v1/models', json: { 'data.0.owned_by': 'user', 'data.0.created': 1 }, strength: 'weak' }],
+  identify: [
+    // Jan's own API description, served without a key or a trusted Host (src-tauri/src/core/server/proxy.rs,
+    // src-tauri/static/openapi.json). Read as text: the file is ~40 KiB and only its start matters.
+    { path: '/openapi.json', bodyIncludes: 'Jan API Server Endpoints', strength: 'strong' },
+    // Empty while no model is loaded; text-generation-webui and many wrappers say owned_by "user" too.
+    { path: '/v1/models', json: { 'data.0.owned_by': 'user', 'data.0.created': 1 }, strength: 'weak' },
+  ],
   models: OPENAI_MODEL_LIST,
 };

@@ -40,7 +40,13 @@ export const koboldcpp: RecipeInput = {
   ],
   health: { path: '/api/extra/version', json: { result: 'KoboldCpp' } },
   identify: [
-    { path: '/api/extra/version', header: { name: 'Server', includes: 'ConcedoLlamaForKoboldServer' }, strength: 'strong' },
+    // Its request handler names itself on every answer; TabbyAPI's imitation comes from uvicorn.
+    {
+      path: '/api/extra/version',
+      header: { name: 'Server', includes: 'ConcedoLlamaForKoboldServer' },
+      strength: 'strong',
+      required: true,
+    },
     // TabbyAPI's Kobold API imitates this answer.
     { path: '/api/extra/version', json: { result: 'KoboldCpp' }, strength: 'weak', versionField: 'version' },
     { path: '/v1/models', json: { 'data.0.owned_by': 'koboldcpp' }, strength: 'weak' },

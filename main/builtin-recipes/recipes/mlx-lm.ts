@@ -24,7 +24,8 @@ export const mlxLm: RecipeInput = {
     },
   ],
   health: { path: '/health', json: { status: 'ok' } },
-  // Python's http.server names itself "BaseHTTP/…": many tools share that, so weak only.
-  identify: [{ path: '/health', header: { name: 'Server', includes: 'BaseHTTP' }, json: { status: 'ok' }, strength: 'weak' }],
+  // Each half is common; together (Python's http.server answering /health with {"status": "ok"},
+  // mlx_lm/server.py) they are mlx_lm.server's alone among LLM servers.
+  identify: [{ path: '/health', header: { name: 'Server', includes: 'BaseHTTP' }, json: { status: 'ok' }, strength: 'strong' }],
   models: OPENAI_MODEL_LIST,
 };

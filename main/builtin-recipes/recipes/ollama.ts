@@ -36,8 +36,16 @@ export const ollama: RecipeInput = {
   health: { path: '/', bodyIncludes: 'Ollama is running' },
   identify: [
     // LocalAI can imitate both of these (version "0.9.0"); its own /.well-known/localai.json tells them apart.
-    { path: '/api/version', json: { version: { exists: true } }, strength: 'strong', imitatedBy: ['localai'], versionField: 'version' },
-    { path: '/', bodyIncludes: 'Ollama is running', strength: 'strong', imitatedBy: ['localai'] },
+    // llama-swap (v173 on) answers /api/version with a version too, but redirects "/" to its UI.
+    {
+      path: '/api/version',
+      json: { version: { exists: true } },
+      strength: 'strong',
+      imitatedBy: ['localai', 'llama-swap'],
+      versionField: 'version',
+    },
+    // Every Ollama answers "/" so (server/routes.go), whatever else a server shares with it.
+    { path: '/', bodyIncludes: 'Ollama is running', strength: 'strong', imitatedBy: ['localai'], required: true },
     // LocalAI and KoboldCpp answer /api/tags too.
     { path: '/api/tags', json: { models: { exists: true } }, strength: 'weak' },
   ],

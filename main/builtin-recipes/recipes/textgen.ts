@@ -58,7 +58,14 @@ export const textgen: RecipeInput = {
   ],
   health: { path: '/v1/internal/health', json: { status: 'ok' } },
   identify: [
-    { path: '/v1/internal/model/info', json: { model_name: { exists: true }, lora_names: { exists: true } }, strength: 'strong' },
+    // Served whenever the API is (modules/api/script.py), so a server without it is not this one.
+    {
+      path: '/v1/internal/model/info',
+      json: { model_name: { exists: true }, lora_names: { exists: true } },
+      strength: 'strong',
+      required: true,
+    },
+    // Jan and many small wrappers say owned_by "user" too.
     { path: '/v1/models', json: { 'data.0.owned_by': 'user' }, strength: 'weak' },
   ],
   models: OPENAI_MODEL_LIST,

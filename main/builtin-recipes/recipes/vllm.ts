@@ -53,8 +53,15 @@ export const vllm: RecipeInput = {
   ],
   health: { path: '/health', status: [200] },
   identify: [
-    // LocalAI answers /version too.
-    { path: '/version', json: { version: { exists: true } }, strength: 'strong', imitatedBy: ['localai'], versionField: 'version' },
+    // LocalAI answers /version too; every vLLM answers it (vllm/entrypoints/openai/api_server.py).
+    {
+      path: '/version',
+      json: { version: { exists: true } },
+      strength: 'strong',
+      imitatedBy: ['localai'],
+      required: true,
+      versionField: 'version',
+    },
     { path: '/metrics', bodyIncludes: 'vllm:', strength: 'strong' },
     { path: '/v1/models', json: { 'data.0.owned_by': 'vllm' }, strength: 'weak' },
   ],

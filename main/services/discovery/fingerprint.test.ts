@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecipeSchema } from '../../../shared/recipe';
 import { BUILTIN_RECIPES } from '../../builtin-recipes/builtin';
-import { answerKey, identify, probeRequests, ruleMatches, type Answers, type HttpAnswer } from './fingerprint';
+import { answerKey, contradicts, identify, probeRequests, ruleMatches, type Answers, type HttpAnswer } from './fingerprint';
 
 const CATALOG = BUILTIN_RECIPES.map((input) => RecipeSchema.parse(input));
 const answer = (status: number, body: string, headers: Record<string, string> = {}): HttpAnswer => ({
@@ -71,5 +71,30 @@ describe('identify', () => {
     const named = CATALOG.flatMap((r) => r.identify.flatMap((rule) => rule.imitatedBy ?? []));
     expect(named.length).toBeGreaterThan(0);
     expect(named.filter((id) => !ids.has(id))).toEqual([]);
+  });
+
+  it('names nobody on shared signals alone: owned_by "user" and a bare "OK" are everybody\'s', () => {
+    const shared: Answers = new Map([
+      [answerKey('GET', '/v1/models'), answer(200, '{"object":"list","data":[{"id":"m","object":"model","created":1,"owned_by":"user"}]}')],
+      [answerKey('GET', '/health'), answer(200, 'OK')],
+    ]);
+    expect(identify(CATALOG, shared)).toBeUndefined();
+    expect(identify(CATALOG, shared, { port: 1337 })).toBeUndefined();
+  });
+
+  it('takes out a provider whose required answer came back otherwise, but not for a lock, a 5xx or silence', () => {
+    const ollamaRoot = CATALOG.find((r) => r.id === 'ollama')!.identify.find((rule) => rule.required)!;
+    expect(contradicts(ollamaRoot, answer(302, ''))).toBe(true);
+    expect(contradicts(ollamaRoot, answer(200, '<!doctype html><title>LocalAI</title>'))).toBe(true);
+    expect(contradicts(ollamaRoot, answer(200, 'Ollama is running'))).toBe(false);
+    for (const status of [401, 403, 500, 503]) expect(contradicts(ollamaRoot, answer(status, 'nope'))).toBe(false);
+    expect(contradicts(ollamaRoot, undefined)).toBe(false);
+
+    // A llama-swap answers Ollama's /api/version, and its own shape, but redirects "/".
+    const swap: Answers = new Map([
+      [answerKey('GET', '/api/version'), answer(200, '{"version":"v250","commit":"0bdb372","build_date":"2026-08-22"}')],
+      [answerKey('GET', '/'), answer(302, '')],
+    ]);
+    expect(identify(CATALOG, swap)).toMatchObject({ recipe: { id: 'llama-swap' }, confidence: 'strong', version: 'v250' });
   });
 });

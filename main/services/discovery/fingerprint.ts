@@ -20,7 +20,8 @@ export const answerKey = (method: string, path: string): string => `${method} ${
 
 export interface Identification {
   recipe: ProviderRecipe;
-  confidence: Exclude<DiscoveryConfidence, 'port'>;
+  /** Only a provider's own signal names it; shared ones alone name nobody. */
+  confidence: Extract<DiscoveryConfidence, 'strong'>;
   /** The matched rules in words, strongest first. */
   evidence: string[];
   version?: string;
@@ -74,12 +75,31 @@ interface Scored {
   weak: IdentifyRule[];
 }
 
+const isLocked = (status: number) => status === 401 || status === 403;
+
 /**
- * Which catalog provider answered, strongest signal first. A provider's own endpoint (strong)
- * outranks any number of shared ones (weak). A strong signal that another provider is known to
- * imitate (`imitatedBy`) counts as weak once that imitator shows a strong signal of its own: a
- * LocalAI answering Ollama's /api/version and "/" is still LocalAI, because only LocalAI answers
- * /.well-known/localai.json. Ties go to the recipe whose default port was probed, then catalog order.
+ * Whether the server answered a rule that every instance of the provider answers (`required`)
+ * some other way: a 404, a redirect, another body. A lock (401/403) or a 5xx (loading, broken) says
+ * nothing about who it is, nor does a timeout.
+ */
+export function contradicts(rule: IdentifyRule, answer: HttpAnswer | undefined): boolean {
+  if (!rule.required || !answer || isLocked(answer.status) || answer.status >= 500) return false;
+  return !ruleMatches(rule, answer);
+}
+
+/**
+ * Which catalog provider answered, by the strongest signal the server itself gives. Only a strong
+ * signal (a provider's own endpoint, header or value) names a provider; shared, imitable ones
+ * (weak) only break ties between providers that each showed a strong one. A server that says
+ * nothing of its own is named by nobody (discovery lists it as OpenAI-compatible and still routes
+ * its models).
+ *
+ * Two things take a provider out of the running: a `required` answer the server gave otherwise
+ * (a llama-swap answers Ollama's /api/version, but redirects "/", which every Ollama answers with
+ * "Ollama is running"), and an imitation: a strong signal another provider is known to imitate
+ * (`imitatedBy`) counts as weak once that imitator shows a strong signal of its own (a LocalAI
+ * answering Ollama's /api/version is still LocalAI: only LocalAI answers /.well-known/localai.json).
+ * Ties go to the recipe whose default port was probed, then catalog order.
  * `answersAnything`: the server answered 2xx to a path no server has, so status-only rules are ignored.
  */
 export function identify(
@@ -88,37 +108,35 @@ export function identify(
   context: { port?: number; answersAnything?: boolean } = {},
 ): Identification | undefined {
   const { port, answersAnything } = context;
+  const answerTo = (rule: IdentifyRule) => answers.get(answerKey(rule.method, rule.path));
   // A server that answers 200 to any path (LM Studio does) proves nothing with a status alone.
   const usable = (rule: IdentifyRule) =>
     !answersAnything || rule.header !== undefined || rule.bodyIncludes !== undefined || rule.json !== undefined;
-  const matched = recipes.map((recipe, order) => ({
-    recipe,
-    order,
-    rules: recipe.identify.filter((rule) => usable(rule) && ruleMatches(rule, answers.get(answerKey(rule.method, rule.path)))),
-  }));
+  const matched = recipes
+    .map((recipe, order) => ({ recipe, order, rules: recipe.identify.filter((rule) => usable(rule) && ruleMatches(rule, answerTo(rule))) }))
+    .filter(({ recipe }) => !recipe.identify.some((rule) => contradicts(rule, answerTo(rule))));
   const ownStrong = new Set(
     matched.filter((m) => m.rules.some((rule) => rule.strength === 'strong' && !rule.imitatedBy?.length)).map((m) => m.recipe.id),
   );
-  const scored: Scored[] = matched
-    .filter((m) => m.rules.length > 0)
-    .map(({ recipe, order, rules }) => {
-      const counts = (rule: IdentifyRule) => rule.strength === 'strong' && !rule.imitatedBy?.some((other) => ownStrong.has(other));
-      return { recipe, order, strong: rules.filter(counts), weak: rules.filter((rule) => !counts(rule)) };
-    });
-  const best = scored.sort(
-    (a, b) =>
-      b.strong.length - a.strong.length ||
-      b.weak.length - a.weak.length ||
-      Number(b.recipe.defaultPort === port) - Number(a.recipe.defaultPort === port) ||
-      a.order - b.order,
-  )[0];
+  const scored: Scored[] = matched.map(({ recipe, order, rules }) => {
+    const counts = (rule: IdentifyRule) => rule.strength === 'strong' && !rule.imitatedBy?.some((other) => ownStrong.has(other));
+    return { recipe, order, strong: rules.filter(counts), weak: rules.filter((rule) => !counts(rule)) };
+  });
+  const best = scored
+    .filter((s) => s.strong.length > 0)
+    .sort(
+      (a, b) =>
+        b.strong.length - a.strong.length ||
+        b.weak.length - a.weak.length ||
+        Number(b.recipe.defaultPort === port) - Number(a.recipe.defaultPort === port) ||
+        a.order - b.order,
+    )[0];
   if (!best) return undefined;
-  const rules = [...best.strong, ...best.weak];
   return {
     recipe: best.recipe,
-    confidence: best.strong.length > 0 ? 'strong' : 'weak',
+    confidence: 'strong',
     evidence: [...best.strong.map(describeRule), ...best.weak.map((rule) => `${describeRule(rule)} (weak)`)],
-    version: versionFrom(rules, answers),
+    version: versionFrom([...best.strong, ...best.weak], answers),
   };
 }
 

@@ -76,6 +76,7 @@ describe('verdicts across the built-in recipes', () => {
       tabbyapi: 'does-not-fit',
       'mlx-lm': 'does-not-fit',
       mistralrs: 'fits-with-warnings',
+      'llama-swap': 'fits-with-warnings',
     });
     expect(judgeRecipe(recipe('vllm'), LINUX_NO_GPU)).toEqual({
       id: 'vllm',
@@ -113,6 +114,7 @@ describe('verdicts across the built-in recipes', () => {
       tabbyapi: 'fits',
       'mlx-lm': 'does-not-fit',
       mistralrs: 'fits-with-warnings',
+      'llama-swap': 'fits',
     });
     expect(judgeRecipe(recipe('mlx-lm'), LINUX_NVIDIA).reasons).toEqual([
       'MLX-LM needs macOS on Apple Silicon; this is Linux x64',
@@ -136,6 +138,7 @@ describe('verdicts across the built-in recipes', () => {
       tabbyapi: 'does-not-fit',
       'mlx-lm': 'fits',
       mistralrs: 'fits',
+      'llama-swap': 'fits',
     });
     expect(judgeRecipe(recipe('vllm'), MAC_M2).reasons).toEqual([
       'vLLM needs Linux x64; this is macOS on Apple Silicon',
