@@ -86,6 +86,13 @@ describe('Models page: get a model from the hub', () => {
     await models.result('org/gated-GGUF').click();
     await models.repo.getByTestId('hub-gated-notice').waitFor();
     await expect(models.repo.getByTestId('hub-gated-notice').textContent()).resolves.toContain('accept the licence on its page');
+    // Without a token the pull is refused before any download, with the same advice.
+    await models.choice('gated.Q8_0.gguf').getByTestId('hub-pull').click();
+    await expect(models.choice('gated.Q8_0.gguf').getByTestId('hub-pull-error').textContent()).resolves.toContain(
+      `accept the licence on its page (${hub.endpoint}/org/gated-GGUF) and set HF_TOKEN`,
+    );
+    expect(await models.download('gated.Q8_0.gguf').count()).toBe(0);
+    await models.repo.screenshot({ path: shot('models-hub-gated.png') });
 
     // A repository: its card summary, licence, link, and choices with fit badges; Q4_K_M recommended.
     await models.result('org/tiny-GGUF').click();
