@@ -154,7 +154,7 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
       throw new AppFailure({
         code: 'CONFLICT',
         message: (error as Error).message,
-        hint: 'Check the routing table: is a provider serving this model running and healthy?',
+        hint: 'Check the routing table (is a provider serving this model running and healthy?) and, for a model loaded on demand, its row under Models on demand.',
       });
     } finally {
       this.tries.delete(request.id);

@@ -35,7 +35,8 @@ export function ProviderUsageTable({ usage, providers }: { usage: ProviderUsage[
               return (
                 <tr key={u.id} data-testid={`resources-provider-${u.id}`} data-rss={Math.round(u.rssBytes)}>
                   <td>
-                    <a href={hashFor('providers', u.id)}>{provider?.name ?? u.id}</a>
+                    {/* A model loaded on demand (engine~<model>) has no tile to link to: the Gateway page shows it. */}
+                    {provider ? <a href={hashFor('providers', u.id)}>{provider.name}</a> : <span className="mono">{u.id}</span>}
                   </td>
                   <td>{provider && <StatusBadge status={provider.state.status} />}</td>
                   <td className="num mono" data-testid="usage-cpu">
