@@ -143,6 +143,38 @@ export const FINGERPRINTS = {
   'localai-as-vllm': { routes: LOCALAI_OPEN, fallback: LOCALAI_404 },
   // LocalAI with its Ollama root endpoint on: "/" and /api/version as Ollama answers them.
   'localai-as-ollama': { routes: { ...LOCALAI_OPEN, '/': text(200, 'Ollama is running') }, fallback: LOCALAI_404 },
+  // LocalAI v4.2 to mid-2026 with legacy API keys and its Ollama root endpoint on: keys guarded only
+  // /api/*, /v1/*, /metrics and a few more prefixes (core/http/auth/middleware.go isAPIPath before
+  // #11602); the rest, "/" and its own discovery document among them, stayed open.
+  'localai-as-ollama-with-keys': {
+    routes: {
+      '/': text(200, 'Ollama is running'),
+      '/.well-known/localai.json': json(200, LOCALAI_JSON),
+      '/version': json(200, { version: 'v4.2.0' }),
+      '/healthz': { status: 200, body: '' },
+      '/readyz': { status: 200, body: '' },
+      ...Object.fromEntries(
+        [
+          '/api/version',
+          '/api/tags',
+          '/api/ps',
+          '/v1/models',
+          '/v1/system/info',
+          '/v1/internal/model/info',
+          '/api/extra/version',
+          '/metrics',
+        ].map((path) => [
+          path,
+          json(
+            401,
+            { error: { code: 401, message: 'An authentication key is required', type: 'invalid_request_error' } },
+            { 'WWW-Authenticate': 'Bearer' },
+          ),
+        ]),
+      ),
+    },
+    fallback: LOCALAI_404,
+  },
   // FastChat's OpenAI API server (fastchat/serve/openai_api_server.py).
   fastchat: {
     headers: UVICORN,

@@ -63,6 +63,14 @@ const MATRIX: Array<Row & { server: FingerprintKind | 'engine' }> = [
   { row: 'mistral.rs', server: 'mistralrs', kind: 'provider', providerId: 'mistralrs', confidence: 'strong', models: ['default'] },
   // The documented imitations: the imitator is named by its own endpoint.
   { row: 'LocalAI answering as Ollama', server: 'localai-as-ollama', kind: 'provider', providerId: 'localai', confidence: 'strong' },
+  {
+    row: 'LocalAI answering as Ollama behind its API keys',
+    server: 'localai-as-ollama-with-keys',
+    kind: 'provider',
+    providerId: 'localai',
+    confidence: 'strong',
+    locked: 401,
+  },
   { row: 'LocalAI answering as vLLM', server: 'localai-as-vllm', kind: 'provider', providerId: 'localai', confidence: 'strong' },
   {
     row: 'TabbyAPI answering as KoboldCpp',
