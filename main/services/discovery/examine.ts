@@ -23,12 +23,16 @@ export async function examine(
   requestTimeoutMs: number,
 ): Promise<DiscoveredServer | undefined> {
   const baseUrl = baseUrlOf(target.host, target.port);
-  const requests = [...probeRequests(recipes), { method: 'GET' as const, path: OPENAI_MODELS }, { method: 'GET' as const, path: CANARY }];
+  // Keyed up front: the requests run at once, so a path two lists share would otherwise go out twice.
+  const requests = new Map(
+    [...probeRequests(recipes), { method: 'GET' as const, path: OPENAI_MODELS }, { method: 'GET' as const, path: CANARY }].map((r) => [
+      answerKey(r.method, r.path),
+      r,
+    ]),
+  );
   const answers: Answers = new Map();
   await Promise.all(
-    requests.map(async ({ method, path }) => {
-      const key = answerKey(method, path);
-      if (answers.has(key)) return;
+    [...requests].map(async ([key, { method, path }]) => {
       const answer = await fetchAnswer(baseUrl, method, path, requestTimeoutMs);
       if (answer) answers.set(key, answer);
     }),

@@ -15,11 +15,11 @@ const CATALOG = BUILTIN_RECIPES.map((input) => RecipeSchema.parse(input));
 
 /**
  * Probing must stay cheap: discovery repeats every few seconds on every server it knows. One round
- * of identify requests and the canary, then the named recipe's health check and, at most, its model
- * list when no identify request read it already.
+ * of identify requests (the OpenAI model list among them) and the canary, then the named recipe's
+ * health check; every recipe's model list is among the identify requests, so none goes out twice.
  */
 const IDENTIFY_REQUESTS = probeRequests(CATALOG).length;
-const REQUEST_BUDGET = IDENTIFY_REQUESTS + 3;
+const REQUEST_BUDGET = IDENTIFY_REQUESTS + 2;
 
 interface Row {
   row: string;
