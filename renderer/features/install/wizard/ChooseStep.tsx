@@ -79,7 +79,7 @@ function Choice({ candidate, checked, onToggle }: { candidate: Candidate; checke
       )}
       {provider.installStrategy === 'external' && !installed && provider.downloadUrl && (
         <p>
-          A desktop app: get it from{' '}
+          Installed by you, not by this app: get it from{' '}
           <a href={provider.downloadUrl} target="_blank" rel="noreferrer">
             {provider.downloadUrl}
           </a>
