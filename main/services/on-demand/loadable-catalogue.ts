@@ -3,8 +3,13 @@ import type { ModelFile } from '../../../shared/provider';
 
 /** One model that can be loaded, by the id clients send. */
 export interface LoadableEntry {
-  /** The file name: what the engine and llama-server answer in /v1/models, so the route matches. */
+  /**
+   * The file name: what the engine and llama-server answer in /v1/models. A content-addressed blob
+   * (Ollama's `sha256-…`) goes by its app's name instead (`llama3.2:1b`): nobody would type the hash.
+   */
   id: string;
+  /** The other name it answers to (the file name of such a blob, or the app's own name). */
+  alias?: string;
   path: string;
   sizeBytes: number;
   /** Weights plus a KV cache, from the GGUF header; the file size when the header could not be read. */
@@ -58,10 +63,14 @@ export class LoadableCatalogue {
     const entries: LoadableEntry[] = [];
     const byName = new Map<string, LoadableEntry>();
     for (const file of files) {
-      const id = path.basename(file.path);
+      const fileName = path.basename(file.path);
+      const blob = /^sha256[-:][0-9a-f]{16,}$/i.test(fileName) && file.originalName !== undefined;
+      const id = blob ? file.originalName! : fileName;
       if (byName.has(id)) continue;
+      const alias = blob ? fileName : file.originalName !== fileName ? file.originalName : undefined;
       const entry: LoadableEntry = {
         id,
+        ...(alias ? { alias } : {}),
         path: file.path,
         sizeBytes: file.sizeBytes,
         estimateBytes: file.estimate?.bytes ?? file.sizeBytes,
@@ -71,7 +80,7 @@ export class LoadableCatalogue {
       entries.push(entry);
       byName.set(id, entry);
     }
-    for (const entry of entries) if (entry.originalName && !byName.has(entry.originalName)) byName.set(entry.originalName, entry);
+    for (const entry of entries) if (entry.alias && !byName.has(entry.alias)) byName.set(entry.alias, entry);
     this.entries = entries;
     this.byName = byName;
     this.scannedAt = performance.now();

@@ -135,7 +135,7 @@ export class OnDemandLoader extends EventEmitter<{ changed: [OnDemandStatus] }> 
 
   /** Unloads a model now, or as soon as its requests in flight end. */
   async unload(name: string): Promise<OnDemandStatus> {
-    const instance = this.instances.get(name) ?? [...this.instances.values()].find((i) => i.entry.originalName === name);
+    const instance = this.instances.get(name) ?? [...this.instances.values()].find((i) => i.entry.alias === name);
     if (!instance) {
       throw new AppFailure({
         code: 'NOT_FOUND',
@@ -445,7 +445,7 @@ export class OnDemandLoader extends EventEmitter<{ changed: [OnDemandStatus] }> 
       next.push({
         providerId: instance.id,
         baseUrl: `http://${this.host}:${instance.port}`,
-        models: entry.originalName && entry.originalName !== entry.id ? [entry.id, entry.originalName] : [entry.id],
+        models: entry.alias ? [entry.id, entry.alias] : [entry.id],
         healthy: instance.healthy,
         state: instance.healthy ? 'loaded on demand' : 'unhealthy',
         lease: () => this.leaseOf(instance),
