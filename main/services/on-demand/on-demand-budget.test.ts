@@ -92,6 +92,22 @@ describe('load on demand with llama-server chosen', () => {
   });
 });
 
+describe('instances among the providers', () => {
+  it('"stop all" stops them too, and the gateway forgets them: the next request loads the model again', async () => {
+    const { loader, supervisor, chat } = await setup({});
+    expect((await chat('a.gguf')).status).toBe(200);
+    const first = supervisor.state('llamacpp~a.gguf')!.pid;
+    await supervisor.stopAll();
+    expect(loader.status().models.find((m) => m.id === 'a.gguf')).toMatchObject({
+      state: 'unloaded',
+      reason: 'stopped with all providers',
+    });
+    expect(loader.list()).toEqual([]);
+    expect((await chat('a.gguf')).status).toBe(200);
+    expect(supervisor.state('llamacpp~a.gguf')!.pid).not.toBe(first);
+  });
+});
+
 describe('keep_alive as Ollama takes it', () => {
   it('reads durations, seconds, 0 and negatives; ignores what it does not understand', () => {
     expect(keepAliveMs('5m')).toBe(300_000);
