@@ -37,6 +37,9 @@ describe('load on demand from the Gateway page, in Chromium', () => {
     await page.getByTestId('try-model').selectOption(MODEL);
     await gateway.tryInput.fill('hello world');
     await gateway.trySend.click();
+    // Starting the engine takes about two seconds: the page says why nothing streams yet.
+    await page.locator('[data-testid="try-output"][data-running="true"]', { hasText: 'Loading model…' }).waitFor({ timeout: 10_000 });
+    await gateway.onDemandRow(MODEL, 'loading').waitFor({ timeout: 10_000 });
     await page.locator('[data-testid="try-output"][data-running="false"]').waitFor({ timeout: 60_000 });
     await expect(page.getByTestId('try-error').count()).resolves.toBe(0);
     expect((await gateway.tryOutput.textContent())!.length).toBeGreaterThan(0);
