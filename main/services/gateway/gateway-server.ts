@@ -96,7 +96,12 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       return sendOpenAiError(res, 405, 'method_not_allowed', `${path} takes POST, not ${req.method}.`, { headers: { allow: 'POST' } });
     }
     if (req.method === 'GET' && path === '/v1/models') {
-      if (options.onDemand) return void listWithLoadable(options.onDemand).then((body) => sendJson(res, body));
+      if (options.onDemand) {
+        return void listWithLoadable(options.onDemand).then(
+          (body) => sendJson(res, body),
+          () => sendOpenAiError(res, 500, 'server_error', 'The gateway could not list the models; try again.'),
+        );
+      }
       return sendJson(res, options.table().modelsBody);
     }
     if (req.method === 'GET' && path.startsWith('/v1/models/')) {
@@ -107,17 +112,20 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
         // A bad escape (%E0) is the client's mistake, never a reason for the handler to throw.
         return sendOpenAiError(res, 400, 'invalid_model', 'The model id in the path is not valid percent-encoding.', { param: 'model' });
       }
-      void modelEntry(id).then((model) => {
-        if (!model)
-          return sendOpenAiError(
-            res,
-            404,
-            'model_not_found',
-            `No healthy provider serves the model "${id}". GET /v1/models lists the ones that are served.`,
-            { param: 'model' },
-          );
-        sendJson(res, Buffer.from(JSON.stringify(model)));
-      });
+      void modelEntry(id).then(
+        (model) => {
+          if (!model)
+            return sendOpenAiError(
+              res,
+              404,
+              'model_not_found',
+              `No healthy provider serves the model "${id}". GET /v1/models lists the ones that are served.`,
+              { param: 'model' },
+            );
+          sendJson(res, Buffer.from(JSON.stringify(model)));
+        },
+        () => sendOpenAiError(res, 500, 'server_error', 'The gateway could not list the models; try again.'),
+      );
       return;
     }
     sendOpenAiError(
