@@ -280,6 +280,21 @@ export const RecipeSchema = z
       .object({ path: HttpPath, format: z.enum(['openai', 'ollama', 'kobold']) })
       .strict()
       .default({ path: '/v1/models', format: 'openai' }),
+    /**
+     * A key the provider writes itself at its first start (TabbyAPI's api_tokens.yml in its working
+     * folder): read after each start and sent with every request to it, so its locked API serves
+     * the gateway without the user copying the key anywhere. YAML or JSON; `field` is a dotted path.
+     */
+    keyFile: z
+      .object({
+        file: z
+          .string()
+          .min(1)
+          .refine((f) => !f.startsWith('/') && !f.split(/[\\/]/).includes('..'), 'must be a relative path inside data/<id>/'),
+        field: z.string().min(1),
+      })
+      .strict()
+      .optional(),
     /** Files written under config/<id>/ at install, from templates with placeholders. */
     config: z
       .array(

@@ -65,5 +65,10 @@ export const tabbyapi: RecipeInput = {
     { path: '/v1/models', json: { 'data.0.owned_by': 'tabbyAPI' }, strength: 'weak' },
   ],
   models: OPENAI_MODEL_LIST,
+  // common/auth.py (load_auth_keys): with disable_auth false, TabbyAPI reads api_tokens.yml from its
+  // working folder (data/tabbyapi), or writes one with a random api_key and admin_key before it
+  // serves; check_api_key takes `x-api-key` or `Authorization: Bearer`. /health needs no key, so
+  // the manager reads the file once healthy and sends the api_key for model lists and routing.
+  keyFile: { file: 'api_tokens.yml', field: 'api_key' },
   config: [{ file: 'config.yml', template: CONFIG }],
 };
