@@ -1,19 +1,27 @@
 import type { ProviderSummary } from '../../../../shared/provider';
 import { useGatewayStatus } from '../../../api/gateway-hooks';
+import { useSettings } from '../../../api/hooks';
 import { useProviderAction } from '../../../api/provider-hooks';
 import { ActionButton } from '../../../components/ActionButton';
 import { CopyTextButton } from '../../../components/CopyTextButton';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { ModelNeeded } from '../../../components/model-choice/ModelNeeded';
 
-/** Step 5: start what was installed, and where to point OpenAI clients. */
-export function FinishStep({ providers, selected }: { providers: ProviderSummary[]; selected: string[] }) {
+interface FinishStepProps {
+  providers: ProviderSummary[];
+  selected: string[];
+  /** Marks the wizard done: leaving it for the chat ends it as Done does. */
+  onDone(): void;
+}
+
+/** Step 6: start what was installed, chat with the first model, and where to point OpenAI clients. */
+export function FinishStep({ providers, selected, onDone }: FinishStepProps) {
   const gateway = useGatewayStatus();
   const ready = providers.filter((p) => selected.includes(p.id) && !['not-installed', 'installing'].includes(p.state.status));
   const engine = providers.find((p) => p.id === 'engine');
   return (
     <div className="wizard-step" data-testid="wizard-finish">
-      {engine && <EngineLine engine={engine} />}
+      {engine && <EngineLine engine={engine} onDone={onDone} />}
       {ready.length === 0 ? (
         <p className="muted">Nothing new was installed.</p>
       ) : (
@@ -44,7 +52,9 @@ export function FinishStep({ providers, selected }: { providers: ProviderSummary
 }
 
 /** Ready only when it has a model: else the same "Choose model" its tile offers. */
-function EngineLine({ engine }: { engine: ProviderSummary }) {
+function EngineLine({ engine, onDone }: { engine: ProviderSummary; onDone(): void }) {
+  const settings = useSettings();
+  const onDemand = settings.data?.values.gateway.onDemand.enabled ?? true;
   if (engine.modelNeed && !['running', 'starting'].includes(engine.state.status)) {
     return (
       <div data-testid="wizard-engine-needs-model">
@@ -55,7 +65,12 @@ function EngineLine({ engine }: { engine: ProviderSummary }) {
   }
   return (
     <p className="lead" data-testid="wizard-engine-ready">
-      The built-in engine is ready. <a href="#/gateway">Chat with your model</a> in “Try it” on the Gateway page: it loads when you ask.
+      The built-in engine is ready.{' '}
+      <a href="#/gateway" data-testid="wizard-chat" onClick={onDone}>
+        Chat with your model
+      </a>{' '}
+      in “Try it” on the Gateway page
+      {onDemand ? ': it loads when you ask.' : ' once you start the engine on the Providers page (load on demand is off).'}
     </p>
   );
 }

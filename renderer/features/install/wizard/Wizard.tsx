@@ -35,6 +35,7 @@ export function Wizard() {
     setStep(next);
     save({ step: next, selected: chosen });
   };
+  const finish = () => save({ completed: true, step: 0, selected: [] });
   if (!loaded) return null;
   return (
     <section className="wizard card" data-testid="wizard" data-step={WIZARD_STEPS[step]}>
@@ -58,7 +59,7 @@ export function Wizard() {
       {step === 2 && <ChooseStep providers={list} verdicts={verdicts} selected={chosen} onChange={setSelected} />}
       {step === 3 && <InstallStep providers={list} selected={chosen} />}
       {step === 4 && <ModelStep />}
-      {step === 5 && <FinishStep providers={list} selected={chosen} />}
+      {step === 5 && <FinishStep providers={list} selected={chosen} onDone={finish} />}
       {error && <ErrorNotice error={error} title="Could not save the wizard’s place" />}
       <footer className="wizard-nav">
         <button
@@ -75,12 +76,7 @@ export function Wizard() {
             Next: {WIZARD_STEPS[step + 1]}
           </button>
         ) : (
-          <a
-            className="button button-primary"
-            data-testid="wizard-done"
-            href="#/providers"
-            onClick={() => save({ completed: true, step: 0, selected: [] })}
-          >
+          <a className="button button-primary" data-testid="wizard-done" href="#/providers" onClick={finish}>
             Done: go to Providers
           </a>
         )}
