@@ -1,10 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pickPort } from '../main/services/os/ports';
 import { startStandInHub, type StandInHub } from '../test/fixtures/stand-ins/hf-hub';
 import { AppShell } from './pages/app-shell';
+import { GatewayPage } from './pages/gateway-page';
 import { ModelsPage } from './pages/models-page';
-import { cliPath, freshDirs, projectRoot, spawnHost } from './support/host-process';
+import { cliPath, freshDirs, projectRoot, spawnHost, writeSettings } from './support/host-process';
 import { e2eSession } from './support/session';
 
 const session = e2eSession();
@@ -18,7 +20,7 @@ afterAll(() => hub.close());
 const shot = (name: string) => path.join(projectRoot, 'test-results', name);
 
 describe('Models page: get a model from the hub', () => {
-  it('shows the starters first, searches, opens a repository, downloads a quantisation with progress, and lists the model', async () => {
+  it('shows the starters first, searches, opens a repository, downloads a quantisation with progress, lists the model, and chats with it in Try it', async () => {
     const dirs = await freshDirs();
     // Starters the stand-in hub serves: sizes and sha256s left for the hub's tree to fill in.
     const starters = path.join(dirs.baseDir, '..', 'starters.json');
@@ -47,6 +49,11 @@ describe('Models page: get a model from the hub', () => {
         ],
       }),
     );
+    // A free gateway port (files run side by side), and the engine tuned for a small machine.
+    await writeSettings(dirs, {
+      gateway: { port: await pickPort(8400 + 1800 + Math.floor(Math.random() * 500)) },
+      providers: { engine: { threads: 1, contextSize: 512 } },
+    });
     session.host = await spawnHost(process.execPath, [cliPath, 'serve', '--port', '0'], dirs, {
       HF_ENDPOINT: hub.endpoint,
       HF_TOKEN: '',
@@ -130,6 +137,19 @@ describe('Models page: get a model from the hub', () => {
     // A narrow window: the choices fold onto two lines rather than overflow.
     await page.setViewportSize({ width: 820, height: 900 });
     await models.repo.screenshot({ path: shot('models-hub-repo-narrow.png') });
+
+    // Then chat with the quantisation just pulled: Try it loads it on demand and streams.
+    await page.setViewportSize({ width: 1280, height: 1200 });
+    await new AppShell(page).open('gateway');
+    const gateway = new GatewayPage(page);
+    await page.getByTestId('try-model').locator('option', { hasText: 'tiny.Q8_0.gguf' }).waitFor({ state: 'attached', timeout: 15_000 });
+    await page.getByTestId('try-model').selectOption('tiny.Q8_0.gguf');
+    await gateway.tryInput.fill('Hello?');
+    await gateway.trySend.click();
+    await page.locator('[data-testid="try-output"][data-running="false"]').waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('try-error').count()).resolves.toBe(0);
+    expect((await gateway.tryOutput.textContent())!.trim().length).toBeGreaterThan(0);
+    await expect(gateway.tryProvider.textContent()).resolves.toBe('engine~tiny.Q8_0.gguf');
     await page.close();
   });
 });
