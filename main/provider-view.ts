@@ -177,7 +177,11 @@ export class ProviderView {
     if (!found) return undefined;
     const { server, others } = found;
     const what = server.version ? `version ${server.version} ` : '';
-    const locked = server.locked ? `; locked (${server.locked.status}): it needs an API key` : '';
+    const locked = !server.locked
+      ? ''
+      : server.locked.keyRefused
+        ? `; locked: the key was refused (${server.locked.status})`
+        : `; locked (${server.locked.status}): it needs an API key`;
     return {
       id,
       status: 'external',
@@ -191,6 +195,8 @@ export class ProviderView {
         baseUrl: server.baseUrl,
         ...(server.version ? { version: server.version } : {}),
         ...(server.locked ? { lockedStatus: server.locked.status } : {}),
+        ...(server.locked?.keyRefused ? { keyRefused: true } : {}),
+        ...(server.withKey ? { withKey: true } : {}),
         ...(server.confidence ? { confidence: server.confidence } : {}),
         evidence: server.evidence,
         ...(server.command ? { command: server.command } : {}),

@@ -39,8 +39,10 @@ export interface DiscoveredServer {
   evidence: string[];
   version?: string;
   models: string[];
-  /** 401/403 on its API: running, locked (it needs an API key). */
-  locked?: { status: number };
+  /** 401/403 on its API: running, locked (it needs an API key); `keyRefused`: even with the key saved for it. */
+  locked?: { status: number; keyRefused?: boolean };
+  /** It let us in with the key saved for its endpoint or provider (the key itself stays in the host). */
+  withKey?: boolean;
   /** `ours`: a provider this app runs listens here. */
   ownership: 'ours' | 'external';
   /** The catalog id we run on this port, when `ours`. */

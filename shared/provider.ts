@@ -41,6 +41,11 @@ export interface ProviderState {
   lastError?: ProviderError;
   models?: string[];
   health?: HealthSample;
+  /**
+   * A provider we run answered its model list with 401/403: it wants a key (`keyRefused`: the one
+   * we sent was wrong). External servers say so in `external.lockedStatus`.
+   */
+  locked?: { status: number; keyRefused: boolean };
   /** Status `external`: where discovery found it and what it said. */
   external?: ExternalFacts;
   updatedAt: string;
@@ -52,6 +57,10 @@ export interface ExternalFacts {
   version?: string;
   /** 401/403: it runs, but wants an API key. */
   lockedStatus?: number;
+  /** Still locked with the key saved for it: that key is wrong. */
+  keyRefused?: boolean;
+  /** It answers with the key saved for it. */
+  withKey?: boolean;
   /** `port`: nothing but the port said which provider it is. */
   confidence?: 'strong' | 'weak' | 'port';
   evidence: string[];

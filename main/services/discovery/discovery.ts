@@ -3,6 +3,7 @@ import type { DiscoveredServer, DiscoveryResults, DiscoverySettings, ExternalUps
 import type { ProviderRecipe } from '../../../shared/recipe';
 import { commandLineOf } from '../os/process-tree';
 import { examine } from './examine';
+import { redactCommand } from './redact-command';
 import { tcpOpen } from './http-probe';
 import { ProcessSnapshot } from './process-snapshot';
 import { isLoopbackAddress } from '../os/loopback';
@@ -21,12 +22,19 @@ export interface DiscoveryDeps {
   /** Ports the providers this app runs use now (main and extra ports) → their catalog id. */
   ownPorts(): ReadonlyMap<number, string>;
   settings(): DiscoverySettings;
+  /** Keys the user saved (per endpoint, per provider), sent to servers that are locked without them. */
+  keys?: DiscoveryKeys;
   /**
    * Probe every recipe's default port on 127.0.0.1. Tests turn it off so that servers the machine
    * happens to run cannot change their outcome.
    */
   scanDefaultPorts?: boolean;
   timeouts?: Partial<DiscoveryTimeouts>;
+}
+
+export interface DiscoveryKeys {
+  forEndpoint(endpoint: string): string | undefined;
+  forProvider(id: string): string | undefined;
 }
 
 const DEFAULT_TIMEOUTS: DiscoveryTimeouts = { loopbackConnectMs: 300, remoteConnectMs: 1500, requestMs: 2000 };
@@ -44,6 +52,8 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
   private timer?: NodeJS.Timeout;
   private running = false;
   private readonly timeouts: DiscoveryTimeouts;
+  /** host:port → the key its last examination was let in with (kept out of the results: clients see those). */
+  private keysUsed = new Map<string, string>();
 
   constructor(private readonly deps: DiscoveryDeps) {
     super();
@@ -120,7 +130,7 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
    * (`ollama@127.0.0.1:11434`), so the user's own Ollama never merges with one we run.
    */
   upstreamSource(): {
-    list(): Array<{ providerId: string; baseUrl: string; models: string[]; healthy: boolean; state: string }>;
+    list(): Array<{ providerId: string; baseUrl: string; models: string[]; healthy: boolean; state: string; apiKey?: string }>;
     onChange(listener: () => void): () => void;
   } {
     return {
@@ -131,12 +141,19 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
           models: u.models,
           healthy: u.healthy,
           state: u.locked ? 'external, locked' : 'external',
+          ...this.keyOf(u.id.slice(u.providerId.length + 1)),
         })),
       onChange: (listener) => {
         this.on('changed', listener);
         return () => this.off('changed', listener);
       },
     };
+  }
+
+  /** `{ apiKey }` when the server at host:port let the last scan in with a saved key. */
+  private keyOf(serverKey: string): { apiKey?: string } {
+    const apiKey = this.keysUsed.get(serverKey);
+    return apiKey ? { apiKey } : {};
   }
 
   /**
@@ -170,8 +187,9 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
     const recipes = this.deps.recipes();
     const ownPorts = this.deps.ownPorts();
     const targets = buildTargets({ recipes, defaultPorts: this.deps.scanDefaultPorts ?? true, ownPorts, endpoints: settings.endpoints });
-    const servers = await this.probeAll(targets, recipes);
-    if (servers.some((s) => isLoopbackAddress(s.host))) await this.addProcessFacts(servers, recipes, ownPorts);
+    const keysUsed = new Map<string, string>();
+    const servers = await this.probeAll(targets, recipes, keysUsed);
+    if (servers.some((s) => isLoopbackAddress(s.host))) await this.addProcessFacts(servers, recipes, ownPorts, keysUsed);
 
     servers.sort(
       (a, b) => Number(isLoopbackAddress(b.host)) - Number(isLoopbackAddress(a.host)) || a.host.localeCompare(b.host) || a.port - b.port,
@@ -185,24 +203,52 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
       intervalSec: settings.intervalSec,
     };
     this.last = results;
+    const keysChanged = !sameEntries(keysUsed, this.keysUsed);
+    this.keysUsed = keysUsed;
     const signature = signatureOf(results);
-    if (signature !== this.signature) {
+    if (signature !== this.signature || keysChanged) {
       this.signature = signature;
       this.emit('changed', results);
     }
     return results;
   }
 
-  private async probeAll(targets: Target[], recipes: readonly ProviderRecipe[]): Promise<DiscoveredServer[]> {
+  private async probeAll(
+    targets: Target[],
+    recipes: readonly ProviderRecipe[],
+    keysUsed: Map<string, string>,
+  ): Promise<DiscoveredServer[]> {
     const found = await Promise.all(
       targets.map(async (target) => {
         const loopback = isLoopbackAddress(target.host);
         const connectMs = loopback ? this.timeouts.loopbackConnectMs : this.timeouts.remoteConnectMs;
         if (!(await tcpOpen(target.host, target.port, connectMs))) return undefined;
-        return examine(target, recipes, this.timeouts.requestMs);
+        return this.examineWithKey(target, recipes, keysUsed);
       }),
     );
     return found.filter((s): s is DiscoveredServer => s !== undefined);
+  }
+
+  /**
+   * Examines a server with the key saved for its endpoint from the first request on. One found
+   * locked is asked again with the key saved for the provider it was found as, but only on this
+   * machine: a provider's key never goes to another host that merely claims to be that provider.
+   */
+  private async examineWithKey(target: Target, recipes: readonly ProviderRecipe[], keysUsed: Map<string, string>) {
+    const keys = this.deps.keys;
+    let key = keys?.forEndpoint(target.key);
+    let server = await examine(target, recipes, this.timeouts.requestMs, key);
+    if (server?.locked && !key && server.providerId && isLoopbackAddress(target.host)) {
+      key = keys?.forProvider(server.providerId);
+      if (key) server = (await examine(target, recipes, this.timeouts.requestMs, key)) ?? server;
+    }
+    if (!server || !key) return server;
+    if (server.locked) server.locked.keyRefused = true;
+    else {
+      server.withKey = true;
+      keysUsed.set(server.key, key);
+    }
+    return server;
   }
 
   /**
@@ -214,6 +260,7 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
     servers: DiscoveredServer[],
     recipes: readonly ProviderRecipe[],
     ownPorts: ReadonlyMap<number, string>,
+    keysUsed: Map<string, string>,
   ): Promise<void> {
     const snapshot = await ProcessSnapshot.take();
     const local = () => servers.filter((s) => isLoopbackAddress(s.host));
@@ -232,7 +279,7 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
       }
     }
     if (childTargets.length > 0) {
-      for (const child of await this.probeAll(childTargets, recipes)) {
+      for (const child of await this.probeAll(childTargets, recipes, keysUsed)) {
         const pid = snapshot.pidOfPort(child.port);
         if (pid) child.pid = pid;
         servers.push(child);
@@ -262,10 +309,14 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
       local().map(async (server) => {
         if (!server.pid) return;
         const command = await commandLineOf(server.pid).catch(() => undefined);
-        if (command) server.command = command;
+        if (command) server.command = redactCommand(command);
       }),
     );
   }
+}
+
+function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
 
 /** What a scan found, without the parts that change every time (timestamps, latencies). */

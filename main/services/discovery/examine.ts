@@ -21,6 +21,7 @@ export async function examine(
   target: Target,
   recipes: readonly ProviderRecipe[],
   requestTimeoutMs: number,
+  apiKey?: string,
 ): Promise<DiscoveredServer | undefined> {
   const baseUrl = baseUrlOf(target.host, target.port);
   // Keyed up front: the requests run at once, so a path two lists share would otherwise go out twice.
@@ -33,7 +34,7 @@ export async function examine(
   const answers: Answers = new Map();
   await Promise.all(
     [...requests].map(async ([key, { method, path }]) => {
-      const answer = await fetchAnswer(baseUrl, method, path, requestTimeoutMs);
+      const answer = await fetchAnswer(baseUrl, method, path, requestTimeoutMs, apiKey);
       if (answer) answers.set(key, answer);
     }),
   );
@@ -43,7 +44,7 @@ export async function examine(
 
   const found = identify(recipes, answers, { port: target.port, answersAnything: canary !== undefined && canary.status < 300 });
   const recipe = found?.recipe;
-  const modelsAnswer = recipe ? await answerFor(answers, baseUrl, recipe.models.path, requestTimeoutMs) : undefined;
+  const modelsAnswer = recipe ? await answerFor(answers, baseUrl, recipe.models.path, requestTimeoutMs, apiKey) : undefined;
   const openAiModels = answers.get(answerKey('GET', OPENAI_MODELS));
   const models =
     (recipe && modelsAnswer && parseModels(recipe.models.format, modelsAnswer.json)) ??
@@ -58,7 +59,10 @@ export async function examine(
   const byPort = !recipe && lockedStatus ? recipes.filter((r) => r.defaultPort === target.port) : [];
   const guess = byPort.length === 1 ? byPort[0] : undefined;
 
-  const health = recipe && !recipe.health.port ? await probeHealth(baseUrl, recipe.health) : sampleFrom(openAiModels, openAiCompatible);
+  const health =
+    recipe && !recipe.health.port
+      ? await probeHealth(baseUrl, recipe.health, undefined, apiKey)
+      : sampleFrom(openAiModels, openAiCompatible);
   const serverHeader = [...answers.values()].map((a) => a.headers.server).find(Boolean);
   return {
     key: target.key,
@@ -81,10 +85,16 @@ export async function examine(
   };
 }
 
-async function answerFor(answers: Answers, baseUrl: string, path: string, timeoutMs: number): Promise<HttpAnswer | undefined> {
+async function answerFor(
+  answers: Answers,
+  baseUrl: string,
+  path: string,
+  timeoutMs: number,
+  apiKey?: string,
+): Promise<HttpAnswer | undefined> {
   const key = answerKey('GET', path);
   if (!answers.has(key)) {
-    const answer = await fetchAnswer(baseUrl, 'GET', path, timeoutMs);
+    const answer = await fetchAnswer(baseUrl, 'GET', path, timeoutMs, apiKey);
     if (answer) answers.set(key, answer);
   }
   return answers.get(key);

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { parseJsonOrUndefined } from '../os/http-expect';
 import { PROBE_BODY_BYTES, readCappedBody } from '../os/read-capped-body';
+import { bearer } from '../os/bearer';
 import type { HttpAnswer } from './fingerprint';
 
 /**
@@ -27,6 +28,7 @@ export async function fetchAnswer(
   method: 'GET' | 'POST',
   path: string,
   timeoutMs: number,
+  apiKey?: string,
 ): Promise<HttpAnswer | undefined> {
   const started = performance.now();
   try {
@@ -34,7 +36,7 @@ export async function fetchAnswer(
       method,
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
-      headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.5' },
+      headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.5', ...bearer(apiKey) },
     });
     const body = await readCappedBody(response, PROBE_BODY_BYTES);
     const headers: Record<string, string> = {};

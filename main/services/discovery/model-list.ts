@@ -1,4 +1,5 @@
 import type { ProviderRecipe } from '../../../shared/recipe';
+import { bearer } from '../os/bearer';
 import { jsonAt, parseJsonOrUndefined } from '../os/http-expect';
 
 export type ModelFormat = ProviderRecipe['models']['format'];
@@ -27,12 +28,34 @@ export function parseModels(format: ModelFormat, json: unknown): string[] | unde
  * cannot list them still serves.
  */
 export async function fetchModelList(baseUrl: string, list: ProviderRecipe['models'], timeoutMs = 5000): Promise<string[] | undefined> {
+  return (await listModels(baseUrl, list, { timeoutMs })).models;
+}
+
+/**
+ * `fetchModelList` with the provider's key (when it has one), telling a locked list (401/403: no
+ * key, or one it refused) from one that failed otherwise.
+ */
+export async function listModels(
+  baseUrl: string,
+  list: ProviderRecipe['models'],
+  options: { timeoutMs?: number; apiKey?: string } = {},
+): Promise<{ models?: string[]; lockedStatus?: number }> {
   try {
-    const response = await fetch(new URL(list.path, baseUrl), { signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) return undefined;
-    return parseModels(list.format, parseJsonOrUndefined(await response.text())) ?? [];
+    const response = await fetch(new URL(list.path, baseUrl), {
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      headers: bearer(options.apiKey),
+    });
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      return { lockedStatus: response.status };
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      return {};
+    }
+    return { models: parseModels(list.format, parseJsonOrUndefined(await response.text())) ?? [] };
   } catch {
-    return undefined;
+    return {};
   }
 }
 

@@ -26,6 +26,8 @@ export class ProviderUpstreams implements UpstreamSource {
   constructor(
     private readonly feed: ProviderStateFeed,
     private readonly host = '127.0.0.1',
+    /** The key a locked provider wants (TabbyAPI's own, or one the user saved). */
+    private readonly apiKeyOf: (id: string) => string | undefined = () => undefined,
   ) {
     for (const state of feed.states()) this.states.set(state.id, state);
     feed.on('state', this.onState);
@@ -41,6 +43,11 @@ export class ProviderUpstreams implements UpstreamSource {
     return () => this.listeners.delete(listener);
   }
 
+  /** A key was saved, removed or read: the list may differ though no state changed. */
+  refresh(): void {
+    this.recompute();
+  }
+
   dispose(): void {
     this.feed.off('state', this.onState);
     this.listeners.clear();
@@ -50,12 +57,14 @@ export class ProviderUpstreams implements UpstreamSource {
     const next: Upstream[] = [];
     for (const state of this.states.values()) {
       if ((state.status !== 'running' && state.status !== 'unhealthy') || !state.port || !state.models?.length) continue;
+      const apiKey = this.apiKeyOf(state.id);
       next.push({
         providerId: state.id,
         baseUrl: `http://${this.host}:${state.port}`,
         models: state.models,
         healthy: state.status === 'running',
         state: state.status,
+        ...(apiKey ? { apiKey } : {}),
       });
     }
     const signature = JSON.stringify(next);

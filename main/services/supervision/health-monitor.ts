@@ -11,6 +11,8 @@ export interface HealthMonitorDeps {
   settings: () => Pick<Settings, 'healthIntervalSec' | 'unhealthyAfterFailures'>;
   /** Each recorded sample of a provider's own health check, as it comes. */
   onSample(id: string, sample: HealthSample): void;
+  /** The key a provider wants (vLLM with --api-key guards more than its model list). */
+  apiKey?(id: string): string | undefined;
 }
 
 /** One running provider watched after it became healthy. */
@@ -61,7 +63,7 @@ export class HealthMonitor {
     options: { deadline: number; isStale(): boolean; record: boolean },
   ): Promise<boolean> {
     while (!options.isStale()) {
-      const sample = await probeHealth(baseUrl, check);
+      const sample = await probeHealth(baseUrl, check, undefined, this.deps.apiKey?.(id));
       if (options.record) this.record(id, sample);
       if (sample.ok) return true;
       if (Date.now() >= options.deadline) return false;
@@ -92,7 +94,7 @@ export class HealthMonitor {
   private async check(watching: Watching): Promise<void> {
     const { watch } = watching;
     if (watch.isStale()) return;
-    const sample = await probeHealth(watch.baseUrl, watch.check);
+    const sample = await probeHealth(watch.baseUrl, watch.check, undefined, this.deps.apiKey?.(watch.id));
     if (watch.isStale()) return;
     this.record(watch.id, sample);
     if (sample.ok) {

@@ -1,5 +1,6 @@
 import type { HealthSample } from '../../../shared/provider';
 import type { HealthCheck } from '../../../shared/recipe';
+import { bearer } from '../os/bearer';
 import { jsonMismatch, parseJsonOrUndefined } from '../os/http-expect';
 import { PROBE_BODY_BYTES, readCappedBody } from '../os/read-capped-body';
 
@@ -8,7 +9,7 @@ import { PROBE_BODY_BYTES, readCappedBody } from '../os/read-capped-body';
  * healthy: the status, body text and JSON fields must all be what the recipe expects (llama-server
  * and LocalAI answer 503 while they load).
  */
-export async function probeHealth(baseUrl: string, check: HealthCheck, signal?: AbortSignal): Promise<HealthSample> {
+export async function probeHealth(baseUrl: string, check: HealthCheck, signal?: AbortSignal, apiKey?: string): Promise<HealthSample> {
   const started = performance.now();
   const at = new Date().toISOString();
   const timeout = AbortSignal.timeout(check.timeoutMs);
@@ -17,7 +18,7 @@ export async function probeHealth(baseUrl: string, check: HealthCheck, signal?: 
     const response = await fetch(new URL(check.path, baseUrl), {
       method: check.method,
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.5' },
+      headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.5', ...bearer(apiKey) },
     });
     const body = await readCappedBody(response, PROBE_BODY_BYTES);
     if (!check.status.includes(response.status)) return sample(false, `HTTP ${response.status}`);

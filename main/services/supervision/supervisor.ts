@@ -5,7 +5,8 @@ import { AppFailure } from '../../../shared/errors';
 import type { HealthSample, ProviderError, ProviderState, ProviderStatus } from '../../../shared/provider';
 import type { HealthCheck, ProviderRecipe } from '../../../shared/recipe';
 import type { Settings } from '../../../shared/settings';
-import { fetchModelList } from '../discovery/model-list';
+import { listModels } from '../discovery/model-list';
+import type { ProviderKeys } from '../secrets/upstream-keys';
 import type { LogService } from '../logs/logs';
 import { killGroupsNow } from '../os/process-tree';
 import type { Paths } from '../base-dir/paths';
@@ -31,6 +32,8 @@ export interface SupervisorDeps {
   engineEntry?: string;
   /** First restart delay (doubling after); 1 s unless a benchmark compares raw restart speed. */
   restartBaseDelayMs?: number;
+  /** Keys for providers whose API is locked (the user's, or the one TabbyAPI writes itself). */
+  keys?: ProviderKeys;
 }
 
 export interface StartOptions {
@@ -69,7 +72,11 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     super();
     this.host = deps.host ?? '127.0.0.1';
     this.records = new RunRecords(path.join(deps.paths.cache, 'run'));
-    this.health = new HealthMonitor({ settings: deps.settings, onSample: (id, sample) => this.setState(id, { health: sample }) });
+    this.health = new HealthMonitor({
+      settings: deps.settings,
+      onSample: (id, sample) => this.setState(id, { health: sample }),
+      apiKey: (id) => deps.keys?.forProvider(id),
+    });
   }
 
   /** Kills what a previous host that died without stopping its providers left running. */
@@ -124,6 +131,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
       pids: undefined,
       startedAt: undefined,
       models: undefined,
+      locked: undefined,
     });
     const settled = run.settled();
     this.relaunch(run);
@@ -387,9 +395,20 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     return run.attempt !== attempt || run.stopping || this.runs.get(run.recipe.id) !== run;
   }
 
+  /** Asks a running provider for its models again: a key was saved for it. */
+  async recheckModels(id: string): Promise<void> {
+    const run = this.runs.get(id);
+    const status = this.states.get(id)?.status;
+    if (run && (status === 'running' || status === 'unhealthy')) await this.refreshModels(run, run.attempt);
+  }
+
   private async refreshModels(run: ProviderRun, attempt: number): Promise<void> {
-    const models = await fetchModelList(run.baseUrl(this.host), run.recipe.models);
-    if (models && !this.isStale(run, attempt)) this.setState(run.recipe.id, { models });
+    // Read after each start: TabbyAPI writes its key file as it starts.
+    const apiKey = await this.deps.keys?.refresh(run.recipe, providerDataDir(this.deps.paths, run.options.home ?? run.recipe.id));
+    const { models, lockedStatus } = await listModels(run.baseUrl(this.host), run.recipe.models, { apiKey });
+    if (this.isStale(run, attempt)) return;
+    if (lockedStatus) this.setState(run.recipe.id, { locked: { status: lockedStatus, keyRefused: apiKey !== undefined } });
+    else if (models) this.setState(run.recipe.id, { models, locked: undefined });
   }
 
   private setState(id: string, patch: Partial<ProviderState> & { status?: ProviderStatus }): ProviderState {
