@@ -21,6 +21,8 @@ import type { SettingsService } from './services/settings/settings';
 import type { SystemService } from './services/system/system';
 import { checkSystem } from './services/system/system-check';
 import type { ProviderRecipe } from '../shared/recipe';
+import type { KeyTarget } from '../shared/upstream-keys';
+import type { UpstreamKeys } from './services/secrets/upstream-keys';
 
 export interface ApiDeps {
   appInfo: AppInfo;
@@ -43,6 +45,10 @@ export interface ApiDeps {
   resources: ResourceMonitor;
   /** Who receives which keyed events (logs.lines of one log, resources.sample); the RPC server's. */
   subscriptions: Subscriptions;
+  /** API keys for locked servers. */
+  keys: UpstreamKeys;
+  /** Probes what a key belongs to again (a discovery scan; a provider we run lists its models again). */
+  reprobe(target: KeyTarget): Promise<void>;
 }
 
 /**
@@ -165,6 +171,19 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     'discovery.removeEndpoint': async ({ endpoint }) => {
       await removeEndpoint(deps.settings, endpoint);
       return deps.discovery.scan({ fresh: true });
+    },
+    'keys.status': () => deps.keys.status(),
+    'keys.set': async ({ key, ...given }) => {
+      // An unknown provider is refused here; an alias (koboldai) saves under its recipe's id.
+      const target: KeyTarget = 'provider' in given ? { provider: manager.state(given.provider).id } : { endpoint: given.endpoint };
+      await deps.keys.set(target, key);
+      await deps.reprobe(target);
+      return deps.keys.status();
+    },
+    'keys.remove': async (target) => {
+      await deps.keys.remove(target);
+      await deps.reprobe(target);
+      return deps.keys.status();
     },
     'resources.watch': (_input, ctx) => {
       deps.subscriptions.add(ctx.connectionId, 'resources.sample', '', { leaseMs: RESOURCE_LEASE_MS });

@@ -36,6 +36,8 @@ import { SettingsService } from './services/settings/settings';
 import { SystemService } from './services/system/system';
 import { HubClient } from './services/models/hub-client';
 import { HubService } from './services/models/hub-service';
+import { secretStoreFor, type SecretCipher } from './services/secrets/secret-store';
+import { UpstreamKeys } from './services/secrets/upstream-keys';
 
 export interface BaseDirOptions {
   env?: NodeJS.ProcessEnv;
@@ -57,6 +59,11 @@ export interface HostOptions extends BaseDirOptions {
   engineEntry?: string;
   /** Where bugs (unexpected errors) are reported; stderr by default. */
   reportBug?: (message: string, error: unknown) => void;
+  /**
+   * The desktop shell's Electron safeStorage: API keys are encrypted with the OS keychain's key
+   * when `available`, else kept in a 0600 file (as headless always does) and the keys status says why.
+   */
+  secretCipher?: { available: boolean; cipher: SecretCipher; unavailableWhy?: string };
 }
 
 /**
@@ -95,6 +102,8 @@ export interface Host {
    * join with `gatewayUpstreams.add(theirUpstreamSource)`.
    */
   gatewayUpstreams: MergedUpstreams;
+  /** API keys for locked servers (saved per provider or endpoint; TabbyAPI's own). */
+  keys: UpstreamKeys;
   /** This host's hold on the base directory, released by `close()`. */
   lock: BaseDirLock;
   /** Stops everything now: what the graceful `close()` is still waiting for is killed outright. */
@@ -161,7 +170,9 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   const { env, paths, settings, system, catalog } = base;
   const full = (options.runtime ?? 'full') === 'full';
   const logs = new LogService({ dir: paths.logs });
+  const keys = await UpstreamKeys.open(secretStoreFor(paths.config, options.secretCipher));
   const supervisor = new Supervisor({
+    keys,
     paths,
     logs,
     settings: () => settings.values,
@@ -186,6 +197,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     recipes: () => catalog.list().map((entry) => entry.recipe),
     ownPorts: (): ReadonlyMap<number, string> => new Map([...manager.ownPorts(), ...onDemand.ownPorts()]),
     settings: () => settings.values.discovery,
+    keys,
   });
   const installer = new Installer({
     paths,
@@ -212,11 +224,15 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     readiness: readinessOf(base),
   });
   await manager.initialize({ autoStart: full });
-  const providerUpstreams = new ProviderUpstreams({
-    states: () => manager.list().map((p) => p.state),
-    on: (event, listener) => manager.on(event, listener),
-    off: (event, listener) => manager.off(event, listener),
-  });
+  const providerUpstreams = new ProviderUpstreams(
+    {
+      states: () => manager.list().map((p) => p.state),
+      on: (event, listener) => manager.on(event, listener),
+      off: (event, listener) => manager.off(event, listener),
+    },
+    '127.0.0.1',
+    (id) => keys.forProvider(id),
+  );
   // Our providers, and the servers discovery found running outside the app (the user's own Ollama, LM Studio…).
   // Models loaded on demand come first: their instances also appear as providers, and the first source keeps a URL.
   const gatewayUpstreams = new MergedUpstreams([onDemand, providerUpstreams, discovery.upstreamSource()]);
@@ -274,6 +290,10 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
       discovery,
       gateway,
       onDemand,
+      keys,
+      reprobe: async (target) => {
+        await Promise.all([discovery.scan({ fresh: true }), 'provider' in target ? supervisor.recheckModels(target.provider) : undefined]);
+      },
     }),
     {
       onUnexpectedError: (method, error) => reportBug(`Unexpected error in "${method}":`, error),
@@ -292,6 +312,10 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   gateway.on('stats', (stats) => rpc.emit('gateway.stats', stats));
   gateway.on('tryChunk', (chunk) => rpc.emit('gateway.tryChunk', chunk));
   onDemand.on('changed', (status) => rpc.emit('gateway.models', status));
+  keys.on('changed', (status) => {
+    providerUpstreams.refresh();
+    rpc.emit('keys.changed', status);
+  });
   settings.on('changed', () => onDemand.settingsChanged());
   if (full) {
     settings.on('changed', (state) => {
@@ -337,6 +361,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     gateway,
     onDemand,
     gatewayUpstreams,
+    keys,
     lock,
     hurry: () => supervisor.hurry(),
     killAllNow: killOnExit,
@@ -353,6 +378,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
       providerUpstreams.dispose();
       discovery.stop();
       discovery.removeAllListeners();
+      keys.removeAllListeners();
       await resources.close();
       alerts.removeAllListeners();
       await installer.close();

@@ -54,6 +54,9 @@ export const REQUEST_NAMES = [
   'discovery.scan',
   'discovery.addEndpoint',
   'discovery.removeEndpoint',
+  'keys.status',
+  'keys.set',
+  'keys.remove',
 ] as const;
 export const EVENT_TOPICS = [
   'gateway.changed',
@@ -61,6 +64,7 @@ export const EVENT_TOPICS = [
   'gateway.tryChunk',
   'gateway.models',
   'discovery.changed',
+  'keys.changed',
   'settings.changed',
   'providers.state',
   'install.progress',

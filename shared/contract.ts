@@ -14,6 +14,7 @@ import type {
 import { EndpointSchema, type DiscoveryResults } from './discovery';
 import { GatewayPatchSchema, TryChatSchema, type GatewayStats, type GatewayStatus, type TryChatChunk, type TryChatResult } from './gateway';
 import { UnloadSchema, type OnDemandStatus } from './on-demand';
+import { KeyTargetSchema, SetKeySchema, type KeysStatus } from './upstream-keys';
 import { ProviderId } from './recipe';
 import type { RecipeCommands } from './recipe-commands';
 import { ResourceRangeSchema, type Alert, type ResourceHistory, type ResourceSample, type ResourceWatch } from './resources';
@@ -227,8 +228,18 @@ export const contract = {
       'Saves a host:port to probe (any machine) and scans; adding one already saved only scans.',
     ),
     'discovery.removeEndpoint': request<DiscoveryResults>()(ByEndpoint, 'Forgets a saved host:port and scans again.'),
+    'keys.status': request<KeysStatus>()(
+      NoInput,
+      'Which providers and endpoints have an API key (last 4 characters only), and where keys are kept.',
+    ),
+    'keys.set': request<KeysStatus>()(
+      SetKeySchema,
+      'Saves the API key for a provider ({provider, key}) or a saved endpoint ({endpoint, key}), then probes it again at once.',
+    ),
+    'keys.remove': request<KeysStatus>()(KeyTargetSchema, 'Forgets the API key of a provider or endpoint, then probes it again.'),
   },
   events: {
+    'keys.changed': event<KeysStatus>('An API key was saved or removed, or a provider we run wrote its own.'),
     'discovery.changed': event<DiscoveryResults>('A scan found something different: a server appeared, went, changed models or health.'),
     'downloads.progress': event<DownloadState>('A download moved on (throttled), finished or failed.'),
     'settings.changed': event<SettingsState>('Settings were saved (by any client).'),

@@ -13,6 +13,7 @@ import { rendererDir, rendererLocation } from './paths';
 import { applyDevServerCsp, hardenWebContents } from './security';
 import { createTray, notifyTrayProblem, type AppTray } from './tray';
 import { isOwnRendererUrl } from './trust';
+import { keychainCipher } from './secret-cipher';
 import { createMainWindow } from './window';
 
 // The desktop shell: lifecycle, one window, the tray. Everything else is the host's business.
@@ -76,7 +77,7 @@ function runDesktopApp(): void {
 
       let control: HeadlessServer | undefined;
       try {
-        host = await createHost({ mode: 'desktop' });
+        host = await createHost({ mode: 'desktop', secretCipher: keychainCipher() });
         const owned = host;
         shutdown = installShutdown({
           log: new AppLog(appLogFile(owned.paths)),
