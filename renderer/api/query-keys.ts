@@ -19,5 +19,6 @@ export const queryKeys = {
   gateway: ['gateway', 'status'] as const,
   gatewayStats: ['gateway', 'stats'] as const,
   discovery: ['discovery', 'results'] as const,
+  keys: ['keys', 'status'] as const,
   resourceHistory: (range: string) => ['resources', 'history', range] as const,
 };

@@ -4,6 +4,7 @@ import type { ProviderSummary } from '../../../shared/provider';
 import { useDiscovery, useDiscoveryAction } from '../../api/discovery-hooks';
 import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { KeyButton } from './KeyDialog';
 import { ModelList } from './ModelList';
 
 /**
@@ -136,9 +137,10 @@ function FoundServer({ server }: { server: DiscoveredServer }) {
         {server.version && <span className="muted">version {server.version}</span>}
         {server.locked && (
           <span className="field-note-warning" data-testid="discovery-server-locked">
-            locked ({server.locked.status})
+            {server.locked.keyRefused ? `the key was refused (${server.locked.status})` : `locked (${server.locked.status})`}
           </span>
         )}
+        {(server.locked || server.withKey) && <KeyButton target={{ endpoint: server.key }} name={server.key} testId="discovery-add-key" />}
         {!server.locked && !server.healthy && server.kind !== 'other' && (
           <span className="field-note-warning">not healthy: {server.health?.detail}</span>
         )}

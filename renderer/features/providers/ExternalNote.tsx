@@ -26,7 +26,12 @@ export function ExternalNote({ external }: { external: ExternalFacts }) {
       )}
       {external.lockedStatus && (
         <p className="field-note-warning" data-testid="provider-locked">
-          Locked ({external.lockedStatus}): it runs, but its API needs a key.
+          Locked ({external.lockedStatus}): {external.keyRefused ? 'the key was refused.' : 'it runs, but its API needs a key.'}
+        </p>
+      )}
+      {external.withKey && (
+        <p className="muted" data-testid="provider-with-key">
+          Answers with the key saved for it.
         </p>
       )}
       {confidence && <p className="muted external-confidence">{confidence}</p>}

@@ -2,6 +2,7 @@ import type { ProviderSummary } from '../../../shared/provider';
 import { hashFor } from '../../state/ui';
 import { UsageSparkline } from '../../components/UsageSparkline';
 import { ExternalNote } from './ExternalNote';
+import { KeyButton } from './KeyDialog';
 import { LastError } from './LastError';
 import { ModelList } from './ModelList';
 import { ProviderButtons } from './ProviderButtons';
@@ -13,6 +14,9 @@ import { StatusBadge } from '../../components/StatusBadge';
 export function ProviderTile({ provider }: { provider: ProviderSummary }) {
   const { state } = provider;
   const reason = reasonWorthShowing(state);
+  // Ours locked shows only while it runs; an external one for as long as discovery finds it.
+  const ownLock = isLive(state.status) && state.status !== 'external' ? state.locked : undefined;
+  const wantsKey = Boolean(ownLock || state.external?.lockedStatus || state.external?.withKey);
   return (
     <article
       className={`card tile tone-${STATUS_TONE[state.status]}`}
@@ -37,6 +41,16 @@ export function ProviderTile({ provider }: { provider: ProviderSummary }) {
       </div>
       <ProviderFacts provider={provider} />
       {state.status === 'external' && state.external && <ExternalNote external={state.external} />}
+      {ownLock && (
+        <p className="field-note-warning" data-testid="provider-locked">
+          Locked ({ownLock.status}): {ownLock.keyRefused ? 'the key was refused.' : 'its API needs a key.'}
+        </p>
+      )}
+      {wantsKey && (
+        <div className="tile-key">
+          <KeyButton target={{ provider: provider.id }} name={provider.name} />
+        </div>
+      )}
       {isLive(state.status) && state.status !== 'external' && <UsageSparkline id={provider.id} />}
       {reason && <p className="tile-reason">{reason}</p>}
       {state.models && <ModelList models={state.models} />}
