@@ -7,7 +7,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 const [pm2Bin, script, port, pm2Home] = process.argv.slice(2);
-const env = { PATH: process.env.PATH, HOME: process.env.HOME, PM2_HOME: pm2Home };
+// The environment our host's providers get too (the bench passes its own to both sides).
+const env = { ...process.env, PM2_HOME: pm2Home };
 const pm2 = (...args) => spawnSync(pm2Bin, args, { env, stdio: 'ignore' });
 const pidOf = () => {
   try {

@@ -4,24 +4,48 @@ import { describeExit, type ProcessExit } from './managed-process';
 
 /**
  * When to restart a provider that crashed or hung, and when to give up. Pure: the supervisor
- * keeps the failure times and asks.
+ * keeps the failure times and the crash-loop streak, and asks.
+ *
+ * A provider that had been serving and then died is restarted at once, as pm2 and systemd do
+ * (Restart=on-failure with no RestartSec): waiting only lengthens the outage. Only a crash loop
+ * backs off: a life that failed before it was healthy, or within `minUptimeMs` of it (pm2's
+ * min_uptime), doubles the delay from `baseDelayMs`; a life that stayed up that long resets it.
+ * Whatever the delays, more than `limit` failures within `windowMs` gives up.
  */
 export interface RestartPolicy {
   /** Restarts allowed within `windowMs`; one more failure gives up. */
   limit: number;
   windowMs: number;
+  /** The first delay of a crash loop (1 s), doubling with each quick failure in a row. */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Healthy this long before failing: no crash loop (1 s). */
+  minUptimeMs?: number;
 }
 
-export type RestartDecision = { restart: true; delayMs: number; attempt: number } | { restart: false; failures: number };
+/** The life that just failed. */
+export interface FailedLife {
+  /** When it became healthy; undefined when it never did. */
+  healthyAt?: number;
+  /** Quick failures in a row before this one. */
+  loopStreak: number;
+}
 
-export function decideRestart(failureTimes: readonly number[], now: number, policy: RestartPolicy): RestartDecision {
+export type RestartDecision =
+  { restart: true; delayMs: number; attempt: number; loopStreak: number } | { restart: false; failures: number; loopStreak: number };
+
+export function decideRestart(
+  failureTimes: readonly number[],
+  now: number,
+  policy: RestartPolicy,
+  life: FailedLife = { loopStreak: 0 },
+): RestartDecision {
+  const quick = life.healthyAt === undefined || now - life.healthyAt < (policy.minUptimeMs ?? 1_000);
+  const loopStreak = quick ? life.loopStreak + 1 : 0;
   const recent = failureTimes.filter((t) => now - t <= policy.windowMs).length;
-  if (recent > policy.limit) return { restart: false, failures: recent };
-  const base = policy.baseDelayMs ?? 1_000;
-  const delayMs = Math.min(policy.maxDelayMs ?? 30_000, base * 2 ** Math.max(0, recent - 1));
-  return { restart: true, delayMs, attempt: recent };
+  if (recent > policy.limit) return { restart: false, failures: recent, loopStreak };
+  const delayMs = loopStreak === 0 ? 0 : Math.min(policy.maxDelayMs ?? 30_000, (policy.baseDelayMs ?? 1_000) * 2 ** (loopStreak - 1));
+  return { restart: true, delayMs, attempt: recent, loopStreak };
 }
 
 /**

@@ -64,16 +64,27 @@ describe('Supervisor with a real stand-in llama-server', () => {
     expect(Object.keys(a.pids ?? {})).toEqual(['server']);
   });
 
-  it('restarts it after kill -9 and it is healthy again on the same port', async () => {
+  it('restarts it at once after kill -9 once it had been serving, healthy again on the same port', async () => {
     const { supervisor } = await setup();
     const first = await supervisor.start(standInRecipe());
+    // Served for over a second (pm2's min_uptime): no crash loop, so no backoff.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
     process.kill(first.pid!, 'SIGKILL');
     const crashed = await waitForState(supervisor, (s) => s.status === 'starting' && s.restarts === 1);
-    expect(crashed.reason).toMatch(/was killed by SIGKILL; restarting in 1 s/);
+    expect(crashed.reason).toMatch(/was killed by SIGKILL; restarting now \(restart 1 of/);
     const again = await waitForState(supervisor, (s) => s.status === 'running');
     expect(again.pid).not.toBe(first.pid);
     expect(again.port).toBe(first.port);
     expect(again.restarts).toBe(1);
+  });
+
+  it('backs off when it dies right after becoming healthy (a crash loop)', async () => {
+    const { supervisor } = await setup();
+    const first = await supervisor.start(standInRecipe());
+    process.kill(first.pid!, 'SIGKILL');
+    const crashed = await waitForState(supervisor, (s) => s.status === 'starting' && s.restarts === 1);
+    expect(crashed.reason).toMatch(/was killed by SIGKILL; restarting in 1 s \(crash loop\)/);
+    await waitForState(supervisor, (s) => s.status === 'running');
   });
 
   it('marks a hung (SIGSTOPped) provider unhealthy, then restarts it', async () => {

@@ -30,7 +30,7 @@ export interface SupervisorDeps {
   host?: string;
   /** The built-in engine's script, when built (`{engineEntry}`). */
   engineEntry?: string;
-  /** First restart delay (doubling after); 1 s unless a benchmark compares raw restart speed. */
+  /** First delay of a crash loop (doubling after); 1 s. A provider that had been serving restarts at once. */
   restartBaseDelayMs?: number;
   /** Keys for providers whose API is locked (the user's, or the one TabbyAPI writes itself). */
   keys?: ProviderKeys;
@@ -250,6 +250,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     }
     await run.snapshotTrees();
     if (this.isStale(run, attempt)) return;
+    run.healthyAt = Date.now();
     const state = this.setState(id, {
       status: 'running',
       reason: attempt === 1 ? `healthy on port ${run.port}` : `healthy again on port ${run.port} after a restart`,
@@ -323,13 +324,17 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     const now = Date.now();
     run.failures.push(now);
     const settings = this.deps.settings();
+    const life = { healthyAt: run.healthyAt, loopStreak: run.loopStreak };
+    run.healthyAt = undefined;
     const decision = retry
-      ? decideRestart(run.failures, now, {
-          limit: settings.restartLimit,
-          windowMs: settings.restartWindowSec * 1000,
-          baseDelayMs: this.deps.restartBaseDelayMs,
-        })
-      : ({ restart: false, failures: run.failures.length } as const);
+      ? decideRestart(
+          run.failures,
+          now,
+          { limit: settings.restartLimit, windowMs: settings.restartWindowSec * 1000, baseDelayMs: this.deps.restartBaseDelayMs },
+          life,
+        )
+      : ({ restart: false, failures: run.failures.length, loopStreak: life.loopStreak } as const);
+    run.loopStreak = decision.loopStreak;
     const logTail = this.deps.logs.tail(id, LOG_TAIL_IN_ERRORS).map((line) => line.text);
     if (!decision.restart) {
       this.runs.delete(id);
@@ -349,8 +354,9 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
       run.settle(state);
       return;
     }
-    const seconds = decision.delayMs / 1000;
-    const reason = `${error.message}; restarting in ${seconds} s (restart ${decision.attempt} of ${settings.restartLimit})`;
+    // At once after a life that served; after a delay only in a crash loop (restart-policy.ts).
+    const when = decision.delayMs === 0 ? 'restarting now' : `restarting in ${decision.delayMs / 1000} s (crash loop)`;
+    const reason = `${error.message}; ${when} (restart ${decision.attempt} of ${settings.restartLimit})`;
     this.deps.logs.system(id, reason);
     this.setState(id, {
       status: 'starting',
