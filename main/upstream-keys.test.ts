@@ -121,25 +121,9 @@ describe('keys for locked upstreams', () => {
   });
 
   it('a TabbyAPI we start writes its own key file; the app reads it once healthy and routes to it with no key given', async () => {
-    const { call, base, gatewayClient } = await keyedHost([], async (baseDir) => {
-      const dir = path.join(baseDir, 'config', 'providers.d');
-      await mkdir(dir, { recursive: true });
-      const recipe = {
-        id: 'keyed-tabby',
-        name: 'Keyed TabbyAPI stand-in',
-        description: 'A real process answering 401 without the key it writes to api_tokens.yml, as TabbyAPI does.',
-        homepage: 'https://github.com/theroyallab/tabbyAPI',
-        defaultPort: 45000 + Math.floor(Math.random() * 5000),
-        api: 'openai',
-        platforms: [{ os: 'linux' }, { os: 'darwin' }, { os: 'win32' }],
-        install: { strategy: 'none' },
-        start: [{ name: 'server', argv: [process.execPath, STAND_IN_KEYED_TABBYAPI, '--host', '{host}', '--port', '{port}'] }],
-        health: { path: '/health', json: { status: 'healthy' } },
-        keyFile: { file: 'api_tokens.yml', field: 'api_key' },
-      };
-      await writeFile(path.join(dir, 'keyed-tabby.yaml'), stringify(recipe));
-      await trustRecipeFile(baseDir, path.join(dir, 'keyed-tabby.yaml'));
-    });
+    const { call, base, gatewayClient } = await keyedHost([], (baseDir) =>
+      writeKeyedRecipe(baseDir, 'keyed-tabby', [], { keyFile: { file: 'api_tokens.yml', field: 'api_key' } }),
+    );
     const state = await call<ProviderState>('providers.start', { id: 'keyed-tabby' });
     expect(state.status).toBe('running');
     const tokens = await readFile(path.join(base, 'data', 'keyed-tabby', 'api_tokens.yml'), 'utf8');
@@ -155,4 +139,49 @@ describe('keys for locked upstreams', () => {
     expect(answer.choices[0]?.message.content).toBe('Hello from the keyed TabbyAPI stand-in.');
     await call('providers.stop', { id: 'keyed-tabby' });
   });
+
+  it('one we start with a key of the user’s (vLLM --api-key) runs locked until its key is added on the tile, then lists its model and is routed to', async () => {
+    const { call, events, gatewayClient } = await keyedHost([], (baseDir) => writeKeyedRecipe(baseDir, 'keyed-vllm', ['--key', KEY]));
+    expect((await call<ProviderState>('providers.start', { id: 'keyed-vllm' })).status).toBe('running');
+    await expect
+      .poll(async () => (await call<ProviderSummary>('providers.get', { id: 'keyed-vllm' })).state.locked)
+      .toEqual({ status: 401, keyRefused: false });
+    const client = await gatewayClient();
+    await expect(client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({
+      status: 404,
+    });
+
+    await call<KeysStatus>('keys.set', { provider: 'keyed-vllm', key: 'not-the-key' });
+    expect((await call<ProviderSummary>('providers.get', { id: 'keyed-vllm' })).state.locked).toEqual({ status: 401, keyRefused: true });
+    await call<KeysStatus>('keys.set', { provider: 'keyed-vllm', key: KEY });
+    const state = (await call<ProviderSummary>('providers.get', { id: 'keyed-vllm' })).state;
+    expect(state.locked).toBeUndefined();
+    expect(state.models).toEqual([MODEL]);
+    const answer = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] });
+    expect(answer.choices[0]?.message.content).toBe('Hello from the keyed TabbyAPI stand-in.');
+    // Its own start command holds the key (the user put it there); nothing of ours repeats it.
+    expect(events.filter((e) => e.topic !== 'logs.lines' && JSON.stringify(e).includes(KEY))).toEqual([]);
+    await call('providers.stop', { id: 'keyed-vllm' });
+  });
 });
+
+/** The keyed stand-in as a confirmed user recipe, the way a user adds a custom provider. */
+async function writeKeyedRecipe(baseDir: string, id: string, args: string[], extra: Record<string, unknown> = {}): Promise<void> {
+  const dir = path.join(baseDir, 'config', 'providers.d');
+  await mkdir(dir, { recursive: true });
+  const recipe = {
+    id,
+    name: `Keyed stand-in ${id}`,
+    description: 'A real process answering 401 without its key, as TabbyAPI (or vLLM with --api-key) does.',
+    homepage: 'https://github.com/theroyallab/tabbyAPI',
+    defaultPort: 45000 + Math.floor(Math.random() * 5000),
+    api: 'openai',
+    platforms: [{ os: 'linux' }, { os: 'darwin' }, { os: 'win32' }],
+    install: { strategy: 'none' },
+    start: [{ name: 'server', argv: [process.execPath, STAND_IN_KEYED_TABBYAPI, '--host', '{host}', '--port', '{port}', ...args] }],
+    health: { path: '/health', json: { status: 'healthy' } },
+    ...extra,
+  };
+  await writeFile(path.join(dir, `${id}.yaml`), stringify(recipe));
+  await trustRecipeFile(baseDir, path.join(dir, `${id}.yaml`));
+}
