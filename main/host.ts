@@ -26,6 +26,7 @@ import { scanLocalStores } from './services/models/local-stores';
 import { AlertRules } from './services/resources/alert-rules';
 import { providerProcesses } from './services/resources/provider-usage';
 import { ResourceMonitor } from './services/resources/resource-monitor';
+import { freeMemoryForModels } from './services/on-demand/free-memory';
 import { Subscriptions } from '../shared/rpc/subscriptions';
 import { expandPlaceholders } from './services/supervision/placeholders';
 import { Supervisor } from './services/supervision/supervisor';
@@ -192,6 +193,8 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
       return catalog.get(id)?.recipe;
     },
     tuning: (id) => ({ contextSize: settings.values.providers[id]?.contextSize, threads: settings.values.providers[id]?.threads }),
+    // RAM or the roomiest GPU's free VRAM, from the last sample (the monitor is made further down).
+    freeMemoryBytes: (): number => freeMemoryForModels(resources.latest()?.gpus),
   });
   const discovery = new DiscoveryService({
     recipes: () => catalog.list().map((entry) => entry.recipe),
