@@ -234,7 +234,7 @@ export const contract = {
     ),
     'keys.set': request<KeysStatus>()(
       SetKeySchema,
-      'Saves the API key for a provider ({provider, key}) or a saved endpoint ({endpoint, key}), then probes it again at once.',
+      'Saves the API key for a provider ({provider, key}: ours, or the one found as it on this machine) or a host:port ({endpoint, key}), then probes it again at once.',
     ),
     'keys.remove': request<KeysStatus>()(KeyTargetSchema, 'Forgets the API key of a provider or endpoint, then probes it again.'),
   },

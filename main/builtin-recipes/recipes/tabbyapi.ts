@@ -7,7 +7,8 @@ const CONFIG = `# TabbyAPI settings (main.py --config). Network host and port an
 # manager at each start (TABBY_NETWORK_HOST, TABBY_NETWORK_PORT, TABBY_MODEL_MODEL_DIR,
 # TABBY_MODEL_MODEL_NAME), so leave them out of this file: values here would win.
 network:
-  # TabbyAPI's default: clients need a key from api_tokens.yml in its folder.
+  # TabbyAPI's default: clients need the api_key from api_tokens.yml in its folder (the manager
+  # reads it there after each start; give it to other clients from that file).
   disable_auth: false
 logging:
   log_prompt: false

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -124,5 +125,10 @@ export function secretStoreFor(
   const why = cipher
     ? `The OS keychain is not available (${cipher.unavailableWhy ?? 'Electron safeStorage says encryption is unavailable'}): keys are kept in config/keys.json, readable only by you.`
     : undefined;
-  return new FileSecretStore(path.join(configDir, 'keys.json'), 'file', undefined, why);
+  // Keys the desktop app saved with the keychain stay in keys.enc, unread, until it is back.
+  const stranded =
+    cipher && existsSync(path.join(configDir, 'keys.enc'))
+      ? ' Keys saved earlier with the keychain (config/keys.enc) are not used until it is back.'
+      : '';
+  return new FileSecretStore(path.join(configDir, 'keys.json'), 'file', undefined, why && why + stranded);
 }
