@@ -18,6 +18,8 @@ import { isLoopbackHostHeader } from '../services/os/loopback';
 import { rawOpenAiError, sendOpenAiError } from '../services/os/openai-error';
 import { ChatRequestSchema, CompletionRequestSchema, EmbeddingRequestSchema, textOf } from './requests';
 import type { EngineRuntime, Generated, Sampling } from './runtime';
+import { sseFrames } from './sse-frames';
+import { SseWriter } from './sse-writer';
 
 export interface EngineLimits extends ServerLimits {
   /** A request body above this is refused with 413. */
@@ -170,38 +172,26 @@ async function generate(
     stop: body.stop === undefined ? undefined : Array.isArray(body.stop) ? body.stop : [body.stop],
     signal: abort.signal,
   };
-  const chunk = (delta: string | undefined, finish: string | null) =>
-    object === 'chat.completion'
-      ? {
-          id,
-          object: 'chat.completion.chunk',
-          created,
-          model: modelId,
-          choices: [{ index: 0, delta: delta === undefined ? {} : { content: delta }, finish_reason: finish }],
-        }
-      : { id, object: 'text_completion', created, model: modelId, choices: [{ index: 0, text: delta ?? '', finish_reason: finish }] };
-
   if (body.stream) {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-    const send = (data: unknown) => res.write(`data: ${JSON.stringify(data)}\n\n`);
-    if (object === 'chat.completion') {
-      send({
-        id,
-        object: 'chat.completion.chunk',
-        created,
-        model: modelId,
-        choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
-      });
+    const frames = sseFrames(object, id, created, modelId);
+    const out = new SseWriter(res);
+    if (object === 'chat.completion') out.write(frames.role());
+    let result: Generated;
+    try {
+      result = await run({ ...sampling, onText: (text) => out.write(frames.text(text)) });
+    } catch (error) {
+      // guardListener cuts the response; nothing that waits may follow.
+      out.drop();
+      throw error;
     }
-    // A generation that fails from here on reaches guardListener, which cuts the response.
-    const result = await run({ ...sampling, onText: (text) => send(chunk(text, null)) });
     if (abort.signal.aborted || result.aborted) {
+      out.drop();
       console.log(`engine: client went away; generation stopped after ${result.completionTokens} of at most ${sampling.maxTokens} tokens`);
       // Stopped early: cut, never the final chunk and [DONE] of a complete answer.
       return cutResponse(res);
     }
-    send(chunk(undefined, result.finishReason));
-    res.end('data: [DONE]\n\n');
+    out.end(`${frames.finish(result.finishReason)}data: [DONE]\n\n`);
     return;
   }
   const result = await run(sampling);

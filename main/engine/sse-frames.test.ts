@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { sseFrames } from './sse-frames';
+
+const parse = (frame: string) => {
+  expect(frame.startsWith('data: ')).toBe(true);
+  expect(frame.endsWith('\n\n')).toBe(true);
+  return JSON.parse(frame.slice('data: '.length));
+};
+
+describe('sseFrames', () => {
+  const base = { id: 'chatcmpl-1', created: 1700000000, model: 'tiny "q8".gguf' };
+
+  it('chat frames are the chunks OpenAI clients parse: role, content deltas, finish', () => {
+    const frames = sseFrames('chat.completion', base.id, base.created, base.model);
+    const head = { ...base, object: 'chat.completion.chunk' };
+    expect(parse(frames.role())).toEqual({
+      ...head,
+      choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+    });
+    // Text that needs escaping survives: quotes, newlines, control characters, non-ASCII.
+    const tricky = 'a "quote"\n\\ \u0001 é 🙂';
+    expect(parse(frames.text(tricky))).toEqual({ ...head, choices: [{ index: 0, delta: { content: tricky }, finish_reason: null }] });
+    expect(parse(frames.finish('length'))).toEqual({ ...head, choices: [{ index: 0, delta: {}, finish_reason: 'length' }] });
+  });
+
+  it('completion frames carry text', () => {
+    const frames = sseFrames('text_completion', 'cmpl-1', base.created, base.model);
+    const head = { id: 'cmpl-1', created: base.created, model: base.model, object: 'text_completion' };
+    expect(parse(frames.text('hi'))).toEqual({ ...head, choices: [{ index: 0, text: 'hi', finish_reason: null }] });
+    expect(parse(frames.finish('stop'))).toEqual({ ...head, choices: [{ index: 0, text: '', finish_reason: 'stop' }] });
+  });
+});
