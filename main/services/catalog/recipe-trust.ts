@@ -41,6 +41,8 @@ function stableJson(value: unknown): string {
 
 const Entry = z.object({ hash: z.string().regex(/^[a-f0-9]{64}$/), confirmedAt: z.string(), file: z.string().optional() }).strict();
 const FileSchema = z.object({ version: z.literal(1), recipes: z.record(z.string(), Entry) }).strict();
+/** trusted-recipes.json's shape, for a restore to check an archived copy the way `read` would. */
+export const TrustFileSchema = FileSchema;
 type TrustFile = z.infer<typeof FileSchema>;
 
 /**
