@@ -1,12 +1,11 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pickPort } from '../main/services/os/ports';
 import { startStandInHub, type StandInHub } from '../test/fixtures/stand-ins/hf-hub';
 import { AppShell } from './pages/app-shell';
 import { GatewayPage } from './pages/gateway-page';
 import { ModelsPage } from './pages/models-page';
-import { cliPath, freshDirs, projectRoot, spawnHost, writeSettings } from './support/host-process';
+import { freshDirs, projectRoot } from './support/host-process';
+import { startHostWithHub } from './support/hub-host';
 import { e2eSession } from './support/session';
 
 const session = e2eSession();
@@ -22,43 +21,10 @@ const shot = (name: string) => path.join(projectRoot, 'test-results', name);
 describe('Models page: get a model from the hub', () => {
   it('shows the starters first, searches, opens a repository, downloads a quantisation with progress, lists the model, and chats with it in Try it', async () => {
     const dirs = await freshDirs();
-    // Starters the stand-in hub serves: sizes and sha256s left for the hub's tree to fill in.
-    const starters = path.join(dirs.baseDir, '..', 'starters.json');
-    await writeFile(
-      starters,
-      JSON.stringify({
-        starters: [
-          {
-            id: 'tiny-embed',
-            name: 'Tiny embed',
-            kind: 'embedding',
-            repo: 'org/tiny-GGUF',
-            file: 'tiny.Q8_0.gguf',
-            license: 'apache-2.0',
-            goodFor: 'Vectors for tests.',
-          },
-          {
-            id: 'tiny-chat',
-            name: 'Tiny chat',
-            kind: 'chat',
-            repo: 'org/tiny-GGUF',
-            file: 'tiny.Q4_K_M.gguf',
-            license: 'apache-2.0',
-            goodFor: 'Nonsense, quickly.',
-          },
-        ],
-      }),
-    );
-    // A free gateway port (files run side by side), and the engine tuned for a small machine.
-    await writeSettings(dirs, {
-      gateway: { port: await pickPort(8400 + 1800 + Math.floor(Math.random() * 500)) },
-      providers: { engine: { threads: 1, contextSize: 512 } },
-    });
-    session.host = await spawnHost(process.execPath, [cliPath, 'serve', '--port', '0'], dirs, {
-      HF_ENDPOINT: hub.endpoint,
-      HF_TOKEN: '',
-      LLM_MANAGER_STARTER_MODELS: starters,
-    });
+    session.host = await startHostWithHub(dirs, hub, [
+      { id: 'tiny-embed', name: 'Tiny embed', kind: 'embedding', file: 'tiny.Q8_0.gguf', goodFor: 'Vectors for tests.' },
+      { id: 'tiny-chat', name: 'Tiny chat', kind: 'chat', file: 'tiny.Q4_K_M.gguf', goodFor: 'Nonsense, quickly.' },
+    ]);
 
     const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(session.host.url);

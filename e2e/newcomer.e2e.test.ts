@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pickPort } from '../main/services/os/ports';
 import { startStandInHub, type StandInHub } from '../test/fixtures/stand-ins/hf-hub';
 import { GatewayPage } from './pages/gateway-page';
 import { WizardPage } from './pages/wizard-page';
-import { cliPath, freshDirs, projectRoot, spawnHost, writeSettings } from './support/host-process';
+import { freshDirs, projectRoot } from './support/host-process';
+import { startHostWithHub } from './support/hub-host';
 import { e2eSession } from './support/session';
 import { connectClient } from './support/ws-client';
 
@@ -24,35 +24,15 @@ const MODEL = 'tiny.Q4_K_M.gguf';
 describe('a newcomer, from nothing to a streamed answer without leaving the app', () => {
   it('wizard → the recommended starter, downloaded with progress → Finish calls the engine ready → "Try it" streams an answer, the model loaded on demand', async () => {
     const dirs = await freshDirs({ firstRun: true });
-    const starters = path.join(dirs.baseDir, '..', 'starters.json');
-    await writeFile(
-      starters,
-      JSON.stringify({
-        starters: [
-          {
-            id: 'tiny-chat',
-            name: 'Tiny chat',
-            kind: 'chat',
-            repo: 'org/tiny-GGUF',
-            file: MODEL,
-            license: 'apache-2.0',
-            goodFor: 'Tests.',
-          },
-        ],
-      }),
+    // First run: the wizard is not done.
+    session.host = await startHostWithHub(
+      dirs,
+      hub,
+      [{ id: 'tiny-chat', name: 'Tiny chat', kind: 'chat', file: MODEL, goodFor: 'Tests.' }],
+      {
+        wizard: { completed: false, step: 0, selected: [] },
+      },
     );
-    const gatewayPort = await pickPort(8400 + 1200 + Math.floor(Math.random() * 500));
-    // First run: the wizard is not done. A free gateway port, and the engine tuned for this small machine.
-    await writeSettings(dirs, {
-      wizard: { completed: false, step: 0, selected: [] },
-      gateway: { port: gatewayPort },
-      providers: { engine: { threads: 1, contextSize: 512 } },
-    });
-    session.host = await spawnHost(process.execPath, [cliPath, 'serve', '--port', '0'], dirs, {
-      HF_ENDPOINT: hub.endpoint,
-      HF_TOKEN: '',
-      LLM_MANAGER_STARTER_MODELS: starters,
-    });
 
     const page = await session.browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await page.goto(session.host.url);
