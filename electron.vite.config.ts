@@ -12,8 +12,8 @@ function devCspAllowsHotReload(): Plugin {
   };
 }
 
-// One build for three targets. `main` has two entries: the Electron shell (index) and the plain-Node
-// CLI / headless host (cli), which share every service.
+// One build for three targets. `main` has the Electron shell (index), the plain-Node CLI / headless
+// host (cli), the engine and the Node API (node-api), which share every service.
 export default defineConfig({
   main: {
     build: {
@@ -23,6 +23,8 @@ export default defineConfig({
           index: resolve(__dirname, 'main/electron/index.ts'),
           cli: resolve(__dirname, 'main/cli.ts'),
           engine: resolve(__dirname, 'main/engine/index.ts'),
+          // The package's Node API (`import { LocalLLMManager } from 'local-llm-manager'`); no Electron in it.
+          'node-api': resolve(__dirname, 'main/node-api/index.ts'),
         },
       },
     },

@@ -1,7 +1,7 @@
 import type { Contract } from '../shared/contract';
 import type { Handlers } from '../shared/rpc/server';
 import type { AppInfo } from '../shared/system';
-import type { LocalLLMManager } from './manager';
+import type { ProviderManager } from './manager';
 import { cleanup } from './services/installer/cleanup';
 import type { Installer } from './services/installer/installer';
 import type { Paths } from './services/base-dir/paths';
@@ -21,6 +21,7 @@ import type { SettingsService } from './services/settings/settings';
 import type { SystemService } from './services/system/system';
 import { checkSystem } from './services/system/system-check';
 import type { ProviderRecipe } from '../shared/recipe';
+import type { RecipeCommands } from '../shared/recipe-commands';
 import type { KeyTarget } from '../shared/upstream-keys';
 import type { UpstreamKeys } from './services/secrets/upstream-keys';
 
@@ -30,7 +31,7 @@ export interface ApiDeps {
   system: SystemService;
   /** The catalog's recipes, for the system check's per-recipe verdicts. */
   recipes: () => readonly ProviderRecipe[];
-  manager: LocalLLMManager;
+  manager: ProviderManager;
   installer: Installer;
   paths: Paths;
   logs: LogService;
@@ -47,6 +48,8 @@ export interface ApiDeps {
   subscriptions: Subscriptions;
   /** API keys for locked servers. */
   keys: UpstreamKeys;
+  /** Saves a custom recipe into config/providers.d and reloads the catalog (providers.define). */
+  defineRecipe(recipe: Record<string, unknown>): Promise<RecipeCommands>;
   /** Probes what a key belongs to again (a discovery scan; a provider we run lists its models again). */
   reprobe(target: KeyTarget): Promise<void>;
 }
@@ -89,6 +92,7 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     'providers.restart': ({ id }) => manager.restart(id),
     'providers.startAll': () => manager.startAll(),
     'providers.stopAll': () => manager.stopAll(),
+    'providers.define': ({ recipe }) => deps.defineRecipe(recipe),
     'install.list': () => deps.installer.list(),
     'install.start': async ({ ids }) => {
       // A custom recipe's commands run only once confirmed (manager.requireTrusted), here as at start.

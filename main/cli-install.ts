@@ -1,17 +1,24 @@
+import { createInterface } from 'node:readline/promises';
 import type { InstallRun } from '../shared/install';
+import { colours, parse, UsageError, withHost, type CliCommand } from './cli-common';
+import { formatRecipeCommands } from './cli-format';
+import { FINISHED, waitForRuns } from './install-runs';
 
-const FINISHED = new Set<InstallRun['status']>(['done', 'failed', 'cancelled', 'rolled-back', 'interrupted']);
-
-/** One line per step as it starts and ends; the failure with its log tail at the end. */
-export function installPrinter(write: (line: string) => void = console.log) {
+/**
+ * One line per step as it starts and ends; the failure with its log tail at the end. On a terminal
+ * each line carries a bar of the steps done so far, in colour.
+ */
+export function installPrinter(write: (line: string) => void = console.log, c = colours()) {
   const shown = new Map<string, string>();
   return (run: InstallRun) => {
     run.steps.forEach((step, i) => {
       const key = `${run.providerId}:${step.id}`;
       if (shown.get(key) === step.status || step.status === 'pending') return;
       shown.set(key, step.status);
-      const mark = { running: '…', done: '✓', failed: '✗', cancelled: '–' }[step.status];
-      write(`${run.providerId}: [${i + 1}/${run.steps.length}] ${mark} ${step.title}`);
+      const mark = { running: c.yellow('…'), done: c.green('✓'), failed: c.red('✗'), cancelled: '–' }[step.status];
+      const done = run.steps.filter((s) => s.status === 'done').length;
+      const bar = c.enabled ? `${c.green('█'.repeat(done))}${c.dim('░'.repeat(run.steps.length - done))} ` : '';
+      write(`${run.providerId}: ${bar}[${i + 1}/${run.steps.length}] ${mark} ${step.title}`);
     });
     if (!FINISHED.has(run.status) || shown.get(run.providerId) === run.status) return;
     shown.set(run.providerId, run.status);
@@ -24,22 +31,122 @@ export function installPrinter(write: (line: string) => void = console.log) {
   };
 }
 
-/** Resolves with the final runs once every given provider's run has finished. */
-export function waitForRuns(ids: string[], subscribe: (listener: (run: InstallRun) => void) => () => void): Promise<InstallRun[]> {
-  const finished = new Map<string, InstallRun>();
-  return new Promise((resolve) => {
-    // Declared before subscribing: replayed events may call the listener before subscribe returns.
-    let stop: (() => void) | undefined = undefined;
-    let complete = false;
-    stop = subscribe((run) => {
-      if (complete || !ids.includes(run.providerId) || !FINISHED.has(run.status)) return;
-      finished.set(run.providerId, run);
-      if (finished.size < ids.length) return;
-      complete = true;
-      stop?.();
-      resolve(ids.map((id) => finished.get(id)!));
-    });
-    // Every run may have finished while subscribing (replayed events).
-    if (complete) stop();
+async function runInstalls(ids: string[] | 'all-installed', action: 'install' | 'update'): Promise<number> {
+  const runs = await withHost(async (api) => {
+    const print = installPrinter();
+    // Listen before starting, so no event is missed; aliases (koboldai) resolve to the ids the runs carry.
+    const seen: InstallRun[] = [];
+    const stopSeeing = api.on('install.progress', (run) => (print(run), seen.push(run)));
+    const targets =
+      ids === 'all-installed'
+        ? (await api.invoke('providers.list')).providers
+            .filter((p) => p.installStrategy !== 'builtin' && p.installStrategy !== 'external' && p.installStrategy !== 'none')
+            .filter((p) => p.state.status !== 'not-installed' && p.state.status !== 'installing' && p.state.status !== 'external')
+            .map((p) => p.id)
+        : ids;
+    if (targets.length === 0) {
+      stopSeeing();
+      console.log('Nothing to update: no provider is installed from a repository or download.');
+      return [];
+    }
+    const started: InstallRun[] = action === 'install' ? await api.invoke('install.start', { ids: targets }) : [];
+    // Updates run one after another: each is a queued run in the installer anyway.
+    if (action === 'update') for (const id of targets) started.push(await api.invoke('install.update', { id }));
+    started.forEach(print);
+    return waitForRuns(
+      started.map((r) => r.providerId),
+      (listener) => {
+        stopSeeing();
+        seen.forEach(listener);
+        return api.on('install.progress', (run) => (print(run), listener(run)));
+      },
+    );
   });
+  return runs.every((r) => r.status === 'done') ? 0 : 1;
+}
+
+export const installCommand: CliCommand = {
+  usage: 'install <id>...',
+  summary: 'Install (clone, build, configure) providers with live progress; through the running host if there is one.',
+  complete: { providerIds: true },
+  async run(args) {
+    const { positionals } = parse('install', args, {}, true);
+    if (positionals.length === 0) throw new UsageError('"install" takes one or more provider ids, e.g. "install vllm localai".', 'install');
+    return runInstalls(positionals, 'install');
+  },
+};
+
+export const updateCommand: CliCommand = {
+  usage: 'update <id>... | --all',
+  summary: 'Fetch the pinned (or configured) version and rebuild, keeping config; --all updates every installed provider.',
+  complete: { flags: ['--all'], providerIds: true },
+  async run(args) {
+    const { values, positionals } = parse('update', args, { all: { type: 'boolean' } }, true);
+    if (Boolean(values.all) === positionals.length > 0) throw new UsageError('"update" takes provider ids or --all.', 'update');
+    return runInstalls(values.all ? 'all-installed' : positionals, 'update');
+  },
+};
+
+export const uninstallCommand: CliCommand = {
+  usage: 'uninstall <id> [--remove-config]',
+  summary: 'Remove data/<id> and bin/<id>.sh (config kept unless asked).',
+  complete: { flags: ['--remove-config'], providerIds: true },
+  async run(args) {
+    const { values, positionals } = parse('uninstall', args, { 'remove-config': { type: 'boolean' } }, true);
+    if (positionals.length !== 1) throw new UsageError('"uninstall" takes exactly one provider id.', 'uninstall');
+    const removed = await withHost((api) => api.invoke('install.uninstall', { id: positionals[0]!, keepConfig: !values['remove-config'] }));
+    console.log(removed.removed.length ? `Removed:\n  ${removed.removed.join('\n  ')}` : 'Nothing to remove.');
+    return 0;
+  },
+};
+
+export const cleanupCommand: CliCommand = {
+  usage: 'cleanup',
+  summary: 'Remove caches, leftover downloads and unfinished installs.',
+  async run(args) {
+    parse('cleanup', args, {});
+    const report = await withHost((api) => api.invoke('install.cleanup'));
+    for (const item of report.removed) console.log(`  ${(item.bytes / 1024 / 1024).toFixed(1).padStart(8)} MB  ${item.path} (${item.why})`);
+    console.log(`Freed ${(report.freedBytes / 1024 / 1024).toFixed(1)} MB.`);
+    return 0;
+  },
+};
+
+export const trustCommand: CliCommand = {
+  usage: 'trust <id> [--yes]',
+  summary: 'Show what a custom recipe (config/providers.d) runs, and confirm it; nothing of it runs before that, nor after an edit.',
+  complete: { flags: ['--yes'], providerIds: true },
+  async run(args) {
+    const { values, positionals } = parse('trust', args, { yes: { type: 'boolean', short: 'y' } }, true);
+    if (positionals.length !== 1) throw new UsageError('"trust" takes exactly one provider id, e.g. "trust my-server".', 'trust');
+    return withHost(async (api) => {
+      const commands = await api.invoke('providers.commands', { id: positionals[0]! });
+      console.log(formatRecipeCommands(commands));
+      if (commands.trusted) {
+        console.log(commands.origin === 'builtin' ? 'A built-in recipe: nothing to confirm.' : 'Already confirmed as it is.');
+        return 0;
+      }
+      const confirmed = values.yes || (await askYesNo('Run these commands on this machine when it is installed or started? [y/N] '));
+      if (!confirmed) {
+        console.log(
+          process.stdin.isTTY ? 'Not confirmed: nothing changed.' : 'Not confirmed: run again with --yes to confirm these commands.',
+        );
+        return 1;
+      }
+      await api.invoke('providers.trust', { id: commands.id, hash: commands.hash });
+      console.log(`Confirmed: ${commands.name} may now be installed and started.`);
+      return 0;
+    });
+  },
+};
+
+/** A yes/no question on a terminal; no terminal (a script, a pipe) never says yes. */
+async function askYesNo(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }

@@ -9,9 +9,10 @@ import type { Settings } from '../shared/settings';
 import type { AppInfo } from '../shared/system';
 import { BUILTIN_RECIPES } from './builtin-recipes/builtin';
 import { createApi } from './api';
-import { LocalLLMManager } from './manager';
+import { ProviderManager } from './manager';
 import { readinessOf } from './readiness';
 import { Catalog } from './services/catalog/catalog';
+import { defineUserRecipe } from './services/catalog/define-recipe';
 import { Installer } from './services/installer/installer';
 import { machineForPlan } from './services/installer/plan';
 import { DiscoveryService } from './services/discovery/discovery';
@@ -87,7 +88,7 @@ export interface Host {
   settings: SettingsService;
   system: SystemService;
   appInfo: AppInfo;
-  manager: LocalLLMManager;
+  manager: ProviderManager;
   installer: Installer;
   logs: LogService;
   /** Servers found running; `externalUpstreams()` and its `changed` event are for the gateway. */
@@ -216,7 +217,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     env,
   });
   await installer.restore();
-  const manager = new LocalLLMManager({
+  const manager = new ProviderManager({
     installs: installer,
     external: discovery,
     catalog,
@@ -294,6 +295,11 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
       gateway,
       onDemand,
       keys,
+      defineRecipe: async (data) => {
+        const recipe = await defineUserRecipe(catalog, data);
+        await manager.installChanged(recipe.id);
+        return manager.commands(recipe.id);
+      },
       reprobe: async (target) => {
         await Promise.all([discovery.scan({ fresh: true }), 'provider' in target ? supervisor.recheckModels(target.provider) : undefined]);
       },

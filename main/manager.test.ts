@@ -7,7 +7,7 @@ import type { ProviderState } from '../shared/provider';
 import type { ProviderRecipe } from '../shared/recipe';
 import { STAND_IN_LLAMA_SERVER, standInRecipe } from '../test/stand-in';
 import { tempDir } from '../test/temp-dir';
-import { LocalLLMManager } from './manager';
+import { ProviderManager } from './manager';
 import type { ExternalFinder, Readiness } from './provider-view';
 import { Catalog } from './services/catalog/catalog';
 import { LogService } from './services/logs/logs';
@@ -83,7 +83,7 @@ async function setup(
     results: () => ({ scannedAt: '2026-01-01T00:00:00.000Z' }),
   };
   const make = () =>
-    new LocalLLMManager({
+    new ProviderManager({
       catalog,
       supervisor,
       settings,
@@ -104,7 +104,7 @@ async function setup(
   return { manager, make, supervisor, settings, paths, external, states, localPort, customPort };
 }
 
-describe('LocalLLMManager over a real Supervisor and a stand-in provider', () => {
+describe('ProviderManager over a real Supervisor and a stand-in provider', () => {
   it('starts a provider with its saved port, shows it running everywhere, and stops its process', async () => {
     const { manager, settings, localPort } = await setup();
     const pinned = await pickPort(localPort + 1);

@@ -56,12 +56,13 @@ export interface ManagerDeps {
 }
 
 /**
- * The original spec's LocalLLMManager: one façade over catalog, supervisor and logs that the
- * contract (api.ts), the CLI and the tray all use. It holds the policy (what may start, stop or
+ * The policy inside the host behind the original spec's LocalLLMManager (the package's Node API,
+ * main/node-api/, reaches it through the contract): one façade over catalog, supervisor and logs
+ * that the contract (api.ts), the CLI and the tray all use. It holds the policy (what may start, stop or
  * restart, and when; trust of custom recipes; auto-start and the remembered session); how a
  * provider looks to clients is the view's (provider-view.ts), what runs is the supervisor's.
  */
-export class LocalLLMManager extends EventEmitter<{ state: [ProviderState] }> {
+export class ProviderManager extends EventEmitter<{ state: [ProviderState] }> {
   private readonly view: ProviderView;
   private readonly trust: RecipeTrust;
 

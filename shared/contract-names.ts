@@ -17,6 +17,7 @@ export const REQUEST_NAMES = [
   'providers.restart',
   'providers.startAll',
   'providers.stopAll',
+  'providers.define',
   'install.list',
   'install.start',
   'install.cancel',

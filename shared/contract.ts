@@ -81,6 +81,10 @@ export const contract = {
     'providers.restart': request<ProviderState>()(ById, 'Stops, then starts a provider.'),
     'providers.startAll': request<ProviderState[]>()(NoInput, 'Starts every installed provider this machine can run.'),
     'providers.stopAll': request<ProviderState[]>()(NoInput, 'Stops every provider we started.'),
+    'providers.define': request<RecipeCommands>()(
+      z.object({ recipe: z.record(z.string(), z.unknown()) }).strict(),
+      'Saves a custom recipe (the fields of a config/providers.d file) as config/providers.d/<id>.yaml, checked as that file would be, and returns its commands: like any custom recipe it runs nothing until confirmed with providers.trust and the hash returned.',
+    ),
     'install.list': request<InstallRun[]>()(
       NoInput,
       'Install runs: queued, running, interrupted (resume or roll back), and finished this session.',

@@ -34,7 +34,7 @@ export async function connectToHeadlessHost(
   origin: string,
   token: string,
   options: { timeoutMs?: number } = {},
-): Promise<{ client: RpcClient<Contract>; close(): void }> {
+): Promise<{ client: RpcClient<Contract>; close(): void; closed: Promise<void> }> {
   const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { headers: { authorization: `Bearer ${token}` } });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -44,5 +44,6 @@ export async function connectToHeadlessHost(
   // uncaught and end the CLI; the 'close' that follows fails pending calls with DISCONNECTED.
   ws.on('error', () => ws.terminate());
   const client = new RpcClient<Contract>(nodeWsTransport(ws), { timeoutMs: options.timeoutMs ?? 15 * 60_000 });
-  return { client, close: () => ws.close() };
+  const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+  return { client, close: () => ws.close(), closed };
 }

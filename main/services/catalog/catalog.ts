@@ -139,7 +139,14 @@ async function readRecipeFile(file: string): Promise<{ recipe: ProviderRecipe } 
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) return { problems: doc.errors.map((e) => syntaxProblem(file, e)) };
-  const data: unknown = doc.toJS();
+  return checkUserRecipe(doc.toJS(), file);
+}
+
+/**
+ * A user recipe's data (parsed YAML, or an object a script hands to `providers.define`) checked as
+ * the catalog checks a file: the schema, then placeholders. Problems name the file and field.
+ */
+export function checkUserRecipe(data: unknown, file: string): { recipe: ProviderRecipe } | { problems: CatalogProblem[] } {
   if (data === null || data === undefined) {
     return {
       problems: [

@@ -1,0 +1,38 @@
+import type { DiscoveryResults } from '../shared/discovery';
+import { colours, parse, printJson, withHost, type CliCommand } from './cli-common';
+
+export const discoverCommand: CliCommand = {
+  usage: 'discover [--json]',
+  summary: 'Scan for LLM servers running on this machine (and saved endpoints): what each is, its models, whether we run it.',
+  complete: { flags: ['--json'] },
+  async run(args) {
+    const { values } = parse('discover', args, { json: { type: 'boolean' } });
+    const results = await withHost((api) => api.invoke('discovery.scan'));
+    if (values.json) printJson(results);
+    else console.log(formatDiscovery(results));
+    return 0;
+  },
+};
+
+export function formatDiscovery(results: DiscoveryResults, c = colours()): string {
+  if (results.servers.length === 0) return `No LLM server answered (${results.probed} ports probed).`;
+  const lines = results.servers.map((s) => {
+    const what = s.providerName ?? (s.kind === 'openai-compatible' ? 'OpenAI-compatible server' : s.kind);
+    const state = s.locked
+      ? c.yellow(`locked (${s.locked.status}), needs an API key`)
+      : s.healthy
+        ? c.green('healthy')
+        : c.red('not healthy');
+    const owner = s.ownership === 'ours' ? `ours (${s.ownedBy})` : 'external';
+    const models = s.models.length
+      ? `\n    models: ${s.models.slice(0, 8).join(', ')}${s.models.length > 8 ? `, +${s.models.length - 8} more` : ''}`
+      : '';
+    return `${c.bold(s.baseUrl)}  ${what}  ${state}  ${owner}${s.pid ? `  pid ${s.pid}` : ''}${models}`;
+  });
+  lines.push(
+    c.dim(
+      `${results.servers.length} found, ${results.probed} probed${results.durationMs !== undefined ? ` in ${results.durationMs} ms` : ''}.`,
+    ),
+  );
+  return lines.join('\n');
+}
