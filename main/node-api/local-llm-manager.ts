@@ -117,13 +117,15 @@ export class LocalLLMManager extends EventEmitter<ManagerEvents> {
   /**
    * Installs a provider and resolves once the install finished (`run.status === 'done'`); rejects
    * with an `OperationFailedError` carrying the run (failed step, exit code, log tail) otherwise.
+   * Resolves with `null` for one there is nothing to install for (the built-in engine, a command
+   * already on this machine, a desktop app installed by the user).
    *
    * Give a catalog id (`'llamacpp'`, `'vllm'`) or a recipe of your own (the spec's custom provider
    * definition): it is saved as `config/providers.d/<id>.yaml`, checked as a hand-written file is,
    * and, because your code states its commands, confirmed as given (the host refuses the
    * confirmation if the file changed in between). It then shows in the app like any custom recipe.
    */
-  async installProvider(provider: string | RecipeInput): Promise<InstallRun> {
+  async installProvider(provider: string | RecipeInput): Promise<InstallRun | null> {
     const api = await this.api();
     let id: string;
     if (typeof provider === 'string') id = provider;
@@ -132,6 +134,11 @@ export class LocalLLMManager extends EventEmitter<ManagerEvents> {
       if (!commands.trusted) await api.invoke('providers.trust', { id: commands.id, hash: commands.hash });
       this.log.write('info', `defined custom provider ${commands.id} (${commands.file ?? 'config/providers.d'})`);
       id = commands.id;
+    }
+    const { installStrategy, name } = await api.invoke('providers.get', { id });
+    if (installStrategy === 'none' || installStrategy === 'builtin' || installStrategy === 'external') {
+      this.log.write('info', `${name} needs no install (${installStrategy})`);
+      return null;
     }
     return this.runInstall(id, () => api.invoke('install.start', { ids: [id] }).then((runs) => runs[0]!));
   }

@@ -1,0 +1,172 @@
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pickPort } from '../main/services/os/ports';
+import { freshDirs, runCli, startCliHost, writeSettings, type HostDirs, type RunningHost } from './support/host-process';
+import { writeStandIns } from './support/stand-in-recipes';
+
+let host: RunningHost | undefined;
+/** Folders where a CLI `start` may have left a background host: shut down after each test. */
+const backgrounds: HostDirs[] = [];
+
+afterEach(async () => {
+  await host?.stop();
+  host = undefined;
+  for (const dirs of backgrounds.splice(0)) await runCli(dirs, ['shutdown']);
+});
+
+const COMMANDS = [
+  'serve',
+  'status',
+  'start',
+  'stop',
+  'restart',
+  'shutdown',
+  'install',
+  'update',
+  'uninstall',
+  'trust',
+  'cleanup',
+  'logs',
+  'discover',
+  'gateway',
+  'models',
+  'doctor',
+  'system',
+  'settings',
+  'completion',
+];
+
+describe('the CLI, command by command', () => {
+  it('`status --json` parses: no host, and the providers with their state', async () => {
+    const dirs = await freshDirs();
+    const { code, stdout } = await runCli(dirs, ['status', '--json']);
+    expect(code).toBe(0);
+    const status = JSON.parse(stdout);
+    expect(status.host).toBeNull();
+    expect(status.providers.find((p: { id: string }) => p.id === 'engine').state.status).toBeTruthy();
+  });
+
+  it('`start` with no host brings one up in the background; later calls talk to it, never to a second supervisor', async () => {
+    const dirs = await freshDirs();
+    await writeSettings(dirs, { gateway: { port: 0 }, discovery: { intervalSec: 0 } });
+    await writeStandIns(dirs.baseDir, { standin: await pickPort(19840) });
+    backgrounds.push(dirs);
+    const started = await runCli(dirs, ['start', 'standin']);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toMatch(/^standin: running on port \d+ \(pid (\d+)\)/);
+    expect(started.stderr).toContain('Started a background host');
+    const first = JSON.parse((await runCli(dirs, ['status', '--json'])).stdout);
+    const standin = first.providers.find((p: { id: string }) => p.id === 'standin');
+    expect(standin.state.status).toBe('running');
+    expect(first.host.pid).toBeGreaterThan(0);
+
+    // Started again through the same host: the same process, not a second one under a second supervisor.
+    const again = await runCli(dirs, ['start', 'standin', '--json']);
+    expect(again.code).toBe(0);
+    const answer = JSON.parse(again.stdout);
+    expect(answer.host.pid).toBe(first.host.pid);
+    expect(answer.states[0].pid).toBe(standin.state.pid);
+    expect(again.stderr).not.toContain('Started a background host');
+
+    // The host's log, through the host, with times; and the gateway's URL.
+    const logs = await runCli(dirs, ['logs', 'standin', '--since', '5m', '--json']);
+    expect(logs.code).toBe(0);
+    expect(
+      logs.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).text),
+    ).toEqual(expect.arrayContaining([expect.stringContaining('server is listening')]));
+    const url = await runCli(dirs, ['gateway', 'url']);
+    expect(url.code).toBe(0);
+    expect(url.stdout.trim()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+
+    const stopped = await runCli(dirs, ['stop', '--all']);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toMatch(/^standin: stopped/m);
+    const down = await runCli(dirs, ['shutdown']);
+    expect(down.code).toBe(0);
+    expect(JSON.parse((await runCli(dirs, ['status', '--json'])).stdout).host).toBeNull();
+  });
+
+  it('`restart --all` brings back what ran, through a `serve` host', async () => {
+    const dirs = await freshDirs();
+    await writeSettings(dirs, { gateway: { port: 0 }, discovery: { intervalSec: 0 } });
+    await writeStandIns(dirs.baseDir, { standin: await pickPort(19850), other: await pickPort(19860) });
+    host = await startCliHost(dirs);
+    expect((await runCli(dirs, ['start', 'standin', 'other'])).code).toBe(0);
+    const restarted = await runCli(dirs, ['restart', '--all', '--json']);
+    expect(restarted.code).toBe(0);
+    expect(
+      JSON.parse(restarted.stdout)
+        .states.map((s: { id: string; status: string }) => `${s.id} ${s.status}`)
+        .sort(),
+    ).toEqual(['other running', 'standin running']);
+  });
+
+  it('`doctor` exits 1 and prints the fix when a required tool (git) is not on PATH, 0 when it is', async () => {
+    const dirs = await freshDirs();
+    const emptyBin = path.join(path.dirname(dirs.baseDir), 'empty-bin');
+    await mkdir(emptyBin, { recursive: true });
+    const missing = await runCli(dirs, ['doctor'], { PATH: emptyBin });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/✗ Git missing; required by every install and update\n\s+fix: \S+/);
+    const json = JSON.parse((await runCli(dirs, ['doctor', '--json'], { PATH: emptyBin })).stdout);
+    expect(json.ok).toBe(false);
+
+    const gitBin = path.join(path.dirname(dirs.baseDir), 'git-bin');
+    await mkdir(gitBin, { recursive: true });
+    await writeFile(path.join(gitBin, 'git'), '#!/bin/sh\necho "git version 2.47.0"\n', { mode: 0o755 });
+    const present = await runCli(dirs, ['doctor'], { PATH: gitBin });
+    expect(present.code, present.stdout).toBe(0);
+    expect(present.stdout).toContain('Everything required is here.');
+  });
+
+  it('unknown commands and bad arguments print usage and exit 2', async () => {
+    const dirs = await freshDirs();
+    for (const args of [
+      ['frobnicate'],
+      ['start'],
+      ['stop', 'x', '--all'],
+      ['logs'],
+      ['status', '--bogus'],
+      ['gateway', 'frob'],
+      ['completion', 'tcsh'],
+      ['logs', 'x', '--since', 'yesterday-ish'],
+      ['help', 'nope'],
+    ]) {
+      const result = await runCli(dirs, args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(/^Error: .+\nRun "local-llm-manager (\w+ --help|help)" for usage\./);
+    }
+  });
+
+  it('every command answers --help with its usage, exit 0, and without colour when not a terminal', async () => {
+    const dirs = await freshDirs();
+    for (const command of COMMANDS) {
+      const result = await runCli(dirs, [command, '--help']);
+      expect(result.code, command).toBe(0);
+      expect(result.stdout, command).toMatch(new RegExp(`^Usage: local-llm-manager ${command}`));
+    }
+    const help = await runCli(dirs, ['help']);
+    expect(help.stdout).not.toMatch(/\u001b\[/);
+    for (const command of COMMANDS) expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  });
+
+  it('prints completion scripts for bash, zsh and fish that name every command; bash parses its own', async () => {
+    const dirs = await freshDirs();
+    const scripts = Object.fromEntries(
+      await Promise.all(['bash', 'zsh', 'fish'].map(async (shell) => [shell, (await runCli(dirs, ['completion', shell])).stdout] as const)),
+    );
+    for (const script of Object.values(scripts)) for (const command of COMMANDS) expect(script).toContain(command);
+    expect(scripts.fish).toContain("complete -c local-llm-manager -n '__fish_seen_subcommand_from logs' -l since");
+    const syntax = (shell: string, script: string) =>
+      new Promise<number>((resolve) => {
+        const child = execFile(shell, ['-n'], (error) => resolve(error ? 1 : 0));
+        child.stdin!.end(script);
+      });
+    expect(await syntax('bash', scripts.bash!)).toBe(0);
+  });
+});
