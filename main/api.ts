@@ -24,6 +24,8 @@ import type { ProviderRecipe } from '../shared/recipe';
 import type { RecipeCommands } from '../shared/recipe-commands';
 import type { KeyTarget } from '../shared/upstream-keys';
 import type { UpstreamKeys } from './services/secrets/upstream-keys';
+import type { BackupService } from './services/backup/backup-service';
+import { exportHelixCode } from './services/helixcode/helixcode-export';
 
 export interface ApiDeps {
   appInfo: AppInfo;
@@ -52,6 +54,8 @@ export interface ApiDeps {
   defineRecipe(recipe: Record<string, unknown>): Promise<RecipeCommands>;
   /** Probes what a key belongs to again (a discovery scan; a provider we run lists its models again). */
   reprobe(target: KeyTarget): Promise<void>;
+  /** Backup and restore of config/. */
+  backups: BackupService;
 }
 
 /**
@@ -198,5 +202,25 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
       return { watching: false as const };
     },
     'resources.history': ({ range }) => deps.resources.history(range),
+    'backup.create': (input) => deps.backups.create({ file: input?.file }),
+    'backup.inspect': (source) => deps.backups.inspect(source),
+    'backup.restore': async ({ reinstall, ...source }) => {
+      const result = await deps.backups.restore(source);
+      if (!reinstall || result.toInstall.length === 0) return result;
+      // A custom recipe installs only once confirmed, as with install.start; one not confirmed stays listed in toInstall.
+      const ids: string[] = [];
+      for (const id of result.toInstall) {
+        try {
+          await manager.requireTrusted(id);
+          ids.push(manager.state(id).id);
+        } catch {
+          // left for the user to confirm and install
+        }
+      }
+      const runs = ids.length > 0 ? await deps.installer.install(ids) : [];
+      return { ...result, installing: runs.map((run) => run.providerId) };
+    },
+    'export.helixcode': (input) =>
+      exportHelixCode({ providers: manager.list(), gateway: deps.gateway.status(), file: input?.file, write: input?.write }),
   };
 }

@@ -40,6 +40,10 @@ import { HubClient } from './services/models/hub-client';
 import { HubService } from './services/models/hub-service';
 import { secretStoreFor, type SecretCipher } from './services/secrets/secret-store';
 import { UpstreamKeys } from './services/secrets/upstream-keys';
+import { BackupService } from './services/backup/backup-service';
+import { AppLog, appLogFile } from './services/logs/app-log';
+import { withRequestLog } from './services/logs/request-log';
+import { ACTIVE } from '../shared/provider';
 
 export interface BaseDirOptions {
   env?: NodeJS.ProcessEnv;
@@ -108,6 +112,10 @@ export interface Host {
   keys: UpstreamKeys;
   /** This host's hold on the base directory, released by `close()`. */
   lock: BaseDirLock;
+  /** The app's own log (logs/app.log), at the level Settings → logLevel says (HELIX_LOCAL_LLM_LOG_LEVEL by default). */
+  appLog: AppLog;
+  /** Backup and restore of config/. */
+  backups: BackupService;
   /** Stops everything now: what the graceful `close()` is still waiting for is killed outright. */
   hurry(): Promise<void>;
   /** Synchronous last resort (an exit handler): SIGKILL every process group we started. */
@@ -273,37 +281,71 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     () => settings.values,
     (id) => manager.list().find((p) => p.id === id)?.name ?? id,
   );
+  const appLog = new AppLog(appLogFile(paths), () => settings.values.logLevel);
   const reportBug =
     options.reportBug ?? ((message: string, error: unknown) => console.error(message, error instanceof Error ? error.stack : error));
+  const backups = new BackupService({
+    paths,
+    app: { name: APP_NAME, version: APP_VERSION },
+    recipes: () => catalog.list().map((entry) => entry.recipe),
+    builtins: BUILTIN_RECIPES,
+    // What runs or installs uses config/: a restore waits until it has stopped.
+    busy: () => [
+      ...manager
+        .list()
+        .filter((p) => ACTIVE.includes(p.state.status))
+        .map((p) => `${p.name} is ${p.state.status}`),
+      ...onDemand.instanceStates().map((s) => `${s.id} is loaded on demand`),
+      ...installer
+        .list()
+        .filter((run) => run.status === 'queued' || run.status === 'running' || run.status === 'interrupted')
+        .map((run) => `the install of ${run.providerId} is ${run.status}`),
+    ],
+    afterRestore: async () => {
+      // The restored files take effect now: custom recipes, install state, settings (a hand edit, taken in at once).
+      await catalog.reload();
+      await manager.refresh();
+      await settings.edit(() => ({}));
+      for (const p of manager.list()) rpc.emit('providers.state', p.state);
+      appLog.write('info', 'config/ restored from a backup');
+    },
+  });
   const rpc = new RpcServer(
     contract,
-    createApi({
-      appInfo,
-      settings,
-      system,
-      installer,
-      paths,
-      recipes: () => catalog.list().map((entry) => entry.recipe),
-      manager,
-      logs,
-      models,
-      downloads,
-      hub: new HubService(hubClient, downloads, system),
-      resources,
-      subscriptions,
-      discovery,
-      gateway,
-      onDemand,
-      keys,
-      defineRecipe: async (data) => {
-        const recipe = await defineUserRecipe(catalog, data);
-        await manager.installChanged(recipe.id);
-        return manager.commands(recipe.id);
-      },
-      reprobe: async (target) => {
-        await Promise.all([discovery.scan({ fresh: true }), 'provider' in target ? supervisor.recheckModels(target.provider) : undefined]);
-      },
-    }),
+    withRequestLog(
+      createApi({
+        appInfo,
+        settings,
+        system,
+        installer,
+        paths,
+        recipes: () => catalog.list().map((entry) => entry.recipe),
+        manager,
+        logs,
+        models,
+        downloads,
+        hub: new HubService(hubClient, downloads, system),
+        resources,
+        subscriptions,
+        discovery,
+        gateway,
+        onDemand,
+        keys,
+        defineRecipe: async (data) => {
+          const recipe = await defineUserRecipe(catalog, data);
+          await manager.installChanged(recipe.id);
+          return manager.commands(recipe.id);
+        },
+        reprobe: async (target) => {
+          await Promise.all([
+            discovery.scan({ fresh: true }),
+            'provider' in target ? supervisor.recheckModels(target.provider) : undefined,
+          ]);
+        },
+        backups,
+      }),
+      appLog,
+    ),
     {
       onUnexpectedError: (method, error) => reportBug(`Unexpected error in "${method}":`, error),
       subscriptions,
@@ -372,6 +414,8 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     gatewayUpstreams,
     keys,
     lock,
+    appLog,
+    backups,
     hurry: () => supervisor.hurry(),
     killAllNow: killOnExit,
     close() {

@@ -60,17 +60,11 @@ const AbsolutePath = z
   .min(2)
   .max(4096)
   .regex(/^(\/|[A-Za-z]:[\\/])/, 'must be an absolute path');
-export const ArchiveSourceSchema = z.union([
-  z
-    .object({
-      data: z
-        .string()
-        .min(1)
-        .max(MAX_UPLOAD_BASE64_CHARS, 'is over the upload limit (about 730 KiB): restore it with "local-llm-manager restore <file>"'),
-    })
-    .strict(),
-  z.object({ file: AbsolutePath }).strict(),
-]);
+const ArchiveData = z
+  .string()
+  .min(1)
+  .max(MAX_UPLOAD_BASE64_CHARS, 'is over the upload limit (about 730 KiB): restore it with "local-llm-manager restore <file>"');
+export const ArchiveSourceSchema = z.union([z.object({ data: ArchiveData }).strict(), z.object({ file: AbsolutePath }).strict()]);
 export type ArchiveSource = z.infer<typeof ArchiveSourceSchema>;
 
 export const BackupCreateSchema = z
@@ -81,13 +75,12 @@ export const BackupCreateSchema = z
   .strict()
   .optional();
 
-export const BackupRestoreSchema = z.intersection(
-  ArchiveSourceSchema,
-  z.object({
-    /** Install the providers the manifest lists that are not installed here (after the files are in place). */
-    reinstall: z.boolean().optional(),
-  }),
-);
+/** Install the providers the manifest lists that are not installed here (after the files are in place). */
+const Reinstall = { reinstall: z.boolean().optional() };
+export const BackupRestoreSchema = z.union([
+  z.object({ data: ArchiveData, ...Reinstall }).strict(),
+  z.object({ file: AbsolutePath, ...Reinstall }).strict(),
+]);
 
 export interface BackupCreated {
   /** A name to save it under: local-llm-backup-<time>.tar.gz */

@@ -58,6 +58,10 @@ export const REQUEST_NAMES = [
   'keys.status',
   'keys.set',
   'keys.remove',
+  'backup.create',
+  'backup.inspect',
+  'backup.restore',
+  'export.helixcode',
 ] as const;
 export const EVENT_TOPICS = [
   'gateway.changed',

@@ -21,6 +21,16 @@ import { ResourceRangeSchema, type Alert, type ResourceHistory, type ResourceSam
 import type { CleanupReport, InstallRun } from './install';
 import { SettingsPatchSchema, type SettingsState } from './settings';
 import type { AppInfo, SystemCheck, SystemInfo } from './system';
+import {
+  ArchiveSourceSchema,
+  BackupCreateSchema,
+  BackupRestoreSchema,
+  HelixExportSchema,
+  type BackupCreated,
+  type HelixExport,
+  type RestorePlan,
+  type RestoreResult,
+} from './backup';
 import { HubFilesSchema, HubPullSchema, HubSearchSchema, type HubFiles, type HubPull, type HubSearchResult, type HubStarter } from './hub';
 
 const NoInput = z.undefined().or(z.object({}).strict());
@@ -241,6 +251,22 @@ export const contract = {
       'Saves the API key for a provider ({provider, key}: ours, or the one found as it on this machine) or a host:port ({endpoint, key}), then probes it again at once.',
     ),
     'keys.remove': request<KeysStatus>()(KeyTargetSchema, 'Forgets the API key of a provider or endpoint, then probes it again.'),
+    'backup.create': request<BackupCreated>()(
+      BackupCreateSchema,
+      'An archive (.tar.gz) of config/ (settings, custom and confirmed recipes, providers’ config files; never API keys) with a manifest of the installed providers and their versions: answered as base64, or written to `file` on the host’s machine.',
+    ),
+    'backup.inspect': request<RestorePlan>()(
+      ArchiveSourceSchema,
+      'Checks a backup (base64 `data`, or a `file` on the host’s machine) through and through and says what a restore would add, replace and remove; changes nothing.',
+    ),
+    'backup.restore': request<RestoreResult>()(
+      BackupRestoreSchema,
+      'Checks a backup, then makes config/ what it holds, keeping what it replaces in config.before-restore-<time>/; refused while providers run or installs go on. `reinstall` then installs the listed providers not installed here.',
+    ),
+    'export.helixcode': request<HelixExport>()(
+      HelixExportSchema,
+      'HelixCode’s llm.providers block (type, endpoint, models, enabled) from the installed providers (enabled when healthy) and the gateway; merged into `file` (a config.yaml on the host’s machine, its other keys and comments kept) and written when `write`.',
+    ),
   },
   events: {
     'keys.changed': event<KeysStatus>('An API key was saved or removed, or a provider we run wrote its own.'),

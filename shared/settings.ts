@@ -92,9 +92,13 @@ export const SettingsSchema = z.object({
   discovery: DiscoverySettingsSchema,
   /** The OpenAI-compatible gateway in front of the providers. */
   gateway: GatewaySettingsSchema,
+  /** How much the app writes to its own log (logs/app.log): `debug` adds every request it handles. */
+  logLevel: z.enum(['error', 'warn', 'info', 'debug']),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
+export type LogLevel = Settings['logLevel'];
+export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
 export const BUILT_IN_DEFAULTS: Settings = {
   autoStart: true,
@@ -114,6 +118,7 @@ export const BUILT_IN_DEFAULTS: Settings = {
   wizard: { completed: false, step: 0, selected: [] },
   discovery: { endpoints: [], intervalSec: DEFAULT_DISCOVERY_INTERVAL_SEC },
   gateway: GATEWAY_DEFAULTS,
+  logLevel: 'info',
 };
 
 /** Which environment variable (from the seed spec) supplies each setting's default. */
@@ -121,6 +126,7 @@ export const SETTING_ENV_VARS: Partial<Record<SettingKey, string>> = {
   autoStart: 'HELIX_LOCAL_LLM_AUTO_START',
   startupTimeoutSec: 'HELIX_LOCAL_LLM_TIMEOUT',
   healthIntervalSec: 'HELIX_LOCAL_LLM_HEALTH_INTERVAL',
+  logLevel: 'HELIX_LOCAL_LLM_LOG_LEVEL',
 };
 
 export const BASE_DIR_ENV_VAR = 'HELIX_LOCAL_LLM_DIR';

@@ -4,7 +4,6 @@ import type { ProviderState } from '../../shared/provider';
 import { startHeadlessServer, type HeadlessServer } from '../headless';
 import { createHost, type Host } from '../host';
 import { removeHostFile, writeHostFile } from '../host-file';
-import { AppLog, appLogFile } from '../services/logs/app-log';
 import { installShutdown, type Shutdown } from '../shutdown';
 import { bindIpc } from '../transports/electron';
 import { showAlertsAsNotifications } from './alert-notifications';
@@ -80,7 +79,7 @@ function runDesktopApp(): void {
         host = await createHost({ mode: 'desktop', secretCipher: keychainCipher() });
         const owned = host;
         shutdown = installShutdown({
-          log: new AppLog(appLogFile(owned.paths)),
+          log: owned.appLog,
           stop: async () => {
             await removeHostFile(owned.paths);
             await control?.close();

@@ -8,7 +8,9 @@ export function appLogFile(paths: Paths): string {
   return path.join(paths.logs, 'app.log');
 }
 
-export type AppLogLevel = 'info' | 'warn' | 'error';
+export type AppLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+const RANK: Record<AppLogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
 /** Past this size the log is moved to app.log.1 (one old file kept). */
 const MAX_BYTES = 5 * 1024 * 1024;
@@ -19,9 +21,28 @@ const MAX_BYTES = 5 * 1024 * 1024;
  * one just before the process dies; a write that fails is dropped rather than thrown.
  */
 export class AppLog {
-  constructor(readonly file: string) {}
+  /**
+   * @param level How much to write, read at each line so a change in Settings (or a hand edit of
+   *   settings.json) applies at once: `info` writes info, warnings and errors; `debug` everything.
+   */
+  constructor(
+    readonly file: string,
+    private readonly level: () => AppLogLevel = () => 'info',
+  ) {}
+
+  /** Whether a line at this level would be written: callers skip building costly debug lines. */
+  enabled(level: AppLogLevel): boolean {
+    let threshold: AppLogLevel = 'info';
+    try {
+      threshold = this.level();
+    } catch {
+      // Settings not readable (closing): the default.
+    }
+    return RANK[level] <= (RANK[threshold] ?? RANK.info);
+  }
 
   write(level: AppLogLevel, message: string, error?: unknown): void {
+    if (!this.enabled(level)) return;
     const detail = error === undefined ? '' : `\n${error instanceof Error ? (error.stack ?? error.message) : safeString(error)}`;
     const line = `[${new Date().toISOString()}] ${level.toUpperCase()} pid ${process.pid}: ${message}${detail}\n`;
     try {
