@@ -358,7 +358,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   // A client gets the lines of the logs it shows (logs.watch), not every provider's.
   logs.on('lines', (batch) => rpc.emitTo('logs.lines', batch.id, batch));
   downloads.on('progress', (state) => rpc.emit('downloads.progress', state));
-  installer.on('run', (run) => rpc.emit('install.progress', run));
+  manager.on('install', (run) => rpc.emit('install.progress', run));
   gateway.on('changed', (status) => rpc.emit('gateway.changed', status));
   gateway.on('stats', (stats) => rpc.emit('gateway.stats', stats));
   gateway.on('tryChunk', (chunk) => rpc.emit('gateway.tryChunk', chunk));

@@ -62,7 +62,14 @@ export interface ManagerDeps {
  * restart, and when; trust of custom recipes; auto-start and the remembered session); how a
  * provider looks to clients is the view's (provider-view.ts), what runs is the supervisor's.
  */
-export class ProviderManager extends EventEmitter<{ state: [ProviderState] }> {
+export class ProviderManager extends EventEmitter<{
+  state: [ProviderState];
+  /**
+   * An install run moved on, passed on once the provider's state follows it: a client that hears
+   * "done" and asks at once finds the provider installed, not the state from before.
+   */
+  install: [InstallRun];
+}> {
   private readonly view: ProviderView;
   private readonly trust: RecipeTrust;
 
@@ -82,9 +89,9 @@ export class ProviderManager extends EventEmitter<{ state: [ProviderState] }> {
     deps.installs?.on(
       'run',
       (run) =>
-        void this.onInstallRun(run).catch((error: Error) =>
-          deps.logs.system(run.providerId, `could not re-read the install state: ${error.message}`),
-        ),
+        void this.onInstallRun(run)
+          .catch((error: Error) => deps.logs.system(run.providerId, `could not re-read the install state: ${error.message}`))
+          .finally(() => this.emit('install', run)),
     );
   }
 

@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pickPort } from '../main/services/os/ports';
+import { freshDirs, projectRoot, runCli, startCliHost, writeSettings, type HostDirs, type RunningHost } from './support/host-process';
+import { writeStandIns } from './support/stand-in-recipes';
+import { writeTinyRecipe } from './support/tiny-recipe';
+
+let host: RunningHost | undefined;
+
+afterEach(async () => {
+  await host?.stop();
+  host = undefined;
+});
+
+/** Runs a script as a user would (`node examples/x.mjs`), importing the package by its name, against these folders. */
+function runNode(dirs: HostDirs, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd: projectRoot, timeout: 80_000, env: { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome, ...env } },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const example = (name: string) => path.join('examples', name);
+
+describe('the Node API examples, in real processes', () => {
+  it('a custom provider defined in code is saved as a recipe, installed, started and stopped, with no host running', async () => {
+    const dirs = await freshDirs();
+    await writeSettings(dirs, { gateway: { port: 0 }, discovery: { intervalSec: 0 } });
+    const port = await pickPort(19870);
+    const { code, stdout, stderr } = await runNode(dirs, [example('custom-provider.mjs')], { CUSTOM_LLM_PORT: String(port) });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain(`Custom LLM is running on port ${port}`);
+    expect(stdout).toContain(`endpoint http://127.0.0.1:${port}`);
+    // Where a hand-written one would be, confirmed as given: the CLI (another process) sees it, stopped.
+    expect(await readFile(path.join(dirs.baseDir, 'config', 'providers.d', 'custom-llm.yaml'), 'utf8')).toContain('name: Custom LLM');
+    const status = JSON.parse((await runCli(dirs, ['status', '--json'])).stdout);
+    expect(status.providers.find((p: { id: string }) => p.id === 'custom-llm').state.status).toBe('installed');
+    expect((await runCli(dirs, ['trust', 'custom-llm'])).stdout).toContain('Already confirmed as it is.');
+  });
+
+  it('selective install clones and builds only the providers named, and says which failed', async () => {
+    const dirs = await freshDirs();
+    await writeTinyRecipe(dirs, await pickPort(19880));
+    const { code, stdout } = await runNode(dirs, [example('selective-install.mjs'), 'tiny', 'nope']);
+    expect(stdout).toMatch(/^installed tiny v1\.0$/m);
+    expect(stdout).toMatch(/^failed to install nope: No provider "nope"/m);
+    expect(stdout).toMatch(/^tiny: installed$/m);
+    expect(code).toBe(1);
+  });
+
+  it('round-robin goes through the running host: each request to the next running endpoint in turn', async () => {
+    const dirs = await freshDirs();
+    await writeSettings(dirs, { gateway: { port: 0 }, discovery: { intervalSec: 0 } });
+    const ports = { alpha: await pickPort(19890), beta: await pickPort(19900) };
+    await writeStandIns(dirs.baseDir, ports);
+    host = await startCliHost(dirs);
+    expect((await runCli(dirs, ['start', 'alpha', 'beta'])).code).toBe(0);
+    const { code, stdout, stderr } = await runNode(dirs, [example('round-robin.mjs'), '4']);
+    expect(code, stderr).toBe(0);
+    expect(stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^request 1 -> alpha http://127.0.0.1:${ports.alpha} \\(.+\\)$`)),
+      expect.stringMatching(new RegExp(`^request 2 -> beta http://127.0.0.1:${ports.beta} `)),
+      expect.stringMatching(/^request 3 -> alpha /),
+      expect.stringMatching(/^request 4 -> beta /),
+    ]);
+    // The host's providers outlive the script: it was a client, not their owner.
+    expect(JSON.parse((await runCli(dirs, ['status', '--json'])).stdout).providers.find((p: { id: string }) => p.id === 'alpha').state.status).toBe('running');
+  });
+
+  it('the health monitor restarts a provider that failed, and reports the healthy ones', async () => {
+    const dirs = await freshDirs();
+    // One second to become healthy, and a stand-in that takes three: its start fails.
+    await writeSettings(dirs, { startupTimeoutSec: 1, gateway: { port: 0 }, discovery: { intervalSec: 0 } });
+    await writeStandIns(dirs.baseDir, { healthy: await pickPort(19910) });
+    await writeStandIns(dirs.baseDir, { flaky: await pickPort(19920) }, { STANDIN_LOAD_MS: '3000' });
+    host = await startCliHost(dirs);
+    expect((await runCli(dirs, ['start', 'healthy'])).code).toBe(0);
+    const failed = await runCli(dirs, ['start', 'flaky']);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/^flaky: failed/);
+    // Given time now (a hand edit of settings.json takes effect at once), the monitor's restart brings it up.
+    const settingsFile = path.join(dirs.baseDir, 'config', 'settings.json');
+    await writeFile(settingsFile, JSON.stringify({ ...JSON.parse(await readFile(settingsFile, 'utf8')), startupTimeoutSec: 30 }));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const { code, stdout, stderr } = await runNode(dirs, [example('health-monitor.mjs'), '0.1', '1']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('✅ Provider healthy is healthy');
+    expect(stdout).toContain('🚨 Alert: Provider flaky is failed; restarting it');
+    expect(stdout).toContain('✅ Provider flaky is running again');
+  });
+
+  it('a script sees whether it talks to a running host or runs one itself', async () => {
+    const dirs = await freshDirs();
+    await writeSettings(dirs, { gateway: { port: 0 }, discovery: { intervalSec: 0 } });
+    const script = [
+      "import { LocalLLMManager } from 'local-llm-manager';",
+      "const m = new LocalLLMManager({ runtime: 'tasks' });",
+      'await m.initialize();',
+      "console.log(m.via, Object.keys(await m.getProviderStatus()).includes('engine'));",
+      'await m.close();',
+    ].join('\n');
+    const alone = await runNode(dirs, ['--input-type=module', '-e', script]);
+    expect(alone.stdout.trim(), alone.stderr).toBe('local true');
+    host = await startCliHost(dirs);
+    const client = await runNode(dirs, ['--input-type=module', '-e', script]);
+    expect(client.stdout.trim(), client.stderr).toBe('host true');
+  });
+});
