@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { isAppError, toAppError } from '../shared/errors';
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { colours, parse, printJson, UsageError, withHost, type CliCommand } from './cli-common';
+import { backupCommand, exportCommand, restoreCommand } from './cli-backup';
 import { completionCommand } from './cli-completion';
 import { discoverCommand } from './cli-discover';
 import { doctorCommand } from './cli-doctor';
@@ -15,7 +16,7 @@ import { restartCommand, shutdownCommand, startCommand, statusCommand, stopComma
 import { DEFAULT_UI_PORT, startHeadlessServer, type HeadlessServer } from './headless';
 import { removeHostFile, writeHostFile } from './host-file';
 import { createHost, openBaseDir } from './host';
-import { AppLog, appLogFile } from './services/logs/app-log';
+import { applyLogLevelFlag, LOG_LEVEL_HELP } from './cli-log-level';
 import { installShutdown } from './shutdown';
 
 /**
@@ -25,9 +26,10 @@ import { installShutdown } from './shutdown';
  */
 const COMMANDS: Record<string, CliCommand> = {
   serve: {
-    usage: `serve [--host 127.0.0.1] [--port ${DEFAULT_UI_PORT}]`,
+    usage: `serve [--host 127.0.0.1] [--port ${DEFAULT_UI_PORT}] [--log-level info]`,
     summary: 'Run the headless host: the UI over HTTP for a browser, the gateway, the providers. --port 0 picks any free port.',
-    complete: { flags: ['--host', '--port'] },
+    details: LOG_LEVEL_HELP,
+    complete: { flags: ['--host', '--port', '--log-level'] },
     run: serve,
   },
   status: statusCommand,
@@ -51,6 +53,9 @@ const COMMANDS: Record<string, CliCommand> = {
     run: (args) => modelsCommand(args, { withHost, usageError: (message) => new UsageError(message, 'models') }),
   },
   doctor: doctorCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
+  export: exportCommand,
   system: {
     usage: 'system [--json]',
     summary: 'This machine: OS, CPU, memory, disk, tools on PATH.',
@@ -97,7 +102,7 @@ itself under the base directory's lock. Exit codes: 0 ok, 1 failed, 2 bad usage.
 --json (where offered) prints JSON for scripts; colour only on a terminal (NO_COLOR turns it off).
 
 Environment: HELIX_LOCAL_LLM_DIR (base directory, default ~/.helixcode/local-llm),
-HELIX_LOCAL_LLM_AUTO_START, HELIX_LOCAL_LLM_TIMEOUT, HELIX_LOCAL_LLM_HEALTH_INTERVAL;
+HELIX_LOCAL_LLM_AUTO_START, HELIX_LOCAL_LLM_TIMEOUT, HELIX_LOCAL_LLM_HEALTH_INTERVAL, HELIX_LOCAL_LLM_LOG_LEVEL;
 HF_ENDPOINT (Hugging Face hub, default https://huggingface.co) and HF_TOKEN (gated repositories).`;
 }
 
@@ -129,14 +134,15 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parse('serve', args, { host: { type: 'string' }, port: { type: 'string' } });
+  const { values } = parse('serve', args, { host: { type: 'string' }, port: { type: 'string' }, 'log-level': { type: 'string' } });
+  applyLogLevelFlag(values['log-level'], process.env);
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     throw new UsageError(`--port must be a whole number from 0 to 65535, got "${values.port}".`, 'serve');
   }
   // Takes the base directory's lock first: a second `serve` on the same folder stops here, naming the owner.
   const host = await createHost({ mode: 'headless' });
-  const log = new AppLog(appLogFile(host.paths));
+  const log = host.appLog;
   let server: HeadlessServer | undefined;
   const shutdown = installShutdown({
     log,
@@ -167,6 +173,12 @@ async function serve(args: string[]): Promise<number> {
   log.write('info', `headless host serving ${host.paths.base} at ${new URL(server.url).origin}`);
   console.log(`${APP_NAME} ${APP_VERSION}: headless host, base directory ${host.paths.base}`);
   for (const problem of host.settings.state().problems) console.log(`Settings problem: ${problem.message} ${problem.hint}`);
+  if (
+    values['log-level'] &&
+    host.settings.state().sources.logLevel === 'saved' &&
+    host.settings.values.logLevel !== values['log-level'].toLowerCase()
+  )
+    console.log(`Note: the log level saved in Settings (${host.settings.values.logLevel}) wins over --log-level.`);
   for (const notice of server.notices) console.log(`Note: ${notice}`);
   const gateway = host.gateway.status();
   if (gateway.url) console.log(`OpenAI-compatible gateway: ${gateway.url}${gateway.apiKey ? ' (API key on the Gateway page)' : ''}`);
