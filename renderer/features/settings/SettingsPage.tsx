@@ -2,7 +2,10 @@ import { useSettings } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Page } from '../../components/Page';
 import { Loading } from '../../components/Loading';
+import { BackupRestoreCard } from './BackupRestoreCard';
 import { DiscoverySettingsCard } from './DiscoverySettingsCard';
+import { HelixExportCard } from './HelixExportCard';
+import { LogLevelCard } from './LogLevelCard';
 import { ProblemsBanner } from './ProblemsBanner';
 import { ResourceSettingsForm } from './ResourceSettingsForm';
 import { SettingsForm } from './SettingsForm';
@@ -19,6 +22,9 @@ export function SettingsPage() {
           <SettingsForm state={data} />
           <ResourceSettingsForm state={data} />
           <DiscoverySettingsCard state={data} />
+          <LogLevelCard state={data} />
+          <BackupRestoreCard />
+          <HelixExportCard />
         </>
       )}
     </Page>

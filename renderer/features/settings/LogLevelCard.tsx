@@ -1,0 +1,47 @@
+import { LOG_LEVELS, type LogLevel, type SettingsState } from '../../../shared/settings';
+import { useUpdateSettings } from '../../api/hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Field } from '../../components/Field';
+import { SourceLabel } from './SourceLabel';
+
+const DESCRIPTIONS: Record<LogLevel, string> = {
+  error: 'errors only',
+  warn: 'warnings and errors',
+  info: 'start, stop, restores and errors',
+  debug: 'everything, with every request the host handles',
+};
+
+/** The app's own log (logs/app.log, shared with the desktop app): how much it writes. Saved at once; applies at once. */
+export function LogLevelCard({ state }: { state: SettingsState }) {
+  const update = useUpdateSettings();
+  return (
+    <section className="card settings-form" aria-label="App log" data-testid="log-level-card">
+      <header className="card-header">
+        <h2>App log</h2>
+        <span className="card-meta">logs/app.log in the base directory</span>
+      </header>
+      <Field
+        id="setting-logLevel"
+        label="Log level"
+        description="Debug logs each request the host handles (never its content); HELIX_LOCAL_LLM_LOG_LEVEL or serve --log-level set the default."
+        source={<SourceLabel field="logLevel" source={state.sources.logLevel} />}
+      >
+        <select
+          id="setting-logLevel"
+          className="input"
+          value={state.values.logLevel}
+          disabled={update.isPending}
+          data-testid="setting-logLevel"
+          onChange={(e) => update.mutate({ logLevel: e.target.value as LogLevel, baseRevision: state.revision })}
+        >
+          {LOG_LEVELS.map((level) => (
+            <option key={level} value={level}>
+              {level} — {DESCRIPTIONS[level]}
+            </option>
+          ))}
+        </select>
+      </Field>
+      {update.error && <ErrorNotice error={update.error} title="Not saved" />}
+    </section>
+  );
+}
