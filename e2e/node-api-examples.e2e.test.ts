@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { STAND_IN_LLAMA_SERVER } from '../test/stand-in';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pickPort } from '../main/services/os/ports';
 import { freshDirs, projectRoot, runCli, startCliHost, writeSettings, type HostDirs, type RunningHost } from './support/host-process';
@@ -20,7 +22,11 @@ function runNode(dirs: HostDirs, args: string[], env: NodeJS.ProcessEnv = {}): P
     execFile(
       process.execPath,
       args,
-      { cwd: projectRoot, timeout: 80_000, env: { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome, ...env } },
+      {
+        cwd: projectRoot,
+        timeout: 80_000,
+        env: { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome, ...env },
+      },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });
@@ -70,24 +76,32 @@ describe('the Node API examples, in real processes', () => {
       expect.stringMatching(/^request 4 -> beta /),
     ]);
     // The host's providers outlive the script: it was a client, not their owner.
-    expect(JSON.parse((await runCli(dirs, ['status', '--json'])).stdout).providers.find((p: { id: string }) => p.id === 'alpha').state.status).toBe('running');
+    expect(
+      JSON.parse((await runCli(dirs, ['status', '--json'])).stdout).providers.find((p: { id: string }) => p.id === 'alpha').state.status,
+    ).toBe('running');
   });
 
   it('the health monitor restarts a provider that failed, and reports the healthy ones', async () => {
     const dirs = await freshDirs();
-    // One second to become healthy, and a stand-in that takes three: its start fails.
-    await writeSettings(dirs, { startupTimeoutSec: 1, gateway: { port: 0 }, discovery: { intervalSec: 0 } });
+    await writeSettings(dirs, { gateway: { port: 0 }, discovery: { intervalSec: 0 } });
+    // A stand-in that exits as misconfigured (78, fatal: no retries) while a file says so, and serves once it is gone.
+    const root = path.dirname(dirs.baseDir);
+    const gate = path.join(root, 'broken');
+    const wrapper = path.join(root, 'gated-stand-in.mjs');
+    await writeFile(gate, 'yes');
+    await writeFile(
+      wrapper,
+      `import { existsSync } from 'node:fs';\nif (existsSync(${JSON.stringify(gate)})) { console.error('misconfigured'); process.exit(78); }\nawait import(${JSON.stringify(pathToFileURL(STAND_IN_LLAMA_SERVER).href)});\n`,
+    );
     await writeStandIns(dirs.baseDir, { healthy: await pickPort(19910) });
-    await writeStandIns(dirs.baseDir, { flaky: await pickPort(19920) }, { STANDIN_LOAD_MS: '3000' });
+    await writeStandIns(dirs.baseDir, { flaky: await pickPort(19920) }, {}, { script: wrapper, fatalExitCodes: [78] });
     host = await startCliHost(dirs);
     expect((await runCli(dirs, ['start', 'healthy'])).code).toBe(0);
     const failed = await runCli(dirs, ['start', 'flaky']);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^flaky: failed/);
-    // Given time now (a hand edit of settings.json takes effect at once), the monitor's restart brings it up.
-    const settingsFile = path.join(dirs.baseDir, 'config', 'settings.json');
-    await writeFile(settingsFile, JSON.stringify({ ...JSON.parse(await readFile(settingsFile, 'utf8')), startupTimeoutSec: 30 }));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Fixed now: the monitor's restart brings it up.
+    await rm(gate);
     const { code, stdout, stderr } = await runNode(dirs, [example('health-monitor.mjs'), '0.1', '1']);
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('✅ Provider healthy is healthy');

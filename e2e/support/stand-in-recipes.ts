@@ -4,8 +4,17 @@ import { stringify } from 'yaml';
 import { STAND_IN_LLAMA_SERVER } from '../../test/stand-in';
 import { trustRecipeFile } from '../../test/trust-recipe';
 
-/** Stand-in llama-servers as confirmed user recipes, one per id, each on its own port and naming itself in its answers. */
-export async function writeStandIns(baseDir: string, ports: Record<string, number>, env: Record<string, string> = {}): Promise<void> {
+/**
+ * Stand-in llama-servers as confirmed user recipes, one per id, each on its own port and naming
+ * itself in its answers. `script` runs instead of the stand-in (a wrapper that may import it);
+ * `fatalExitCodes` as recipes have them.
+ */
+export async function writeStandIns(
+  baseDir: string,
+  ports: Record<string, number>,
+  env: Record<string, string> = {},
+  options: { script?: string; fatalExitCodes?: number[] } = {},
+): Promise<void> {
   const dir = path.join(baseDir, 'config', 'providers.d');
   await mkdir(dir, { recursive: true });
   for (const [id, port] of Object.entries(ports)) {
@@ -21,10 +30,11 @@ export async function writeStandIns(baseDir: string, ports: Record<string, numbe
         api: 'openai',
         platforms: [{ os: 'linux' }, { os: 'darwin' }, { os: 'win32' }],
         install: { strategy: 'none' },
+        ...(options.fatalExitCodes ? { fatalExitCodes: options.fatalExitCodes } : {}),
         start: [
           {
             name: 'server',
-            argv: [process.execPath, STAND_IN_LLAMA_SERVER, '--host', '{host}', '--port', '{port}'],
+            argv: [process.execPath, options.script ?? STAND_IN_LLAMA_SERVER, '--host', '{host}', '--port', '{port}'],
             env: { STANDIN_NAME: id, ...env },
           },
         ],
