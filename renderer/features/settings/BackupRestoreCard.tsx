@@ -39,79 +39,86 @@ export function BackupRestoreCard() {
   const plan = inspect.data;
   return (
     <section className="card settings-form" aria-label="Backup & restore" data-testid="backup-card">
-      <header className="card-header">
-        <h2>Backup &amp; restore</h2>
-        <span className="card-meta">config/: settings, custom recipes, providers’ config files · never models, logs or API keys</span>
-      </header>
-      <div className="backup-row">
-        <button
-          type="button"
-          className="button button-secondary"
-          onClick={makeBackup}
-          disabled={create.isPending}
-          data-testid="backup-download"
-        >
-          {create.isPending ? 'Making backup…' : 'Download backup'}
-        </button>
-        {create.data && (
-          <span className="card-meta" data-testid="backup-made">
-            {create.data.fileName}: {create.data.manifest.files.length} files, {create.data.manifest.providers.length} installed provider(s)
-            listed
-          </span>
-        )}
-      </div>
-      {create.data?.warnings.map((w) => (
-        <p key={w} className="notice notice-warning">
-          {w}
-        </p>
-      ))}
-      {create.error && <ErrorNotice error={create.error} title="No backup made" />}
-
-      <div className="backup-row">
-        <label className="button button-secondary" htmlFor="backup-upload">
-          Restore from a file…
-        </label>
-        <input
-          id="backup-upload"
-          className="backup-file-input"
-          type="file"
-          accept=".gz,.tgz,application/gzip"
-          data-testid="backup-upload"
-          onChange={(e) => void choose(e.target.files?.[0])}
-        />
-        {upload && <span className="card-meta">{upload.name}</span>}
-      </div>
-      {readError && <p className="notice notice-error">{readError}</p>}
-      {inspect.isPending && <p className="card-meta">Checking the archive…</p>}
-      {inspect.error && <ErrorNotice error={inspect.error} title="This backup cannot be restored" testId="backup-refused" />}
-      {plan && upload && !restore.data && (
-        <div data-testid="backup-plan">
-          <PlanView plan={plan} />
-          {plan.toInstall.length > 0 && (
-            <label className="backup-row">
-              <input type="checkbox" checked={reinstall} onChange={(e) => setReinstall(e.target.checked)} data-testid="backup-reinstall" />
-              Then install {plan.toInstall.join(', ')}
-            </label>
-          )}
+      <h2 className="settings-section-title">Backup &amp; restore</h2>
+      <p className="field-description backup-intro">
+        config/: settings, custom recipes, providers’ config files · never models, logs or API keys
+      </p>
+      <div className="backup-body">
+        <div className="backup-row">
           <button
             type="button"
-            className="button button-primary"
-            disabled={restore.isPending}
-            onClick={() => restore.mutate({ data: upload.data, reinstall })}
-            data-testid="backup-restore"
+            className="button button-secondary"
+            onClick={makeBackup}
+            disabled={create.isPending}
+            data-testid="backup-download"
           >
-            {restore.isPending ? 'Restoring…' : 'Restore'}
+            {create.isPending ? 'Making backup…' : 'Download backup'}
           </button>
+          {create.data && (
+            <span className="card-meta" data-testid="backup-made">
+              {create.data.fileName}: {create.data.manifest.files.length} files, {create.data.manifest.providers.length} installed
+              provider(s) listed
+            </span>
+          )}
         </div>
-      )}
-      {restore.error && <ErrorNotice error={restore.error} title="Not restored" testId="backup-restore-error" />}
-      {restore.data && (
-        <p className="notice notice-success" role="status" data-testid="backup-restored">
-          Restored {restore.data.files.filter((f) => f.change !== 'same').length} file(s).
-          {restore.data.keptAside && ` What it replaced is kept in ${restore.data.keptAside}.`}
-          {restore.data.installing.length > 0 && ` Installing ${restore.data.installing.join(', ')} (see Providers).`}
-        </p>
-      )}
+        {create.data?.warnings.map((w) => (
+          <p key={w} className="notice notice-warning">
+            {w}
+          </p>
+        ))}
+        {create.error && <ErrorNotice error={create.error} title="No backup made" />}
+
+        <div className="backup-row">
+          <label className="button button-secondary" htmlFor="backup-upload">
+            Restore from a file…
+          </label>
+          <input
+            id="backup-upload"
+            className="backup-file-input"
+            type="file"
+            accept=".gz,.tgz,application/gzip"
+            data-testid="backup-upload"
+            onChange={(e) => void choose(e.target.files?.[0])}
+          />
+          {upload && <span className="card-meta">{upload.name}</span>}
+        </div>
+        {readError && <p className="notice notice-error">{readError}</p>}
+        {inspect.isPending && <p className="card-meta">Checking the archive…</p>}
+        {inspect.error && <ErrorNotice error={inspect.error} title="This backup cannot be restored" testId="backup-refused" />}
+        {plan && upload && !restore.data && (
+          <div data-testid="backup-plan">
+            <PlanView plan={plan} />
+            {plan.toInstall.length > 0 && (
+              <label className="backup-row">
+                <input
+                  type="checkbox"
+                  checked={reinstall}
+                  onChange={(e) => setReinstall(e.target.checked)}
+                  data-testid="backup-reinstall"
+                />
+                Then install {plan.toInstall.join(', ')}
+              </label>
+            )}
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={restore.isPending}
+              onClick={() => restore.mutate({ data: upload.data, reinstall })}
+              data-testid="backup-restore"
+            >
+              {restore.isPending ? 'Restoring…' : 'Restore'}
+            </button>
+          </div>
+        )}
+        {restore.error && <ErrorNotice error={restore.error} title="Not restored" testId="backup-restore-error" />}
+        {restore.data && (
+          <p className="notice notice-success" role="status" data-testid="backup-restored">
+            Restored {restore.data.files.filter((f) => f.change !== 'same').length} file(s).
+            {restore.data.keptAside && ` What it replaced is kept in ${restore.data.keptAside}.`}
+            {restore.data.installing.length > 0 && ` Installing ${restore.data.installing.join(', ')} (see Providers).`}
+          </p>
+        )}
+      </div>
     </section>
   );
 }

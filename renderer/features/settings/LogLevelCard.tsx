@@ -3,6 +3,7 @@ import { useUpdateSettings } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
 import { SourceLabel } from './SourceLabel';
+import './backup.css';
 
 const DESCRIPTIONS: Record<LogLevel, string> = {
   error: 'errors only',
@@ -16,10 +17,8 @@ export function LogLevelCard({ state }: { state: SettingsState }) {
   const update = useUpdateSettings();
   return (
     <section className="card settings-form" aria-label="App log" data-testid="log-level-card">
-      <header className="card-header">
-        <h2>App log</h2>
-        <span className="card-meta">logs/app.log in the base directory</span>
-      </header>
+      <h2 className="settings-section-title">App log</h2>
+      <p className="field-description backup-intro">logs/app.log in the base directory</p>
       <Field
         id="setting-logLevel"
         label="Log level"
@@ -28,7 +27,7 @@ export function LogLevelCard({ state }: { state: SettingsState }) {
       >
         <select
           id="setting-logLevel"
-          className="input"
+          className="input select"
           value={state.values.logLevel}
           disabled={update.isPending}
           data-testid="setting-logLevel"
