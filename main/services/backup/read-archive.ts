@@ -94,8 +94,10 @@ export async function readArchive(archive: Buffer): Promise<Archive> {
           });
           entry.on('end', () => {
             const bytes = Buffer.concat(chunks);
-            if (rel === 'manifest') manifestText = bytes.toString('utf8');
-            else if (files.has(rel)) failure ??= refuse(`The archive holds config/${rel} twice.`);
+            if (rel === 'manifest') {
+              if (manifestText !== undefined) failure ??= refuse('The archive holds manifest.json twice.');
+              manifestText = bytes.toString('utf8');
+            } else if (files.has(rel)) failure ??= refuse(`The archive holds config/${rel} twice.`);
             else files.set(rel, bytes);
           });
         } catch (error) {

@@ -153,6 +153,20 @@ describe('export for HelixCode', () => {
     expect(await readFile(file, 'utf8')).toBe('# mine\nother: 1\n');
   });
 
+  it('merges into a flow-style or empty llm section through the document, keeping its other keys', async () => {
+    for (const text of [
+      'llm: { default_provider: local, providers: { openai: "" } }\nother: 1\n',
+      'llm:\nother: 1\n',
+      'llm:\n  providers:\nx: 2\n',
+    ]) {
+      const file = path.join(await tempDir(), 'config.yaml');
+      await writeFile(file, text);
+      const data = parse((await exportHelixCode({ providers, file })).yaml);
+      expect(data.llm.providers.vllm).toEqual({ type: 'vllm', endpoint: 'http://127.0.0.1:8011', models: ['qwen2.5-0.5b'], enabled: true });
+      expect(data.other ?? data.x).toBeDefined();
+    }
+  });
+
   it('refuses a file that does not parse, or whose llm is not a mapping, and writes nothing', async () => {
     const file = path.join(await tempDir(), 'config.yaml');
     await writeFile(file, 'llm: [1, 2]\n');
