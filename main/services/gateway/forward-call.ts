@@ -67,6 +67,10 @@ export class ForwardCall {
   private loadAsked = false;
   private lease: OnDemandLease | undefined;
   private keepAlive: number | undefined;
+  /** The declared Content-Length; once that many bytes are here the body is whole before 'end' (a tick later). */
+  private declared = -1;
+  /** Response writes are corked until the end of the tick: an upstream read's events leave in one write. */
+  private corked = false;
 
   constructor(
     private readonly ctx: ForwardContext,
@@ -81,8 +85,10 @@ export class ForwardCall {
     req.on('error', this.onClientGone);
     res.on('close', this.onResponseClose);
     const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > this.ctx.limits.maxBodyBytes) {
-      this.tooLarge(Number(declared) > this.ctx.limits.maxBodyBytes * DRAIN_FACTOR);
+    if (declared !== undefined) {
+      const bytes = Number(declared);
+      if (bytes > this.ctx.limits.maxBodyBytes) this.tooLarge(bytes > this.ctx.limits.maxBodyBytes * DRAIN_FACTOR);
+      else if (Number.isSafeInteger(bytes)) this.declared = bytes;
     }
   }
 
@@ -98,6 +104,9 @@ export class ForwardCall {
     scanner.push(chunk);
     if (scanner.error !== undefined) return this.badBody();
     if (!this.committed) this.held.push(chunk);
+    // The usual case: the whole (small) body came in one piece. It is checked and sent as one
+    // buffer now, rather than through a stream that waits for 'end'.
+    if (this.received === this.declared) return this.bodyComplete();
     const stream = this.bodyStream;
     if (stream) {
       if (!stream.write(chunk)) {
@@ -114,7 +123,11 @@ export class ForwardCall {
   };
 
   private readonly onEnd = (): void => {
-    if (this.done) return;
+    if (this.done || this.bodyEnded) return;
+    this.bodyComplete();
+  };
+
+  private bodyComplete(): void {
     this.bodyEnded = true;
     const scanner = this.scanner;
     scanner.end();
@@ -125,7 +138,7 @@ export class ForwardCall {
       return this.routeTo(scanner.model);
     }
     this.bodyStream?.end();
-  };
+  }
 
   private routeTo(model: string): void {
     const table = this.ctx.table();
@@ -204,6 +217,7 @@ export class ForwardCall {
         if (discard || attempt !== this.attempt) return true;
         this.tailBefore = this.tail;
         this.tail = chunk;
+        if (!this.corked) this.cork();
         if (this.res.write(chunk)) return true;
         this.res.once('drain', this.resumeUpstream!);
         return false;
@@ -266,8 +280,26 @@ export class ForwardCall {
     this.resumeUpstream = resume;
     target.stats.firstByte(performance.now() - this.startedAt);
     // Hop-by-hop headers and Set-Cookie stay behind (header-policy.ts), as do those `Connection` names.
+    this.cork();
     this.res.writeHead(status, clientResponseHeaders(rawHeaders, target.upstream.providerId));
   }
+
+  /**
+   * undici hands over everything one socket read held (a whole short answer, or several SSE events)
+   * in one synchronous run of callbacks; corked until the next tick, the head, those pieces and the
+   * end leave in one write rather than one write (and one wake-up of the client) each.
+   */
+  private cork(): void {
+    this.corked = true;
+    this.res.cork();
+    process.nextTick(this.uncork);
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    // end() already uncorked fully; the socket may since serve the connection's next request.
+    if (!this.res.writableEnded) this.res.uncork();
+  };
 
   /**
    * Lets go of a failed attempt's body stream. The client's request may be paused waiting for that

@@ -36,6 +36,8 @@ const DROP_RESPONSE: ReadonlySet<string> = new Set([
   'set-cookie2',
 ]);
 
+const PLAIN_CONNECTION = /^\s*(?:keep-alive|close)\s*$/i;
+
 /** `name` is lower case. */
 export function forwardRequestHeader(name: string): boolean {
   return ALLOW_REQUEST.has(name) || name.startsWith(ALLOW_REQUEST_PREFIXES[0]) || name.startsWith(ALLOW_REQUEST_PREFIXES[1]);
@@ -83,7 +85,11 @@ export function clientResponseHeaders(rawHeaders: Buffer[], providerId: string):
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toString('latin1');
     const lower = name.toLowerCase();
-    if (lower === 'connection') named = connectionTokens(rawHeaders[i + 1]!.toString('latin1'));
+    if (lower === 'connection') {
+      // Nearly every upstream says just keep-alive (or close): hop-by-hop names already, nothing to look up.
+      const value = rawHeaders[i + 1]!.toString('latin1');
+      if (!PLAIN_CONNECTION.test(value)) named = connectionTokens(value);
+    }
     if (forwardResponseHeader(lower)) headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
   }
   if (named) {
