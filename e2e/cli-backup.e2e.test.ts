@@ -2,6 +2,8 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { pickPort } from '../main/services/os/ports';
+import { writeStandInRecipe } from './support/stand-in-recipe';
 import { freshDirs, runCli, startCliHost, writeSettings, type HostDirs, type RunningHost } from './support/host-process';
 
 const GOOD_RECIPE = path.join(import.meta.dirname, '..', 'main', 'services', 'catalog', 'fixtures', 'recipes', 'good.yaml');
@@ -128,5 +130,38 @@ describe('backup, restore and export from the CLI (real processes)', () => {
     const log = await readFile(path.join(dirs.baseDir, 'logs', 'app.log'), 'utf8');
     expect(log).toMatch(/DEBUG pid \d+: request backup\.restore from ws/);
     expect(log).toContain('config/ restored from a backup');
+  });
+
+  it('with a provider running: export enables it with its models; restore is refused and changes nothing; once stopped it restores', async () => {
+    const dirs = await freshDirs();
+    await fillConfig(dirs);
+    await writeStandInRecipe(dirs.baseDir, { port: await pickPort(19850) });
+    host = await startCliHost(dirs);
+    const archive = path.join(path.dirname(dirs.baseDir), 'with-standin.tar.gz');
+    const made = await runCli(dirs, ['backup', archive, '--json']);
+    const manifest = JSON.parse(made.stdout).manifest;
+    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(
+      expect.arrayContaining(['config/providers.d/standin.yaml', 'config/trusted-recipes.json']),
+    );
+
+    expect((await runCli(dirs, ['start', 'standin'])).code).toBe(0);
+    const exported = await runCli(dirs, ['export', 'helixcode', '--json']);
+    const entries = JSON.parse(exported.stdout).entries as { key: string; enabled: boolean; endpoint: string; models: string[] }[];
+    const standin = entries.find((e) => e.key === 'standin')!;
+    expect(standin).toMatchObject({ enabled: true, endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(standin.models.length).toBeGreaterThan(0);
+    expect(entries.find((e) => e.key === 'local_llm_gateway')?.models).toEqual(expect.arrayContaining(standin.models));
+
+    const config = path.join(dirs.baseDir, 'config');
+    const before = await snapshot(config);
+    const refused = await runCli(dirs, ['restore', archive, '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Not restored: Stand-in llama-server is running');
+    expect(refused.stderr).toContain('Stop the providers');
+    expect(await snapshot(config)).toEqual(before);
+
+    expect((await runCli(dirs, ['stop', 'standin'])).code).toBe(0);
+    const restored = await runCli(dirs, ['restore', archive, '--yes']);
+    expect([restored.code, restored.stderr]).toEqual([0, '']);
   });
 });
