@@ -42,6 +42,9 @@ describe('headless host over HTTP', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('test ui');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    for (const directive of ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"]) {
+      expect(page.headers.get('content-security-policy')).toContain(directive);
+    }
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
   });
 

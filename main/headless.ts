@@ -48,7 +48,10 @@ export interface HeadlessServer {
   close(): Promise<void>;
 }
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
+/** The desktop window's policy (app-protocol.ts): no plugins, no <base>, no form posts, never framed. */
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Past this a body sent to the host (which takes none) is no longer read but cut. */
 const MAX_DISCARDED_BODY_BYTES = 1024 * 1024;

@@ -9,6 +9,7 @@ import { bindIpc } from '../transports/electron';
 import { showAlertsAsNotifications } from './alert-notifications';
 import { installAppMenu } from './app-menu';
 import { rendererDir, rendererLocation } from './paths';
+import { registerAppScheme, serveRenderer } from './protocol';
 import { applyDevServerCsp, hardenWebContents } from './security';
 import { createTray, notifyTrayProblem, type AppTray } from './tray';
 import { isOwnRendererUrl } from './trust';
@@ -18,6 +19,8 @@ import { createMainWindow } from './window';
 // The desktop shell: lifecycle, one window, the tray. Everything else is the host's business.
 
 if (process.platform === 'win32') app.setAppUserModelId('dev.helixcode.local-llm-manager');
+
+registerAppScheme(); // before 'ready': Chromium fixes a scheme's privileges at start
 
 if (!app.requestSingleInstanceLock()) {
   app.quit(); // another instance owns the providers; it shows its window (see 'second-instance')
@@ -71,6 +74,7 @@ function runDesktopApp(): void {
     .whenReady()
     .then(async () => {
       hardenWebContents(isOwnUrl);
+      serveRenderer(rendererDir);
       if (renderer.devUrl) applyDevServerCsp(renderer.devUrl);
       installAppMenu(!app.isPackaged);
 

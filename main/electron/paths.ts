@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app } from 'electron';
+import { APP_INDEX_URL } from './app-protocol';
 import type { RendererLocation } from './trust';
 
 // Resolved from this bundle's own location (out/main/index.js), so they hold in development, in an
@@ -10,11 +11,11 @@ const HERE = import.meta.url;
 
 export const preloadPath = fileURLToPath(new URL('../preload/index.cjs', HERE));
 
-/** The built renderer folder, also served to the CLI's control endpoint. */
+/** The built renderer folder: served on app://local/ (protocol.ts) and to the CLI's control endpoint. */
 export const rendererDir = fileURLToPath(new URL('../renderer', HERE));
 
 export function rendererLocation(): RendererLocation {
-  return { fileUrl: new URL('../renderer/index.html', HERE), devUrl: devServerUrl() };
+  return { appUrl: new URL(APP_INDEX_URL), devUrl: devServerUrl() };
 }
 
 /** electron-vite's dev server. Ignored in packaged builds: an environment variable must not be able to pick the page we trust. */

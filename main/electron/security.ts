@@ -11,10 +11,18 @@ export function hardenWebContents(isOwnUrl: (url: string) => boolean): void {
       openInBrowser(url);
       return { action: 'deny' };
     });
-    contents.on('will-navigate', (event, url) => {
-      if (isOwnUrl(url)) return;
+    contents.on('will-navigate', (event) => {
+      if (isOwnUrl(event.url)) return;
       event.preventDefault();
-      openInBrowser(url);
+      openInBrowser(event.url);
+    });
+    // A server redirect and a frame's own navigation are two more ways off our page: refused the
+    // same way, without opening anything (will-navigate above already offers a clicked link to the browser).
+    contents.on('will-redirect', (event) => {
+      if (!isOwnUrl(event.url)) event.preventDefault();
+    });
+    contents.on('will-frame-navigate', (event) => {
+      if (!isOwnUrl(event.url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
@@ -29,7 +37,7 @@ export function hardenWebContents(isOwnUrl: (url: string) => boolean): void {
 }
 
 /**
- * The built page carries its CSP in a meta tag; pages from the dev server get it as a header.
+ * The built page gets its CSP from app-protocol.ts (header and meta tag); pages from the dev server get it here.
  * Vite's dev client needs an inline script (the React refresh preamble) and a WebSocket back to it.
  */
 export function applyDevServerCsp(devUrl: URL): void {
@@ -46,7 +54,7 @@ export function applyDevServerCsp(devUrl: URL): void {
     "frame-ancestors 'none'",
   ].join('; ');
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    if (details.url.startsWith('file:')) return callback({});
+    if (!details.url.startsWith(devUrl.origin)) return callback({});
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
   });
 }

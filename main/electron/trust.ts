@@ -1,18 +1,17 @@
-/** Where the app's own renderer lives: the built page, and the dev server while developing. */
+import { APP_HOST, APP_SCHEME } from './app-protocol';
+
+/** Where the app's own renderer lives: the built page on app://local/, and the dev server while developing. */
 export interface RendererLocation {
-  fileUrl: URL;
+  /** app://local/index.html (see app-protocol.ts). */
+  appUrl: URL;
   devUrl?: URL;
 }
 
 /**
- * True when `url` is our own renderer: the built index.html (any query or hash) or, in development,
- * a page on the dev server's origin. Pure, so it is tested without Electron.
+ * True when `url` is our own renderer: the built index.html on app://local (any query or hash) or,
+ * in development, a page on the dev server's origin. Pure, so it is tested without Electron.
  */
-export function isOwnRendererUrl(
-  url: string | undefined,
-  location: RendererLocation,
-  platform: NodeJS.Platform = process.platform,
-): boolean {
+export function isOwnRendererUrl(url: string | undefined, location: RendererLocation): boolean {
   if (!url) return false;
   let parsed: URL;
   try {
@@ -21,18 +20,9 @@ export function isOwnRendererUrl(
     return false;
   }
   if (location.devUrl && parsed.origin !== 'null' && parsed.origin === location.devUrl.origin) return true;
-  const { fileUrl } = location;
-  if (parsed.protocol !== 'file:' || parsed.host !== fileUrl.host) return false;
-  // Chromium and Node may percent-encode a path differently, and Windows paths ignore case.
-  const a = decodePath(parsed.pathname);
-  const b = decodePath(fileUrl.pathname);
-  return a !== undefined && (platform === 'win32' ? a.toLowerCase() === b?.toLowerCase() : a === b);
-}
-
-function decodePath(pathname: string): string | undefined {
-  try {
-    return decodeURIComponent(pathname);
-  } catch {
-    return undefined;
-  }
+  // Node gives non-special schemes an opaque origin, so the scheme and host are compared themselves.
+  const own = location.appUrl;
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST || own.host !== APP_HOST) return false;
+  if (parsed.username || parsed.password || parsed.port) return false;
+  return parsed.pathname === own.pathname || parsed.pathname === '/';
 }
