@@ -282,8 +282,12 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     (id) => manager.list().find((p) => p.id === id)?.name ?? id,
   );
   const appLog = new AppLog(appLogFile(paths), () => settings.values.logLevel);
-  const reportBug =
-    options.reportBug ?? ((message: string, error: unknown) => console.error(message, error instanceof Error ? error.stack : error));
+  // An error that escaped a handler is a bug: on stderr, and in the app log with its stack.
+  const reportBug = (message: string, error: unknown) => {
+    appLog.write('error', message, error);
+    if (options.reportBug) options.reportBug(message, error);
+    else console.error(message, error instanceof Error ? error.stack : error);
+  };
   const backups = new BackupService({
     paths,
     app: { name: APP_NAME, version: APP_VERSION },
@@ -380,6 +384,18 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   settings.on('changed', () => discovery.reschedule());
   if (full) discovery.start();
   manager.on('state', (state) => alerts.checkProvider(state));
+  // At debug, the app log tells a provider's life and the gateway's as they happen.
+  manager.on('state', (state) => {
+    if (appLog.enabled('debug'))
+      appLog.write('debug', `provider ${state.id}: ${state.status}${state.port ? ` on port ${state.port}` : ''} (${state.reason})`);
+  });
+  gateway.on('changed', (status) => {
+    if (appLog.enabled('debug'))
+      appLog.write(
+        'debug',
+        `gateway: ${status.listening ? `listening at ${status.url}` : 'not listening'}, ${status.routes.length} model(s) routed`,
+      );
+  });
   // A log that cannot reach the disk (full, removed, read-only) lives in memory: say so once.
   logs.on('problem', (event) => alerts.checkLogFile(event));
   resources.on('sample', (sample) => {
