@@ -33,6 +33,9 @@ const COMMANDS = [
   'gateway',
   'models',
   'doctor',
+  'backup',
+  'restore',
+  'export',
   'system',
   'settings',
   'completion',
@@ -143,12 +146,16 @@ describe('the CLI, command by command', () => {
     }
   });
 
-  it('every command answers --help with its usage, exit 0, and without colour when not a terminal', async () => {
+  it('every command answers --help with its usage, exit 0, and without colour when not a terminal', { timeout: 180_000 }, async () => {
     const dirs = await freshDirs();
-    for (const command of COMMANDS) {
-      const result = await runCli(dirs, [command, '--help']);
-      expect(result.code, command).toBe(0);
-      expect(result.stdout, command).toMatch(new RegExp(`^Usage: local-llm-manager ${command}`));
+    // A few at a time: each is a whole Node process loading the CLI.
+    for (let i = 0; i < COMMANDS.length; i += 4) {
+      const batch = COMMANDS.slice(i, i + 4);
+      const results = await Promise.all(batch.map((command) => runCli(dirs, [command, '--help'])));
+      results.forEach((result, j) => {
+        expect(result.code, batch[j]).toBe(0);
+        expect(result.stdout, batch[j]).toMatch(new RegExp(`^Usage: local-llm-manager ${batch[j]}`));
+      });
     }
     const help = await runCli(dirs, ['help']);
     expect(help.stdout).not.toMatch(/\u001b\[/);
