@@ -13,10 +13,11 @@ import { cleanupCommand, installCommand, trustCommand, uninstallCommand, updateC
 import { logsCommand } from './cli-logs';
 import { MODELS_USAGE, modelsCommand } from './cli-models';
 import { restartCommand, shutdownCommand, startCommand, statusCommand, stopCommand } from './cli-providers';
-import { DEFAULT_UI_PORT, startHeadlessServer, type HeadlessServer } from './headless';
+import { DEFAULT_UI_PORT, MIN_EXPOSED_KEY_LENGTH, startHeadlessServer, type HeadlessServer } from './headless';
 import { removeHostFile, writeHostFile } from './host-file';
 import { createHost, openBaseDir } from './host';
 import { applyLogLevelFlag, LOG_LEVEL_HELP } from './cli-log-level';
+import { isLoopbackName } from './services/os/loopback';
 import { installShutdown } from './shutdown';
 
 /**
@@ -26,10 +27,12 @@ import { installShutdown } from './shutdown';
  */
 const COMMANDS: Record<string, CliCommand> = {
   serve: {
-    usage: `serve [--host 127.0.0.1] [--port ${DEFAULT_UI_PORT}] [--log-level info]`,
-    summary: 'Run the headless host: the UI over HTTP for a browser, the gateway, the providers. --port 0 picks any free port.',
+    usage: `serve [--host 127.0.0.1 [--expose]] [--port ${DEFAULT_UI_PORT}] [--log-level info]`,
+    summary:
+      'Run the headless host: the UI over HTTP for a browser, the gateway, the providers. --port 0 picks any free port. ' +
+      'A --host beyond loopback also takes --expose and HELIX_LOCAL_LLM_HOST_KEY (its API key, 32+ characters).',
     details: LOG_LEVEL_HELP,
-    complete: { flags: ['--host', '--port', '--log-level'] },
+    complete: { flags: ['--host', '--expose', '--port', '--log-level'] },
     run: serve,
   },
   status: statusCommand,
@@ -134,7 +137,24 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function serve(args: string[]): Promise<number> {
-  const { values } = parse('serve', args, { host: { type: 'string' }, port: { type: 'string' }, 'log-level': { type: 'string' } });
+  const { values } = parse('serve', args, {
+    host: { type: 'string' },
+    expose: { type: 'boolean' },
+    port: { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  // Beyond loopback takes --expose and a key the user chose (an environment variable: a flag would show in ps).
+  const exposed = values.host !== undefined && !isLoopbackName(values.host);
+  if (exposed && !values.expose) {
+    throw new UsageError(`--host ${values.host} reaches beyond this machine: add --expose to mean it (see docs/security.md).`, 'serve');
+  }
+  const hostKey = exposed ? process.env.HELIX_LOCAL_LLM_HOST_KEY : undefined;
+  if (exposed && (!hostKey || hostKey.length < MIN_EXPOSED_KEY_LENGTH)) {
+    throw new UsageError(
+      `--expose needs an API key: set HELIX_LOCAL_LLM_HOST_KEY to at least ${MIN_EXPOSED_KEY_LENGTH} characters (e.g. "openssl rand -hex 32").`,
+      'serve',
+    );
+  }
   applyLogLevelFlag(values['log-level'], process.env);
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
@@ -162,6 +182,8 @@ async function serve(args: string[]): Promise<number> {
       rpc: host.rpc,
       staticDir: fileURLToPath(new URL('../renderer', import.meta.url)),
       host: values.host,
+      expose: exposed,
+      token: hostKey,
       port,
       strictPort: port !== undefined,
     });
@@ -183,8 +205,14 @@ async function serve(args: string[]): Promise<number> {
   const gateway = host.gateway.status();
   if (gateway.url) console.log(`OpenAI-compatible gateway: ${gateway.url}${gateway.apiKey ? ' (API key on the Gateway page)' : ''}`);
   else if (gateway.error) console.log(`Gateway not listening: ${gateway.error.message} ${gateway.error.hint}`);
-  console.log('Open this URL in a browser (it carries the session token):');
-  console.log(server.url);
+  if (hostKey) {
+    // The key is the user's own and outlives this run: it is not echoed to the terminal.
+    console.log('Open this URL in a browser, with your HELIX_LOCAL_LLM_HOST_KEY as the token:');
+    console.log(server.url.replace(`token=${hostKey}`, 'token=<HELIX_LOCAL_LLM_HOST_KEY>'));
+  } else {
+    console.log('Open this URL in a browser (it carries the session token):');
+    console.log(server.url);
+  }
   await writeHostFile(host.paths, { origin: new URL(server.url).origin, token: server.token, ...host.lock.owner, mode: 'headless' });
   // Runs until a signal: the shutdown stops every provider, then exits the process itself.
   return new Promise<number>(() => undefined);

@@ -81,10 +81,23 @@ describe('headless host over HTTP', () => {
     }
   });
 
-  it('warns when bound beyond loopback', async () => {
-    const { server } = await startTestServer({ host: '0.0.0.0' });
+  it('binds beyond loopback only with expose and a long enough key the user chose, and warns', async () => {
+    const rpc = {} as never; // refused before the contract is touched
+    await expect(startHeadlessServer({ rpc, staticDir: '/nonexistent', host: '0.0.0.0', port: 0 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/Refusing to listen on 0.0.0.0/),
+    });
+    for (const token of [undefined, 'short', `${'k'.repeat(40)};x`]) {
+      await expect(
+        startHeadlessServer({ rpc, staticDir: '/nonexistent', host: '0.0.0.0', expose: true, token, port: 0 }),
+      ).rejects.toMatchObject({
+        message: expect.stringMatching(/needs an API key/),
+      });
+    }
+    const key = 'k'.repeat(40);
+    const { server } = await startTestServer({ host: '0.0.0.0', expose: true, token: key });
     expect(server.notices.join('\n')).toMatch(/beyond this machine/);
-    expect(server.url.startsWith(`http://127.0.0.1:${server.port}/?token=`)).toBe(true);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${key}`);
   });
 });
 

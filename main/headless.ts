@@ -29,6 +29,12 @@ export interface HeadlessServerOptions {
   /** The built renderer (out/renderer). */
   staticDir: string;
   host?: string;
+  /**
+   * Needed to bind beyond loopback, together with a `token` the user chose (an API key of at least
+   * MIN_EXPOSED_KEY_LENGTH characters): a typo in --host must not put the app on the network, and a
+   * key printed only in one terminal is no key for others to use.
+   */
+  expose?: boolean;
   port?: number;
   /** The user asked for this port: fail if it is taken instead of picking another. */
   strictPort?: boolean;
@@ -53,6 +59,9 @@ const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
   "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** An exposed host's key: as long as a random 24-byte session token in base64url, so no weaker. */
+export const MIN_EXPOSED_KEY_LENGTH = 32;
+
 /** Past this a body sent to the host (which takes none) is no longer read but cut. */
 const MAX_DISCARDED_BODY_BYTES = 1024 * 1024;
 
@@ -65,6 +74,7 @@ const HEADLESS_LIMITS: ServerLimits = { maxConnections: DEFAULT_MAX_CONNECTIONS,
  */
 export async function startHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
   const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackName(host)) assertExposureAllowed(host, options);
   const token = options.token ?? createSessionToken();
   const notices: string[] = [];
   const hasUi = existsSync(path.join(options.staticDir, 'index.html'));
@@ -233,4 +243,22 @@ function sendUnauthorized(res: ServerResponse): void {
       'the one ending in <code>?token=…</code>. Open that link (it is in the terminal that runs the host). ' +
       'A restarted host has a new token.</p></body>\n',
   );
+}
+
+function assertExposureAllowed(host: string, options: HeadlessServerOptions): void {
+  if (!options.expose) {
+    throw new AppFailure({
+      code: 'BAD_REQUEST',
+      message: `Refusing to listen on ${host}: that reaches beyond this machine.`,
+      hint: 'Pass --expose (and set HELIX_LOCAL_LLM_HOST_KEY) to mean it, or use --host 127.0.0.1 with an SSH tunnel (ssh -L).',
+    });
+  }
+  // URL- and cookie-safe characters only: the key travels as ?token= and in the session cookie.
+  if (!options.token || options.token.length < MIN_EXPOSED_KEY_LENGTH || !/^[A-Za-z0-9._~-]+$/.test(options.token)) {
+    throw new AppFailure({
+      code: 'BAD_REQUEST',
+      message: `An exposed host needs an API key of at least ${MIN_EXPOSED_KEY_LENGTH} characters (letters, digits, . _ ~ -).`,
+      hint: 'Set HELIX_LOCAL_LLM_HOST_KEY, e.g. to the output of "openssl rand -hex 32"; clients send it as ?token=… or Authorization: Bearer ….',
+    });
+  }
 }
