@@ -1,9 +1,19 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pickPort } from '../main/services/os/ports';
-import { freshDirs, runCli, startCliHost, writeSettings, type HostDirs, type RunningHost } from './support/host-process';
+import { STAND_IN_LLAMA_SERVER } from '../test/stand-in';
+import {
+  cliPath,
+  freshDirs,
+  projectRoot,
+  runCli,
+  startCliHost,
+  writeSettings,
+  type HostDirs,
+  type RunningHost,
+} from './support/host-process';
 import { writeStandIns } from './support/stand-in-recipes';
 
 let host: RunningHost | undefined;
@@ -92,6 +102,41 @@ describe('the CLI, command by command', () => {
     const down = await runCli(dirs, ['shutdown']);
     expect(down.code).toBe(0);
     expect(JSON.parse((await runCli(dirs, ['status', '--json'])).stdout).host).toBeNull();
+  });
+
+  it('`logs -f` follows a provider through the host until Ctrl-C; `discover` finds a server on a saved endpoint', async () => {
+    const dirs = await freshDirs();
+    const outside = await pickPort(19930);
+    await writeSettings(dirs, { gateway: { port: 0 }, discovery: { intervalSec: 0, endpoints: [`127.0.0.1:${outside}`] } });
+    await writeStandIns(dirs.baseDir, { standin: await pickPort(19940) });
+    // A server this app did not start, on the endpoint the user saved.
+    const server = spawn(process.execPath, [STAND_IN_LLAMA_SERVER, '--host', '127.0.0.1', '--port', String(outside)], { stdio: 'ignore' });
+    try {
+      const found = await runCli(dirs, ['discover', '--json']);
+      expect(found.code, found.stderr).toBe(0);
+      const entry = JSON.parse(found.stdout).servers.find((s: { port: number }) => s.port === outside);
+      expect(entry).toMatchObject({ baseUrl: `http://127.0.0.1:${outside}`, ownership: 'external', healthy: true });
+      expect((await runCli(dirs, ['discover'])).stdout).toContain(`http://127.0.0.1:${outside}`);
+
+      host = await startCliHost(dirs);
+      expect((await runCli(dirs, ['start', 'standin'])).code).toBe(0);
+      const follow = spawn(process.execPath, [cliPath, 'logs', 'standin', '-f', '-n', '5'], {
+        cwd: projectRoot,
+        env: { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome },
+      });
+      let out = '';
+      follow.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => follow.on('exit', resolve));
+      await expect.poll(() => out, { timeout: 20_000 }).toContain('server is listening');
+      const before = out.split('server is listening').length;
+      // A restart prints the listening line again: it arrives while following.
+      expect((await runCli(dirs, ['restart', 'standin'])).code).toBe(0);
+      await expect.poll(() => out.split('server is listening').length, { timeout: 20_000 }).toBeGreaterThan(before);
+      follow.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      server.kill();
+    }
   });
 
   it('`restart --all` brings back what ran, through a `serve` host', async () => {
