@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppFailure } from '../shared/errors';
@@ -110,7 +111,6 @@ export const restartCommand = controlCommand('restart');
  */
 async function startBackgroundHost(): Promise<void> {
   const { paths } = await locate();
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(paths.logs, { recursive: true });
   const logFile = path.join(paths.logs, 'host.log');
   const out = openSync(logFile, 'a');
@@ -131,7 +131,6 @@ async function startBackgroundHost(): Promise<void> {
     if (exited !== undefined) break;
     await sleep(200);
   }
-  const { readFile } = await import('node:fs/promises');
   const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-6).join('\n');
   throw new AppFailure({
     code: 'INTERNAL',
