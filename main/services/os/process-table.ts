@@ -58,7 +58,7 @@ export async function readProcesses(pids?: readonly number[], options: TableOpti
   if (pids && pids.length === 0) return new Map();
   try {
     let entries: ProcessEntry[];
-    if (platform === 'linux') entries = readProc(pids);
+    if (platform === 'linux') entries = await readProc(pids);
     else if (platform === 'win32') {
       const query = cimProcessQuery(pids);
       const result = await run(query.file, query.args);
@@ -113,11 +113,16 @@ export function readProcessTable(options: TableOptions & { maxAgeMs?: number } =
 /** Linux kernels give user space 100 clock ticks a second (USER_HZ) on every architecture Node runs on. */
 const USER_HZ = 100;
 
+/** Processes read between two turns of the event loop when the whole table is read. */
+const PROC_BATCH = 32;
+
 /**
- * Synchronous on purpose: procfs files are made in memory by the kernel and never wait on a disk,
- * and the thread pool (busy with log writes) would make a start wait many ms for a few µs of work.
+ * Synchronous reads on purpose: procfs files are made in memory by the kernel and never wait on a
+ * disk, and the thread pool (busy with log writes) would make a start wait many ms for a few µs of
+ * work. But a whole table is hundreds of processes, two files each: read in one go it held the
+ * event loop for 2–40 ms (the gateway's requests waiting behind it), so it yields every batch.
  */
-function readProc(pids?: readonly number[]): ProcessEntry[] {
+async function readProc(pids?: readonly number[]): Promise<ProcessEntry[]> {
   const bootMs = parseBootTime(readFileSync('/proc/stat', 'utf8'));
   const list =
     pids ??
@@ -125,7 +130,9 @@ function readProc(pids?: readonly number[]): ProcessEntry[] {
       .filter((name) => /^\d+$/.test(name))
       .map(Number);
   const entries: ProcessEntry[] = [];
-  for (const pid of list) {
+  for (let i = 0; i < list.length; i++) {
+    const pid = list[i]!;
+    if (i > 0 && i % PROC_BATCH === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const { ppid, startTicks } = parseProcStat(stat);
