@@ -264,18 +264,6 @@ export class ProviderManager extends EventEmitter<{
     return this.deps.supervisor.stopAll();
   }
 
-  /** The spec's GetProviderStatus. */
-  getProviderStatus(): Record<string, ProviderState> {
-    return Object.fromEntries(this.list().map((p) => [p.id, p.state]));
-  }
-
-  /** The spec's GetRunningProviders: the endpoints of healthy providers. */
-  getRunningProviders(): string[] {
-    return this.list()
-      .filter((p) => p.state.status === 'running' && p.state.port)
-      .map((p) => `http://127.0.0.1:${p.state.port}`);
-  }
-
   /** Quitting: remember what runs (for auto-start next time), then stop everything we started. */
   async dispose(options: { rememberSession: boolean } = { rememberSession: true }): Promise<void> {
     const running = this.list()

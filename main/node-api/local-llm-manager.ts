@@ -43,7 +43,7 @@ export interface RunningProvider {
   api: ProviderSummary['api'];
   port?: number;
   pid?: number;
-  /** The models it lists, as its model list names them. */
+  /** The models it serves, as its model list names them (the host lists them just after it turns healthy: empty for that moment). */
   models: string[];
   /** Started outside this app (found by discovery): used as it is, never stopped or restarted by us. */
   external: boolean;
