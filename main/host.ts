@@ -31,6 +31,7 @@ import { freeMemoryForModels } from './services/on-demand/free-memory';
 import { Subscriptions } from '../shared/rpc/subscriptions';
 import { expandPlaceholders } from './services/supervision/placeholders';
 import { Supervisor } from './services/supervision/supervisor';
+import type { NodeLauncher } from './services/supervision/started-process';
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { BaseDirLock } from './services/base-dir/base-dir-lock';
 import { ensureLayout, pathsFor, resolveBaseDir, type BaseDirChoice, type Paths } from './services/base-dir/paths';
@@ -63,6 +64,8 @@ export interface HostOptions extends BaseDirOptions {
   runtime?: 'full' | 'tasks';
   /** The built engine script; by default out/main/engine.js beside this bundle. */
   engineEntry?: string;
+  /** How `{node}` processes (the engine, node build steps) run: the desktop shell's utility processes; spawned node headless. */
+  nodeLauncher?: NodeLauncher;
   /** Where bugs (unexpected errors) are reported; stderr by default. */
   reportBug?: (message: string, error: unknown) => void;
   /**
@@ -81,6 +84,8 @@ export interface BaseDir {
   env: NodeJS.ProcessEnv;
   locationFile: string;
   paths: Paths;
+  /** Who picked the base directory: decides where the app log goes (appLogFile). */
+  baseDirSource: BaseDirChoice['source'];
   settings: SettingsService;
   system: SystemService;
   catalog: Catalog;
@@ -112,7 +117,7 @@ export interface Host {
   keys: UpstreamKeys;
   /** This host's hold on the base directory, released by `close()`. */
   lock: BaseDirLock;
-  /** The app's own log (logs/app.log), at the level Settings → logLevel says (HELIX_LOCAL_LLM_LOG_LEVEL by default). */
+  /** The app's own log (the OS's log folder, or logs/app.log under HELIX_LOCAL_LLM_DIR; see appLogFile), at the level Settings → logLevel says (HELIX_LOCAL_LLM_LOG_LEVEL by default). */
   appLog: AppLog;
   /** Backup and restore of config/. */
   backups: BackupService;
@@ -147,7 +152,7 @@ export async function openBaseDir(options: BaseDirOptions = {}, located?: Awaite
   });
   const system = new SystemService({ baseDir: paths.base, env });
   const catalog = await Catalog.load({ builtins: BUILTIN_RECIPES, userDir: path.join(paths.config, 'providers.d') });
-  return { env, locationFile, paths, settings, system, catalog };
+  return { env, locationFile, paths, baseDirSource: baseDir.source, settings, system, catalog };
 }
 
 /**
@@ -177,7 +182,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 }
 
 async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptions): Promise<Host> {
-  const { env, paths, settings, system, catalog } = base;
+  const { env, paths, baseDirSource, settings, system, catalog } = base;
   const full = (options.runtime ?? 'full') === 'full';
   const logs = new LogService({ dir: paths.logs });
   const keys = await UpstreamKeys.open(secretStoreFor(paths.config, options.secretCipher));
@@ -188,6 +193,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     settings: () => settings.values,
     expand: expandPlaceholders,
     engineEntry: options.engineEntry ?? builtEngineEntry(),
+    ...(options.nodeLauncher ? { nodeLauncher: options.nodeLauncher } : {}),
   });
   // Made before the services that ask about its instances (their ports, the providers they run).
   const onDemand = new OnDemandLoader({
@@ -223,6 +229,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     machine: async () => machineForPlan(await system.machine()),
     isActive: (id) => supervisor.isActive(id) || onDemand.usesProvider(id),
     env,
+    ...(options.nodeLauncher ? { nodeLauncher: options.nodeLauncher } : {}),
   });
   await installer.restore();
   const manager = new ProviderManager({
@@ -281,7 +288,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     () => settings.values,
     (id) => manager.list().find((p) => p.id === id)?.name ?? id,
   );
-  const appLog = new AppLog(appLogFile(paths), () => settings.values.logLevel);
+  const appLog = new AppLog(appLogFile(paths, baseDirSource), () => settings.values.logLevel);
   // An error that escaped a handler is a bug: on stderr, and in the app log with its stack.
   const reportBug = (message: string, error: unknown) => {
     appLog.write('error', message, error);

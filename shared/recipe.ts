@@ -26,7 +26,7 @@ export const PLACEHOLDERS = [
   'logsDir',
   'baseDir',
   'venvPython',
-  /** The Node runtime the app runs on (Electron's binary with ELECTRON_RUN_AS_NODE=1 in the desktop app). */
+  /** The Node runtime the app runs on: node headless; in the desktop app a `{node} script` process runs as an Electron utility process. */
   'node',
   /** The built-in engine's entry script. */
   'engineEntry',

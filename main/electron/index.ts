@@ -14,6 +14,7 @@ import { applyDevServerCsp, hardenWebContents } from './security';
 import { createTray, notifyTrayProblem, type AppTray } from './tray';
 import { isOwnRendererUrl } from './trust';
 import { keychainCipher } from './secret-cipher';
+import { utilityProcessLauncher } from './node-launcher';
 import { createMainWindow } from './window';
 
 // The desktop shell: lifecycle, one window, the tray. Everything else is the host's business.
@@ -80,7 +81,7 @@ function runDesktopApp(): void {
 
       let control: HeadlessServer | undefined;
       try {
-        host = await createHost({ mode: 'desktop', secretCipher: keychainCipher() });
+        host = await createHost({ mode: 'desktop', secretCipher: keychainCipher(), nodeLauncher: utilityProcessLauncher });
         const owned = host;
         shutdown = installShutdown({
           log: owned.appLog,

@@ -25,9 +25,8 @@ export const engine: RecipeInput = {
   start: [
     {
       name: 'server',
-      // {node} is Electron's binary in the desktop app: ELECTRON_RUN_AS_NODE makes it plain Node.
+      // {node}: plain node headless; in the desktop app an Electron utility process (the host's node launcher).
       argv: ['{node}', '{engineEntry}', '--host', '{host}', '--port', '{port}', '--models-dir', '{modelsDir}'],
-      env: { ELECTRON_RUN_AS_NODE: '1' },
     },
   ],
   // 78 (EX_CONFIG): no model, or a model that is missing, not GGUF or truncated. Restarting cannot fix that.

@@ -11,6 +11,7 @@ import { killGroupsNow } from '../os/process-tree';
 import { selfIdentity } from '../os/process-identity';
 import type { Paths } from '../base-dir/paths';
 import { placeholderValues } from '../supervision/placeholder-values';
+import type { NodeLauncher } from '../supervision/started-process';
 import { isInstalled, writeInstallMarker } from './install-state';
 import { busyRefusal } from './busy-refusal';
 import { JournalStore, queuedJournal, type Journal } from './journal';
@@ -33,6 +34,8 @@ export interface InstallerDeps {
   /** True while the supervisor runs the provider: installs and uninstalls wait for it to stop. */
   isActive(id: string): boolean;
   env?: NodeJS.ProcessEnv;
+  /** How `{node}` build steps run: the desktop shell's utility processes (see SupervisorDeps.nodeLauncher). */
+  nodeLauncher?: NodeLauncher;
 }
 
 interface Entry {
@@ -356,6 +359,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
       signal,
       env: this.deps.env ?? process.env,
       values,
+      ...(this.deps.nodeLauncher ? { nodeLauncher: this.deps.nodeLauncher } : {}),
       action: entry.journal.run.action,
       progress: (percent, detail) => this.setStep(entry, entry.journal.run.current, { percent, detail }),
       created: async (file) => {

@@ -31,7 +31,7 @@ export async function runStep(ctx: StepContext, step: PlannedStep): Promise<void
         Object.entries(step.step.env).map(([k, v]) => [k, expandPlaceholders(v, ctx.values, `${where}.env.${k}`)]),
       );
       const cwd = step.step.cwd ? path.resolve(ctx.dataDir, expandPlaceholders(step.step.cwd, ctx.values, `${where}.cwd`)) : ctx.dataDir;
-      return runCommand(ctx, argv, { cwd, env });
+      return runCommand(ctx, argv, { cwd, env, ...(step.step.argv[0] === '{node}' ? { runtime: 'node' as const } : {}) });
     }
     case 'configure':
       return writeConfigFiles(ctx);

@@ -3,6 +3,7 @@ import type { ProviderOverride } from '../../../shared/settings';
 import type { LogService } from '../logs/logs';
 import type { Paths } from '../base-dir/paths';
 import type { PlaceholderValues } from '../supervision/placeholders';
+import type { NodeLauncher } from '../supervision/started-process';
 
 /** What a step runner gets: where to work, how to log, how to report progress, what it created. */
 export interface StepContext {
@@ -18,6 +19,8 @@ export interface StepContext {
   env: NodeJS.ProcessEnv;
   /** Values for placeholders in build steps and config templates (the default or pinned port). */
   values: PlaceholderValues;
+  /** How `{node}` build steps run (the desktop shell's utility processes); spawned when undefined. */
+  nodeLauncher?: NodeLauncher;
   action: 'install' | 'update';
   /** Percent (0–100) where the tool tells, and a short detail. */
   progress(percent: number | undefined, detail?: string): void;

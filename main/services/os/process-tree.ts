@@ -132,6 +132,20 @@ export function killGroupsNow(
   }
 }
 
+/**
+ * Last resort at exit for processes that lead no group (Electron utility processes, POSIX): SIGKILL
+ * each by PID. Only for ones not yet seen to exit, so each PID is still theirs.
+ */
+export function killProcessesNow(pids: Iterable<number>): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
 /** A process's command line, as far as the OS lets us read it. */
 export async function commandLineOf(pid: number): Promise<string | undefined> {
   return (await readProcesses([pid]))?.get(pid)?.command;

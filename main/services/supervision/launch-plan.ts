@@ -35,6 +35,7 @@ export function launchPlan(
         ...Object.fromEntries(Object.entries(spec.env).map(([key, value]) => [key, expand(value, values, `start.${index}.env.${key}`)])),
       },
       cwd: spec.cwd ? expand(spec.cwd, values, `start.${index}.cwd`) : values.dataDir,
+      ...(spec.argv[0] === '{node}' ? { runtime: 'node' as const } : {}),
     },
   }));
 }
@@ -43,5 +44,12 @@ export function launchPlan(
 export function stopLaunch(recipe: ProviderRecipe, values: PlaceholderValues, expand: ExpandFn): ProcessLaunch | undefined {
   if (!recipe.stop) return undefined;
   const argv = recipe.stop.map((arg, i) => expand(arg, values, `stop.${i}`));
-  return { providerId: recipe.id, name: 'stop', argv, env: {}, cwd: values.dataDir };
+  return {
+    providerId: recipe.id,
+    name: 'stop',
+    argv,
+    env: {},
+    cwd: values.dataDir,
+    ...(recipe.stop[0] === '{node}' ? { runtime: 'node' as const } : {}),
+  };
 }

@@ -1,8 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { LogService } from '../logs/logs';
 import { readProcesses, sameProcess, type ProcessEntry } from '../os/process-table';
 import { windowsCommandLine } from '../os/process-table-win32';
 import { descendantsOf, stopTree } from '../os/process-tree';
+import { notStarted, spawnInOwnGroup, splitNodeArgs, type NodeLauncher, type ProcessExit, type StartedProcess } from './started-process';
+
+export type { NodeLauncher, ProcessExit } from './started-process';
 
 export interface ProcessLaunch {
   /** The provider the process belongs to (its log). */
@@ -12,13 +14,8 @@ export interface ProcessLaunch {
   argv: string[];
   env: Record<string, string>;
   cwd: string;
-}
-
-export interface ProcessExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** Set when the program could not be started at all (e.g. not found). */
-  spawnError?: NodeJS.ErrnoException;
+  /** argv[0] is the app's own Node runtime (`{node}` in the recipe): the host's node launcher may run it. */
+  runtime?: 'node';
 }
 
 /**
@@ -27,37 +24,39 @@ export interface ProcessExit {
  */
 export class ManagedProcess {
   readonly exited: Promise<ProcessExit>;
-  private readonly child: ChildProcess;
+  private readonly child: StartedProcess;
   private exit?: ProcessExit;
   /** Descendants seen while it ran, with what names each (command, start time). */
   private readonly known = new Map<number, ProcessEntry>();
   private startedRead?: Promise<ProcessEntry | undefined>;
 
+  /**
+   * `nodeLauncher`: how the host runs `{node}` launches (the desktop shell's utility processes);
+   * without one they are spawned like any program (headless: argv[0] is node itself).
+   */
   constructor(
     readonly launch: ProcessLaunch,
     logs: LogService,
+    nodeLauncher?: NodeLauncher,
   ) {
-    const [command, ...args] = launch.argv;
-    this.child = spawn(command!, args, {
-      cwd: launch.cwd,
-      env: { ...process.env, ...launch.env },
-      detached: process.platform !== 'win32',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-    logs.attach(launch.providerId, this.child.stdout!, 'stdout', launch.name);
-    logs.attach(launch.providerId, this.child.stderr!, 'stderr', launch.name);
-    this.exited = new Promise((resolve) => {
-      this.child.once('error', (error: NodeJS.ErrnoException) => {
-        // A spawn failure emits 'error' and no 'exit'; a later kill failure is not an exit.
-        if (this.child.pid === undefined) resolve((this.exit = { code: null, signal: null, spawnError: error }));
-      });
-      this.child.once('exit', (code, signal) => resolve((this.exit = { code, signal })));
-    });
+    this.child = start(launch, nodeLauncher);
+    if (this.child.stdout) logs.attach(launch.providerId, this.child.stdout, 'stdout', launch.name);
+    if (this.child.stderr) logs.attach(launch.providerId, this.child.stderr, 'stderr', launch.name);
+    this.exited = this.child.exited.then((exit) => (this.exit = exit));
   }
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Settles once the PID is known (at once for a spawned program, a moment later for a utility process) or it could not start. */
+  get spawned(): Promise<void> {
+    return this.child.spawned;
+  }
+
+  /** Leads its own process group (POSIX): a stop and the exit-time kill signal the group. */
+  get ownGroup(): boolean {
+    return this.child.ownGroup;
   }
 
   get hasExited(): boolean {
@@ -81,6 +80,7 @@ export class ManagedProcess {
    * to the argv, joined as the OS would show it, when the OS cannot be read.
    */
   async identity(): Promise<{ pid: number; command: string; startedAt?: number } | undefined> {
+    await this.spawned;
     if (this.pid === undefined) return undefined;
     const seen = await this.started();
     if (seen?.command)
@@ -94,6 +94,7 @@ export class ManagedProcess {
    * finds it.
    */
   async snapshotTree(): Promise<void> {
+    await this.spawned;
     if (this.pid === undefined || this.hasExited) return;
     for (const entry of await descendantsOf(this.pid, (await this.started())?.startedAt)) {
       if (entry.command && !this.known.has(entry.pid)) this.known.set(entry.pid, entry);
@@ -102,8 +103,12 @@ export class ManagedProcess {
 
   /** SIGTERM to the whole tree, then SIGKILL after `graceMs`. */
   async stop(graceMs: number): Promise<{ forced: boolean }> {
+    // A stop asked before a utility process knew its PID must still reach it.
+    await this.spawned;
     if (this.pid === undefined) return { forced: false };
     const strays = await this.knownStillRunning();
+    // Not a group leader (a utility process) and gone: its PID names nothing of ours any more.
+    if (this.hasExited && !this.ownGroup && process.platform !== 'win32' && strays.length === 0) return { forced: false };
     const rootStartedAt = (await this.started())?.startedAt;
     const result = await stopTree(this.pid, graceMs, strays, {
       rootExited: this.hasExited,
@@ -126,6 +131,22 @@ export class ManagedProcess {
       )
       .map((entry) => entry.pid);
   }
+}
+
+/** Runs a launch: through the node launcher when it is a `{node}` script and the host has one, else spawned in its own group. */
+function start(launch: ProcessLaunch, nodeLauncher?: NodeLauncher): StartedProcess {
+  if (launch.runtime !== 'node' || !nodeLauncher)
+    return spawnInOwnGroup(launch.argv, { cwd: launch.cwd, env: { ...process.env, ...launch.env } });
+  const script = splitNodeArgs(launch.argv.slice(1));
+  if (!script)
+    return notStarted(
+      `the desktop app runs {node} only with a script file (${launch.argv.slice(1).join(' ') || 'none given'}); ` +
+        'give the script path after {node}, or run the provider headless (local-llm-manager serve)',
+    );
+  const env = Object.fromEntries(
+    Object.entries({ ...process.env, ...launch.env }).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+  return nodeLauncher({ ...script, env, cwd: launch.cwd, name: `${launch.providerId} ${launch.name}` });
 }
 
 export function describeExit(exit: ProcessExit): string {

@@ -1,7 +1,7 @@
 import type { ProviderState } from '../../../shared/provider';
 import type { ProviderRecipe } from '../../../shared/recipe';
 import type { LogService } from '../logs/logs';
-import { ManagedProcess, type ProcessExit, type ProcessLaunch } from './managed-process';
+import { ManagedProcess, type NodeLauncher, type ProcessExit, type ProcessLaunch } from './managed-process';
 import type { StartOptions } from './supervisor';
 
 /**
@@ -28,6 +28,8 @@ export class ProviderRun {
     readonly options: StartOptions,
     public port: number,
     readonly extraPorts: Record<string, number>,
+    /** How `{node}` launches run (the desktop shell's utility processes); spawned when undefined. */
+    private readonly nodeLauncher?: NodeLauncher,
   ) {}
 
   /** Resolves once the start this run is in settles: running, failed, or stopped meanwhile. */
@@ -49,7 +51,7 @@ export class ProviderRun {
   }
 
   spawn(launch: ProcessLaunch, logs: LogService, onExit: (child: ManagedProcess, exit: ProcessExit) => void): ManagedProcess {
-    const child = new ManagedProcess(launch, logs);
+    const child = new ManagedProcess(launch, logs, this.nodeLauncher);
     this.processes.push(child);
     void child.exited.then((exit) => onExit(child, exit));
     return child;
@@ -72,7 +74,7 @@ export class ProviderRun {
     }
     this.processes = [];
     if (stopCommand) {
-      const stopper = new ManagedProcess(stopCommand, logs);
+      const stopper = new ManagedProcess(stopCommand, logs, this.nodeLauncher);
       const done = await Promise.race([stopper.exited, new Promise((r) => setTimeout(r, graceMs))]);
       if (!done) await stopper.stop(1000);
     }
@@ -93,7 +95,17 @@ export class ProviderRun {
     // POSIX never reuses a PID that still names a process group, so a group whose leader exited is
     // still ours to kill; Windows has no groups, and there an exited PID may be someone else's now.
     return this.processes
+      .filter((p) => p.ownGroup || process.platform === 'win32')
       .filter((p) => process.platform !== 'win32' || !p.hasExited)
+      .map((p) => p.pid)
+      .filter((pid): pid is number => !!pid);
+  }
+
+  /** Processes that lead no group (utility processes, POSIX), still running: killed by PID at exit. */
+  loneToKill(): number[] {
+    if (process.platform === 'win32') return []; // taskkill takes them with the others
+    return this.processes
+      .filter((p) => !p.ownGroup && !p.hasExited)
       .map((p) => p.pid)
       .filter((pid): pid is number => !!pid);
   }

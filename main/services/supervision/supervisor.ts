@@ -8,11 +8,11 @@ import type { Settings } from '../../../shared/settings';
 import { listModels } from '../discovery/model-list';
 import type { ProviderKeys } from '../secrets/upstream-keys';
 import type { LogService } from '../logs/logs';
-import { killGroupsNow } from '../os/process-tree';
+import { killGroupsNow, killProcessesNow } from '../os/process-tree';
 import type { Paths } from '../base-dir/paths';
 import { HealthMonitor } from './health-monitor';
 import { launchPlan, stopLaunch, type ExpandFn } from './launch-plan';
-import { describeExit, type ManagedProcess, type ProcessExit } from './managed-process';
+import { describeExit, type ManagedProcess, type NodeLauncher, type ProcessExit } from './managed-process';
 import { placeholderValues, providerConfigDir, providerDataDir } from './placeholder-values';
 import type { PlaceholderValues } from './placeholders';
 import { allocatePorts, portForRestart } from './port-allocation';
@@ -34,6 +34,11 @@ export interface SupervisorDeps {
   restartBaseDelayMs?: number;
   /** Keys for providers whose API is locked (the user's, or the one TabbyAPI writes itself). */
   keys?: ProviderKeys;
+  /**
+   * How `{node}` processes run: the desktop shell passes utility processes (its Electron binary
+   * cannot act as Node with the RunAsNode fuse off); headless spawns node itself.
+   */
+  nodeLauncher?: NodeLauncher;
 }
 
 export interface StartOptions {
@@ -118,7 +123,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
       return existing.settled();
     }
     const { port, extraPorts } = await allocatePorts(recipe, { host: this.host, pinned: options.pinnedPort, taken: this.portsInUse() });
-    const run = new ProviderRun(recipe, options, port, extraPorts);
+    const run = new ProviderRun(recipe, options, port, extraPorts, this.deps.nodeLauncher);
     this.runs.set(recipe.id, run);
     this.setState(recipe.id, {
       status: 'starting',
@@ -173,6 +178,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
   /** Synchronous last resort for process exit: no child outlives the host. */
   killAllNow(): void {
     killGroupsNow([...this.runs.values()].flatMap((run) => run.groupsToKill()));
+    killProcessesNow([...this.runs.values()].flatMap((run) => run.loneToKill()));
   }
 
   // ---- launching ----------------------------------------------------------------------------
@@ -222,6 +228,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
       if (this.isStale(run, attempt)) return;
       this.deps.logs.system(id, `starting ${launch.name}: ${launch.argv.join(' ')}`);
       const child = run.spawn(launch, this.deps.logs, (exited, exit) => this.onExit(run, attempt, exited, exit));
+      await child.spawned; // a utility process learns its PID a moment after the call
       if (child.pid !== undefined) this.deps.logs.system(id, `${launch.name} has pid ${child.pid}`);
       const isLast = spec === recipe.start[recipe.start.length - 1];
       if (isLast) break;

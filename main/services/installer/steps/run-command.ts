@@ -9,7 +9,11 @@ const BUILD_PERCENT = /^\[\s*(\d{1,3})%\]/;
  * Runs one command of an install (argv, never a shell) in its own process group, output into the
  * install log. An abort kills its whole process tree; a non-zero exit fails the step with its code.
  */
-export async function runCommand(ctx: StepContext, argv: string[], options: { cwd: string; env?: Record<string, string> }): Promise<void> {
+export async function runCommand(
+  ctx: StepContext,
+  argv: string[],
+  options: { cwd: string; env?: Record<string, string>; runtime?: 'node' },
+): Promise<void> {
   if (ctx.signal.aborted) throw ctx.signal.reason;
   ctx.logs.system(ctx.logId, `$ ${argv.join(' ')}   (in ${options.cwd})`);
   const onLines = (batch: { id: string; lines: Array<{ text: string }> }) => {
@@ -21,8 +25,16 @@ export async function runCommand(ctx: StepContext, argv: string[], options: { cw
   };
   ctx.logs.on('lines', onLines);
   const child = new ManagedProcess(
-    { providerId: ctx.logId, name: path.basename(argv[0]!), argv, env: { ...definedOnly(ctx.env), ...options.env }, cwd: options.cwd },
+    {
+      providerId: ctx.logId,
+      name: path.basename(argv[0]!),
+      argv,
+      env: { ...definedOnly(ctx.env), ...options.env },
+      cwd: options.cwd,
+      ...(options.runtime ? { runtime: options.runtime } : {}),
+    },
     ctx.logs,
+    ctx.nodeLauncher,
   );
   let stopping: Promise<unknown> | undefined;
   const abort = () => void (stopping ??= child.stop(2_000));
