@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeTinyGguf } from '../scripts/make-tiny-gguf';
 import { STAND_IN_LLAMA_SERVER } from '../test/stand-in';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pickPort } from '../main/services/os/ports';
@@ -60,25 +61,30 @@ describe('the Node API examples, in real processes', () => {
     expect(code).toBe(1);
   });
 
-  it('round-robin goes through the running host: each request to the next running endpoint in turn', async () => {
+  it('round-robin goes through the running host: each request to the next running endpoint in turn, the engine on a tiny model among them', async () => {
     const dirs = await freshDirs();
-    await writeSettings(dirs, { gateway: { port: 0 }, discovery: { intervalSec: 0 } });
+    const enginePort = await pickPort(19950);
+    await writeSettings(dirs, { gateway: { port: 0 }, discovery: { intervalSec: 0 }, providers: { engine: { port: enginePort } } });
+    await mkdir(path.join(dirs.baseDir, 'models'), { recursive: true });
+    writeTinyGguf(path.join(dirs.baseDir, 'models', 'tiny-llama.gguf'));
     const ports = { alpha: await pickPort(19890), beta: await pickPort(19900) };
     await writeStandIns(dirs.baseDir, ports);
     host = await startCliHost(dirs);
-    expect((await runCli(dirs, ['start', 'alpha', 'beta'])).code).toBe(0);
-    const { code, stdout, stderr } = await runNode(dirs, [example('round-robin.mjs'), '4']);
+    const started = await runCli(dirs, ['start', 'engine', 'alpha', 'beta']);
+    expect(started.code, started.stdout + started.stderr).toBe(0);
+    const { code, stdout, stderr } = await runNode(dirs, [example('round-robin.mjs'), '6']);
     expect(code, stderr).toBe(0);
-    expect(stdout.trim().split('\n')).toEqual([
-      expect.stringMatching(new RegExp(`^request 1 -> alpha http://127.0.0.1:${ports.alpha} \\(.+\\)$`)),
-      expect.stringMatching(new RegExp(`^request 2 -> beta http://127.0.0.1:${ports.beta} `)),
-      expect.stringMatching(/^request 3 -> alpha /),
-      expect.stringMatching(/^request 4 -> beta /),
+    const lines = stdout.trim().split('\n');
+    // In the order the host lists them (built-ins first), then round again.
+    expect(lines.slice(0, 3)).toEqual([
+      `request 1 -> engine http://127.0.0.1:${enginePort} (tiny-llama.gguf)`,
+      expect.stringMatching(new RegExp(`^request 2 -> alpha http://127.0.0.1:${ports.alpha} \\(.+\\)$`)),
+      expect.stringMatching(new RegExp(`^request 3 -> beta http://127.0.0.1:${ports.beta} `)),
     ]);
+    expect(lines.slice(3).map((l) => l.split(' ')[3])).toEqual(lines.slice(0, 3).map((l) => l.split(' ')[3]));
     // The host's providers outlive the script: it was a client, not their owner.
-    expect(
-      JSON.parse((await runCli(dirs, ['status', '--json'])).stdout).providers.find((p: { id: string }) => p.id === 'alpha').state.status,
-    ).toBe('running');
+    const status = JSON.parse((await runCli(dirs, ['status', '--json'])).stdout);
+    expect(status.providers.find((p: { id: string }) => p.id === 'alpha').state.status).toBe('running');
   });
 
   it('the health monitor restarts a provider that failed, and reports the healthy ones', async () => {
