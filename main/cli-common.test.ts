@@ -53,3 +53,12 @@ describe('completion scripts', () => {
     expect(fish).toContain("complete -c local-llm-manager -n '__fish_seen_subcommand_from backup' -l json");
   });
 });
+
+describe('doctor', () => {
+  it('needs Node 20.19 or newer to run the CLI and its host', async () => {
+    const { nodeFinding } = await import('./cli-doctor');
+    expect(nodeFinding('20.19.0').level).toBe('ok');
+    expect(nodeFinding('22.1.0').level).toBe('ok');
+    expect(nodeFinding('20.18.3')).toMatchObject({ level: 'problem', fix: expect.stringContaining('nodejs.org') });
+  });
+});

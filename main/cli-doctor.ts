@@ -69,7 +69,7 @@ export const doctorCommand: CliCommand = {
         'doctor',
       );
 
-    findings.push(await baseDirFinding(baseDir));
+    findings.push(await baseDirFinding(baseDir), nodeFinding(process.versions.node));
     const wanted = providers.filter((p) => positionals.includes(p.id) || isInstalledFromSource(p));
     const requiredBy = new Map<string, string[]>(ALWAYS_REQUIRED.map((id) => [id, ['every install and update']]));
     for (const p of wanted) {
@@ -118,6 +118,17 @@ function isInstalledFromSource(p: ProviderSummary): boolean {
 function fixOf(tool: ToolCheck): string | undefined {
   if (!tool.hint) return undefined;
   return [tool.hint.command, tool.hint.url && !tool.hint.command ? tool.hint.url : undefined, tool.hint.note].filter(Boolean).join('  # ');
+}
+
+/** The Node running the CLI (and a host it starts): package.json's engines say 20.19 or newer. */
+export function nodeFinding(version: string): DoctorFinding {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if (major > 20 || (major === 20 && minor >= 19)) return { level: 'ok', what: `Node.js ${version}` };
+  return {
+    level: 'problem',
+    what: `Node.js ${version} is too old for Local LLM Manager (20.19 or newer needed)`,
+    fix: 'Install a current Node.js LTS from https://nodejs.org (or with nvm: nvm install --lts)',
+  };
 }
 
 async function baseDirFinding(dir: string): Promise<DoctorFinding> {
