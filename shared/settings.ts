@@ -92,7 +92,7 @@ export const SettingsSchema = z.object({
   discovery: DiscoverySettingsSchema,
   /** The OpenAI-compatible gateway in front of the providers. */
   gateway: GatewaySettingsSchema,
-  /** How much the app writes to its own log (logs/app.log): `debug` adds every request it handles. */
+  /** How much the app writes to its own log (app.log in the OS log folder; logs/ under HELIX_LOCAL_LLM_DIR): `debug` adds every request it handles. */
   logLevel: z.enum(['error', 'warn', 'info', 'debug']),
 });
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -7,6 +7,7 @@ import { removeHostFile, writeHostFile } from '../host-file';
 import { installShutdown, type Shutdown } from '../shutdown';
 import { bindIpc } from '../transports/electron';
 import { showAlertsAsNotifications } from './alert-notifications';
+import { logElectronEvents } from './electron-events-log';
 import { installAppMenu } from './app-menu';
 import { rendererDir, rendererLocation } from './paths';
 import { registerAppScheme, serveRenderer } from './protocol';
@@ -83,6 +84,7 @@ function runDesktopApp(): void {
       try {
         host = await createHost({ mode: 'desktop', secretCipher: keychainCipher(), nodeLauncher: utilityProcessLauncher });
         const owned = host;
+        logElectronEvents(owned.appLog);
         shutdown = installShutdown({
           log: owned.appLog,
           stop: async () => {

@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CallContext } from '../../../shared/rpc/server';
 import type { SettingsProblem } from '../../../shared/settings';
 import { tempDir } from '../../../test/temp-dir';
 import { readEnvDefaults } from '../settings/settings-env';
-import { AppLog, type AppLogLevel } from './app-log';
+import { pathsFor } from '../base-dir/paths';
+import { AppLog, appLogFile, type AppLogLevel } from './app-log';
 import { withRequestLog } from './request-log';
 
 describe('the app log level', () => {
@@ -50,5 +51,27 @@ describe('the app log level', () => {
     expect(readEnvDefaults({ HELIX_LOCAL_LLM_LOG_LEVEL: 'DEBUG' }, problems)).toEqual({ logLevel: 'debug' });
     expect(readEnvDefaults({ HELIX_LOCAL_LLM_LOG_LEVEL: 'loud' }, problems)).toEqual({});
     expect(problems[0]?.message).toBe('HELIX_LOCAL_LLM_LOG_LEVEL="loud" is not one of error, warn, info, debug.');
+  });
+});
+
+describe('the app log file', () => {
+  it('writes one format (time, level, pid, message, then the stack) and rotates past 5 MiB keeping one old file', async () => {
+    const file = path.join(await tempDir(), 'logs', 'app.log');
+    const log = new AppLog(file, () => 'info');
+    log.write('error', 'it broke', new Error('the cause'));
+    const text = await readFile(file, 'utf8');
+    expect(text).toMatch(/^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] ERROR pid \d+: it broke\nError: the cause\n\s+at /);
+    const big = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 6; i++) log.write('info', big);
+    log.write('info', 'after the rotation');
+    expect((await stat(`${file}.1`)).size).toBeGreaterThan(5 * 1024 * 1024);
+    expect(await readFile(file, 'utf8')).toMatch(/after the rotation/);
+  });
+
+  it('lives in the OS log folder unless HELIX_LOCAL_LLM_DIR picked the base directory', () => {
+    const paths = pathsFor('/data/llm');
+    expect(appLogFile(paths, 'env', '/os/logs')).toBe(path.join('/data/llm', 'logs', 'app.log'));
+    expect(appLogFile(paths, 'saved', '/os/logs')).toBe(path.join('/os/logs', 'app.log'));
+    expect(appLogFile(paths, 'default', '/os/logs')).toBe(path.join('/os/logs', 'app.log'));
   });
 });
