@@ -25,6 +25,7 @@ import type { RecipeCommands } from '../shared/recipe-commands';
 import type { KeyTarget } from '../shared/upstream-keys';
 import type { UpstreamKeys } from './services/secrets/upstream-keys';
 import type { BackupService } from './services/backup/backup-service';
+import type { DiagnosticsService } from './services/diagnostics/diagnostics-service';
 import { exportHelixCode } from './services/helixcode/helixcode-export';
 
 export interface ApiDeps {
@@ -56,6 +57,8 @@ export interface ApiDeps {
   reprobe(target: KeyTarget): Promise<void>;
   /** Backup and restore of config/. */
   backups: BackupService;
+  /** Diagnostics for a bug report. */
+  diagnostics: DiagnosticsService;
 }
 
 /**
@@ -202,6 +205,7 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
       return { watching: false as const };
     },
     'resources.history': ({ range }) => deps.resources.history(range),
+    'diagnostics.create': (input) => deps.diagnostics.create({ file: input?.file }),
     'backup.create': (input) => deps.backups.create({ file: input?.file }),
     'backup.inspect': (source) => deps.backups.inspect(source),
     'backup.restore': async ({ reinstall, ...source }) => {

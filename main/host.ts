@@ -42,6 +42,8 @@ import { HubService } from './services/models/hub-service';
 import { secretStoreFor, type SecretCipher } from './services/secrets/secret-store';
 import { UpstreamKeys } from './services/secrets/upstream-keys';
 import { BackupService } from './services/backup/backup-service';
+import { DiagnosticsService } from './services/diagnostics/diagnostics-service';
+import { checkSystem } from './services/system/system-check';
 import { AppLog, appLogFile } from './services/logs/app-log';
 import { withRequestLog } from './services/logs/request-log';
 import { ACTIVE } from '../shared/provider';
@@ -321,6 +323,25 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
       appLog.write('info', 'config/ restored from a backup');
     },
   });
+  const diagnostics = new DiagnosticsService({
+    app: appInfo,
+    appLogFile: appLog.file,
+    logsDir: paths.logs,
+    settingsFile: paths.settingsFile,
+    systemCheck: () =>
+      checkSystem(
+        system,
+        catalog.list().map((entry) => entry.recipe),
+        {},
+      ),
+    secrets: () => {
+      const gatewayKey = settings.values.gateway.apiKey;
+      const saved = keys
+        .status()
+        .keys.map(({ target }) => ('provider' in target ? keys.forProvider(target.provider) : keys.forEndpoint(target.endpoint)));
+      return [gatewayKey, ...saved, env.HELIX_LOCAL_LLM_HOST_KEY, env.HF_TOKEN].filter((s): s is string => typeof s === 'string');
+    },
+  });
   const rpc = new RpcServer(
     contract,
     withRequestLog(
@@ -354,6 +375,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
           ]);
         },
         backups,
+        diagnostics,
       }),
       appLog,
     ),

@@ -58,6 +58,7 @@ export const REQUEST_NAMES = [
   'keys.status',
   'keys.set',
   'keys.remove',
+  'diagnostics.create',
   'backup.create',
   'backup.inspect',
   'backup.restore',

@@ -31,6 +31,7 @@ import {
   type RestorePlan,
   type RestoreResult,
 } from './backup';
+import { DiagnosticsCreateSchema, type DiagnosticsCreated } from './diagnostics';
 import { HubFilesSchema, HubPullSchema, HubSearchSchema, type HubFiles, type HubPull, type HubSearchResult, type HubStarter } from './hub';
 
 const NoInput = z.undefined().or(z.object({}).strict());
@@ -251,6 +252,10 @@ export const contract = {
       'Saves the API key for a provider ({provider, key}: ours, or the one found as it on this machine) or a host:port ({endpoint, key}), then probes it again at once.',
     ),
     'keys.remove': request<KeysStatus>()(KeyTargetSchema, 'Forgets the API key of a provider or endpoint, then probes it again.'),
+    'diagnostics.create': request<DiagnosticsCreated>()(
+      DiagnosticsCreateSchema,
+      'One .tar.gz for a bug report: the app log, the last lines of each provider’s log, settings with secrets removed, the system check and versions (never API keys): answered as base64, or written to `file` on the host’s machine.',
+    ),
     'backup.create': request<BackupCreated>()(
       BackupCreateSchema,
       'An archive (.tar.gz) of config/ (settings, custom and confirmed recipes, providers’ config files; never API keys) with a manifest of the installed providers and their versions: answered as base64, or written to `file` on the host’s machine.',
