@@ -123,6 +123,8 @@ export interface Host {
   appLog: AppLog;
   /** Backup and restore of config/. */
   backups: BackupService;
+  /** Diagnostics for a bug report (Help → Save diagnostics). */
+  diagnostics: DiagnosticsService;
   /** Stops everything now: what the graceful `close()` is still waiting for is killed outright. */
   hurry(): Promise<void>;
   /** Synchronous last resort (an exit handler): SIGKILL every process group we started. */
@@ -461,6 +463,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     lock,
     appLog,
     backups,
+    diagnostics,
     hurry: () => supervisor.hurry(),
     killAllNow: killOnExit,
     close() {

@@ -1,8 +1,10 @@
-import { app, BrowserWindow, clipboard, dialog, ipcMain } from 'electron';
+import path from 'node:path';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, shell } from 'electron';
 import { toAppError } from '../../shared/errors';
 import type { ProviderState } from '../../shared/provider';
 import { startHeadlessServer, type HeadlessServer } from '../headless';
 import { createHost, type Host } from '../host';
+import { diagnosticsFileName } from '../services/diagnostics/create-diagnostics';
 import { removeHostFile, writeHostFile } from '../host-file';
 import { installShutdown, type Shutdown } from '../shutdown';
 import { bindIpc } from '../transports/electron';
@@ -16,6 +18,8 @@ import { createTray, notifyTrayProblem, type AppTray } from './tray';
 import { isOwnRendererUrl } from './trust';
 import { keychainCipher } from './secret-cipher';
 import { utilityProcessLauncher } from './node-launcher';
+import { startedAtLogin, syncLaunchAtLogin } from './login-item';
+import { startAutoUpdates } from './updater';
 import { createMainWindow } from './window';
 
 // The desktop shell: lifecycle, one window, the tray. Everything else is the host's business.
@@ -78,7 +82,7 @@ function runDesktopApp(): void {
       hardenWebContents(isOwnUrl);
       serveRenderer(rendererDir);
       if (renderer.devUrl) applyDevServerCsp(renderer.devUrl);
-      installAppMenu(!app.isPackaged);
+      installAppMenu(!app.isPackaged, { saveDiagnostics: () => void saveDiagnostics(host, mainWindow) });
 
       let control: HeadlessServer | undefined;
       try {
@@ -169,9 +173,32 @@ function runDesktopApp(): void {
         console.error('Could not create the tray icon:', error);
       }
       showAlertsAsNotifications(host.alerts, openWindow);
-      openWindow();
+      syncLaunchAtLogin(host.settings);
+      startAutoUpdates(host.appLog);
+      // Started by the login item: wait in the tray (a window only if there is no tray to wait in).
+      if (!tray || !startedAtLogin()) openWindow();
     })
     .catch(failToStart);
+}
+
+/** Help → Save diagnostics…: asks where, writes the archive there, shows it in the file manager. */
+async function saveDiagnostics(host: Host | undefined, parent: BrowserWindow | undefined): Promise<void> {
+  if (!host) return;
+  const options = {
+    title: 'Save diagnostics',
+    defaultPath: path.join(app.getPath('downloads'), diagnosticsFileName(new Date())),
+    filters: [{ name: 'Diagnostics archive', extensions: ['gz'] }],
+  };
+  const window = parent && !parent.isDestroyed() ? parent : undefined;
+  const { canceled, filePath } = await (window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options));
+  if (canceled || !filePath) return;
+  try {
+    await host.diagnostics.create({ file: filePath });
+    shell.showItemInFolder(filePath);
+  } catch (error) {
+    const { message, hint } = toAppError(error);
+    dialog.showErrorBox('No diagnostics saved', hint ? `${message}\n\n${hint}` : message);
+  }
 }
 
 function failToStart(error: unknown): void {

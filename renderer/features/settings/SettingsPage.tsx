@@ -3,6 +3,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Page } from '../../components/Page';
 import { Loading } from '../../components/Loading';
 import { BackupRestoreCard } from './BackupRestoreCard';
+import { DiagnosticsCard } from './DiagnosticsCard';
 import { DiscoverySettingsCard } from './DiscoverySettingsCard';
 import { HelixExportCard } from './HelixExportCard';
 import { LogLevelCard } from './LogLevelCard';
@@ -25,6 +26,7 @@ export function SettingsPage() {
           <LogLevelCard state={data} />
           <BackupRestoreCard />
           <HelixExportCard />
+          <DiagnosticsCard />
         </>
       )}
     </Page>
