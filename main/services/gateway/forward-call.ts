@@ -28,6 +28,8 @@ const DRAIN_FACTOR = 4;
 const USAGE_TAIL_BYTES = 4096;
 /** A whole body up to this size is joined into one buffer for the upstream; larger ones are streamed from the pieces. */
 const JOIN_BELOW_BYTES = 256 * 1024;
+/** Pieces of an answer gathered for one write up to this size; past it they go at once, with backpressure. */
+const FLUSH_BYTES = 64 * 1024;
 
 /**
  * One POST through the gateway. The body streams to the chosen upstream as it arrives and is
@@ -69,8 +71,14 @@ export class ForwardCall {
   private keepAlive: number | undefined;
   /** The declared Content-Length; once that many bytes are here the body is whole before 'end' (a tick later). */
   private declared = -1;
-  /** Response writes are corked until the end of the tick: an upstream read's events leave in one write. */
-  private corked = false;
+  /** What one upstream read held, not yet written to the client (see `flush`). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushQueued = false;
+  /** The client's socket is full until 'drain'. */
+  private waitingForDrain = false;
+  /** undici was told to wait (onData answered false) and waits for our resume. */
+  private upstreamPaused = false;
 
   constructor(
     private readonly ctx: ForwardContext,
@@ -217,14 +225,22 @@ export class ForwardCall {
         if (discard || attempt !== this.attempt) return true;
         this.tailBefore = this.tail;
         this.tail = chunk;
-        if (!this.corked) this.cork();
-        if (this.res.write(chunk)) return true;
-        this.res.once('drain', this.resumeUpstream!);
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+        if (this.pendingBytes < FLUSH_BYTES && !this.waitingForDrain) {
+          if (!this.flushQueued) {
+            this.flushQueued = true;
+            process.nextTick(this.flushAtTickEnd);
+          }
+          return true;
+        }
+        if (this.flush()) return true;
+        this.upstreamPaused = true;
         return false;
       },
       onComplete: () => {
         if (discard || attempt !== this.attempt) return;
-        this.res.end();
+        this.res.end(this.takePending());
         if (this.committedStatus >= 500) this.attemptFailed(`HTTP ${this.committedStatus}`, true);
         else this.attemptSucceeded();
         this.endLease();
@@ -235,6 +251,7 @@ export class ForwardCall {
           // Cut by the upstream mid-answer: pass that on as a cut, never as a complete answer.
           this.attemptFailed('the response was cut off', false);
           this.finish();
+          this.flush();
           this.res.destroy();
           return;
         }
@@ -280,25 +297,44 @@ export class ForwardCall {
     this.resumeUpstream = resume;
     target.stats.firstByte(performance.now() - this.startedAt);
     // Hop-by-hop headers and Set-Cookie stay behind (header-policy.ts), as do those `Connection` names.
-    this.cork();
     this.res.writeHead(status, clientResponseHeaders(rawHeaders, target.upstream.providerId));
   }
 
   /**
    * undici hands over everything one socket read held (a whole short answer, or several SSE events)
-   * in one synchronous run of callbacks; corked until the next tick, the head, those pieces and the
-   * end leave in one write rather than one write (and one wake-up of the client) each.
+   * in one synchronous run of callbacks. Written as one piece at the end of that run (or with the
+   * end), the head, those pieces and the end leave in one write, rather than one write (and one
+   * wake-up of the client, and one chunk header) each. False when the client's socket is full.
    */
-  private cork(): void {
-    this.corked = true;
-    this.res.cork();
-    process.nextTick(this.uncork);
+  private flush(): boolean {
+    const data = this.takePending();
+    if (data && !this.res.write(data) && !this.waitingForDrain) {
+      this.waitingForDrain = true;
+      this.res.once('drain', this.onDrain);
+    }
+    return !this.waitingForDrain;
   }
 
-  private readonly uncork = (): void => {
-    this.corked = false;
-    // end() already uncorked fully; the socket may since serve the connection's next request.
-    if (!this.res.writableEnded) this.res.uncork();
+  private takePending(): Buffer | undefined {
+    const pending = this.pending;
+    if (pending.length === 0) return undefined;
+    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return data;
+  }
+
+  private readonly flushAtTickEnd = (): void => {
+    this.flushQueued = false;
+    if (this.pending.length > 0 && !this.res.writableEnded && !this.res.destroyed) this.flush();
+  };
+
+  /** Only a paused undici is resumed: its connection may by now carry another request, paused for its own reasons. */
+  private readonly onDrain = (): void => {
+    this.waitingForDrain = false;
+    if (!this.upstreamPaused) return;
+    this.upstreamPaused = false;
+    this.resumeUpstream?.();
   };
 
   /**
