@@ -68,6 +68,8 @@ export const SettingsSchema = z.object({
   startupTimeoutSec: z.number().int().min(1).max(3600),
   healthIntervalSec: z.number().int().min(1).max(3600),
   closeToTray: z.boolean(),
+  /** Desktop app: start with the user's session (hidden to the tray on macOS). Applied by the shell, never headless. */
+  launchAtLogin: z.boolean(),
   /** Consecutive failed health probes before a running provider counts as hung. */
   unhealthyAfterFailures: z.number().int().min(1).max(100),
   /** Automatic restarts allowed within `restartWindowSec` before giving up (`failed`). */
@@ -105,6 +107,7 @@ export const BUILT_IN_DEFAULTS: Settings = {
   startupTimeoutSec: 60,
   healthIntervalSec: 30,
   closeToTray: true,
+  launchAtLogin: false,
   unhealthyAfterFailures: 3,
   restartLimit: 5,
   restartWindowSec: 600,

@@ -18,7 +18,7 @@ const SECONDS = [
 export function SettingsForm({ state }: { state: SettingsState }) {
   const { draft, errors, edit, onSubmit, footer } = useSettingsForm(state, { draftFrom, validate, buildPatch });
   const baseDirFromEnv = state.baseDir.source === 'env';
-  const toggle = (key: 'autoStart' | 'closeToTray', label: string, description: string) => (
+  const toggle = (key: 'autoStart' | 'closeToTray' | 'launchAtLogin', label: string, description: string) => (
     <Field id={`setting-${key}`} label={label} description={description} source={<SourceLabel field={key} source={state.sources[key]} />}>
       <Toggle
         id={`setting-${key}`}
@@ -77,6 +77,7 @@ export function SettingsForm({ state }: { state: SettingsState }) {
       />
 
       {toggle('closeToTray', 'Close to tray', 'Closing the window keeps the app and its providers running in the tray (desktop only).')}
+      {toggle('launchAtLogin', 'Launch at login', 'Start the app when you log in to this computer (desktop only).')}
 
       <FormFooter {...footer} testIdPrefix="settings" />
     </form>

@@ -7,6 +7,7 @@ export interface Draft {
   startupTimeoutSec: string;
   healthIntervalSec: string;
   closeToTray: boolean;
+  launchAtLogin: boolean;
 }
 export type DraftKey = keyof Draft;
 export type DraftErrors = Partial<Record<DraftKey, string>>;
@@ -29,6 +30,7 @@ export function draftFrom(state: SettingsState): Draft {
     startupTimeoutSec: String(values.startupTimeoutSec),
     healthIntervalSec: String(values.healthIntervalSec),
     closeToTray: values.closeToTray,
+    launchAtLogin: values.launchAtLogin,
   };
 }
 
@@ -61,6 +63,7 @@ export function buildPatch(draft: Draft, state: SettingsState): SettingsPatch {
   const { values } = state;
   if (draft.autoStart !== values.autoStart) patch.autoStart = draft.autoStart;
   if (draft.closeToTray !== values.closeToTray) patch.closeToTray = draft.closeToTray;
+  if (draft.launchAtLogin !== values.launchAtLogin) patch.launchAtLogin = draft.launchAtLogin;
   const timeout = parseSeconds(draft.startupTimeoutSec);
   if (timeout !== undefined && timeout !== values.startupTimeoutSec) patch.startupTimeoutSec = timeout;
   const interval = parseSeconds(draft.healthIntervalSec);
