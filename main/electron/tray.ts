@@ -45,7 +45,10 @@ export function createTray(actions: TrayActions): AppTray {
     }
     tray.setToolTip(model.tooltip);
     // Linux only picks up menu changes through setContextMenu, so every update rebuilds the whole menu.
-    tray.setContextMenu(Menu.buildFromTemplate(menuTemplate(model, actions)));
+    const menu = Menu.buildFromTemplate(menuTemplate(model, actions));
+    tray.setContextMenu(menu);
+    // The Electron e2e suite reads and clicks the menu here: no Electron API lists a tray's menu.
+    if (process.env.HELIX_LOCAL_LLM_E2E_HOOKS === '1') Object.assign(globalThis, { __localLlmTray: { tray, menu } });
   };
   update([]);
 
