@@ -1,5 +1,7 @@
+import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { utilityProcess } from 'electron';
+import { utilityProcess, type UtilityProcess } from 'electron';
+import type { ForkRelayMessage } from '../engine/fork-relay';
 import type { NodeLauncher, ProcessExit } from '../services/supervision/started-process';
 
 /**
@@ -40,6 +42,7 @@ export const utilityProcessLauncher: NodeLauncher = (launch) => {
       ),
     );
   });
+  relayForks(child);
   // V8's fatal errors come here before 'exit' (which always follows); without a listener an
   // 'error' event would throw in the main process. Its report is on the child's stderr.
   child.on('error', () => {});
@@ -55,3 +58,38 @@ export const utilityProcessLauncher: NodeLauncher = (launch) => {
     exited,
   };
 };
+
+/**
+ * Forks asked for by a utility process (main/engine/fork-relay.ts): node-llama-cpp's check of a
+ * prebuilt binary, run as a utility process of its own with messages relayed both ways. Only that
+ * module is forked; the checks end with the process that asked for them.
+ */
+function relayForks(parent: UtilityProcess): void {
+  const forks = new Map<number, UtilityProcess>();
+  // A check can outlive the process that asked for it by a moment: no one left to tell.
+  const tell = (message: ForkRelayMessage) => {
+    if (parent.pid !== undefined) parent.postMessage(message);
+  };
+  parent.on('message', (data: unknown) => {
+    const message = data as ForkRelayMessage;
+    if (message?.type === 'fork') {
+      const parts = message.modulePath.split(/[\\/]/);
+      if (!parts.includes('node-llama-cpp') || !path.basename(message.modulePath).startsWith('testBindingBinary')) {
+        return tell({ type: 'fork-exit', id: message.id, code: -1 });
+      }
+      const env = Object.fromEntries(Object.entries(message.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+      const check = utilityProcess.fork(message.modulePath, message.args, { env, stdio: 'ignore', serviceName: 'llama.cpp binary check' });
+      forks.set(message.id, check);
+      check.on('message', (reply: unknown) => tell({ type: 'fork-message', id: message.id, message: reply }));
+      check.on('error', () => {}); // 'exit' follows
+      check.once('exit', (code) => {
+        forks.delete(message.id);
+        tell({ type: 'fork-exit', id: message.id, code });
+      });
+    } else if (message?.type === 'fork-send') forks.get(message.id)?.postMessage(message.message);
+    else if (message?.type === 'fork-kill') forks.get(message.id)?.kill();
+  });
+  parent.once('exit', () => {
+    for (const check of forks.values()) check.kill();
+  });
+}

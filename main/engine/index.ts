@@ -4,9 +4,11 @@ import { APP_VERSION } from '../app-meta';
 import { chooseModel, EXIT_CONFIG, ModelProblem } from './model-choice';
 import { EngineRuntime } from './runtime';
 import { createEngineServer } from './server';
+import { forkThroughMainProcess } from './fork-relay';
 
 // The built-in engine: its own process, started and watched by the supervisor like any provider,
 // so a crash inside llama.cpp never takes the app down.
+forkThroughMainProcess(); // in the desktop app's utility process: node-llama-cpp's binary check needs it
 const { values } = parseArgs({
   options: {
     host: { type: 'string', default: '127.0.0.1' },
