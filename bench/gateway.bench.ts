@@ -1,139 +1,171 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { build } from 'esbuild';
 import { afterAll, bench, describe } from 'vitest';
 import { pickPort } from '../main/services/os/ports';
+import { profileDirFrom, startGatewayHost } from './support/gateway-host';
 
-// The gateway's cost, side by side in one run: requests/s and p50/p99 latency straight to a
-// minimal fast upstream, through our gateway, through a plain http-proxy (the naive baseline) and
-// through the Portkey gateway; non-streaming and streaming, at full load and at a fixed 1,000
-// requests/s; and the time to the first streamed byte. The load generator (in this process) runs
-// on CPU 0 and every server on CPU 1 (taskset). Full load is autocannon (closed loop, 64
-// connections); latencies come from its per-response times (fractions of a ms), not its whole-ms
-// histogram. The fixed rate is an open-loop pacer of our own: autocannon's `overallRate` sends
-// each second's quota as one burst and then waits, which measures queueing, not added latency.
-// Our gateway runs bundled, as the app ships it: under tsx, the loader's own work on the same
-// pinned core adds tens of milliseconds to p99. GATEWAY_BENCH_SECONDS sets each run's length
-// (default 5).
+// The gateway's cost as users run it, side by side in one run. Our gateway runs inside the host
+// that `npm run serve` starts (out/main/cli.js serve: discovery, health checks, resource sampling
+// and the UI's server all running), with the upstream added as a saved endpoint over the contract
+// (discovery.addEndpoint), as a user adds a server. Beside it: the upstream directly; http-proxy
+// with a keep-alive agent (the fair naive baseline); and the Portkey gateway. (http-proxy with its
+// defaults, a new upstream connection per request, is left out: at full load its sockets in
+// TIME_WAIT spoil the runs after it.) The upstream is a minimal OpenAI-shaped server
+// (support/fast-upstream.mjs), so what is measured is the path in front of it.
+//
+// The load generator (this process) runs on CPU 0; the upstream and every proxy on CPU 1
+// (taskset), so a proxy's work competes with the upstream's as it would on a busy machine.
+// Full load: autocannon, 10 connections (closed loop); latencies from its per-response times
+// (fractions of a ms). 1,000 req/s: an open-loop pacer of our own (autocannon's `overallRate`
+// sends each second's quota as one burst). Time to first byte: sequential streamed requests on
+// one kept-alive connection. "CPU/req" is the proxy process's own user+system CPU time per
+// request at full load (from /proc): steadier than req/s on a shared machine. Each number is the
+// median of ROUNDS interleaved rounds.
+//
+// Run: npx vitest bench --run --project unit bench/gateway.bench.ts (builds the app if stale).
+// GATEWAY_BENCH_SECONDS sets each run's length (default 3), GATEWAY_BENCH_ROUNDS the rounds
+// (default 3). GATEWAY_BENCH_PROFILE=1 (or a folder) makes the host write a V8 CPU profile when it
+// stops. Speed is never asserted: issue 13's targets are printed as met or not.
+//
+// Latest (2026-11-29, this 2-core VM, which is shared: direct itself moves 2× between runs, so
+// compare within a run and read CPU/req first). Req/s ours vs the keep-alive proxy, full load:
+//   before (the host as it was): non-streaming 0.63×, p99 16.6 vs 5.7 ms, CPU/req 137 vs 100 µs;
+//                                streaming 1.01×, p99 15.3 vs 13.1 ms, CPU/req 177 vs 171 µs.
+//   after: non-streaming 1.04-1.5×, CPU/req 63-118 vs 99-137 µs; streaming 1.17-1.4×, CPU/req
+//   90-120 vs 146-185 µs; p99 at full load and +p50/+p99 at 1,000 req/s met in quiet runs only;
+//   first streamed byte +0.23-0.35 ms over direct. The 1.5× throughput target is not met reliably.
 const root = path.resolve(import.meta.dirname, '..');
-const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 5);
-const CONNECTIONS = 64;
+const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.GATEWAY_BENCH_ROUNDS ?? 3);
+const CONNECTIONS = 10;
+const RATE = 1000;
 const TTFB_REQUESTS = 300;
+const MODEL = 'bench-model';
 
+// As `npm run serve` does: build first when a source is newer than out/ (plain JS, no types).
+const buildScript: string = '../scripts/lib/build.mjs';
+((await import(buildScript)) as { ensureBuilt(): void }).ensureBuilt();
 execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
 const children: ChildProcess[] = [];
 
 /** Starts a server pinned to CPU 1 and resolves with the port it prints as "ready <port>". */
-async function startPinned(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
-  const child = spawn('taskset', ['-c', '1', process.execPath, ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function startPinned(args: string[]): Promise<{ port: number; pid: number }> {
+  const child = spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   for await (const line of createInterface({ input: child.stdout! })) {
     const match = /^ready (\d+)$/.exec(line);
-    if (match) return Number(match[1]);
+    if (match) return { port: Number(match[1]), pid: child.pid! };
   }
   throw new Error(`${args.join(' ')} exited before it was ready`);
 }
 
 /** Portkey prints a spinner rather than a port line: poll its root until it says hey. */
-async function startPortkey(): Promise<number | undefined> {
+async function startPortkey(): Promise<{ port: number; pid: number } | undefined> {
   const port = await pickPort(8787);
-  const child = spawn(
-    'taskset',
-    [
-      '-c',
-      '1',
-      process.execPath,
-      path.join(root, 'node_modules/@portkey-ai/gateway/build/start-server.js'),
-      '--headless',
-      `--port=${port}`,
-    ],
-    {
-      cwd: root,
-      stdio: 'ignore',
-    },
-  );
+  const entry = path.join(root, 'node_modules/@portkey-ai/gateway/build/start-server.js');
+  const child = spawn('taskset', ['-c', '1', process.execPath, entry, '--headless', `--port=${port}`], { cwd: root, stdio: 'ignore' });
   children.push(child);
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline && child.exitCode === null) {
-    if (
-      await fetch(`http://127.0.0.1:${port}/`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return port;
+    const up = await fetch(`http://127.0.0.1:${port}/`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return { port, pid: child.pid! };
     await new Promise((r) => setTimeout(r, 100));
   }
   return undefined;
 }
 
-const upstreamPort = await startPinned([path.join(root, 'bench/support/fast-upstream.mjs')]);
-const upstream = `http://127.0.0.1:${upstreamPort}`;
-// Inside node_modules so that its bare imports (undici, zod) resolve as the app's do.
-const bundle = path.join(root, 'node_modules/.cache/gateway-bench/gateway.mjs');
-await build({
-  entryPoints: [path.join(root, 'bench/support/gateway-process.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  outfile: bundle,
-  logLevel: 'error',
-});
-const oursPort = await startPinned([bundle, upstream]);
-const naivePort = await startPinned([path.join(root, 'bench/support/naive-proxy.mjs'), upstream]);
-const portkeyPort = await startPortkey();
+const upstream = await startPinned([path.join(root, 'bench/support/fast-upstream.mjs')]);
+const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
+const profileDir = await profileDirFrom(process.env.GATEWAY_BENCH_PROFILE);
+const host = await startGatewayHost({ upstream: `127.0.0.1:${upstream.port}`, model: MODEL, cpu: '1', profileDir });
+const keepAliveProxy = await startPinned([path.join(root, 'bench/support/naive-proxy.mjs'), upstreamUrl]);
+const portkey = await startPortkey();
 
 interface Target {
   name: string;
   port: number;
+  pid: number;
   headers: Record<string, string>;
 }
+const DIRECT = 'direct';
+const OURS = 'our gateway, in the host';
+const KEEP_ALIVE = 'http-proxy, keep-alive';
 const TARGETS: Target[] = [
-  { name: 'direct', port: upstreamPort, headers: {} },
-  { name: 'our gateway', port: oursPort, headers: {} },
-  { name: 'http-proxy (naive)', port: naivePort, headers: {} },
-  ...(portkeyPort
+  { name: DIRECT, ...upstream, headers: {} },
+  { name: OURS, port: host.port, pid: host.pid, headers: {} },
+  { name: KEEP_ALIVE, ...keepAliveProxy, headers: {} },
+  ...(portkey
     ? [
         {
-          name: 'Portkey',
-          port: portkeyPort,
-          headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream}/v1`, authorization: 'Bearer bench' },
+          name: 'Portkey 1.15.2',
+          ...portkey,
+          headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstreamUrl}/v1`, authorization: 'Bearer bench' },
         },
       ]
     : []),
 ];
 
 const body = (stream: boolean) =>
-  JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Hello, how are you today?' }], stream });
+  JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hello, how are you today?' }], stream });
 
 interface Measured {
   rps: number;
   p50: number;
   p99: number;
   errors: number;
+  /** The target's own CPU time (user + system) per request, in µs. */
+  cpuUs?: number;
 }
-const results = new Map<string, Map<string, Measured>>();
+/** Every round's measurement, by scenario and target; the table shows each metric's median. */
+const rounds = new Map<string, Map<string, Measured[]>>();
 const record = (scenario: string, target: string, measured: Measured) => {
-  if (!results.has(scenario)) results.set(scenario, new Map());
-  results.get(scenario)!.set(target, measured);
+  if (!rounds.has(scenario)) rounds.set(scenario, new Map());
+  const byTarget = rounds.get(scenario)!;
+  byTarget.set(target, [...(byTarget.get(target) ?? []), measured]);
 };
+const median = (values: number[]): number => {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
+};
+function medians(): Map<string, Map<string, Measured>> {
+  const out = new Map<string, Map<string, Measured>>();
+  for (const [scenario, byTarget] of rounds) {
+    const row = new Map<string, Measured>();
+    for (const [target, list] of byTarget) {
+      row.set(target, {
+        rps: median(list.map((m) => m.rps)),
+        p50: median(list.map((m) => m.p50)),
+        p99: median(list.map((m) => m.p99)),
+        errors: list.reduce((sum, m) => sum + m.errors, 0),
+        cpuUs: median(list.map((m) => m.cpuUs ?? NaN)),
+      });
+    }
+    out.set(scenario, row);
+  }
+  return out;
+}
 
 function percentile(sorted: Float64Array, q: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** utime + stime of a process, in seconds (USER_HZ is 100 on Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function load(target: Target, stream: boolean, seconds: number): Promise<Measured> {
   const times: number[] = [];
   let errors = 0;
+  const cpuBefore = cpuSeconds(target.pid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -151,12 +183,14 @@ async function load(target: Target, stream: boolean, seconds: number): Promise<M
       else errors++;
     });
   });
+  const cpu = cpuSeconds(target.pid) - cpuBefore;
   const sorted = Float64Array.from(times).sort();
   return {
     rps: (times.length + errors) / (result.duration || seconds),
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
     errors: errors + result.errors,
+    cpuUs: times.length ? (cpu * 1e6) / times.length : NaN,
   };
 }
 
@@ -256,12 +290,17 @@ async function firstByte(target: Target): Promise<Measured> {
   return { rps: NaN, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors };
 }
 
+const FULL_JSON = 'non-streaming, full load';
+const FULL_STREAM = 'streaming, full load';
+const PACED_JSON = `non-streaming, ${RATE.toLocaleString('en')} req/s`;
+const PACED_STREAM = `streaming, ${RATE.toLocaleString('en')} req/s`;
+const TTFB = 'time to first streamed byte (sequential)';
 const SCENARIOS = [
-  { name: 'non-streaming, full load', run: (t: Target) => load(t, false, SECONDS), throughput: true },
-  { name: 'streaming, full load', run: (t: Target) => load(t, true, SECONDS), throughput: true },
-  { name: 'non-streaming, 1,000 req/s', run: (t: Target) => paced(t, false, 1000, SECONDS), throughput: false },
-  { name: 'streaming, 1,000 req/s', run: (t: Target) => paced(t, true, 1000, SECONDS), throughput: false },
-  { name: 'time to first streamed byte (sequential)', run: firstByte, throughput: false },
+  { name: FULL_JSON, run: (t: Target) => load(t, false, SECONDS), throughput: true },
+  { name: FULL_STREAM, run: (t: Target) => load(t, true, SECONDS), throughput: true },
+  { name: PACED_JSON, run: (t: Target) => paced(t, false, RATE, SECONDS), throughput: false },
+  { name: PACED_STREAM, run: (t: Target) => paced(t, true, RATE, SECONDS), throughput: false },
+  { name: TTFB, run: firstByte, throughput: false },
 ];
 
 // Warm every path (JIT, connection pools) before anything is measured.
@@ -273,16 +312,47 @@ for (const target of TARGETS) {
 const fmt = (ms: number) => (Number.isNaN(ms) ? '—' : `${ms.toFixed(2)} ms`);
 const signed = (ms: number) => `${ms >= 0 ? '+' : ''}${ms.toFixed(2)} ms`;
 
-afterAll(() => {
+/** Issue 13's targets, each as met or not, from this run's numbers. */
+function targetLines(results: Map<string, Map<string, Measured>>): string[] {
+  const get = (scenario: string, target: string) => results.get(scenario)?.get(target);
+  const lines: string[] = [];
+  const check = (what: string, ok: boolean | undefined, detail: string) =>
+    lines.push(`  ${ok === undefined ? '?' : ok ? 'met    ' : 'NOT met'}  ${what}: ${detail}`);
+  for (const scenario of [FULL_JSON, FULL_STREAM]) {
+    const ours = get(scenario, OURS);
+    const proxy = get(scenario, KEEP_ALIVE);
+    if (!ours || !proxy) continue;
+    const ratio = ours.rps / proxy.rps;
+    check(`${scenario}: ≥ 1.5× the keep-alive proxy's req/s`, ratio >= 1.5, `${ratio.toFixed(2)}×`);
+    check(`${scenario}: p99 no worse than the proxy's`, ours.p99 <= proxy.p99, `${fmt(ours.p99)} vs ${fmt(proxy.p99)}`);
+  }
+  for (const scenario of [PACED_JSON, PACED_STREAM]) {
+    const ours = get(scenario, OURS);
+    const direct = get(scenario, DIRECT);
+    if (!ours || !direct) continue;
+    const p50 = ours.p50 - direct.p50;
+    const p99 = ours.p99 - direct.p99;
+    check(`${scenario}: ≤ +0.3 ms p50 and ≤ +1 ms p99 over direct`, p50 <= 0.3 && p99 <= 1, `${signed(p50)} p50, ${signed(p99)} p99`);
+  }
+  const ours = get(TTFB, OURS);
+  const direct = get(TTFB, DIRECT);
+  if (ours && direct)
+    check('first streamed byte within 0.5 ms of direct (p50)', ours.p50 - direct.p50 <= 0.5, signed(ours.p50 - direct.p50));
+  return lines;
+}
+
+afterAll(async () => {
+  await host.stop();
   for (const child of children) child.kill('SIGKILL');
+  const results = medians();
   const lines: string[] = [
     '',
-    `gateway benchmark (load on CPU 0, servers on CPU 1; ${SECONDS} s per run, ${CONNECTIONS} connections at full load):`,
+    `gateway benchmark (load on CPU 0, upstream and proxies on CPU 1; ${CONNECTIONS} connections at full load; medians of ${ROUNDS} interleaved rounds of ${SECONDS} s):`,
   ];
-  if (!portkeyPort) lines.push('  Portkey did not start here, so it is left out.');
+  if (!portkey) lines.push('  Portkey did not start here, so it is left out.');
   for (const [scenario, byTarget] of results) {
-    const direct = byTarget.get('direct');
-    const naive = byTarget.get('http-proxy (naive)');
+    const direct = byTarget.get(DIRECT);
+    const proxy = byTarget.get(KEEP_ALIVE);
     const throughput = SCENARIOS.find((s) => s.name === scenario)?.throughput;
     lines.push(`  ${scenario}:`);
     for (const [name, m] of byTarget) {
@@ -290,26 +360,32 @@ afterAll(() => {
         ...(Number.isNaN(m.rps) ? [] : [`${Math.round(m.rps)} req/s`]),
         `p50 ${fmt(m.p50)}`,
         `p99 ${fmt(m.p99)}`,
-        ...(throughput && direct && name !== 'direct' ? [`${(m.rps / direct.rps).toFixed(2)}× direct`] : []),
-        ...(throughput && naive && name !== 'http-proxy (naive)' && name !== 'direct' ? [`${(m.rps / naive.rps).toFixed(2)}× naive`] : []),
-        ...(direct && name !== 'direct' ? [`added p50 ${signed(m.p50 - direct.p50)}, p99 ${signed(m.p99 - direct.p99)}`] : []),
+        ...(m.cpuUs !== undefined && !Number.isNaN(m.cpuUs) ? [`CPU/req ${Math.round(m.cpuUs)} µs`] : []),
+        ...(throughput && proxy && name !== KEEP_ALIVE && name !== DIRECT ? [`${(m.rps / proxy.rps).toFixed(2)}× keep-alive proxy`] : []),
+        ...(throughput && direct && name !== DIRECT ? [`${(m.rps / direct.rps).toFixed(2)}× direct`] : []),
+        ...(direct && name !== DIRECT ? [`added p50 ${signed(m.p50 - direct.p50)}, p99 ${signed(m.p99 - direct.p99)}`] : []),
         ...(m.errors ? [`${m.errors} errors`] : []),
       ];
-      lines.push(`    ${name.padEnd(20)} ${parts.join(', ')}`);
+      lines.push(`    ${name.padEnd(26)} ${parts.join(', ')}`);
     }
   }
+  lines.push('targets (issue 13), this run:', ...targetLines(results));
+  if (profileDir) lines.push(`the host's CPU profile is in ${profileDir}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 });
 
-for (const scenario of SCENARIOS) {
-  describe(scenario.name, () => {
-    for (const target of TARGETS) {
-      bench(target.name, async () => record(scenario.name, target.name, await scenario.run(target)), {
-        iterations: 1,
-        time: 0,
-        warmupIterations: 0,
-        warmupTime: 0,
-      });
-    }
-  });
-}
+// Rounds interleave targets, so a burst of work elsewhere on the machine lands on one round of one
+// target rather than on all of a target's runs; the medians leave such a round out.
+describe('gateway, side by side', () => {
+  bench(
+    `${SCENARIOS.length} scenarios × ${TARGETS.length} targets × ${ROUNDS} rounds`,
+    async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const scenario of SCENARIOS) {
+          for (const target of TARGETS) record(scenario.name, target.name, await scenario.run(target));
+        }
+      }
+    },
+    { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 },
+  );
+});
