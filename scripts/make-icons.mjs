@@ -201,7 +201,8 @@ const black = () => [0, 0, 0, 255];
 const green = () => [63, 185, 80, 255]; // the UI's "running" colour
 const orange = () => [240, 136, 62, 255]; // the UI's "unhealthy" colour
 
-const icons = [['icon.png', appIcon, 512, 512]];
+// 1024 px: macOS's .icns wants a 512@2x image, and electron-builder makes every platform's icon from this one.
+const icons = [['icon.png', appIcon, 512, 1024]];
 for (const [state, badgeColour] of [
   ['idle', black],
   ['ok', green],
