@@ -280,6 +280,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     pid: process.pid,
     startedAt: new Date().toISOString(),
     baseDir: paths.base,
+    appLogFile: appLogFile(paths, baseDirSource),
   };
   const resources = new ResourceMonitor({
     baseDir: paths.base,

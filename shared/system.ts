@@ -75,6 +75,8 @@ export interface AppInfo {
   pid: number;
   startedAt: string;
   baseDir: string;
+  /** Where the app's own log is written (the OS's log folder, or logs/ under a base directory set by HELIX_LOCAL_LLM_DIR). */
+  appLogFile: string;
 }
 
 export type GpuVendor = 'nvidia' | 'amd' | 'apple' | 'intel' | 'other';

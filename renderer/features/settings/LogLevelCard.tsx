@@ -1,5 +1,5 @@
 import { LOG_LEVELS, type LogLevel, type SettingsState } from '../../../shared/settings';
-import { useUpdateSettings } from '../../api/hooks';
+import { useAppInfo, useUpdateSettings } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field } from '../../components/Field';
 import { SourceLabel } from './SourceLabel';
@@ -12,13 +12,22 @@ const DESCRIPTIONS: Record<LogLevel, string> = {
   debug: 'everything, with every request the host handles',
 };
 
-/** The app's own log (logs/app.log, shared with the desktop app): how much it writes. Saved at once; applies at once. */
+/** The app's own log (shared with the desktop app; where it is comes from the host): how much it writes. Saved at once; applies at once. */
 export function LogLevelCard({ state }: { state: SettingsState }) {
   const update = useUpdateSettings();
+  const app = useAppInfo();
   return (
     <section className="card settings-form" aria-label="App log" data-testid="log-level-card">
       <h2 className="settings-section-title">App log</h2>
-      <p className="field-description backup-intro">logs/app.log in the base directory</p>
+      <p className="field-description backup-intro" data-testid="app-log-file">
+        {app.data ? (
+          <>
+            Written to <code>{app.data.appLogFile}</code>
+          </>
+        ) : (
+          'Where it is written shows once the host answers.'
+        )}
+      </p>
       <Field
         id="setting-logLevel"
         label="Log level"
