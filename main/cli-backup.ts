@@ -4,7 +4,7 @@ import type { BackupCreated, HelixExport, RestorePlan } from '../shared/backup';
 import type { InstallRun } from '../shared/install';
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { BUILTIN_RECIPES } from './builtin-recipes/builtin';
-import { colours, parse, printJson, runningHost, UsageError, withHost, type CliCommand } from './cli-common';
+import { colours, parse, printJson, runningHost, UsageError, withHost } from './cli-common';
 import { installPrinter } from './cli-install';
 import { openBaseDir } from './host';
 import { waitForRuns } from './install-runs';
@@ -15,146 +15,113 @@ import { exportHelixCode } from './services/helixcode/helixcode-export';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
-export const backupCommand: CliCommand = {
-  usage: 'backup [<file>] [--json]',
-  summary: 'Save config/ (settings, custom recipes, providers’ config files) and the list of installed providers to one .tar.gz.',
-  details: [
-    'Without <file>: local-llm-backup-<time>.tar.gz in the current folder.',
-    'Not in it: models, data, logs, and API keys (config/keys.json, keys.enc stay on this machine; add them again after restoring elsewhere).',
-    'Reads only: works beside a running host, and with none.',
-  ].join('\n'),
-  complete: { flags: ['--json'] },
-  async run(args) {
-    const { values, positionals } = parse('backup', args, { json: { type: 'boolean' } }, true);
-    if (positionals.length > 1) throw new UsageError('"backup" takes at most one file name.', 'backup');
-    const file = path.resolve(positionals[0] ?? backupFileName(new Date()));
-    const remote = await runningHost();
-    let created: BackupCreated;
-    if (remote) {
-      try {
-        created = await remote.client.invoke('backup.create', { file });
-      } finally {
-        remote.close();
-      }
-    } else {
-      // No host: reading config/ needs no lock, and nothing is started or written but the archive.
-      const base = await openBaseDir({ readOnly: true });
-      const backups = new BackupService({
-        paths: base.paths,
-        app: { name: APP_NAME, version: APP_VERSION },
-        recipes: () => base.catalog.list().map((entry) => entry.recipe),
-        builtins: BUILTIN_RECIPES,
-      });
-      created = await backups.create({ file });
+export async function runBackup(args: string[]): Promise<number> {
+  const { values, positionals } = parse('backup', args, { json: { type: 'boolean' } }, true);
+  if (positionals.length > 1) throw new UsageError('"backup" takes at most one file name.', 'backup');
+  const file = path.resolve(positionals[0] ?? backupFileName(new Date()));
+  const remote = await runningHost();
+  let created: BackupCreated;
+  if (remote) {
+    try {
+      created = await remote.client.invoke('backup.create', { file });
+    } finally {
+      remote.close();
     }
-    if (values.json) {
-      printJson(created);
-      return 0;
-    }
-    const { manifest } = created;
-    console.log(`Backed up config/ (${manifest.files.length} files, ${kib(created.bytes)}) to ${created.file}`);
-    console.log(
-      manifest.providers.length
-        ? `Installed providers listed: ${manifest.providers.map((p) => `${p.id}${p.version ? ` ${p.version}` : ''}`).join(', ')}`
-        : 'No installed providers to list (built-in and desktop-app providers need no install).',
-    );
-    console.log('Not included: models, data, logs, and API keys (they stay on this machine).');
-    for (const warning of created.warnings) console.log(`${colours().yellow('Warning:')} ${warning}`);
-    return 0;
-  },
-};
-
-export const restoreCommand: CliCommand = {
-  usage: 'restore <file> [--reinstall] [--yes] [--json]',
-  summary: 'Put back config/ from a backup: checked through before anything changes; what it replaces is kept aside.',
-  details: [
-    'Shows what it would add, replace and remove, and asks (--yes does not ask; without a terminal, --yes is needed).',
-    'Replaced and removed files go to <base>/config.before-restore-<time>/. API keys and the session are left as they are.',
-    '--reinstall then installs the providers the backup lists that are not installed here (and waits for them).',
-    'Through the running host if there is one (refused while providers run: stop them first); else under the base directory’s lock.',
-    'Exit codes: 0 restored, 1 refused or failed (nothing changed), 2 bad usage.',
-  ].join('\n'),
-  complete: { flags: ['--reinstall', '--yes', '--json'] },
-  async run(args) {
-    const { values, positionals } = parse(
-      'restore',
-      args,
-      { reinstall: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
-      true,
-    );
-    if (positionals.length !== 1)
-      throw new UsageError('"restore" takes the backup file, e.g. "restore local-llm-backup.tar.gz".', 'restore');
-    const file = path.resolve(positionals[0]!);
-    const say = values.json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => console.log(line);
-    return withHost(async (api) => {
-      const plan = await api.invoke('backup.inspect', { file });
-      say(formatPlan(plan, Boolean(values.reinstall)));
-      const confirmed = values.yes || (!values.json && (await askYesNo('Restore this? [y/N] ')));
-      if (!confirmed) {
-        if (values.json) printJson(plan);
-        say(process.stdin.isTTY && !values.json ? 'Not restored: nothing changed.' : 'Not restored: run again with --yes to restore.');
-        return 1;
-      }
-      const seen: InstallRun[] = [];
-      const print = installPrinter(say);
-      const stopSeeing = api.on('install.progress', (run) => (print(run), seen.push(run)));
-      const result = await api.invoke('backup.restore', { file, reinstall: values.reinstall });
-      say(`Restored ${result.files.filter((f) => f.change !== 'same').length} file(s) into config/.`);
-      if (result.keptAside) say(`What it replaced or removed is in ${result.keptAside}`);
-      let runs: InstallRun[] = [];
-      if (result.installing.length > 0) {
-        say(`Installing ${result.installing.join(', ')}…`);
-        runs = await waitForRuns(result.installing, (listener) => {
-          stopSeeing();
-          seen.forEach(listener);
-          return api.on('install.progress', (run) => (print(run), listener(run)));
-        });
-      } else stopSeeing();
-      const skipped = values.reinstall ? result.toInstall.filter((id) => !result.installing.includes(id)) : [];
-      if (skipped.length) say(`Not installed: ${skipped.join(', ')} (a custom recipe to confirm first: "local-llm-manager trust <id>").`);
-      if (values.json) printJson({ ...result, installs: runs });
-      return runs.every((r) => r.status === 'done') && skipped.length === 0 ? 0 : 1;
+  } else {
+    // No host: reading config/ needs no lock, and nothing is started or written but the archive.
+    const base = await openBaseDir({ readOnly: true });
+    const backups = new BackupService({
+      paths: base.paths,
+      app: { name: APP_NAME, version: APP_VERSION },
+      recipes: () => base.catalog.list().map((entry) => entry.recipe),
+      builtins: BUILTIN_RECIPES,
     });
-  },
-};
-
-export const exportCommand: CliCommand = {
-  usage: 'export helixcode [--write <config.yaml>] [--json]',
-  summary: 'HelixCode’s llm.providers block from the installed providers and the gateway: printed, or merged into its config.yaml.',
-  details: [
-    'Each installed provider is an entry (type: its id, endpoint, models, enabled: true while it runs healthy); the gateway is local_llm_gateway (type openai).',
-    '--write merges into the given config.yaml: its other keys, comments and layout stay byte for byte; the old file is kept as <file>.before-export-<time>.',
-    'Live states come from the running host; with none, every entry is written with enabled: false.',
-  ].join('\n'),
-  complete: { subcommands: ['helixcode'], flags: ['--write', '--json'] },
-  async run(args) {
-    const { values, positionals } = parse('export', args, { write: { type: 'string' }, json: { type: 'boolean' } }, true);
-    if (positionals.length !== 1 || positionals[0] !== 'helixcode')
-      throw new UsageError('"export" takes "helixcode", e.g. "export helixcode --write ~/helixcode/config/config.yaml".', 'export');
-    if (values.write === '') throw new UsageError('--write takes the path of HelixCode’s config.yaml.', 'export');
-    const file = values.write === undefined ? undefined : path.resolve(values.write);
-    const remote = await runningHost();
-    let result: HelixExport;
-    if (remote) {
-      try {
-        result = await remote.client.invoke('export.helixcode', file ? { file, write: true } : {});
-      } finally {
-        remote.close();
-      }
-    } else {
-      const { providers } = await providerSnapshot(await openBaseDir({ readOnly: true }));
-      result = await exportHelixCode({ providers, file, write: file !== undefined });
-      result.notes.unshift('No host is running: nothing runs now, so no entry is enabled.');
-    }
-    if (values.json) printJson(result);
-    else {
-      if (!file) process.stdout.write(result.yaml);
-      else console.log(result.keptAside ? `Wrote ${result.file} (the old one is ${result.keptAside}).` : `Wrote ${result.file}.`);
-      for (const note of result.notes) console.error(`Note: ${note}`);
-    }
+    created = await backups.create({ file });
+  }
+  if (values.json) {
+    printJson(created);
     return 0;
-  },
-};
+  }
+  const { manifest } = created;
+  console.log(`Backed up config/ (${manifest.files.length} files, ${kib(created.bytes)}) to ${created.file}`);
+  console.log(
+    manifest.providers.length
+      ? `Installed providers listed: ${manifest.providers.map((p) => `${p.id}${p.version ? ` ${p.version}` : ''}`).join(', ')}`
+      : 'No installed providers to list (built-in and desktop-app providers need no install).',
+  );
+  console.log('Not included: models, data, logs, and API keys (they stay on this machine).');
+  for (const warning of created.warnings) console.log(`${colours().yellow('Warning:')} ${warning}`);
+  return 0;
+}
+
+export async function runRestore(args: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    'restore',
+    args,
+    { reinstall: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
+    true,
+  );
+  if (positionals.length !== 1) throw new UsageError('"restore" takes the backup file, e.g. "restore local-llm-backup.tar.gz".', 'restore');
+  const file = path.resolve(positionals[0]!);
+  const say = values.json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => console.log(line);
+  return withHost(async (api) => {
+    const plan = await api.invoke('backup.inspect', { file });
+    say(formatPlan(plan, Boolean(values.reinstall)));
+    const confirmed = values.yes || (!values.json && (await askYesNo('Restore this? [y/N] ')));
+    if (!confirmed) {
+      if (values.json) printJson(plan);
+      say(process.stdin.isTTY && !values.json ? 'Not restored: nothing changed.' : 'Not restored: run again with --yes to restore.');
+      return 1;
+    }
+    const seen: InstallRun[] = [];
+    const print = installPrinter(say);
+    const stopSeeing = api.on('install.progress', (run) => (print(run), seen.push(run)));
+    const result = await api.invoke('backup.restore', { file, reinstall: values.reinstall });
+    say(`Restored ${result.files.filter((f) => f.change !== 'same').length} file(s) into config/.`);
+    if (result.keptAside) say(`What it replaced or removed is in ${result.keptAside}`);
+    let runs: InstallRun[] = [];
+    if (result.installing.length > 0) {
+      say(`Installing ${result.installing.join(', ')}…`);
+      runs = await waitForRuns(result.installing, (listener) => {
+        stopSeeing();
+        seen.forEach(listener);
+        return api.on('install.progress', (run) => (print(run), listener(run)));
+      });
+    } else stopSeeing();
+    const skipped = values.reinstall ? result.toInstall.filter((id) => !result.installing.includes(id)) : [];
+    if (skipped.length) say(`Not installed: ${skipped.join(', ')} (a custom recipe to confirm first: "local-llm-manager trust <id>").`);
+    if (values.json) printJson({ ...result, installs: runs });
+    return runs.every((r) => r.status === 'done') && skipped.length === 0 ? 0 : 1;
+  });
+}
+
+export async function runExport(args: string[]): Promise<number> {
+  const { values, positionals } = parse('export', args, { write: { type: 'string' }, json: { type: 'boolean' } }, true);
+  if (positionals.length !== 1 || positionals[0] !== 'helixcode')
+    throw new UsageError('"export" takes "helixcode", e.g. "export helixcode --write ~/helixcode/config/config.yaml".', 'export');
+  if (values.write === '') throw new UsageError('--write takes the path of HelixCode’s config.yaml.', 'export');
+  const file = values.write === undefined ? undefined : path.resolve(values.write);
+  const remote = await runningHost();
+  let result: HelixExport;
+  if (remote) {
+    try {
+      result = await remote.client.invoke('export.helixcode', file ? { file, write: true } : {});
+    } finally {
+      remote.close();
+    }
+  } else {
+    const { providers } = await providerSnapshot(await openBaseDir({ readOnly: true }));
+    result = await exportHelixCode({ providers, file, write: file !== undefined });
+    result.notes.unshift('No host is running: nothing runs now, so no entry is enabled.');
+  }
+  if (values.json) printJson(result);
+  else {
+    if (!file) process.stdout.write(result.yaml);
+    else console.log(result.keptAside ? `Wrote ${result.file} (the old one is ${result.keptAside}).` : `Wrote ${result.file}.`);
+    for (const note of result.notes) console.error(`Note: ${note}`);
+  }
+  return 0;
+}
 
 function formatPlan(plan: RestorePlan, reinstall: boolean): string {
   const c = colours();

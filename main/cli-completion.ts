@@ -1,4 +1,4 @@
-import { parse, UsageError, type CliCommand } from './cli-common';
+import { parse, UsageError, type CliCommand } from './cli-args';
 
 /**
  * Shell completion for bash, zsh and fish, made from the command table: a command added to it

@@ -1,18 +1,13 @@
 import type { DiscoveryResults } from '../shared/discovery';
-import { colours, parse, printJson, withHost, type CliCommand } from './cli-common';
+import { colours, parse, printJson, withHost } from './cli-common';
 
-export const discoverCommand: CliCommand = {
-  usage: 'discover [--json]',
-  summary: 'Scan for LLM servers running on this machine (and saved endpoints): what each is, its models, whether we run it.',
-  complete: { flags: ['--json'] },
-  async run(args) {
-    const { values } = parse('discover', args, { json: { type: 'boolean' } });
-    const results = await withHost((api) => api.invoke('discovery.scan'));
-    if (values.json) printJson(results);
-    else console.log(formatDiscovery(results));
-    return 0;
-  },
-};
+export async function runDiscover(args: string[]): Promise<number> {
+  const { values } = parse('discover', args, { json: { type: 'boolean' } });
+  const results = await withHost((api) => api.invoke('discovery.scan'));
+  if (values.json) printJson(results);
+  else console.log(formatDiscovery(results));
+  return 0;
+}
 
 export function formatDiscovery(results: DiscoveryResults, c = colours()): string {
   if (results.servers.length === 0) return `No LLM server answered (${results.probed} ports probed).`;

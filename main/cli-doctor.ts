@@ -1,7 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import type { ProviderSummary } from '../shared/provider';
 import type { SystemCheck, ToolCheck } from '../shared/system';
-import { colours, parse, printJson, runningHost, UsageError, type CliCommand } from './cli-common';
+import { colours, parse, printJson, runningHost, UsageError } from './cli-common';
 import { openBaseDir } from './host';
 import { providerSnapshot } from './provider-snapshot';
 import { checkSystem } from './services/system/system-check';
@@ -16,98 +16,88 @@ export interface DoctorFinding {
   fix?: string;
 }
 
-export const doctorCommand: CliCommand = {
-  usage: 'doctor [<id>...] [--json]',
-  summary:
-    'Check this machine: tools (with the command that installs each), GPUs, the base directory, recipes. Exit 1 when something required is missing.',
-  details: [
-    'Required: git, and every tool an installed provider (or a provider named here) needs to install or update.',
-    'Tools only other providers need are listed as notes. With a host running, the check is the host’s (its PATH).',
-  ].join('\n'),
-  complete: { flags: ['--json'], providerIds: true },
-  async run(args) {
-    const { values, positionals } = parse('doctor', args, { json: { type: 'boolean' } }, true);
-    const remote = await runningHost();
-    let check: SystemCheck;
-    let providers: ProviderSummary[];
-    let baseDir: string;
-    const findings: DoctorFinding[] = [];
-    if (remote) {
-      try {
-        [check, { providers }, { baseDir }] = await Promise.all([
-          remote.client.invoke('system.check', { refresh: true }),
-          remote.client.invoke('providers.list'),
-          remote.client.invoke('app.info'),
-        ]);
-      } finally {
-        remote.close();
-      }
-      findings.push({ level: 'ok', what: `host running (pid ${remote.info.pid}, ${remote.info.origin}); the check is its own` });
-    } else {
-      const base = await openBaseDir({ readOnly: true });
-      [check, { providers }] = await Promise.all([
-        checkSystem(
-          base.system,
-          base.catalog.list().map((e) => e.recipe),
-        ),
-        providerSnapshot(base),
+export async function runDoctor(args: string[]): Promise<number> {
+  const { values, positionals } = parse('doctor', args, { json: { type: 'boolean' } }, true);
+  const remote = await runningHost();
+  let check: SystemCheck;
+  let providers: ProviderSummary[];
+  let baseDir: string;
+  const findings: DoctorFinding[] = [];
+  if (remote) {
+    try {
+      [check, { providers }, { baseDir }] = await Promise.all([
+        remote.client.invoke('system.check', { refresh: true }),
+        remote.client.invoke('providers.list'),
+        remote.client.invoke('app.info'),
       ]);
-      baseDir = base.paths.base;
-      for (const problem of base.settings.state().problems)
-        findings.push({ level: 'warning', what: `settings: ${problem.message}`, fix: problem.hint });
-      for (const problem of base.catalog.problems)
-        findings.push({
-          level: 'warning',
-          what: `recipe ${problem.file}${problem.field ? ` (${problem.field})` : ''}: ${problem.message}`,
-          fix: problem.hint,
-        });
+    } finally {
+      remote.close();
     }
-    const unknown = positionals.filter((id) => !providers.some((p) => p.id === id));
-    if (unknown.length)
-      throw new UsageError(
-        `No provider ${unknown.map((id) => `"${id}"`).join(', ')}. Known: ${providers.map((p) => p.id).join(', ')}.`,
-        'doctor',
-      );
-
-    findings.push(await baseDirFinding(baseDir), nodeFinding(process.versions.node));
-    const wanted = providers.filter((p) => positionals.includes(p.id) || isInstalledFromSource(p));
-    const requiredBy = new Map<string, string[]>(ALWAYS_REQUIRED.map((id) => [id, ['every install and update']]));
-    for (const p of wanted) {
-      const verdict = check.recipes.find((r) => r.id === p.id);
-      if (verdict?.verdict === 'does-not-fit' && positionals.includes(p.id))
-        findings.push({ level: 'problem', what: `${p.name} cannot run on this machine: ${verdict.reasons.join('; ')}` });
-      for (const tool of verdict?.missingTools ?? []) requiredBy.set(tool.id, [...(requiredBy.get(tool.id) ?? []), p.name]);
-    }
-    for (const tool of check.tools) {
-      const by = requiredBy.get(tool.id);
-      if (tool.status === 'ok') {
-        if (by) findings.push({ level: 'ok', what: `${tool.name} ${tool.version ?? ''}`.trim() });
-        continue;
-      }
-      // A tool nothing here needs (Docker, Go on a machine without those providers) is no finding.
-      if (!by && tool.neededBy.length === 0) continue;
-      const state =
-        tool.status === 'too-old'
-          ? `too old (${tool.version}; ${tool.min} or newer needed)`
-          : tool.status === 'unreadable'
-            ? 'found, but its version could not be read'
-            : 'missing';
+    findings.push({ level: 'ok', what: `host running (pid ${remote.info.pid}, ${remote.info.origin}); the check is its own` });
+  } else {
+    const base = await openBaseDir({ readOnly: true });
+    [check, { providers }] = await Promise.all([
+      checkSystem(
+        base.system,
+        base.catalog.list().map((e) => e.recipe),
+      ),
+      providerSnapshot(base),
+    ]);
+    baseDir = base.paths.base;
+    for (const problem of base.settings.state().problems)
+      findings.push({ level: 'warning', what: `settings: ${problem.message}`, fix: problem.hint });
+    for (const problem of base.catalog.problems)
       findings.push({
-        level: by ? 'problem' : 'warning',
-        what: `${tool.name} ${state}; ${by ? `required by ${by.join(', ')}` : `needed by ${tool.neededBy.join(', ')} (not installed)`}`,
-        fix: fixOf(tool),
+        level: 'warning',
+        what: `recipe ${problem.file}${problem.field ? ` (${problem.field})` : ''}: ${problem.message}`,
+        fix: problem.hint,
       });
-    }
-    for (const problem of check.gpuProblems) findings.push({ level: 'warning', what: `GPU: ${problem}` });
-    if (check.gpus.length === 0) findings.push({ level: 'warning', what: 'no GPU found: providers run on the CPU (slower)' });
-    else for (const gpu of check.gpus) findings.push({ level: 'ok', what: `GPU ${gpu.model}` });
+  }
+  const unknown = positionals.filter((id) => !providers.some((p) => p.id === id));
+  if (unknown.length)
+    throw new UsageError(
+      `No provider ${unknown.map((id) => `"${id}"`).join(', ')}. Known: ${providers.map((p) => p.id).join(', ')}.`,
+      'doctor',
+    );
 
-    const ok = !findings.some((f) => f.level === 'problem');
-    if (values.json) printJson({ ok, findings, check });
-    else printFindings(findings, ok, check);
-    return ok ? 0 : 1;
-  },
-};
+  findings.push(await baseDirFinding(baseDir), nodeFinding(process.versions.node));
+  const wanted = providers.filter((p) => positionals.includes(p.id) || isInstalledFromSource(p));
+  const requiredBy = new Map<string, string[]>(ALWAYS_REQUIRED.map((id) => [id, ['every install and update']]));
+  for (const p of wanted) {
+    const verdict = check.recipes.find((r) => r.id === p.id);
+    if (verdict?.verdict === 'does-not-fit' && positionals.includes(p.id))
+      findings.push({ level: 'problem', what: `${p.name} cannot run on this machine: ${verdict.reasons.join('; ')}` });
+    for (const tool of verdict?.missingTools ?? []) requiredBy.set(tool.id, [...(requiredBy.get(tool.id) ?? []), p.name]);
+  }
+  for (const tool of check.tools) {
+    const by = requiredBy.get(tool.id);
+    if (tool.status === 'ok') {
+      if (by) findings.push({ level: 'ok', what: `${tool.name} ${tool.version ?? ''}`.trim() });
+      continue;
+    }
+    // A tool nothing here needs (Docker, Go on a machine without those providers) is no finding.
+    if (!by && tool.neededBy.length === 0) continue;
+    const state =
+      tool.status === 'too-old'
+        ? `too old (${tool.version}; ${tool.min} or newer needed)`
+        : tool.status === 'unreadable'
+          ? 'found, but its version could not be read'
+          : 'missing';
+    findings.push({
+      level: by ? 'problem' : 'warning',
+      what: `${tool.name} ${state}; ${by ? `required by ${by.join(', ')}` : `needed by ${tool.neededBy.join(', ')} (not installed)`}`,
+      fix: fixOf(tool),
+    });
+  }
+  for (const problem of check.gpuProblems) findings.push({ level: 'warning', what: `GPU: ${problem}` });
+  if (check.gpus.length === 0) findings.push({ level: 'warning', what: 'no GPU found: providers run on the CPU (slower)' });
+  else for (const gpu of check.gpus) findings.push({ level: 'ok', what: `GPU ${gpu.model}` });
+
+  const ok = !findings.some((f) => f.level === 'problem');
+  if (values.json) printJson({ ok, findings, check });
+  else printFindings(findings, ok, check);
+  return ok ? 0 : 1;
+}
 
 /** Installed from a repository, a Python package or a download: updates need its tools again. */
 function isInstalledFromSource(p: ProviderSummary): boolean {

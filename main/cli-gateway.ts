@@ -1,45 +1,37 @@
 import { AppFailure } from '../shared/errors';
 import type { GatewayStatus } from '../shared/gateway';
-import { colours, noHost, paintStatus, parse, printJson, runningHost, UsageError, type CliCommand } from './cli-common';
+import { colours, noHost, paintStatus, parse, printJson, runningHost, UsageError } from './cli-common';
 
-export const gatewayCommand: CliCommand = {
-  usage: 'gateway [status|url] [--json]',
-  summary: "The running host's OpenAI-compatible gateway: its URL, strategy and routing table; `url` prints the URL alone.",
-  details:
-    '`gateway url` prints only the base URL (…/v1), for scripts: OPENAI_BASE_URL=$(local-llm-manager gateway url).\nExit code 1 when the gateway is not listening.',
-  complete: { subcommands: ['status', 'url'], flags: ['--json'] },
-  async run(args) {
-    const { values, positionals } = parse('gateway', args, { json: { type: 'boolean' } }, true);
-    const sub = positionals[0] ?? 'status';
-    if (positionals.length > 1 || (sub !== 'status' && sub !== 'url'))
-      throw new UsageError('"gateway" takes "status" or "url".', 'gateway');
-    const remote = await runningHost();
-    if (!remote) throw noHost('the gateway');
-    let status: GatewayStatus;
-    try {
-      status = await remote.client.invoke('gateway.status');
-    } finally {
-      remote.close();
-    }
-    if (sub === 'url') {
-      if (!status.url)
-        throw new AppFailure({
-          code: 'CONFLICT',
-          message: status.enabled
-            ? `The gateway is not listening${status.error ? `: ${status.error.message}` : '.'}`
-            : 'The gateway is turned off.',
-          hint: status.error?.hint ?? 'Turn it on on the Gateway page (or gateway.update { enabled: true }).',
-        });
-      if (values.json) printJson({ url: status.url });
-      else console.log(status.url);
-      return 0;
-    }
-    // The key stays out of plain output: it is on the Gateway page, and in --json for scripts that need it.
-    if (values.json) printJson(status);
-    else console.log(formatGateway(status));
-    return status.listening || !status.enabled ? 0 : 1;
-  },
-};
+export async function runGateway(args: string[]): Promise<number> {
+  const { values, positionals } = parse('gateway', args, { json: { type: 'boolean' } }, true);
+  const sub = positionals[0] ?? 'status';
+  if (positionals.length > 1 || (sub !== 'status' && sub !== 'url')) throw new UsageError('"gateway" takes "status" or "url".', 'gateway');
+  const remote = await runningHost();
+  if (!remote) throw noHost('the gateway');
+  let status: GatewayStatus;
+  try {
+    status = await remote.client.invoke('gateway.status');
+  } finally {
+    remote.close();
+  }
+  if (sub === 'url') {
+    if (!status.url)
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: status.enabled
+          ? `The gateway is not listening${status.error ? `: ${status.error.message}` : '.'}`
+          : 'The gateway is turned off.',
+        hint: status.error?.hint ?? 'Turn it on on the Gateway page (or gateway.update { enabled: true }).',
+      });
+    if (values.json) printJson({ url: status.url });
+    else console.log(status.url);
+    return 0;
+  }
+  // The key stays out of plain output: it is on the Gateway page, and in --json for scripts that need it.
+  if (values.json) printJson(status);
+  else console.log(formatGateway(status));
+  return status.listening || !status.enabled ? 0 : 1;
+}
 
 function formatGateway(status: GatewayStatus, c = colours()): string {
   const lines = [

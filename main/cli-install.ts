@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { InstallRun } from '../shared/install';
-import { colours, parse, UsageError, withHost, type CliCommand } from './cli-common';
+import { colours, parse, UsageError, withHost } from './cli-common';
 import { formatRecipeCommands } from './cli-format';
 import { FINISHED, waitForRuns } from './install-runs';
 
@@ -65,80 +65,56 @@ async function runInstalls(ids: string[] | 'all-installed', action: 'install' | 
   return runs.every((r) => r.status === 'done') ? 0 : 1;
 }
 
-export const installCommand: CliCommand = {
-  usage: 'install <id>...',
-  summary: 'Install (clone, build, configure) providers with live progress; through the running host if there is one.',
-  complete: { providerIds: true },
-  async run(args) {
-    const { positionals } = parse('install', args, {}, true);
-    if (positionals.length === 0) throw new UsageError('"install" takes one or more provider ids, e.g. "install vllm localai".', 'install');
-    return runInstalls(positionals, 'install');
-  },
-};
+export async function runInstall(args: string[]): Promise<number> {
+  const { positionals } = parse('install', args, {}, true);
+  if (positionals.length === 0) throw new UsageError('"install" takes one or more provider ids, e.g. "install vllm localai".', 'install');
+  return runInstalls(positionals, 'install');
+}
 
-export const updateCommand: CliCommand = {
-  usage: 'update <id>... | --all',
-  summary: 'Fetch the pinned (or configured) version and rebuild, keeping config; --all updates every installed provider.',
-  complete: { flags: ['--all'], providerIds: true },
-  async run(args) {
-    const { values, positionals } = parse('update', args, { all: { type: 'boolean' } }, true);
-    if (Boolean(values.all) === positionals.length > 0) throw new UsageError('"update" takes provider ids or --all.', 'update');
-    return runInstalls(values.all ? 'all-installed' : positionals, 'update');
-  },
-};
+export async function runUpdate(args: string[]): Promise<number> {
+  const { values, positionals } = parse('update', args, { all: { type: 'boolean' } }, true);
+  if (Boolean(values.all) === positionals.length > 0) throw new UsageError('"update" takes provider ids or --all.', 'update');
+  return runInstalls(values.all ? 'all-installed' : positionals, 'update');
+}
 
-export const uninstallCommand: CliCommand = {
-  usage: 'uninstall <id> [--remove-config]',
-  summary: 'Remove data/<id> and bin/<id>.sh (config kept unless asked).',
-  complete: { flags: ['--remove-config'], providerIds: true },
-  async run(args) {
-    const { values, positionals } = parse('uninstall', args, { 'remove-config': { type: 'boolean' } }, true);
-    if (positionals.length !== 1) throw new UsageError('"uninstall" takes exactly one provider id.', 'uninstall');
-    const removed = await withHost((api) => api.invoke('install.uninstall', { id: positionals[0]!, keepConfig: !values['remove-config'] }));
-    console.log(removed.removed.length ? `Removed:\n  ${removed.removed.join('\n  ')}` : 'Nothing to remove.');
-    return 0;
-  },
-};
+export async function runUninstall(args: string[]): Promise<number> {
+  const { values, positionals } = parse('uninstall', args, { 'remove-config': { type: 'boolean' } }, true);
+  if (positionals.length !== 1) throw new UsageError('"uninstall" takes exactly one provider id.', 'uninstall');
+  const removed = await withHost((api) => api.invoke('install.uninstall', { id: positionals[0]!, keepConfig: !values['remove-config'] }));
+  console.log(removed.removed.length ? `Removed:\n  ${removed.removed.join('\n  ')}` : 'Nothing to remove.');
+  return 0;
+}
 
-export const cleanupCommand: CliCommand = {
-  usage: 'cleanup',
-  summary: 'Remove caches, leftover downloads and unfinished installs.',
-  async run(args) {
-    parse('cleanup', args, {});
-    const report = await withHost((api) => api.invoke('install.cleanup'));
-    for (const item of report.removed) console.log(`  ${(item.bytes / 1024 / 1024).toFixed(1).padStart(8)} MB  ${item.path} (${item.why})`);
-    console.log(`Freed ${(report.freedBytes / 1024 / 1024).toFixed(1)} MB.`);
-    return 0;
-  },
-};
+export async function runCleanup(args: string[]): Promise<number> {
+  parse('cleanup', args, {});
+  const report = await withHost((api) => api.invoke('install.cleanup'));
+  for (const item of report.removed) console.log(`  ${(item.bytes / 1024 / 1024).toFixed(1).padStart(8)} MB  ${item.path} (${item.why})`);
+  console.log(`Freed ${(report.freedBytes / 1024 / 1024).toFixed(1)} MB.`);
+  return 0;
+}
 
-export const trustCommand: CliCommand = {
-  usage: 'trust <id> [--yes]',
-  summary: 'Show what a custom recipe (config/providers.d) runs, and confirm it; nothing of it runs before that, nor after an edit.',
-  complete: { flags: ['--yes'], providerIds: true },
-  async run(args) {
-    const { values, positionals } = parse('trust', args, { yes: { type: 'boolean', short: 'y' } }, true);
-    if (positionals.length !== 1) throw new UsageError('"trust" takes exactly one provider id, e.g. "trust my-server".', 'trust');
-    return withHost(async (api) => {
-      const commands = await api.invoke('providers.commands', { id: positionals[0]! });
-      console.log(formatRecipeCommands(commands));
-      if (commands.trusted) {
-        console.log(commands.origin === 'builtin' ? 'A built-in recipe: nothing to confirm.' : 'Already confirmed as it is.');
-        return 0;
-      }
-      const confirmed = values.yes || (await askYesNo('Run these commands on this machine when it is installed or started? [y/N] '));
-      if (!confirmed) {
-        console.log(
-          process.stdin.isTTY ? 'Not confirmed: nothing changed.' : 'Not confirmed: run again with --yes to confirm these commands.',
-        );
-        return 1;
-      }
-      await api.invoke('providers.trust', { id: commands.id, hash: commands.hash });
-      console.log(`Confirmed: ${commands.name} may now be installed and started.`);
+export async function runTrust(args: string[]): Promise<number> {
+  const { values, positionals } = parse('trust', args, { yes: { type: 'boolean', short: 'y' } }, true);
+  if (positionals.length !== 1) throw new UsageError('"trust" takes exactly one provider id, e.g. "trust my-server".', 'trust');
+  return withHost(async (api) => {
+    const commands = await api.invoke('providers.commands', { id: positionals[0]! });
+    console.log(formatRecipeCommands(commands));
+    if (commands.trusted) {
+      console.log(commands.origin === 'builtin' ? 'A built-in recipe: nothing to confirm.' : 'Already confirmed as it is.');
       return 0;
-    });
-  },
-};
+    }
+    const confirmed = values.yes || (await askYesNo('Run these commands on this machine when it is installed or started? [y/N] '));
+    if (!confirmed) {
+      console.log(
+        process.stdin.isTTY ? 'Not confirmed: nothing changed.' : 'Not confirmed: run again with --yes to confirm these commands.',
+      );
+      return 1;
+    }
+    await api.invoke('providers.trust', { id: commands.id, hash: commands.hash });
+    console.log(`Confirmed: ${commands.name} may now be installed and started.`);
+    return 0;
+  });
+}
 
 /** A yes/no question on a terminal; no terminal (a script, a pipe) never says yes. */
 async function askYesNo(question: string): Promise<boolean> {

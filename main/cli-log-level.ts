@@ -1,8 +1,5 @@
 import { LOG_LEVELS, SETTING_ENV_VARS } from '../shared/settings';
-import { UsageError } from './cli-common';
-
-export const LOG_LEVEL_HELP = `--log-level error|warn|info|debug: how much goes to the app log, app.log in the OS log folder (logs/ under HELIX_LOCAL_LLM_DIR; debug: every request too). Like
-HELIX_LOCAL_LLM_LOG_LEVEL, it is the default: a level saved in Settings wins over both.`;
+import { UsageError } from './cli-args';
 
 /**
  * `--log-level` stands in for HELIX_LOCAL_LLM_LOG_LEVEL for this process: the settings model takes

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppFailure } from '../shared/errors';
 import type { LogLine } from '../shared/provider';
-import { colours, parse, runningHost, UsageError, type CliCommand } from './cli-common';
+import { colours, parse, runningHost, UsageError } from './cli-common';
 import { locate } from './node-api/connection';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -17,86 +17,73 @@ export function parseSince(value: string, now = Date.now()): number {
   return at;
 }
 
-export const logsCommand: CliCommand = {
-  usage: 'logs <id> [-f] [--since 10m] [-n 200] [--json]',
-  summary: "A provider's log (or its install log, <id>-install): the last lines, then new ones with -f.",
-  details: [
-    '-f, --follow     keep printing new lines until Ctrl-C',
-    '--since <when>   only lines from then on: 90s, 10m, 2h, 1d, or a date and time (needs a running host: lines carry times there)',
-    '-n, --lines <N>  how many of the last lines (default 200)',
-    '--json           one JSON object per line: { seq, at, stream, process?, text }',
-    'Without a host, the log file is read (and followed) instead.',
-  ].join('\n'),
-  complete: { flags: ['--follow', '-f', '--since', '--lines', '-n', '--json'], providerIds: true },
-  async run(args) {
-    const { values, positionals } = parse(
-      'logs',
-      args,
-      {
-        follow: { type: 'boolean', short: 'f' },
-        since: { type: 'string' },
-        lines: { type: 'string', short: 'n' },
-        json: { type: 'boolean' },
-      },
-      true,
-    );
-    if (positionals.length !== 1) throw new UsageError('"logs" takes exactly one provider id, e.g. "logs llamacpp -f".', 'logs');
-    const id = positionals[0]!;
-    const limit = values.lines === undefined ? 200 : Number(values.lines);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
-      throw new UsageError('--lines is a whole number from 1 to 100000.', 'logs');
-    const since = values.since === undefined ? undefined : parseSince(values.since);
-    const c = colours();
-    const print = (line: LogLine) => {
-      if (values.json) return void process.stdout.write(`${JSON.stringify(line)}\n`);
-      const time = c.dim(new Date(line.at).toISOString().slice(11, 19));
-      const text = line.stream === 'stderr' ? c.yellow(line.text) : line.stream === 'system' ? c.cyan(line.text) : line.text;
-      process.stdout.write(`${time} ${line.process ? `${c.dim(line.process)} ` : ''}${text}\n`);
-    };
-    const remote = await runningHost();
-    if (!remote) {
-      if (since !== undefined)
-        throw new AppFailure({
-          code: 'NOT_FOUND',
-          message: 'No host is running, and the log file alone does not say when each line was written, so --since cannot pick lines.',
-          hint: 'Leave out --since (the file is shown), or start a host with "local-llm-manager serve".',
-        });
-      return followFile(id, limit, Boolean(values.follow), Boolean(values.json));
-    }
-    const api = remote.client;
-    let last = -1;
-    const show = (lines: LogLine[]) => {
-      for (const line of lines) {
-        if (line.seq <= last || (since !== undefined && line.at < since)) continue;
-        last = line.seq;
-        print(line);
-      }
-    };
-    try {
-      // Watch first, so nothing said between the tail and the watch is lost; seq drops repeats.
-      const pending: LogLine[] = [];
-      let canonical: string | undefined;
-      if (values.follow) {
-        api.on('logs.lines', (batch) =>
-          canonical === undefined ? pending.push(...batch.lines) : batch.id === canonical && show(batch.lines),
-        );
-        canonical = (await api.invoke('logs.watch', { id })).id;
-      }
-      const tail = await api.invoke('logs.tail', { id, limit: since === undefined ? limit : 100_000 });
-      show(since === undefined ? tail.lines : tail.lines.slice(-100_000));
-      show(pending.splice(0));
-      if (!values.follow) return 0;
-      // Until Ctrl-C, or the host going away.
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        void remote.closed.then(() => resolve());
+export async function runLogs(args: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    'logs',
+    args,
+    {
+      follow: { type: 'boolean', short: 'f' },
+      since: { type: 'string' },
+      lines: { type: 'string', short: 'n' },
+      json: { type: 'boolean' },
+    },
+    true,
+  );
+  if (positionals.length !== 1) throw new UsageError('"logs" takes exactly one provider id, e.g. "logs llamacpp -f".', 'logs');
+  const id = positionals[0]!;
+  const limit = values.lines === undefined ? 200 : Number(values.lines);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError('--lines is a whole number from 1 to 100000.', 'logs');
+  const since = values.since === undefined ? undefined : parseSince(values.since);
+  const c = colours();
+  const print = (line: LogLine) => {
+    if (values.json) return void process.stdout.write(`${JSON.stringify(line)}\n`);
+    const time = c.dim(new Date(line.at).toISOString().slice(11, 19));
+    const text = line.stream === 'stderr' ? c.yellow(line.text) : line.stream === 'system' ? c.cyan(line.text) : line.text;
+    process.stdout.write(`${time} ${line.process ? `${c.dim(line.process)} ` : ''}${text}\n`);
+  };
+  const remote = await runningHost();
+  if (!remote) {
+    if (since !== undefined)
+      throw new AppFailure({
+        code: 'NOT_FOUND',
+        message: 'No host is running, and the log file alone does not say when each line was written, so --since cannot pick lines.',
+        hint: 'Leave out --since (the file is shown), or start a host with "local-llm-manager serve".',
       });
-      return 0;
-    } finally {
-      remote.close();
+    return followFile(id, limit, Boolean(values.follow), Boolean(values.json));
+  }
+  const api = remote.client;
+  let last = -1;
+  const show = (lines: LogLine[]) => {
+    for (const line of lines) {
+      if (line.seq <= last || (since !== undefined && line.at < since)) continue;
+      last = line.seq;
+      print(line);
     }
-  },
-};
+  };
+  try {
+    // Watch first, so nothing said between the tail and the watch is lost; seq drops repeats.
+    const pending: LogLine[] = [];
+    let canonical: string | undefined;
+    if (values.follow) {
+      api.on('logs.lines', (batch) =>
+        canonical === undefined ? pending.push(...batch.lines) : batch.id === canonical && show(batch.lines),
+      );
+      canonical = (await api.invoke('logs.watch', { id })).id;
+    }
+    const tail = await api.invoke('logs.tail', { id, limit: since === undefined ? limit : 100_000 });
+    show(since === undefined ? tail.lines : tail.lines.slice(-100_000));
+    show(pending.splice(0));
+    if (!values.follow) return 0;
+    // Until Ctrl-C, or the host going away.
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      void remote.closed.then(() => resolve());
+    });
+    return 0;
+  } finally {
+    remote.close();
+  }
+}
 
 /** No host: the file logs/<id>.log, its last lines and, with -f, what is appended to it. */
 async function followFile(id: string, limit: number, follow: boolean, json: boolean): Promise<number> {

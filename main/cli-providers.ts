@@ -6,104 +6,78 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppFailure } from '../shared/errors';
 import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/provider';
 import { formatProviders, formatState } from './cli-format';
-import { colours, paintStatus, parse, printJson, runningHost, UsageError, type CliCommand } from './cli-common';
+import { colours, paintStatus, parse, printJson, runningHost, UsageError } from './cli-common';
 import { openBaseDir } from './host';
 import { readHostFile } from './host-file';
 import { locate } from './node-api/connection';
 import { providerSnapshot } from './provider-snapshot';
 import { isAlive } from './services/os/process-identity';
 
-export const statusCommand: CliCommand = {
-  usage: 'status [--json]',
-  summary: 'Every provider: state, port, PID (from the running host, if any; else what is installed).',
-  details: '--json prints { host, providers, problems }: host is the running host (pid, origin, mode) or null.',
-  complete: { flags: ['--json'] },
-  async run(args) {
-    const { values } = parse('status', args, { json: { type: 'boolean' } });
-    const remote = await runningHost();
-    let list: { providers: ProviderSummary[]; problems: CatalogProblem[] };
-    if (remote) {
-      try {
-        list = await remote.client.invoke('providers.list');
-      } finally {
-        remote.close();
-      }
-    } else {
-      // Read-only: no host means nothing runs; the folder is read, nothing is started or written.
-      list = await providerSnapshot(await openBaseDir({ readOnly: true }));
+export async function runStatus(args: string[]): Promise<number> {
+  const { values } = parse('status', args, { json: { type: 'boolean' } });
+  const remote = await runningHost();
+  let list: { providers: ProviderSummary[]; problems: CatalogProblem[] };
+  if (remote) {
+    try {
+      list = await remote.client.invoke('providers.list');
+    } finally {
+      remote.close();
     }
-    if (values.json) {
-      const host = remote ? { pid: remote.info.pid, origin: remote.info.origin, mode: remote.info.mode ?? 'headless' } : null;
-      printJson({ host, ...list });
-    } else {
-      const c = colours();
-      const table = formatProviders(list.providers, list.problems, remote !== undefined);
-      console.log(
-        c.enabled ? table.replace(/^(\S+\s+)(\S+)/gm, (_, id: string, status: string) => `${id}${paintStatus(status, c)}`) : table,
-      );
-    }
-    return 0;
-  },
-};
-
-function controlCommand(action: 'start' | 'stop' | 'restart'): CliCommand {
-  const verb = { start: 'Start', stop: 'Stop', restart: 'Restart' }[action];
-  return {
-    usage: `${action} <id>... | --all [--json]`,
-    summary:
-      action === 'start'
-        ? 'Start providers (waits until healthy). With no host running, one is started in the background first.'
-        : `${verb} providers (or every one we run, with --all) through the running host.`,
-    details:
-      action === 'start'
-        ? '--all starts every installed provider this machine can run. The background host keeps them running after this\ncommand ends; "local-llm-manager shutdown" stops it and them.'
-        : undefined,
-    complete: { flags: ['--all', '--json'], providerIds: true },
-    async run(args) {
-      const { values, positionals } = parse(action, args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, true);
-      if (Boolean(values.all) === positionals.length > 0)
-        throw new UsageError(`"${action}" takes provider ids or --all, e.g. "${action} llamacpp" or "${action} --all".`, action);
-      let remote = await runningHost();
-      if (!remote) {
-        if (action !== 'start') {
-          // Nothing runs without a host: stopping is already done.
-          const message = 'No host is running for this base directory, so no provider of ours is running.';
-          if (values.json) printJson({ host: null, states: [] });
-          else console.log(message);
-          return 0;
-        }
-        await startBackgroundHost();
-        remote = await runningHost();
-        if (!remote)
-          throw new AppFailure({
-            code: 'INTERNAL',
-            message: 'The background host started but cannot be reached.',
-            hint: 'Run "local-llm-manager serve" in a terminal to see why.',
-          });
-      }
-      try {
-        const api = remote.client;
-        let states: ProviderState[] = [];
-        if (values.all && action === 'restart') {
-          // Those that ran come back; what was stopped stays stopped.
-          for (const stopped of await api.invoke('providers.stopAll')) states.push(await api.invoke('providers.start', { id: stopped.id }));
-        } else if (values.all) states = await api.invoke(action === 'start' ? 'providers.startAll' : 'providers.stopAll');
-        else for (const id of positionals) states.push(await api.invoke(`providers.${action}`, { id }));
-        if (values.json) printJson({ host: { pid: remote.info.pid, origin: remote.info.origin }, states });
-        else if (states.length === 0)
-          console.log(action === 'start' ? 'Nothing to start: no installed provider can run here.' : 'Nothing was running.');
-        else for (const state of states) console.log(formatState(state).replace(state.status, paintStatus(state.status)));
-        return states.some((s) => s.status === 'failed') ? 1 : 0;
-      } finally {
-        remote.close();
-      }
-    },
-  };
+  } else {
+    // Read-only: no host means nothing runs; the folder is read, nothing is started or written.
+    list = await providerSnapshot(await openBaseDir({ readOnly: true }));
+  }
+  if (values.json) {
+    const host = remote ? { pid: remote.info.pid, origin: remote.info.origin, mode: remote.info.mode ?? 'headless' } : null;
+    printJson({ host, ...list });
+  } else {
+    const c = colours();
+    const table = formatProviders(list.providers, list.problems, remote !== undefined);
+    console.log(c.enabled ? table.replace(/^(\S+\s+)(\S+)/gm, (_, id: string, status: string) => `${id}${paintStatus(status, c)}`) : table);
+  }
+  return 0;
 }
 
-export const startCommand = controlCommand('start');
-export const stopCommand = controlCommand('stop');
-export const restartCommand = controlCommand('restart');
+/** start, stop and restart: through the running host (start brings one up in the background when none runs). */
+export async function runControl(action: 'start' | 'stop' | 'restart', args: string[]): Promise<number> {
+  const { values, positionals } = parse(action, args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, true);
+  if (Boolean(values.all) === positionals.length > 0)
+    throw new UsageError(`"${action}" takes provider ids or --all, e.g. "${action} llamacpp" or "${action} --all".`, action);
+  let remote = await runningHost();
+  if (!remote) {
+    if (action !== 'start') {
+      // Nothing runs without a host: stopping is already done.
+      const message = 'No host is running for this base directory, so no provider of ours is running.';
+      if (values.json) printJson({ host: null, states: [] });
+      else console.log(message);
+      return 0;
+    }
+    await startBackgroundHost();
+    remote = await runningHost();
+    if (!remote)
+      throw new AppFailure({
+        code: 'INTERNAL',
+        message: 'The background host started but cannot be reached.',
+        hint: 'Run "local-llm-manager serve" in a terminal to see why.',
+      });
+  }
+  try {
+    const api = remote.client;
+    let states: ProviderState[] = [];
+    if (values.all && action === 'restart') {
+      // Those that ran come back; what was stopped stays stopped.
+      for (const stopped of await api.invoke('providers.stopAll')) states.push(await api.invoke('providers.start', { id: stopped.id }));
+    } else if (values.all) states = await api.invoke(action === 'start' ? 'providers.startAll' : 'providers.stopAll');
+    else for (const id of positionals) states.push(await api.invoke(`providers.${action}`, { id }));
+    if (values.json) printJson({ host: { pid: remote.info.pid, origin: remote.info.origin }, states });
+    else if (states.length === 0)
+      console.log(action === 'start' ? 'Nothing to start: no installed provider can run here.' : 'Nothing was running.');
+    else for (const state of states) console.log(formatState(state).replace(state.status, paintStatus(state.status)));
+    return states.some((s) => s.status === 'failed') ? 1 : 0;
+  } finally {
+    remote.close();
+  }
+}
 
 /**
  * `start` with no host: the providers must outlive this command, so a headless host is started
@@ -139,29 +113,25 @@ async function startBackgroundHost(): Promise<void> {
   });
 }
 
-export const shutdownCommand: CliCommand = {
-  usage: 'shutdown',
-  summary: 'Stop the running headless host and every provider it runs.',
-  async run(args) {
-    parse('shutdown', args, {});
-    const { paths, host } = await locate();
-    if (!host) {
-      console.log('No host is running for this base directory.');
-      return 0;
-    }
-    if (host.mode === 'desktop')
-      throw new AppFailure({
-        code: 'CONFLICT',
-        message: 'The desktop app owns this base directory.',
-        hint: 'Quit it from its menu or tray icon.',
-      });
-    process.kill(host.pid, 'SIGTERM');
-    // The host stops its providers first (their grace period), then exits and removes host.json.
-    const deadline = Date.now() + 5 * 60_000;
-    while (Date.now() < deadline && (await isAlive(host))) await sleep(200);
-    if (await isAlive(host))
-      throw new AppFailure({ code: 'TIMEOUT', message: `The host (pid ${host.pid}) is still stopping.`, hint: `See ${paths.logs}.` });
-    console.log(`Stopped the host (pid ${host.pid}) and its providers.`);
+export async function runShutdown(args: string[]): Promise<number> {
+  parse('shutdown', args, {});
+  const { paths, host } = await locate();
+  if (!host) {
+    console.log('No host is running for this base directory.');
     return 0;
-  },
-};
+  }
+  if (host.mode === 'desktop')
+    throw new AppFailure({
+      code: 'CONFLICT',
+      message: 'The desktop app owns this base directory.',
+      hint: 'Quit it from its menu or tray icon.',
+    });
+  process.kill(host.pid, 'SIGTERM');
+  // The host stops its providers first (their grace period), then exits and removes host.json.
+  const deadline = Date.now() + 5 * 60_000;
+  while (Date.now() < deadline && (await isAlive(host))) await sleep(200);
+  if (await isAlive(host))
+    throw new AppFailure({ code: 'TIMEOUT', message: `The host (pid ${host.pid}) is still stopping.`, hint: `See ${paths.logs}.` });
+  console.log(`Stopped the host (pid ${host.pid}) and its providers.`);
+  return 0;
+}

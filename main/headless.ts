@@ -20,9 +20,9 @@ import {
 import { isLoopbackHostHeader, isLoopbackName } from './services/os/loopback';
 import { createSessionToken, tokenCookieName, tokenFromRequest, tokensMatch } from './transports/session-token';
 import { bindWebSocket } from './transports/ws';
+import { DEFAULT_UI_PORT, MIN_EXPOSED_KEY_LENGTH } from './headless-defaults';
 
-/** Default port of the headless UI; no provider in the catalog uses it. */
-export const DEFAULT_UI_PORT = 7420;
+export { DEFAULT_UI_PORT, MIN_EXPOSED_KEY_LENGTH } from './headless-defaults';
 
 export interface HeadlessServerOptions {
   rpc: RpcServer<Contract>;
@@ -58,9 +58,6 @@ export interface HeadlessServer {
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
   "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-/** An exposed host's key: as long as a random 24-byte session token in base64url, so no weaker. */
-export const MIN_EXPOSED_KEY_LENGTH = 32;
 
 /** Past this a body sent to the host (which takes none) is no longer read but cut. */
 const MAX_DISCARDED_BODY_BYTES = 1024 * 1024;
