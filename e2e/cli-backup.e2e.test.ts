@@ -82,6 +82,7 @@ describe('backup, restore and export from the CLI (real processes)', () => {
       ['export'],
       ['export', 'helixcode', '--write'],
       ['backup', 'a', 'b'],
+      ['backup', '--include', 'secrets'],
       ['serve', '--log-level', 'loud'],
     ]) {
       const bad = await runCli(dirs, args);
@@ -91,6 +92,29 @@ describe('backup, restore and export from the CLI (real processes)', () => {
       const help = await runCli(dirs, [name, '--help']);
       expect([help.code, help.stdout]).toEqual([0, expect.stringContaining(`Usage: local-llm-manager ${name}`)]);
     }
+  });
+
+  it('backup --include logs,data,models puts them in and restore brings them back, keeping a different file aside', async () => {
+    const dirs = await freshDirs();
+    await fillConfig(dirs);
+    const logs = path.join(dirs.baseDir, 'logs');
+    const models = path.join(dirs.baseDir, 'models');
+    await mkdir(logs, { recursive: true });
+    await mkdir(path.join(models, 'org'), { recursive: true });
+    await writeFile(path.join(logs, 'vllm.log'), 'started\n');
+    await writeFile(path.join(models, 'org', 'm.gguf'), Buffer.alloc(2 * 1024 * 1024, 3));
+    const archive = path.join(path.dirname(dirs.baseDir), 'with-models.tar.gz');
+    const made = await runCli(dirs, ['backup', archive, '--include', 'logs,data,models']);
+    expect([made.code, made.stderr]).toEqual([0, '']);
+    expect(made.stdout).toContain('Backed up config/, logs/, data/, models/');
+    await rm(logs, { recursive: true });
+    await writeFile(path.join(models, 'org', 'm.gguf'), 'other');
+    const restored = await runCli(dirs, ['restore', archive, '--yes']);
+    expect([restored.code, restored.stderr]).toEqual([0, '']);
+    expect(restored.stdout).toContain('~ replace models/org/m.gguf');
+    expect(restored.stdout).toMatch(/What it replaced is in .*models\.before-restore-/);
+    expect(await readFile(path.join(logs, 'vllm.log'), 'utf8')).toBe('started\n');
+    expect((await readFile(path.join(models, 'org', 'm.gguf'))).equals(Buffer.alloc(2 * 1024 * 1024, 3))).toBe(true);
   });
 
   it('with a host running: backup and restore go through it, export merges into config.yaml keeping its comments, --log-level debug logs requests', async () => {

@@ -206,7 +206,7 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     },
     'resources.history': ({ range }) => deps.resources.history(range),
     'diagnostics.create': (input) => deps.diagnostics.create({ file: input?.file }),
-    'backup.create': (input) => deps.backups.create({ file: input?.file }),
+    'backup.create': (input) => deps.backups.create({ file: input?.file, include: input?.include }),
     'backup.inspect': (source) => deps.backups.inspect(source),
     'backup.restore': async ({ reinstall, ...source }) => {
       const result = await deps.backups.restore(source);

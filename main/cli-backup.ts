@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import path from 'node:path';
-import type { BackupCreated, HelixExport, RestorePlan } from '../shared/backup';
+import { BACKUP_EXTRAS, type BackupCreated, type BackupExtra, type HelixExport, type RestorePlan } from '../shared/backup';
 import type { InstallRun } from '../shared/install';
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { BUILTIN_RECIPES } from './builtin-recipes/builtin';
@@ -16,14 +16,22 @@ import { exportHelixCode } from './services/helixcode/helixcode-export';
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 export async function runBackup(args: string[]): Promise<number> {
-  const { values, positionals } = parse('backup', args, { json: { type: 'boolean' } }, true);
+  const { values, positionals } = parse('backup', args, { json: { type: 'boolean' }, include: { type: 'string' } }, true);
   if (positionals.length > 1) throw new UsageError('"backup" takes at most one file name.', 'backup');
+  const include = values.include === undefined ? [] : values.include.split(',').map((s) => s.trim());
+  const unknown = include.filter((area) => !(BACKUP_EXTRAS as readonly string[]).includes(area));
+  if (unknown.length > 0 || (values.include !== undefined && include.length === 0))
+    throw new UsageError(
+      `--include takes ${BACKUP_EXTRAS.join(', ')} (comma-separated), not "${unknown.join(',') || values.include}".`,
+      'backup',
+    );
+  const extras = include as BackupExtra[];
   const file = path.resolve(positionals[0] ?? backupFileName(new Date()));
   const remote = await runningHost();
   let created: BackupCreated;
   if (remote) {
     try {
-      created = await remote.client.invoke('backup.create', { file });
+      created = await remote.client.invoke('backup.create', { file, ...(extras.length ? { include: extras } : {}) });
     } finally {
       remote.close();
     }
@@ -36,20 +44,22 @@ export async function runBackup(args: string[]): Promise<number> {
       recipes: () => base.catalog.list().map((entry) => entry.recipe),
       builtins: BUILTIN_RECIPES,
     });
-    created = await backups.create({ file });
+    created = await backups.create({ file, include: extras });
   }
   if (values.json) {
     printJson(created);
     return 0;
   }
   const { manifest } = created;
-  console.log(`Backed up config/ (${manifest.files.length} files, ${kib(created.bytes)}) to ${created.file}`);
+  const areas = ['config/', ...BACKUP_EXTRAS.filter((a) => manifest.includes[a]).map((a) => `${a}/`)].join(', ');
+  console.log(`Backed up ${areas} (${manifest.files.length} files, ${kib(created.bytes)}) to ${created.file}`);
   console.log(
     manifest.providers.length
       ? `Installed providers listed: ${manifest.providers.map((p) => `${p.id}${p.version ? ` ${p.version}` : ''}`).join(', ')}`
       : 'No installed providers to list (built-in and desktop-app providers need no install).',
   );
-  console.log('Not included: models, data, logs, and API keys (they stay on this machine).');
+  const left = BACKUP_EXTRAS.filter((a) => !manifest.includes[a]);
+  console.log(`Not included: ${[...left, 'API keys'].join(', ')} (they stay on this machine).`);
   for (const warning of created.warnings) console.log(`${colours().yellow('Warning:')} ${warning}`);
   return 0;
 }
@@ -79,6 +89,7 @@ export async function runRestore(args: string[]): Promise<number> {
     const result = await api.invoke('backup.restore', { file, reinstall: values.reinstall });
     say(`Restored ${result.files.filter((f) => f.change !== 'same').length} file(s) into config/.`);
     if (result.keptAside) say(`What it replaced or removed is in ${result.keptAside}`);
+    for (const aside of result.extrasKeptAside ?? []) say(`What it replaced is in ${aside}`);
     let runs: InstallRun[] = [];
     if (result.installing.length > 0) {
       say(`Installing ${result.installing.join(', ')}…`);
@@ -129,7 +140,8 @@ function formatPlan(plan: RestorePlan, reinstall: boolean): string {
   const lines = [`Backup of ${manifest.createdAt} by ${manifest.app.name} ${manifest.app.version}: ${manifest.files.length} files.`];
   const mark = { add: c.green('+ add    '), replace: c.yellow('~ replace'), remove: c.red('- remove '), same: c.dim('= same   ') };
   for (const f of plan.files) if (f.change !== 'same') lines.push(`  ${mark[f.change]} config/${f.path}`);
-  const same = plan.files.filter((f) => f.change === 'same').length;
+  for (const f of plan.extraFiles ?? []) if (f.change !== 'same') lines.push(`  ${mark[f.change]} ${f.path}`);
+  const same = [...plan.files, ...(plan.extraFiles ?? [])].filter((f) => f.change === 'same').length;
   if (same) lines.push(c.dim(`  (${same} file(s) already the same)`));
   if (plan.trustedRecipes.length)
     lines.push(`Custom recipes it confirms (their commands then run without asking again): ${plan.trustedRecipes.join(', ')}`);

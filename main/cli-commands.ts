@@ -137,14 +137,15 @@ export const COMMANDS: Record<string, CliCommand> = {
     run: (args) => import('./cli-doctor').then((m) => m.runDoctor(args)),
   },
   backup: {
-    usage: 'backup [<file>] [--json]',
+    usage: 'backup [<file>] [--include logs,data,models] [--json]',
     summary: 'Save config/ (settings, custom recipes, providers’ config files) and the list of installed providers to one .tar.gz.',
     details: [
       'Without <file>: local-llm-backup-<time>.tar.gz in the current folder.',
-      'Not in it: models, data, logs, and API keys (config/keys.json, keys.enc stay on this machine; add them again after restoring elsewhere).',
+      '--include adds logs/, data/ and/or models/ (streamed from disk; partial downloads and lock files left out; models can be GBs).',
+      'Never in it: API keys (config/keys.json, keys.enc stay on this machine; add them again after restoring elsewhere).',
       'Reads only: works beside a running host, and with none.',
     ].join('\n'),
-    complete: { flags: ['--json'] },
+    complete: { flags: ['--include', '--json'] },
     run: (args) => import('./cli-backup').then((m) => m.runBackup(args)),
   },
   restore: {

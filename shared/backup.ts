@@ -31,17 +31,18 @@ export const BackupManifestSchema = z
     formatVersion: z.literal(1),
     app: z.object({ name: z.string().max(200), version: z.string().max(100) }).strict(),
     createdAt: z.string().max(64),
-    /** What the archive holds besides the manifest. Models, data, logs and API keys never go in. */
+    /** What the archive holds besides the manifest. Models, data and logs only when asked; API keys never. */
     includes: z
       .object({
         config: z.literal(true),
-        models: z.literal(false),
-        data: z.literal(false),
-        logs: z.literal(false),
+        models: z.boolean(),
+        data: z.boolean(),
+        logs: z.boolean(),
         secrets: z.literal(false),
       })
       .strict(),
-    files: z.array(ManifestFileSchema).max(5000),
+    /** config/… and, when included, logs/…, data/…, models/… (each hashed as it was read). */
+    files: z.array(ManifestFileSchema).max(200_000),
     /** Empty folders under config/ (providers.d with nothing in it yet), so a restore makes them too. */
     dirs: z.array(z.string().min(1).max(1024)).max(5000),
     providers: z.array(ManifestProviderSchema).max(500),
@@ -67,10 +68,16 @@ const ArchiveData = z
 export const ArchiveSourceSchema = z.union([z.object({ data: ArchiveData }).strict(), z.object({ file: AbsolutePath }).strict()]);
 export type ArchiveSource = z.infer<typeof ArchiveSourceSchema>;
 
+/** Base-directory folders a backup carries only when asked (config/ always goes in). */
+export const BACKUP_EXTRAS = ['logs', 'data', 'models'] as const;
+export type BackupExtra = (typeof BACKUP_EXTRAS)[number];
+
 export const BackupCreateSchema = z
   .object({
     /** Write the archive to this absolute path on the host's machine instead of answering its bytes. */
     file: AbsolutePath.optional(),
+    /** Also archive these folders of the base directory (models can be GBs: write those to a `file`). */
+    include: z.array(z.enum(BACKUP_EXTRAS)).max(3).optional(),
   })
   .strict()
   .optional();
@@ -101,6 +108,8 @@ export type RestoreChange = 'add' | 'replace' | 'same' | 'remove';
 export interface RestorePlan {
   manifest: BackupManifest;
   files: { path: string; change: RestoreChange }[];
+  /** Files of the included folders (logs/…, data/…, models/…): added or replaced, never removed. */
+  extraFiles?: { path: string; change: RestoreChange }[];
   /** Custom recipes the archive brings back as confirmed (trusted-recipes.json): their commands run without asking again. */
   trustedRecipes: string[];
   /** Listed providers not installed here: what `reinstall` would install. */
@@ -112,6 +121,8 @@ export interface RestorePlan {
 export interface RestoreResult extends RestorePlan {
   /** Where the files it replaced or removed were kept (absent when it replaced nothing). */
   keptAside?: string;
+  /** The same for the included folders: `<folder>.before-restore-<time>/`. */
+  extrasKeptAside?: string[];
   /** Install runs started for `toInstall` when asked to reinstall. */
   installing: string[];
 }

@@ -258,7 +258,7 @@ export const contract = {
     ),
     'backup.create': request<BackupCreated>()(
       BackupCreateSchema,
-      'An archive (.tar.gz) of config/ (settings, custom and confirmed recipes, providers’ config files; never API keys) with a manifest of the installed providers and their versions: answered as base64, or written to `file` on the host’s machine.',
+      'An archive (.tar.gz) of config/ (settings, custom and confirmed recipes, providers’ config files; never API keys) with a manifest of the installed providers and their versions: answered as base64, or written to `file` on the host’s machine. `include` adds logs/, data/ and models/ (streamed; an archive over 16 MiB must go to a `file`).',
     ),
     'backup.inspect': request<RestorePlan>()(
       ArchiveSourceSchema,

@@ -1,11 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ArchiveSource } from '../../shared/backup';
+import type { ArchiveSource, BackupExtra } from '../../shared/backup';
 import { useClient } from './context';
 
-/** backup.create, answered as base64 for the page to offer as a download. */
+/** backup.create, answered as base64 for the page to offer as a download; `include` adds logs/ or data/. */
 export function useCreateBackup() {
   const client = useClient();
-  return useMutation({ mutationFn: () => client.invoke('backup.create', {}) });
+  return useMutation({
+    mutationFn: (include: BackupExtra[] = []) => client.invoke('backup.create', include.length > 0 ? { include } : {}),
+  });
 }
 
 /** backup.inspect: what a restore of this archive would change (nothing touched). */

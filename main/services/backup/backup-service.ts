@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import type { ArchiveSource, BackupCreated, RestorePlan, RestoreResult } from '../../../shared/backup';
+import type { ArchiveSource, BackupCreated, BackupExtra, RestorePlan, RestoreResult } from '../../../shared/backup';
 import { AppFailure } from '../../../shared/errors';
 import type { ProviderRecipe, RecipeInput } from '../../../shared/recipe';
 import type { Paths } from '../base-dir/paths';
@@ -11,6 +12,7 @@ import { createBackup } from './create-backup';
 import { installedProviders } from './installed-providers';
 import { readArchive, type Archive } from './read-archive';
 import { applyRestore, planRestore } from './restore-backup';
+import { applyExtras, checkRoom, planExtras } from './restore-extras';
 
 export interface BackupServiceDeps {
   paths: Paths;
@@ -31,27 +33,50 @@ export class BackupService {
 
   constructor(private readonly deps: BackupServiceDeps) {}
 
-  /** An archive of config/ now; written to `file` (atomically) when given, else answered as base64. */
-  async create(options: { file?: string } = {}): Promise<BackupCreated> {
-    const backup = await createBackup({
-      configDir: this.deps.paths.config,
-      app: this.deps.app,
-      providers: await installedProviders(this.deps.recipes(), this.deps.paths.data),
-    });
-    const warnings = (await checkConfigFiles(backup.files, this.deps.builtins)).map((p) => `${p} A restore refuses this file as it is.`);
-    for (const skipped of backup.skipped) warnings.push(`config/${skipped} is a link or special file: left out.`);
-    const answer: BackupCreated = { fileName: backup.fileName, bytes: backup.archive.length, manifest: backup.manifest, warnings };
-    if (!options.file) return { ...answer, data: backup.archive.toString('base64') };
+  /**
+   * An archive of config/ (and of logs/, data/, models/ when `include` names them) now; written to
+   * `file` (a temporary file beside it, then renamed) when given, else answered as base64, which
+   * only an archive within the upload cap can be (models: use a `file`).
+   */
+  async create(options: { file?: string; include?: readonly BackupExtra[] } = {}): Promise<BackupCreated> {
+    const { paths } = this.deps;
+    const include = [...new Set(options.include ?? [])];
+    const temp = options.file ? undefined : await mkdtemp(path.join(os.tmpdir(), 'llm-backup-out-'));
+    const out = options.file ? `${options.file}.${randomBytes(4).toString('hex')}.tmp` : path.join(temp!, 'backup.tar.gz');
     try {
-      await writeFileAtomic(options.file, backup.archive, { mode: 0o600 });
-    } catch (error) {
-      throw new AppFailure({
-        code: 'IO_ERROR',
-        message: `Could not write the backup to ${options.file}: ${(error as Error).message}`,
-        hint: 'Choose a file in a folder that exists and you can write to.',
-      });
+      let backup;
+      try {
+        backup = await createBackup({
+          configDir: paths.config,
+          app: this.deps.app,
+          providers: await installedProviders(this.deps.recipes(), paths.data),
+          extras: include.map((area) => ({ area, dir: paths[area] })),
+          out,
+        });
+        if (options.file) await rename(out, options.file);
+      } catch (error) {
+        if (error instanceof AppFailure) throw error;
+        throw new AppFailure({
+          code: 'IO_ERROR',
+          message: `Could not write the backup${options.file ? ` to ${options.file}` : ''}: ${(error as Error).message}`,
+          hint: 'Choose a file in a folder that exists and you can write to, on a disk with room for it.',
+        });
+      }
+      const warnings = (await checkConfigFiles(backup.files, this.deps.builtins)).map((p) => `${p} A restore refuses this file as it is.`);
+      for (const skipped of backup.skipped) warnings.push(`${skipped} is a link or special file: left out.`);
+      const answer: BackupCreated = { fileName: backup.fileName, bytes: backup.bytes, manifest: backup.manifest, warnings };
+      if (options.file) return { ...answer, file: options.file };
+      if (backup.bytes > BACKUP_LIMITS.archiveBytes)
+        throw new AppFailure({
+          code: 'BAD_REQUEST',
+          message: `The backup is ${(backup.bytes / 1024 / 1024).toFixed(1)} MiB, too big to send as a download (at most ${BACKUP_LIMITS.archiveBytes / 1024 / 1024} MiB).`,
+          hint: "Write it to a file on the host's machine instead (backup.create with `file`); models are best backed up that way.",
+        });
+      return { ...answer, data: (await readFile(out)).toString('base64') };
+    } finally {
+      if (temp) await rm(temp, { recursive: true, force: true });
+      else await rm(out, { force: true });
     }
-    return { ...answer, file: options.file };
   }
 
   /** Checks an archive through and through and says what a restore would change; touches nothing. */
@@ -73,16 +98,47 @@ export class BackupService {
           message: `Not restored: ${busy.join('; ')}.`,
           hint: 'Stop the providers (Stop all) and let installs finish, then restore again; nothing was changed.',
         });
-      const { keptAside } = await applyRestore({ configDir: this.deps.paths.config, baseDir: this.deps.paths.base, archive, plan });
-      await this.deps.afterRestore?.();
-      return { ...plan, ...(keptAside ? { keptAside } : {}), installing: [] };
+      const { paths } = this.deps;
+      const now = new Date();
+      const stamp = now.toISOString().replace(/[:.]/g, '-');
+      let extrasAside: string[] = [];
+      let undoExtras: (() => Promise<boolean>) | undefined;
+      let staging: string | undefined;
+      try {
+        if (archive.extras.size > 0) {
+          // Unpacked (and checked again) into a folder of ours on the same disk, then moved into place.
+          await checkRoom(paths.base, archive);
+          staging = await mkdtemp(path.join(paths.base, '.restore-staging-'));
+          const staged = await readArchive(await this.input(source), { staging });
+          const extraPlan = await planExtras(paths, staged);
+          const applied = await applyExtras({ dirs: paths, baseDir: paths.base, staged: staging, plan: extraPlan, stamp });
+          extrasAside = applied.keptAside;
+          undoExtras = applied.undo;
+        }
+        let keptAside: string | undefined;
+        try {
+          ({ keptAside } = await applyRestore({ configDir: paths.config, baseDir: paths.base, archive, plan, now }));
+        } catch (error) {
+          await undoExtras?.();
+          throw error;
+        }
+        await this.deps.afterRestore?.();
+        return {
+          ...plan,
+          ...(keptAside ? { keptAside } : {}),
+          ...(extrasAside.length > 0 ? { extrasKeptAside: extrasAside } : {}),
+          installing: [],
+        };
+      } finally {
+        if (staging) await rm(staging, { recursive: true, force: true });
+      }
     });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
   private async check(source: ArchiveSource): Promise<{ archive: Archive; plan: RestorePlan }> {
-    const archive = await readArchive(await this.bytesOf(source));
+    const archive = await readArchive(await this.input(source));
     const problems = await checkConfigFiles(archive.files, this.deps.builtins);
     if (problems.length > 0)
       throw new AppFailure({
@@ -92,10 +148,12 @@ export class BackupService {
         details: { problems },
       });
     const plan = await planRestore(this.deps.paths.config, archive, await installedProviders(this.deps.recipes(), this.deps.paths.data));
+    if (archive.extras.size > 0) plan.extraFiles = await planExtras(this.deps.paths, archive);
     return { archive, plan };
   }
 
-  private async bytesOf(source: ArchiveSource): Promise<Buffer> {
+  /** An upload's bytes, or a file on the host's machine (read as a stream: with models it is GBs). */
+  private async input(source: ArchiveSource): Promise<Buffer | { file: string }> {
     if ('data' in source) {
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(source.data))
         throw new AppFailure({
@@ -110,13 +168,7 @@ export class BackupService {
       const info = await stat(file);
       if (!info.isFile())
         throw new AppFailure({ code: 'BAD_REQUEST', message: `${file} is not a file.`, hint: 'Name the .tar.gz backup file.' });
-      if (info.size > BACKUP_LIMITS.archiveBytes)
-        throw new AppFailure({
-          code: 'BAD_REQUEST',
-          message: `${file} is ${(info.size / 1024 / 1024).toFixed(1)} MiB, over the ${BACKUP_LIMITS.archiveBytes / 1024 / 1024} MiB a backup may be.`,
-          hint: 'Name a backup made by "local-llm-manager backup"; nothing was changed.',
-        });
-      return await readFile(file);
+      return { file };
     } catch (error) {
       if (error instanceof AppFailure) throw error;
       const code = (error as NodeJS.ErrnoException).code;

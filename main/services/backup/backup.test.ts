@@ -162,6 +162,90 @@ describe('backup and restore', () => {
   });
 });
 
+describe('backup and restore of logs, data and models when asked', () => {
+  async function withExtras(): Promise<Paths> {
+    const paths = await base();
+    await mkdir(path.join(paths.logs, 'providers'), { recursive: true });
+    await writeFile(path.join(paths.logs, 'app.log'), 'line one\nline two\n');
+    await writeFile(path.join(paths.logs, 'providers', 'vllm.log'), Buffer.from([0, 1, 2, 255, 254]));
+    await writeFile(path.join(paths.data, 'vllm', 'state.bin'), Buffer.alloc(70_000, 7));
+    await writeFile(path.join(paths.data, 'vllm', 'install.lock'), 'pid 1');
+    return paths;
+  }
+
+  it('the default backup leaves them out', async () => {
+    const paths = await withExtras();
+    const created = await service(paths).create({ file: path.join(paths.base, 'b.tar.gz') });
+    expect(created.manifest.includes).toMatchObject({ config: true, logs: false, data: false, models: false });
+    expect(created.manifest.files.every((f) => f.path.startsWith('config/'))).toBe(true);
+  });
+
+  it('logs and data round-trip byte for byte through backup → wipe → restore; lock files stay out', async () => {
+    const paths = await withExtras();
+    const logs = await snapshot(paths.logs);
+    const { ['vllm/install.lock']: _lock, ...data } = await snapshot(paths.data);
+    const created = await service(paths).create({ file: path.join(paths.base, 'b.tar.gz'), include: ['logs', 'data'] });
+    expect(created.manifest.includes).toMatchObject({ logs: true, data: true, models: false });
+    expect(created.manifest.files.map((f) => f.path)).toContain('logs/providers/vllm.log');
+    expect(created.manifest.files.map((f) => f.path)).not.toContain('data/vllm/install.lock');
+    await rm(paths.logs, { recursive: true });
+    await rm(paths.data, { recursive: true });
+    const restored = await service(paths).restore({ file: created.file! });
+    expect(restored.extrasKeptAside).toBeUndefined();
+    expect(await snapshot(paths.logs)).toEqual(logs);
+    expect(await snapshot(paths.data)).toEqual(data);
+    expect((await readdir(paths.base)).filter((n) => n.startsWith('.restore-staging'))).toEqual([]);
+  });
+
+  it('a models file of a few MB round-trips; one that differs here is kept aside first', async () => {
+    const paths = await withExtras();
+    const model = Buffer.alloc(5 * 1024 * 1024);
+    for (let i = 0; i < model.length; i += 4) model.writeUInt32LE((i * 2654435761) >>> 0, i);
+    await mkdir(path.join(paths.models, 'org'), { recursive: true });
+    await writeFile(path.join(paths.models, 'org', 'model.gguf'), model);
+    await writeFile(path.join(paths.models, 'org', 'other.gguf.part'), 'half');
+    const created = await service(paths).create({ file: path.join(paths.base, 'm.tar.gz'), include: ['models'] });
+    expect(created.manifest.files.map((f) => f.path).filter((p) => p.startsWith('models/'))).toEqual(['models/org/model.gguf']);
+    await writeFile(path.join(paths.models, 'org', 'model.gguf'), 'a different file');
+    const plan = await service(paths).inspect({ file: created.file! });
+    expect(plan.extraFiles).toEqual([{ path: 'models/org/model.gguf', change: 'replace' }]);
+    const restored = await service(paths).restore({ file: created.file! });
+    expect((await readFile(path.join(paths.models, 'org', 'model.gguf'))).equals(model)).toBe(true);
+    expect(restored.extrasKeptAside).toHaveLength(1);
+    expect(restored.extrasKeptAside![0]).toMatch(/models\.before-restore-/);
+    expect(await readFile(path.join(restored.extrasKeptAside![0]!, 'org', 'model.gguf'), 'utf8')).toBe('a different file');
+  });
+
+  it('refuses an archive path escaping models/ and changes nothing', async () => {
+    const paths = await withExtras();
+    const before = await snapshot(paths.base);
+    const archive = await craft({ 'manifest.json': '{}', 'models/DOTDO/evil.txt': 'x' });
+    const patched = await patchPath(archive, 'models/DOTDO/evil.txt', 'models/../../evil.txt');
+    await expect(service(paths).restore({ data: patched.toString('base64') })).rejects.toThrow(
+      /outside the config folder or its own folder/,
+    );
+    expect(await snapshot(paths.base)).toEqual(before);
+  });
+
+  it('refuses a models/ file the manifest does not include, and an archive too big for the disk, changing nothing', async () => {
+    const paths = await withExtras();
+    const created = await service(paths).create({ file: path.join(paths.base, 'l.tar.gz'), include: ['logs'] });
+    const before = await snapshot(paths.base);
+    const restored = await service(paths).inspect({ file: created.file! });
+    expect(restored.extraFiles?.every((f) => f.change === 'same')).toBe(true);
+    const { statfs } = await import('node:fs/promises');
+    const fs = await statfs(paths.base);
+    const manifest = { ...created.manifest, files: [...created.manifest.files] };
+    manifest.files.push({ path: 'logs/huge.log', size: fs.bavail * fs.bsize * 2, sha256: 'a'.repeat(64) });
+    const lying = await craft({
+      'manifest.json': JSON.stringify({ ...manifest, includes: { ...manifest.includes, logs: false } }),
+      'logs/x.log': 'x',
+    });
+    await expect(service(paths).restore({ data: lying.toString('base64') })).rejects.toThrow(/not included/);
+    expect(await snapshot(paths.base)).toEqual(before);
+  });
+});
+
 /** Renames one entry inside a .tar.gz (same length, so the header's checksum is all that changes). */
 async function patchPath(archive: Buffer, from: string, to: string): Promise<Buffer> {
   const { gunzipSync, gzipSync } = await import('node:zlib');

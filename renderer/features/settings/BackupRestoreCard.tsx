@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { RestorePlan } from '../../../shared/backup';
+import type { BackupExtra, RestorePlan } from '../../../shared/backup';
 import { useCreateBackup, useInspectBackup, useRestoreBackup } from '../../api/backup-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { download, fromBase64, toBase64 } from './archive-bytes';
@@ -18,8 +18,10 @@ export function BackupRestoreCard() {
   const [upload, setUpload] = useState<{ name: string; data: string } | undefined>();
   const [reinstall, setReinstall] = useState(false);
   const [readError, setReadError] = useState<string | undefined>();
+  const [include, setInclude] = useState<BackupExtra[]>([]);
+  const toggle = (area: BackupExtra, on: boolean) => setInclude((now) => (on ? [...now, area] : now.filter((a) => a !== area)));
 
-  const makeBackup = () => create.mutate(undefined, { onSuccess: (made) => made.data && download(fromBase64(made.data), made.fileName) });
+  const makeBackup = () => create.mutate(include, { onSuccess: (made) => made.data && download(fromBase64(made.data), made.fileName) });
 
   const choose = async (file: File | undefined) => {
     restore.reset();
@@ -41,9 +43,30 @@ export function BackupRestoreCard() {
     <section className="card settings-form" aria-label="Backup & restore" data-testid="backup-card">
       <h2 className="settings-section-title">Backup &amp; restore</h2>
       <p className="field-description backup-intro">
-        config/: settings, custom recipes, providers’ config files · never models, logs or API keys
+        config/: settings, custom recipes, providers’ config files · logs and data only when ticked · never API keys
       </p>
       <div className="backup-body">
+        <div className="backup-row" data-testid="backup-include">
+          {(['logs', 'data'] as const).map((area) => (
+            <label key={area} className="backup-row">
+              <input
+                type="checkbox"
+                checked={include.includes(area)}
+                onChange={(e) => toggle(area, e.target.checked)}
+                data-testid={`backup-include-${area}`}
+              />
+              also {area}
+            </label>
+          ))}
+          <label className="backup-row" title="Models are GBs: too big for a browser download.">
+            <input type="checkbox" checked={false} disabled data-testid="backup-include-models" />
+            also models
+          </label>
+        </div>
+        <p className="card-meta">
+          Models are GBs, too big for a download here: back them up on the host’s machine with{' '}
+          <code>local-llm-manager backup &lt;file&gt; --include models</code>. A download is at most 16 MiB.
+        </p>
         <div className="backup-row">
           <button
             type="button"
@@ -115,6 +138,7 @@ export function BackupRestoreCard() {
           <p className="notice notice-success" role="status" data-testid="backup-restored">
             Restored {restore.data.files.filter((f) => f.change !== 'same').length} file(s).
             {restore.data.keptAside && ` What it replaced is kept in ${restore.data.keptAside}.`}
+            {restore.data.extrasKeptAside && ` Replaced logs/data/models files are kept in ${restore.data.extrasKeptAside.join(', ')}.`}
             {restore.data.installing.length > 0 && ` Installing ${restore.data.installing.join(', ')} (see Providers).`}
           </p>
         )}
@@ -124,7 +148,10 @@ export function BackupRestoreCard() {
 }
 
 function PlanView({ plan }: { plan: RestorePlan }) {
-  const changes = plan.files.filter((f) => f.change !== 'same');
+  const changes = [
+    ...plan.files.filter((f) => f.change !== 'same').map((f) => ({ ...f, path: `config/${f.path}` })),
+    ...(plan.extraFiles ?? []).filter((f) => f.change !== 'same'),
+  ];
   return (
     <div className="backup-plan">
       <p>
@@ -135,7 +162,7 @@ function PlanView({ plan }: { plan: RestorePlan }) {
         <ul className="backup-changes">
           {changes.map((f) => (
             <li key={f.path} className={`backup-change-${f.change}`}>
-              {CHANGE_LABEL[f.change]} config/{f.path}
+              {CHANGE_LABEL[f.change]} {f.path}
             </li>
           ))}
         </ul>
