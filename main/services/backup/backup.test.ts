@@ -8,6 +8,8 @@ import { BUILTIN_RECIPES } from '../../builtin-recipes/builtin';
 import { pathsFor, type Paths } from '../base-dir/paths';
 import { INSTALL_MARKER } from '../installer/install-state';
 import { BackupService } from './backup-service';
+import type { Archive } from './read-archive';
+import { checkRoom } from './restore-extras';
 
 const recipes = BUILTIN_RECIPES.map((r) => RecipeSchema.parse(r));
 const GOOD_RECIPE = path.join(import.meta.dirname, '../catalog/fixtures/recipes/good.yaml');
@@ -227,22 +229,25 @@ describe('backup and restore of logs, data and models when asked', () => {
     expect(await snapshot(paths.base)).toEqual(before);
   });
 
-  it('refuses a models/ file the manifest does not include, and an archive too big for the disk, changing nothing', async () => {
+  it('refuses a logs/ file the manifest does not include, changing nothing', async () => {
     const paths = await withExtras();
     const created = await service(paths).create({ file: path.join(paths.base, 'l.tar.gz'), include: ['logs'] });
     const before = await snapshot(paths.base);
-    const restored = await service(paths).inspect({ file: created.file! });
-    expect(restored.extraFiles?.every((f) => f.change === 'same')).toBe(true);
-    const { statfs } = await import('node:fs/promises');
-    const fs = await statfs(paths.base);
-    const manifest = { ...created.manifest, files: [...created.manifest.files] };
-    manifest.files.push({ path: 'logs/huge.log', size: fs.bavail * fs.bsize * 2, sha256: 'a'.repeat(64) });
+    const plan = await service(paths).inspect({ file: created.file! });
+    expect(plan.extraFiles?.every((f) => f.change === 'same')).toBe(true);
+    const { manifest } = created;
     const lying = await craft({
       'manifest.json': JSON.stringify({ ...manifest, includes: { ...manifest.includes, logs: false } }),
       'logs/x.log': 'x',
     });
     await expect(service(paths).restore({ data: lying.toString('base64') })).rejects.toThrow(/not included/);
     expect(await snapshot(paths.base)).toEqual(before);
+  });
+
+  it('refuses, before unpacking, what the disk has no room for', async () => {
+    const paths = await withExtras();
+    const archive = { extras: new Map([['models/huge.gguf', { size: 2 ** 60, sha256: 'a'.repeat(64) }]]) } as unknown as Archive;
+    await expect(checkRoom(paths.base, archive)).rejects.toThrow(/need .* GiB and the disk of .* has .* GiB free/);
   });
 });
 
