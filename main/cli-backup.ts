@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import path from 'node:path';
 import { BACKUP_EXTRAS, type BackupCreated, type BackupExtra, type HelixExport, type RestorePlan } from '../shared/backup';
 import type { InstallRun } from '../shared/install';
@@ -12,6 +11,7 @@ import { providerSnapshot } from './provider-snapshot';
 import { BackupService } from './services/backup/backup-service';
 import { backupFileName } from './services/backup/create-backup';
 import { exportHelixCode } from './services/helixcode/helixcode-export';
+import { askYesNo } from './cli-ask';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -154,15 +154,4 @@ function formatPlan(plan: RestorePlan, reinstall: boolean): string {
       `${v.id} is installed here at ${v.here ?? 'an unknown version'}, the backup had ${v.backup ?? 'an unknown version'} ("local-llm-manager update ${v.id}" after restoring).`,
     );
   return lines.join('\n');
-}
-
-/** A yes/no question on a terminal; no terminal (a script, a pipe) never says yes. */
-async function askYesNo(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
 }

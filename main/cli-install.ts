@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline/promises';
 import type { InstallRun } from '../shared/install';
 import { colours, parse, UsageError, withHost } from './cli-common';
 import { formatRecipeCommands } from './cli-format';
 import { FINISHED, waitForRuns } from './install-runs';
+import { askYesNo } from './cli-ask';
 
 /**
  * One line per step as it starts and ends; the failure with its log tail at the end. On a terminal
@@ -114,15 +114,4 @@ export async function runTrust(args: string[]): Promise<number> {
     console.log(`Confirmed: ${commands.name} may now be installed and started.`);
     return 0;
   });
-}
-
-/** A yes/no question on a terminal; no terminal (a script, a pipe) never says yes. */
-async function askYesNo(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
 }
