@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderState } from '../shared/provider';
@@ -99,6 +99,22 @@ describe('no process of ours outlives the host', () => {
     // One Ctrl-C is one shutdown: it was never taken for a second ask.
     expect(host.output().match(/stopping every provider/g)).toHaveLength(1);
     expect(host.output()).not.toContain('again: stopping every provider at once');
+  });
+
+  it('Ctrl-C when the terminal or pipe it prints to is gone (`npm start | tee` killed too): it stops clean, the log does not flood', async () => {
+    dirs = await prepareDirs();
+    host = await startCliHost(dirs);
+    await startProviders(host);
+    const exited = exitOf(host);
+    // What reads its output goes away first, as `tee` does on the same Ctrl-C: every write is now EPIPE.
+    host.process.stdout!.destroy();
+    host.process.stderr!.destroy();
+    host.process.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(await untilNoneLeft(dirs.baseDir)).toEqual([]);
+    const log = await readFile(path.join(dirs.baseDir, 'logs', 'app.log'), 'utf8');
+    expect(log).toContain('standard output is gone (EPIPE)');
+    expect(log).not.toContain('uncaughtException');
   });
 
   it('kill -9 of the host, then a restart: the new host stops what the dead one left, and stops clean', async () => {

@@ -64,7 +64,7 @@ export function modelNeedOf(
       kind: 'folder-empty',
       input,
       message: `${recipe.name} has no model: the models folder (${modelsDir}) has no GGUF file and none is chosen.`,
-      hint: 'Download one on the Models page, or choose one another app keeps (Choose model).',
+      hint: 'Download one on the Models page (or: local-llm-manager models pull <owner/repo>), or choose one another app keeps (Choose model on its tile).',
     };
   }
   return undefined;

@@ -39,7 +39,27 @@ export const CRASH_EXIT_CODE = 70;
  * never a silent death, never a half-alive host.
  */
 export function installShutdown(options: ShutdownOptions): Shutdown {
-  const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // The terminal or pipe we print to may be gone (a closed SSH session, `| tee` killed by the same
+  // Ctrl-C): a write then fails with EPIPE. That is no crash: the app log still gets everything,
+  // and nothing more is printed. Without these listeners the EPIPE became an uncaughtException,
+  // whose report was printed, failed again, and so on: a host spinning instead of stopping.
+  let quiet = false;
+  const onStdioError = (error: NodeJS.ErrnoException) => {
+    if (quiet) return;
+    quiet = true;
+    options.log.write('warn', `standard output is gone (${error.code ?? error.message}); the rest goes only to this log`);
+  };
+  process.stdout.on('error', onStdioError);
+  process.stderr.on('error', onStdioError);
+  const say = (line: string) => {
+    if (quiet) return;
+    try {
+      if (options.say) options.say(line);
+      else process.stderr.write(`${line}\n`);
+    } catch (error) {
+      onStdioError(error as NodeJS.ErrnoException);
+    }
+  };
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const window = options.duplicateWindowMs ?? 1000;
   let firstAt = 0;
@@ -90,7 +110,13 @@ export function installShutdown(options: ShutdownOptions): Shutdown {
     options.hurry().catch((error: unknown) => options.log.write('error', 'hurrying the shutdown failed', error));
   };
 
+  let crashes = 0;
   const onCrash = (error: unknown, kind: string) => {
+    // Reported in full once; after that only counted, so an error that repeats cannot flood the log.
+    if (++crashes > 1) {
+      if (crashes === 2) options.log.write('error', `${kind} again while stopping (further ones are not logged)`, error);
+      return;
+    }
     options.log.write('error', `${kind}: an error escaped every handler; stopping providers and exiting`, error);
     say(
       `Internal error (${kind}): ${(error as Error)?.stack ?? String(error)}\nDetails are in ${options.log.file}. Stopping every provider.`,
@@ -114,6 +140,8 @@ export function installShutdown(options: ShutdownOptions): Shutdown {
       return stopping !== undefined;
     },
     dispose() {
+      process.stdout.off('error', onStdioError);
+      process.stderr.off('error', onStdioError);
       for (const signal of SIGNALS) process.off(signal, onSignal);
       process.off('uncaughtException', onException);
       process.off('unhandledRejection', onRejection);
