@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { PassThrough, Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import { JsonModelScanner } from './json-model-scanner';
 import { clientResponseHeaders, upstreamRequestHeaders } from './header-policy';
 import { keepAliveIn } from './keep-alive';
@@ -10,13 +9,14 @@ import type { OnDemandHook, OnDemandLease } from './on-demand-hook';
 import { sendOpenAiError } from '../os/openai-error';
 import * as refusals from './refusals';
 import { pickTarget, type Route, type RoutingTable, type Target } from './routing-table';
+import { UpstreamError, type UpstreamHandler, type UpstreamPool } from './upstream-pool';
 import { completionTokensIn } from './upstream-stats';
 
 export interface ForwardContext {
   table(): RoutingTable;
   limits: GatewayLimits;
-  /** undici's connection pools, one per upstream origin, kept alive. */
-  dispatcher: Dispatcher;
+  /** Kept-alive connections to the upstreams. */
+  pool: UpstreamPool;
   /** Something in the stats moved. */
   touched(): void;
   /** Loads models no provider serves yet; asked only on a miss. */
@@ -59,7 +59,7 @@ export class ForwardCall {
   private retriedStaleSocket = false;
   private committed = false;
   private committedStatus = 0;
-  /** Lets undici read on once the client has taken what it had (backpressure). */
+  /** Lets the upstream's connection read on once the client has taken what it had (backpressure). */
   private resumeUpstream: (() => void) | undefined;
   private readonly failures: string[] = [];
   private tail: Buffer | undefined;
@@ -77,7 +77,7 @@ export class ForwardCall {
   private flushQueued = false;
   /** The client's socket is full until 'drain'. */
   private waitingForDrain = false;
-  /** undici was told to wait (onData answered false) and waits for our resume. */
+  /** The upstream's connection was told to wait (onData answered false) and waits for our resume. */
   private upstreamPaused = false;
 
   constructor(
@@ -86,13 +86,13 @@ export class ForwardCall {
     private readonly res: ServerResponse,
   ) {}
 
-  start(): void {
+  /** `declared`: the request's Content-Length header, if it has one. */
+  start(declared: string | undefined): void {
     const { req, res } = this;
     req.on('data', this.onData);
     req.on('end', this.onEnd);
     req.on('error', this.onClientGone);
     res.on('close', this.onResponseClose);
-    const declared = req.headers['content-length'];
     if (declared !== undefined) {
       const bytes = Number(declared);
       if (bytes > this.ctx.limits.maxBodyBytes) this.tooLarge(bytes > this.ctx.limits.maxBodyBytes * DRAIN_FACTOR);
@@ -201,32 +201,33 @@ export class ForwardCall {
     ctx.touched();
 
     let discard = false;
-    const handler: Dispatcher.DispatchHandler = {
+    const handler: UpstreamHandler = {
       onConnect: (abort) => {
         if (attempt === this.attempt && !this.done) this.abortUpstream = abort;
         else abort();
       },
-      onHeaders: (status, rawHeaders, resume) => {
+      onHeaders: (status, headers, resume) => {
         if (attempt !== this.attempt || this.done) {
           discard = true;
-          return true;
+          return;
         }
         if (status >= 500 && this.anotherCandidate()) {
           // Read and drop the failed answer (the connection stays usable) and move on.
           discard = true;
           this.attemptFailed(`HTTP ${status}`, true);
           this.next();
-          return true;
+          return;
         }
-        this.commit(status, rawHeaders, resume);
-        return true;
+        this.commit(status, headers, resume);
       },
-      onData: (chunk) => {
+      onData: (chunk, last) => {
         if (discard || attempt !== this.attempt) return true;
         this.tailBefore = this.tail;
         this.tail = chunk;
         this.pending.push(chunk);
         this.pendingBytes += chunk.length;
+        // The end follows in this same run of callbacks and takes what is pending with it.
+        if (last) return true;
         if (this.pendingBytes < FLUSH_BYTES && !this.waitingForDrain) {
           if (!this.flushQueued) {
             this.flushQueued = true;
@@ -258,16 +259,15 @@ export class ForwardCall {
         this.onAttemptError(error);
       },
     };
-    ctx.dispatcher.dispatch(
+    const body = this.bodyForAttempt();
+    ctx.pool.dispatch(
       {
         origin: target.origin,
         path: target.basePath + this.req.url,
         method: 'POST',
         headers,
-        body: this.bodyForAttempt(),
-        headersTimeout: ctx.limits.firstByteTimeoutMs,
-        // Tokens may be minutes apart; a stalled stream ends when the client gives up.
-        bodyTimeout: 0,
+        body,
+        bodyLength: this.declared >= 0 ? this.declared : undefined,
       },
       handler,
     );
@@ -288,7 +288,7 @@ export class ForwardCall {
   }
 
   /** The first byte: from here the upstream's answer is the client's answer. */
-  private commit(status: number, rawHeaders: Buffer[], resume: () => void): void {
+  private commit(status: number, headers: string[], resume: () => void): void {
     const target = this.target!;
     this.committed = true;
     this.committedStatus = status;
@@ -297,11 +297,11 @@ export class ForwardCall {
     this.resumeUpstream = resume;
     target.stats.firstByte(performance.now() - this.startedAt);
     // Hop-by-hop headers and Set-Cookie stay behind (header-policy.ts), as do those `Connection` names.
-    this.res.writeHead(status, clientResponseHeaders(rawHeaders, target.upstream.providerId));
+    this.res.writeHead(status, clientResponseHeaders(headers, target.upstream.providerId));
   }
 
   /**
-   * undici hands over everything one socket read held (a whole short answer, or several SSE events)
+   * The upstream's connection hands over everything one socket read held (a whole short answer, or several SSE events)
    * in one synchronous run of callbacks. Written as one piece at the end of that run (or with the
    * end), the head, those pieces and the end leave in one write, rather than one write (and one
    * wake-up of the client, and one chunk header) each. False when the client's socket is full.
@@ -329,7 +329,7 @@ export class ForwardCall {
     if (this.pending.length > 0 && !this.res.writableEnded && !this.res.destroyed) this.flush();
   };
 
-  /** Only a paused undici is resumed: its connection may by now carry another request, paused for its own reasons. */
+  /** Only a paused connection is resumed (the resume is bound to this request's exchange anyway). */
   private readonly onDrain = (): void => {
     this.waitingForDrain = false;
     if (!this.upstreamPaused) return;
@@ -351,10 +351,9 @@ export class ForwardCall {
   }
 
   private onAttemptError(error: Error): void {
-    const code = (error as NodeJS.ErrnoException).code;
     this.detachBodyStream();
     // A kept-alive connection the upstream had just closed: the request likely never reached it.
-    if (code === 'UND_ERR_SOCKET' && !this.retriedStaleSocket) {
+    if (error instanceof UpstreamError && error.stale && !this.retriedStaleSocket) {
       this.retriedStaleSocket = true;
       this.closeAttemptStats();
       this.tried &= ~(1 << this.route!.targets.indexOf(this.target!));

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent } from 'undici';
 import { guardListener, hardenServer, serverOptions } from '../os/http-boundary';
 import { isLoopbackHostHeader, isLoopbackName } from '../os/loopback';
 import { ForwardCall, type ForwardContext } from './forward-call';
@@ -9,6 +8,8 @@ import { DEFAULT_LIMITS, type GatewayLimits } from './limits';
 import type { OnDemandHook } from './on-demand-hook';
 import { rawOpenAiError, sendOpenAiError } from '../os/openai-error';
 import type { RoutingTable } from './routing-table';
+import { gatewayRequestHeaders } from './request-headers';
+import { UpstreamPool } from './upstream-pool';
 
 /** The endpoints routed by their body's `model`. */
 const ROUTED = new Set(['/v1/chat/completions', '/v1/completions', '/v1/embeddings']);
@@ -42,8 +43,11 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   const ctx: ForwardContext = {
     table: options.table,
     limits,
-    // undici: kept-alive connection pools per upstream, and a leaner client than node:http's.
-    dispatcher: new Agent({ connect: { timeout: limits.connectTimeoutMs }, keepAliveTimeout: 4_000 }),
+    pool: new UpstreamPool({
+      connectTimeoutMs: limits.connectTimeoutMs,
+      headersTimeoutMs: limits.firstByteTimeoutMs,
+      keepAliveMs: 4_000,
+    }),
     touched: options.touched,
     onDemand: options.onDemand,
   };
@@ -53,14 +57,13 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
 
   // Digests of equal length on both sides: timingSafeEqual throws on unequal lengths, and a
   // header's string length is not its byte length (one byte above 0x7F would make them differ).
-  const authorized = (req: IncomingMessage): boolean => {
+  const authorized = (given: string | undefined): boolean => {
     const key = options.apiKey();
     if (!key) return true;
     if (key !== keyText) {
       keyText = key;
       expected = sha256(`Bearer ${key}`);
     }
-    const given = req.headers.authorization;
     if (typeof given !== 'string' || given.length === 0) return false;
     return timingSafeEqual(sha256(given), expected!);
   };
@@ -73,16 +76,17 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': HEALTH_BODY.length });
       return void res.end(HEALTH_BODY);
     }
+    const headers = gatewayRequestHeaders(req.rawHeaders);
     // Bound to loopback, only loopback names may reach us: a web page cannot rebind its DNS to us.
-    if (loopbackOnly && !isLoopbackHostHeader(req.headers.host)) {
+    if (loopbackOnly && !isLoopbackHostHeader(headers.host)) {
       return sendOpenAiError(
         res,
         403,
         'forbidden_host',
-        `This gateway only answers requests addressed to 127.0.0.1 or localhost, not "${req.headers.host ?? ''}".`,
+        `This gateway only answers requests addressed to 127.0.0.1 or localhost, not "${headers.host ?? ''}".`,
       );
     }
-    if (!authorized(req)) {
+    if (!authorized(headers.authorization)) {
       return sendOpenAiError(
         res,
         401,
@@ -92,7 +96,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       );
     }
     if (ROUTED.has(path)) {
-      if (req.method === 'POST') return new ForwardCall(ctx, req, res).start();
+      if (req.method === 'POST') return new ForwardCall(ctx, req, res).start(headers.contentLength);
       return sendOpenAiError(res, 405, 'method_not_allowed', `${path} takes POST, not ${req.method}.`, { headers: { allow: 'POST' } });
     }
     if (req.method === 'GET' && path === '/v1/models') {
@@ -180,7 +184,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await ctx.dispatcher.destroy();
+      await ctx.pool.destroy();
     },
   };
 }

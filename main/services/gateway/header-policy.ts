@@ -8,9 +8,9 @@
  *
  * Both checks are a Set lookup and at most two prefix tests per header, decided once here.
  */
+// Content-Length is not here: the gateway's client frames the body it sends itself.
 const ALLOW_REQUEST: ReadonlySet<string> = new Set([
   'content-type',
-  'content-length',
   'content-encoding',
   'accept',
   'accept-encoding',
@@ -79,18 +79,18 @@ export function upstreamRequestHeaders(rawHeaders: string[], hostHeader: string,
  * The headers of the answer to the client, as raw name/value pairs: the upstream's, less hop-by-hop
  * headers, Set-Cookie and the names its `Connection` header lists, plus which provider answered.
  */
-export function clientResponseHeaders(rawHeaders: Buffer[], providerId: string): string[] {
+export function clientResponseHeaders(rawHeaders: string[], providerId: string): string[] {
   const headers: string[] = [];
   let named: Set<string> | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!.toString('latin1');
+    const name = rawHeaders[i]!;
     const lower = name.toLowerCase();
     if (lower === 'connection') {
       // Nearly every upstream says just keep-alive (or close): hop-by-hop names already, nothing to look up.
-      const value = rawHeaders[i + 1]!.toString('latin1');
+      const value = rawHeaders[i + 1]!;
       if (!PLAIN_CONNECTION.test(value)) named = connectionTokens(value);
     }
-    if (forwardResponseHeader(lower)) headers.push(name, rawHeaders[i + 1]!.toString('latin1'));
+    if (forwardResponseHeader(lower)) headers.push(name, rawHeaders[i + 1]!);
   }
   if (named) {
     for (let i = headers.length - 2; i >= 0; i -= 2) if (named.has(headers[i]!.toLowerCase())) headers.splice(i, 2);

@@ -86,12 +86,14 @@ export function bodyTooLarge(limitBytes: number): Refusal {
 export function describeUpstreamError(error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
-    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UPSTREAM_HEADERS_TIMEOUT':
       return 'timed out before answering';
-    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UPSTREAM_CONNECT_TIMEOUT':
       return 'did not accept the connection in time';
-    case 'UND_ERR_SOCKET':
+    case 'UPSTREAM_CLOSED':
       return 'closed the connection';
+    case 'UPSTREAM_BAD_RESPONSE':
+      return error.message;
     default:
       return code ? `${code} (${error.message})` : error.message;
   }

@@ -212,6 +212,10 @@ describe('UpstreamResponseParser: malformed answers are errors, however the byte
     ['a negative chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n0\r\n\r\n'],
     ['chunk data not followed by CRLF', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhello\r\n0\r\n\r\n'],
     ['101 Switching Protocols', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'],
+    // Node's writeHead would throw on these when the header is passed on to the client.
+    ['a bare LF inside a header value', 'HTTP/1.1 200 OK\r\nX-A: a\nb\r\nContent-Length: 0\r\n\r\n'],
+    ['a bare CR inside a header value', 'HTTP/1.1 200 OK\r\nX-A: a\rb\r\nContent-Length: 0\r\n\r\n'],
+    ['a control character in a header value', 'HTTP/1.1 200 OK\r\nX-A: a\u0001b\r\nContent-Length: 0\r\n\r\n'],
   ];
 
   for (const [name, text] of malformed) {
@@ -343,6 +347,12 @@ describe('UpstreamResponseParser: whether the connection can carry another reque
 
   it('not after a Transfer-Encoding other than chunked', () => {
     const outcome = parse([bytes('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nxyz')], { close: true });
+    expect(outcome).toMatchObject({ closed: true, reusable: false });
+  });
+
+  it('reads a body coded other than chunked until the close, even with a Content-Length (RFC 9112 §6.3)', () => {
+    const outcome = parseEveryWay('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\nabcdef', { close: true });
+    expect(summary(outcome)).toMatchObject({ done: true, body: 'abcdef' });
     expect(outcome).toMatchObject({ closed: true, reusable: false });
   });
 
