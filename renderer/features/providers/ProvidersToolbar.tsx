@@ -2,7 +2,7 @@ import type { useStartAll, useStopAll } from '../../api/provider-hooks';
 import type { ProviderSummary } from '../../../shared/provider';
 import { ActionButton } from '../../components/ActionButton';
 import { PROVIDER_FILTERS, useUi, type ProviderFilter } from '../../state/ui';
-import { tileActions } from './status';
+import { startableInBulk, tileActions } from './status';
 
 const FILTER_LABELS: Record<ProviderFilter, string> = {
   all: 'All',
@@ -20,7 +20,7 @@ export interface BulkActions {
 export function ProvidersToolbar({ providers, bulk }: { providers: ProviderSummary[]; bulk: BulkActions }) {
   const filter = useUi((state) => state.providerFilter);
   const setFilter = useUi((state) => state.setProviderFilter);
-  const anyStartable = providers.some((p) => tileActions(p).start);
+  const anyStartable = providers.some(startableInBulk);
   const anyStoppable = providers.some((p) => tileActions(p).stop);
   const busy = bulk.startAll.isPending || bulk.stopAll.isPending;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderStatus, ProviderSummary } from '../../../shared/provider';
-import { matchesFilter, reasonWorthShowing, tileActions } from './status';
+import { matchesFilter, reasonWorthShowing, startableInBulk, tileActions } from './status';
 
 function provider(status: ProviderStatus, runnable = true): ProviderSummary {
   return {
@@ -16,6 +16,19 @@ function provider(status: ProviderStatus, runnable = true): ProviderSummary {
     state: { id: 'p', status, reason: '', restarts: 0, updatedAt: '2025-01-01T00:00:00Z' },
   };
 }
+
+describe('startableInBulk', () => {
+  it('leaves out a provider that waits for its model, so Start all is not offered for it alone', () => {
+    const waiting: ProviderSummary = {
+      ...provider('installed'),
+      modelNeed: { kind: 'none-chosen', input: 'gguf', message: 'It needs a model.', hint: 'Choose one.' },
+    };
+    expect(tileActions(waiting).start).toBe(true);
+    expect(startableInBulk(waiting)).toBe(false);
+    expect(startableInBulk(provider('installed'))).toBe(true);
+    expect(startableInBulk(provider('running'))).toBe(false);
+  });
+});
 
 describe('tileActions', () => {
   it.each<[ProviderStatus, string]>([

@@ -39,6 +39,11 @@ export function tileActions(provider: ProviderSummary): TileActions {
   };
 }
 
+/** What Start all would start: a provider waiting for its model is skipped there (and says so on its tile). */
+export function startableInBulk(provider: ProviderSummary): boolean {
+  return tileActions(provider).start && !provider.modelNeed;
+}
+
 export function matchesFilter(provider: ProviderSummary, filter: ProviderFilter): boolean {
   const { status } = provider.state;
   switch (filter) {
