@@ -20,6 +20,18 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const DIGITS = /^\d{1,15}$/;
 const HEX = /^[0-9a-fA-F]{1,12}$/;
 
+/**
+ * Where the CRLF after `at` begins, or -1. A chunk size line is a few bytes: a loop over them
+ * costs less than a call into `indexOf`'s native search, once per streamed event.
+ */
+function lineEndIn(buf: Buffer, at: number): number {
+  const last = Math.min(buf.length - 1, at + MAX_CHUNK_LINE_BYTES + 1);
+  for (let i = at; i < last; i++) {
+    if (buf[i] === 0x0d && buf[i + 1] === 0x0a) return i;
+  }
+  return last === at + MAX_CHUNK_LINE_BYTES + 1 ? buf.indexOf(LINE_END, at) : -1;
+}
+
 /** The value of `buf[from, to)` when it is 1 to 12 hex digits and nothing else; -1 otherwise. */
 function hexAt(buf: Buffer, from: number, to: number): number {
   if (to <= from || to - from > 12) return -1;
@@ -309,7 +321,7 @@ export class UpstreamResponseParser {
   }
 
   private readChunkSize(buf: Buffer, at: number): number {
-    const end = buf.indexOf(LINE_END, at);
+    const end = lineEndIn(buf, at);
     // The same limit whether or not the line's end came in the same read (its CR may have).
     if (end < 0 ? buf.length - at > MAX_CHUNK_LINE_BYTES + 1 : end - at > MAX_CHUNK_LINE_BYTES) {
       this.fail('a chunk size line is too long');
