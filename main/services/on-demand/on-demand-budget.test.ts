@@ -1,21 +1,10 @@
 import { readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GATEWAY_DEFAULTS } from '../../../shared/gateway';
-import { ON_DEMAND_DEFAULTS, type OnDemandSettings } from '../../../shared/on-demand';
-import { BUILT_IN_DEFAULTS, type Settings } from '../../../shared/settings';
-import { writeTinyGguf } from '../../../scripts/make-tiny-gguf';
+import { type OnDemandSettings } from '../../../shared/on-demand';
 import { STAND_IN_LLAMA_SERVER, standInRecipe } from '../../../test/stand-in';
-import { tempDir } from '../../../test/temp-dir';
-import { ensureLayout, pathsFor } from '../base-dir/paths';
-import { GatewayService } from '../gateway/gateway-service';
+import { startOnDemandGateway } from '../../../test/on-demand-fixture';
 import { keepAliveMs } from '../gateway/keep-alive';
-import { MergedUpstreams } from '../gateway/upstreams';
-import { LogService } from '../logs/logs';
-import { ModelsService } from '../models/models';
-import { expandPlaceholders } from '../supervision/placeholders';
-import { Supervisor } from '../supervision/supervisor';
-import { OnDemandLoader } from './on-demand-loader';
 
 // llama-server as the chosen provider, played by its stand-in (a real process on a real port):
 // it runs from llama-server's own folder, and a busy model is never unloaded for another.
@@ -25,39 +14,24 @@ afterEach(async () => {
 });
 
 async function setup(onDemand: Partial<OnDemandSettings>, env: Record<string, string> = {}) {
-  const paths = pathsFor(path.join(await tempDir('llm-on-demand-'), 'base'));
-  await ensureLayout(paths);
-  for (const name of ['a.gguf', 'b.gguf']) writeTinyGguf(path.join(paths.models, name));
-  const settings: Settings = { ...BUILT_IN_DEFAULTS, startupTimeoutSec: 15, healthIntervalSec: 1, stopGraceSec: 2 };
-  const logs = new LogService({ dir: paths.logs, flushMs: 20 });
-  const supervisor = new Supervisor({ paths, logs, settings: () => settings, expand: expandPlaceholders });
   const llamaServer = standInRecipe({
     id: 'llamacpp',
     start: [{ name: 'server', argv: [process.execPath, STAND_IN_LLAMA_SERVER, '--port', '{port}', '--model', '{model}'], env }],
   });
-  const models = new ModelsService(paths.models, () => ({}));
-  const loader = new OnDemandLoader({
-    settings: () => ({ ...ON_DEMAND_DEFAULTS, provider: 'llamacpp', ...onDemand }),
-    models: () => models.list(),
-    runtime: supervisor,
-    provider: (id) => (id === 'llamacpp' ? llamaServer : undefined),
-    busyWaitMs: 600,
+  const fixture = await startOnDemandGateway({
+    models: ['a.gguf', 'b.gguf'],
+    provider: { id: 'llamacpp', recipe: llamaServer },
+    onDemand,
+    loader: { busyWaitMs: 600 },
   });
-  const gateway = new GatewayService({ upstreams: new MergedUpstreams([loader]), onDemand: loader });
-  cleanups.push(async () => {
-    await gateway.close();
-    loader.close();
-    await supervisor.stopAll();
-    await logs.close();
-  });
-  const url = (await gateway.apply({ ...GATEWAY_DEFAULTS, port: 0 })).url!;
+  cleanups.push(fixture.cleanup);
   const chat = (model: string) =>
-    fetch(`${url}/chat/completions`, {
+    fetch(`${fixture.url}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
     });
-  return { loader, supervisor, paths, chat };
+  return { ...fixture, chat };
 }
 
 describe('load on demand with llama-server chosen', () => {

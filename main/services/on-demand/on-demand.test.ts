@@ -3,22 +3,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GATEWAY_DEFAULTS } from '../../../shared/gateway';
-import { ON_DEMAND_DEFAULTS, type OnDemandSettings } from '../../../shared/on-demand';
-import type { ProviderState } from '../../../shared/provider';
+import type { OnDemandSettings } from '../../../shared/on-demand';
 import { RecipeSchema } from '../../../shared/recipe';
-import { BUILT_IN_DEFAULTS, type Settings } from '../../../shared/settings';
 import { engine } from '../../builtin-recipes/recipes/engine';
-import { writeTinyGguf } from '../../../scripts/make-tiny-gguf';
-import { tempDir } from '../../../test/temp-dir';
-import { ensureLayout, pathsFor } from '../base-dir/paths';
-import { GatewayService } from '../gateway/gateway-service';
-import { MergedUpstreams } from '../gateway/upstreams';
-import { LogService } from '../logs/logs';
-import { ModelsService } from '../models/models';
-import { expandPlaceholders } from '../supervision/placeholders';
-import { Supervisor } from '../supervision/supervisor';
-import { OnDemandLoader } from './on-demand-loader';
+import { startOnDemandGateway } from '../../../test/on-demand-fixture';
+import type { OnDemandLoader } from './on-demand-loader';
 
 // The real built engine (npm run build) with the generated tiny model, behind the real gateway.
 const ENGINE_ENTRY = path.resolve(import.meta.dirname, '../../../out/main/engine.js');
@@ -31,40 +20,18 @@ afterEach(async () => {
 });
 
 async function setup(onDemand: Partial<OnDemandSettings> = {}) {
-  const paths = pathsFor(path.join(await tempDir('llm-on-demand-'), 'base'));
-  await ensureLayout(paths);
-  for (const name of ['tiny-a.gguf', 'tiny-b.gguf']) writeTinyGguf(path.join(paths.models, name));
-  await writeFile(path.join(paths.models, 'broken.gguf'), 'this is not a model\n'.repeat(100));
-  const settings: Settings = { ...BUILT_IN_DEFAULTS, startupTimeoutSec: 60, healthIntervalSec: 1, stopGraceSec: 2 };
-  let current: OnDemandSettings = { ...ON_DEMAND_DEFAULTS, ...onDemand };
-  const logs = new LogService({ dir: paths.logs, flushMs: 20 });
-  const supervisor = new Supervisor({ paths, logs, settings: () => settings, expand: expandPlaceholders, engineEntry: ENGINE_ENTRY });
-  const states: ProviderState[] = [];
-  supervisor.on('state', (s) => states.push(s));
-  const models = new ModelsService(paths.models, () => ({}));
-  const loader = new OnDemandLoader({
-    settings: () => current,
-    models: () => models.list(),
-    runtime: supervisor,
-    provider: (id) => (id === 'engine' ? ENGINE : undefined),
-    tuning: () => ({ threads: 1, contextSize: 512 }),
+  const fixture = await startOnDemandGateway({
+    models: ['tiny-a.gguf', 'tiny-b.gguf'],
+    provider: { id: 'engine', recipe: ENGINE },
+    onDemand,
+    settings: { startupTimeoutSec: 60 },
+    engineEntry: ENGINE_ENTRY,
+    loader: { tuning: () => ({ threads: 1, contextSize: 512 }) },
   });
-  const gateway = new GatewayService({ upstreams: new MergedUpstreams([loader]), onDemand: loader });
-  cleanups.push(async () => {
-    await gateway.close();
-    loader.close();
-    await supervisor.stopAll();
-    await logs.close();
-  });
-  const status = await gateway.apply({ ...GATEWAY_DEFAULTS, port: 0 });
-  const client = new OpenAI({ baseURL: status.url, apiKey: 'not-needed', maxRetries: 0, timeout: 60_000 });
-  const change = (patch: Partial<OnDemandSettings>) => {
-    current = { ...current, ...patch };
-    loader.settingsChanged();
-  };
-  /** The engine processes started: one per distinct PID any instance ever had. */
-  const pids = () => [...new Set(states.filter((s) => s.pid).map((s) => s.pid!))];
-  return { loader, gateway, supervisor, client, url: status.url!, states, pids, change };
+  cleanups.push(fixture.cleanup);
+  await writeFile(path.join(fixture.paths.models, 'broken.gguf'), 'this is not a model\n'.repeat(100));
+  const client = new OpenAI({ baseURL: fixture.url, apiKey: 'not-needed', maxRetries: 0, timeout: 60_000 });
+  return { ...fixture, client };
 }
 
 const alive = (pid: number) => existsSync(`/proc/${pid}`);
