@@ -1,6 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { writeTinyGguf } from '../scripts/make-tiny-gguf';
 import { STAND_IN_LLAMA_SERVER } from '../test/stand-in';
@@ -130,5 +132,44 @@ describe('the Node API examples, in real processes', () => {
     host = await startCliHost(dirs);
     const client = await runNode(dirs, ['--input-type=module', '-e', script]);
     expect(client.stdout.trim(), client.stderr).toBe('host true');
+  });
+
+  it('a script that runs the host itself is found by the CLI in another terminal, which talks to it and will not signal it away', async () => {
+    const dirs = await freshDirs();
+    await writeSettings(dirs, { gateway: { port: 0 }, discovery: { intervalSec: 0 } });
+    const script = [
+      "import { LocalLLMManager } from 'local-llm-manager';",
+      'const m = new LocalLLMManager();',
+      'await m.initialize();',
+      'console.log(m.via);',
+      // Runs until told to finish on stdin, as a long-lived program would.
+      "process.stdin.once('data', async () => { await m.close(); console.log('closed'); process.exit(0); });",
+    ].join('\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: projectRoot,
+      env: { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    try {
+      expect((await lines.next()).value).toBe('local');
+      const hostFile = path.join(dirs.baseDir, 'cache', 'host.json');
+      expect(existsSync(hostFile)).toBe(true);
+      // The CLI goes to the script's host, rather than being refused by the folder's lock.
+      const status = await runCli(dirs, ['status', '--json']);
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout).host).toMatchObject({ pid: child.pid, mode: 'script' });
+      // A signal would end the script before its close(): the CLI says how to end it instead.
+      const shutdown = await runCli(dirs, ['shutdown']);
+      expect(shutdown.code).toBe(1);
+      expect(shutdown.stderr).toContain('A script using the Node API');
+      expect(child.exitCode).toBeNull();
+      child.stdin!.write('done\n');
+      expect((await lines.next()).value).toBe('closed');
+      expect(existsSync(hostFile)).toBe(false);
+      expect(JSON.parse((await runCli(dirs, ['status', '--json'])).stdout).host).toBeNull();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
   });
 });

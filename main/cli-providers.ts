@@ -126,6 +126,13 @@ export async function runShutdown(args: string[]): Promise<number> {
       message: 'The desktop app owns this base directory.',
       hint: 'Quit it from its menu or tray icon.',
     });
+  // A signal would end the script before its close(), leaving its providers running.
+  if (host.mode === 'script')
+    throw new AppFailure({
+      code: 'CONFLICT',
+      message: `A script using the Node API (pid ${host.pid}) runs the host for this base directory.`,
+      hint: 'End it from the script: its close() stops the providers it runs.',
+    });
   process.kill(host.pid, 'SIGTERM');
   // The host stops its providers first (their grace period), then exits and removes host.json.
   const deadline = Date.now() + 5 * 60_000;

@@ -11,7 +11,8 @@ const HostFileSchema = z.object({
   token: z.string().min(1),
   pid: z.number().int().positive(),
   startedAt: z.number().optional(),
-  mode: z.enum(['desktop', 'headless']).optional(),
+  /** `script`: a program using the Node API runs the host in its own process. */
+  mode: z.enum(['desktop', 'headless', 'script']).optional(),
 });
 export type HostFile = z.infer<typeof HostFileSchema>;
 

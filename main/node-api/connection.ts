@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Contract } from '../../shared/contract';
 import { RpcClient } from '../../shared/rpc/client';
 import { createMemoryPair } from '../../shared/rpc/memory';
 import { createHost, defaultAppConfigDir, type Host } from '../host';
-import { readHostFile, type HostFile } from '../host-file';
+import { startHeadlessServer } from '../headless';
+import { readHostFile, removeHostFile, writeHostFile, type HostFile } from '../host-file';
 import { pathsFor, resolveBaseDir, type Paths } from '../services/base-dir/paths';
 import { connectToHeadlessHost } from '../transports/ws-client';
 
@@ -68,6 +71,20 @@ export async function connect(options: ConnectOptions & { runtime: 'full' | 'tas
     }
   }
   const local = await createHost({ mode: 'headless', runtime: options.runtime, env, appConfigDir });
+  // A script that runs the host (the Node API) is found by the CLI and other scripts as `serve`
+  // is: a loopback endpoint behind a token, named in cache/host.json, so a second terminal's
+  // `status` or `start` goes to it rather than being refused by the folder's lock.
+  let control: Awaited<ReturnType<typeof startHeadlessServer>> | undefined;
+  if (options.runtime === 'full') {
+    try {
+      control = await startHeadlessServer({ rpc: local.rpc, staticDir: rendererDir(), port: 0 });
+      await writeHostFile(local.paths, { origin: new URL(control.url).origin, token: control.token, ...local.lock.owner, mode: 'script' });
+    } catch (error) {
+      await control?.close();
+      await local.close();
+      throw error;
+    }
+  }
   const [clientSide, serverSide] = createMemoryPair();
   local.rpc.connect(serverSide, { via: 'memory', connectionId: 'node-api' });
   const client = new RpcClient<Contract>(clientSide, { timeoutMs: options.timeoutMs ?? 24 * 3600_000 });
@@ -81,7 +98,18 @@ export async function connect(options: ConnectOptions & { runtime: 'full' | 'tas
     close: () =>
       (closing ??= (async () => {
         client.close();
+        if (control) {
+          await removeHostFile(local.paths);
+          await control.close();
+        }
         await local.close();
       })()),
   };
+}
+
+/** The built UI beside this bundle (out/renderer), whether this code sits in out/main or in its chunks folder. */
+function rendererDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.join(here, '..', 'renderer'), path.join(here, '..', '..', 'renderer')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0]!;
 }
