@@ -1,5 +1,4 @@
-import { lstat, readdir } from 'node:fs/promises';
-import path from 'node:path';
+import { walkFolder, type FolderListing } from './walk-folder';
 
 /**
  * Files in config/ that a backup leaves out and a restore leaves alone:
@@ -12,38 +11,7 @@ export function isHostOwned(relPath: string): boolean {
   return /^keys\.(json|enc)/.test(relPath) || relPath === 'session.json';
 }
 
-export interface ConfigListing {
-  /** Relative to config/, with forward slashes, sorted. */
-  files: string[];
-  /** Folders with nothing in them. */
-  emptyDirs: string[];
-  /** Links and other things that are not plain files: left out (named, so nobody wonders). */
-  skipped: string[];
-}
-
-/** Walks config/ (a missing folder is empty). Links are not followed: a backup holds this folder's own files. */
-export async function listConfig(configDir: string): Promise<ConfigListing> {
-  const listing: ConfigListing = { files: [], emptyDirs: [], skipped: [] };
-  const walk = async (rel: string): Promise<void> => {
-    let names: string[];
-    try {
-      names = (await readdir(path.join(configDir, rel))).sort();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && rel === '') return;
-      throw error;
-    }
-    let kept = 0;
-    for (const name of names) {
-      const child = rel ? `${rel}/${name}` : name;
-      if (isHostOwned(child)) continue;
-      const stats = await lstat(path.join(configDir, child));
-      kept += 1;
-      if (stats.isDirectory()) await walk(child);
-      else if (stats.isFile()) listing.files.push(child);
-      else listing.skipped.push(child);
-    }
-    if (kept === 0 && rel !== '') listing.emptyDirs.push(rel);
-  };
-  await walk('');
-  return listing;
+/** Walks config/ (a missing folder is empty), leaving out what the host owns. */
+export function listConfig(configDir: string): Promise<FolderListing> {
+  return walkFolder(configDir, (relPath) => isHostOwned(relPath));
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, lstat, readdir, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { copyFile, rename, rm } from 'node:fs/promises';
 import type { BackupExtra } from '../../../shared/backup';
+import { walkFolder, type FolderListing } from './walk-folder';
 
 /** A folder of the base directory a backup carries when asked (logs/, data/, models/). */
 export interface ExtraFolder {
@@ -15,28 +15,9 @@ export function isTransient(name: string): boolean {
   return /\.(part|partial|lock|sock|tmp)$/i.test(name) || name === 'LOCK';
 }
 
-/** Every plain file under `dir` (relative, forward slashes, sorted); links and special files are named in `skipped`. */
-export async function listFolder(dir: string): Promise<{ files: string[]; skipped: string[] }> {
-  const out = { files: [] as string[], skipped: [] as string[] };
-  const walk = async (rel: string): Promise<void> => {
-    let names: string[];
-    try {
-      names = (await readdir(path.join(dir, rel))).sort();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && rel === '') return;
-      throw error;
-    }
-    for (const name of names) {
-      const child = rel ? `${rel}/${name}` : name;
-      if (isTransient(name)) continue;
-      const stats = await lstat(path.join(dir, child));
-      if (stats.isDirectory()) await walk(child);
-      else if (stats.isFile()) out.files.push(child);
-      else out.skipped.push(child);
-    }
-  };
-  await walk('');
-  return out;
+/** Every plain file under `dir` but transient ones; links and special files are named in `skipped`. */
+export function listFolder(dir: string): Promise<FolderListing> {
+  return walkFolder(dir, (_relPath, name) => isTransient(name));
 }
 
 /** sha256 and size of a file, read as a stream (models are GBs: never whole in memory). */
