@@ -81,7 +81,6 @@ const CRLF = Buffer.from('\r\n', 'latin1');
 const UNSAFE_HEADER = /[\r\n\0]/;
 
 interface Origin {
-  key: string;
   host: string;
   port: number;
   idle: Connection[];
@@ -169,7 +168,7 @@ export class UpstreamPool {
       return undefined;
     }
     if (url.protocol !== 'http:') return undefined;
-    origin = { key: text, host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80), idle: [] };
+    origin = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80), idle: [] };
     this.origins.set(text, origin);
     return origin;
   }
@@ -202,11 +201,9 @@ class Exchange {
     readonly handler: UpstreamHandler,
   ) {}
 
+  /** The connection goes too (`fail` detaches it, which closes it). */
   readonly abort = (error?: Error): void => {
-    if (this.finished) return;
-    const connection = this.connection;
     this.fail(error ?? new UpstreamError('UPSTREAM_ABORTED', 'the request was abandoned'));
-    connection?.socket.destroy();
   };
 
   fail(error: Error): void {

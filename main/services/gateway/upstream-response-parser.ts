@@ -138,14 +138,10 @@ export class UpstreamResponseParser {
           at = this.readHead(buf, at);
           if (at < 0) return this.error === undefined;
           break;
-        case Mode.Length: {
-          const take = Math.min(this.remaining, buf.length - at);
-          this.remaining -= take;
-          this.events.onBody(take === buf.length ? buf : buf.subarray(at, at + take), this.remaining === 0);
-          at += take;
+        case Mode.Length:
+          at = this.readBody(buf, at, true);
           if (this.remaining === 0) this.finish();
           break;
-        }
         case Mode.UntilClose:
           this.events.onBody(at === 0 ? buf : buf.subarray(at), false);
           at = buf.length;
@@ -154,14 +150,10 @@ export class UpstreamResponseParser {
           at = this.readChunkSize(buf, at);
           if (at < 0) return this.error === undefined;
           break;
-        case Mode.ChunkData: {
-          const take = Math.min(this.remaining, buf.length - at);
-          this.remaining -= take;
-          this.events.onBody(buf.subarray(at, at + take), false);
-          at += take;
+        case Mode.ChunkData:
+          at = this.readBody(buf, at, false);
           if (this.remaining === 0) this.mode = Mode.ChunkDataEnd;
           break;
-        }
         case Mode.ChunkDataEnd:
           if (buf.length - at < 2) {
             this.carry = buf.subarray(at);
@@ -194,6 +186,17 @@ export class UpstreamResponseParser {
       return true;
     }
     return this.mode === Mode.Done;
+  }
+
+  /**
+   * Up to `remaining` bytes of body from `at` (of a Content-Length body, or of one chunk), handed on
+   * as a view; returns where reading goes on. `endsBody`: reaching `remaining` ends the whole body.
+   */
+  private readBody(buf: Buffer, at: number, endsBody: boolean): number {
+    const take = Math.min(this.remaining, buf.length - at);
+    this.remaining -= take;
+    this.events.onBody(take === buf.length ? buf : buf.subarray(at, at + take), endsBody && this.remaining === 0);
+    return at + take;
   }
 
   private finish(): void {
