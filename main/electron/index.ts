@@ -2,10 +2,9 @@ import path from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, shell } from 'electron';
 import { toAppError } from '../../shared/errors';
 import type { ProviderState } from '../../shared/provider';
-import { startHeadlessServer, type HeadlessServer } from '../headless';
+import { openControlEndpoint, type ControlEndpoint } from '../control-endpoint';
 import { createHost, type Host } from '../host';
 import { diagnosticsFileName } from '../services/diagnostics/create-diagnostics';
-import { removeHostFile, writeHostFile } from '../host-file';
 import { installShutdown, type Shutdown } from '../shutdown';
 import { bindIpc } from '../transports/electron';
 import { showAlertsAsNotifications } from './alert-notifications';
@@ -84,7 +83,7 @@ function runDesktopApp(): void {
       if (renderer.devUrl) applyDevServerCsp(renderer.devUrl);
       installAppMenu(!app.isPackaged, { saveDiagnostics: () => void saveDiagnostics(host, mainWindow) });
 
-      let control: HeadlessServer | undefined;
+      let control: ControlEndpoint | undefined;
       try {
         host = await createHost({ mode: 'desktop', secretCipher: keychainCipher(), nodeLauncher: utilityProcessLauncher });
         const owned = host;
@@ -92,7 +91,6 @@ function runDesktopApp(): void {
         shutdown = installShutdown({
           log: owned.appLog,
           stop: async () => {
-            await removeHostFile(owned.paths);
             await control?.close();
             await owned.close();
             clearTimeout(trayRefresh);
@@ -108,13 +106,7 @@ function runDesktopApp(): void {
           },
         });
         // The CLI finds and drives this app the way it drives `serve`: a loopback endpoint behind a token.
-        control = await startHeadlessServer({ rpc: owned.rpc, staticDir: rendererDir, port: 0 });
-        await writeHostFile(owned.paths, {
-          origin: new URL(control.url).origin,
-          token: control.token,
-          ...owned.lock.owner,
-          mode: 'desktop',
-        });
+        control = await openControlEndpoint(owned, rendererDir, 'desktop');
       } catch (error) {
         return failToStart(error);
       }

@@ -5,8 +5,8 @@ import type { Contract } from '../../shared/contract';
 import { RpcClient } from '../../shared/rpc/client';
 import { createMemoryPair } from '../../shared/rpc/memory';
 import { createHost, defaultAppConfigDir, type Host } from '../host';
-import { startHeadlessServer } from '../headless';
-import { readHostFile, removeHostFile, writeHostFile, type HostFile } from '../host-file';
+import { openControlEndpoint, type ControlEndpoint } from '../control-endpoint';
+import { readHostFile, type HostFile } from '../host-file';
 import { pathsFor, resolveBaseDir, type Paths } from '../services/base-dir/paths';
 import { connectToHeadlessHost } from '../transports/ws-client';
 
@@ -74,13 +74,11 @@ export async function connect(options: ConnectOptions & { runtime: 'full' | 'tas
   // A script that runs the host (the Node API) is found by the CLI and other scripts as `serve`
   // is: a loopback endpoint behind a token, named in cache/host.json, so a second terminal's
   // `status` or `start` goes to it rather than being refused by the folder's lock.
-  let control: Awaited<ReturnType<typeof startHeadlessServer>> | undefined;
+  let control: ControlEndpoint | undefined;
   if (options.runtime === 'full') {
     try {
-      control = await startHeadlessServer({ rpc: local.rpc, staticDir: rendererDir(), port: 0 });
-      await writeHostFile(local.paths, { origin: new URL(control.url).origin, token: control.token, ...local.lock.owner, mode: 'script' });
+      control = await openControlEndpoint(local, rendererDir(), 'script');
     } catch (error) {
-      await control?.close();
       await local.close();
       throw error;
     }
@@ -98,10 +96,7 @@ export async function connect(options: ConnectOptions & { runtime: 'full' | 'tas
     close: () =>
       (closing ??= (async () => {
         client.close();
-        if (control) {
-          await removeHostFile(local.paths);
-          await control.close();
-        }
+        await control?.close();
         await local.close();
       })()),
   };
