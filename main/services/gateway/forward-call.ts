@@ -259,14 +259,13 @@ export class ForwardCall {
         this.onAttemptError(error);
       },
     };
-    const body = this.bodyForAttempt();
     ctx.pool.dispatch(
       {
         origin: target.origin,
         path: target.basePath + this.req.url,
         method: 'POST',
         headers,
-        body,
+        body: this.bodyForAttempt(),
         bodyLength: this.declared >= 0 ? this.declared : undefined,
       },
       handler,
@@ -301,10 +300,11 @@ export class ForwardCall {
   }
 
   /**
-   * The upstream's connection hands over everything one socket read held (a whole short answer, or several SSE events)
-   * in one synchronous run of callbacks. Written as one piece at the end of that run (or with the
-   * end), the head, those pieces and the end leave in one write, rather than one write (and one
-   * wake-up of the client, and one chunk header) each. False when the client's socket is full.
+   * The upstream's connection hands over everything one socket read held (a whole short answer,
+   * or several SSE events) in one synchronous run of callbacks. Written as one piece at the end of
+   * that run (or with the end), the head, those pieces and the end leave in one write, rather than
+   * one write (and one wake-up of the client, and one chunk header) each. False when the client's
+   * socket is full.
    */
   private flush(): boolean {
     const data = this.takePending();
