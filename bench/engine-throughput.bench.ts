@@ -44,7 +44,8 @@ const tuned = await model.createContext({ contextSize: 1024, threads: physical }
 const defaults = await model.createContext({ contextSize: 1024 });
 const counts = new Map<string, { tokens: number; ms: number }>();
 
-async function inProcess(name: string, sequence: ReturnType<typeof tuned.getSequence>, maxTokens = TOKENS, chunks = false) {
+/** One generation in this process; its time is recorded under `name` when given, and returned. */
+async function inProcess(name: string | undefined, sequence: ReturnType<typeof tuned.getSequence>, maxTokens = TOKENS, chunks = false) {
   const started = performance.now();
   await sequence.clearHistory();
   const completion = new LlamaCompletion({ contextSequence: sequence });
@@ -56,7 +57,9 @@ async function inProcess(name: string, sequence: ReturnType<typeof tuned.getSequ
     ...(chunks ? { onTextChunk: () => undefined } : {}),
   });
   completion.dispose({ disposeSequence: false });
-  record(name, tokens, performance.now() - started);
+  const ms = performance.now() - started;
+  if (name) record(name, tokens, ms);
+  return ms;
 }
 const singleSequence = single.getSequence();
 const tunedSequence = tuned.getSequence();
@@ -87,7 +90,8 @@ while (
   await new Promise((r) => setTimeout(r, 50));
 
 const agent = new http.Agent({ keepAlive: true });
-async function overHttp(name = 'our HTTP server (SSE)', maxTokens = TOKENS) {
+/** One streamed request to the engine; its time is recorded under `name` when given, and returned. */
+async function overHttp(name: string | undefined = 'our HTTP server (SSE)', maxTokens = TOKENS) {
   const started = performance.now();
   const payload = JSON.stringify({ prompt: 'the model', max_tokens: maxTokens, temperature: 0, stream: true });
   const text = await new Promise<string>((resolve, reject) => {
@@ -114,16 +118,14 @@ async function overHttp(name = 'our HTTP server (SSE)', maxTokens = TOKENS) {
   // Frames carry text chunks, and a chunk may hold more than one token: the count is what was asked
   // for when the answer ran to the limit (the tiny model never stops early at temperature 0).
   if (!text.includes('"finish_reason":"length"')) throw new Error('the stream did not run to max_tokens');
-  record(name, maxTokens, performance.now() - started);
+  const ms = performance.now() - started;
+  if (name) record(name, maxTokens, ms);
+  return ms;
 }
 
 /** Per-request times of both sides at SHORT and LONG tokens, round by round (medians are taken). */
 const sized = new Map<string, number[]>();
-async function timed(key: string, work: () => Promise<void>) {
-  const started = performance.now();
-  await work();
-  sized.set(key, [...(sized.get(key) ?? []), performance.now() - started]);
-}
+const keep = (key: string, ms: number) => sized.set(key, [...(sized.get(key) ?? []), ms]);
 const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 function record(name: string, tokens: number, ms: number) {
@@ -134,9 +136,7 @@ function record(name: string, tokens: number, ms: number) {
 afterAll(async () => {
   engine.kill('SIGTERM');
   agent.destroy();
-  const lines = [...counts]
-    .filter(([name]) => !/ \d+ tokens$/.test(name))
-    .map(([name, c]) => `  ${name}: ${((c.tokens * 1000) / c.ms).toFixed(0)} tokens/s`);
+  const lines = [...counts].map(([name, c]) => `  ${name}: ${((c.tokens * 1000) / c.ms).toFixed(0)} tokens/s`);
   const perToken = (name: string) => counts.get(name)!.ms / counts.get(name)!.tokens;
   const overHttpMs = perToken('our HTTP server (SSE)');
   const local = perToken('node-llama-cpp in-process, text chunks');
@@ -161,8 +161,8 @@ describe('generation through HTTP vs in-process', () => {
       await overHttp();
       await inProcess('node-llama-cpp in-process, text chunks', singleSequence, TOKENS, true);
       for (const size of [SHORT, LONG]) {
-        await timed(`http ${size}`, () => overHttp(`HTTP, ${size} tokens`, size));
-        await timed(`local ${size}`, () => inProcess(`in-process, ${size} tokens`, singleSequence, size, true));
+        keep(`http ${size}`, await overHttp(undefined, size));
+        keep(`local ${size}`, await inProcess(undefined, singleSequence, size, true));
       }
     },
     { iterations: 30, time: 0, warmupIterations: 2 },
@@ -170,14 +170,18 @@ describe('generation through HTTP vs in-process', () => {
 });
 
 describe('threads', () => {
-  bench('1 thread', () => inProcess('threads = 1', singleSequence, THREAD_TOKENS), { iterations: 5, time: 0 });
-  bench(`physical cores (${physical})`, () => inProcess(`threads = physical cores (${physical})`, tunedSequence, THREAD_TOKENS), {
-    iterations: 5,
-    time: 0,
-  });
+  bench('1 thread', async () => void (await inProcess('threads = 1', singleSequence, THREAD_TOKENS)), { iterations: 5, time: 0 });
+  bench(
+    `physical cores (${physical})`,
+    async () => void (await inProcess(`threads = physical cores (${physical})`, tunedSequence, THREAD_TOKENS)),
+    {
+      iterations: 5,
+      time: 0,
+    },
+  );
   bench(
     `node-llama-cpp default (${defaults.currentThreads})`,
-    () => inProcess(`threads = node-llama-cpp default (${defaults.currentThreads})`, defaultSequence, THREAD_TOKENS),
+    async () => void (await inProcess(`threads = node-llama-cpp default (${defaults.currentThreads})`, defaultSequence, THREAD_TOKENS)),
     {
       iterations: 5,
       time: 0,
