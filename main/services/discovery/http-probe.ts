@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { parseJsonOrUndefined } from '../os/http-expect';
-import { PROBE_BODY_BYTES, readCappedBody } from '../os/read-capped-body';
+import { PROBE_BODY_BYTES, probeRequest } from '../os/probe-request';
 import { bearer } from '../os/bearer';
 import type { HttpAnswer } from './fingerprint';
 
@@ -32,16 +32,14 @@ export async function fetchAnswer(
 ): Promise<HttpAnswer | undefined> {
   const started = performance.now();
   try {
-    const response = await fetch(new URL(path, baseUrl), {
+    // Redirects are answers here: llama-swap is told apart by the 302 its "/" gives.
+    const answer = await probeRequest(new URL(path, baseUrl), {
       method,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
+      maxBodyBytes: PROBE_BODY_BYTES,
       headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.5', ...bearer(apiKey) },
     });
-    const body = await readCappedBody(response, PROBE_BODY_BYTES);
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => (headers[name] = value));
-    return { status: response.status, headers, body, json: parseJsonOrUndefined(body), latencyMs: Math.round(performance.now() - started) };
+    return { ...answer, json: parseJsonOrUndefined(answer.body), latencyMs: Math.round(performance.now() - started) };
   } catch {
     return undefined;
   }

@@ -1,6 +1,10 @@
 import type { ProviderRecipe } from '../../../shared/recipe';
 import { bearer } from '../os/bearer';
 import { jsonAt, parseJsonOrUndefined } from '../os/http-expect';
+import { probeRequest } from '../os/probe-request';
+
+/** A model list is read up to this size: Ollama with hundreds of models answers well under 1 MB. */
+const MODEL_LIST_BYTES = 8 * 1024 * 1024;
 
 export type ModelFormat = ProviderRecipe['models']['format'];
 
@@ -41,19 +45,14 @@ export async function listModels(
   options: { timeoutMs?: number; apiKey?: string } = {},
 ): Promise<{ models?: string[]; lockedStatus?: number }> {
   try {
-    const response = await fetch(new URL(list.path, baseUrl), {
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+    const answer = await probeRequest(new URL(list.path, baseUrl), {
+      timeoutMs: options.timeoutMs ?? 5000,
       headers: bearer(options.apiKey),
+      maxBodyBytes: MODEL_LIST_BYTES,
     });
-    if (response.status === 401 || response.status === 403) {
-      await response.body?.cancel();
-      return { lockedStatus: response.status };
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      return {};
-    }
-    return { models: parseModels(list.format, parseJsonOrUndefined(await response.text())) ?? [] };
+    if (answer.status === 401 || answer.status === 403) return { lockedStatus: answer.status };
+    if (answer.status < 200 || answer.status >= 300) return {};
+    return { models: parseModels(list.format, parseJsonOrUndefined(answer.body)) ?? [] };
   } catch {
     return {};
   }

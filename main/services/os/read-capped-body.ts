@@ -1,12 +1,9 @@
 /**
- * The one size-capped reader of an HTTP answer's body (a `fetch` Response): what we probe (health
- * endpoints, discovery) is any server on the machine or the network, and its body is not ours to
- * size. Reads up to `maxBytes`, then cancels the rest, so a server that streams without end costs
- * no more than the cap. Server-side request bodies are read by `readBoundedBody` (http-boundary).
+ * The size-capped reader of a `fetch` Response's body (the model hub's answers): a body that is
+ * not ours to size is read up to `maxBytes`, then the rest is cancelled, so a server that streams
+ * without end costs no more than the cap. Probes of local servers cap theirs in `probeRequest`;
+ * server-side request bodies are read by `readBoundedBody` (http-boundary).
  */
-
-/** How much of an answer a probe reads: enough for any health or model-list JSON. */
-export const PROBE_BODY_BYTES = 64 * 1024;
 
 /** The first `maxBytes` bytes of the body, as UTF-8 text; '' for none. */
 export async function readCappedBody(response: Response, maxBytes: number): Promise<string> {

@@ -2,7 +2,7 @@ import type { HealthSample } from '../../../shared/provider';
 import type { HealthCheck } from '../../../shared/recipe';
 import { bearer } from '../os/bearer';
 import { jsonMismatch, parseJsonOrUndefined } from '../os/http-expect';
-import { PROBE_BODY_BYTES, readCappedBody } from '../os/read-capped-body';
+import { PROBE_BODY_BYTES, ProbeFailed, probeRequest } from '../os/probe-request';
 
 /**
  * One probe of a provider's health endpoint as its recipe describes it. "The port answers" is not
@@ -12,32 +12,28 @@ import { PROBE_BODY_BYTES, readCappedBody } from '../os/read-capped-body';
 export async function probeHealth(baseUrl: string, check: HealthCheck, signal?: AbortSignal, apiKey?: string): Promise<HealthSample> {
   const started = performance.now();
   const at = new Date().toISOString();
-  const timeout = AbortSignal.timeout(check.timeoutMs);
   const sample = (ok: boolean, detail: string): HealthSample => ({ at, ok, latencyMs: Math.round(performance.now() - started), detail });
   try {
-    const response = await fetch(new URL(check.path, baseUrl), {
+    const answer = await probeRequest(new URL(check.path, baseUrl), {
       method: check.method,
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      timeoutMs: check.timeoutMs,
+      ...(signal ? { signal } : {}),
+      maxBodyBytes: PROBE_BODY_BYTES,
+      // As a browser would: a health path that moved on the same server is still its health.
+      followRedirects: 3,
       headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.5', ...bearer(apiKey) },
     });
-    const body = await readCappedBody(response, PROBE_BODY_BYTES);
-    if (!check.status.includes(response.status)) return sample(false, `HTTP ${response.status}`);
+    const { status, body } = answer;
+    if (!check.status.includes(status)) return sample(false, `HTTP ${status}`);
     if (check.bodyIncludes !== undefined && !body.includes(check.bodyIncludes)) {
-      return sample(false, `HTTP ${response.status}, body lacks ${JSON.stringify(check.bodyIncludes)}`);
+      return sample(false, `HTTP ${status}, body lacks ${JSON.stringify(check.bodyIncludes)}`);
     }
     if (check.json) {
       const mismatch = jsonMismatch(parseJsonOrUndefined(body), check.json);
-      if (mismatch) return sample(false, `HTTP ${response.status}, ${mismatch}`);
+      if (mismatch) return sample(false, `HTTP ${status}, ${mismatch}`);
     }
-    return sample(true, `HTTP ${response.status}`);
+    return sample(true, `HTTP ${status}`);
   } catch (error) {
-    return sample(false, describeFetchError(error));
+    return sample(false, error instanceof ProbeFailed ? error.reason : (error as Error).message);
   }
-}
-
-function describeFetchError(error: unknown): string {
-  const err = error as Error & { cause?: { code?: string } };
-  if (err.name === 'TimeoutError') return 'timed out';
-  if (err.name === 'AbortError') return 'aborted';
-  return err.cause?.code ?? err.message;
 }
