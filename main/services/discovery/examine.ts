@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { DiscoveredServer } from '../../../shared/discovery';
 import type { HealthSample } from '../../../shared/provider';
 import type { ProviderRecipe } from '../../../shared/recipe';
@@ -6,14 +7,23 @@ import { answerKey, identify, probeRequests, type Answers, type HttpAnswer } fro
 import { fetchAnswer } from './http-probe';
 import { isOpenAiModelList, parseModels } from './model-list';
 import { baseUrlOf, type Target } from './targets';
+import { isLoopbackAddress } from '../os/loopback';
 
 const OPENAI_MODELS = '/v1/models';
 /** No server has this path: a 2xx here means the server says yes to anything. */
 const CANARY = '/.well-known/local-llm-manager-probe-404';
 const isLockedStatus = (status: number | undefined) => status === 401 || status === 403;
+/**
+ * Fingerprint requests in flight at once to a server on this machine. All twenty at once answered
+ * within microseconds of each other, and their callbacks held the event loop for several ms in one
+ * go, the gateway's requests waiting behind them (bench/gateway at 1,000 req/s). A server across
+ * the network gets them all at once: its round trips would add up, and the network spreads its
+ * answers anyway.
+ */
+const LOOPBACK_REQUESTS_AT_ONCE = 4;
 
 /**
- * Fingerprints a server that accepted a connection: every identify rule's request at once, then
+ * Fingerprints a server that accepted a connection: every identify rule's request (a few at a time), then
  * its models and health as the identified recipe describes them. Undefined when nothing on the
  * port speaks HTTP.
  */
@@ -32,11 +42,17 @@ export async function examine(
     ]),
   );
   const answers: Answers = new Map();
+  const limit = pLimit(isLoopbackAddress(target.host) ? LOOPBACK_REQUESTS_AT_ONCE : requests.size);
+  // One deadline for all of them: a server that never answers costs a scan the same time as before.
+  const deadline = performance.now() + requestTimeoutMs;
   await Promise.all(
-    [...requests].map(async ([key, { method, path }]) => {
-      const answer = await fetchAnswer(baseUrl, method, path, requestTimeoutMs, apiKey);
-      if (answer) answers.set(key, answer);
-    }),
+    [...requests].map(([key, { method, path }]) =>
+      limit(async () => {
+        const left = deadline - performance.now();
+        const answer = left > 0 ? await fetchAnswer(baseUrl, method, path, left, apiKey) : undefined;
+        if (answer) answers.set(key, answer);
+      }),
+    ),
   );
   if (answers.size === 0) return undefined;
   const canary = answers.get(answerKey('GET', CANARY));
