@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import getPort from 'get-port';
 import { allPortsWithPid, portToPid } from 'pid-port';
+import { listeningSocketKey } from './listening-sockets';
 import { commandLineOf } from './process-tree';
 
 export interface PortHolder {
@@ -37,7 +39,22 @@ export async function whoHolds(port: number): Promise<PortHolder | undefined> {
   return { pid, command: await commandLineOf(pid) };
 }
 
-/** Every listening TCP port with the PID that holds it (`ss`, `netstat` or `lsof`); empty when none can be read. */
+let lastPorts: { key: string; ports: ReadonlyMap<number, number> } | undefined;
+
+/**
+ * Every listening TCP port with the PID that holds it (`ss`, `netstat` or `lsof`); empty when none
+ * can be read. On Linux the last answer is kept while the same sockets listen and their holders
+ * live: discovery asks every scan, and starting `ss` from the host (a fork of a large process, then
+ * a walk of every process's descriptors on the same cores) held the gateway's requests for tens of
+ * ms each time.
+ */
 export async function listeningPorts(): Promise<Map<number, number>> {
-  return allPortsWithPid({ host: '*' }).catch(() => new Map<number, number>());
+  const key = await listeningSocketKey();
+  if (key !== undefined && lastPorts?.key === key && [...lastPorts.ports.values()].every((pid) => existsSync(`/proc/${pid}`))) {
+    return new Map(lastPorts.ports);
+  }
+  const ports = await allPortsWithPid({ host: '*' }).catch(() => undefined);
+  if (!ports) return new Map();
+  lastPorts = key === undefined ? undefined : { key, ports: new Map(ports) };
+  return ports;
 }
