@@ -42,6 +42,14 @@ import { profileDirFrom, startGatewayHost } from './support/gateway-host';
 //   req/s +0.20 / +0.33 ms p50 and +1.26 / +1.10 ms p99 over direct (targets +0.3 / +1 ms: p50 met
 //   non-streaming only, p99 missed by ~0.2 ms, at the level of this VM's scheduling noise, where
 //   direct's own p99 moves 0.8-6.6 ms between runs); first streamed byte +0.30 ms (met).
+//   + discovery's probes over node:http, four at a time per local server, and ss's answer kept
+//     while the same sockets listen (a profile at 1,000 req/s had the slowest requests behind a
+//     scan; the host's work other than the gateway is now under 1.5 % of its busy time):
+//                                   1.55x (53 vs 95 us), 1.84x (49 vs 111 us)
+//   that run: full-load p99 2.3 vs 3.2 ms and 2.2 vs 3.3 ms (met); at 1,000 req/s +0.17 / +0.31 ms
+//   p50 and +1.26 / +1.54 ms p99 over direct, where the keep-alive proxy adds +0.27 / +0.48 and
+//   +1.39 / +2.01 ms: the tail left is a second process on the upstream's core being scheduled
+//   on a VM that gave two busy processes one core's worth that day; first streamed byte +0.10 ms.
 
 const root = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 3);
