@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pickPort } from '../main/services/os/ports';
@@ -194,6 +195,38 @@ describe('the CLI, command by command', () => {
         expect(result.code, args).toBe(2);
         expect(result.stderr, args).toMatch(/^Error: .+\nRun "local-llm-manager (\w+ --help|help)" for usage\./);
       });
+    }
+  });
+
+  it('refuses a mistyped option before loading the command: it answers with the command’s code not there at all', async () => {
+    // A copy of the built CLI without the chunk `status` runs: only an answer that never loads it can still come.
+    const copy = await mkdtemp(path.join(os.tmpdir(), 'cli-precheck-'));
+    try {
+      await cp(path.dirname(cliPath), path.join(copy, 'main'), { recursive: true });
+      await symlink(path.join(projectRoot, 'node_modules'), path.join(copy, 'node_modules'));
+      const chunks = path.join(copy, 'main', 'chunks');
+      const providers = (await readdir(chunks)).filter((name) => name.startsWith('cli-providers-'));
+      expect(providers.length).toBeGreaterThan(0);
+      for (const name of providers) await rm(path.join(chunks, name));
+      const dirs = await freshDirs();
+      const run = (args: string[]) =>
+        new Promise<{ code: number; stderr: string }>((resolve) =>
+          execFile(
+            process.execPath,
+            [path.join(copy, 'main', path.basename(cliPath)), ...args],
+            { env: { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir } },
+            (error, _out, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr }),
+          ),
+        );
+      const [mistyped, extra, valid] = await Promise.all([run(['status', '--jsn']), run(['status', 'extra']), run(['status'])]);
+      expect(mistyped).toEqual({ code: 2, stderr: `Error: Unknown option '--jsn'\nRun "local-llm-manager status --help" for usage.\n` });
+      expect(extra.code).toBe(2);
+      expect(extra.stderr).toContain('does not take positional arguments');
+      // The same copy does need the chunk for real work: the check above is what spared it.
+      expect(valid.code).toBe(1);
+      expect(valid.stderr).toContain('cli-providers-');
+    } finally {
+      await rm(copy, { recursive: true, force: true });
     }
   });
 

@@ -13,8 +13,10 @@ export interface CliCommand {
   summary: string;
   /** More for `<command> --help`: options, examples. */
   details?: string;
-  /** Its subcommands and options, for shell completion. */
-  complete?: { subcommands?: string[]; flags?: string[]; providerIds?: boolean };
+  /** Its options and whether it takes positionals (cli-options.ts): checked before `run` loads anything; completion offers the options. */
+  args: ArgsSpec;
+  /** Its subcommands, and whether provider ids follow, for shell completion. */
+  complete?: { subcommands?: string[]; providerIds?: boolean };
   /** Its work: the table loads the implementation with import() here, so listing commands loads none. */
   run(args: string[]): Promise<number>;
 }
@@ -30,12 +32,23 @@ export class UsageError extends Error {
   }
 }
 
-type Options = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+export type Options = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+/** The options as a shell types them: --name, and -x where there is a short form. */
+export function flagsOf(options: Options): string[] {
+  return Object.entries(options).flatMap(([name, option]) => [`--${name}`, ...(option.short ? [`-${option.short}`] : [])]);
+}
+
+/** What a command takes: its options, and whether positional arguments may follow. */
+export interface ArgsSpec {
+  options: Options;
+  positionals: boolean;
+}
 
 /** node:util parseArgs, strict, its errors as usage errors. */
-export function parse<T extends Options>(command: string, args: string[], options: T, allowPositionals = false) {
+export function parse<T extends Options>(command: string, args: string[], spec: { options: T; positionals: boolean }) {
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals, strict: true });
+    const { values, positionals } = parseArgs({ args, options: spec.options, allowPositionals: spec.positionals, strict: true });
     return { values, positionals: positionals as string[] };
   } catch (error) {
     throw new UsageError((error as Error).message, command);

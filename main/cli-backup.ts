@@ -4,6 +4,7 @@ import type { InstallRun } from '../shared/install';
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { BUILTIN_RECIPES } from './builtin-recipes/builtin';
 import { colours, parse, printJson, runningHost, UsageError, withHost } from './cli-common';
+import { ARGS } from './cli-options';
 import { installPrinter } from './cli-install';
 import { openBaseDir } from './host';
 import { waitForRuns } from './install-runs';
@@ -16,7 +17,7 @@ import { askYesNo } from './cli-ask';
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 export async function runBackup(args: string[]): Promise<number> {
-  const { values, positionals } = parse('backup', args, { json: { type: 'boolean' }, include: { type: 'string' } }, true);
+  const { values, positionals } = parse('backup', args, ARGS.backup);
   if (positionals.length > 1) throw new UsageError('"backup" takes at most one file name.', 'backup');
   const include = values.include === undefined ? [] : values.include.split(',').map((s) => s.trim());
   const unknown = include.filter((area) => !(BACKUP_EXTRAS as readonly string[]).includes(area));
@@ -65,12 +66,7 @@ export async function runBackup(args: string[]): Promise<number> {
 }
 
 export async function runRestore(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    'restore',
-    args,
-    { reinstall: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, json: { type: 'boolean' } },
-    true,
-  );
+  const { values, positionals } = parse('restore', args, ARGS.restore);
   if (positionals.length !== 1) throw new UsageError('"restore" takes the backup file, e.g. "restore local-llm-backup.tar.gz".', 'restore');
   const file = path.resolve(positionals[0]!);
   const say = values.json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => console.log(line);
@@ -107,7 +103,7 @@ export async function runRestore(args: string[]): Promise<number> {
 }
 
 export async function runExport(args: string[]): Promise<number> {
-  const { values, positionals } = parse('export', args, { write: { type: 'string' }, json: { type: 'boolean' } }, true);
+  const { values, positionals } = parse('export', args, ARGS.export);
   if (positionals.length !== 1 || positionals[0] !== 'helixcode')
     throw new UsageError('"export" takes "helixcode", e.g. "export helixcode --write ~/helixcode/config/config.yaml".', 'export');
   if (values.write === '') throw new UsageError('--write takes the path of HelixCode’s config.yaml.', 'export');

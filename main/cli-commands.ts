@@ -3,6 +3,7 @@ import { UsageError, type CliCommand } from './cli-args';
 import { completionCommand } from './cli-completion';
 import { MODELS_USAGE, modelsCommand } from './cli-models';
 import { DEFAULT_UI_PORT } from './headless-defaults';
+import { ARGS } from './cli-options';
 
 /*
  * Every command: name → usage, summary, completion and what it runs. Help, `<command> --help` and
@@ -27,7 +28,8 @@ function controlCommand(action: 'start' | 'stop' | 'restart'): CliCommand {
       action === 'start'
         ? '--all starts every installed provider this machine can run. The background host keeps them running after this\ncommand ends; "local-llm-manager shutdown" stops it and them.'
         : undefined,
-    complete: { flags: ['--all', '--json'], providerIds: true },
+    args: ARGS[action],
+    complete: { providerIds: true },
     run: (args) => import('./cli-providers').then((m) => m.runControl(action, args)),
   };
 }
@@ -39,7 +41,7 @@ export const COMMANDS: Record<string, CliCommand> = {
       'Run the headless host: the UI over HTTP for a browser, the gateway, the providers. --port 0 picks any free port. ' +
       'A --host beyond loopback also takes --expose and HELIX_LOCAL_LLM_HOST_KEY (its API key, 32+ characters).',
     details: LOG_LEVEL_HELP,
-    complete: { flags: ['--host', '--expose', '--port', '--log-level'] },
+    args: ARGS.serve,
     // Resolved here, in the entry chunk (out/main/cli.js, which inlines this table) next to out/renderer:
     // the implementation's own chunk sits a folder deeper, in out/main/chunks/.
     run: (args) => import('./cli-serve').then((m) => m.serve(args, fileURLToPath(new URL('../renderer', import.meta.url)))),
@@ -48,7 +50,7 @@ export const COMMANDS: Record<string, CliCommand> = {
     usage: 'status [--json]',
     summary: 'Every provider: state, port, PID (from the running host, if any; else what is installed).',
     details: '--json prints { host, providers, problems }: host is the running host (pid, origin, mode) or null.',
-    complete: { flags: ['--json'] },
+    args: ARGS.status,
     run: (args) => import('./cli-providers').then((m) => m.runStatus(args)),
   },
   start: controlCommand('start'),
@@ -57,35 +59,41 @@ export const COMMANDS: Record<string, CliCommand> = {
   shutdown: {
     usage: 'shutdown',
     summary: 'Stop the running headless host and every provider it runs.',
+    args: ARGS.shutdown,
     run: (args) => import('./cli-providers').then((m) => m.runShutdown(args)),
   },
   install: {
     usage: 'install <id>...',
     summary: 'Install (clone, build, configure) providers with live progress; through the running host if there is one.',
+    args: ARGS.install,
     complete: { providerIds: true },
     run: (args) => import('./cli-install').then((m) => m.runInstall(args)),
   },
   update: {
     usage: 'update <id>... | --all',
     summary: 'Fetch the pinned (or configured) version and rebuild, keeping config; --all updates every installed provider.',
-    complete: { flags: ['--all'], providerIds: true },
+    args: ARGS.update,
+    complete: { providerIds: true },
     run: (args) => import('./cli-install').then((m) => m.runUpdate(args)),
   },
   uninstall: {
     usage: 'uninstall <id> [--remove-config]',
     summary: 'Remove data/<id> and bin/<id>.sh (config kept unless asked).',
-    complete: { flags: ['--remove-config'], providerIds: true },
+    args: ARGS.uninstall,
+    complete: { providerIds: true },
     run: (args) => import('./cli-install').then((m) => m.runUninstall(args)),
   },
   trust: {
     usage: 'trust <id> [--yes]',
     summary: 'Show what a custom recipe (config/providers.d) runs, and confirm it; nothing of it runs before that, nor after an edit.',
-    complete: { flags: ['--yes'], providerIds: true },
+    args: ARGS.trust,
+    complete: { providerIds: true },
     run: (args) => import('./cli-install').then((m) => m.runTrust(args)),
   },
   cleanup: {
     usage: 'cleanup',
     summary: 'Remove caches, leftover downloads and unfinished installs.',
+    args: ARGS.cleanup,
     run: (args) => import('./cli-install').then((m) => m.runCleanup(args)),
   },
   logs: {
@@ -98,13 +106,14 @@ export const COMMANDS: Record<string, CliCommand> = {
       '--json           one JSON object per line: { seq, at, stream, process?, text }',
       'Without a host, the log file is read (and followed) instead.',
     ].join('\n'),
-    complete: { flags: ['--follow', '-f', '--since', '--lines', '-n', '--json'], providerIds: true },
+    args: ARGS.logs,
+    complete: { providerIds: true },
     run: (args) => import('./cli-logs').then((m) => m.runLogs(args)),
   },
   discover: {
     usage: 'discover [--json]',
     summary: 'Scan for LLM servers running on this machine (and saved endpoints): what each is, its models, whether we run it.',
-    complete: { flags: ['--json'] },
+    args: ARGS.discover,
     run: (args) => import('./cli-discover').then((m) => m.runDiscover(args)),
   },
   gateway: {
@@ -112,14 +121,16 @@ export const COMMANDS: Record<string, CliCommand> = {
     summary: "The running host's OpenAI-compatible gateway: its URL, strategy and routing table; `url` prints the URL alone.",
     details:
       '`gateway url` prints only the base URL (…/v1), for scripts: OPENAI_BASE_URL=$(local-llm-manager gateway url).\nExit code 1 when the gateway is not listening.',
-    complete: { subcommands: ['status', 'url'], flags: ['--json'] },
+    args: ARGS.gateway,
+    complete: { subcommands: ['status', 'url'] },
     run: (args) => import('./cli-gateway').then((m) => m.runGateway(args)),
   },
   models: {
     usage: 'models search|pull|list|rm …',
     summary: 'Models: search and pull GGUF from the Hugging Face hub, list, delete.',
     details: MODELS_USAGE,
-    complete: { subcommands: ['search', 'pull', 'list', 'rm'], flags: ['--json', '--sort', '--limit'] },
+    args: ARGS.models,
+    complete: { subcommands: ['search', 'pull', 'list', 'rm'] },
     run: (args) =>
       import('./cli-common').then(({ withHost }) =>
         modelsCommand(args, { withHost, usageError: (message) => new UsageError(message, 'models') }),
@@ -133,7 +144,8 @@ export const COMMANDS: Record<string, CliCommand> = {
       'Required: git, and every tool an installed provider (or a provider named here) needs to install or update.',
       'Tools only other providers need are listed as notes. With a host running, the check is the host’s (its PATH).',
     ].join('\n'),
-    complete: { flags: ['--json'], providerIds: true },
+    args: ARGS.doctor,
+    complete: { providerIds: true },
     run: (args) => import('./cli-doctor').then((m) => m.runDoctor(args)),
   },
   backup: {
@@ -145,7 +157,7 @@ export const COMMANDS: Record<string, CliCommand> = {
       'Never in it: API keys (config/keys.json, keys.enc stay on this machine; add them again after restoring elsewhere).',
       'Reads only: works beside a running host, and with none.',
     ].join('\n'),
-    complete: { flags: ['--include', '--json'] },
+    args: ARGS.backup,
     run: (args) => import('./cli-backup').then((m) => m.runBackup(args)),
   },
   restore: {
@@ -158,7 +170,7 @@ export const COMMANDS: Record<string, CliCommand> = {
       'Through the running host if there is one (refused while providers run: stop them first); else under the base directory’s lock.',
       'Exit codes: 0 restored, 1 refused or failed (nothing changed), 2 bad usage.',
     ].join('\n'),
-    complete: { flags: ['--reinstall', '--yes', '--json'] },
+    args: ARGS.restore,
     run: (args) => import('./cli-backup').then((m) => m.runRestore(args)),
   },
   export: {
@@ -169,19 +181,20 @@ export const COMMANDS: Record<string, CliCommand> = {
       '--write merges into the given config.yaml: its other keys, comments and layout stay byte for byte; the old file is kept as <file>.before-export-<time>.',
       'Live states come from the running host; with none, every entry is written with enabled: false.',
     ].join('\n'),
-    complete: { subcommands: ['helixcode'], flags: ['--write', '--json'] },
+    args: ARGS.export,
+    complete: { subcommands: ['helixcode'] },
     run: (args) => import('./cli-backup').then((m) => m.runExport(args)),
   },
   system: {
     usage: 'system [--json]',
     summary: 'This machine: OS, CPU, memory, disk, tools on PATH.',
-    complete: { flags: ['--json'] },
+    args: ARGS.system,
     run: (args) => import('./cli-inspect').then((m) => m.runSystem(args)),
   },
   settings: {
     usage: 'settings [--json]',
     summary: 'Effective settings and where each value comes from.',
-    complete: { flags: ['--json'] },
+    args: ARGS.settings,
     run: (args) => import('./cli-inspect').then((m) => m.runSettings(args)),
   },
 };

@@ -40,13 +40,24 @@ describe('logs --since', () => {
 describe('completion scripts', () => {
   it('come from the command table: a command added there completes, with its flags and provider ids', () => {
     const table = {
-      backup: { usage: 'backup [file]', summary: 'Back up: config and keys.', complete: { flags: ['--json'] }, run: async () => 0 },
-      logs: { usage: 'logs <id>', summary: 'Logs.', complete: { flags: ['-f', '--since'], providerIds: true }, run: async () => 0 },
+      backup: {
+        usage: 'backup [file]',
+        summary: 'Back up: config and keys.',
+        args: { options: { json: { type: 'boolean' as const } }, positionals: true },
+        run: async () => 0,
+      },
+      logs: {
+        usage: 'logs <id>',
+        summary: 'Logs.',
+        args: { options: { follow: { type: 'boolean' as const, short: 'f' }, since: { type: 'string' as const } }, positionals: true },
+        complete: { providerIds: true },
+        run: async () => 0,
+      },
     };
     const bash = completionScript('bash', table);
     expect(bash).toContain('compgen -W "backup logs help --help --version"');
     expect(bash).toContain('    backup) words="--json --help" ;;');
-    expect(bash).toContain('    logs) words="-f --since --help"; ids=1 ;;');
+    expect(bash).toContain('    logs) words="--follow -f --since --help"; ids=1 ;;');
     expect(completionScript('zsh', table)).toContain("'backup:Back up\\: config and keys.'");
     const fish = completionScript('fish', table);
     expect(fish).toContain("complete -c local-llm-manager -n '__fish_seen_subcommand_from logs' -s f");

@@ -1,4 +1,5 @@
-import { parse, UsageError, type CliCommand } from './cli-args';
+import { flagsOf, parse, UsageError, type CliCommand } from './cli-args';
+import { ARGS } from './cli-options';
 
 /**
  * Shell completion for bash, zsh and fish, made from the command table: a command added to it
@@ -14,9 +15,10 @@ export function completionCommand(commands: () => Record<string, CliCommand>): C
       'zsh:   local-llm-manager completion zsh > "${fpath[1]}/_local-llm-manager"',
       'fish:  local-llm-manager completion fish > ~/.config/fish/completions/local-llm-manager.fish',
     ].join('\n'),
+    args: ARGS.completion,
     complete: { subcommands: ['bash', 'zsh', 'fish'] },
     async run(args) {
-      const { positionals } = parse('completion', args, {}, true);
+      const { positionals } = parse('completion', args, ARGS.completion);
       const shell = positionals[0];
       if (positionals.length !== 1 || (shell !== 'bash' && shell !== 'zsh' && shell !== 'fish'))
         throw new UsageError('"completion" takes bash, zsh or fish.', 'completion');
@@ -32,7 +34,7 @@ export function completionScript(shell: 'bash' | 'zsh' | 'fish', commands: Recor
   const names = Object.keys(commands).sort();
   const words = (name: string) => {
     const c = commands[name]!.complete ?? {};
-    return [...(c.subcommands ?? []), ...(c.flags ?? []), '--help'];
+    return [...(c.subcommands ?? []), ...flagsOf(commands[name]!.args.options), '--help'];
   };
   const withIds = names.filter((n) => commands[n]!.complete?.providerIds);
   if (shell === 'bash') {
@@ -83,7 +85,7 @@ compdef _local_llm_manager local-llm-manager
     ...names.flatMap((n) => {
       const c = commands[n]!.complete ?? {};
       const out = (c.subcommands ?? []).map((s) => `complete -c local-llm-manager -n '__fish_seen_subcommand_from ${n}' -a ${s}`);
-      for (const flag of c.flags ?? []) {
+      for (const flag of flagsOf(commands[n]!.args.options)) {
         if (flag.startsWith('--')) out.push(`complete -c local-llm-manager -n '__fish_seen_subcommand_from ${n}' -l ${flag.slice(2)}`);
         else out.push(`complete -c local-llm-manager -n '__fish_seen_subcommand_from ${n}' -s ${flag.slice(1)}`);
       }

@@ -1,8 +1,9 @@
 import type { DiscoveryResults } from '../shared/discovery';
 import { colours, parse, printJson, withHost } from './cli-common';
+import { ARGS } from './cli-options';
 
 export async function runDiscover(args: string[]): Promise<number> {
-  const { values } = parse('discover', args, { json: { type: 'boolean' } });
+  const { values } = parse('discover', args, ARGS.discover);
   const results = await withHost((api) => api.invoke('discovery.scan'));
   if (values.json) printJson(results);
   else console.log(formatDiscovery(results));

@@ -2,6 +2,7 @@ import { access, constants } from 'node:fs/promises';
 import type { ProviderSummary } from '../shared/provider';
 import type { SystemCheck, ToolCheck } from '../shared/system';
 import { colours, parse, printJson, runningHost, UsageError } from './cli-common';
+import { ARGS } from './cli-options';
 import { openBaseDir } from './host';
 import { providerSnapshot } from './provider-snapshot';
 import { checkSystem } from './services/system/system-check';
@@ -17,7 +18,7 @@ export interface DoctorFinding {
 }
 
 export async function runDoctor(args: string[]): Promise<number> {
-  const { values, positionals } = parse('doctor', args, { json: { type: 'boolean' } }, true);
+  const { values, positionals } = parse('doctor', args, ARGS.doctor);
   const remote = await runningHost();
   let check: SystemCheck;
   let providers: ProviderSummary[];

@@ -1,9 +1,10 @@
 import { AppFailure } from '../shared/errors';
 import type { GatewayStatus } from '../shared/gateway';
 import { colours, noHost, paintStatus, parse, printJson, runningHost, UsageError } from './cli-common';
+import { ARGS } from './cli-options';
 
 export async function runGateway(args: string[]): Promise<number> {
-  const { values, positionals } = parse('gateway', args, { json: { type: 'boolean' } }, true);
+  const { values, positionals } = parse('gateway', args, ARGS.gateway);
   const sub = positionals[0] ?? 'status';
   if (positionals.length > 1 || (sub !== 'status' && sub !== 'url')) throw new UsageError('"gateway" takes "status" or "url".', 'gateway');
   const remote = await runningHost();

@@ -1,5 +1,6 @@
 import type { InstallRun } from '../shared/install';
 import { colours, parse, UsageError, withHost } from './cli-common';
+import { ARGS } from './cli-options';
 import { formatRecipeCommands } from './cli-format';
 import { FINISHED, waitForRuns } from './install-runs';
 import { askYesNo } from './cli-ask';
@@ -66,19 +67,19 @@ async function runInstalls(ids: string[] | 'all-installed', action: 'install' | 
 }
 
 export async function runInstall(args: string[]): Promise<number> {
-  const { positionals } = parse('install', args, {}, true);
+  const { positionals } = parse('install', args, ARGS.install);
   if (positionals.length === 0) throw new UsageError('"install" takes one or more provider ids, e.g. "install vllm localai".', 'install');
   return runInstalls(positionals, 'install');
 }
 
 export async function runUpdate(args: string[]): Promise<number> {
-  const { values, positionals } = parse('update', args, { all: { type: 'boolean' } }, true);
+  const { values, positionals } = parse('update', args, ARGS.update);
   if (Boolean(values.all) === positionals.length > 0) throw new UsageError('"update" takes provider ids or --all.', 'update');
   return runInstalls(values.all ? 'all-installed' : positionals, 'update');
 }
 
 export async function runUninstall(args: string[]): Promise<number> {
-  const { values, positionals } = parse('uninstall', args, { 'remove-config': { type: 'boolean' } }, true);
+  const { values, positionals } = parse('uninstall', args, ARGS.uninstall);
   if (positionals.length !== 1) throw new UsageError('"uninstall" takes exactly one provider id.', 'uninstall');
   const removed = await withHost((api) => api.invoke('install.uninstall', { id: positionals[0]!, keepConfig: !values['remove-config'] }));
   console.log(removed.removed.length ? `Removed:\n  ${removed.removed.join('\n  ')}` : 'Nothing to remove.');
@@ -86,7 +87,7 @@ export async function runUninstall(args: string[]): Promise<number> {
 }
 
 export async function runCleanup(args: string[]): Promise<number> {
-  parse('cleanup', args, {});
+  parse('cleanup', args, ARGS.cleanup);
   const report = await withHost((api) => api.invoke('install.cleanup'));
   for (const item of report.removed) console.log(`  ${(item.bytes / 1024 / 1024).toFixed(1).padStart(8)} MB  ${item.path} (${item.why})`);
   console.log(`Freed ${(report.freedBytes / 1024 / 1024).toFixed(1)} MB.`);
@@ -94,7 +95,7 @@ export async function runCleanup(args: string[]): Promise<number> {
 }
 
 export async function runTrust(args: string[]): Promise<number> {
-  const { values, positionals } = parse('trust', args, { yes: { type: 'boolean', short: 'y' } }, true);
+  const { values, positionals } = parse('trust', args, ARGS.trust);
   if (positionals.length !== 1) throw new UsageError('"trust" takes exactly one provider id, e.g. "trust my-server".', 'trust');
   return withHost(async (api) => {
     const commands = await api.invoke('providers.commands', { id: positionals[0]! });

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppFailure } from '../shared/errors';
 import type { LogLine } from '../shared/provider';
 import { colours, parse, runningHost, UsageError } from './cli-common';
+import { ARGS } from './cli-options';
 import { locate } from './node-api/connection';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -18,17 +19,7 @@ export function parseSince(value: string, now = Date.now()): number {
 }
 
 export async function runLogs(args: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    'logs',
-    args,
-    {
-      follow: { type: 'boolean', short: 'f' },
-      since: { type: 'string' },
-      lines: { type: 'string', short: 'n' },
-      json: { type: 'boolean' },
-    },
-    true,
-  );
+  const { values, positionals } = parse('logs', args, ARGS.logs);
   if (positionals.length !== 1) throw new UsageError('"logs" takes exactly one provider id, e.g. "logs llamacpp -f".', 'logs');
   const id = positionals[0]!;
   const limit = values.lines === undefined ? 200 : Number(values.lines);

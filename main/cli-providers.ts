@@ -7,6 +7,7 @@ import { AppFailure } from '../shared/errors';
 import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/provider';
 import { formatProviders, formatState } from './cli-format';
 import { colours, paintStatus, parse, printJson, runningHost, UsageError } from './cli-common';
+import { ARGS } from './cli-options';
 import { openBaseDir } from './host';
 import { readHostFile } from './host-file';
 import { locate } from './node-api/connection';
@@ -14,7 +15,7 @@ import { providerSnapshot } from './provider-snapshot';
 import { isAlive } from './services/os/process-identity';
 
 export async function runStatus(args: string[]): Promise<number> {
-  const { values } = parse('status', args, { json: { type: 'boolean' } });
+  const { values } = parse('status', args, ARGS.status);
   const remote = await runningHost();
   let list: { providers: ProviderSummary[]; problems: CatalogProblem[] };
   if (remote) {
@@ -40,7 +41,7 @@ export async function runStatus(args: string[]): Promise<number> {
 
 /** start, stop and restart: through the running host (start brings one up in the background when none runs). */
 export async function runControl(action: 'start' | 'stop' | 'restart', args: string[]): Promise<number> {
-  const { values, positionals } = parse(action, args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, true);
+  const { values, positionals } = parse(action, args, ARGS[action]);
   if (Boolean(values.all) === positionals.length > 0)
     throw new UsageError(`"${action}" takes provider ids or --all, e.g. "${action} llamacpp" or "${action} --all".`, action);
   let remote = await runningHost();
@@ -114,7 +115,7 @@ async function startBackgroundHost(): Promise<void> {
 }
 
 export async function runShutdown(args: string[]): Promise<number> {
-  parse('shutdown', args, {});
+  parse('shutdown', args, ARGS.shutdown);
   const { paths, host } = await locate();
   if (!host) {
     console.log('No host is running for this base directory.');

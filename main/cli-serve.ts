@@ -1,5 +1,6 @@
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { parse, UsageError } from './cli-args';
+import { ARGS } from './cli-options';
 import { applyLogLevelFlag } from './cli-log-level';
 import { startHeadlessServer, type HeadlessServer } from './headless';
 import { MIN_EXPOSED_KEY_LENGTH } from './headless-defaults';
@@ -13,12 +14,7 @@ import { installShutdown } from './shutdown';
  * runs). staticDir: the built renderer (out/renderer).
  */
 export async function serve(args: string[], staticDir: string): Promise<number> {
-  const { values } = parse('serve', args, {
-    host: { type: 'string' },
-    expose: { type: 'boolean' },
-    port: { type: 'string' },
-    'log-level': { type: 'string' },
-  });
+  const { values } = parse('serve', args, ARGS.serve);
   // Beyond loopback takes --expose and a key the user chose (an environment variable: a flag would show in ps).
   const exposed = values.host !== undefined && !isLoopbackName(values.host);
   if (exposed && !values.expose) {

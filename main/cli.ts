@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { isAppError, toAppError } from '../shared/errors';
 import { APP_NAME, APP_VERSION } from './app-meta';
-import { colours, UsageError } from './cli-args';
+import { colours, parse, UsageError } from './cli-args';
 import { COMMANDS } from './cli-commands';
 
 // Only light modules here: the table (cli-commands.ts) loads each command's implementation when it runs.
@@ -53,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(commandHelp(name));
     return 0;
   }
+  // A mistyped option answers here, before the command's modules load (the command checks the rest).
+  parse(name, rest, command.args);
   return command.run(rest);
 }
 
