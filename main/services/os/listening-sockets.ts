@@ -9,13 +9,9 @@ import { readFile } from 'node:fs/promises';
  */
 export async function listeningSocketKey(platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
   if (platform !== 'linux') return undefined;
-  try {
-    const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((file) => readFile(file, 'latin1').catch(() => '')));
-    if (tables.every((table) => table === '')) return undefined;
-    return listeningSockets(tables.join('\n')).join(' ');
-  } catch {
-    return undefined;
-  }
+  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((file) => readFile(file, 'latin1').catch(() => '')));
+  if (tables.every((table) => table === '')) return undefined;
+  return listeningSockets(tables.join('\n')).join(' ');
 }
 
 /** LISTEN rows (state 0A) of /proc/net/tcp-style text as sorted "port:inode" pairs. */

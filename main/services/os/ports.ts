@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import getPort from 'get-port';
 import { allPortsWithPid, portToPid } from 'pid-port';
 import { listeningSocketKey } from './listening-sockets';
-import { commandLineOf } from './process-tree';
+import { commandLineOf, isRunning } from './process-tree';
 
 export interface PortHolder {
   pid: number;
@@ -50,7 +49,7 @@ let lastPorts: { key: string; ports: ReadonlyMap<number, number> } | undefined;
  */
 export async function listeningPorts(): Promise<Map<number, number>> {
   const key = await listeningSocketKey();
-  if (key !== undefined && lastPorts?.key === key && [...lastPorts.ports.values()].every((pid) => existsSync(`/proc/${pid}`))) {
+  if (key !== undefined && lastPorts?.key === key && [...lastPorts.ports.values()].every(isRunning)) {
     return new Map(lastPorts.ports);
   }
   const ports = await allPortsWithPid({ host: '*' }).catch(() => undefined);
