@@ -133,7 +133,7 @@ async function overHttp(name: string | undefined, maxTokens: number) {
   return ms;
 }
 
-/** Per-request times of both sides at SHORT and LONG tokens, round by round (medians are taken). */
+/** Per-request times of both sides at SHORT, TOKENS and LONG tokens, round by round (medians are taken). */
 const sized = new Map<string, number[]>();
 const keep = (key: string, ms: number) => sized.set(key, [...(sized.get(key) ?? []), ms]);
 const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
