@@ -138,6 +138,8 @@ interface Measured {
   p50: number;
   p99: number;
   errors: number;
+  /** What the errors were ("HTTP 503: …", "ECONNRESET"), with counts: an error is never just a number. */
+  failures: Map<string, number>;
   /** The target's own CPU time (user + system) per request, in µs. */
   cpuUs?: number;
 }
@@ -162,6 +164,7 @@ function medians(): Map<string, Map<string, Measured>> {
         p50: median(list.map((m) => m.p50)),
         p99: median(list.map((m) => m.p99)),
         errors: list.reduce((sum, m) => sum + m.errors, 0),
+        failures: list.reduce((all, m) => addFailures(all, m.failures), new Map<string, number>()),
         cpuUs: median(list.map((m) => m.cpuUs ?? NaN)),
       });
     }
@@ -174,6 +177,11 @@ function percentile(sorted: Float64Array, q: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+function addFailures(into: Map<string, number>, from: Map<string, number> | Iterable<[string, number]>): Map<string, number> {
+  for (const [reason, count] of from) into.set(reason, (into.get(reason) ?? 0) + count);
+  return into;
+}
+
 /** utime + stime of a process, in seconds (USER_HZ is 100 on Linux). */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -182,7 +190,7 @@ function cpuSeconds(pid: number): number {
 
 async function load(target: Target, stream: boolean, seconds: number): Promise<Measured> {
   const times: number[] = [];
-  let errors = 0;
+  const failures = new Map<string, number>();
   const cpuBefore = cpuSeconds(target.pid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -198,16 +206,20 @@ async function load(target: Target, stream: boolean, seconds: number): Promise<M
     );
     instance.on('response', (_client, status, _bytes, responseTime) => {
       if (status === 200) times.push(responseTime);
-      else errors++;
+      else addFailures(failures, [[`HTTP ${status}`, 1]]);
     });
   });
+  if (result.errors)
+    addFailures(failures, [[`${result.errors - result.timeouts} socket errors, ${result.timeouts} timeouts`, result.errors]]);
+  const errors = [...failures.values()].reduce((a, b) => a + b, 0);
   const cpu = cpuSeconds(target.pid) - cpuBefore;
   const sorted = Float64Array.from(times).sort();
   return {
     rps: (times.length + errors) / (result.duration || seconds),
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
-    errors: errors + result.errors,
+    errors,
+    failures,
     cpuUs: times.length ? (cpu * 1e6) / times.length : NaN,
   };
 }
@@ -224,8 +236,21 @@ async function paced(target: Target, stream: boolean, rate: number, seconds: num
   });
   let output = '';
   for await (const chunk of child.stdout!) output += String(chunk);
-  const result = JSON.parse(output) as { ok: number; errors: number; seconds: number; p50: number | null; p99: number | null };
-  return { rps: (result.ok + result.errors) / result.seconds, p50: result.p50 ?? NaN, p99: result.p99 ?? NaN, errors: result.errors };
+  const result = JSON.parse(output) as {
+    ok: number;
+    errors: number;
+    failures: string[];
+    seconds: number;
+    p50: number | null;
+    p99: number | null;
+  };
+  return {
+    rps: (result.ok + result.errors) / result.seconds,
+    p50: result.p50 ?? NaN,
+    p99: result.p99 ?? NaN,
+    errors: result.errors,
+    failures: new Map(result.failures.map((line) => [line.slice(line.indexOf('× ') + 2), Number.parseInt(line, 10)])),
+  };
 }
 
 /** Sequential streamed requests on one kept-alive connection: time to the first body byte. */
@@ -233,9 +258,13 @@ async function firstByte(target: Target): Promise<Measured> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const payload = body(true);
   const times: number[] = [];
-  let errors = 0;
+  const failures = new Map<string, number>();
   for (let i = 0; i < TTFB_REQUESTS + 30; i++) {
     const ms = await new Promise<number>((resolve) => {
+      const failed = (reason: string) => {
+        addFailures(failures, [[reason, 1]]);
+        resolve(-1);
+      };
       const started = performance.now();
       const req = http.request(
         {
@@ -251,18 +280,18 @@ async function firstByte(target: Target): Promise<Measured> {
           res.on('data', () => {
             if (first < 0) first = performance.now() - started;
           });
-          res.on('end', () => resolve(res.statusCode === 200 ? first : -1));
+          res.on('end', () => (res.statusCode === 200 ? resolve(first) : failed(`HTTP ${res.statusCode}`)));
         },
       );
-      req.on('error', () => resolve(-1));
+      req.on('error', (error: NodeJS.ErrnoException) => failed(error.code ?? error.message));
       req.end(payload);
     });
-    if (ms < 0) errors++;
-    else if (i >= 30) times.push(ms);
+    if (ms >= 0 && i >= 30) times.push(ms);
   }
   agent.destroy();
   const sorted = Float64Array.from(times).sort();
-  return { rps: NaN, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors };
+  const errors = [...failures.values()].reduce((a, b) => a + b, 0);
+  return { rps: NaN, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors, failures };
 }
 
 const FULL_JSON = 'non-streaming, full load';
@@ -348,6 +377,7 @@ afterAll(async () => {
         ...(m.errors ? [`${m.errors} errors`] : []),
       ];
       lines.push(`    ${name.padEnd(26)} ${parts.join(', ')}`);
+      for (const [reason, count] of m.failures) lines.push(`      ${count}× ${reason}`);
     }
   }
   lines.push('targets (issue 13), this run:', ...targetLines(results));

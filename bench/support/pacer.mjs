@@ -4,7 +4,7 @@
 // round's results) cannot pause between an answer arriving and its time being taken; nothing here
 // allocates per request beyond the request itself. The first WARMUP seconds are not counted.
 //
-// Usage: node pacer.mjs '<json options>'  ->  one line of JSON: { ok, errors, seconds, p50, p99 }
+// Usage: node pacer.mjs '<json options>'  ->  one line of JSON: { ok, errors, failures, seconds, p50, p99 }
 // options: { port, headers, path, body, rate, seconds, warmupSeconds }; latencies in ms.
 import http from 'node:http';
 
@@ -19,6 +19,12 @@ const interval = 1000 / rate;
 const times = new Float64Array(total - warmup);
 let ok = 0;
 let errors = 0;
+/** What the failures were: each distinct answer or socket error, with how many times it came. */
+const reasons = new Map();
+const fail = (reason) => {
+  errors++;
+  reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+};
 let sent = 0;
 let settled = 0;
 let measuredFrom = 0;
@@ -31,17 +37,19 @@ await new Promise((resolve) => {
     const counted = index >= warmup;
     let sentAt = 0;
     const req = http.request({ agent, host: '127.0.0.1', port, method: 'POST', path, headers }, (res) => {
-      res.on('data', () => undefined);
+      const failed = res.statusCode !== 200;
+      let text = '';
+      res.on('data', failed ? (chunk) => (text += chunk) : () => undefined);
       res.on('end', () => {
         if (counted) {
-          if (res.statusCode === 200) times[ok++] = performance.now() - sentAt;
-          else errors++;
+          if (!failed) times[ok++] = performance.now() - sentAt;
+          else fail(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
         }
         settle();
       });
     });
-    req.on('error', () => {
-      if (counted) errors++;
+    req.on('error', (error) => {
+      if (counted) fail(error.code ?? error.message);
       settle();
     });
     req.end(payload);
@@ -60,4 +68,5 @@ const elapsed = (performance.now() - measuredFrom) / 1000;
 agent.destroy();
 const sorted = times.subarray(0, ok).sort();
 const at = (q) => (ok === 0 ? null : sorted[Math.min(ok - 1, Math.floor(q * ok))]);
-process.stdout.write(`${JSON.stringify({ ok, errors, seconds: elapsed, p50: at(0.5), p99: at(0.99) })}\n`);
+const failures = [...reasons].map(([reason, count]) => `${count}× ${reason}`);
+process.stdout.write(`${JSON.stringify({ ok, errors, failures, seconds: elapsed, p50: at(0.5), p99: at(0.99) })}\n`);

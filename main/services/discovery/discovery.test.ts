@@ -180,3 +180,40 @@ describe('discovery against stand-ins answering as provider-facts.md says', () =
     expect(Date.parse(b.scannedAt!)).toBeGreaterThanOrEqual(Date.parse(a.scannedAt!));
   });
 });
+
+describe('a scan the host itself held up', () => {
+  /** Busy-waits: this process's event loop does nothing meanwhile, as when the host is stopped (Ctrl-Z) or starved. */
+  const holdTheLoop = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  };
+
+  it('does not report a server gone, unhealthy or renamed because its answers waited on us', async () => {
+    const ollama = await startStandIn('ollama');
+    const discovery = new DiscoveryService({
+      recipes: () => CATALOG,
+      ownPorts: () => new Map(),
+      settings: () => ({ endpoints: [`127.0.0.1:${ollama.port}`], intervalSec: DEFAULT_DISCOVERY_INTERVAL_SEC }),
+      scanDefaultPorts: false,
+      timeouts: { loopbackConnectMs: 300, requestMs: 500 },
+    });
+    const before = serverAt(await discovery.scan(), ollama.port);
+    expect(before).toMatchObject({ providerId: 'ollama', healthy: true, models: ['llama3.2:1b'] });
+
+    const changes: DiscoveryResults[] = [];
+    discovery.on('changed', (results) => changes.push(results));
+    // The scan's first requests go out in this turn of the loop and the hold ends it (an immediate).
+    // The stand-in (a process of its own) answers at once, but the deadlines pass before this
+    // process reads a byte, and the next turn of the loop runs its timers before its I/O.
+    const held = discovery.scan();
+    setImmediate(() => holdTheLoop(1500));
+    const after = serverAt(await held, ollama.port);
+    expect(after).toMatchObject({ providerId: 'ollama', confidence: 'strong', healthy: true, models: ['llama3.2:1b'] });
+    expect(changes).toEqual([]);
+
+    // A server that really went away is still reported gone, at the same scan.
+    await ollama.stop();
+    expect(serverAt(await discovery.scan(), ollama.port)).toBeUndefined();
+    expect(changes).toHaveLength(1);
+  });
+});

@@ -218,15 +218,26 @@ export class DiscoveryService extends EventEmitter<{ changed: [DiscoveryResults]
     recipes: readonly ProviderRecipe[],
     keysUsed: Map<string, string>,
   ): Promise<DiscoveredServer[]> {
+    const before = new Map(this.last.servers.map((s) => [s.key, s]));
     const found = await Promise.all(
       targets.map(async (target) => {
-        const loopback = isLoopbackAddress(target.host);
-        const connectMs = loopback ? this.timeouts.loopbackConnectMs : this.timeouts.remoteConnectMs;
-        if (!(await tcpOpen(target.host, target.port, connectMs))) return undefined;
-        return this.examineWithKey(target, recipes, keysUsed);
+        const seen = await this.look(target, recipes, keysUsed);
+        const last = before.get(target.key);
+        // A look that finds a server gone, unhealthy, renamed or with models missing is taken again
+        // at once before it is believed: one dropped answer, or a host that was itself stopped or
+        // starved while the answers waited in its sockets (its deadlines pass, and timers run before
+        // I/O when the loop wakes), must not take a provider out of the gateway until the next scan.
+        return last && looksWorse(last, seen) ? this.look(target, recipes, keysUsed) : seen;
       }),
     );
     return found.filter((s): s is DiscoveredServer => s !== undefined);
+  }
+
+  private async look(target: Target, recipes: readonly ProviderRecipe[], keysUsed: Map<string, string>) {
+    const loopback = isLoopbackAddress(target.host);
+    const connectMs = loopback ? this.timeouts.loopbackConnectMs : this.timeouts.remoteConnectMs;
+    if (!(await tcpOpen(target.host, target.port, connectMs))) return undefined;
+    return this.examineWithKey(target, recipes, keysUsed);
   }
 
   /**
@@ -325,4 +336,12 @@ function signatureOf(results: DiscoveryResults): string {
     endpoints: results.endpoints,
     servers: results.servers.map(({ health, ...rest }) => ({ ...rest, health: health && { ok: health.ok, detail: health.detail } })),
   });
+}
+
+/** What a second look must confirm: the server gone, no longer healthy, named otherwise, or without a model it served. */
+function looksWorse(last: DiscoveredServer, now: DiscoveredServer | undefined): boolean {
+  if (!now) return true;
+  if (last.healthy && !now.healthy) return true;
+  if (last.kind !== now.kind || last.providerId !== now.providerId) return true;
+  return last.models.some((model) => !now.models.includes(model));
 }
