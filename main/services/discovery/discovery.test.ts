@@ -4,7 +4,9 @@ import { RecipeSchema, type ProviderRecipe } from '../../../shared/recipe';
 import { startStandIn, type StandInKind } from '../../../test/provider-stand-ins';
 import { BUILTIN_RECIPES } from '../../builtin-recipes/builtin';
 import { pickPort } from '../os/ports';
+import { holdTheLoopSoon } from '../../../test/hold-the-loop';
 import { DiscoveryService } from './discovery';
+import { tcpOpen } from './http-probe';
 
 const CATALOG = BUILTIN_RECIPES.map((input) => RecipeSchema.parse(input));
 
@@ -182,12 +184,6 @@ describe('discovery against stand-ins answering as provider-facts.md says', () =
 });
 
 describe('a scan the host itself held up', () => {
-  /** Busy-waits: this process's event loop does nothing meanwhile, as when the host is stopped (Ctrl-Z) or starved. */
-  const holdTheLoop = (ms: number) => {
-    const until = performance.now() + ms;
-    while (performance.now() < until);
-  };
-
   it('does not report a server gone, unhealthy or renamed because its answers waited on us', async () => {
     const ollama = await startStandIn('ollama');
     const discovery = new DiscoveryService({
@@ -202,11 +198,11 @@ describe('a scan the host itself held up', () => {
 
     const changes: DiscoveryResults[] = [];
     discovery.on('changed', (results) => changes.push(results));
-    // The scan's first requests go out in this turn of the loop and the hold ends it (an immediate).
-    // The stand-in (a process of its own) answers at once, but the deadlines pass before this
-    // process reads a byte, and the next turn of the loop runs its timers before its I/O.
+    // The scan's first requests go out in this turn of the loop and the hold ends it. The stand-in
+    // (a process of its own) answers at once, but every deadline passes before this process reads
+    // a byte. A second look at once sees it as it is.
     const held = discovery.scan();
-    setImmediate(() => holdTheLoop(1500));
+    holdTheLoopSoon(1500);
     const after = serverAt(await held, ollama.port);
     expect(after).toMatchObject({ providerId: 'ollama', confidence: 'strong', healthy: true, models: ['llama3.2:1b'] });
     expect(changes).toEqual([]);
@@ -215,5 +211,12 @@ describe('a scan the host itself held up', () => {
     await ollama.stop();
     expect(serverAt(await discovery.scan(), ollama.port)).toBeUndefined();
     expect(changes).toHaveLength(1);
+  });
+
+  it('sees a connection the server took while the loop was held, before the connect deadline', async () => {
+    const ollama = await startStandIn('ollama');
+    const open = tcpOpen('127.0.0.1', ollama.port, 100);
+    holdTheLoopSoon(500);
+    expect(await open).toBe(true);
   });
 });

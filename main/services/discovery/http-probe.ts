@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { parseJsonOrUndefined } from '../os/http-expect';
 import { PROBE_BODY_BYTES, probeRequest } from '../os/probe-request';
 import { bearer } from '../os/bearer';
+import { waitDeadline } from '../os/wait-deadline';
 import type { HttpAnswer } from './fingerprint';
 
 /**
@@ -13,10 +14,11 @@ export function tcpOpen(host: string, port: number, timeoutMs: number): Promise<
   return new Promise((resolve) => {
     const socket = connect({ host: host.replace(/^\[|\]$/g, ''), port });
     const done = (open: boolean) => {
+      cancelDeadline();
       socket.destroy();
       resolve(open);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
+    const cancelDeadline = waitDeadline(timeoutMs, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });

@@ -3,6 +3,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { holdTheLoopSoon } from '../../../test/hold-the-loop';
+import { startStandIn } from '../../../test/gateway-stand-ins';
 import { UpstreamError, UpstreamPool, type UpstreamHandler, type UpstreamPoolOptions, type UpstreamRequest } from './upstream-pool';
 
 const cleanups: Array<() => unknown> = [];
@@ -479,5 +481,21 @@ describe('UpstreamPool: request bodies', () => {
       expect(sent.slice(headEnd + 4)).toBe(body);
     }
     expect(upstream.sockets).toHaveLength(1);
+  });
+
+  it('answers a request whose upstream answered while this process was held past its timeouts; a silent one still times out', async () => {
+    // The upstream is a process of its own, so it answers while this one is held.
+    const standIn = await startStandIn('held', 'held-model');
+    const pool = newPool({ connectTimeoutMs: 200, headersTimeoutMs: 200 });
+    const answered = send(pool, { origin: standIn.baseUrl, method: 'GET', path: '/v1/models', body: Buffer.alloc(0) });
+    holdTheLoopSoon(1000);
+    const outcome = await answered;
+    expect(outcome.error).toBeUndefined();
+    expect(outcome).toMatchObject({ status: 200, completed: true, body: expect.stringContaining('held-model') });
+
+    // The late sweep judged nothing; the next one does: a silent upstream still times out.
+    const silent = await rawUpstream(() => {});
+    holdTheLoopSoon(1000);
+    expect((await send(pool, { origin: silent.origin })).error).toMatchObject({ code: 'UPSTREAM_HEADERS_TIMEOUT' });
   });
 });

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
+import { HELD_MS } from '../os/wait-deadline';
 import { UpstreamResponseParser, type ResponseHead } from './upstream-response-parser';
 
 /**
@@ -90,6 +91,8 @@ export class UpstreamPool {
   private readonly origins = new Map<string, Origin>();
   private readonly connections = new Set<Connection>();
   private sweeper: NodeJS.Timeout | undefined;
+  /** When the last sweep ran, or sweeping started. */
+  private lastSweep = 0;
   private readonly sweepEveryMs: number;
   private destroyed = false;
 
@@ -142,12 +145,22 @@ export class UpstreamPool {
   private connect(origin: Origin): Connection {
     const connection = new Connection(this, origin, net.connect({ host: origin.host, port: origin.port, noDelay: true }));
     this.connections.add(connection);
-    this.sweeper ??= setInterval(this.sweep, this.sweepEveryMs).unref();
+    if (!this.sweeper) {
+      this.sweeper = setInterval(this.sweep, this.sweepEveryMs).unref();
+      this.lastSweep = performance.now();
+    }
     return connection;
   }
 
   private readonly sweep = (): void => {
     const now = performance.now();
+    // Time this process did not run (stopped, or its loop held) does not count against an
+    // upstream: what it sent meanwhile still waits in the socket, and a turn of the loop runs
+    // timers before it reads sockets. Only the delay past the sweep's own interval is held time,
+    // so a loop that is merely slow still times out a silent upstream, later.
+    const held = now - this.lastSweep - this.sweepEveryMs;
+    this.lastSweep = now;
+    if (held > HELD_MS) for (const connection of this.connections) connection.pauseFor(held);
     const { connectTimeoutMs, headersTimeoutMs, keepAliveMs } = this.options;
     for (const connection of this.connections) connection.check(now, connectTimeoutMs, headersTimeoutMs, keepAliveMs);
   };
@@ -219,7 +232,7 @@ class Connection {
   /** Answers read to the end on this connection; the first request on a new one is never "stale". */
   private served = 0;
   private connected = false;
-  private readonly openedAt = performance.now();
+  private openedAt = performance.now();
   /** When the request's last byte went (the first-byte timeout runs from there); -1 while sending. */
   private sentAt = -1;
   idleSince = 0;
@@ -396,6 +409,12 @@ class Connection {
           );
     exchange.fail(error);
   };
+
+  /** The host did not run for `ms`: the connect and first-byte clocks stand still for that long. */
+  pauseFor(ms: number): void {
+    this.openedAt += ms;
+    if (this.sentAt >= 0) this.sentAt += ms;
+  }
 
   /** Called by the pool's sweep. */
   check(now: number, connectTimeoutMs: number, headersTimeoutMs: number, keepAliveMs: number): void {

@@ -1,6 +1,8 @@
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { holdTheLoopSoon } from '../../../test/hold-the-loop';
+import { startStandIn } from '../../../test/provider-stand-ins';
 import { ProbeFailed, probeRequest } from './probe-request';
 
 const servers: Array<Server | TcpServer> = [];
@@ -136,5 +138,13 @@ describe('probeRequest', () => {
     expect(await failure(probeRequest('https://127.0.0.1:1/', { timeoutMs: 2000, maxBodyBytes: 1024 }))).toBe(
       'unsupported protocol https:',
     );
+  });
+
+  it('takes an answer that came while this process was held, though its deadline passed meanwhile', async () => {
+    // The server is a process of its own: it answers while this one is held.
+    const ollama = await startStandIn('ollama');
+    const answer = probeRequest(`http://127.0.0.1:${ollama.port}/api/version`, { timeoutMs: 200, maxBodyBytes: 1024 });
+    holdTheLoopSoon(600);
+    expect(await answer).toMatchObject({ status: 200, body: expect.stringContaining('version') });
   });
 });

@@ -1,4 +1,5 @@
 import { request, type IncomingMessage } from 'node:http';
+import { waitDeadline } from './wait-deadline';
 
 /**
  * One plain-HTTP request to a local or LAN server we probe (health checks, discovery's fingerprint
@@ -74,15 +75,14 @@ function once(url: URL, options: ProbeOptions, timeoutMs: number): Promise<Probe
     const finish = (error: ProbeFailed | undefined, answer?: ProbeAnswer) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancelDeadline();
       options.signal?.removeEventListener('abort', onAbort);
       req.destroy();
       if (error) reject(error);
       else resolve(answer!);
     };
     const onAbort = () => finish(new ProbeFailed('aborted'));
-    const timer = setTimeout(() => finish(new ProbeFailed('timed out')), Math.max(0, timeoutMs));
-    timer.unref();
+    const cancelDeadline = waitDeadline(timeoutMs, () => finish(new ProbeFailed('timed out')));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (error: NodeJS.ErrnoException) => finish(new ProbeFailed(error.code ?? error.message)));
     req.on('response', (res: IncomingMessage) => {
