@@ -53,6 +53,17 @@ import { profileDirFrom, startGatewayHost } from './support/gateway-host';
 //   p50 and +1.26 / +1.54 ms p99 over direct, where the keep-alive proxy adds +0.27 / +0.48 and
 //   +1.39 / +2.01 ms: the tail left is a second process on the upstream's core being scheduled
 //   on a VM that gave two busy processes one core's worth that day; first streamed byte +0.10 ms.
+//   + this bench's method: the pacer in a process of its own, the other proxies stopped while a
+//     target runs (a perf sched trace of CPU 1 caught the idle http-proxy running 10 ms straight in
+//     our turn), direct measured twice. The proxy's numbers improve most (it no longer shares CPU 1
+//     with the idle host's checks), so its ratios are the stricter ones. Four runs the same evening:
+//                                   1.42-1.57x (70-88 vs 109-130 us), 1.58-1.90x (74-100 vs 161-191 us)
+//   full-load p99 met in one of four runs non-streaming, three of four streaming; at 1,000 req/s
+//   p50 +0.19 to +0.28 / +0.25 to +0.29 ms (met in every run but one, +0.32), p99 +0.29 to +7.6 ms
+//   beside a noise floor (direct against itself) of -11 to +0.43 ms: met non-streaming in two of
+//   four runs, never streaming (+1.3 to +2.4 ms); first streamed byte +0.13 to +0.28 ms.
+//   One run before the wait-deadline fix had 3,000 errors in one of our rounds: the host, stopped
+//   in the middle of a discovery scan, had dropped the endpoint until the next scan.
 
 const root = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 3);
