@@ -149,7 +149,6 @@ interface Measured {
   rps: number;
   p50: number;
   p99: number;
-  errors: number;
   /** What the errors were ("HTTP 503: …", "ECONNRESET"), with counts: an error is never just a number. */
   failures: Map<string, number>;
   /** The target's own CPU time (user + system) per request, in µs. */
@@ -175,7 +174,6 @@ function medians(): Map<string, Map<string, Measured>> {
         rps: median(list.map((m) => m.rps)),
         p50: median(list.map((m) => m.p50)),
         p99: median(list.map((m) => m.p99)),
-        errors: list.reduce((sum, m) => sum + m.errors, 0),
         failures: list.reduce((all, m) => addFailures(all, m.failures), new Map<string, number>()),
         cpuUs: median(list.map((m) => m.cpuUs ?? NaN)),
       });
@@ -189,10 +187,12 @@ function percentile(sorted: Float64Array, q: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-function addFailures(into: Map<string, number>, from: Map<string, number> | Iterable<[string, number]>): Map<string, number> {
+function addFailures(into: Map<string, number>, from: Iterable<[string, number]>): Map<string, number> {
   for (const [reason, count] of from) into.set(reason, (into.get(reason) ?? 0) + count);
   return into;
 }
+
+const errorCount = (failures: Map<string, number>) => [...failures.values()].reduce((sum, count) => sum + count, 0);
 
 /** utime + stime of a process, in seconds (USER_HZ is 100 on Linux). */
 function cpuSeconds(pid: number): number {
@@ -223,14 +223,12 @@ async function load(target: Target, stream: boolean, seconds: number): Promise<M
   });
   if (result.errors)
     addFailures(failures, [[`${result.errors - result.timeouts} socket errors, ${result.timeouts} timeouts`, result.errors]]);
-  const errors = [...failures.values()].reduce((a, b) => a + b, 0);
   const cpu = cpuSeconds(target.pid) - cpuBefore;
   const sorted = Float64Array.from(times).sort();
   return {
-    rps: (times.length + errors) / (result.duration || seconds),
+    rps: (times.length + errorCount(failures)) / (result.duration || seconds),
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
-    errors,
     failures,
     cpuUs: times.length ? (cpu * 1e6) / times.length : NaN,
   };
@@ -250,19 +248,13 @@ async function paced(target: Target, stream: boolean, rate: number, seconds: num
   for await (const chunk of child.stdout!) output += String(chunk);
   const result = JSON.parse(output) as {
     ok: number;
-    errors: number;
-    failures: string[];
+    failures: Array<[string, number]>;
     seconds: number;
     p50: number | null;
     p99: number | null;
   };
-  return {
-    rps: (result.ok + result.errors) / result.seconds,
-    p50: result.p50 ?? NaN,
-    p99: result.p99 ?? NaN,
-    errors: result.errors,
-    failures: new Map(result.failures.map((line) => [line.slice(line.indexOf('× ') + 2), Number.parseInt(line, 10)])),
-  };
+  const failures = new Map(result.failures);
+  return { rps: (result.ok + errorCount(failures)) / result.seconds, p50: result.p50 ?? NaN, p99: result.p99 ?? NaN, failures };
 }
 
 /** Sequential streamed requests on one kept-alive connection: time to the first body byte. */
@@ -302,8 +294,7 @@ async function firstByte(target: Target): Promise<Measured> {
   }
   agent.destroy();
   const sorted = Float64Array.from(times).sort();
-  const errors = [...failures.values()].reduce((a, b) => a + b, 0);
-  return { rps: NaN, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors, failures };
+  return { rps: NaN, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), failures };
 }
 
 const FULL_JSON = 'non-streaming, full load';
@@ -386,7 +377,7 @@ afterAll(async () => {
         ...(throughput && proxy && name !== KEEP_ALIVE && name !== DIRECT ? [`${(m.rps / proxy.rps).toFixed(2)}× keep-alive proxy`] : []),
         ...(throughput && direct && name !== DIRECT ? [`${(m.rps / direct.rps).toFixed(2)}× direct`] : []),
         ...(direct && name !== DIRECT ? [`added p50 ${signed(m.p50 - direct.p50)}, p99 ${signed(m.p99 - direct.p99)}`] : []),
-        ...(m.errors ? [`${m.errors} errors`] : []),
+        ...(m.failures.size ? [`${errorCount(m.failures)} errors`] : []),
       ];
       lines.push(`    ${name.padEnd(26)} ${parts.join(', ')}`);
       for (const [reason, count] of m.failures) lines.push(`      ${count}× ${reason}`);

@@ -4,7 +4,8 @@
 // round's results) cannot pause between an answer arriving and its time being taken; nothing here
 // allocates per request beyond the request itself. The first WARMUP seconds are not counted.
 //
-// Usage: node pacer.mjs '<json options>'  ->  one line of JSON: { ok, errors, failures, seconds, p50, p99 }
+// Usage: node pacer.mjs '<json options>'  ->  one line of JSON: { ok, failures, seconds, p50, p99 }
+//   failures: [reason, count] pairs, each distinct answer ("HTTP 503: …") or socket error once.
 // options: { port, headers, path, body, rate, seconds, warmupSeconds }; latencies in ms.
 import http from 'node:http';
 
@@ -18,13 +19,8 @@ const total = Math.round(rate * seconds) + warmup;
 const interval = 1000 / rate;
 const times = new Float64Array(total - warmup);
 let ok = 0;
-let errors = 0;
-/** What the failures were: each distinct answer or socket error, with how many times it came. */
-const reasons = new Map();
-const fail = (reason) => {
-  errors++;
-  reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-};
+const failures = new Map();
+const fail = (reason) => failures.set(reason, (failures.get(reason) ?? 0) + 1);
 let sent = 0;
 let settled = 0;
 let measuredFrom = 0;
@@ -68,5 +64,4 @@ const elapsed = (performance.now() - measuredFrom) / 1000;
 agent.destroy();
 const sorted = times.subarray(0, ok).sort();
 const at = (q) => (ok === 0 ? null : sorted[Math.min(ok - 1, Math.floor(q * ok))]);
-const failures = [...reasons].map(([reason, count]) => `${count}× ${reason}`);
-process.stdout.write(`${JSON.stringify({ ok, errors, failures, seconds: elapsed, p50: at(0.5), p99: at(0.99) })}\n`);
+process.stdout.write(`${JSON.stringify({ ok, failures: [...failures], seconds: elapsed, p50: at(0.5), p99: at(0.99) })}\n`);
