@@ -219,4 +219,30 @@ describe('a scan the host itself held up', () => {
     holdTheLoopSoon(500);
     expect(await open).toBe(true);
   });
+
+  it('looks again at once at a server that missed one look, before it takes it out of the gateway', async () => {
+    const ollama = await startStandIn('ollama');
+    const discovery = new DiscoveryService({
+      recipes: () => CATALOG,
+      ownPorts: () => new Map(),
+      settings: () => ({ endpoints: [`127.0.0.1:${ollama.port}`], intervalSec: DEFAULT_DISCOVERY_INTERVAL_SEC }),
+      scanDefaultPorts: false,
+      timeouts: { loopbackConnectMs: 300, requestMs: 500 },
+    });
+    expect(serverAt(await discovery.scan(), ollama.port)).toMatchObject({ providerId: 'ollama', healthy: true });
+
+    // The server itself stops answering for longer than one look's deadline (it is stopped), then
+    // answers again while the second look waits.
+    process.kill(ollama.pid, 'SIGSTOP');
+    const resume = setTimeout(() => process.kill(ollama.pid, 'SIGCONT'), 750);
+    try {
+      const started = performance.now();
+      const results = await discovery.scan();
+      expect(performance.now() - started).toBeGreaterThan(500);
+      expect(serverAt(results, ollama.port)).toMatchObject({ providerId: 'ollama', healthy: true, models: ['llama3.2:1b'] });
+    } finally {
+      clearTimeout(resume);
+      process.kill(ollama.pid, 'SIGCONT');
+    }
+  });
 });

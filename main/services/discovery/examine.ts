@@ -8,6 +8,7 @@ import { fetchAnswer } from './http-probe';
 import { isOpenAiModelList, parseModels } from './model-list';
 import { baseUrlOf, type Target } from './targets';
 import { isLoopbackAddress } from '../os/loopback';
+import { waitDeadline } from '../os/wait-deadline';
 
 const OPENAI_MODELS = '/v1/models';
 /** No server has this path: a 2xx here means the server says yes to anything. */
@@ -44,16 +45,19 @@ export async function examine(
   const answers: Answers = new Map();
   const limit = pLimit(isLoopbackAddress(target.host) ? LOOPBACK_REQUESTS_AT_ONCE : requests.size);
   // One deadline for all of them: a server that never answers costs a scan the same time as before.
-  const deadline = performance.now() + requestTimeoutMs;
+  // A waitDeadline, as each probe's own: time this process did not run does not count.
+  const expired = new AbortController();
+  const cancelDeadline = waitDeadline(requestTimeoutMs, () => expired.abort());
   await Promise.all(
     [...requests].map(([key, { method, path }]) =>
       limit(async () => {
-        const left = deadline - performance.now();
-        const answer = left > 0 ? await fetchAnswer(baseUrl, method, path, left, apiKey) : undefined;
+        if (expired.signal.aborted) return;
+        const answer = await fetchAnswer(baseUrl, method, path, requestTimeoutMs, apiKey, expired.signal);
         if (answer) answers.set(key, answer);
       }),
     ),
   );
+  cancelDeadline();
   if (answers.size === 0) return undefined;
   const canary = answers.get(answerKey('GET', CANARY));
   answers.delete(answerKey('GET', CANARY));

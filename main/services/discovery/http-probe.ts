@@ -24,13 +24,17 @@ export function tcpOpen(host: string, port: number, timeoutMs: number): Promise<
   });
 }
 
-/** One request; undefined when there was no HTTP answer (refused, reset, timed out). Redirects are not followed. */
+/**
+ * One request; undefined when there was no HTTP answer (refused, reset, timed out, or `signal`
+ * aborted). Redirects are not followed.
+ */
 export async function fetchAnswer(
   baseUrl: string,
   method: 'GET' | 'POST',
   path: string,
   timeoutMs: number,
   apiKey?: string,
+  signal?: AbortSignal,
 ): Promise<HttpAnswer | undefined> {
   const started = performance.now();
   try {
@@ -38,6 +42,7 @@ export async function fetchAnswer(
     const answer = await probeRequest(new URL(path, baseUrl), {
       method,
       timeoutMs,
+      ...(signal ? { signal } : {}),
       maxBodyBytes: PROBE_BODY_BYTES,
       headers: { accept: 'application/json, text/plain;q=0.9, */*;q=0.5', ...bearer(apiKey) },
     });

@@ -493,7 +493,7 @@ describe('UpstreamPool: request bodies', () => {
     expect(outcome.error).toBeUndefined();
     expect(outcome).toMatchObject({ status: 200, completed: true, body: expect.stringContaining('held-model') });
 
-    // The late sweep judged nothing; the next one does: a silent upstream still times out.
+    // Only the held time is not counted: a silent upstream still times out.
     const silent = await rawUpstream(() => {});
     holdTheLoopSoon(1000);
     expect((await send(pool, { origin: silent.origin })).error).toMatchObject({ code: 'UPSTREAM_HEADERS_TIMEOUT' });
