@@ -15,7 +15,7 @@ const VERDICT_LABEL: Record<RecipeVerdict['verdict'], string> = {
   'does-not-fit': 'Does not fit',
 };
 
-/** Step 3: pick providers; those that fit come ticked, each with its size, time and the reasons for the rest. */
+/** Step 3: pick providers; those that fit without a warning come ticked, each with its size, time and the reasons for the rest. */
 export function ChooseStep({ providers, verdicts, selected, onChange }: ChooseStepProps) {
   const candidates = orderCandidates(
     providers
@@ -29,7 +29,7 @@ export function ChooseStep({ providers, verdicts, selected, onChange }: ChooseSt
     <div className="wizard-step" data-testid="wizard-choose">
       <p className="lead" data-testid="wizard-choose-total">
         {chosen.length === 0
-          ? 'Nothing chosen yet.'
+          ? nothingChosen(candidates)
           : `${chosen.length} chosen: about ${total.diskGiB.toFixed(1)} GB on disk and ${Math.round(total.minutes)} min${total.unknown ? ` (+${total.unknown} without an estimate)` : ''}.`}
       </p>
       <ul className="wizard-choices">
@@ -44,6 +44,14 @@ export function ChooseStep({ providers, verdicts, selected, onChange }: ChooseSt
       </ul>
     </div>
   );
+}
+
+/** Says why an empty choice is a fine one: the engine needs no install. */
+function nothingChosen(candidates: Candidate[]): string {
+  const withWarnings = candidates.some((c) => isInstallable(c) && !isInstalled(c) && c.verdict?.verdict === 'fits-with-warnings');
+  return withWarnings
+    ? 'Nothing ticked: the built-in engine already runs GGUF models here, with nothing to install. Each provider below that could be installed comes with a warning for this machine (under its name); tick any you want anyway.'
+    : 'Nothing chosen: the built-in engine already runs GGUF models here, with nothing to install.';
 }
 
 function Choice({ candidate, checked, onToggle }: { candidate: Candidate; checked: boolean; onToggle(on: boolean): void }) {

@@ -25,11 +25,16 @@ const candidate = (
 });
 
 describe('the wizard’s choice of providers', () => {
-  it('ticks installable, not installed providers that fit and need no missing tool', () => {
+  it('ticks installable, not installed providers that fit without a warning', () => {
     const list = [
-      candidate('llamacpp', 'git', 'not-installed', { verdict: 'fits-with-warnings', warnings: ['runs on the CPU, slowly'] }),
+      candidate('llamacpp', 'git', 'not-installed'),
+      candidate('koboldcpp', 'git', 'not-installed', { verdict: 'fits-with-warnings', warnings: ['runs without a GPU, but slowly'] }),
+      candidate('textgen', 'git', 'not-installed', { verdict: 'fits-with-warnings', warnings: ['needs 16 GiB of RAM'] }),
       candidate('vllm', 'python', 'not-installed', { verdict: 'does-not-fit', reasons: ['needs an NVIDIA GPU'] }),
-      candidate('mistralrs', 'git', 'not-installed', { missingTools: [{ id: 'cargo', name: 'Cargo', status: 'missing' }] }),
+      candidate('mistralrs', 'git', 'not-installed', {
+        verdict: 'fits-with-warnings',
+        missingTools: [{ id: 'cargo', name: 'Cargo', status: 'missing' }],
+      }),
       candidate('localai', 'binary', 'installed'),
       candidate('ollama', 'external', 'not-installed'),
       candidate('engine', 'builtin', 'installed'),

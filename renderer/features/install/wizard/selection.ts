@@ -13,16 +13,14 @@ export const isInstallable = (c: Candidate) => (INSTALLABLE as readonly string[]
 export const isInstalled = (c: Candidate) => !['not-installed', 'installing'].includes(c.provider.state.status);
 
 /**
- * What the wizard ticks for the user: providers it can install that are not installed yet, fit this
- * machine, and need no tool the machine lacks. The rest stay one click away, with the reasons.
+ * What the wizard ticks for the user: providers it can install that are not installed yet and fit
+ * this machine without a warning. One that would run without its GPU (slowly), short of RAM or
+ * VRAM, or with a tool missing (each a warning) is left for the user to tick, with its warnings: on a machine
+ * without a GPU that used to tick five source builds (about 13 GB and 54 min) that the built-in
+ * engine, there already, outruns on the CPU. The rest stay one click away, with the reasons.
  */
 export function defaultSelection(candidates: Candidate[]): string[] {
-  return candidates
-    .filter(
-      (c) =>
-        isInstallable(c) && !isInstalled(c) && c.verdict && c.verdict.verdict !== 'does-not-fit' && c.verdict.missingTools.length === 0,
-    )
-    .map((c) => c.provider.id);
+  return candidates.filter((c) => isInstallable(c) && !isInstalled(c) && c.verdict?.verdict === 'fits').map((c) => c.provider.id);
 }
 
 /** Installable first, then desktop apps to get by hand, then what does not fit; by name within each. */
