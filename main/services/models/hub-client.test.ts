@@ -74,7 +74,8 @@ describe('HubClient against the stand-in hub', () => {
   it('HubService: choices with a fit hint for this machine; a pull of an unknown quantisation names the ones there are; a gated pull starts nothing', async () => {
     const downloads = new ModelDownloads(path.join(dir, 'models'), path.join(dir, 'part'));
     const system = {
-      info: async () => ({ memory: { totalBytes: 16 * 1024 ** 3, freeBytes: 0, availableBytes: 8 * 1024 ** 3 } }) as never,
+      info: async () =>
+        ({ memory: { totalBytes: 16 * 1024 ** 3, freeBytes: 0, availableBytes: 8 * 1024 ** 3 }, cpu: { physicalCores: 8 } }) as never,
       gpus: async () => [],
     };
     const service = new HubService(client(), downloads, system);

@@ -49,7 +49,7 @@ export class HubService {
       }),
     );
     const withFit = filled.map((s) => ({ ...s, fit: s.size === undefined ? undefined : fitHint(s.size, machine) }));
-    const recommended = recommendStarter(withFit);
+    const recommended = recommendStarter(withFit, machine.cpuCores);
     return withFit.map((s) => ({ ...s, pageUrl: this.client.pageUrl(s.repo), recommended: s.id === recommended }));
   }
 
@@ -139,10 +139,14 @@ export class HubService {
     return files;
   }
 
-  private async machine(): Promise<{ vramBytes: number; ramBytes: number }> {
+  private async machine(): Promise<{ vramBytes: number; ramBytes: number; cpuCores: number }> {
     const [info, gpus] = await Promise.all([this.system.info(), this.system.gpus().catch(() => [])]);
     const vramMiB = Math.max(0, ...gpus.map((g) => g.vramFreeMiB ?? g.vramMiB ?? 0));
-    return { vramBytes: vramMiB * 1024 ** 2, ramBytes: info.memory.availableBytes || info.memory.totalBytes };
+    return {
+      vramBytes: vramMiB * 1024 ** 2,
+      ramBytes: info.memory.availableBytes || info.memory.totalBytes,
+      cpuCores: info.cpu.physicalCores,
+    };
   }
 }
 

@@ -22,8 +22,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const machine = (vramMiB: number, ramBytes: number) => ({
-  info: async () => ({ memory: { totalBytes: ramBytes, freeBytes: 0, availableBytes: ramBytes } }) as never,
+const machine = (vramMiB: number, ramBytes: number, physicalCores = 8) => ({
+  info: async () => ({ memory: { totalBytes: ramBytes, freeBytes: 0, availableBytes: ramBytes }, cpu: { physicalCores } }) as never,
   gpus: async () => (vramMiB ? [{ vramMiB, vramFreeMiB: vramMiB }] : []) as never,
 });
 
@@ -94,6 +94,16 @@ describe('hub.starters', () => {
     const answer = await small.starters();
     expect(answer.find((s) => s.id === 'listed')!.fit).toBe('too big');
     expect(answer.filter((s) => s.recommended).map((s) => s.id)).toEqual(['tiny-q4']);
+  });
+
+  it('without a GPU, the machine’s physical cores bound the suggestion: 1.5 GiB on eight cores, not on two', async () => {
+    const downloads = new ModelDownloads(path.join(dir, 'models'), path.join(dir, 'part'));
+    const on = async (cores: number) =>
+      (await new HubService(client(), downloads, machine(0, 16 * GiB, cores), { starters: async () => list() }).starters())
+        .filter((s) => s.recommended)
+        .map((s) => s.id);
+    expect(await on(8)).toEqual(['listed']);
+    expect(await on(2)).toEqual(['tiny-q4']);
   });
 
   it('a pull of a starter whose sha256 the hub contradicts is refused before any download; a matching one downloads', async () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitHint } from './hub-files';
-import { loadStarters, parseStarters, PLEASANT_ON_CPU_BYTES, recommendStarter, STARTERS_ENV } from './starters';
+import { loadStarters, parseStarters, PLEASANT_ON_CPU_BYTES, pleasantOnCpuBytes, recommendStarter, STARTERS_ENV } from './starters';
 
 const GiB = 1024 ** 3;
 let dir: string;
@@ -36,12 +36,21 @@ describe('the starter list', () => {
     expect(list.filter((s) => !s.size || !s.sha256).map((s) => s.id)).toEqual([]);
   });
 
-  it('the built-in list suggests a bigger model on a GPU than on a CPU alone, and a small one when only 2 GiB are free', async () => {
+  it('the built-in list suggests a bigger model on a GPU than on a CPU alone, a smaller one on fewer cores, and a small one when only 2 GiB are free', async () => {
     const list = await loadStarters({});
-    const pick = (vramBytes: number, ramBytes: number) =>
-      recommendStarter(list.map((s) => ({ ...s, fit: fitHint(s.size!, { vramBytes, ramBytes }) })));
+    const pick = (vramBytes: number, ramBytes: number, cores?: number) =>
+      recommendStarter(
+        list.map((s) => ({ ...s, fit: fitHint(s.size!, { vramBytes, ramBytes }) })),
+        cores,
+      );
     expect(pick(8 * GiB, 32 * GiB)).toBe('qwen3-4b');
+    expect(pick(8 * GiB, 32 * GiB, 2)).toBe('qwen3-4b');
     expect(pick(0, 16 * GiB)).toBe('llama-3.2-3b-instruct');
+    expect(pick(0, 16 * GiB, 8)).toBe('llama-3.2-3b-instruct');
+    expect(pick(0, 16 * GiB, 4)).toBe('llama-3.2-3b-instruct');
+    // Two cores (this VM): the 3B model makes a few tokens a second; the "fast on a CPU" 1.5B twice that.
+    expect(pick(0, 16 * GiB, 2)).toBe('qwen2.5-1.5b-instruct');
+    expect(pick(0, 16 * GiB, 1)).toBe('qwen2.5-0.5b-instruct');
     expect(pick(0, 2 * GiB)).toBe('qwen2.5-1.5b-instruct');
   });
 
@@ -110,6 +119,26 @@ describe('recommendStarter', () => {
   it('little RAM: only what fits; nothing when nothing fits', () => {
     expect(on({ vramBytes: 0, ramBytes: 2 * GiB })).toBe('one');
     expect(on({ vramBytes: 0, ramBytes: 0.5 * GiB })).toBeUndefined();
+  });
+
+  it('fewer cores, a smaller model: the pleasant size grows with the physical cores up to the cap', () => {
+    expect(pleasantOnCpuBytes(undefined)).toBe(PLEASANT_ON_CPU_BYTES);
+    expect(pleasantOnCpuBytes(0)).toBe(PLEASANT_ON_CPU_BYTES);
+    expect(pleasantOnCpuBytes(64)).toBe(PLEASANT_ON_CPU_BYTES);
+    const cpuOnly = models.map((m) => ({
+      ...m,
+      fit: m.size === undefined ? undefined : fitHint(m.size, { vramBytes: 0, ramBytes: 16 * GiB }),
+    }));
+    expect(recommendStarter(cpuOnly, 8)).toBe('three');
+    expect(recommendStarter(cpuOnly, 2)).toBe('one');
+    expect(recommendStarter(cpuOnly, 1)).toBe('half');
+    // The cores never matter on a GPU that holds the model.
+    expect(
+      recommendStarter(
+        models.map((m) => ({ ...m, fit: m.size === undefined ? undefined : fitHint(m.size, { vramBytes: 24 * GiB, ramBytes: 64 * GiB }) })),
+        1,
+      ),
+    ).toBe('four');
   });
 
   it('only big ones fit on the CPU: the smallest of them rather than none', () => {

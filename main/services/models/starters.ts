@@ -82,24 +82,37 @@ export async function loadStarters(env: NodeJS.ProcessEnv = process.env): Promis
   return parseStarters(data, file);
 }
 
-/** Below this a model answers at a pleasant pace on a CPU alone. */
+/** Below this a model answers at a pleasant pace on a CPU alone, however many cores it has. */
 export const PLEASANT_ON_CPU_BYTES = 2 * 1024 ** 3;
+/**
+ * What each physical core adds to that budget. Decoding on a CPU reads every weight once a token,
+ * and llama.cpp's quantised dot products keep a core busy at a few GB/s of weights, so on two
+ * cores a 1.9 GiB model makes a few tokens a second where a 1 GiB one makes twice that.
+ */
+export const PLEASANT_ON_CPU_BYTES_PER_CORE = 0.6 * 1024 ** 3;
+
+/** The pleasant size on a CPU with `cores` physical cores (unknown: the plain cap). */
+export function pleasantOnCpuBytes(cores: number | undefined): number {
+  return cores && cores > 0 ? Math.min(PLEASANT_ON_CPU_BYTES, cores * PLEASANT_ON_CPU_BYTES_PER_CORE) : PLEASANT_ON_CPU_BYTES;
+}
 
 /**
  * The one chat starter to suggest: the largest that fits on the GPU (a bigger model answers
- * better and the GPU keeps it quick); else the largest that fits in RAM and is at most
- * PLEASANT_ON_CPU_BYTES; else the smallest that fits in RAM at all. Never one that is too big or
- * of unknown size. Undefined when none qualifies.
+ * better and the GPU keeps it quick); else the largest that fits in RAM and is at most the
+ * pleasant size for `cpuCores` physical cores; else the smallest that fits in RAM at all. Never
+ * one that is too big or of unknown size. Undefined when none qualifies.
  */
 export function recommendStarter(
   starters: ReadonlyArray<{ id: string; kind: 'chat' | 'embedding'; size?: number; fit?: HubFitHint }>,
+  cpuCores?: number,
 ): string | undefined {
   const chat = starters.filter((s): s is typeof s & { size: number } => s.kind === 'chat' && s.size !== undefined);
   const largest = (list: typeof chat) => [...list].sort((a, b) => b.size - a.size)[0];
   const gpu = largest(chat.filter((s) => s.fit === 'fits on the GPU'));
   if (gpu) return gpu.id;
   const cpu = chat.filter((s) => s.fit === 'CPU only, slow');
-  const pleasant = largest(cpu.filter((s) => s.size <= PLEASANT_ON_CPU_BYTES));
+  const budget = pleasantOnCpuBytes(cpuCores);
+  const pleasant = largest(cpu.filter((s) => s.size <= budget));
   if (pleasant) return pleasant.id;
   return [...cpu].sort((a, b) => a.size - b.size)[0]?.id;
 }
