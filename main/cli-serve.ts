@@ -1,3 +1,4 @@
+import type { GatewayStatus } from '../shared/gateway';
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { parse, UsageError } from './cli-args';
 import { ARGS } from './cli-options';
@@ -76,7 +77,16 @@ export async function serve(args: string[], staticDir: string): Promise<number> 
   for (const notice of server.notices) console.log(`Note: ${notice}`);
   const gateway = host.gateway.status();
   if (gateway.url) console.log(`OpenAI-compatible gateway: ${gateway.url}${gateway.apiKey ? ' (API key on the Gateway page)' : ''}`);
-  else if (gateway.error) console.log(`Gateway not listening: ${gateway.error.message} ${gateway.error.hint}`);
+  else if (gateway.error) {
+    console.log(`Gateway not listening: ${gateway.error.message} ${gateway.error.hint}`);
+    // A port in use is tried again; the terminal that was told "not listening" hears when it is.
+    const listeningLater = (status: GatewayStatus) => {
+      if (!status.url) return;
+      host.gateway.off('changed', listeningLater);
+      console.log(`OpenAI-compatible gateway, listening now: ${status.url}`);
+    };
+    host.gateway.on('changed', listeningLater);
+  }
   if (hostKey) {
     // The key is the user's own and outlives this run: it is not echoed to the terminal.
     console.log('Open this URL in a browser, with your HELIX_LOCAL_LLM_HOST_KEY as the token:');

@@ -1,8 +1,12 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import net from 'node:net';
+import { createInterface } from 'node:readline';
 import http from 'node:http';
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
-import { GATEWAY_DEFAULTS, type GatewaySettings } from '../../../shared/gateway';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GATEWAY_DEFAULTS, type GatewaySettings, type GatewayStatus } from '../../../shared/gateway';
+import { isPortFree } from '../os/ports';
 import { startStandIn, type RunningStandIn } from '../../../test/gateway-stand-ins';
 import { GatewayService } from './gateway-service';
 import type { GatewayLimits } from './limits';
@@ -249,5 +253,50 @@ describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps se
     holder.close();
     expect(status.listening).toBe(false);
     expect(status.error?.message).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+  });
+
+  it('listens by itself once another process lets go of its port; a settings change in between wins', async () => {
+    const holdPort = async () => {
+      const holder = spawn(
+        process.execPath,
+        ['-e', "require('net').createServer().listen(0, '127.0.0.1', function () { console.log(this.address().port); })"],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const [line] = (await once(createInterface({ input: holder.stdout }), 'line')) as [string];
+      return { holder, port: Number(line) };
+    };
+    const letGo = async (holder: ChildProcess) => {
+      holder.kill('SIGKILL');
+      if (holder.exitCode === null && holder.signalCode === null) await once(holder, 'exit');
+    };
+
+    const { holder, port } = await holdPort();
+    const service = new GatewayService({ upstreams: new StaticUpstreams(), busyPortRetryMs: 50 });
+    services.push(service);
+    const told: GatewayStatus[] = [];
+    service.on('changed', (status) => told.push(status));
+    const status = await service.apply({ ...GATEWAY_DEFAULTS, port });
+    expect(status.listening).toBe(false);
+    expect(status.error?.message).toContain(`already in use by PID ${holder.pid}`);
+    expect(status.error?.hint).toMatch(/starts listening by itself once the port is free/);
+    // Retries while it is held change nothing anyone is told.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(told.map((t) => t.listening)).toEqual([false]);
+    await letGo(holder);
+    await vi.waitFor(() => expect(service.status().listening).toBe(true), { timeout: 5_000, interval: 20 });
+    expect(told.at(-1)).toMatchObject({ listening: true, url: `http://127.0.0.1:${port}/v1` });
+    expect(told.at(-1)?.error).toBeUndefined();
+    expect((await fetch(`http://127.0.0.1:${port}/v1/models`)).status).toBe(200);
+
+    // Turned off while waiting for the port: it stays off when the port frees.
+    const second = await holdPort();
+    const off = new GatewayService({ upstreams: new StaticUpstreams(), busyPortRetryMs: 50 });
+    services.push(off);
+    expect((await off.apply({ ...GATEWAY_DEFAULTS, port: second.port })).listening).toBe(false);
+    await off.apply({ ...GATEWAY_DEFAULTS, port: second.port, enabled: false });
+    await letGo(second.holder);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(off.status().listening).toBe(false);
+    expect(await isPortFree(second.port)).toBe(true);
   });
 });

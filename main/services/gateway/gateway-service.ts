@@ -12,7 +12,8 @@ import {
   type TryChatRequest,
   type TryChatResult,
 } from '../../../shared/gateway';
-import { whoHolds } from '../os/ports';
+import { isRunning } from '../os/process-tree';
+import { whoHolds, type PortHolder } from '../os/ports';
 import { isLoopbackName } from '../os/loopback';
 import { startGatewayServer, type GatewayServer } from './gateway-server';
 import type { GatewayLimits } from './limits';
@@ -29,7 +30,15 @@ export interface GatewayServiceOptions {
   statsIntervalMs?: number;
   /** Loads models on demand (services/on-demand/); asked only for models no provider serves. */
   onDemand?: OnDemandHook;
+  /** How often a port that was in use is tried again (ms). */
+  busyPortRetryMs?: number;
 }
+
+/**
+ * A port in use is tried again this often, so the gateway comes up by itself once its holder goes
+ * (an earlier run still stopping, another app closed) rather than staying off until a settings change.
+ */
+const BUSY_PORT_RETRY_MS = 3_000;
 
 /**
  * The gateway as the app sees it: listens (or not) as the settings say, keeps the routing table
@@ -47,6 +56,15 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
   private readonly timer: NodeJS.Timeout;
   private readonly offUpstreams: () => void;
   private readonly tries = new Map<string, AbortController>();
+  /** The next try of a port that was in use; cleared by any apply and by close. */
+  private busyRetry: NodeJS.Timeout | undefined;
+  /**
+   * Who held that port (undefined: the OS would not say), kept while it lives, so a retry does not
+   * ask the OS (`ss`, a fork of this process) every few seconds.
+   */
+  private busyHolder: { port: number; holder: PortHolder | undefined } | undefined;
+  /** close() was called: an apply already queued must not leave a retry behind. */
+  private closed = false;
 
   constructor(private readonly options: GatewayServiceOptions) {
     super();
@@ -168,7 +186,9 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.timer);
+    clearTimeout(this.busyRetry);
     this.offUpstreams();
     for (const abort of this.tries.values()) abort.abort();
     await this.queue;
@@ -178,6 +198,8 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
   }
 
   private async applyNow(settings: GatewaySettings): Promise<GatewayStatus> {
+    clearTimeout(this.busyRetry);
+    this.busyRetry = undefined;
     const before = this.settings;
     this.settings = settings;
     const moved = before.host !== settings.host || before.port !== settings.port;
@@ -204,7 +226,7 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
             onDemand: this.options.onDemand,
           });
         } catch (error) {
-          this.error = await describeListenError(error as NodeJS.ErrnoException, settings);
+          this.error = await this.describeListenError(error as NodeJS.ErrnoException, settings);
         }
       }
     }
@@ -212,6 +234,22 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
     const status = this.status();
     this.announce(status);
     return status;
+  }
+
+  private async describeListenError(error: NodeJS.ErrnoException, settings: GatewaySettings): Promise<NonNullable<GatewayStatus['error']>> {
+    if (error.code !== 'EADDRINUSE') return describeListenError(error, settings);
+    const known = this.busyHolder;
+    const holder =
+      known?.port === settings.port && (!known.holder || isRunning(known.holder.pid)) ? known.holder : await whoHolds(settings.port);
+    this.busyHolder = { port: settings.port, holder };
+    if (!this.closed) {
+      this.busyRetry = setTimeout(() => void this.apply(this.settings), this.options.busyPortRetryMs ?? BUSY_PORT_RETRY_MS);
+      this.busyRetry.unref();
+    }
+    return {
+      message: `Port ${settings.port} on ${settings.host} is already in use${holder ? ` by PID ${holder.pid}${holder.command ? ` (${holder.command})` : ''}` : ''}, so the gateway is not listening.`,
+      hint: 'Stop whatever holds it, or choose another port for the gateway: it starts listening by itself once the port is free.',
+    };
   }
 
   /** Tells listeners about a status that differs from the last one told (settings saves that touch other keys change nothing here). */
@@ -243,14 +281,8 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
   }
 }
 
-async function describeListenError(error: NodeJS.ErrnoException, settings: GatewaySettings): Promise<NonNullable<GatewayStatus['error']>> {
-  if (error.code === 'EADDRINUSE') {
-    const holder = await whoHolds(settings.port);
-    return {
-      message: `Port ${settings.port} on ${settings.host} is already in use${holder ? ` by PID ${holder.pid}${holder.command ? ` (${holder.command})` : ''}` : ''}, so the gateway is not listening.`,
-      hint: 'Stop whatever holds it, or choose another port for the gateway.',
-    };
-  }
+/** Listen errors other than a port in use: nothing changes them but the user. */
+function describeListenError(error: NodeJS.ErrnoException, settings: GatewaySettings): NonNullable<GatewayStatus['error']> {
   if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
     return {
       message: `Cannot listen on ${settings.host}: no such address on this machine.`,
