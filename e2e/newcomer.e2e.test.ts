@@ -75,6 +75,8 @@ describe('a newcomer, from nothing to a streamed answer without leaving the app'
     // The Gateway page: nothing runs yet, and Try it offers the model.
     const gateway = new GatewayPage(page);
     await gateway.onDemandRow(MODEL, 'unloaded').waitFor({ timeout: 15_000 });
+    // The snippet to copy names that model, which a request loads, not a placeholder.
+    await expect(page.getByTestId('snippet-code').textContent()).resolves.toContain(`"model":"${MODEL}"`);
     await page.getByTestId('try-model').selectOption(MODEL);
     await gateway.tryInput.fill('Say hello.');
     await gateway.trySend.click();
