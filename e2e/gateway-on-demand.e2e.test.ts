@@ -5,7 +5,7 @@ import { pickPort } from '../main/services/os/ports';
 import { writeTinyGguf } from '../scripts/make-tiny-gguf';
 import { AppShell } from './pages/app-shell';
 import { GatewayPage } from './pages/gateway-page';
-import { freshDirs, projectRoot, startCliHost, writeSettings, type HostDirs } from './support/host-process';
+import { freshDirs, projectRoot, runCli, startCliHost, writeSettings, type HostDirs } from './support/host-process';
 import { processesOf, untilNoneLeft } from './support/our-processes';
 import { e2eSession } from './support/session';
 
@@ -48,6 +48,13 @@ describe('load on demand from the Gateway page, in Chromium', () => {
     await gateway.target(MODEL, `engine~${MODEL}`).waitFor();
     await expect(gateway.onDemandRow(MODEL, 'loaded').textContent()).resolves.toMatch(/unloads in/);
     await page.getByTestId('on-demand-card').screenshot({ path: path.join(projectRoot, 'test-results', 'gateway-on-demand.png') });
+    // The engine's tile says it is at work, though the engine itself was never started.
+    await new AppShell(page).open('providers');
+    const engineTile = page.getByTestId('provider-tile-engine');
+    await engineTile.locator(`[data-testid="provider-on-demand-${MODEL}"][data-state="loaded"]`).waitFor();
+    await expect(engineTile.getByTestId('provider-on-demand').textContent()).resolves.toMatch(/port \d+ · PID \d+/);
+    await expect(engineTile.getAttribute('data-status')).resolves.toBe('installed');
+    await new AppShell(page).open('gateway');
 
     await page.getByTestId(`on-demand-unload-${MODEL}`).click();
     await gateway.onDemandRow(MODEL, 'unloaded').waitFor();
@@ -69,7 +76,22 @@ describe('load on demand from the Gateway page, in Chromium', () => {
       for (const p of await processesOf(dirs.baseDir)) process.kill(p.pid, 'SIGKILL');
     });
     expect((await ask()).status).toBe(200);
-    expect((await processesOf(dirs.baseDir)).some((p) => p.command.includes('engine.js'))).toBe(true);
+    const engine = (await processesOf(dirs.baseDir)).find((p) => p.command.includes('engine.js'));
+    expect(engine).toBeDefined();
+    // `status` from a second terminal names that process, though no catalog tile runs it.
+    const status = await runCli(dirs, ['status']);
+    const row = status.stdout.split('\n').find((line) => line.startsWith(`engine~${MODEL} `));
+    expect(row?.split(/\s{2,}/)).toEqual([
+      `engine~${MODEL}`,
+      'loaded',
+      expect.stringMatching(/^\d+$/),
+      String(engine!.pid),
+      expect.stringContaining(`${MODEL}, loaded on demand by the gateway; unloads at`),
+    ]);
+    const json = JSON.parse((await runCli(dirs, ['status', '--json'])).stdout) as {
+      onDemand: Array<{ instanceId: string; pid: number; state: string }>;
+    };
+    expect(json.onDemand).toEqual([expect.objectContaining({ instanceId: `engine~${MODEL}`, pid: engine!.pid, state: 'loaded' })]);
     expect(await host.stop('SIGINT')).toBe(0);
     expect(await untilNoneLeft(dirs.baseDir)).toEqual([]);
 

@@ -1,3 +1,4 @@
+import type { LoadableModel } from '../shared/on-demand';
 import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/provider';
 import type { SettingsState } from '../shared/settings';
 import { SETTING_ENV_VARS, type SettingKey } from '../shared/settings';
@@ -48,8 +49,13 @@ export function formatState(state: ProviderState): string {
   return lines.join('\n');
 }
 
-/** The `status` table: the spec's GetProviderStatus, for people. */
-export function formatProviders(providers: ProviderSummary[], problems: CatalogProblem[], live: boolean): string {
+/** The `status` table: the spec's GetProviderStatus, for people; then the models the gateway loaded on demand. */
+export function formatProviders(
+  providers: ProviderSummary[],
+  problems: CatalogProblem[],
+  live: boolean,
+  onDemand: LoadableModel[] = [],
+): string {
   const rows = providers.map((p) => [
     p.id,
     p.state.status,
@@ -57,6 +63,16 @@ export function formatProviders(providers: ProviderSummary[], problems: CatalogP
     p.state.pid ? String(p.state.pid) : '-',
     p.compatibility.runnable ? p.state.reason : `cannot run here: ${p.compatibility.reasons.join('; ')}`,
   ]);
+  for (const m of onDemand) {
+    const until = m.unloadsAt ? `unloads at ${new Date(m.unloadsAt).toLocaleTimeString()} unless used` : 'kept loaded';
+    rows.push([
+      m.instanceId ?? m.id,
+      m.state,
+      m.port ? String(m.port) : '-',
+      m.pid ? String(m.pid) : '-',
+      `${m.id}, loaded on demand by the gateway; ${m.inFlight ? `${m.inFlight} in flight` : until}`,
+    ]);
+  }
   const header = ['ID', 'STATUS', 'PORT', 'PID', 'NOTE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');

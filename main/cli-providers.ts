@@ -4,6 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppFailure } from '../shared/errors';
+import type { LoadableModel } from '../shared/on-demand';
 import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/provider';
 import { formatProviders, formatState } from './cli-format';
 import { colours, paintStatus, parse, printJson, runningHost, UsageError } from './cli-common';
@@ -18,9 +19,12 @@ export async function runStatus(args: string[]): Promise<number> {
   const { values } = parse('status', args, ARGS.status);
   const remote = await runningHost();
   let list: { providers: ProviderSummary[]; problems: CatalogProblem[] };
+  // Models the gateway loaded on demand run as processes of their own, under no catalog tile.
+  let onDemand: LoadableModel[] = [];
   if (remote) {
     try {
       list = await remote.client.invoke('providers.list');
+      onDemand = (await remote.client.invoke('gateway.models')).models.filter((m) => m.instanceId !== undefined);
     } finally {
       remote.close();
     }
@@ -30,10 +34,10 @@ export async function runStatus(args: string[]): Promise<number> {
   }
   if (values.json) {
     const host = remote ? { pid: remote.info.pid, origin: remote.info.origin, mode: remote.info.mode ?? 'headless' } : null;
-    printJson({ host, ...list });
+    printJson({ host, ...list, onDemand });
   } else {
     const c = colours();
-    const table = formatProviders(list.providers, list.problems, remote !== undefined);
+    const table = formatProviders(list.providers, list.problems, remote !== undefined, onDemand);
     console.log(c.enabled ? table.replace(/^(\S+\s+)(\S+)/gm, (_, id: string, status: string) => `${id}${paintStatus(status, c)}`) : table);
   }
   return 0;

@@ -70,6 +70,8 @@ export interface LoadableModel {
   instanceId?: string;
   provider?: OnDemandProvider;
   port?: number;
+  /** That instance's process, once started. */
+  pid?: number;
   /** Requests being answered now. */
   inFlight?: number;
   lastUsedAt?: string;

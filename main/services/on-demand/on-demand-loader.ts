@@ -479,12 +479,14 @@ export class OnDemandLoader extends EventEmitter<{ changed: [OnDemandStatus] }> 
       const words = this.lastWords.get(entry.id);
       return { ...base, state: words?.state ?? 'unloaded', ...(words ? { reason: words.reason } : {}) };
     }
+    const pid = this.deps.runtime.state(instance.id)?.pid;
     return {
       ...base,
       state: instance.state,
       instanceId: instance.id,
       provider: instance.provider,
       ...(instance.port ? { port: instance.port } : {}),
+      ...(pid ? { pid } : {}),
       inFlight: instance.inFlight,
       lastUsedAt: new Date(instance.lastUsed).toISOString(),
       ...(instance.unloadsAt ? { unloadsAt: new Date(instance.unloadsAt).toISOString() } : {}),

@@ -70,6 +70,9 @@ describe('load on demand through the gateway, with the real engine and the tiny 
     expect(state).toMatchObject({ state: 'loaded', instanceId: 'engine~tiny-a.gguf', provider: 'engine', inFlight: 0 });
     expect(state?.unloadsAt).toBeDefined();
     expect(supervisor.state('engine~tiny-a.gguf')).toMatchObject({ status: 'running' });
+    // The process is named, for `status` and the engine's tile.
+    expect(state?.pid).toBe(supervisor.state('engine~tiny-a.gguf')!.pid);
+    expect(alive(state!.pid!)).toBe(true);
     const again = (await (await fetch(`${url}/models`)).json()) as { data: Array<{ id: string; state: string; owned_by: string }> };
     expect(again.data.find((m) => m.id === 'tiny-a.gguf')).toMatchObject({ state: 'loaded', owned_by: 'engine~tiny-a.gguf' });
   });

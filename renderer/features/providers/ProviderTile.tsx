@@ -5,6 +5,7 @@ import { ExternalNote } from './ExternalNote';
 import { KeyButton } from './KeyDialog';
 import { LastError } from './LastError';
 import { ModelList } from './ModelList';
+import { OnDemandNote } from './OnDemandNote';
 import { ProviderButtons } from './ProviderButtons';
 import { ProviderFacts } from './ProviderFacts';
 import { STATUS_TONE } from '../../components/status-tone';
@@ -54,6 +55,7 @@ export function ProviderTile({ provider }: { provider: ProviderSummary }) {
       {isLive(state.status) && state.status !== 'external' && <UsageSparkline id={provider.id} />}
       {reason && <p className="tile-reason">{reason}</p>}
       {state.models && <ModelList models={state.models} />}
+      <OnDemandNote providerId={provider.id} />
       {state.lastError && <LastError error={state.lastError} />}
       <footer className="tile-footer">
         <ProviderButtons provider={provider} />
