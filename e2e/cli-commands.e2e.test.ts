@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +61,21 @@ describe('the CLI, command by command', () => {
     const status = JSON.parse(stdout);
     expect(status.host).toBeNull();
     expect(status.providers.find((p: { id: string }) => p.id === 'engine').state.status).toBeTruthy();
+  });
+
+  it('before anything ever ran (no base directory yet), `status` and `system` answer and create nothing; a file in its place is named', async () => {
+    const dirs = await freshDirs({ firstRun: true });
+    for (const args of [['status'], ['system'], ['status', '--json']]) {
+      const { code, stdout, stderr } = await runCli(dirs, args);
+      expect(code, stderr).toBe(0);
+      expect(stdout).not.toBe('');
+    }
+    expect(existsSync(dirs.baseDir)).toBe(false);
+    await writeFile(dirs.baseDir, '');
+    const onFile = await runCli(dirs, ['status']);
+    expect(onFile.code).toBe(1);
+    expect(onFile.stderr).toContain(`The base directory ${dirs.baseDir} is not a folder.`);
+    expect(onFile.stderr).not.toMatch(/bug/i);
   });
 
   it('`start` with no host brings one up in the background; later calls talk to it, never to a second supervisor', async () => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import envPaths from 'env-paths';
@@ -147,6 +148,19 @@ async function locateBaseDir(options: BaseDirOptions): Promise<{ env: NodeJS.Pro
 export async function openBaseDir(options: BaseDirOptions = {}, located?: Awaited<ReturnType<typeof locateBaseDir>>): Promise<BaseDir> {
   const { env, locationFile, baseDir } = located ?? (await locateBaseDir(options));
   const paths = pathsFor(baseDir.path);
+  // Read-only callers (status, system) create nothing, so a file in the folder's place would
+  // otherwise surface as odd errors from whatever is read first.
+  const kind = await stat(paths.base).then(
+    (s) => (s.isDirectory() ? 'folder' : 'other'),
+    () => 'missing',
+  );
+  if (kind === 'other') {
+    throw new AppFailure({
+      code: 'IO_ERROR',
+      message: `The base directory ${paths.base} is not a folder.`,
+      hint: 'Set HELIX_LOCAL_LLM_DIR to a folder (it is created when missing), or move that file away.',
+    });
+  }
   const settings = await SettingsService.load({
     file: paths.settingsFile,
     env,

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isRunning as isAlive } from '../os/process-tree';
 import { tempDir } from '../../../test/temp-dir';
-import { probeTool, SystemService, TOOL_SPECS } from './system';
+import { probeTool, readDisk, SystemService, TOOL_SPECS } from './system';
 
 describe('SystemService on this machine', () => {
   it('reports the real CPU, memory and disk', async () => {
@@ -23,6 +24,18 @@ describe('SystemService on this machine', () => {
     expect(info.tools.map((t) => t.id)).toEqual(
       TOOL_SPECS.filter((t) => !t.platforms || t.platforms.includes(process.platform)).map((t) => t.id),
     );
+  });
+
+  it('before the first start (no base directory yet), the disk is its nearest parent’s, and nothing is created', async () => {
+    const parent = await tempDir();
+    const base = path.join(parent, 'not', 'yet');
+    const info = await new SystemService({ baseDir: base }).info();
+    expect(info.disk).toEqual({ path: base, freeBytes: expect.any(Number), totalBytes: expect.any(Number) });
+    expect(info.disk.totalBytes).toBeGreaterThan(0);
+    expect(existsSync(path.join(parent, 'not'))).toBe(false);
+    // A file in a parent's place is no folder either: the disk it is on still answers.
+    await writeFile(path.join(parent, 'file'), '');
+    expect((await readDisk(path.join(parent, 'file', 'base'))).totalBytes).toBeGreaterThan(0);
   });
 
   it('finds git and node with the versions they print themselves', async () => {

@@ -247,7 +247,18 @@ async function readMemory(): Promise<SystemInfo['memory']> {
   return { totalBytes: mem.total, freeBytes: mem.free, availableBytes: mem.available };
 }
 
-async function readDisk(dir: string): Promise<SystemInfo['disk']> {
-  const stats = await statfs(dir);
-  return { path: dir, freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize };
+/**
+ * The disk `dir` is (or will be) on: before the first start the base directory does not exist yet
+ * (`status` and `system` create nothing), so its nearest existing parent answers for it.
+ */
+export async function readDisk(dir: string): Promise<SystemInfo['disk']> {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    try {
+      const stats = await statfs(at);
+      return { path: dir, freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || path.dirname(at) === at) throw error;
+    }
+  }
 }
