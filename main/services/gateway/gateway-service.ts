@@ -226,7 +226,16 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
             onDemand: this.options.onDemand,
           });
         } catch (error) {
-          this.error = await this.describeListenError(error as NodeJS.ErrnoException, settings);
+          const failure = error as NodeJS.ErrnoException;
+          if (failure.code === 'EADDRINUSE') {
+            this.error = await this.portInUse(settings);
+            if (!this.closed) {
+              this.busyRetry = setTimeout(() => void this.apply(this.settings), this.options.busyPortRetryMs ?? BUSY_PORT_RETRY_MS);
+              this.busyRetry.unref();
+            }
+          } else {
+            this.error = describeListenError(failure, settings);
+          }
         }
       }
     }
@@ -236,16 +245,12 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
     return status;
   }
 
-  private async describeListenError(error: NodeJS.ErrnoException, settings: GatewaySettings): Promise<NonNullable<GatewayStatus['error']>> {
-    if (error.code !== 'EADDRINUSE') return describeListenError(error, settings);
+  /** The error for a port in use, naming its holder (kept while it lives, see `busyHolder`). */
+  private async portInUse(settings: GatewaySettings): Promise<NonNullable<GatewayStatus['error']>> {
     const known = this.busyHolder;
     const holder =
       known?.port === settings.port && (!known.holder || isRunning(known.holder.pid)) ? known.holder : await whoHolds(settings.port);
     this.busyHolder = { port: settings.port, holder };
-    if (!this.closed) {
-      this.busyRetry = setTimeout(() => void this.apply(this.settings), this.options.busyPortRetryMs ?? BUSY_PORT_RETRY_MS);
-      this.busyRetry.unref();
-    }
     return {
       message: `Port ${settings.port} on ${settings.host} is already in use${holder ? ` by PID ${holder.pid}${holder.command ? ` (${holder.command})` : ''}` : ''}, so the gateway is not listening.`,
       hint: 'Stop whatever holds it, or choose another port for the gateway: it starts listening by itself once the port is free.',
