@@ -133,7 +133,8 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
           type="button"
           className="button button-primary"
           data-testid="provider-config-save"
-          disabled={!dirty || !parsed.success || update.isPending}
+          // Until the settings are read there is no revision to save against: a click would do nothing.
+          disabled={!settings.data || !dirty || !parsed.success || update.isPending}
           onClick={save}
         >
           Save
