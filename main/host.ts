@@ -217,6 +217,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   const onDemand = new OnDemandLoader({
     settings: () => settings.values.gateway.onDemand,
     models: () => models.list(),
+    modelsDir: paths.models,
     runtime: supervisor,
     provider: (id) => {
       // The engine is built in; llama-server only once installed and runnable here.

@@ -1,4 +1,7 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/temp-dir';
 import type { ModelFile } from '../../../shared/provider';
 import { LoadableCatalogue } from './loadable-catalogue';
 
@@ -19,5 +22,20 @@ describe('the loadable models, by the names clients send', () => {
     expect((await catalogue.find('sha256-0123456789abcdef0123'))?.id).toBe('llama3.2:1b');
     expect((await catalogue.find('qwen.gguf'))?.path).toBe('/base/models/qwen.gguf');
     expect(await catalogue.find('missing.gguf')).toBeUndefined();
+  });
+
+  it('a file copied into the models folder is found at once, though the last scan is still fresh; a burst of misses does not rescan', async () => {
+    const dir = await tempDir();
+    let scans = 0;
+    const catalogue = new LoadableCatalogue(async () => {
+      scans++;
+      return (await readdir(dir)).map((name) => file(path.join(dir, name)));
+    }, dir);
+    expect(await catalogue.find('new.gguf')).toBeUndefined();
+    for (let i = 0; i < 5; i++) expect(await catalogue.find('still-missing.gguf')).toBeUndefined();
+    expect(scans).toBe(1);
+    await writeFile(path.join(dir, 'new.gguf'), '');
+    expect((await catalogue.find('new.gguf'))?.path).toBe(path.join(dir, 'new.gguf'));
+    expect(scans).toBe(2);
   });
 });

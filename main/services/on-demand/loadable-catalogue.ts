@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelFile } from '../../../shared/provider';
 
@@ -18,7 +19,10 @@ export interface LoadableEntry {
   originalName?: string;
 }
 
-/** A scan is reused this long: a burst of requests for unknown models must not rescan the disk each time. */
+/**
+ * A scan is reused this long: a burst of requests for unknown models must not rescan the disk each
+ * time. A change to the models folder itself (a file copied in, a download finished) ends it early.
+ */
 const FRESH_MS = 2_000;
 
 /**
@@ -31,8 +35,14 @@ export class LoadableCatalogue {
   private byName = new Map<string, LoadableEntry>();
   private scannedAt = -Infinity;
   private scanning: Promise<void> | undefined;
+  /** The models folder's mtime when the last scan began (-1: none, or no folder). */
+  private folderMtime = -1;
 
-  constructor(private readonly listModels: () => Promise<ModelFile[]>) {}
+  /** `modelsDir`: the folder whose change (a file added, renamed or removed) makes the last scan stale at once. */
+  constructor(
+    private readonly listModels: () => Promise<ModelFile[]>,
+    private readonly modelsDir?: string,
+  ) {}
 
   /** The last scan, without waiting. */
   current(): LoadableEntry[] {
@@ -52,13 +62,23 @@ export class LoadableCatalogue {
     return this.byName.get(name);
   }
 
-  private refresh(): Promise<void> {
-    if (performance.now() - this.scannedAt < FRESH_MS) return Promise.resolve();
+  private async refresh(): Promise<void> {
+    if (performance.now() - this.scannedAt < FRESH_MS && (await this.mtimeOfFolder()) === this.folderMtime) return;
     this.scanning ??= this.scan().finally(() => (this.scanning = undefined));
     return this.scanning;
   }
 
+  private async mtimeOfFolder(): Promise<number> {
+    if (!this.modelsDir) return -1;
+    return stat(this.modelsDir).then(
+      (s) => s.mtimeMs,
+      () => -1,
+    );
+  }
+
   private async scan(): Promise<void> {
+    // Read before the listing: a file added while it runs makes the next look rescan.
+    const mtime = await this.mtimeOfFolder();
     const files = await this.listModels();
     const entries: LoadableEntry[] = [];
     const byName = new Map<string, LoadableEntry>();
@@ -84,5 +104,6 @@ export class LoadableCatalogue {
     this.entries = entries;
     this.byName = byName;
     this.scannedAt = performance.now();
+    this.folderMtime = mtime;
   }
 }

@@ -24,6 +24,8 @@ export interface OnDemandLoaderDeps {
   settings: () => OnDemandSettings;
   /** The models folder and other apps' stores (ModelsService.list). */
   models: () => Promise<ModelFile[]>;
+  /** The models folder, whose changes are picked up at once (see LoadableCatalogue). */
+  modelsDir?: string;
   runtime: InstanceRuntime;
   /** The recipe of a provider that may run models on demand, when it is installed and runs here. */
   provider: (id: OnDemandProvider) => ProviderRecipe | undefined;
@@ -70,7 +72,7 @@ export class OnDemandLoader extends EventEmitter<{ changed: [OnDemandStatus] }> 
   constructor(private readonly deps: OnDemandLoaderDeps) {
     super();
     this.host = deps.host ?? '127.0.0.1';
-    this.catalogue = new LoadableCatalogue(deps.models);
+    this.catalogue = new LoadableCatalogue(deps.models, deps.modelsDir);
     deps.runtime.on('state', this.onState);
   }
 
