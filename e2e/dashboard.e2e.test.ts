@@ -2,10 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pickPort } from '../main/services/os/ports';
+import { writeTinyGguf } from '../scripts/make-tiny-gguf';
 import { AppShell, PAGES } from './pages/app-shell';
 import { DashboardPage } from './pages/dashboard-page';
 import { e2eSession } from './support/session';
-import { freshDirs, projectRoot, startCliHost } from './support/host-process';
+import { freshDirs, projectRoot, startCliHost, writeSettings } from './support/host-process';
 
 const session = e2eSession();
 
@@ -36,6 +38,33 @@ describe('dashboard in Chromium against the headless host', () => {
 
     // Every page of the shell renders, with its empty state where later features go.
     for (const name of PAGES) await expect((await shell.open(name)).isVisible()).resolves.toBe(true);
+    await page.close();
+  });
+
+  it('the Now card: nothing running and no model (with the way to one), then a model the gateway loaded on demand', async () => {
+    const dirs = await freshDirs();
+    const gatewayPort = await pickPort(8400 + 1200 + Math.floor(Math.random() * 400));
+    await writeSettings(dirs, { gateway: { port: gatewayPort }, providers: { engine: { threads: 1, contextSize: 512 } } });
+    session.host = await startCliHost(dirs);
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(session.host.url);
+    const now = page.getByTestId('now-card');
+    await now.getByTestId('now-providers').getByText('None started.').waitFor();
+    await now.getByTestId('now-gateway').getByText(`http://127.0.0.1:${gatewayPort}/v1`).waitFor();
+    await expect(now.getByTestId('now-models').getByRole('link', { name: 'Get a model' }).getAttribute('href')).resolves.toBe('#/models');
+
+    await mkdir(path.join(dirs.baseDir, 'models'), { recursive: true });
+    writeTinyGguf(path.join(dirs.baseDir, 'models', 'tiny-now.gguf'));
+    const answer = await fetch(`http://127.0.0.1:${gatewayPort}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tiny-now.gguf', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
+    });
+    expect(answer.status).toBe(200);
+    await now.getByTestId('now-on-demand').getByText('Loaded on demand: tiny-now.gguf').waitFor();
+    await now.getByTestId('now-models').getByText('1 GGUF file').waitFor({ timeout: 15_000 });
+    await expect(now.getByTestId('now-gateway').textContent()).resolves.toContain('1 model served');
+    await now.screenshot({ path: path.join(projectRoot, 'test-results', 'dashboard-now.png') });
     await page.close();
   });
 

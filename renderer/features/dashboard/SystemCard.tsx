@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useSystemCheck, useSystemInfo } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { Fact } from '../../components/Fact';
 import { Loading } from '../../components/Loading';
 import { formatBytes } from '../../format/bytes';
 import type { SystemInfo } from '../../../shared/system';
@@ -52,15 +53,6 @@ function SystemFacts({ info }: { info: SystemInfo }) {
           {disk.path}
         </code>
       </CapacityFact>
-    </div>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="fact">
-      <span className="fact-label">{label}</span>
-      <div className="fact-value">{children}</div>
     </div>
   );
 }
