@@ -54,6 +54,11 @@ describe('load on demand from the Gateway page, in Chromium', () => {
     await engineTile.locator(`[data-testid="provider-on-demand-${MODEL}"][data-state="loaded"]`).waitFor();
     await expect(engineTile.getByTestId('provider-on-demand').textContent()).resolves.toMatch(/port \d+ · PID \d+/);
     await expect(engineTile.getAttribute('data-status')).resolves.toBe('installed');
+    // Its log is one click away, on the Logs page under the instance's id.
+    await engineTile.getByTestId('provider-on-demand').getByRole('link', { name: 'log' }).click();
+    await page.getByTestId('page-logs').waitFor();
+    await page.getByTestId('page-logs').getByText('engine: model loaded, ready').first().waitFor({ timeout: 10_000 });
+    await expect(page.getByTestId('logs-provider-select').inputValue()).resolves.toBe(`engine~${MODEL}`);
     await new AppShell(page).open('gateway');
 
     await page.getByTestId(`on-demand-unload-${MODEL}`).click();
@@ -92,6 +97,10 @@ describe('load on demand from the Gateway page, in Chromium', () => {
       onDemand: Array<{ instanceId: string; pid: number; state: string }>;
     };
     expect(json.onDemand).toEqual([expect.objectContaining({ instanceId: `engine~${MODEL}`, pid: engine!.pid, state: 'loaded' })]);
+    // Its log through the host, as through the file when no host runs.
+    const log = await runCli(dirs, ['logs', `engine~${MODEL}`, '-n', '20']);
+    expect(log.code, log.stderr).toBe(0);
+    expect(log.stdout).toContain('engine: model loaded, ready');
     expect(await host.stop('SIGINT')).toBe(0);
     expect(await untilNoneLeft(dirs.baseDir)).toEqual([]);
 

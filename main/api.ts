@@ -6,6 +6,7 @@ import { cleanup } from './services/installer/cleanup';
 import type { Installer } from './services/installer/installer';
 import type { Paths } from './services/base-dir/paths';
 import { installLogId } from '../shared/install';
+import { INSTANCE_ID_PATTERN } from '../shared/ids';
 import type { DiscoveryService } from './services/discovery/discovery';
 import { addEndpoint, removeEndpoint } from './services/discovery/saved-endpoints';
 import { GatewayService } from './services/gateway/gateway-service';
@@ -72,6 +73,8 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
   const { manager, logs } = deps;
   // A provider's own log, or its install log (`<id>-install`); an unknown id fails as the provider would.
   const logIdOf = (id: string) => {
+    // A model loaded on demand logs under its instance id, which no catalog entry has.
+    if (INSTANCE_ID_PATTERN.test(id)) return id;
     try {
       return manager.state(id).id;
     } catch (error) {

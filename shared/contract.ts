@@ -13,6 +13,7 @@ import type {
 } from './provider';
 import { EndpointSchema, type DiscoveryResults } from './discovery';
 import { GatewayPatchSchema, TryChatSchema, type GatewayStats, type GatewayStatus, type TryChatChunk, type TryChatResult } from './gateway';
+import { INSTANCE_ID_PATTERN, PROVIDER_ID_PATTERN } from './ids';
 import { UnloadSchema, type OnDemandStatus } from './on-demand';
 import { KeyTargetSchema, SetKeySchema, type KeysStatus } from './upstream-keys';
 import { ProviderId } from './recipe';
@@ -40,8 +41,13 @@ const ByDownloadId = z.object({ id: z.string().min(1) }).strict();
 const ByEndpoint = z.object({ endpoint: EndpointSchema }).strict();
 /** A cached read; `refresh` reads again. */
 const MayRefresh = z.object({ refresh: z.boolean().optional() }).strict().optional();
-/** A provider's log (its id) or its install log (`<id>-install`). */
-const LogId = ProviderId;
+/** A provider's log (its id), its install log (`<id>-install`), or a model instance's (`engine~<model>`). */
+const LogId = z
+  .string()
+  .refine(
+    (id) => PROVIDER_ID_PATTERN.test(id) || INSTANCE_ID_PATTERN.test(id),
+    'must be a provider id (2-40 lowercase letters, digits or dashes, starting with a letter) or a model instance’s (engine~<model>)',
+  );
 /** A plain .gguf file name: no folders, so nothing outside the models folder can be named. */
 const ModelFileName = z
   .string()
@@ -119,7 +125,7 @@ export const contract = {
     'logs.tail': request<{ lines: LogLine[]; file: string }>()(
       z
         .object({
-          id: ProviderId,
+          id: LogId,
           limit: z.number().int().min(1).max(100_000).default(1000),
           /** Only lines with a smaller seq (paging back). */
           before: z.number().int().optional(),
@@ -130,7 +136,7 @@ export const contract = {
     'logs.search': request<{ matches: LogSearchMatch[]; truncated: boolean }>()(
       z
         .object({
-          id: ProviderId,
+          id: LogId,
           query: z.string().min(1).max(500),
           regex: z.boolean().default(false),
           caseSensitive: z.boolean().default(false),

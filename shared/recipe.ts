@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDER_ID_PATTERN } from './ids';
 import { TOOL_IDS } from './system';
 
 /**
@@ -7,7 +8,7 @@ import { TOOL_IDS } from './system';
  * config/providers.d/; both are checked by this one schema.
  */
 
-export const PROVIDER_ID_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
+export { PROVIDER_ID_PATTERN };
 export const ProviderId = z.string().regex(PROVIDER_ID_PATTERN, 'must be 2-40 lowercase letters, digits or dashes, starting with a letter');
 
 /**

@@ -14,6 +14,12 @@ describe('routeFromHash', () => {
     expect(routeFromHash('#/providers/%E0%A4%A')).toEqual({ page: 'providers' });
   });
 
+  it('the Logs page also takes a model instance’s id (its log), the Providers page does not', () => {
+    expect(routeFromHash(hashFor('logs', 'engine~tiny-llama.gguf'))).toEqual({ page: 'logs', providerId: 'engine~tiny-llama.gguf' });
+    expect(routeFromHash('#/providers/engine~tiny-llama.gguf')).toEqual({ page: 'providers' });
+    expect(routeFromHash('#/logs/engine~..%2F..%2Fetc')).toEqual({ page: 'logs' });
+  });
+
   it('falls back to the dashboard', () => {
     expect(routeFromHash('')).toEqual({ page: 'dashboard' });
     expect(routeFromHash('#/nope/x')).toEqual({ page: 'dashboard' });

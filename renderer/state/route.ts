@@ -1,3 +1,5 @@
+import { INSTANCE_ID_PATTERN, PROVIDER_ID_PATTERN } from '../../shared/ids';
+
 export const PAGES = ['dashboard', 'providers', 'install', 'logs', 'resources', 'gateway', 'models', 'settings'] as const;
 export type PageId = (typeof PAGES)[number];
 
@@ -7,8 +9,6 @@ export interface Route {
   providerId?: string;
 }
 
-// Same rule as the recipe schema's ProviderId; repeated so the router does not pull zod in.
-const PROVIDER_ID = /^[a-z][a-z0-9-]{1,39}$/;
 const TAKES_PROVIDER: readonly PageId[] = ['providers', 'logs'];
 
 export function hashFor(page: PageId, providerId?: string): string {
@@ -27,7 +27,9 @@ export function routeFromHash(hash: string): Route {
   } catch {
     id = undefined; // a malformed escape in a hand-typed URL: show the page, not a crash
   }
-  return TAKES_PROVIDER.includes(page) && id && PROVIDER_ID.test(id) ? { page, providerId: id } : { page };
+  // A model loaded on demand has a log (its instance id) but no page of its own.
+  const valid = id !== undefined && (PROVIDER_ID_PATTERN.test(id) || (page === 'logs' && INSTANCE_ID_PATTERN.test(id)));
+  return TAKES_PROVIDER.includes(page) && valid ? { page, providerId: id } : { page };
 }
 
 export function pageFromHash(hash: string): PageId {

@@ -1,3 +1,4 @@
+import { useOnDemandModels } from '../../api/gateway-hooks';
 import { useProviders } from '../../api/provider-hooks';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -10,8 +11,14 @@ import { LogPanel } from '../../components/log-panel/LogPanel';
 export function LogsPage() {
   const providerId = useUi((state) => state.providerId);
   const { data, error } = useProviders();
+  const { data: onDemand } = useOnDemandModels();
   // Providers that never ran have no log; keep the selected one listed whatever its status.
   const choices = (data?.providers ?? []).filter((p) => p.state.status !== 'not-installed' || p.id === providerId);
+  // Models the gateway loaded on demand log as instances of their own (`engine~<model>`).
+  const instances = (onDemand?.models ?? []).flatMap((m) =>
+    m.instanceId ? [{ id: m.instanceId, label: `${m.id}, loaded on demand (${m.state})` }] : [],
+  );
+  const listed = new Set([...choices.map((p) => p.id), ...instances.map((i) => i.id)]);
 
   const picker = (
     <label className="toolbar-filter">
@@ -30,6 +37,13 @@ export function LogsPage() {
             {p.name} ({p.state.status})
           </option>
         ))}
+        {instances.map((i) => (
+          <option key={i.id} value={i.id}>
+            {i.label}
+          </option>
+        ))}
+        {/* An instance unloaded since it was picked: its log stays readable. */}
+        {providerId && data && !listed.has(providerId) && <option value={providerId}>{providerId}</option>}
       </select>
     </label>
   );

@@ -27,7 +27,7 @@ function LoadedHere({ providerId }: { providerId: OnDemandProvider }) {
           <li key={m.id} data-testid={`provider-on-demand-${m.id}`} data-state={m.state}>
             <span className="mono">{m.id}</span> {m.state}
             {m.port !== undefined && <> · port {m.port}</>}
-            {m.pid !== undefined && <> · PID {m.pid}</>}
+            {m.pid !== undefined && <> · PID {m.pid}</>} · <a href={hashFor('logs', m.instanceId)}>log</a>
           </li>
         ))}
       </ul>
