@@ -16,6 +16,7 @@ import { LogService } from '../logs/logs';
 import { ensureLayout, pathsFor } from '../base-dir/paths';
 import { expandPlaceholders } from '../supervision/placeholders';
 import { isRunning } from '../os/process-tree';
+import { pickPort } from '../os/ports';
 import { Supervisor } from '../supervision/supervisor';
 import { Installer } from './installer';
 
@@ -250,6 +251,30 @@ describe('Installer, git strategy, against a local bare repository', () => {
     await settled();
     await installer.uninstall('tiny', { keepConfig: false });
     expect(existsSync(path.join(paths.config, 'tiny'))).toBe(false);
+  });
+
+  it('pins a commit as well as a tag; an unreachable server fails at once, says to check the network, and tries no full clone', async () => {
+    const repo = makeProviderRepo(await tempDir());
+    const commit = execFileSync('git', ['-C', repo.bare, 'rev-parse', 'v1.0^{commit}']).toString().trim();
+    const pinned = await setup({ override: { install: { repository: repo.bare, version: commit } } });
+    await pinned.installer.install(['tiny']);
+    expect((await pinned.settled()).status).toBe('done');
+    expect(
+      execFileSync('git', ['-C', dataDir(pinned.paths), 'rev-parse', 'HEAD'])
+        .toString()
+        .trim(),
+    ).toBe(commit);
+    expect(await readFile(path.join(pinned.paths.logs, 'tiny-install.log'), 'utf8')).toContain('cloning in full');
+
+    // Nothing listens on this port: git cannot reach the server at all.
+    const port = await pickPort(19990);
+    const offline = await setup({ override: { install: { repository: `http://127.0.0.1:${port}/tiny.git`, version: 'v1.0' } } });
+    await offline.installer.install(['tiny']);
+    expect((await offline.settled()).failure?.message).toMatch(
+      new RegExp(`git could not clone http://127\\.0\\.0\\.1:${port}/tiny\\.git at v1\\.0: fatal: unable to access .*Check the network`),
+    );
+    expect((await offline.settled()).failure?.message).toContain('providers.tiny.install.repository');
+    expect(await readFile(path.join(offline.paths.logs, 'tiny-install.log'), 'utf8')).not.toContain('cloning in full');
   });
 
   it('says clearly when the repository or the version does not exist', async () => {

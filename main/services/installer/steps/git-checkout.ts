@@ -53,7 +53,9 @@ export async function cloneRepository(ctx: StepContext, repository: string, vers
     try {
       await git(ctx).clone(url, ctx.dataDir, shallow);
     } catch (error) {
-      if (ctx.signal.aborted || !version) throw error;
+      // Only "no such tag or branch" can mean a commit; a network, auth or missing-repository
+      // failure would fail the full clone too, after a misleading log line.
+      if (ctx.signal.aborted || !version || !refNotFound(error)) throw error;
       // Not a tag or branch: a commit. Fetch it whole and check it out.
       ctx.logs.system(ctx.logId, `${version} is not a tag or branch; cloning in full to check out the commit`);
       await rm(ctx.dataDir, { recursive: true, force: true });
@@ -62,7 +64,10 @@ export async function cloneRepository(ctx: StepContext, repository: string, vers
     }
   } catch (error) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    throw new StepFailure(`git could not clone ${url}${version ? ` at ${version}` : ''}: ${gitMessage(error)}`);
+    const unreachable = UNREACHABLE.test((error as Error).message)
+      ? ` Check the network (and https_proxy, if you use one), or set providers.${ctx.recipe.id}.install.repository to a mirror or a local clone.`
+      : '';
+    throw new StepFailure(`git could not clone ${url}${version ? ` at ${version}` : ''}: ${gitMessage(error)}${unreachable}`);
   }
 }
 
@@ -83,6 +88,14 @@ export async function checkoutVersion(ctx: StepContext, repository: string, vers
 export async function restoreCommit(ctx: Pick<StepContext, 'dataDir'>, commit: string): Promise<void> {
   await simpleGit({ baseDir: ctx.dataDir }).checkout(['--force', commit]);
 }
+
+/** git's words when `--branch` names no tag or branch of the remote (a commit, or a typo). */
+function refNotFound(error: unknown): boolean {
+  return /Remote branch .+ not found|Could not find remote branch/i.test((error as Error).message);
+}
+
+/** git's words when the server could not be reached at all. */
+const UNREACHABLE = /Could not resolve host|Failed to connect|Connection (timed out|refused)|Network is unreachable|unable to access/i;
 
 function gitMessage(error: unknown): string {
   const text = (error as Error).message.trim();
