@@ -26,13 +26,15 @@ describe('discovery in Chromium', () => {
     // The endpoint is known before anything listens there; no periodic scan, so only Scan now can find it.
     await writeSettings(dirs, { discovery: { endpoints: [`127.0.0.1:${port}`], intervalSec: 0 } });
     const { page, providers, discovery } = await openProviders(dirs);
-    await expect(discovery.endpoints.allTextContents()).resolves.toEqual([`127.0.0.1:${port}×`]);
+    // Nothing listens there yet: the chip says so once a scan has looked.
+    await expect.poll(() => discovery.endpoints.allTextContents()).toEqual([`127.0.0.1:${port} · nothing answers×`]);
     await discovery.scanNow();
     expect(await providers.tile('ollama').getAttribute('data-status')).not.toBe('external');
 
     const ollama = await startStandIn('ollama', { port });
     await discovery.scanNow();
     await providers.waitStatus('ollama', 'external', 10_000);
+    await expect.poll(() => discovery.endpoints.allTextContents()).toEqual([`127.0.0.1:${port} · answers×`]);
     const tile = providers.tile('ollama');
     await expect(tile.getByTestId('provider-external-url').textContent()).resolves.toBe(`http://127.0.0.1:${port}`);
     await expect(tile.getByTestId('provider-external-version').textContent()).resolves.toContain('0.12.3');
@@ -62,13 +64,19 @@ describe('discovery in Chromium', () => {
     await discovery.addEndpoint(`localhost:${tabby.port}`);
     await providers.waitStatus('tabbyapi', 'external', 10_000);
     await expect(providers.tile('tabbyapi').getByTestId('provider-locked').textContent()).resolves.toContain('Locked (401)');
-    await expect(discovery.endpoints.allTextContents()).resolves.toEqual([`127.0.0.1:${tabby.port}×`]);
+    await expect.poll(() => discovery.endpoints.allTextContents()).toEqual([`127.0.0.1:${tabby.port} · answers, locked×`]);
 
     await discovery.addEndpoint(`127.0.0.1:${unknown.port}`);
     const listed = discovery.server(`127.0.0.1:${unknown.port}`);
     await listed.waitFor({ timeout: 10_000 });
     await expect(listed.getAttribute('data-kind')).resolves.toBe('openai-compatible');
     await expect(listed.textContent()).resolves.toContain('mystery-7b');
+    // Nothing listens on this one: its chip says so rather than looking like the others.
+    const closed = await pickPort(19700);
+    await discovery.addEndpoint(`127.0.0.1:${closed}`);
+    const silent = discovery.endpoints.filter({ hasText: `127.0.0.1:${closed}` }).getByTestId('discovery-endpoint-state');
+    await expect.poll(() => silent.getAttribute('data-state'), { timeout: 10_000 }).toBe('silent');
+    await expect(silent.textContent()).resolves.toContain('nothing answers');
     await page.screenshot({ path: path.join(process.cwd(), 'test-results', 'discovery-found.png'), fullPage: true });
     await page.close();
   });

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { normalizeEndpoint, type DiscoveredServer } from '../../../shared/discovery';
+import { normalizeEndpoint, type DiscoveredServer, type DiscoveryResults } from '../../../shared/discovery';
 import type { ProviderSummary } from '../../../shared/provider';
 import { useDiscovery, useDiscoveryAction } from '../../api/discovery-hooks';
 import { ActionButton } from '../../components/ActionButton';
@@ -94,6 +94,7 @@ export function DiscoveryPanel({ providers }: { providers: ProviderSummary[] }) 
           {data!.endpoints.map((saved) => (
             <li key={saved} className="chip mono endpoint-chip" data-testid="discovery-endpoint">
               {saved}
+              <EndpointState saved={saved} results={data!} />
               <button
                 type="button"
                 className="endpoint-remove"
@@ -116,6 +117,30 @@ export function DiscoveryPanel({ providers }: { providers: ProviderSummary[] }) 
         />
       )}
     </section>
+  );
+}
+
+/** What the last scan found at a saved endpoint, so one where nothing listens does not look like one that works. */
+function EndpointState({ saved, results }: { saved: string; results: DiscoveryResults }) {
+  if (!results.scannedAt) return null;
+  const found = results.servers.find((s) => s.key === saved);
+  const state = !found ? 'silent' : found.locked ? 'locked' : found.healthy ? 'answers' : 'unhealthy';
+  const text = { silent: 'nothing answers', locked: 'answers, locked', answers: 'answers', unhealthy: 'not healthy' }[state];
+  const at = new Date(results.scannedAt).toLocaleTimeString();
+  return (
+    <span
+      className={`endpoint-state endpoint-state-${state}`}
+      data-testid="discovery-endpoint-state"
+      data-state={state}
+      title={
+        state === 'silent'
+          ? `No server answered here at the last scan (${at}): is it running, and listening on this address?`
+          : `At the last scan (${at})`
+      }
+    >
+      {' '}
+      · {text}
+    </span>
   );
 }
 
