@@ -11,7 +11,11 @@ export async function runDiscover(args: string[]): Promise<number> {
 }
 
 export function formatDiscovery(results: DiscoveryResults, c = colours()): string {
-  if (results.servers.length === 0) return `No LLM server answered (${results.probed} ports probed).`;
+  // A saved endpoint nothing answers at is worth a line: a typo in its port looks like no server at all.
+  const silent = results.endpoints
+    .filter((endpoint) => !results.servers.some((s) => s.key === endpoint))
+    .map((endpoint) => c.yellow(`Saved endpoint ${endpoint}: nothing answers there.`));
+  if (results.servers.length === 0) return [`No LLM server answered (${results.probed} ports probed).`, ...silent].join('\n');
   const lines = results.servers.map((s) => {
     const what = s.providerName ?? (s.kind === 'openai-compatible' ? 'OpenAI-compatible server' : s.kind);
     const state = s.locked
@@ -26,6 +30,7 @@ export function formatDiscovery(results: DiscoveryResults, c = colours()): strin
     return `${c.bold(s.baseUrl)}  ${what}  ${state}  ${owner}${s.pid ? `  pid ${s.pid}` : ''}${models}`;
   });
   lines.push(
+    ...silent,
     c.dim(
       `${results.servers.length} found, ${results.probed} probed${results.durationMs !== undefined ? ` in ${results.durationMs} ms` : ''}.`,
     ),
