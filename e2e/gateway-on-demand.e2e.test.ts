@@ -54,6 +54,8 @@ describe('load on demand from the Gateway page, in Chromium', () => {
     await engineTile.locator(`[data-testid="provider-on-demand-${MODEL}"][data-state="loaded"]`).waitFor();
     await expect(engineTile.getByTestId('provider-on-demand').textContent()).resolves.toMatch(/port \d+ · PID \d+/);
     await expect(engineTile.getAttribute('data-status')).resolves.toBe('installed');
+    // Stop all would stop it, so it is offered though no tile runs.
+    await expect(page.getByTestId('providers-stop-all').isEnabled()).resolves.toBe(true);
     // Its log is one click away, on the Logs page under the instance's id.
     await engineTile.getByTestId('provider-on-demand').getByRole('link', { name: 'log' }).click();
     await page.getByTestId('page-logs').waitFor();

@@ -1,5 +1,6 @@
 import type { useStartAll, useStopAll } from '../../api/provider-hooks';
 import type { ProviderSummary } from '../../../shared/provider';
+import { useOnDemandModels } from '../../api/gateway-hooks';
 import { ActionButton } from '../../components/ActionButton';
 import { PROVIDER_FILTERS, useUi, type ProviderFilter } from '../../state/ui';
 import { startableInBulk, tileActions } from './status';
@@ -21,7 +22,10 @@ export function ProvidersToolbar({ providers, bulk }: { providers: ProviderSumma
   const filter = useUi((state) => state.providerFilter);
   const setFilter = useUi((state) => state.setProviderFilter);
   const anyStartable = providers.some(startableInBulk);
-  const anyStoppable = providers.some((p) => tileActions(p).stop);
+  // Stop all stops the models the gateway loaded on demand too, though no tile of theirs is live.
+  const { data: onDemand } = useOnDemandModels();
+  const anyLoaded = (onDemand?.models ?? []).some((m) => m.instanceId !== undefined);
+  const anyStoppable = anyLoaded || providers.some((p) => tileActions(p).stop);
   const busy = bulk.startAll.isPending || bulk.stopAll.isPending;
 
   return (
