@@ -149,9 +149,17 @@ function runDesktopApp(): void {
           stopAll: () => fromTray('Could not stop all providers', () => manager.stopAll()),
           copyText: (text) => void clipboard.writeText(text),
         });
-        const redrawTray = () => tray?.update(manager.list(), host?.gateway.status().url);
+        const redrawTray = () =>
+          tray?.update(manager.list(), {
+            gatewayUrl: host?.gateway.status().url,
+            loadedOnDemand: host?.onDemand
+              .status()
+              .models.filter((m) => m.instanceId !== undefined)
+              .map((m) => m.id),
+          });
         redrawTray();
         host.gateway.on('changed', redrawTray);
+        host.onDemand.on('changed', redrawTray);
         // State events come in bursts (start all, a flapping health check): redraw at most every
         // 200 ms, from a fresh snapshot, and always after the last event of a burst.
         manager.on('state', () => {

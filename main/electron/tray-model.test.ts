@@ -76,8 +76,18 @@ describe('trayMenuModel', () => {
     expect(model.providers[0]).toMatchObject({ canStart: true, canStop: false });
   });
 
+  it('counts models the gateway loaded on demand as running, and offers Stop all for them', () => {
+    const model = trayMenuModel([summary('a', 'stopped')], { loadedOnDemand: ['tiny.gguf'] });
+    expect(model).toMatchObject({ overall: 'ok', canStopAll: true, loadedOnDemand: ['tiny.gguf'] });
+    expect(model.tooltip).toBe('Local LLM Manager — 1 model loaded');
+    expect(trayMenuModel([summary('a', 'failed')], { loadedOnDemand: ['tiny.gguf'] }).overall).toBe('warn');
+    expect(trayMenuModel([summary('a', 'stopped')])).toMatchObject({ overall: 'idle', canStopAll: false, loadedOnDemand: [] });
+  });
+
   it('offers the gateway URL only while the gateway listens', () => {
-    expect(trayMenuModel([summary('a', 'running')], 'http://127.0.0.1:8400/v1').gatewayUrl).toBe('http://127.0.0.1:8400/v1');
+    expect(trayMenuModel([summary('a', 'running')], { gatewayUrl: 'http://127.0.0.1:8400/v1' }).gatewayUrl).toBe(
+      'http://127.0.0.1:8400/v1',
+    );
     expect(trayMenuModel([summary('a', 'running')])).not.toHaveProperty('gatewayUrl');
   });
 });

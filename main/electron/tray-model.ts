@@ -30,8 +30,8 @@ const STATUS_WORDS: Record<ProviderStatus, string> = {
   external: 'external',
 };
 
-/** "Local LLM Manager — 2 running, 1 failed": counts of the statuses worth a glance. */
-export function trayTooltip(states: readonly ProviderState[]): string {
+/** "Local LLM Manager — 2 running, 1 failed, 1 model loaded": counts of what is worth a glance. */
+export function trayTooltip(states: readonly ProviderState[], modelsLoaded = 0): string {
   const count = (wanted: readonly ProviderStatus[]) => states.filter((s) => wanted.includes(s.status)).length;
   const parts = [
     [count(['running', 'external']), 'running'],
@@ -40,6 +40,7 @@ export function trayTooltip(states: readonly ProviderState[]): string {
     [count(['failed']), 'failed'],
   ] as const;
   const shown = parts.filter(([n]) => n > 0).map(([n, word]) => `${n} ${word}`);
+  if (modelsLoaded > 0) shown.push(`${modelsLoaded} model${modelsLoaded === 1 ? '' : 's'} loaded`);
   return `Local LLM Manager — ${shown.length > 0 ? shown.join(', ') : 'nothing running'}`;
 }
 
@@ -59,6 +60,13 @@ export interface TrayModel {
   canStopAll: boolean;
   /** The gateway's URL, to copy into an OpenAI client; absent while it does not listen. */
   gatewayUrl?: string;
+  /** Models the gateway loaded on demand: processes no provider item shows, which Stop all stops. */
+  loadedOnDemand: string[];
+}
+
+export interface TrayExtras {
+  gatewayUrl?: string;
+  loadedOnDemand?: readonly string[];
 }
 
 /** Installed providers this machine can run; the rest cannot be started from a tray anyway. */
@@ -67,7 +75,7 @@ function belongsInTray(summary: ProviderSummary): boolean {
   return summary.compatibility.runnable && status !== 'not-installed' && status !== 'installing';
 }
 
-export function trayMenuModel(summaries: readonly ProviderSummary[], gatewayUrl?: string): TrayModel {
+export function trayMenuModel(summaries: readonly ProviderSummary[], { gatewayUrl, loadedOnDemand = [] }: TrayExtras = {}): TrayModel {
   const states = summaries.map((s) => s.state);
   const providers = summaries.filter(belongsInTray).map((summary): TrayProviderItem => {
     const { status, port } = summary.state;
@@ -79,12 +87,15 @@ export function trayMenuModel(summaries: readonly ProviderSummary[], gatewayUrl?
       canStop: STOPPABLE.includes(status),
     };
   });
+  const overall = overallState(states);
   return {
-    overall: overallState(states),
-    tooltip: trayTooltip(states),
+    // A loaded model is something running, unless something else is wrong.
+    overall: overall === 'idle' && loadedOnDemand.length > 0 ? 'ok' : overall,
+    tooltip: trayTooltip(states, loadedOnDemand.length),
     providers,
     canStartAll: providers.some((p) => p.canStart),
-    canStopAll: providers.some((p) => p.canStop),
+    canStopAll: loadedOnDemand.length > 0 || providers.some((p) => p.canStop),
     ...(gatewayUrl ? { gatewayUrl } : {}),
+    loadedOnDemand: [...loadedOnDemand],
   };
 }

@@ -1,7 +1,7 @@
 import { Menu, nativeImage, Notification, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import type { ProviderSummary } from '../../shared/provider';
 import { assetPath } from './paths';
-import { trayMenuModel, type OverallState, type TrayModel } from './tray-model';
+import { trayMenuModel, type OverallState, type TrayExtras, type TrayModel } from './tray-model';
 
 export interface TrayActions {
   showWindow(): void;
@@ -14,8 +14,8 @@ export interface TrayActions {
 }
 
 export interface AppTray {
-  /** Redraws icon, tooltip and menu from the providers' current summaries. */
-  update(summaries: readonly ProviderSummary[], gatewayUrl?: string): void;
+  /** Redraws icon, tooltip and menu from the providers' current summaries, the gateway's URL and the models it loaded. */
+  update(summaries: readonly ProviderSummary[], extras?: TrayExtras): void;
   destroy(): void;
 }
 
@@ -36,9 +36,9 @@ export function createTray(actions: TrayActions): AppTray {
   if (process.platform === 'win32') tray.on('click', () => actions.showWindow());
 
   let shown: OverallState = 'idle';
-  const update = (summaries: readonly ProviderSummary[], gatewayUrl?: string) => {
+  const update = (summaries: readonly ProviderSummary[], extras: TrayExtras = {}) => {
     if (tray.isDestroyed()) return;
-    const model = trayMenuModel(summaries, gatewayUrl);
+    const model = trayMenuModel(summaries, extras);
     if (model.overall !== shown) {
       tray.setImage(imageFor(model.overall));
       shown = model.overall;
@@ -73,6 +73,9 @@ function menuTemplate(model: TrayModel, actions: TrayActions): MenuItemConstruct
     { label: 'Open dashboard', click: () => actions.showWindow() },
     { type: 'separator' },
     providers,
+    ...(model.loadedOnDemand.length > 0
+      ? [{ label: 'Loaded on demand', enabled: false, sublabel: model.loadedOnDemand.join(', ') } satisfies MenuItemConstructorOptions]
+      : []),
     { label: 'Start all', enabled: model.canStartAll, click: () => actions.startAll() },
     { label: 'Stop all', enabled: model.canStopAll, click: () => actions.stopAll() },
     { type: 'separator' },
