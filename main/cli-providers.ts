@@ -24,7 +24,9 @@ export async function runStatus(args: string[]): Promise<number> {
   if (remote) {
     try {
       list = await remote.client.invoke('providers.list');
-      onDemand = (await remote.client.invoke('gateway.models')).models.filter((m) => m.instanceId !== undefined);
+      // Secondary to the providers: a host that cannot list them still gets its status shown.
+      const loadable = await remote.client.invoke('gateway.models').catch(() => undefined);
+      onDemand = (loadable?.models ?? []).filter((m) => m.instanceId !== undefined);
     } finally {
       remote.close();
     }
