@@ -8,6 +8,8 @@ export type ProviderStatus =
 export const STARTABLE: readonly ProviderStatus[] = ['installed', 'stopped', 'failed'];
 /** Statuses in which the provider owns a process. */
 export const ACTIVE: readonly ProviderStatus[] = ['starting', 'running', 'unhealthy', 'stopping'];
+/** Statuses where a process serves (or is about to), ours or found running: port, PID and uptime mean something. */
+export const LIVE: readonly ProviderStatus[] = [...ACTIVE, 'external'];
 
 export interface HealthSample {
   at: string;

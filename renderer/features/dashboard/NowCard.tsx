@@ -1,3 +1,4 @@
+import { LIVE } from '../../../shared/provider';
 import { useGatewayStatus, useOnDemandModels } from '../../api/gateway-hooks';
 import { useModels } from '../../api/model-hooks';
 import { useProviders } from '../../api/provider-hooks';
@@ -5,7 +6,6 @@ import { CopyTextButton } from '../../components/CopyTextButton';
 import { Fact } from '../../components/Fact';
 import { StatusBadge } from '../../components/StatusBadge';
 import { hashFor } from '../../state/ui';
-import { isLive } from '../providers/status';
 
 /**
  * What is at work now and where to point a client: the first thing a returning user looks for,
@@ -16,7 +16,7 @@ export function NowCard() {
   const gateway = useGatewayStatus();
   const onDemand = useOnDemandModels();
   const models = useModels();
-  const live = (providers.data?.providers ?? []).filter((p) => isLive(p.state.status));
+  const live = (providers.data?.providers ?? []).filter((p) => LIVE.includes(p.state.status));
   const loaded = (onDemand.data?.models ?? []).filter((m) => m.instanceId !== undefined);
   const modelFiles = models.data?.models;
   const servedModels = gateway.data?.routes.length ?? 0;

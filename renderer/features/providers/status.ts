@@ -1,11 +1,8 @@
-import { STARTABLE, type ProviderState, type ProviderStatus, type ProviderSummary } from '../../../shared/provider';
+import { LIVE, STARTABLE, type ProviderState, type ProviderStatus, type ProviderSummary } from '../../../shared/provider';
 import type { ProviderFilter } from '../../state/ui';
 
 /** Statuses with a live process of ours that Stop and Restart act on (not `stopping`: it is already on its way). */
 const STOPPABLE: readonly ProviderStatus[] = ['starting', 'running', 'unhealthy'];
-
-/** Statuses where a process serves (or is about to): port, PID and uptime mean something. */
-const LIVE: readonly ProviderStatus[] = ['starting', 'running', 'unhealthy', 'stopping', 'external'];
 
 export function isLive(status: ProviderStatus): boolean {
   return LIVE.includes(status);
