@@ -171,13 +171,18 @@ describe('the headless host under fuzzed WebSocket frames', () => {
     fuzz.close();
     expect(fuzz.problems.slice(0, 10)).toEqual([]);
 
-    // A frame over the size cap ends only its own connection.
-    const big = new WebSocket(`${host.origin.replace(/^http/, 'ws')}/ws`, { headers: { authorization: `Bearer ${host.token}` } });
-    big.on('error', () => {});
-    await new Promise((resolve) => big.once('open', resolve));
-    const bigClosed = new Promise<number>((resolve) => big.once('close', (code) => resolve(code)));
-    big.send('x'.repeat(2 * 1024 * 1024));
-    expect(await bigClosed).toBe(1009);
+    // A frame over the size cap ends only its own connection, and its client reads why (1009).
+    // Twenty times: a host that reset the connection at once lost that close to about 1 in 25.
+    const closeCodes: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const big = new WebSocket(`${host.origin.replace(/^http/, 'ws')}/ws`, { headers: { authorization: `Bearer ${host.token}` } });
+      big.on('error', () => {});
+      await new Promise((resolve) => big.once('open', resolve));
+      const bigClosed = new Promise<number>((resolve) => big.once('close', (code) => resolve(code)));
+      big.send('x'.repeat(2 * 1024 * 1024));
+      closeCodes.push(await bigClosed);
+    }
+    expect(closeCodes).toEqual(Array<number>(20).fill(1009));
 
     // Upgrades the host cannot use get an HTTP answer (or a handshake closed for the token), never silence.
     const upgrades: Array<[string, Record<string, string>]> = [

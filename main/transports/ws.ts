@@ -57,9 +57,12 @@ export function bindWebSocket<C extends ContractDef>(server: Server, options: Ws
   };
 
   const serve = (ws: WebSocket, authorized: boolean) => {
-    // ws reports protocol violations (an oversized frame, bad UTF-8) as 'error' after closing the
-    // socket itself; unhandled, that event would take the whole host down.
-    ws.on('error', () => ws.terminate());
+    // ws reports protocol violations (an oversized frame, bad UTF-8) as 'error' once it has sent
+    // the close that says why (1009, 1007) and while it drains what the client still sends;
+    // unhandled, that event would take the whole host down. Terminating at once reset the
+    // connection with the client's frame unread, and the client's kernel then dropped our close
+    // frame: 8 of 200 clients sending a 2 MiB frame saw 1006 instead of 1009.
+    ws.on('error', () => setTimeout(() => ws.terminate(), limits.closeGraceMs).unref());
     if (!authorized) return drop(ws, UNAUTHORIZED_CLOSE_CODE, 'unauthorized: missing or wrong session token');
     const client: Client = { id: `ws-${nextId++}`, alive: true };
     clients.set(ws, client);
