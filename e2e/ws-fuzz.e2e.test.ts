@@ -209,12 +209,12 @@ describe('the headless host under fuzzed WebSocket frames', () => {
     expect(after).toEqual(before);
 
     const { sent, replies } = fuzz.counts();
-    const total = sent + 1 + upgrades.length;
+    const total = sent + closeCodes.length + upgrades.length;
     expect(sent).toBeGreaterThanOrEqual(10_000);
     expect(replies).toBe(sent);
     console.log(
       `ws fuzz (seed ${SEED.toString(16)}): ${total} malformed frames/upgrades sent to a real host (${methods.length} methods × ${PER_METHOD} bad params, ` +
-        `${JUNK_FRAMES} bad frames, 1 oversize frame, ${upgrades.length} bad upgrades; ${skippedValid} generated params were valid and not sent); ` +
+        `${JUNK_FRAMES} bad frames, ${closeCodes.length} oversize frames (each closed 1009), ${upgrades.length} bad upgrades; ${skippedValid} generated params were valid and not sent); ` +
         `${replies} typed error replies to ${sent} frames; host crashes 0; state unchanged`,
     );
   }, 120_000);
