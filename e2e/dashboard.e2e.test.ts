@@ -38,6 +38,12 @@ describe('dashboard in Chromium against the headless host', () => {
 
     // Every page of the shell renders, with its empty state where later features go.
     for (const name of PAGES) await expect((await shell.open(name)).isVisible()).resolves.toBe(true);
+    // A page opens at its top, not where the last one was scrolled to.
+    await shell.open('gateway');
+    await page.locator('main').evaluate((main) => main.scrollTo(0, main.scrollHeight));
+    await expect(page.locator('main').evaluate((main) => main.scrollTop)).resolves.toBeGreaterThan(0);
+    await shell.open('dashboard');
+    await expect(page.locator('main').evaluate((main) => main.scrollTop)).resolves.toBe(0);
     await page.close();
   });
 

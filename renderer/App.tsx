@@ -1,4 +1,4 @@
-import type { ComponentType } from 'react';
+import { useEffect, useRef, type ComponentType } from 'react';
 import { Sidebar } from './components/Sidebar';
 import { AlertToasts } from './features/alerts/AlertToasts';
 import { DashboardPage } from './features/dashboard/DashboardPage';
@@ -26,11 +26,18 @@ const SCREENS: Record<PageId, ComponentType> = {
 export function App() {
   useFirstRunRedirect();
   const page = useUi((state) => state.page);
+  const providerId = useUi((state) => state.providerId);
   const Screen = SCREENS[page];
+  // One scrolling pane serves every page: a new page opens at its top, not at the last one's offset.
+  // scrollTop, in a block body: Chromium's scrollTo returns a promise, which React took for a cleanup.
+  const main = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (main.current) main.current.scrollTop = 0;
+  }, [page, providerId]);
   return (
     <div className="app">
       <Sidebar />
-      <main className="main">
+      <main className="main" ref={main}>
         <Screen />
       </main>
       <AlertToasts />
