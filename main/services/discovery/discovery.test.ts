@@ -13,13 +13,19 @@ const CATALOG = BUILTIN_RECIPES.map((input) => RecipeSchema.parse(input));
 /** Discovery over the real catalog, probing only the given endpoints (never this machine's default ports). */
 function discoveryOf(
   endpoints: string[],
-  options: { ownPorts?: Map<number, string>; recipes?: ProviderRecipe[]; defaultPorts?: boolean } = {},
+  options: {
+    ownPorts?: Map<number, string>;
+    recipes?: ProviderRecipe[];
+    defaultPorts?: boolean;
+    timeouts?: ConstructorParameters<typeof DiscoveryService>[0]['timeouts'];
+  } = {},
 ) {
   return new DiscoveryService({
     recipes: () => options.recipes ?? CATALOG,
     ownPorts: () => options.ownPorts ?? new Map(),
     settings: () => ({ endpoints, intervalSec: DEFAULT_DISCOVERY_INTERVAL_SEC }),
     scanDefaultPorts: options.defaultPorts ?? false,
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
   });
 }
 
@@ -186,13 +192,7 @@ describe('discovery against stand-ins answering as provider-facts.md says', () =
 describe('a scan the host itself held up', () => {
   it('does not report a server gone, unhealthy or renamed because its answers waited on us', async () => {
     const ollama = await startStandIn('ollama');
-    const discovery = new DiscoveryService({
-      recipes: () => CATALOG,
-      ownPorts: () => new Map(),
-      settings: () => ({ endpoints: [`127.0.0.1:${ollama.port}`], intervalSec: DEFAULT_DISCOVERY_INTERVAL_SEC }),
-      scanDefaultPorts: false,
-      timeouts: { loopbackConnectMs: 300, requestMs: 500 },
-    });
+    const discovery = discoveryOf([`127.0.0.1:${ollama.port}`], { timeouts: { loopbackConnectMs: 300, requestMs: 500 } });
     const before = serverAt(await discovery.scan(), ollama.port);
     expect(before).toMatchObject({ providerId: 'ollama', healthy: true, models: ['llama3.2:1b'] });
 
@@ -222,13 +222,7 @@ describe('a scan the host itself held up', () => {
 
   it('looks again at once at a server that missed one look, before it takes it out of the gateway', async () => {
     const ollama = await startStandIn('ollama');
-    const discovery = new DiscoveryService({
-      recipes: () => CATALOG,
-      ownPorts: () => new Map(),
-      settings: () => ({ endpoints: [`127.0.0.1:${ollama.port}`], intervalSec: DEFAULT_DISCOVERY_INTERVAL_SEC }),
-      scanDefaultPorts: false,
-      timeouts: { loopbackConnectMs: 300, requestMs: 500 },
-    });
+    const discovery = discoveryOf([`127.0.0.1:${ollama.port}`], { timeouts: { loopbackConnectMs: 300, requestMs: 500 } });
     expect(serverAt(await discovery.scan(), ollama.port)).toMatchObject({ providerId: 'ollama', healthy: true });
 
     // The server itself stops answering for longer than one look's deadline (it is stopped), then
