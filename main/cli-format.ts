@@ -1,4 +1,4 @@
-import type { LoadableModel } from '../shared/on-demand';
+import type { RunningModel } from '../shared/on-demand';
 import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/provider';
 import type { SettingsState } from '../shared/settings';
 import { SETTING_ENV_VARS, type SettingKey } from '../shared/settings';
@@ -54,7 +54,7 @@ export function formatProviders(
   providers: ProviderSummary[],
   problems: CatalogProblem[],
   live: boolean,
-  onDemand: LoadableModel[] = [],
+  onDemand: RunningModel[] = [],
 ): string {
   const rows = providers.map((p) => [
     p.id,
@@ -66,7 +66,7 @@ export function formatProviders(
   for (const m of onDemand) {
     const until = m.unloadsAt ? `unloads at ${new Date(m.unloadsAt).toLocaleTimeString()} unless used` : 'kept loaded';
     rows.push([
-      m.instanceId ?? m.id,
+      m.instanceId,
       m.state,
       m.port ? String(m.port) : '-',
       m.pid ? String(m.pid) : '-',

@@ -4,7 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppFailure } from '../shared/errors';
-import type { LoadableModel } from '../shared/on-demand';
+import { runningModels, type RunningModel } from '../shared/on-demand';
 import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/provider';
 import { formatProviders, formatState } from './cli-format';
 import { colours, paintStatus, parse, printJson, runningHost, UsageError } from './cli-common';
@@ -20,13 +20,13 @@ export async function runStatus(args: string[]): Promise<number> {
   const remote = await runningHost();
   let list: { providers: ProviderSummary[]; problems: CatalogProblem[] };
   // Models the gateway loaded on demand run as processes of their own, under no catalog tile.
-  let onDemand: LoadableModel[] = [];
+  let onDemand: RunningModel[] = [];
   if (remote) {
     try {
       list = await remote.client.invoke('providers.list');
       // Secondary to the providers: a host that cannot list them still gets its status shown.
       const loadable = await remote.client.invoke('gateway.models').catch(() => undefined);
-      onDemand = (loadable?.models ?? []).filter((m) => m.instanceId !== undefined);
+      onDemand = runningModels(loadable?.models);
     } finally {
       remote.close();
     }

@@ -86,4 +86,12 @@ export interface OnDemandStatus {
   models: LoadableModel[];
 }
 
+/** A model with a provider instance (loading, loaded or unloading): a process at work that no catalog tile shows. */
+export type RunningModel = LoadableModel & { instanceId: string };
+
+/** The models of `models` that run now as instances of their own; none while the status is not in yet. */
+export function runningModels(models: readonly LoadableModel[] | undefined): RunningModel[] {
+  return (models ?? []).filter((m): m is RunningModel => m.instanceId !== undefined);
+}
+
 export const UnloadSchema = z.object({ model: z.string().min(1).max(512) }).strict();

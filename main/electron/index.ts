@@ -2,6 +2,7 @@ import path from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, shell } from 'electron';
 import { toAppError } from '../../shared/errors';
 import type { ProviderState } from '../../shared/provider';
+import { runningModels } from '../../shared/on-demand';
 import { openControlEndpoint, type ControlEndpoint } from '../control-endpoint';
 import { createHost, type Host } from '../host';
 import { diagnosticsFileName } from '../services/diagnostics/create-diagnostics';
@@ -152,10 +153,7 @@ function runDesktopApp(): void {
         const redrawTray = () =>
           tray?.update(manager.list(), {
             gatewayUrl: host?.gateway.status().url,
-            loadedOnDemand: host?.onDemand
-              .status()
-              .models.filter((m) => m.instanceId !== undefined)
-              .map((m) => m.id),
+            loadedOnDemand: runningModels(host?.onDemand.status().models).map((m) => m.id),
           });
         redrawTray();
         host.gateway.on('changed', redrawTray);

@@ -1,3 +1,4 @@
+import { runningModels } from '../../../shared/on-demand';
 import { LIVE } from '../../../shared/provider';
 import { useGatewayStatus, useOnDemandModels } from '../../api/gateway-hooks';
 import { useModels } from '../../api/model-hooks';
@@ -17,7 +18,7 @@ export function NowCard() {
   const onDemand = useOnDemandModels();
   const models = useModels();
   const live = (providers.data?.providers ?? []).filter((p) => LIVE.includes(p.state.status));
-  const loaded = (onDemand.data?.models ?? []).filter((m) => m.instanceId !== undefined);
+  const loaded = runningModels(onDemand.data?.models);
   const modelFiles = models.data?.models;
   const servedModels = gateway.data?.routes.length ?? 0;
   return (

@@ -1,3 +1,4 @@
+import { runningModels } from '../../../shared/on-demand';
 import { useOnDemandModels } from '../../api/gateway-hooks';
 import { useProviders } from '../../api/provider-hooks';
 import { EmptyState } from '../../components/EmptyState';
@@ -15,9 +16,7 @@ export function LogsPage() {
   // Providers that never ran have no log; keep the selected one listed whatever its status.
   const choices = (data?.providers ?? []).filter((p) => p.state.status !== 'not-installed' || p.id === providerId);
   // Models the gateway loaded on demand log as instances of their own (`engine~<model>`).
-  const instances = (onDemand?.models ?? []).flatMap((m) =>
-    m.instanceId ? [{ id: m.instanceId, label: `${m.id}, loaded on demand (${m.state})` }] : [],
-  );
+  const instances = runningModels(onDemand?.models).map((m) => ({ id: m.instanceId, label: `${m.id}, loaded on demand (${m.state})` }));
   const listed = new Set([...choices.map((p) => p.id), ...instances.map((i) => i.id)]);
 
   const picker = (

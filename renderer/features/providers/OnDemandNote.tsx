@@ -1,4 +1,4 @@
-import { ON_DEMAND_PROVIDERS, type OnDemandProvider } from '../../../shared/on-demand';
+import { ON_DEMAND_PROVIDERS, runningModels, type OnDemandProvider } from '../../../shared/on-demand';
 import { useOnDemandModels } from '../../api/gateway-hooks';
 import { hashFor } from '../../state/ui';
 
@@ -15,7 +15,7 @@ export function OnDemandNote({ providerId }: { providerId: string }) {
 
 function LoadedHere({ providerId }: { providerId: OnDemandProvider }) {
   const { data } = useOnDemandModels();
-  const loaded = (data?.models ?? []).filter((m) => m.provider === providerId && m.instanceId !== undefined);
+  const loaded = runningModels(data?.models).filter((m) => m.provider === providerId);
   if (loaded.length === 0) return null;
   return (
     <div className="on-demand-note" data-testid="provider-on-demand">

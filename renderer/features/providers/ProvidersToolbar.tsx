@@ -1,5 +1,6 @@
 import type { useStartAll, useStopAll } from '../../api/provider-hooks';
 import type { ProviderSummary } from '../../../shared/provider';
+import { runningModels } from '../../../shared/on-demand';
 import { useOnDemandModels } from '../../api/gateway-hooks';
 import { ActionButton } from '../../components/ActionButton';
 import { PROVIDER_FILTERS, useUi, type ProviderFilter } from '../../state/ui';
@@ -24,7 +25,7 @@ export function ProvidersToolbar({ providers, bulk }: { providers: ProviderSumma
   const anyStartable = providers.some(startableInBulk);
   // Stop all stops the models the gateway loaded on demand too, though no tile of theirs is live.
   const { data: onDemand } = useOnDemandModels();
-  const anyLoaded = (onDemand?.models ?? []).some((m) => m.instanceId !== undefined);
+  const anyLoaded = runningModels(onDemand?.models).length > 0;
   const anyStoppable = anyLoaded || providers.some((p) => tileActions(p).stop);
   const busy = bulk.startAll.isPending || bulk.stopAll.isPending;
 
