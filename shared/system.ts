@@ -25,6 +25,9 @@ export const TOOL_IDS = [
 ] as const;
 export type ToolId = (typeof TOOL_IDS)[number];
 
+/** The compilers `c-compiler` stands for, in the order one is picked when several are found. */
+export const C_COMPILER_IDS = ['gcc', 'clang', 'msvc'] as const;
+
 export interface ToolInfo {
   id: string;
   name: string;

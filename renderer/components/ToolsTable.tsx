@@ -1,6 +1,7 @@
 import { useRefreshSystemCheck } from '../api/hooks';
 import { CopyTextButton } from './CopyTextButton';
 import { ErrorNotice } from './ErrorNotice';
+import { toolNeeds } from './tool-needs';
 import type { InstallHint, ToolCheck } from '../../shared/system';
 import './system-check.css';
 
@@ -44,7 +45,7 @@ export function ToolsTable({ tools }: { tools: ToolCheck[] }) {
         </thead>
         <tbody>
           {tools.map((tool) => (
-            <ToolRows key={tool.id} tool={tool} />
+            <ToolRows key={tool.id} tool={tool} tools={tools} />
           ))}
         </tbody>
       </table>
@@ -52,8 +53,9 @@ export function ToolsTable({ tools }: { tools: ToolCheck[] }) {
   );
 }
 
-function ToolRows({ tool }: { tool: ToolCheck }) {
+function ToolRows({ tool, tools }: { tool: ToolCheck; tools: ToolCheck[] }) {
   const needed = tool.neededBy.length > 0;
+  const needs = toolNeeds(tool, tools);
   const problem = tool.status !== 'ok';
   return (
     <>
@@ -76,8 +78,8 @@ function ToolRows({ tool }: { tool: ToolCheck }) {
         <td className={tool.error || tool.status === 'too-old' ? 'tool-error' : 'mono'}>
           <ToolVersion tool={tool} />
         </td>
-        <td className={needed ? undefined : 'muted'}>
-          {needed ? tool.neededBy.join(', ') : 'not needed'}
+        <td className={needs.needed ? undefined : 'muted'}>
+          {needs.text}
           {/* Not needed now, but a user may still want it: the hint stays one click away. */}
           {!needed && problem && tool.hint && (
             <details className="tool-hint-optional">

@@ -1,6 +1,6 @@
 import type { Compatibility } from '../../../shared/provider';
 import type { Accelerator, InstallStep, ProviderRecipe } from '../../../shared/recipe';
-import type { GpuInfo, MissingTool, RecipeVerdict, ToolInfo, Verdict } from '../../../shared/system';
+import { C_COMPILER_IDS, type GpuInfo, type MissingTool, type RecipeVerdict, type ToolInfo, type Verdict } from '../../../shared/system';
 import { mainAccelerator } from '../gpu/vendor';
 import { compareVersions, satisfiesPython } from './version-range';
 
@@ -109,8 +109,6 @@ export function requiredTools(
   return tools;
 }
 
-const COMPILERS = ['gcc', 'clang', 'msvc'] as const;
-
 /**
  * The tool as the machine has it. `c-compiler` is whichever of gcc, clang or MSVC answered, so a
  * recipe that needs "a compiler" is satisfied by any.
@@ -118,7 +116,7 @@ const COMPILERS = ['gcc', 'clang', 'msvc'] as const;
 export function findTool(id: string, tools: readonly ToolInfo[]): ToolInfo | undefined {
   if (id !== 'c-compiler') return tools.find((t) => t.id === id);
   const name = 'C/C++ compiler';
-  const found = COMPILERS.map((c) => tools.find((t) => t.id === c)).filter((t): t is ToolInfo => t !== undefined);
+  const found = C_COMPILER_IDS.map((c) => tools.find((t) => t.id === c)).filter((t): t is ToolInfo => t !== undefined);
   const working = found.find((t) => t.found && t.version) ?? found.find((t) => t.found);
   if (working) return { ...working, id, name: `${name} (${working.name})` };
   return found.length > 0 ? { id, name, found: false } : undefined;

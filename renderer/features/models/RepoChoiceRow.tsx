@@ -14,7 +14,7 @@ export function RepoChoiceRow({ repo, choice, recommended }: { repo: string; cho
       </span>
       <span className="repo-choice-size">{formatBytes(choice.size)}</span>
       <span className="repo-choice-badges">
-        <FitBadge fit={choice.fit} />
+        <FitBadge fit={choice.fit} size={choice.size} />
         {recommended && (
           <span className="chip chip-accent" data-testid="hub-choice-recommended" title="Q4_K_M when it fits, else the best that does">
             Recommended

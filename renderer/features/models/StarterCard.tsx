@@ -24,7 +24,7 @@ export function StarterCard({ starter }: { starter: HubStarter }) {
         </a>
       </div>
       <footer className="starter-card-footer">
-        <FitBadge fit={starter.fit} />
+        <FitBadge fit={starter.fit} size={starter.size} />
         <PullButton repo={starter.repo} pick={starter.file} primary={starter.recommended} />
       </footer>
     </article>
