@@ -1,3 +1,4 @@
+import { mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandInHub, type StandInHub } from '../test/fixtures/stand-ins/hf-hub';
@@ -19,6 +20,36 @@ afterAll(() => hub.close());
 const shot = (name: string) => path.join(projectRoot, 'test-results', name);
 
 describe('Models page: get a model from the hub', () => {
+  it('says so when the disk fills up during a download, and Retry finishes it once there is room', async () => {
+    const dirs = await freshDirs();
+    session.host = await startHostWithHub(dirs, hub, [
+      { id: 'tiny-chat', name: 'Tiny chat', kind: 'chat', file: 'tiny.Q4_K_M.gguf', goodFor: 'Nonsense, quickly.' },
+    ]);
+    // The kernel's own full disk: every write to /dev/full fails with ENOSPC, as a full disk does.
+    const partDir = path.join(dirs.baseDir, 'cache', 'downloads');
+    await mkdir(partDir, { recursive: true });
+    await symlink('/dev/full', path.join(partDir, 'tiny.Q4_K_M.gguf.part'));
+
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(session.host.url);
+    await new AppShell(page).open('models');
+    const models = new ModelsPage(page);
+    await models.starter('tiny-chat').getByTestId('hub-pull').click();
+    const row = models.download('tiny.Q4_K_M.gguf');
+    await page.locator('[data-testid="download-row-tiny.Q4_K_M.gguf"][data-status="failed"]').waitFor({ timeout: 15_000 });
+    await expect(row.getByTestId('download-error').textContent()).resolves.toMatch(
+      /^The disk filled up: tiny\.Q4_K_M\.gguf stopped at 0 B of [\d.]+ KiB, and the disk holding .* free\. Free some space, then Retry/,
+    );
+    await expect(row.getByTestId('download-resume').textContent()).resolves.toBe('Retry');
+    await row.screenshot({ path: shot('models-download-disk-full.png') });
+
+    await rm(path.join(partDir, 'tiny.Q4_K_M.gguf.part'));
+    await row.getByTestId('download-resume').click();
+    await page.locator('[data-testid="download-row-tiny.Q4_K_M.gguf"][data-status="done"]').waitFor({ timeout: 30_000 });
+    await models.row('tiny.Q4_K_M.gguf').waitFor({ timeout: 15_000 });
+    await page.close();
+  });
+
   it('shows the starters first, searches, opens a repository, downloads a quantisation with progress, lists the model, and chats with it in Try it', async () => {
     const dirs = await freshDirs();
     session.host = await startHostWithHub(dirs, hub, [
@@ -39,6 +70,8 @@ describe('Models page: get a model from the hub', () => {
     expect(await models.starter('tiny-embed').getByTestId('starter-recommended').count()).toBe(0);
     await expect(chat.getByTestId('starter-size').textContent()).resolves.toMatch(/KiB$/);
     await expect(chat.getByTestId('fit-badge').getAttribute('data-fit')).resolves.toMatch(/^(fits on the GPU|CPU only, slow)$/);
+    // A model this small answers quickly on a CPU: the badge does not call it slow.
+    await expect(chat.getByTestId('fit-badge').textContent()).resolves.toMatch(/^(Fits on the GPU|Runs on the CPU)$/);
     const startersBox = (await models.hub.getByTestId('starters').boundingBox())!;
     const searchBox = (await page.getByTestId('hub-search-input').boundingBox())!;
     expect(startersBox.y).toBeLessThan(searchBox.y);

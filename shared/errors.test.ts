@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AppFailure, isAppError, toAppError } from './errors';
 
@@ -27,6 +28,39 @@ describe('app errors are branded', () => {
       message: 'busy',
       hint: 'wait',
     });
+  });
+
+  it("says what to do about the machine's state (a full disk, a folder it may not write) instead of calling it a bug", () => {
+    // The kernel's own full disk.
+    let full: unknown;
+    try {
+      writeFileSync('/dev/full', 'x');
+    } catch (error) {
+      full = error;
+    }
+    expect(toAppError(full)).toEqual({
+      code: 'IO_ERROR',
+      message: 'ENOSPC: no space left on device, write',
+      hint: 'The disk is full: free some space, then try again.',
+    });
+    // As Node reports them (a real EACCES needs a user other than root, which CI may not have).
+    const denied = Object.assign(new Error("EACCES: permission denied, open '/srv/x'"), {
+      code: 'EACCES',
+      syscall: 'open',
+      path: '/srv/x',
+    });
+    expect(toAppError(denied)).toMatchObject({
+      code: 'IO_ERROR',
+      hint: expect.stringContaining("check the folder's owner and permissions"),
+    });
+    const watchers = Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), {
+      code: 'ENOSPC',
+      syscall: 'watch',
+    });
+    expect(toAppError(watchers).hint).toContain('fs.inotify.max_user_watches');
+    // A port refused is no folder problem: still reported as a bug.
+    const port = Object.assign(new Error('listen EACCES: permission denied 0.0.0.0:80'), { code: 'EACCES', syscall: 'listen' });
+    expect(toAppError(port)).toMatchObject({ code: 'INTERNAL' });
   });
 
   it('serialises to the wire shape without the brand', () => {

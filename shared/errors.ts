@@ -67,5 +67,24 @@ export function toAppError(thrown: unknown): AppError {
     return details === undefined ? { code, message, hint } : { code, message, hint, details };
   }
   const message = thrown instanceof Error ? thrown.message : String(thrown);
-  return { code: 'INTERNAL', message, hint: INTERNAL_HINT };
+  const hint = thrown instanceof Error ? environmentHint(thrown) : undefined;
+  return hint ? { code: 'IO_ERROR', message, hint } : { code: 'INTERNAL', message, hint: INTERNAL_HINT };
+}
+
+/**
+ * A full disk, a read-only one or a folder this user may not write is the machine's state, not a
+ * bug to report: what the user can do about it instead. Only for file-system errors (they carry a
+ * path): a port below 1024 refused with EACCES is not about folders.
+ */
+function environmentHint(error: Error): string | undefined {
+  const { code, syscall, path } = error as Error & { code?: unknown; syscall?: unknown; path?: unknown };
+  if (code === 'ENOSPC' && typeof syscall === 'string' && syscall.startsWith('watch'))
+    return "The system's limit on watched files is reached: raise it (sysctl fs.inotify.max_user_watches=524288), then try again.";
+  if (code === 'ENOSPC') return 'The disk is full: free some space, then try again.';
+  if (code === 'EDQUOT') return 'Your disk quota is used up: free some space, then try again.';
+  if (typeof path !== 'string') return undefined;
+  if (code === 'EROFS') return 'That disk is read-only: choose a base directory on a writable disk (Settings, or HELIX_LOCAL_LLM_DIR).';
+  if (code === 'EACCES' || code === 'EPERM')
+    return "This user may not write there: check the folder's owner and permissions, or choose another base directory (Settings, or HELIX_LOCAL_LLM_DIR).";
+  return undefined;
 }

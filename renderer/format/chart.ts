@@ -1,4 +1,4 @@
-import { formatBytes } from './bytes';
+import { formatBytes } from '../../shared/format-bytes';
 
 export const GIB = 1024 ** 3;
 /** An axis value already in GiB. */

@@ -1,7 +1,8 @@
-import { lstat, mkdir, rm, statfs } from 'node:fs/promises';
+import { lstat, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackupExtra, RestoreChange } from '../../../shared/backup';
 import { AppFailure } from '../../../shared/errors';
+import { DISK_MARGIN_BYTES, readDisk } from '../os/disk-space';
 import { hashFile, moveFile } from './extra-folders';
 import type { Archive } from './read-archive';
 
@@ -45,10 +46,8 @@ export async function planExtras(dirs: ExtraDirs, archive: Archive): Promise<{ p
 export async function checkRoom(baseDir: string, archive: Archive): Promise<void> {
   const need = [...archive.extras.values()].reduce((sum, f) => sum + f.size, 0);
   if (need === 0) return;
-  const fs = await statfs(baseDir);
-  const free = fs.bavail * fs.bsize;
-  const margin = 64 * 1024 * 1024;
-  if (need + margin > free)
+  const free = (await readDisk(baseDir)).freeBytes;
+  if (need + DISK_MARGIN_BYTES > free)
     throw new AppFailure({
       code: 'CONFLICT',
       message: `Not restored: the archive's logs/data/models need ${(need / 1024 ** 3).toFixed(2)} GiB and the disk of ${baseDir} has ${(free / 1024 ** 3).toFixed(2)} GiB free.`,

@@ -109,6 +109,57 @@ describe('ModelDownloads', () => {
     expect(await readdir(partDir)).toEqual([]);
   });
 
+  it('refuses, before a byte is written, a file larger than the free space on the disk', async () => {
+    const { downloads, modelsDir, partDir } = await setup();
+    // A real server announcing a file far larger than any disk here (1 PiB), then sending a little.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Length': String(1024 ** 5) });
+      res.write(Buffer.alloc(1024));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/huge.gguf`;
+    const started = await downloads.start({ url, sha256 });
+    const failed = await downloads.settled(started.id);
+    expect(failed).toMatchObject({ status: 'failed', receivedBytes: 0, totalBytes: 1024 ** 5 });
+    expect(failed.error).toMatch(
+      /^huge\.gguf needs 1048576\.0 GiB more, and the disk holding .* has [\d.]+ GiB free .*Free some disk space/,
+    );
+    expect(await readdir(partDir)).not.toContain('huge.gguf.part');
+    expect(await readdir(modelsDir)).toEqual([]);
+  });
+
+  it('says the disk filled up, with what arrived, and Retry goes on once there is room', async () => {
+    const { downloads, modelsDir, partDir } = await setup();
+    const { url } = await serve(body, { ranges: true });
+    // The kernel's own full disk: every write to /dev/full fails with ENOSPC.
+    const { mkdir, rm, symlink } = await import('node:fs/promises');
+    await mkdir(partDir, { recursive: true });
+    const part = path.join(partDir, 'tiny.gguf.part');
+    await symlink('/dev/full', part);
+    const started = await downloads.start({ url, sha256 });
+    const failed = await downloads.settled(started.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(
+      /^The disk filled up: tiny\.gguf stopped at 0 B of 2\.0 MiB, and the disk holding .* has [\d.]+ [KMG]iB free\. Free some space, then Retry/,
+    );
+
+    await rm(part);
+    expect(downloads.resume(started.id).status).toBe('downloading');
+    expect(await downloads.settled(started.id)).toMatchObject({ status: 'done', receivedBytes: body.length });
+    expect((await readFile(path.join(modelsDir, 'tiny.gguf'))).equals(body)).toBe(true);
+  });
+
+  it('shows the bytes really on disk when a download stops between progress reports', async () => {
+    const { downloads, partDir } = await setup();
+    const { url } = await serve(body, { ranges: true });
+    const started = await downloads.start({ url, sha256 });
+    await new Promise<void>((resolve) => downloads.on('progress', (s) => s.receivedBytes > 0 && resolve()));
+    const paused = await downloads.cancel(started.id);
+    expect(paused.status).toBe('paused');
+    expect(paused.receivedBytes).toBe((await stat(path.join(partDir, 'tiny.gguf.part'))).size);
+  });
+
   it('restarts cleanly from zero when the server ignores Range', async () => {
     const { downloads, modelsDir } = await setup();
     const { url, ranges } = await serve(body, { ranges: false });

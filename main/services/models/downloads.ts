@@ -5,8 +5,10 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { AppFailure } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format-bytes';
 import type { DownloadState } from '../../../shared/provider';
 import { judgeUrl } from './download-policy';
+import { ensureRoom, isDiskFull, readDisk } from '../os/disk-space';
 import { fetchToFile, sha256Of } from '../os/http-file';
 import { READ_CAPS, readCappedFile } from '../os/read-capped-file';
 
@@ -147,9 +149,12 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
 
   private run(active: Active): void {
     active.abort = new AbortController();
-    active.done = this.download(active, active.abort.signal).catch((error: unknown) => {
-      if (active.abort?.signal.aborted) this.update(active, { status: 'paused', speedBps: 0, etaSec: undefined });
-      else this.update(active, { status: 'failed', speedBps: 0, etaSec: undefined, error: withHint(error) });
+    active.done = this.download(active, active.abort.signal).catch(async (error: unknown) => {
+      // Progress is reported every 250 ms: the stop shows the bytes that are really on disk.
+      const receivedBytes = (await stat(this.partFile(active.state.file)).catch(() => undefined))?.size ?? 0;
+      const stopped = { speedBps: 0, etaSec: undefined, receivedBytes };
+      if (active.abort?.signal.aborted) this.update(active, { ...stopped, status: 'paused' });
+      else this.update(active, { ...stopped, status: 'failed', error: await this.describeFailure(error, active.state, receivedBytes) });
     });
   }
 
@@ -167,6 +172,12 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
       verified: Boolean(state.sha256),
       offset,
       headers: this.headersFor(state.url),
+      beforeWrite: async (bytes) => {
+        if (bytes === undefined) return;
+        await ensureRoom(this.partDir, bytes, state.file);
+        // On another disk the finished file is copied over whole, so that disk needs room for all of it.
+        if (!(await sameDisk(this.partDir, this.modelsDir))) await ensureRoom(this.modelsDir, offset + bytes, state.file);
+      },
       onProgress: ({ receivedBytes, totalBytes, speedBps }) =>
         this.update(active, {
           receivedBytes,
@@ -189,6 +200,20 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
     await rm(this.journalFile(state.file), { force: true });
     const size = (await stat(path.join(this.modelsDir, state.file))).size;
     this.update(active, { status: 'done', receivedBytes: size, totalBytes: size });
+  }
+
+  /** What a failed row says: a full disk in words, with what arrived and what is free. */
+  private async describeFailure(error: unknown, state: DownloadState, receivedBytes: number): Promise<string> {
+    if (!isDiskFull(error)) return withHint(error);
+    const free = await readDisk(this.partDir).then(
+      (disk) => `${formatBytes(disk.freeBytes)} free`,
+      () => 'no free space',
+    );
+    const of = state.totalBytes !== undefined ? ` of ${formatBytes(state.totalBytes)}` : '';
+    return (
+      `The disk filled up: ${state.file} stopped at ${formatBytes(receivedBytes)}${of}, and the disk holding ${this.partDir} has ${free}. ` +
+      'Free some space, then Retry: it goes on from where it stopped (Remove deletes what arrived).'
+    );
   }
 
   private async discard(file: string): Promise<void> {
@@ -228,6 +253,12 @@ export function fileNameFromUrl(url: string): string {
     });
   }
   return last;
+}
+
+async function sameDisk(a: string, b: string): Promise<boolean> {
+  await mkdir(b, { recursive: true });
+  const [x, y] = await Promise.all([stat(a), stat(b)]);
+  return x.dev === y.dev;
 }
 
 /** Rename when on one disk; copy then rename when the cache and models folders are on different ones. */

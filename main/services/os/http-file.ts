@@ -30,6 +30,11 @@ export async function fetchToFile(
     onProgress?: (p: FetchProgress) => void;
     /** Sent to the first URL's origin only (a token must not follow a redirect to a CDN). */
     headers?: Record<string, string>;
+    /**
+     * Called once the answer's size is known, before a byte is written (a room check): `bytes` is
+     * what is still to come, undefined when the server does not say. Throwing stops the download.
+     */
+    beforeWrite?: (bytes: number | undefined) => Promise<void>;
   },
 ): Promise<void> {
   let offset = options.offset ?? 0;
@@ -50,6 +55,12 @@ export async function fetchToFile(
   const totalBytes = Number.isFinite(length) ? offset + length : undefined;
   const report = (receivedBytes: number, speedBps: number) => options.onProgress?.({ receivedBytes, totalBytes, speedBps });
   report(offset, 0);
+  try {
+    await options.beforeWrite?.(Number.isFinite(length) ? length : undefined);
+  } catch (error) {
+    await response.body.cancel();
+    throw error;
+  }
   const counter = progressCounter(offset, report);
   await pipeline(Readable.fromWeb(response.body as never), counter, createWriteStream(file, { flags: resumed ? 'a' : 'w' }), {
     signal: options.signal,

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isRunning as isAlive } from '../os/process-tree';
 import { tempDir } from '../../../test/temp-dir';
-import { probeTool, readDisk, SystemService, TOOL_SPECS } from './system';
+import { readDisk } from '../os/disk-space';
+import { probeTool, SystemService, TOOL_SPECS } from './system';
 
 describe('SystemService on this machine', () => {
   it('reports the real CPU, memory and disk', async () => {

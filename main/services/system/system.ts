@@ -1,4 +1,3 @@
-import { statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import si from 'systeminformation';
@@ -9,6 +8,7 @@ import { detectGpus, type GpuProbeOptions, type GpuProbeResult } from '../gpu/in
 import { firstLine } from '../gpu/tool-output';
 import { detectHostOs } from './host-os';
 import { runBounded } from '../os/run-bounded';
+import { readDisk } from '../os/disk-space';
 import { parseToolVersion } from './tool-version';
 
 export interface ToolCommand {
@@ -245,20 +245,4 @@ async function readOsAndCpu(): Promise<Pick<SystemInfo, 'os' | 'cpu'>> {
 async function readMemory(): Promise<SystemInfo['memory']> {
   const mem = await si.mem();
   return { totalBytes: mem.total, freeBytes: mem.free, availableBytes: mem.available };
-}
-
-/**
- * The disk `dir` is (or will be) on: before the first start the base directory does not exist yet
- * (`status` and `system` create nothing), so its nearest existing parent answers for it.
- */
-export async function readDisk(dir: string): Promise<SystemInfo['disk']> {
-  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
-    try {
-      const stats = await statfs(at);
-      return { path: dir, freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || path.dirname(at) === at) throw error;
-    }
-  }
 }

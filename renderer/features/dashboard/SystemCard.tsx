@@ -3,7 +3,7 @@ import { useSystemCheck, useSystemInfo } from '../../api/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Fact } from '../../components/Fact';
 import { Loading } from '../../components/Loading';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes } from '../../../shared/format-bytes';
 import type { SystemInfo } from '../../../shared/system';
 import { GpuList } from '../../components/GpuList';
 import { ToolsTable } from '../../components/ToolsTable';

@@ -10,7 +10,7 @@ import {
 import { useOnDemandModels, useUnloadModel, useUpdateGateway } from '../../api/gateway-hooks';
 import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes } from '../../../shared/format-bytes';
 import { formatDuration } from '../../format/duration';
 import { useNow } from '../../hooks/use-now';
 

@@ -4,7 +4,7 @@ import { useCleanup, useInstallAction, useUninstall } from '../../api/install-ho
 import { useProviders } from '../../api/provider-hooks';
 import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes } from '../../../shared/format-bytes';
 
 /** Installed providers: update to the pinned version, uninstall (config kept or not); and the spec's Cleanup. */
 export function Maintenance() {

@@ -2,12 +2,12 @@ import type { DownloadState } from '../../../shared/provider';
 import { useDownloadAction, useRemoveDownload, type DownloadAction } from '../../api/download-hooks';
 import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes } from '../../../shared/format-bytes';
 import { formatDuration } from '../../format/duration';
 import { DownloadProgress } from './DownloadProgress';
 import { DOWNLOAD_LABEL, DOWNLOAD_TONE } from './download-status';
 
-/** One download: where from, how far, how fast, and Cancel or Resume. */
+/** One download: where from, how far, how fast, and Cancel, Resume or Retry. */
 export function DownloadRow({ download }: { download: DownloadState }) {
   const action = useDownloadAction();
   const remove = useRemoveDownload();
@@ -28,9 +28,16 @@ export function DownloadRow({ download }: { download: DownloadState }) {
               Cancel
             </ActionButton>
           )}
-          {status === 'paused' && (
-            <ActionButton variant="primary" small testId="download-resume" disabled={action.isPending} onClick={() => act('resume')}>
-              Resume
+          {(status === 'paused' || status === 'failed') && (
+            <ActionButton
+              variant="primary"
+              small
+              testId="download-resume"
+              title={status === 'failed' ? 'Try again, going on from the bytes already here' : undefined}
+              disabled={action.isPending}
+              onClick={() => act('resume')}
+            >
+              {status === 'failed' ? 'Retry' : 'Resume'}
             </ActionButton>
           )}
           {!active && status !== 'verifying' && (

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { ModelFile } from '../../../shared/provider';
 import { useDeleteModel } from '../../api/model-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes } from '../../../shared/format-bytes';
 import { formatCount, formatInteger } from '../../format/count';
 import { hashFor } from '../../state/route';
 

@@ -1,5 +1,5 @@
 import type { HubFileChoice } from '../../../shared/hub';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes } from '../../../shared/format-bytes';
 import { FitBadge } from './FitBadge';
 import { PullButton } from './PullButton';
 

@@ -1,5 +1,5 @@
 import type { DownloadState, DownloadStatus } from '../../../shared/provider';
-import { formatBytes } from '../../format/bytes';
+import { formatBytes } from '../../../shared/format-bytes';
 import type { StatusTone } from '../../components/status-tone';
 
 export const DOWNLOAD_TONE: Record<DownloadStatus, StatusTone> = {

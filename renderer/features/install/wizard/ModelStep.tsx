@@ -7,7 +7,7 @@ import { useModels } from '../../../api/model-hooks';
 import { ActionButton } from '../../../components/ActionButton';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Loading } from '../../../components/Loading';
-import { formatBytes } from '../../../format/bytes';
+import { formatBytes } from '../../../../shared/format-bytes';
 import { hashFor } from '../../../state/ui';
 import { engineModel } from './engine-model';
 
