@@ -174,6 +174,23 @@ describe('Installer, git strategy, against a local bare repository', () => {
     expect(existsSync(path.join(paths.bin, 'tiny.sh'))).toBe(false);
   });
 
+  it('says the disk filled up when a build step hit a full disk, not just its exit code', async () => {
+    const repo = makeProviderRepo(await tempDir());
+    // dd writing to the kernel's own full disk prints what any build does then: "No space left on device".
+    const recipe = tinyRecipe({
+      install: { strategy: 'git', build: [{ name: 'build', argv: ['dd', 'if=/dev/zero', 'of=/dev/full', 'bs=1', 'count=1'] }] },
+      installEstimate: { diskGiB: 0.5, minutes: 1 },
+    });
+    const { installer, paths, settled } = await setup({ recipe, override: { install: { repository: repo.bare } } });
+    await installer.install(['tiny']);
+    const run = await settled();
+    expect(run.status).toBe('failed');
+    expect(run.failure!.message).toMatch(
+      /exited with code 1\. The disk filled up \("No space left on device"\); after the rollback the disk holding .* has [\d.]+ [KMG]iB free\. Free some space \(the install needs about 0\.5 GB\), then install again\.$/,
+    );
+    expect(existsSync(dataDir(paths))).toBe(false);
+  });
+
   it('cancels mid-step: the build and its grandchild die, and the provider is as before', async () => {
     const repo = makeProviderRepo(await tempDir());
     const flag = path.join(await tempDir(), 'hang');

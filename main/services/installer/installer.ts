@@ -7,6 +7,7 @@ import { installLogId, type InstallAction, type InstallRun } from '../../../shar
 import type { ProviderRecipe } from '../../../shared/recipe';
 import type { ProviderOverride } from '../../../shared/settings';
 import type { LogService } from '../logs/logs';
+import { DISK_FULL_OUTPUT, freeSpaceWords, isDiskFull } from '../os/disk-space';
 import { killGroupsNow } from '../os/process-tree';
 import { selfIdentity } from '../os/process-identity';
 import type { Paths } from '../base-dir/paths';
@@ -296,12 +297,17 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     this.setStep(entry, index, { status: 'failed' });
     const logTail = this.deps.logs.tail(logId, LOG_TAIL).map((l) => l.text);
     const leftover = await this.cleanUp(entry, recipe);
+    // A full disk reads as "exited with code 1" otherwise, the reason buried in the log.
+    const diskFull =
+      isDiskFull(error) || logTail.some((line) => DISK_FULL_OUTPUT.test(line))
+        ? `The disk filled up ("No space left on device"); after the rollback ${await freeSpaceWords(this.deps.paths.data)}. Free some space${recipe.installEstimate ? ` (the install needs about ${recipe.installEstimate.diskGiB} GB)` : ''}, then install again.`
+        : undefined;
     this.patchRun(entry, {
       status: 'failed',
       failure: {
         step: step?.title ?? 'preparing',
         exitCode: error instanceof StepFailure ? error.exitCode : undefined,
-        message: leftover ? `${message} ${leftover}` : message,
+        message: [message, diskFull, leftover].filter(Boolean).join(' '),
         logTail,
       },
     });

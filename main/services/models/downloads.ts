@@ -8,7 +8,7 @@ import { AppFailure } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format-bytes';
 import type { DownloadState } from '../../../shared/provider';
 import { judgeUrl } from './download-policy';
-import { ensureRoom, isDiskFull, readDisk } from '../os/disk-space';
+import { ensureRoom, freeSpaceWords, isDiskFull } from '../os/disk-space';
 import { fetchToFile, sha256Of } from '../os/http-file';
 import { READ_CAPS, readCappedFile } from '../os/read-capped-file';
 
@@ -205,13 +205,9 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
   /** What a failed row says: a full disk in words, with what arrived and what is free. */
   private async describeFailure(error: unknown, state: DownloadState, receivedBytes: number): Promise<string> {
     if (!isDiskFull(error)) return withHint(error);
-    const free = await readDisk(this.partDir).then(
-      (disk) => `${formatBytes(disk.freeBytes)} free`,
-      () => 'no free space',
-    );
     const of = state.totalBytes !== undefined ? ` of ${formatBytes(state.totalBytes)}` : '';
     return (
-      `The disk filled up: ${state.file} stopped at ${formatBytes(receivedBytes)}${of}, and the disk holding ${this.partDir} has ${free}. ` +
+      `The disk filled up: ${state.file} stopped at ${formatBytes(receivedBytes)}${of}, and ${await freeSpaceWords(this.partDir)}. ` +
       'Free some space, then Retry: it goes on from where it stopped (Remove deletes what arrived).'
     );
   }

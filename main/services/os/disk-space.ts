@@ -42,3 +42,14 @@ export function isDiskFull(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOSPC' || code === 'EDQUOT';
 }
+
+/** What a program (git, pip, cmake, cargo) prints when its write hits a full disk. */
+export const DISK_FULL_OUTPUT = /No space left on device|Disk quota exceeded|\bENOSPC\b/i;
+
+/** "the disk holding <dir> has 1.2 GiB free", for a message about a full disk. */
+export async function freeSpaceWords(dir: string): Promise<string> {
+  return readDisk(dir).then(
+    (disk) => `the disk holding ${dir} has ${formatBytes(disk.freeBytes)} free`,
+    () => `the free space on the disk holding ${dir} could not be read`,
+  );
+}

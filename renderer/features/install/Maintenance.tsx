@@ -5,6 +5,7 @@ import { useProviders } from '../../api/provider-hooks';
 import { ActionButton } from '../../components/ActionButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../../shared/format-bytes';
+import { VersionChip } from '../../components/VersionChip';
 
 /** Installed providers: update to the pinned version, uninstall (config kept or not); and the spec's Cleanup. */
 export function Maintenance() {
@@ -37,7 +38,7 @@ export function Maintenance() {
         <ul className="maintenance-list">
           {installed.map((p) => (
             <li key={p.id} data-testid={`maintenance-${p.id}`}>
-              <strong>{p.name}</strong> {p.version && <span className="chip mono">{p.version}</span>}
+              <strong>{p.name}</strong> {p.version && <VersionChip version={p.version} />}
               <ActionButton small disabled={update.isPending} onClick={() => update.mutate({ id: p.id, action: 'update' })}>
                 Update
               </ActionButton>

@@ -1,6 +1,9 @@
 import type { ProviderSummary } from '../../../../shared/provider';
 import type { RecipeVerdict } from '../../../../shared/system';
-import { isInstallable, isInstalled, orderCandidates, totalEstimate, type Candidate } from './selection';
+import { useSystemInfo } from '../../../api/hooks';
+import { formatBytes } from '../../../../shared/format-bytes';
+import { isInstallable, isInstalled, lacksDiskRoom, orderCandidates, totalEstimate, type Candidate } from './selection';
+import { VersionChip } from '../../../components/VersionChip';
 
 interface ChooseStepProps {
   providers: ProviderSummary[];
@@ -24,6 +27,7 @@ export function ChooseStep({ providers, verdicts, selected, onChange }: ChooseSt
   );
   const chosen = candidates.filter((c) => selected.includes(c.provider.id));
   const total = totalEstimate(chosen.map((c) => c.provider.installEstimate));
+  const disk = useSystemInfo().data?.disk;
   const toggle = (id: string, on: boolean) => onChange(on ? [...new Set([...selected, id])] : selected.filter((s) => s !== id));
   return (
     <div className="wizard-step" data-testid="wizard-choose">
@@ -32,6 +36,13 @@ export function ChooseStep({ providers, verdicts, selected, onChange }: ChooseSt
           ? nothingChosen(candidates)
           : `${chosen.length} chosen: about ${total.diskGiB.toFixed(1)} GB on disk and ${Math.round(total.minutes)} min${total.unknown ? ` (+${total.unknown} without an estimate)` : ''}.`}
       </p>
+      {disk && lacksDiskRoom(total, disk.freeBytes) && (
+        <p className="notice notice-warning" role="alert" data-testid="wizard-choose-disk">
+          The disk holding {disk.path} has {formatBytes(disk.freeBytes)} free: not enough for these installs (about{' '}
+          {total.diskGiB.toFixed(1)} GB, and a gigabyte to spare). Untick some, or free space first; an install that runs out of room stops
+          and rolls back.
+        </p>
+      )}
       <ul className="wizard-choices">
         {candidates.map((c) => (
           <Choice
@@ -75,7 +86,7 @@ function Choice({ candidate, checked, onToggle }: { candidate: Candidate; checke
           onChange={(e) => onToggle(e.target.checked)}
         />
         <span className="wizard-choice-name">{provider.name}</span>
-        {provider.version && <span className="chip mono">{provider.version}</span>}
+        {provider.version && <VersionChip version={provider.version} />}
         {verdict && <span className={`chip verdict-${verdict.verdict}`}>{VERDICT_LABEL[verdict.verdict]}</span>}
         {installed && <span className="chip">installed</span>}
       </label>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderSummary } from '../../../../shared/provider';
 import type { RecipeVerdict } from '../../../../shared/system';
-import { defaultSelection, orderCandidates, totalEstimate, type Candidate } from './selection';
+import { defaultSelection, lacksDiskRoom, orderCandidates, totalEstimate, type Candidate } from './selection';
 
 const candidate = (
   id: string,
@@ -58,5 +58,13 @@ describe('the wizard’s choice of providers', () => {
       minutes: 5,
       unknown: 1,
     });
+  });
+
+  it('says when the chosen installs would not fit on the disk, with a gigabyte to spare', () => {
+    const GiB = 1024 ** 3;
+    expect(lacksDiskRoom({ diskGiB: 8 }, 20 * GiB)).toBe(false);
+    expect(lacksDiskRoom({ diskGiB: 8 }, 8.5 * GiB)).toBe(true);
+    expect(lacksDiskRoom({ diskGiB: 0 }, 0)).toBe(false);
+    expect(lacksDiskRoom({ diskGiB: 8 }, undefined)).toBe(false);
   });
 });

@@ -40,3 +40,14 @@ export function totalEstimate(estimates: Array<{ diskGiB: number; minutes: numbe
     { diskGiB: 0, minutes: 0, unknown: 0 },
   );
 }
+
+/** Left free beside an install, as the host keeps beside a download: the rest of the machine still writes. */
+const DISK_MARGIN_BYTES = 1024 ** 3;
+
+/**
+ * Whether the chosen installs, at their estimates, would not fit on the disk with a margin to
+ * spare: the wizard says so before a 15-minute build stops at "No space left on device".
+ */
+export function lacksDiskRoom(total: { diskGiB: number }, freeBytes: number | undefined): boolean {
+  return freeBytes !== undefined && total.diskGiB > 0 && total.diskGiB * 1024 ** 3 + DISK_MARGIN_BYTES > freeBytes;
+}

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ProviderDetail } from '../../../../shared/provider';
+import { VersionChip } from '../../../components/VersionChip';
 
 const INSTALL_LABELS: Record<ProviderDetail['installStrategy'], string> = {
   git: 'Git clone and build',
@@ -30,7 +31,7 @@ export function RecipeFacts({ provider }: { provider: ProviderDetail }) {
             <a href={recipe.repository} target="_blank" rel="noreferrer">
               {recipe.repository}
             </a>
-            {recipe.version && <span className="chip mono">{recipe.version}</span>}
+            {recipe.version && <VersionChip version={recipe.version} />}
           </Row>
         )}
         <Row label="API">{recipe.api}</Row>
