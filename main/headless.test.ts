@@ -1,4 +1,6 @@
+import { rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Contract } from '../shared/contract';
@@ -46,6 +48,33 @@ describe('headless host over HTTP', () => {
       expect(page.headers.get('content-security-policy')).toContain(directive);
     }
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+  });
+
+  it('serves a build made while it runs: the new page and its new assets, not a blank page', async () => {
+    const { server, origin, staticDir } = await startTestServer();
+    const cookie = `llm_token_${server.port}=${server.token}`;
+    const get = (p: string) => fetch(`${origin}${p}`, { headers: { cookie } });
+    await writeFile(path.join(staticDir, 'old-1.js'), 'old');
+    expect((await get('/old-1.js')).status).toBe(200);
+    // What a build does: a new index.html naming new hashed assets, the old ones gone.
+    await rm(path.join(staticDir, 'old-1.js'));
+    await writeFile(path.join(staticDir, 'new-2.js'), 'new asset');
+    await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>new build</title><script src="/new-2.js"></script>');
+    expect(await (await get('/')).text()).toContain('new build');
+    const asset = await get('/new-2.js');
+    expect(asset.status).toBe(200);
+    expect(await asset.text()).toBe('new asset');
+  });
+
+  it('says the UI is not built while there is no build, and serves it once there is', async () => {
+    const { server, origin, staticDir } = await startTestServer();
+    const cookie = `llm_token_${server.port}=${server.token}`;
+    await rm(path.join(staticDir, 'index.html'));
+    const missing = await fetch(`${origin}/`, { headers: { cookie } });
+    expect(missing.status).toBe(503);
+    expect(await missing.text()).toContain('npm run build');
+    await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>built now</title>');
+    expect(await (await fetch(`${origin}/`, { headers: { cookie } })).text()).toContain('built now');
   });
 
   it('refuses a foreign Host name (DNS rebinding) when bound to loopback', async () => {

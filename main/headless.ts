@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -69,15 +69,33 @@ const HEADLESS_LIMITS: ServerLimits = { maxConnections: DEFAULT_MAX_CONNECTIONS,
  * The headless host: the same renderer over HTTP and the same contract over WebSocket, behind a
  * per-start token. Loopback only unless told otherwise.
  */
+/**
+ * The built UI's file server, made again when a new build lands (index.html changed): sirv reads
+ * the folder once, so a build made while the host runs would otherwise answer the new page's
+ * assets with 404 and show a blank page until a restart. Undefined while there is no build.
+ */
+function builtUi(staticDir: string): () => ReturnType<typeof sirv> | undefined {
+  let stamp: string | undefined;
+  let serve: ReturnType<typeof sirv> | undefined;
+  return () => {
+    const index = statSync(path.join(staticDir, 'index.html'), { throwIfNoEntry: false });
+    const now = index && `${index.mtimeMs}:${index.size}`;
+    if (now !== stamp) {
+      stamp = now;
+      serve = now === undefined ? undefined : sirv(staticDir, { dev: false, etag: true, single: true });
+    }
+    return serve;
+  };
+}
+
 export async function startHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackName(host)) assertExposureAllowed(host, options);
   const token = options.token ?? createSessionToken();
   const notices: string[] = [];
-  const hasUi = existsSync(path.join(options.staticDir, 'index.html'));
-  if (!hasUi) notices.push(`The UI is not built (${options.staticDir} has no index.html): run "npm run build".`);
-
-  const serveStatic = sirv(options.staticDir, { dev: false, etag: true, single: true });
+  if (!existsSync(path.join(options.staticDir, 'index.html')))
+    notices.push(`The UI is not built (${options.staticDir} has no index.html): run "npm run build".`);
+  const ui = builtUi(options.staticDir);
   const limits: ServerLimits = { ...HEADLESS_LIMITS, ...options.limits };
   let port = 0;
 
@@ -114,7 +132,8 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
       res.setHeader('Location', sameSitePath(target.pathname) + (search ? `?${search}` : ''));
       return void res.end();
     }
-    if (!hasUi) return sendText(res, 503, 'The UI is not built: run "npm run build" and restart the host.');
+    const serveStatic = ui();
+    if (!serveStatic) return sendText(res, 503, 'The UI is not built: run "npm run build", then reload this page.');
     res.setHeader('Cache-Control', 'no-store');
     // sirv passes a Range it cannot satisfy (bytes=5-2) to createReadStream, which throws.
     if (req.headers.range !== undefined && !isSimpleRange(req.headers.range)) delete req.headers.range;

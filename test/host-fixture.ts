@@ -32,5 +32,5 @@ export async function startTestServer(options: Partial<HeadlessServerOptions> = 
   await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>test ui</title>');
   const server = await startHeadlessServer({ rpc: host.rpc, staticDir, port: 0, ...options });
   cleanups.push(() => server.close());
-  return { host, server, origin: `http://127.0.0.1:${server.port}` };
+  return { host, server, staticDir, origin: `http://127.0.0.1:${server.port}` };
 }
