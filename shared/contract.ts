@@ -54,11 +54,17 @@ const ModelFileName = z
   .regex(/^[^/\\]+\.gguf$/i, 'must be a file name ending in .gguf, without folders')
   .refine((name) => name !== '..' && !name.startsWith('.'), 'must not start with a dot');
 
-/** An absolute path (POSIX or Windows) of a model another app keeps. */
-const AbsoluteGgufPath = z
+/**
+ * A model to delete: its file name in the models folder, or the absolute path (POSIX or Windows) of
+ * one another app keeps. One schema rather than a union, whose error would only say "Invalid input".
+ */
+const ModelToDelete = z
   .string()
   .max(4096)
-  .regex(/^(\/|[A-Za-z]:[\\/])/, 'must be an absolute path');
+  .refine(
+    (file) => /^(\/|[A-Za-z]:[\\/])/.test(file) || ModelFileName.safeParse(file).success,
+    "must be a model's file name in the models folder (e.g. model.Q4_K_M.gguf, no folders), or the absolute path of a model another app keeps",
+  );
 
 /**
  * The whole surface between the UI (or any client) and the host. Both transports (Electron IPC
@@ -159,7 +165,7 @@ export const contract = {
     ),
     'models.delete': request<{ dir: string; models: ModelFile[] }>()(
       // An absolute path names a model another app keeps: named so the refusal can say whose it is.
-      z.object({ file: z.union([ModelFileName, AbsoluteGgufPath]) }).strict(),
+      z.object({ file: ModelToDelete }).strict(),
       "Deletes a model file (refused while a running provider uses it, and always for another app's model); returns the new list.",
     ),
     'downloads.list': request<DownloadState[]>()(
