@@ -62,6 +62,18 @@ describe('load on demand from the Gateway page, in Chromium', () => {
     await page.getByTestId('page-logs').waitFor();
     await page.getByTestId('page-logs').getByText('engine: model loaded, ready').first().waitFor({ timeout: 10_000 });
     await expect(page.getByTestId('logs-provider-select').inputValue()).resolves.toBe(`engine~${MODEL}`);
+    // With nothing picked, the Logs page offers what runs now.
+    await page.getByTestId('logs-provider-select').selectOption('');
+    await page
+      .getByTestId('logs-running')
+      .getByRole('link', { name: `${MODEL} (on demand)` })
+      .click();
+    await expect.poll(() => page.getByTestId('logs-provider-select').inputValue()).toBe(`engine~${MODEL}`);
+    // The Resources page counts it, with its state and its log a click away.
+    await new AppShell(page).open('resources');
+    const usage = page.getByTestId(`resources-provider-engine~${MODEL}`);
+    await expect(usage.getByTestId('usage-on-demand').textContent({ timeout: 15_000 })).resolves.toBe('loaded, on demand');
+    await expect(usage.getByRole('link', { name: `engine~${MODEL}` }).getAttribute('href')).resolves.toBe(`#/logs/engine~${MODEL}`);
     await new AppShell(page).open('gateway');
 
     await page.getByTestId(`on-demand-unload-${MODEL}`).click();

@@ -1,4 +1,5 @@
 import { runningModels } from '../../../shared/on-demand';
+import { LIVE } from '../../../shared/provider';
 import { useOnDemandModels } from '../../api/gateway-hooks';
 import { useProviders } from '../../api/provider-hooks';
 import { EmptyState } from '../../components/EmptyState';
@@ -7,6 +8,7 @@ import { PageIcon } from '../../components/icons';
 import { Page } from '../../components/Page';
 import { hashFor, useUi } from '../../state/ui';
 import { LogPanel } from '../../components/log-panel/LogPanel';
+import './logs.css';
 
 /** Pick a provider (kept in the URL as `#/logs/<id>`), then its live log. */
 export function LogsPage() {
@@ -18,6 +20,11 @@ export function LogsPage() {
   // Models the gateway loaded on demand log as instances of their own (`engine~<model>`).
   const instances = runningModels(onDemand?.models).map((m) => ({ id: m.instanceId, label: `${m.id}, loaded on demand (${m.state})` }));
   const listed = new Set([...choices.map((p) => p.id), ...instances.map((i) => i.id)]);
+  // With nothing picked, what runs now is one click away.
+  const running = [
+    ...choices.filter((p) => LIVE.includes(p.state.status)).map((p) => ({ id: p.id, label: p.name })),
+    ...runningModels(onDemand?.models).map((m) => ({ id: m.instanceId, label: `${m.id} (on demand)` })),
+  ];
 
   const picker = (
     <label className="toolbar-filter">
@@ -57,6 +64,17 @@ export function LogsPage() {
       ) : (
         <EmptyState icon={<PageIcon page="logs" size={32} />} title="Choose a provider">
           Pick one above to follow its output live, filter it, or search its whole history on disk.
+          {running.length > 0 && (
+            <span className="logs-running" data-testid="logs-running">
+              Running now:{' '}
+              {running.map((r, i) => (
+                <span key={r.id}>
+                  {i > 0 && ', '}
+                  <a href={hashFor('logs', r.id)}>{r.label}</a>
+                </span>
+              ))}
+            </span>
+          )}
         </EmptyState>
       )}
     </Page>

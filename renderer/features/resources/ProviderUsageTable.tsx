@@ -1,4 +1,6 @@
+import { runningModels } from '../../../shared/on-demand';
 import type { ProviderSummary } from '../../../shared/provider';
+import { useOnDemandModels } from '../../api/gateway-hooks';
 import type { ProviderUsage } from '../../../shared/resources';
 import { hashFor } from '../../state/ui';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -7,6 +9,7 @@ import { bytes } from '../../format/chart';
 /** What each running provider costs now: its whole process tree, workers included. */
 export function ProviderUsageTable({ usage, providers }: { usage: ProviderUsage[]; providers: ProviderSummary[] }) {
   const nameOf = (id: string) => providers.find((p) => p.id === id);
+  const onDemand = runningModels(useOnDemandModels().data?.models);
   return (
     <section className="card resources-providers" aria-labelledby="resources-providers-title">
       <header className="card-header">
@@ -35,10 +38,22 @@ export function ProviderUsageTable({ usage, providers }: { usage: ProviderUsage[
               return (
                 <tr key={u.id} data-testid={`resources-provider-${u.id}`} data-rss={Math.round(u.rssBytes)}>
                   <td>
-                    {/* A model loaded on demand (engine~<model>) has no tile to link to: the Gateway page shows it. */}
-                    {provider ? <a href={hashFor('providers', u.id)}>{provider.name}</a> : <span className="mono">{u.id}</span>}
+                    {/* A model loaded on demand (engine~<model>) has no tile: its log is what there is to open. */}
+                    {provider ? (
+                      <a href={hashFor('providers', u.id)}>{provider.name}</a>
+                    ) : (
+                      <a className="mono" href={hashFor('logs', u.id)} title="Its log">
+                        {u.id}
+                      </a>
+                    )}
                   </td>
-                  <td>{provider && <StatusBadge status={provider.state.status} />}</td>
+                  <td>
+                    {provider ? (
+                      <StatusBadge status={provider.state.status} />
+                    ) : (
+                      <OnDemandState state={onDemand.find((m) => m.instanceId === u.id)?.state} />
+                    )}
+                  </td>
                   <td className="num mono" data-testid="usage-cpu">
                     {u.cpuPercent.toFixed(1)}%
                   </td>
@@ -56,5 +71,14 @@ export function ProviderUsageTable({ usage, providers }: { usage: ProviderUsage[
         </table>
       )}
     </section>
+  );
+}
+
+/** The state of a model the gateway loaded on demand, as the Gateway page words it. */
+function OnDemandState({ state }: { state?: string }) {
+  return (
+    <a className="muted" href={hashFor('gateway')} data-testid="usage-on-demand">
+      {state ? `${state}, on demand` : 'on demand'}
+    </a>
   );
 }
