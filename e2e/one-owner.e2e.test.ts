@@ -50,6 +50,8 @@ describe('one owner per base directory', () => {
     const firstLine = second.stderr.split('\n')[0]!;
     expect(firstLine).toContain(`PID ${host.process.pid}`);
     expect(firstLine).toContain('already managed by a headless host');
+    // What the user wanted is that host's page: its URL, token included, is in the answer.
+    expect(second.stderr).toContain(`Open it in a browser: ${host.url} (the CLI talks to it too).`);
 
     for (const args of [
       ['status', '--json'],

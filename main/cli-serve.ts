@@ -1,4 +1,5 @@
 import type { GatewayStatus } from '../shared/gateway';
+import { AppFailure } from '../shared/errors';
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { parse, UsageError } from './cli-args';
 import { ARGS } from './cli-options';
@@ -7,6 +8,7 @@ import { startHeadlessServer, type HeadlessServer } from './headless';
 import { MIN_EXPOSED_KEY_LENGTH } from './headless-defaults';
 import { removeHostFile, writeHostFile } from './host-file';
 import { createHost } from './host';
+import { locate } from './node-api/connection';
 import { isLoopbackName } from './services/os/loopback';
 import { installShutdown } from './shutdown';
 
@@ -34,7 +36,9 @@ export async function serve(args: string[], staticDir: string): Promise<number> 
     throw new UsageError(`--port must be a whole number from 0 to 65535, got "${values.port}".`, 'serve');
   }
   // Takes the base directory's lock first: a second `serve` on the same folder stops here, naming the owner.
-  const host = await createHost({ mode: 'headless' });
+  const host = await createHost({ mode: 'headless' }).catch(async (error: unknown) => {
+    throw await withRunningHostUrl(error);
+  });
   const log = host.appLog;
   let server: HeadlessServer | undefined;
   const shutdown = installShutdown({
@@ -98,4 +102,21 @@ export async function serve(args: string[], staticDir: string): Promise<number> 
   await writeHostFile(host.paths, { origin: new URL(server.url).origin, token: server.token, ...host.lock.owner, mode: 'headless' });
   // Runs until a signal: the shutdown stops every provider, then exits the process itself.
   return new Promise<number>(() => undefined);
+}
+
+/**
+ * A second `serve` (or `npm start`) on a folder a headless host already serves: the refusal gives
+ * that host's URL, token included (host.json is this user's own), since opening it is what the user
+ * wanted. An exposed host's token is the user's own key, which is not echoed.
+ */
+async function withRunningHostUrl(error: unknown): Promise<unknown> {
+  if (!(error instanceof AppFailure) || error.code !== 'CONFLICT') return error;
+  const { host } = await locate().catch(() => ({ host: undefined }));
+  if (!host || host.mode !== 'headless') return error;
+  const token = isLoopbackName(new URL(host.origin).hostname) ? host.token : '<HELIX_LOCAL_LLM_HOST_KEY>';
+  return new AppFailure({
+    code: error.code,
+    message: error.message,
+    hint: `Open it in a browser: ${host.origin}/?token=${token} (the CLI talks to it too). Or stop it first, or choose another base directory with HELIX_LOCAL_LLM_DIR.`,
+  });
 }
