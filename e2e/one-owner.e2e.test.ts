@@ -75,6 +75,15 @@ describe('one owner per base directory', () => {
     expect(existsSync(path.join(dirs.baseDir, 'cache', 'owner.lock'))).toBe(false);
     // No runtime means no gateway was opened and no session was written.
     expect(existsSync(path.join(dirs.baseDir, 'config', 'session.json'))).toBe(false);
+    // Listing models and scanning for servers only read too: a first try leaves no folder behind.
+    const fresh = await freshDirs({ firstRun: true });
+    const models = await cli(fresh, ['models', 'list', '--json']);
+    expect(models.code, models.stderr).toBe(0);
+    expect(JSON.parse(models.stdout)).toMatchObject({ dir: path.join(fresh.baseDir, 'models') });
+    const discover = await cli(fresh, ['discover', '--json']);
+    expect(discover.code, discover.stderr).toBe(0);
+    expect(JSON.parse(discover.stdout).probed).toBeGreaterThan(0);
+    expect(existsSync(fresh.baseDir)).toBe(false);
   });
 
   it('a lock left by a host killed with -9 is taken over by the next one', async () => {

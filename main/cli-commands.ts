@@ -132,8 +132,8 @@ export const COMMANDS: Record<string, CliCommand> = {
     args: ARGS.models,
     complete: { subcommands: ['search', 'pull', 'list', 'rm'] },
     run: (args) =>
-      import('./cli-common').then(({ withHost }) =>
-        modelsCommand(args, { withHost, usageError: (message) => new UsageError(message, 'models') }),
+      import('./cli-common').then(({ withHost, listModels }) =>
+        modelsCommand(args, { withHost, listModels, usageError: (message) => new UsageError(message, 'models') }),
       ),
   },
   doctor: {

@@ -1,5 +1,6 @@
 import type { Contract } from '../shared/contract';
 import { AppFailure } from '../shared/errors';
+import type { ModelFile } from '../shared/provider';
 import type { RpcClient } from '../shared/rpc/client';
 import { connect, locate } from './node-api/connection';
 import { connectToHeadlessHost } from './transports/ws-client';
@@ -39,6 +40,25 @@ export async function withHost<T>(work: (api: Api) => Promise<T>): Promise<T> {
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * The models, from the running host; with none, read from the folders as `status` reads them:
+ * nothing is created or locked, so a first `models list` leaves no base directory behind.
+ */
+export async function listModels(): Promise<{ dir: string; models: ModelFile[] }> {
+  const remote = await runningHost();
+  if (remote) {
+    try {
+      return await remote.client.invoke('models.list');
+    } finally {
+      remote.close();
+    }
+  }
+  const { modelsOf, openBaseDir } = await import('./host');
+  const base = await openBaseDir({ readOnly: true });
+  const models = modelsOf(base.paths, base.settings);
+  return { dir: models.dir, models: await models.list() };
 }
 
 /** A host is needed (following a log live, the gateway): none runs, so say how to start one. */

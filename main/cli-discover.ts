@@ -1,10 +1,18 @@
 import type { DiscoveryResults } from '../shared/discovery';
-import { colours, parse, printJson, withHost } from './cli-common';
+import { colours, parse, printJson, runningHost } from './cli-common';
 import { ARGS } from './cli-options';
 
 export async function runDiscover(args: string[]): Promise<number> {
   const { values } = parse('discover', args, ARGS.discover);
-  const results = await withHost((api) => api.invoke('discovery.scan'));
+  const remote = await runningHost();
+  let results: DiscoveryResults;
+  if (remote) {
+    try {
+      results = await remote.client.invoke('discovery.scan');
+    } finally {
+      remote.close();
+    }
+  } else results = await scanWithoutHost();
   if (values.json) printJson(results);
   else console.log(formatDiscovery(results));
   return 0;
@@ -36,4 +44,25 @@ export function formatDiscovery(results: DiscoveryResults, c = colours()): strin
     ),
   );
   return lines.join('\n');
+}
+
+/**
+ * No host runs, so nothing of ours listens: a scan needs only the recipes, the saved endpoints and
+ * their keys, read as `status` reads the folder (nothing created or locked).
+ */
+async function scanWithoutHost(): Promise<DiscoveryResults> {
+  const [{ openBaseDir }, { DiscoveryService }, { UpstreamKeys }, { secretStoreFor }] = await Promise.all([
+    import('./host'),
+    import('./services/discovery/discovery'),
+    import('./services/secrets/upstream-keys'),
+    import('./services/secrets/secret-store'),
+  ]);
+  const base = await openBaseDir({ readOnly: true });
+  const discovery = new DiscoveryService({
+    recipes: () => base.catalog.list().map((entry) => entry.recipe),
+    ownPorts: () => new Map(),
+    settings: () => base.settings.values.discovery,
+    keys: await UpstreamKeys.open(secretStoreFor(base.paths.config)),
+  });
+  return discovery.scan({ fresh: true });
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Contract } from '../shared/contract';
 import { AppFailure } from '../shared/errors';
-import type { DownloadState } from '../shared/provider';
+import type { DownloadState, ModelFile } from '../shared/provider';
 import type { RpcClient } from '../shared/rpc/client';
 
 type Api = { invoke: RpcClient<Contract>['invoke']; on: RpcClient<Contract>['on'] };
@@ -9,6 +9,8 @@ type Api = { invoke: RpcClient<Contract>['invoke']; on: RpcClient<Contract>['on'
 export interface ModelsCliDeps {
   /** Runs against the running host, else one started under the base directory's lock. */
   withHost: <T>(work: (api: Api) => Promise<T>) => Promise<T>;
+  /** The list from the running host, else read from the folders without a host: nothing is created or locked. */
+  listModels?: () => Promise<{ dir: string; models: ModelFile[] }>;
   /** A usage error (exit 2). */
   usageError: (message: string) => Error;
   out?: NodeJS.WriteStream;
@@ -112,7 +114,7 @@ export async function modelsCommand(args: string[], deps: ModelsCliDeps): Promis
     case 'list': {
       const { values, positionals } = parse({ json: { type: 'boolean' } });
       if (positionals.length) throw deps.usageError('"models list" takes no arguments.');
-      const list = await deps.withHost((api) => api.invoke('models.list'));
+      const list = await (deps.listModels ?? (() => deps.withHost((api) => api.invoke('models.list'))))();
       if (values.json) out.write(`${JSON.stringify(list, null, 2)}\n`);
       else {
         out.write(`Models folder: ${list.dir}\n`);

@@ -276,11 +276,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   const gatewayUpstreams = new MergedUpstreams([onDemand, providerUpstreams, discovery.upstreamSource()]);
   const gateway = new GatewayService({ upstreams: gatewayUpstreams, onDemand });
   if (full) await gateway.apply(settings.values.gateway);
-  const models = new ModelsService(
-    paths.models,
-    (files) => modelUsers(files, settings.values.providers),
-    () => scanLocalStores(),
-  );
+  const models = modelsOf(paths, settings);
   // HF_ENDPOINT / HF_TOKEN: the token goes with the hub's own URLs only.
   const hubClient = new HubClient();
   const downloads = new ModelDownloads(paths.models, path.join(paths.cache, 'downloads'), (url) =>
@@ -519,6 +515,15 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
  */
 function builtEngineEntry(): string | undefined {
   return ['./engine.js', '../engine.js'].map((rel) => fileURLToPath(new URL(rel, import.meta.url))).find((file) => existsSync(file));
+}
+
+/** The models folder and other apps' stores, with who uses which file: the host's, and a read-only CLI's. */
+export function modelsOf(paths: Paths, settings: Pick<SettingsService, 'values'>): ModelsService {
+  return new ModelsService(
+    paths.models,
+    (files) => modelUsers(files, settings.values.providers),
+    () => scanLocalStores(),
+  );
 }
 
 /** Who uses which model file: providers with a model chosen, and the engine's default (the first file). */
