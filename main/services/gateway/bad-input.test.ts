@@ -108,7 +108,10 @@ describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps se
       .create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] })
       .catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
-    expect((missing as Error).message).toMatch(/"nope" is not served.*Known models: m\.gguf/);
+    expect((missing as Error).message).toMatch(/"nope" is not served by any provider behind this gateway\. Served now: m\.gguf\./);
+    // A near miss is named.
+    const typo = await client.chat.completions.create({ model: 'M', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect((typo as Error).message).toContain('not served by any provider behind this gateway; did you mean "m.gguf"?');
     source.update('a', { healthy: false, state: 'unhealthy' });
     const down = await client.chat.completions
       .create({ model: 'm.gguf', messages: [{ role: 'user', content: 'hi' }] })

@@ -142,7 +142,7 @@ export class ForwardCall {
     if (scanner.error !== undefined) return this.badBody();
     if (this.route === undefined) {
       if (this.loading) return;
-      if (scanner.model === undefined) return this.refuse(refusals.missingModel(this.ctx.table().models()));
+      if (scanner.model === undefined) return this.refuseWithChoices((choices) => refusals.missingModel(choices));
       return this.routeTo(scanner.model);
     }
     this.bodyStream?.end();
@@ -153,7 +153,7 @@ export class ForwardCall {
     const route = table.get(model);
     const healthy = route !== undefined && route.targets.some((t) => t.upstream.healthy);
     if (!healthy && this.ctx.onDemand && !this.loadAsked) return this.loadThenRoute(model);
-    if (!route) return this.refuse(refusals.unknownModel(model, table.models()));
+    if (!route) return this.refuseWithChoices((choices) => refusals.unknownModel(model, choices));
     if (!healthy) return this.refuse(refusals.noHealthyProvider(route));
     this.route = route;
     this.next();
@@ -429,6 +429,17 @@ export class ForwardCall {
   /** `closeNow`: too big even to read to the end, so the connection closes after the answer. */
   private tooLarge(closeNow: boolean): void {
     this.refuse(refusals.bodyTooLarge(this.ctx.limits.maxBodyBytes), closeNow);
+  }
+
+  /** A refusal that lists what may be named instead: the models served now, and those loaded on demand. */
+  private refuseWithChoices(refusal: (choices: refusals.Choices) => refusals.Refusal): void {
+    const served = this.ctx.table().models();
+    const onDemand = this.ctx.onDemand;
+    if (!onDemand) return this.refuse(refusal({ served, loadable: [] }));
+    onDemand.listed().then(
+      (listed) => this.refuse(refusal({ served, loadable: listed.map((m) => m.id).filter((id) => !served.includes(id)) })),
+      () => this.refuse(refusal({ served, loadable: [] })),
+    );
   }
 
   private refuse({ status, code, message, param }: refusals.Refusal, close = false): void {

@@ -12,26 +12,52 @@ export interface Refusal {
 
 const knownList = (known: string[]) => (known.length ? `: ${known.join(', ')}` : '');
 
-export function missingModel(known: string[]): Refusal {
+/** What a client may name: the models served now, and those loaded on demand when asked for. */
+export interface Choices {
+  served: string[];
+  loadable: string[];
+}
+
+export function missingModel({ served, loadable }: Choices): Refusal {
   return {
     status: 400,
     code: 'missing_model',
-    message: `The request has no "model" field. Set "model" to one of the models the gateway serves${knownList(known)} (GET /v1/models lists them).`,
+    message: `The request has no "model" field. Set "model" to one of the models the gateway serves${knownList([...served, ...loadable])} (GET /v1/models lists them).`,
     param: 'model',
   };
 }
 
-export function unknownModel(model: string, known: string[]): Refusal {
+export function unknownModel(model: string, { served, loadable }: Choices): Refusal {
+  const all = [...served, ...loadable];
+  const near = closest(model, all);
+  const lists = [
+    served.length ? `Served now: ${served.join(', ')}.` : '',
+    loadable.length ? `Loaded on demand when asked for: ${loadable.join(', ')}.` : '',
+  ].filter(Boolean);
   return {
     status: 404,
     code: 'model_not_found',
     message:
-      `The model "${model}" is not served by any provider behind this gateway. ` +
-      (known.length
-        ? `Known models: ${known.join(', ')}. Use one of these, or start a provider that serves "${model}".`
+      `The model "${model}" is not served by any provider behind this gateway${near ? `; did you mean "${near}"?` : '.'} ` +
+      (all.length
+        ? `${lists.join(' ')} Use one of these, or start a provider that serves "${model}".`
         : 'No provider is running: start one (Providers page), then list models with GET /v1/models.'),
     param: 'model',
   };
+}
+
+/**
+ * The one name a typo most likely meant: the same apart from case and a .gguf ending, else the only
+ * name containing the one asked for (or contained in it). Undefined when that is not one name.
+ */
+function closest(model: string, names: string[]): string | undefined {
+  const plain = (name: string) => name.toLowerCase().replace(/\.gguf$/, '');
+  const wanted = plain(model);
+  if (!wanted) return undefined;
+  const same = names.filter((name) => plain(name) === wanted);
+  if (same.length === 1) return same[0];
+  const overlapping = names.filter((name) => plain(name).includes(wanted) || wanted.includes(plain(name)));
+  return overlapping.length === 1 ? overlapping[0] : undefined;
 }
 
 export function noHealthyProvider(route: Route): Refusal {

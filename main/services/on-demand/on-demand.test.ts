@@ -146,5 +146,15 @@ describe('load on demand through the gateway, with the real engine and the tiny 
       body: JSON.stringify({ model: 'nothing.gguf', ...CHAT }),
     });
     expect(unknown.status).toBe(404);
+    // The refusal names what could be asked for: the models loaded on demand, and the one a typo meant.
+    const typo = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'Tiny-B', ...CHAT }),
+    });
+    expect(typo.status).toBe(404);
+    const { error } = (await typo.json()) as { error: { message: string } };
+    expect(error.message).toMatch(/^The model "Tiny-B" is not served by any provider behind this gateway; did you mean "tiny-b\.gguf"\? /);
+    expect(error.message).toContain('Loaded on demand when asked for: broken.gguf, tiny-a.gguf, tiny-b.gguf. Use one of these');
   });
 });
