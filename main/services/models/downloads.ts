@@ -172,11 +172,11 @@ export class ModelDownloads extends EventEmitter<{ progress: [DownloadState] }> 
       verified: Boolean(state.sha256),
       offset,
       headers: this.headersFor(state.url),
-      beforeWrite: async (bytes) => {
-        if (bytes === undefined) return;
-        await ensureRoom(this.partDir, bytes, state.file);
+      beforeWrite: async (size) => {
+        if (size === undefined) return;
+        await ensureRoom(this.partDir, size.remaining, state.file);
         // On another disk the finished file is copied over whole, so that disk needs room for all of it.
-        if (!(await sameDisk(this.partDir, this.modelsDir))) await ensureRoom(this.modelsDir, offset + bytes, state.file);
+        if (!(await sameDisk(this.partDir, this.modelsDir))) await ensureRoom(this.modelsDir, size.total, state.file);
       },
       onProgress: ({ receivedBytes, totalBytes, speedBps }) =>
         this.update(active, {

@@ -31,10 +31,11 @@ export async function fetchToFile(
     /** Sent to the first URL's origin only (a token must not follow a redirect to a CDN). */
     headers?: Record<string, string>;
     /**
-     * Called once the answer's size is known, before a byte is written (a room check): `bytes` is
-     * what is still to come, undefined when the server does not say. Throwing stops the download.
+     * Called once the answer's size is known, before a byte is written (a room check): what is
+     * still to come and the whole file's size, undefined when the server does not say. Throwing
+     * stops the download.
      */
-    beforeWrite?: (bytes: number | undefined) => Promise<void>;
+    beforeWrite?: (size: { remaining: number; total: number } | undefined) => Promise<void>;
   },
 ): Promise<void> {
   let offset = options.offset ?? 0;
@@ -56,7 +57,7 @@ export async function fetchToFile(
   const report = (receivedBytes: number, speedBps: number) => options.onProgress?.({ receivedBytes, totalBytes, speedBps });
   report(offset, 0);
   try {
-    await options.beforeWrite?.(Number.isFinite(length) ? length : undefined);
+    await options.beforeWrite?.(totalBytes === undefined ? undefined : { remaining: length, total: totalBytes });
   } catch (error) {
     await response.body.cancel();
     throw error;
