@@ -66,10 +66,6 @@ const MAX_DISCARDED_BODY_BYTES = 1024 * 1024;
 const HEADLESS_LIMITS: ServerLimits = { maxConnections: DEFAULT_MAX_CONNECTIONS, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
 
 /**
- * The headless host: the same renderer over HTTP and the same contract over WebSocket, behind a
- * per-start token. Loopback only unless told otherwise.
- */
-/**
  * The built UI's file server, made again when a new build lands (index.html changed): sirv reads
  * the folder once, so a build made while the host runs would otherwise answer the new page's
  * assets with 404 and show a blank page until a restart. Undefined while there is no build.
@@ -88,6 +84,10 @@ function builtUi(staticDir: string): () => ReturnType<typeof sirv> | undefined {
   };
 }
 
+/**
+ * The headless host: the same renderer over HTTP and the same contract over WebSocket, behind a
+ * per-start token. Loopback only unless told otherwise.
+ */
 export async function startHeadlessServer(options: HeadlessServerOptions): Promise<HeadlessServer> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackName(host)) assertExposureAllowed(host, options);
