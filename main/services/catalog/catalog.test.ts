@@ -1,4 +1,4 @@
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecipeSchema, type RecipeInput } from '../../../shared/recipe';
@@ -115,6 +115,17 @@ describe('Catalog', () => {
         '`install.strategy` is the text "docker"; it must be one of "git", "python", "binary", "external", "none", "builtin".',
       ],
     ]);
+  });
+
+  it('names a missing enum field and a missing install strategy with their allowed values, and loads the other files', async () => {
+    const { catalog, userDir, file } = await catalogWith('good.yaml');
+    const text = (await readFile(file('good.yaml'), 'utf8')).replace(/^api:.*\n/m, '').replace(/strategy: \w+/, 'repository: x');
+    await writeFile(path.join(userDir, 'no-api.yaml'), text.replace(/^id: .*$/m, 'id: no-api').replace(/^aliases:.*\n/m, ''));
+    await catalog.reload();
+    const messages = catalog.problems.filter((p) => p.file.endsWith('no-api.yaml')).map((p) => p.message);
+    expect(messages).toContain('`api` is missing; it must be one of "openai", "ollama", "kobold".');
+    expect(messages.some((m) => m.startsWith('`install.strategy` is missing; it must be one of "git"'))).toBe(true);
+    expect(userIds(catalog)).toEqual(['my-llama-swap']);
   });
 
   it('refuses placeholders that can never get a value', async () => {

@@ -113,7 +113,16 @@ async function loadUserRecipes(dir: string, builtins: readonly CatalogEntry[]): 
   const candidates: CatalogEntry[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
-    const result = await readRecipeFile(file);
+    // A file this code fails to judge is that file's problem, never the catalog's: the rest still load.
+    const result = await readRecipeFile(file).catch((error: unknown) => ({
+      problems: [
+        {
+          file,
+          message: `Could not check it: ${(error as Error).message}.`,
+          hint: 'Compare it with the example in the README (Custom providers); this is also a bug in Local LLM Manager worth reporting.',
+        },
+      ],
+    }));
     if ('problems' in result) problems.push(...result.problems);
     else candidates.push({ recipe: result.recipe, origin: 'user', file });
   }
@@ -300,10 +309,12 @@ function describeType(expected: string): string {
 }
 
 function describeValue(value: unknown): string {
+  if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  const shown = JSON.stringify(value);
+  const shown =
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? JSON.stringify(value) : String(value);
   const preview = shown.length > 40 ? `${shown.slice(0, 37)}…` : shown;
   return typeof value === 'string' ? `the text ${preview}` : `${typeof value} ${preview}`;
 }
