@@ -57,12 +57,15 @@ export function parseSettingsText(file: string, text: string): SettingsFileRead 
       badKeys.push(settingKey);
       continue;
     }
-    const parsed = (SettingsSchema.shape[settingKey] as z.ZodType).safeParse(value);
+    const parsed = (SettingsSchema.shape[settingKey] as z.ZodType).safeParse(value, { reportInput: true });
     if (parsed.success) Object.defineProperty(values, key, { value: parsed.data, enumerable: true, writable: true, configurable: true });
     else {
       const issue = parsed.error.issues[0];
-      const where = [key, ...(issue?.path ?? []).map(String)].join('.');
-      bad.push(`${where}: ${issue?.message ?? 'invalid'} (got ${brief(value)})`);
+      const inner = issue?.path ?? [];
+      const where = [key, ...inner.map(String)].join('.');
+      // zod says "expected array, received undefined" of a field left out.
+      const what = issue?.code === 'invalid_type' && issue.input === undefined ? ' is missing' : `: ${issue?.message ?? 'invalid'}`;
+      bad.push(`${where}${what} (${inner.length ? `${key} was` : 'got'} ${brief(value)})`);
       badKeys.push(settingKey);
     }
   }
