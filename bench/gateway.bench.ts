@@ -70,6 +70,15 @@ import { profileDirFrom, startGatewayHost } from './support/gateway-host';
 //   full-load p99 no worse than the proxy's in one comparison of four; at 1,000 req/s p50 +0.14 to
 //   +0.36 ms, p99 -0.37 to +16.9 ms beside a noise floor (direct against itself) of -4.2 to
 //   +1.2 ms; first streamed byte +0.20 ms in both.
+//   2026-11-30 (morning, a quieter VM, one run): 1.79x non-streaming (63 vs 122 us), 1.59x streaming
+//   (77 vs 148 us); full-load p99 3.06 vs 3.95 ms (met) and 4.41 vs 4.32 ms (missed by 0.09 ms); at
+//   1,000 req/s +0.25 / +0.31 ms p50 and +1.00 / +0.75 ms p99 beside a noise floor of +0.80 /
+//   +1.02 ms p99 (direct against itself), so p50 streaming missed by 0.01 ms and p99 non-streaming
+//   sits on the limit; first streamed byte +0.19 ms. A GC trace of the host at full load: 40-84
+//   scavenges in 5 s, 55-60 ms in all (about 1 % of the time), longest 1.2-2.7 ms; a larger young
+//   generation (--max-semi-space-size=32) halves their number but not their total, and gave no
+//   more req/s. strace of sequential requests: 7.3 syscalls a request in the host vs 7.1 in
+//   http-proxy (one more epoll_wait in two requests of three), so what is left is scheduling.
 
 const root = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 3);
