@@ -95,6 +95,10 @@ describe('load on demand from the Gateway page, in Chromium', () => {
     onTestFinished(async () => {
       for (const p of await processesOf(dirs.baseDir)) process.kill(p.pid, 'SIGKILL');
     });
+    // Before any request, `gateway status` names the model a request would load.
+    const before = await runCli(dirs, ['gateway', 'status']);
+    expect(before.stdout).toContain(`Loaded on demand when a request names one (1):\n  ${MODEL}  unloaded`);
+    expect(before.stdout).not.toContain('No models to route to yet');
     expect((await ask()).status).toBe(200);
     const engine = (await processesOf(dirs.baseDir)).find((p) => p.command.includes('engine.js'));
     expect(engine).toBeDefined();

@@ -1,5 +1,6 @@
 import { AppFailure } from '../shared/errors';
 import type { GatewayStatus } from '../shared/gateway';
+import type { OnDemandStatus } from '../shared/on-demand';
 import { colours, noHost, paintStatus, parse, printJson, runningHost, UsageError } from './cli-common';
 import { ARGS } from './cli-options';
 
@@ -10,8 +11,11 @@ export async function runGateway(args: string[]): Promise<number> {
   const remote = await runningHost();
   if (!remote) throw noHost('the gateway');
   let status: GatewayStatus;
+  let onDemand: OnDemandStatus | undefined;
   try {
     status = await remote.client.invoke('gateway.status');
+    // Secondary: a host that cannot say still gets its routes shown.
+    if (sub === 'status') onDemand = await remote.client.invoke('gateway.models').catch(() => undefined);
   } finally {
     remote.close();
   }
@@ -29,12 +33,12 @@ export async function runGateway(args: string[]): Promise<number> {
     return 0;
   }
   // The key stays out of plain output: it is on the Gateway page, and in --json for scripts that need it.
-  if (values.json) printJson(status);
-  else console.log(formatGateway(status));
+  if (values.json) printJson(onDemand ? { ...status, onDemand } : status);
+  else console.log(formatGateway(status, onDemand));
   return status.listening || !status.enabled ? 0 : 1;
 }
 
-function formatGateway(status: GatewayStatus, c = colours()): string {
+export function formatGateway(status: GatewayStatus, onDemand?: OnDemandStatus, c = colours()): string {
   const lines = [
     status.listening
       ? `Gateway: ${c.green('listening')} at ${c.bold(status.url ?? '')}${status.apiKey ? ' (API key required; on the Gateway page)' : ''}`
@@ -49,11 +53,18 @@ function formatGateway(status: GatewayStatus, c = colours()): string {
         : ''
     }`,
   ];
-  if (status.routes.length === 0) lines.push('No models to route to yet: start a provider, or put a model in the models folder.');
+  const routed = new Set(status.routes.map((r) => r.model));
+  const loadable = onDemand?.settings.enabled ? onDemand.models.filter((m) => !routed.has(m.id)) : [];
+  if (status.routes.length === 0 && loadable.length === 0)
+    lines.push('No models to route to yet: start a provider, or put a model in the models folder.');
   for (const route of status.routes) {
     lines.push(`  ${c.bold(route.model)}  (${route.strategy})`);
     for (const t of route.targets)
       lines.push(`    ${t.providerId.padEnd(20)} ${paintStatus(t.healthy ? 'running' : t.state, c)}  ${t.baseUrl}`);
+  }
+  if (loadable.length > 0) {
+    lines.push(`Loaded on demand when a request names one (${loadable.length}):`);
+    for (const m of loadable) lines.push(`  ${c.bold(m.id)}  ${m.state}${m.reason && m.state === 'failed' ? `: ${m.reason}` : ''}`);
   }
   return lines.join('\n');
 }
