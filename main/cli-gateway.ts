@@ -38,7 +38,7 @@ export async function runGateway(args: string[]): Promise<number> {
   return status.listening || !status.enabled ? 0 : 1;
 }
 
-export function formatGateway(status: GatewayStatus, onDemand?: OnDemandStatus, c = colours()): string {
+function formatGateway(status: GatewayStatus, onDemand?: OnDemandStatus, c = colours()): string {
   const lines = [
     status.listening
       ? `Gateway: ${c.green('listening')} at ${c.bold(status.url ?? '')}${status.apiKey ? ' (API key required; on the Gateway page)' : ''}`
