@@ -7,7 +7,7 @@ import { writeTinyGguf } from '../scripts/make-tiny-gguf';
 import { AppShell, PAGES } from './pages/app-shell';
 import { DashboardPage } from './pages/dashboard-page';
 import { e2eSession } from './support/session';
-import { freshDirs, projectRoot, startCliHost, writeSettings } from './support/host-process';
+import { freshDirs, projectRoot, runCli, startCliHost, writeSettings } from './support/host-process';
 
 const session = e2eSession();
 
@@ -97,6 +97,14 @@ describe('dashboard in Chromium against the headless host', () => {
     session.host = await startCliHost(dirs, ['--port', port]);
     // The old cookie no longer opens the socket: the indicator says so instead of spinning.
     await page.locator('[data-testid="connection-indicator"][data-status="unauthorized"]').waitFor({ timeout: 30_000 });
+    // Over the page, not only in the sidebar's corner: what happened, and where the new link is.
+    await expect(page.getByTestId('session-ended').textContent()).resolves.toContain('local-llm-manager status prints it too');
+    const status = await runCli(dirs, ['status']);
+    expect(status.stdout).toContain(`Open the UI: ${session.host.url}`);
+    // That link opens the page again, connected.
+    await page.goto(session.host.url);
+    await shell.waitConnected();
+    expect(await page.getByTestId('session-ended').count()).toBe(0);
     await page.close();
   });
 });

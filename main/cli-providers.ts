@@ -7,6 +7,7 @@ import { AppFailure } from '../shared/errors';
 import { runningModels, type RunningModel } from '../shared/on-demand';
 import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/provider';
 import { formatProviders, formatState } from './cli-format';
+import { hostPageUrl } from './host-file';
 import { colours, paintStatus, parse, printJson, runningHost, UsageError } from './cli-common';
 import { ARGS } from './cli-options';
 import { openBaseDir } from './host';
@@ -41,6 +42,8 @@ export async function runStatus(args: string[]): Promise<number> {
     const c = colours();
     const table = formatProviders(list.providers, list.problems, remote !== undefined, onDemand);
     console.log(c.enabled ? table.replace(/^(\S+\s+)(\S+)/gm, (_, id: string, status: string) => `${id}${paintStatus(status, c)}`) : table);
+    // The way back to a page whose token a restart made old, or to a terminal that scrolled away.
+    if (remote && (remote.info.mode ?? 'headless') === 'headless') console.log(`Open the UI: ${hostPageUrl(remote.info)}`);
   }
   return 0;
 }

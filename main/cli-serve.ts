@@ -6,7 +6,7 @@ import { ARGS } from './cli-options';
 import { applyLogLevelFlag } from './cli-log-level';
 import { startHeadlessServer, type HeadlessServer } from './headless';
 import { MIN_EXPOSED_KEY_LENGTH } from './headless-defaults';
-import { removeHostFile, writeHostFile } from './host-file';
+import { hostPageUrl, removeHostFile, writeHostFile } from './host-file';
 import { createHost } from './host';
 import { locate } from './node-api/connection';
 import { isLoopbackName } from './services/os/loopback';
@@ -106,17 +106,15 @@ export async function serve(args: string[], staticDir: string): Promise<number> 
 
 /**
  * A second `serve` (or `npm start`) on a folder a headless host already serves: the refusal gives
- * that host's URL, token included (host.json is this user's own), since opening it is what the user
- * wanted. An exposed host's token is the user's own key, which is not echoed.
+ * that host's URL, since opening it is what the user wanted.
  */
 async function withRunningHostUrl(error: unknown): Promise<unknown> {
   if (!(error instanceof AppFailure) || error.code !== 'CONFLICT') return error;
   const { host } = await locate().catch(() => ({ host: undefined }));
   if (!host || host.mode !== 'headless') return error;
-  const token = isLoopbackName(new URL(host.origin).hostname) ? host.token : '<HELIX_LOCAL_LLM_HOST_KEY>';
   return new AppFailure({
     code: error.code,
     message: error.message,
-    hint: `Open it in a browser: ${host.origin}/?token=${token} (the CLI talks to it too). Or stop it first, or choose another base directory with HELIX_LOCAL_LLM_DIR.`,
+    hint: `Open it in a browser: ${hostPageUrl(host)} (the CLI talks to it too). Or stop it first, or choose another base directory with HELIX_LOCAL_LLM_DIR.`,
   });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { Paths } from './services/base-dir/paths';
+import { isLoopbackName } from './services/os/loopback';
 import { isAlive } from './services/os/process-identity';
 import { readCappedFile } from './services/os/read-capped-file';
 
@@ -38,4 +39,13 @@ export async function readHostFile(paths: Paths): Promise<HostFile | undefined> 
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The page a headless host serves, with its token: host.json is this user's own, as is the terminal
+ * that asks. An exposed host's token is the user's own key, which is not echoed.
+ */
+export function hostPageUrl(host: HostFile): string {
+  const token = isLoopbackName(new URL(host.origin).hostname) ? host.token : '<HELIX_LOCAL_LLM_HOST_KEY>';
+  return `${host.origin}/?token=${token}`;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ComponentType } from 'react';
+import { SessionEndedBanner } from './components/SessionEndedBanner';
 import { Sidebar } from './components/Sidebar';
 import { AlertToasts } from './features/alerts/AlertToasts';
 import { DashboardPage } from './features/dashboard/DashboardPage';
@@ -38,6 +39,7 @@ export function App() {
     <div className="app">
       <Sidebar />
       <main className="main" ref={main}>
+        <SessionEndedBanner />
         <Screen />
       </main>
       <AlertToasts />
