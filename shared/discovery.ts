@@ -97,16 +97,19 @@ const IPV6 = /^\[[0-9A-Fa-f:.]+\]$/;
 
 /**
  * A user endpoint in its saved form, `host:port` (IPv6 in brackets). A leading http:// and a
- * trailing slash are dropped; `localhost` becomes 127.0.0.1, since it may resolve to ::1 where
- * the server listens on IPv4 only.
+ * trailing slash are dropped, and so is an OpenAI base path (`/v1`), as in the base URL a server's
+ * docs give (http://127.0.0.1:1234/v1); `localhost` becomes 127.0.0.1, since it may resolve to ::1
+ * where the server listens on IPv4 only.
  */
 export function normalizeEndpoint(input: string): { ok: true; endpoint: string } | { ok: false; message: string } {
   const text = input
     .trim()
     .replace(/^http:\/\//i, '')
-    .replace(/\/+$/, '');
+    .replace(/\/+$/, '')
+    .replace(/\/v1$/i, '');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return { ok: false, message: 'only plain http:// servers can be probed' };
-  const match = /^(.+):(\d{1,5})$/.exec(text);
+  if (/^[^/]+:\d+\//.test(text)) return { ok: false, message: 'give the server as host:port, without a path (e.g. 127.0.0.1:8000)' };
+  const match = /^(.+):(\d+)$/.exec(text);
   if (!match) return { ok: false, message: 'must be host:port, e.g. 127.0.0.1:11434 or gpu-box.lan:8000' };
   const [, rawHost, rawPort] = match as unknown as [string, string, string];
   const port = Number(rawPort);
