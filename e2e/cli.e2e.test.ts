@@ -93,6 +93,10 @@ describe('the CLI against a running host', () => {
     const unknown = await cli(['start', 'nope'], {}, dirs);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('No provider "nope"');
+    // A typo of a provider's id is named by the id it most likely meant.
+    const typo = await cli(['stop', 'stadnin'], {}, dirs);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('No provider "stadnin"; did you mean "standin"?');
   });
 });
 

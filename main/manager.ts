@@ -3,6 +3,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { InstallRun } from '../shared/install';
 import type { Installer } from './services/installer/installer';
+import { closestName } from '../shared/closest-name';
 import { AppFailure } from '../shared/errors';
 import {
   STARTABLE,
@@ -308,13 +309,17 @@ export class ProviderManager extends EventEmitter<{
   private entry(idOrAlias: string): CatalogEntry {
     const entry = this.deps.catalog.get(idOrAlias);
     if (!entry) {
+      const recipes = this.deps.catalog.list().map((e) => e.recipe);
+      // A typo of an id or an alias ("lamacpp", "ollma") is named by the canonical id.
+      const near = closestName(
+        idOrAlias,
+        recipes.flatMap((r) => [r.id, ...r.aliases]),
+      );
+      const meant = near && recipes.find((r) => r.id === near || r.aliases.includes(near))?.id;
       throw new AppFailure({
         code: 'NOT_FOUND',
-        message: `No provider "${idOrAlias}".`,
-        hint: `Known providers: ${this.deps.catalog
-          .list()
-          .map((e) => e.recipe.id)
-          .join(', ')}.`,
+        message: `No provider "${idOrAlias}"${meant ? `; did you mean "${meant}"?` : '.'}`,
+        hint: `Known providers: ${recipes.map((r) => r.id).join(', ')}.`,
       });
     }
     return entry;

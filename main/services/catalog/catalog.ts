@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { closestName } from '../../../shared/closest-name';
 import { AppFailure } from '../../../shared/errors';
 import type { CatalogProblem } from '../../../shared/provider';
 import { RecipeSchema, unstatedChecksums, type ProviderRecipe, type RecipeInput } from '../../../shared/recipe';
@@ -200,7 +201,7 @@ function issueProblems(file: string, issue: z.core.$ZodIssue, data: object): Cat
       return issue.keys.map((key) => {
         const at = [...issue.path.map(String), key].join('.');
         const known = knownFields(issue.path, data);
-        const guess = known && closest(key, known);
+        const guess = known && closestName(key, known);
         const hint = `${guess ? `Did you mean \`${guess}\`? ` : ''}${known ? `Fields here: ${known.join(', ')}.` : 'Remove it.'} Unknown fields are refused so a typo cannot pass unnoticed.`;
         return problem(`\`${at}\` is not a recipe field.`, hint, at);
       });
@@ -280,22 +281,6 @@ function fieldMatches(option: z.ZodObject, value: unknown): boolean {
 }
 
 /** The known field within two edits of a typo, if any ("args" → "argv"). */
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  const scored = candidates.map((c) => ({ c, d: editDistance(word.toLowerCase(), c.toLowerCase()) })).sort((a, b) => a.d - b.d);
-  return scored[0] && scored[0].d <= 2 ? scored[0].c : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[b.length]!;
-}
-
 const TYPE_NAMES: Record<string, string> = {
   string: 'text',
   number: 'a number',

@@ -1,3 +1,4 @@
+import { closestName } from '../../../shared/closest-name';
 import type { GatewayErrorCode } from './error-codes';
 import type { Route } from './routing-table';
 
@@ -48,7 +49,7 @@ export function unknownModel(model: string, { served, loadable }: Choices): Refu
 
 /**
  * The one name a typo most likely meant: the same apart from case and a .gguf ending, else the only
- * name containing the one asked for (or contained in it). Undefined when that is not one name.
+ * name containing the one asked for (or contained in it), else one within two edits.
  */
 function closest(model: string, names: string[]): string | undefined {
   const plain = (name: string) => name.toLowerCase().replace(/\.gguf$/, '');
@@ -57,7 +58,10 @@ function closest(model: string, names: string[]): string | undefined {
   const same = names.filter((name) => plain(name) === wanted);
   if (same.length === 1) return same[0];
   const overlapping = names.filter((name) => plain(name).includes(wanted) || wanted.includes(plain(name)));
-  return overlapping.length === 1 ? overlapping[0] : undefined;
+  if (overlapping.length === 1) return overlapping[0];
+  // Else a typo: the name within two edits.
+  const near = closestName(wanted, names.map(plain));
+  return near === undefined ? undefined : names.find((name) => plain(name) === near);
 }
 
 export function noHealthyProvider(route: Route): Refusal {
