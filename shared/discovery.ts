@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { HealthSample } from './provider';
+import { isHostName } from './host-name';
 
 /**
  * Discovery: servers found answering on known ports (or on endpoints the user added), what they are,
@@ -92,9 +93,6 @@ export interface ExternalUpstream {
 
 export const DEFAULT_DISCOVERY_INTERVAL_SEC = 15;
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const IPV6 = /^\[[0-9A-Fa-f:.]+\]$/;
-
 /**
  * A user endpoint in its saved form, `host:port` (IPv6 in brackets). A leading http:// and a
  * trailing slash are dropped, and so is an OpenAI base path (`/v1`), as in the base URL a server's
@@ -115,7 +113,9 @@ export function normalizeEndpoint(input: string): { ok: true; endpoint: string }
   const port = Number(rawPort);
   if (port < 1 || port > 65535) return { ok: false, message: 'the port must be 1 to 65535' };
   const host = rawHost.toLowerCase() === 'localhost' ? '127.0.0.1' : rawHost;
-  if (!HOSTNAME.test(host) && !IPV6.test(host)) return { ok: false, message: `"${rawHost}" is not a host name or IP address` };
+  // An IPv6 address comes in brackets here: without them, its colons would read as the port's.
+  if (!isHostName(host) || (host.includes(':') && !host.startsWith('[')))
+    return { ok: false, message: `"${rawHost}" is not a host name or IP address` };
   return { ok: true, endpoint: `${host}:${port}` };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ON_DEMAND_DEFAULTS, OnDemandPatchSchema, OnDemandSettingsSchema } from './on-demand';
+import { isHostName } from './host-name';
 
 /**
  * The gateway's own port. Chosen because no catalog provider (nor the seed spec) defaults to it:
@@ -29,11 +30,14 @@ export const GatewayApiKey = z
   .max(256)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
+/** Where the gateway listens: an address or host name of this machine. */
+const GatewayHost = z.string().min(1).max(255).refine(isHostName, 'must be an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0');
+
 export const GatewaySettingsSchema = z
   .object({
     enabled: z.boolean().default(true),
     /** 127.0.0.1 keeps it on this machine; anything else needs an API key. */
-    host: z.string().min(1).max(255).default('127.0.0.1'),
+    host: GatewayHost.default('127.0.0.1'),
     /** 0 picks any free port (for tests). */
     port: z.number().int().min(0).max(65535).default(DEFAULT_GATEWAY_PORT),
     apiKey: GatewayApiKey.optional(),
@@ -54,7 +58,7 @@ export const GATEWAY_DEFAULTS: GatewaySettings = GatewaySettingsSchema.parse({})
 export const GatewayPatchSchema = z
   .object({
     enabled: z.boolean().optional(),
-    host: z.string().min(1).max(255).optional(),
+    host: GatewayHost.optional(),
     port: z.number().int().min(0).max(65535).optional(),
     apiKey: GatewayApiKey.nullable().optional(),
     /** Let the host make a fresh random key (and return it in the status). */
