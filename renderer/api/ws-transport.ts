@@ -1,6 +1,14 @@
+import { AppFailure } from '../../shared/errors';
 import { UNAUTHORIZED_CLOSE_CODE } from '../../shared/rpc/close-codes';
 import type { Transport } from '../../shared/rpc/transport';
 import type { ConnectionStore } from './connection';
+
+/** What a call made after the host refused this page's token fails with (the banner says the same). */
+const SESSION_ENDED = new AppFailure({
+  code: 'UNAUTHORIZED',
+  message: 'This page’s session has ended: the host no longer takes its token;',
+  hint: 'Open the URL the host printed (local-llm-manager status prints it too).',
+});
 
 /**
  * A WebSocket to the headless host that reconnects with backoff. Each drop is reported as a
@@ -51,6 +59,7 @@ export function createWsTransport(url: string, connection: ConnectionStore, onRe
 
   return {
     send(frame) {
+      if (connection.get().status === 'unauthorized') throw SESSION_ENDED;
       if (!socket || socket.readyState !== WebSocket.OPEN) throw new Error('not connected');
       socket.send(JSON.stringify(frame));
     },

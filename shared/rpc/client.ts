@@ -1,4 +1,4 @@
-import { AppFailure, type AppError } from '../errors';
+import { AppFailure, isAppError, type AppError } from '../errors';
 import type { ContractClient, ContractDef, InputOf, OutputOf, PayloadOf } from './define';
 import { ServerFrameSchema, type ResponseEnvelope } from './messages';
 import type { Transport } from './transport';
@@ -72,14 +72,17 @@ export class RpcClient<C extends ContractDef> implements ContractClient<C> {
       this.pending.set(id, entry);
       try {
         this.transport.send({ type: 'request', id, method, params: args[0] });
-      } catch {
+      } catch (refusal) {
+        // A transport that knows why it cannot send (a session the host no longer takes) says so.
         this.settle(id, {
           ok: false,
-          error: {
-            code: 'DISCONNECTED',
-            message: `Not connected to the host; "${method}" was not sent.`,
-            hint: 'Wait for the connection indicator to turn green, then try again.',
-          },
+          error: isAppError(refusal)
+            ? { code: refusal.code, message: `${refusal.message} "${method}" was not sent.`, hint: refusal.hint }
+            : {
+                code: 'DISCONNECTED',
+                message: `Not connected to the host; "${method}" was not sent.`,
+                hint: 'Wait for the connection indicator to turn green, then try again.',
+              },
         });
       }
     });

@@ -129,6 +129,25 @@ describe('RPC over the in-memory pair', () => {
     await expect(client.invoke('add', { a: 1, b: 1 })).resolves.toBe(2);
   });
 
+  it("a transport that knows why it cannot send says so in the call's error", async () => {
+    const { client, clientSide } = setup();
+    clientSide.send = () => {
+      throw new AppFailure({ code: 'UNAUTHORIZED', message: 'The session has ended;', hint: 'Open the new link.' });
+    };
+    await expect(client.invoke('add', { a: 1, b: 1 })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: 'The session has ended; "add" was not sent.',
+      hint: 'Open the new link.',
+    });
+    clientSide.send = () => {
+      throw new Error('not connected');
+    };
+    await expect(client.invoke('add', { a: 1, b: 1 })).rejects.toMatchObject({
+      code: 'DISCONNECTED',
+      hint: expect.stringContaining('turn green'),
+    });
+  });
+
   it('fails pending calls with DISCONNECTED when the transport closes', async () => {
     const { client, serverSide } = setup();
     const pending = client.invoke('slow');
