@@ -246,7 +246,7 @@ describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps se
     expect(status.error?.hint).toMatch(/Generate an API key/);
   });
 
-  it('says who holds the port when it is taken', async () => {
+  it("names a port this very process holds (as the host holds its page's) as the app's own, not as one to wait for", async () => {
     const holder = net.createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as net.AddressInfo).port;
@@ -255,7 +255,10 @@ describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps se
     const status = await service.apply({ ...GATEWAY_DEFAULTS, port });
     holder.close();
     expect(status.listening).toBe(false);
-    expect(status.error?.message).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+    expect(status.error).toEqual({
+      message: `Port ${port} on 127.0.0.1 is this app's own (its page or another of its servers), so the gateway is not listening.`,
+      hint: 'Choose another port for the gateway (its default is 8400).',
+    });
   });
 
   it('listens by itself once another process lets go of its port; a settings change in between wins', async () => {

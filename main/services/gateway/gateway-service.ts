@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { AppFailure } from '../../../shared/errors';
 import {
+  DEFAULT_GATEWAY_PORT,
   GATEWAY_DEFAULTS,
   type GatewayPatch,
   type GatewaySettings,
@@ -251,6 +252,12 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
     const holder =
       known?.port === settings.port && (!known.holder || isRunning(known.holder.pid)) ? known.holder : await whoHolds(settings.port);
     this.busyHolder = { port: settings.port, holder };
+    // This process's own port (the UI's page, a control endpoint) never frees while it runs: waiting is no help.
+    if (holder?.pid === process.pid)
+      return {
+        message: `Port ${settings.port} on ${settings.host} is this app's own (its page or another of its servers), so the gateway is not listening.`,
+        hint: `Choose another port for the gateway (its default is ${DEFAULT_GATEWAY_PORT}).`,
+      };
     return {
       message: `Port ${settings.port} on ${settings.host} is already in use${holder ? ` by PID ${holder.pid}${holder.command ? ` (${holder.command})` : ''}` : ''}, so the gateway is not listening.`,
       hint: 'Stop whatever holds it, or choose another port for the gateway: it starts listening by itself once the port is free.',
