@@ -47,18 +47,29 @@ export async function withHost<T>(work: (api: Api) => Promise<T>): Promise<T> {
  * nothing is created or locked, so a first `models list` leaves no base directory behind.
  */
 export async function listModels(): Promise<{ dir: string; models: ModelFile[] }> {
+  return viaHostOr(
+    (api) => api.invoke('models.list'),
+    async () => {
+      const { modelsOf, openBaseDir } = await import('./host');
+      const base = await openBaseDir({ readOnly: true });
+      const models = modelsOf(base.paths, base.settings);
+      return { dir: models.dir, models: await models.list() };
+    },
+  );
+}
+
+/**
+ * For a command that only reads: `work` against the running host when there is one, else
+ * `without`, which reads the folders itself and must create and lock nothing (unlike withHost).
+ */
+export async function viaHostOr<T>(work: (api: Api) => Promise<T>, without: () => Promise<T>): Promise<T> {
   const remote = await runningHost();
-  if (remote) {
-    try {
-      return await remote.client.invoke('models.list');
-    } finally {
-      remote.close();
-    }
+  if (!remote) return without();
+  try {
+    return await work(remote.client);
+  } finally {
+    remote.close();
   }
-  const { modelsOf, openBaseDir } = await import('./host');
-  const base = await openBaseDir({ readOnly: true });
-  const models = modelsOf(base.paths, base.settings);
-  return { dir: models.dir, models: await models.list() };
 }
 
 /** A host is needed (following a log live, the gateway): none runs, so say how to start one. */

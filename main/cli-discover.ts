@@ -1,18 +1,10 @@
 import type { DiscoveryResults } from '../shared/discovery';
-import { colours, parse, printJson, runningHost } from './cli-common';
+import { colours, parse, printJson, viaHostOr } from './cli-common';
 import { ARGS } from './cli-options';
 
 export async function runDiscover(args: string[]): Promise<number> {
   const { values } = parse('discover', args, ARGS.discover);
-  const remote = await runningHost();
-  let results: DiscoveryResults;
-  if (remote) {
-    try {
-      results = await remote.client.invoke('discovery.scan');
-    } finally {
-      remote.close();
-    }
-  } else results = await scanWithoutHost();
+  const results = await viaHostOr((api) => api.invoke('discovery.scan'), scanWithoutHost);
   if (values.json) printJson(results);
   else console.log(formatDiscovery(results));
   return 0;

@@ -280,7 +280,6 @@ function fieldMatches(option: z.ZodObject, value: unknown): boolean {
   return Object.entries(option.shape).every(([key, s]) => !(s instanceof z.ZodLiteral) || s.safeParse(record[key]).success);
 }
 
-/** The known field within two edits of a typo, if any ("args" → "argv"). */
 const TYPE_NAMES: Record<string, string> = {
   string: 'text',
   number: 'a number',

@@ -18,12 +18,13 @@ export function LogsPage() {
   // Providers that never ran have no log; keep the selected one listed whatever its status.
   const choices = (data?.providers ?? []).filter((p) => p.state.status !== 'not-installed' || p.id === providerId);
   // Models the gateway loaded on demand log as instances of their own (`engine~<model>`).
-  const instances = runningModels(onDemand?.models).map((m) => ({ id: m.instanceId, label: `${m.id}, loaded on demand (${m.state})` }));
+  const loaded = runningModels(onDemand?.models);
+  const instances = loaded.map((m) => ({ id: m.instanceId, label: `${m.id}, loaded on demand (${m.state})` }));
   const listed = new Set([...choices.map((p) => p.id), ...instances.map((i) => i.id)]);
   // With nothing picked, what runs now is one click away.
   const running = [
     ...choices.filter((p) => LIVE.includes(p.state.status)).map((p) => ({ id: p.id, label: p.name })),
-    ...runningModels(onDemand?.models).map((m) => ({ id: m.instanceId, label: `${m.id} (on demand)` })),
+    ...loaded.map((m) => ({ id: m.instanceId, label: `${m.id} (on demand)` })),
   ];
 
   const picker = (

@@ -41,7 +41,10 @@ export function totalEstimate(estimates: Array<{ diskGiB: number; minutes: numbe
   );
 }
 
-/** Left free beside an install, as the host keeps beside a download: the rest of the machine still writes. */
+/**
+ * Left free beside the installs: the rest of the machine still writes. Larger than the 64 MiB the
+ * host keeps beside a download, whose size is exact, where an install's is an estimate.
+ */
 const DISK_MARGIN_BYTES = 1024 ** 3;
 
 /**
