@@ -6,9 +6,11 @@ import type { ArchiveSource, BackupCreated, BackupExtra, RestorePlan, RestoreRes
 import { AppFailure } from '../../../shared/errors';
 import type { ProviderRecipe, RecipeInput } from '../../../shared/recipe';
 import type { Paths } from '../base-dir/paths';
+import { freeSpaceWords, isDiskFull } from '../os/disk-space';
+import { outputTarget } from '../os/output-target';
 import { BACKUP_LIMITS } from './backup-limits';
 import { checkConfigFiles } from './check-contents';
-import { createBackup } from './create-backup';
+import { backupFileName, createBackup } from './create-backup';
 import { installedProviders } from './installed-providers';
 import { readArchive, type Archive } from './read-archive';
 import { applyRestore, planRestore } from './restore-backup';
@@ -41,8 +43,9 @@ export class BackupService {
   async create(options: { file?: string; include?: readonly BackupExtra[] } = {}): Promise<BackupCreated> {
     const { paths } = this.deps;
     const include = [...new Set(options.include ?? [])];
-    const temp = options.file ? undefined : await mkdtemp(path.join(os.tmpdir(), 'llm-backup-out-'));
-    const out = options.file ? `${options.file}.${randomBytes(4).toString('hex')}.tmp` : path.join(temp!, 'backup.tar.gz');
+    const file = options.file === undefined ? undefined : await outputTarget(options.file, backupFileName(new Date()));
+    const temp = file ? undefined : await mkdtemp(path.join(os.tmpdir(), 'llm-backup-out-'));
+    const out = file ? `${file}.${randomBytes(4).toString('hex')}.tmp` : path.join(temp!, 'backup.tar.gz');
     try {
       let backup;
       try {
@@ -53,19 +56,26 @@ export class BackupService {
           extras: include.map((area) => ({ area, dir: paths[area] })),
           out,
         });
-        if (options.file) await rename(out, options.file);
+        if (file) await rename(out, file);
       } catch (error) {
         if (error instanceof AppFailure) throw error;
+        const where = path.dirname(out);
+        if (isDiskFull(error))
+          throw new AppFailure({
+            code: 'IO_ERROR',
+            message: `The disk filled up while writing the backup${file ? ` to ${file}` : ''}: ${await freeSpaceWords(where)}.`,
+            hint: 'Free some disk space, or write the backup to another disk; nothing was changed.',
+          });
         throw new AppFailure({
           code: 'IO_ERROR',
-          message: `Could not write the backup${options.file ? ` to ${options.file}` : ''}: ${(error as Error).message}`,
+          message: `Could not write the backup${file ? ` to ${file}` : ''}: ${(error as Error).message}`,
           hint: 'Choose a file in a folder that exists and you can write to, on a disk with room for it.',
         });
       }
       const warnings = (await checkConfigFiles(backup.files, this.deps.builtins)).map((p) => `${p} A restore refuses this file as it is.`);
       for (const skipped of backup.skipped) warnings.push(`${skipped} is a link or special file: left out.`);
       const answer: BackupCreated = { fileName: backup.fileName, bytes: backup.bytes, manifest: backup.manifest, warnings };
-      if (options.file) return { ...answer, file: options.file };
+      if (file) return { ...answer, file };
       if (backup.bytes > BACKUP_LIMITS.archiveBytes)
         throw new AppFailure({
           code: 'BAD_REQUEST',

@@ -1,4 +1,5 @@
-import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
@@ -161,6 +162,44 @@ describe('backup and restore', () => {
     await expect(service(paths).restore({ data: created.data! })).rejects.toThrow(/put back/);
     expect(await snapshot(paths.config)).toEqual(before);
     await chmod(path.join(paths.config, 'vllm'), 0o700);
+  });
+
+  it('a folder named as the file gets a dated backup inside it; a link writes the file it points to', async () => {
+    const paths = await base();
+    const out = await tempDir();
+    const intoFolder = await service(paths).create({ file: out });
+    expect(path.dirname(intoFolder.file!)).toBe(out);
+    expect(path.basename(intoFolder.file!)).toMatch(/^local-llm-backup-.+\.tar\.gz$/);
+    expect((await lstat(out)).isDirectory()).toBe(true);
+    const inspected = await service(paths).inspect({ file: intoFolder.file! });
+    expect(inspected.files.map((f) => f.path)).toContain('settings.json');
+
+    const real = path.join(out, 'real.tar.gz');
+    await writeFile(real, 'old');
+    await symlink(real, path.join(out, 'latest.tar.gz'));
+    const viaLink = await service(paths).create({ file: path.join(out, 'latest.tar.gz') });
+    expect(viaLink.file).toBe(real);
+    expect((await lstat(path.join(out, 'latest.tar.gz'))).isSymbolicLink()).toBe(true);
+    expect((await readFile(real)).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b])); // gzip
+  });
+
+  it('refuses a pipe or device rather than replacing it, and names a folder that does not exist', async () => {
+    const paths = await base();
+    const out = await tempDir();
+    const fifo = path.join(out, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    await expect(service(paths).create({ file: fifo })).rejects.toThrow(
+      `${fifo} is a named pipe, not a file: writing there would replace it.`,
+    );
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    expect(await readdir(out)).toEqual(['pipe']);
+
+    const nowhere = path.join(out, 'no-such-folder', 'b.tar.gz');
+    await expect(service(paths).create({ file: nowhere })).rejects.toThrow(`The folder ${path.dirname(nowhere)} does not exist.`);
+    await expect(service(paths).create({ file: path.join(fifo, 'b.tar.gz') })).rejects.toThrow(`${fifo} is not a folder`);
+    await symlink(path.join(out, 'gone'), path.join(out, 'dangling'));
+    await expect(service(paths).create({ file: path.join(out, 'dangling') })).rejects.toThrow('is a link to nothing');
+    expect((await readdir(out)).sort()).toEqual(['dangling', 'pipe']);
   });
 });
 

@@ -2,6 +2,7 @@ import os from 'node:os';
 import writeFileAtomic from 'write-file-atomic';
 import type { DiagnosticsCreated } from '../../../shared/diagnostics';
 import { AppFailure } from '../../../shared/errors';
+import { outputTarget } from '../os/output-target';
 import { createDiagnostics, type DiagnosticsSources } from './create-diagnostics';
 
 export interface DiagnosticsDeps extends Pick<DiagnosticsSources, 'appLogFile' | 'logsDir' | 'settingsFile'> {
@@ -32,15 +33,16 @@ export class DiagnosticsService {
     });
     const answer: DiagnosticsCreated = { fileName: made.fileName, bytes: made.archive.length, contents: made.contents };
     if (!options.file) return { ...answer, data: made.archive.toString('base64') };
+    const file = await outputTarget(options.file, made.fileName);
     try {
-      await writeFileAtomic(options.file, made.archive, { mode: 0o600 });
+      await writeFileAtomic(file, made.archive, { mode: 0o600 });
     } catch (error) {
       throw new AppFailure({
         code: 'IO_ERROR',
-        message: `Could not write the diagnostics to ${options.file}: ${(error as Error).message}`,
+        message: `Could not write the diagnostics to ${file}: ${(error as Error).message}`,
         hint: 'Choose a file in a folder that exists and you can write to.',
       });
     }
-    return { ...answer, file: options.file };
+    return { ...answer, file };
   }
 }

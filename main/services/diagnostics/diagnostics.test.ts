@@ -1,9 +1,11 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tar from 'tar';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/temp-dir';
 import { createDiagnostics, PROVIDER_LOG_LINES } from './create-diagnostics';
+import { DiagnosticsService } from './diagnostics-service';
 import { redactSettings, redactText, REMOVED } from './redact';
 
 const GATEWAY_KEY = 'gw-key-0123456789abcdef';
@@ -103,6 +105,27 @@ describe('diagnostics archive', () => {
     expect(made.contents).not.toContain('app.log');
     await tar.extract({ cwd: root, sync: false, file: await writeAndName(root, made.archive) }, ['settings.json']);
     expect(await readFile(path.join(root, 'settings.json'), 'utf8')).toMatch(/not valid JSON/);
+  });
+
+  it('saved to a folder lands inside it under its own name; a pipe named as the file is refused, not replaced', async () => {
+    const { root, logs, config } = await baseDir();
+    const service = new DiagnosticsService({
+      appLogFile: path.join(logs, 'app.log'),
+      logsDir: logs,
+      settingsFile: path.join(config, 'settings.json'),
+      app: { name: 'Local LLM Manager', version: '0.1.0', mode: 'headless' },
+      systemCheck: async () => ({}),
+      secrets: () => [GATEWAY_KEY],
+    });
+    const out = path.join(root, 'out');
+    await mkdir(out);
+    const saved = await service.create({ file: out });
+    expect(saved.file).toBe(path.join(out, saved.fileName));
+    expect((await readFile(saved.file!)).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    const fifo = path.join(out, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    await expect(service.create({ file: fifo })).rejects.toThrow('is a named pipe, not a file');
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
   });
 });
 
