@@ -174,5 +174,12 @@ describe('export for HelixCode', () => {
     await writeFile(file, 'llm: {\n');
     await expect(exportHelixCode({ providers, file, write: true })).rejects.toThrow(/does not parse/);
     expect(await readFile(file, 'utf8')).toBe('llm: {\n');
+    await writeFile(file, 'root:x:0:0:root:/root:/bin/bash\n');
+    await expect(exportHelixCode({ providers, file, write: true })).rejects.toThrow(`${file} is not a mapping of keys`);
+  });
+
+  it('writing into a folder that does not exist names the folder, not a temp file', async () => {
+    const file = path.join(await tempDir(), 'helix', 'config', 'config.yaml');
+    await expect(exportHelixCode({ providers, file, write: true })).rejects.toThrow(`The folder ${path.dirname(file)} does not exist.`);
   });
 });

@@ -5,6 +5,7 @@ import type { HelixExport } from '../../../shared/backup';
 import { AppFailure } from '../../../shared/errors';
 import type { GatewayStatus } from '../../../shared/gateway';
 import type { ProviderSummary } from '../../../shared/provider';
+import { inExistingFolder } from '../os/output-target';
 import { readCappedFile } from '../os/read-capped-file';
 import { GATEWAY_KEY, helixEntries } from './helix-entries';
 import { mergeHelixConfig } from './merge-helix-config';
@@ -48,6 +49,7 @@ export async function exportHelixCode(options: HelixExportOptions): Promise<Heli
   const yaml = mergeHelixConfig(before, entries, knownKeys, file);
   if (!options.write) return { yaml, entries, notes };
   if (before === yaml) return { yaml, entries, file, notes: [...notes, `${file} already says this: left as it was.`] };
+  if (before === undefined) await inExistingFolder(file);
   let keptAside: string | undefined;
   try {
     if (before !== undefined) {

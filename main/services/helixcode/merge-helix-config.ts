@@ -34,7 +34,7 @@ export function mergeHelixConfig(
       hint: 'Fix the YAML first; nothing was written.',
     });
   const root = doc.contents;
-  if (root !== null && !isMap(root)) throw notAMap(where, 'The file');
+  if (root !== null && !isMap(root)) throw notAMap(where);
   const llm = root?.get('llm', true);
   if (llm !== undefined && !isMap(llm) && !isEmpty(llm)) throw notAMap(where, 'llm');
   const providers = isMap(llm) ? llm.get('providers', true) : undefined;
@@ -223,10 +223,13 @@ function viaDocument(doc: Document, entries: readonly HelixProviderEntry[], know
   return doc.toString({ lineWidth: 0 });
 }
 
-function notAMap(where: string, what: string): AppFailure {
+/** `what` is the key whose value is not a mapping; without it, the whole file is not one (most likely not HelixCode's config). */
+function notAMap(where: string, what?: string): AppFailure {
   return new AppFailure({
     code: 'BAD_REQUEST',
-    message: `${what} in ${where} is not a mapping of keys, so llm.providers cannot be merged into it.`,
-    hint: `Make ${what} a mapping (key: value lines), or export without --write and paste the block by hand; nothing was written.`,
+    message: `${what ? `${what} in ${where}` : where} is not a mapping of keys, so llm.providers cannot be merged into it.`,
+    hint: what
+      ? `Make ${what} a mapping (key: value lines), or export without --write and paste the block by hand; nothing was written.`
+      : "Name HelixCode's config/config.yaml (a file of key: value lines), or export without --write and paste the block by hand; nothing was written.",
   });
 }

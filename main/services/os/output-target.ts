@@ -11,7 +11,7 @@ import { AppFailure } from '../../../shared/errors';
  */
 export async function outputTarget(file: string, nameInFolder: string): Promise<string> {
   const found = await lstat(file).catch(missing);
-  if (!found) return inFolderThatExists(file);
+  if (!found) return inExistingFolder(file);
   if (found.isSymbolicLink()) {
     const target = await realpath(file).catch(() => {
       throw new AppFailure({
@@ -31,7 +31,8 @@ export async function outputTarget(file: string, nameInFolder: string): Promise<
   });
 }
 
-async function inFolderThatExists(file: string): Promise<string> {
+/** `file` when its folder exists; else a failure that names the folder (not ENOENT on a temp name). */
+export async function inExistingFolder(file: string): Promise<string> {
   const folder = path.dirname(file);
   const parent = await stat(folder).catch(missing);
   if (parent?.isDirectory()) return file;
