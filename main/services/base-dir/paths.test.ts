@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/temp-dir';
@@ -14,13 +14,34 @@ describe('base directory', () => {
   it('prefers HELIX_LOCAL_LLM_DIR over a saved choice, and a saved choice over the default', async () => {
     const dir = await tempDir();
     const locationFile = path.join(dir, 'app', 'location.json');
-    await saveBaseDir(locationFile, '/srv/llm');
-    expect(await resolveBaseDir({ env: {}, locationFile })).toMatchObject({ path: '/srv/llm', source: 'saved' });
+    const chosen = path.join(dir, 'srv', 'llm');
+    await saveBaseDir(locationFile, chosen);
+    expect(await resolveBaseDir({ env: {}, locationFile })).toMatchObject({ path: chosen, source: 'saved', problems: [] });
     expect(await resolveBaseDir({ env: { HELIX_LOCAL_LLM_DIR: '~/x' }, locationFile, home: '/h' })).toMatchObject({
       path: '/h/x',
       source: 'env',
-      saved: '/srv/llm',
+      saved: chosen,
     });
+  });
+
+  it('falls back to the default, saying why, when the saved choice is a file: the app still starts', async () => {
+    const dir = await tempDir();
+    const locationFile = path.join(dir, 'location.json');
+    const file = path.join(dir, 'notes.txt');
+    await writeFile(file, 'not a folder');
+    await saveBaseDir(locationFile, file);
+    const choice = await resolveBaseDir({ env: {}, locationFile, home: '/h' });
+    expect(choice).toMatchObject({ path: '/h/.helixcode/local-llm', source: 'default', saved: file });
+    expect(choice.problems).toEqual([
+      {
+        message: `The base directory chosen in Settings, ${file}, cannot be used: it is a file, not a folder.`,
+        hint: expect.stringContaining(`another is chosen in Settings (saved in ${locationFile})`),
+        origin: locationFile,
+      },
+    ]);
+    // The choice stays saved: once the file is moved away (or the disk mounted), it is used again.
+    await rm(file);
+    expect(await resolveBaseDir({ env: {}, locationFile, home: '/h' })).toMatchObject({ path: file, source: 'saved', problems: [] });
   });
 
   it('keeps a corrupt location file aside and reports it', async () => {

@@ -7,6 +7,7 @@ import { AppFailure } from '../../../shared/errors';
 import { BASE_DIR_ENV_VAR, type SettingsProblem } from '../../../shared/settings';
 import { keepAside } from '../os/keep-aside';
 import { READ_CAPS, readCappedFile } from '../os/read-capped-file';
+import { whyUnusableDir } from './unusable-dir';
 
 /** The seed spec's layout under the base directory. */
 export const LAYOUT_DIRS = ['bin', 'config', 'data', 'models', 'logs', 'cache'] as const;
@@ -50,7 +51,7 @@ export function expandHome(p: string, home = os.homedir()): string {
 export interface BaseDirChoice {
   path: string;
   source: 'env' | 'saved' | 'default';
-  /** Saved choice that is not in use because the environment variable wins. */
+  /** Saved choice that is not in use: the environment variable wins, or it cannot be used (see problems). */
   saved?: string;
   problems: SettingsProblem[];
 }
@@ -68,8 +69,17 @@ export async function resolveBaseDir(options: { env: NodeJS.ProcessEnv; location
   if (fromEnv) {
     return { path: path.resolve(expandHome(fromEnv, options.home)), source: 'env', saved, problems };
   }
-  if (saved) return { path: saved, source: 'saved', problems };
-  return { path: expandHome(DEFAULT_BASE_DIR, options.home), source: 'default', problems };
+  const fallback = expandHome(DEFAULT_BASE_DIR, options.home);
+  if (!saved) return { path: fallback, source: 'default', problems };
+  // A desktop app that will not start cannot show its Settings, where the choice is made again.
+  const unusable = await whyUnusableDir(saved);
+  if (!unusable) return { path: saved, source: 'saved', problems };
+  problems.push({
+    message: `The base directory chosen in Settings, ${saved}, cannot be used: ${unusable}.`,
+    hint: `The default ${fallback} is in use until that is fixed (a disk to mount, a file to move) or another is chosen in Settings (saved in ${options.locationFile}).`,
+    origin: options.locationFile,
+  });
+  return { path: fallback, source: 'default', saved, problems };
 }
 
 async function readSavedBaseDir(file: string, problems: SettingsProblem[]): Promise<string | undefined> {

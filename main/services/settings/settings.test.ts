@@ -2,6 +2,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../../test/settings-fixture';
+import { tempDir } from '../../../test/temp-dir';
 
 const load = loadSettings;
 
@@ -86,15 +87,29 @@ describe('SettingsService', () => {
 
   it('saves a new base directory for the next start, unless the environment pins it', async () => {
     const { service, locationFile } = await load();
-    const state = await service.update({ baseDir: '/data/llm' });
-    expect(state.baseDir.pending).toBe('/data/llm');
-    expect(JSON.parse(await readFile(locationFile, 'utf8'))).toEqual({ baseDir: '/data/llm' });
+    const chosen = path.join(await tempDir(), 'data', 'llm');
+    const state = await service.update({ baseDir: chosen });
+    expect(state.baseDir.pending).toBe(chosen);
+    expect(JSON.parse(await readFile(locationFile, 'utf8'))).toEqual({ baseDir: chosen });
 
     const pinned = (await load({ HELIX_LOCAL_LLM_DIR: '/somewhere' })).service;
-    await expect(pinned.update({ baseDir: '/data/llm' })).rejects.toMatchObject({
+    await expect(pinned.update({ baseDir: chosen })).rejects.toMatchObject({
       code: 'CONFLICT',
       hint: expect.stringContaining('HELIX_LOCAL_LLM_DIR'),
     });
+  });
+
+  it('refuses a base directory that is a file, or under one, and saves nothing', async () => {
+    const { service, locationFile } = await load();
+    const file = path.join(await tempDir(), 'model.gguf');
+    await writeFile(file, 'GGUF');
+    await expect(service.update({ baseDir: file })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: `${file} cannot be the base directory: it is a file, not a folder.`,
+    });
+    await expect(service.update({ baseDir: path.join(file, 'llm') })).rejects.toThrow(`${file} is a file, not a folder.`);
+    await expect(readFile(locationFile)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(service.state().baseDir.pending).toBeUndefined();
   });
 
   it('reports a write failure and keeps the previous values', async () => {

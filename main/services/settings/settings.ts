@@ -19,6 +19,7 @@ import {
 } from '../../../shared/settings';
 import { keepAside } from '../os/keep-aside';
 import { expandHome, saveBaseDir, type BaseDirChoice } from '../base-dir/paths';
+import { whyUnusableDir } from '../base-dir/unusable-dir';
 import { planAdoption } from './settings-adoption';
 import { SettingsChanges } from './settings-changes';
 import { readEnvDefaults } from './settings-env';
@@ -256,6 +257,13 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
           hint: 'Unset HELIX_LOCAL_LLM_DIR and restart to choose the base directory here.',
         });
       }
+      const unusable = await whyUnusableDir(resolvedBaseDir);
+      if (unusable)
+        throw new AppFailure({
+          code: 'BAD_REQUEST',
+          message: `${resolvedBaseDir} cannot be the base directory: ${unusable}.`,
+          hint: 'Choose a folder this app may write in, or a new folder inside one; nothing was saved.',
+        });
       await writeOrFail(() => saveBaseDir(this.options.locationFile, resolvedBaseDir), this.options.locationFile);
       baseDirChanged = resolvedBaseDir !== (this.pendingBaseDir ?? this.options.baseDir.path);
       this.pendingBaseDir = resolvedBaseDir;
