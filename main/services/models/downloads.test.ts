@@ -150,6 +150,45 @@ describe('ModelDownloads', () => {
     expect((await readFile(path.join(modelsDir, 'tiny.gguf'))).equals(body)).toBe(true);
   });
 
+  it('says why a server could not be reached, or why its answer broke off; Retry resumes', async () => {
+    const { downloads, modelsDir } = await setup();
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const unreachable = await downloads.start({ url: `http://127.0.0.1:${closedPort}/a/tiny.gguf`, sha256 });
+    expect((await downloads.settled(unreachable.id)).error).toBe(
+      `Could not reach 127.0.0.1:${closedPort}: the connection was refused (nothing listens at that address and port). Check the address and the network, then retry.`,
+    );
+    await downloads.remove(unreachable.id);
+
+    // The first answer stops after 1 MiB and the connection drops; later ones serve the rest (Range).
+    let cut = false;
+    const flaky = createServer((req, res) => {
+      const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
+      if (!cut) {
+        cut = true;
+        res.writeHead(200, { 'Content-Length': body.length });
+        res.write(body.subarray(0, 1024 * 1024), () => setTimeout(() => res.socket?.destroy(), 50));
+        return;
+      }
+      res.writeHead(206, { 'Content-Length': body.length - start, 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` });
+      res.end(body.subarray(start));
+    });
+    servers.push(flaky);
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const port = (flaky.address() as { port: number }).port;
+    const started = await downloads.start({ url: `http://127.0.0.1:${port}/a/tiny.gguf`, sha256 });
+    const failed = await downloads.settled(started.id);
+    expect(failed.error).toBe(
+      `The connection to 127.0.0.1:${port} broke off: the other side closed the connection. Check the network, then retry.`,
+    );
+    expect(failed.receivedBytes).toBeGreaterThan(0);
+    downloads.resume(started.id);
+    expect(await downloads.settled(started.id)).toMatchObject({ status: 'done', receivedBytes: body.length });
+    expect((await readFile(path.join(modelsDir, 'tiny.gguf'))).equals(body)).toBe(true);
+  });
+
   it('shows the bytes really on disk when a download stops between progress reports', async () => {
     const { downloads, partDir } = await setup();
     const { url } = await serve(body, { ranges: true });

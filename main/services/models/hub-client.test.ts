@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,22 @@ describe('HubClient against the stand-in hub', () => {
   it('defaults to huggingface.co and honours HF_ENDPOINT', () => {
     expect(new HubClient({ env: {} }).endpoint).toBe('https://huggingface.co');
     expect(client().endpoint).toBe(hub.endpoint);
+  });
+
+  it('says why the hub cannot be reached, and what HF_ENDPOINT must look like', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(new HubClient({ env: { HF_ENDPOINT: `http://127.0.0.1:${port}` } }).search('tiny')).rejects.toMatchObject({
+      code: 'IO_ERROR',
+      message: `Could not reach the Hugging Face hub at http://127.0.0.1:${port}: the connection was refused (nothing listens at that address and port).`,
+    });
+    for (const endpoint of ['hf-mirror.com', 'ftp://hf-mirror.com'])
+      await expect(new HubClient({ env: { HF_ENDPOINT: endpoint } }).search('tiny')).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: `HF_ENDPOINT is not a web address: "${endpoint}".`,
+      });
   });
 
   it('searches GGUF repositories, sorted as asked', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppFailure } from '../../../shared/errors';
+import { whyNoAnswer } from '../os/network-failure';
 import { readCappedBody } from '../os/read-capped-body';
 import { choicesOf, type HubChoice, type HubFile } from './hub-files';
 import { summaryOf } from './model-card';
@@ -204,6 +205,12 @@ export class HubClient {
   }
 
   private async getJson<T>(pathAndQuery: string, schema: z.ZodType<T>, repo?: string): Promise<T> {
+    if (!/^https?:$/.test(URL.parse(this.endpoint)?.protocol ?? ''))
+      throw new AppFailure({
+        code: 'BAD_REQUEST',
+        message: `HF_ENDPOINT is not a web address: "${this.endpoint}".`,
+        hint: 'Set it to the hub or mirror to use, like https://hf-mirror.com, or unset it for https://huggingface.co.',
+      });
     const url = `${this.endpoint}${pathAndQuery}`;
     let response: Response;
     try {
@@ -214,7 +221,7 @@ export class HubClient {
     } catch (error) {
       throw new AppFailure({
         code: 'IO_ERROR',
-        message: `Could not reach the Hugging Face hub at ${this.endpoint}: ${error instanceof Error ? error.message : String(error)}.`,
+        message: `Could not reach the Hugging Face hub at ${this.endpoint}: ${whyNoAnswer(error, this.timeoutMs)}.`,
         hint: 'Check the network, or set HF_ENDPOINT to a reachable mirror.',
       });
     }

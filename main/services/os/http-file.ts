@@ -4,6 +4,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppFailure } from '../../../shared/errors';
 import { judgeHop, judgeUrl, MAX_REDIRECTS } from '../models/download-policy';
+import { whyNoAnswer } from './network-failure';
 
 const PROGRESS_EVERY_MS = 250;
 
@@ -63,9 +64,19 @@ export async function fetchToFile(
     throw error;
   }
   const counter = progressCounter(offset, report);
-  await pipeline(Readable.fromWeb(response.body as never), counter, createWriteStream(file, { flags: resumed ? 'a' : 'w' }), {
-    signal: options.signal,
-  });
+  try {
+    await pipeline(Readable.fromWeb(response.body as never), counter, createWriteStream(file, { flags: resumed ? 'a' : 'w' }), {
+      signal: options.signal,
+    });
+  } catch (error) {
+    // A write error (a full disk) keeps its code for the caller; a body that broke off says why.
+    if (options.signal.aborted || !(error instanceof TypeError)) throw error;
+    throw new AppFailure({
+      code: 'IO_ERROR',
+      message: `The connection to ${new URL(url).host} broke off: ${whyNoAnswer(error)}.`,
+      hint: 'Check the network, then retry.',
+    });
+  }
   counter.flushProgress();
 }
 
@@ -98,7 +109,14 @@ async function fetchFollowingJudged(
   let url = first;
   for (let hop = 0; ; hop++) {
     const headers = url.origin === first.origin ? { ...init.originHeaders, ...init.headers } : init.headers;
-    const response = await fetch(url, { signal: init.signal, headers, redirect: 'manual' });
+    const response = await fetch(url, { signal: init.signal, headers, redirect: 'manual' }).catch((error: unknown) => {
+      if (init.signal.aborted) throw error;
+      throw new AppFailure({
+        code: 'IO_ERROR',
+        message: `Could not reach ${url.host}: ${whyNoAnswer(error)}.`,
+        hint: 'Check the address and the network, then retry.',
+      });
+    });
     const location = response.headers.get('location');
     if (response.status < 300 || response.status > 399 || location === null) return response;
     await response.body?.cancel();
