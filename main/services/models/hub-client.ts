@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppFailure } from '../../../shared/errors';
+import { internetFetch, throughProxy } from '../os/internet-fetch';
 import { whyNoAnswer } from '../os/network-failure';
 import { readCappedBody } from '../os/read-capped-body';
 import { choicesOf, type HubChoice, type HubFile } from './hub-files';
@@ -87,12 +88,15 @@ export class HubClient {
   private readonly token?: string;
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
+  /** " (through the proxy …)" for messages, when HTTPS_PROXY carries the hub's requests. */
+  private readonly viaProxy: string;
 
   constructor(options: HubClientOptions = {}) {
     const env = options.env ?? process.env;
     this.endpoint = (env.HF_ENDPOINT?.trim() || 'https://huggingface.co').replace(/\/+$/, '');
     this.token = env.HF_TOKEN?.trim() || undefined;
-    this.fetchImpl = options.fetch ?? fetch;
+    this.fetchImpl = options.fetch ?? internetFetch(env);
+    this.viaProxy = throughProxy(this.endpoint, env);
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
@@ -221,8 +225,8 @@ export class HubClient {
     } catch (error) {
       throw new AppFailure({
         code: 'IO_ERROR',
-        message: `Could not reach the Hugging Face hub at ${this.endpoint}: ${whyNoAnswer(error, this.timeoutMs)}.`,
-        hint: 'Check the network, or set HF_ENDPOINT to a reachable mirror.',
+        message: `Could not reach the Hugging Face hub at ${this.endpoint}${this.viaProxy}: ${whyNoAnswer(error, this.timeoutMs)}.`,
+        hint: `Check the network${this.viaProxy ? ' and the proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)' : ''}, or set HF_ENDPOINT to a reachable mirror.`,
       });
     }
     if (response.status === 401 || response.status === 403) {

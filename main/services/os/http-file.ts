@@ -4,6 +4,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppFailure } from '../../../shared/errors';
 import { judgeHop, judgeUrl, MAX_REDIRECTS } from '../models/download-policy';
+import { internetFetch, throughProxy } from './internet-fetch';
 import { whyNoAnswer } from './network-failure';
 
 const PROGRESS_EVERY_MS = 250;
@@ -109,11 +110,11 @@ async function fetchFollowingJudged(
   let url = first;
   for (let hop = 0; ; hop++) {
     const headers = url.origin === first.origin ? { ...init.originHeaders, ...init.headers } : init.headers;
-    const response = await fetch(url, { signal: init.signal, headers, redirect: 'manual' }).catch((error: unknown) => {
+    const response = await internetFetch()(url, { signal: init.signal, headers, redirect: 'manual' }).catch((error: unknown) => {
       if (init.signal.aborted) throw error;
       throw new AppFailure({
         code: 'IO_ERROR',
-        message: `Could not reach ${url.host}: ${whyNoAnswer(error)}.`,
+        message: `Could not reach ${url.host}${throughProxy(url)}: ${whyNoAnswer(error)}.`,
         hint: 'Check the address and the network, then retry.',
       });
     });
