@@ -143,6 +143,42 @@ describe('bad input to the gateway: a clear OpenAI-shaped error, and it keeps se
     expect(JSON.parse(answer.body).choices[0].message.content).toBe('Hello from b.');
   }, 15_000);
 
+  it('a long conversation with its length declared, arriving in several reads, reaches the provider whole', async () => {
+    const a = await startStandIn('a', 'm.gguf');
+    const { url, port } = await gatewayOver([a]);
+    // Over 64 KiB: more than one socket read, so a provider is picked before the body has all arrived.
+    const client = new OpenAI({ baseURL: url, apiKey: 'x', maxRetries: 0, timeout: 8000 });
+    const long = await client.chat.completions.create({ model: 'm.gguf', messages: [{ role: 'user', content: 'w'.repeat(300 * 1024) }] });
+    expect(long.choices[0]?.message.content).toBe('Hello from a.');
+
+    // The same with a pause between the pieces, as a slow client sends them.
+    const body = Buffer.from(JSON.stringify({ model: 'm.gguf', messages: [{ role: 'user', content: 'v'.repeat(200 * 1024) }] }));
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/chat/completions',
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+          timeout: 8000,
+        },
+        (response) => {
+          let text = '';
+          response.on('data', (d) => (text += d));
+          response.on('end', () => resolve({ status: response.statusCode!, body: text }));
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error('no answer: the body never reached the provider whole')));
+      request.on('error', reject);
+      request.write(body.subarray(0, 1000));
+      setTimeout(() => request.end(body.subarray(1000)), 100);
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).choices[0].message.content).toBe('Hello from a.');
+    expect((await a.stats()).completed).toBe(2);
+  }, 20_000);
+
   it('a huge body → 413, whether its length is declared or it streams in chunks', async () => {
     const a = await startStandIn('a', 'm.gguf');
     const { url, port } = await gatewayOver([a]);

@@ -112,18 +112,17 @@ export class ForwardCall {
     scanner.push(chunk);
     if (scanner.error !== undefined) return this.badBody();
     if (!this.committed) this.held.push(chunk);
+    // A provider picked while the body was still arriving reads the rest from its stream, this
+    // last piece included.
+    const stream = this.bodyStream;
+    if (stream && !stream.write(chunk)) {
+      this.req.pause();
+      stream.once('drain', this.resumeBody);
+    }
     // The usual case: the whole (small) body came in one piece. It is checked and sent as one
     // buffer now, rather than through a stream that waits for 'end'.
     if (this.received === this.declared) return this.bodyComplete();
-    const stream = this.bodyStream;
-    if (stream) {
-      if (!stream.write(chunk)) {
-        this.req.pause();
-        stream.once('drain', this.resumeBody);
-      }
-    } else if (this.route === undefined && !this.loading && scanner.model !== undefined) {
-      this.routeTo(scanner.model);
-    }
+    if (!stream && this.route === undefined && !this.loading && scanner.model !== undefined) this.routeTo(scanner.model);
   };
 
   private readonly resumeBody = (): void => {
