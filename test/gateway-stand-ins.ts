@@ -20,8 +20,24 @@ export interface RunningStandIn {
 
 const running: ChildProcess[] = [];
 
-/** A llama-server stand-in on a free port, serving `model`; resolves once /health says ok. */
+/**
+ * A llama-server stand-in on a free port, serving `model`; resolves once /health says ok. A port
+ * found free can be taken by a parallel test file before the stand-in binds it: then it exits at
+ * once, and another port is tried.
+ */
 export async function startStandIn(name: string, model: string, env: Record<string, string> = {}): Promise<RunningStandIn> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePort(name, model, env);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnFreePort(name: string, model: string, env: Record<string, string>): Promise<RunningStandIn> {
   const port = await pickPort(30_000 + Math.floor(Math.random() * 20_000));
   const child = spawn(process.execPath, [STAND_IN_LLAMA_SERVER, '--port', String(port), '--model', model], {
     env: { ...process.env, STANDIN_NAME: name, ...env },
@@ -37,7 +53,8 @@ export async function startStandIn(name: string, model: string, env: Record<stri
       () => false,
     ))
   ) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`stand-in ${name} did not start`);
+    if (child.exitCode !== null) throw new PortTaken(`stand-in ${name} exited at start (code ${child.exitCode}; port ${port} taken?)`);
+    if (Date.now() > deadline) throw new Error(`stand-in ${name} did not start`);
     await new Promise((r) => setTimeout(r, 20));
   }
   const list = (await (await fetch(`${baseUrl}/v1/models`)).json()) as { data: Array<{ id: string }> };
