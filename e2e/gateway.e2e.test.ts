@@ -44,7 +44,14 @@ describe('the Gateway page in Chromium', () => {
     await gateway.snippetTab('python').click();
     await expect(gateway.snippet.textContent()).resolves.toContain('model="stand-in.gguf"');
 
+    // A message over what the box sends is stopped before it goes, with where longer ones go.
+    await gateway.tryInput.fill('x'.repeat(100_001));
+    await expect(page.getByTestId('try-too-long').textContent()).resolves.toContain(
+      `This message is 100,001 characters; Try it sends at most 100,000. Send longer ones to the gateway's API (http://127.0.0.1:${gatewayPort}/v1)`,
+    );
+    await expect(gateway.trySend.isDisabled()).resolves.toBe(true);
     await gateway.tryInput.fill('Count to ten.');
+    await expect(page.getByTestId('try-too-long').count()).resolves.toBe(0);
     await gateway.trySend.click();
     // Streaming: part of the answer shows while the rest is still on its way.
     await page.locator('[data-testid="try-output"][data-running="true"]', { hasText: 'one two' }).waitFor({ timeout: 10_000 });

@@ -130,13 +130,16 @@ export interface GatewayStats {
   upstreams: GatewayUpstreamStats[];
 }
 
+/** The longest message the Try it box sends; a longer one goes through the gateway's API. */
+export const TRY_MESSAGE_MAX_CHARS = 100_000;
+
 export const TryChatSchema = z
   .object({
     /** Chosen by the caller, so it can match the streamed chunks to this request. */
     id: z.string().min(1).max(100),
     model: GatewayModelId,
     messages: z
-      .array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().max(100_000) }).strict())
+      .array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().max(TRY_MESSAGE_MAX_CHARS) }).strict())
       .min(1)
       .max(100),
     maxTokens: z.number().int().min(1).max(8192).optional(),

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import type { GatewayStatus } from '../../../shared/gateway';
+import { TRY_MESSAGE_MAX_CHARS, type GatewayStatus } from '../../../shared/gateway';
 import { useOnDemandModels, useTryChat } from '../../api/gateway-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatInteger } from '../../format/count';
 
 /** A one-turn chat streamed through the gateway, to see routing and streaming work end to end. */
 export function TryItCard({ status }: { status: GatewayStatus }) {
@@ -14,7 +15,8 @@ export function TryItCard({ status }: { status: GatewayStatus }) {
   const [prompt, setPrompt] = useState('Say hello in five words.');
   const chat = useTryChat();
   const model = models.includes(chosen) ? chosen : (models[0] ?? '');
-  const ready = Boolean(status.url) && model !== '' && prompt.trim() !== '';
+  const tooLong = prompt.length > TRY_MESSAGE_MAX_CHARS;
+  const ready = Boolean(status.url) && model !== '' && prompt.trim() !== '' && !tooLong;
   const loading = chat.running && chat.text === '' && onDemand?.models.find((m) => m.id === model)?.state === 'loading';
 
   const send = (event: FormEvent) => {
@@ -59,6 +61,8 @@ export function TryItCard({ status }: { status: GatewayStatus }) {
           aria-label="Message"
           value={prompt}
           onChange={(e) => setPrompt(e.target.value)}
+          aria-invalid={tooLong}
+          aria-describedby={tooLong ? 'try-too-long' : undefined}
         />
         {chat.running ? (
           <button type="button" className="button button-secondary" data-testid="try-stop" onClick={chat.stop}>
@@ -70,6 +74,12 @@ export function TryItCard({ status }: { status: GatewayStatus }) {
           </button>
         )}
       </div>
+      {tooLong && (
+        <p className="field-error" id="try-too-long" data-testid="try-too-long">
+          This message is {formatInteger(prompt.length)} characters; Try it sends at most {formatInteger(TRY_MESSAGE_MAX_CHARS)}. Send
+          longer ones to the gateway&apos;s API{status.url ? ` (${status.url})` : ''}, which takes them whole.
+        </p>
+      )}
       {(chat.text || chat.running) && (
         <pre className="gateway-try-output" data-testid="try-output" aria-live="polite" data-running={chat.running}>
           {chat.text || (loading ? 'Loading model…' : '…')}
