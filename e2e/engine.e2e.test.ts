@@ -76,6 +76,57 @@ describe('the built-in engine through the official openai client', () => {
     expect(await noMessages.json()).toMatchObject({ error: { param: 'messages' } });
   });
 
+  it('holds the answer to a JSON schema (response_format), streamed or not; says so for one it cannot follow, and for n > 1', async () => {
+    const client = await openaiClient();
+    const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false };
+    const request = {
+      model: 'tiny-llama.gguf',
+      messages: [{ role: 'user' as const, content: 'Is it ok?' }],
+      max_tokens: 30,
+      temperature: 0,
+      response_format: { type: 'json_schema' as const, json_schema: { name: 'answer', schema } },
+    };
+    // The tiny model's weights are random: without the schema its answer is never this.
+    const answer = await client.chat.completions.create(request);
+    expect(JSON.parse(answer.choices[0]!.message.content!)).toEqual({ ok: expect.any(Boolean) });
+    expect(answer.choices[0]!.finish_reason).toBe('stop');
+    let streamed = '';
+    for await (const chunk of await client.chat.completions.create({ ...request, stream: true }))
+      streamed += chunk.choices[0]?.delta.content ?? '';
+    expect(streamed).toBe(answer.choices[0]!.message.content);
+    const plain = await client.chat.completions.create({ ...request, response_format: { type: 'text' } });
+    expect(() => JSON.parse(plain.choices[0]!.message.content!)).toThrow();
+
+    const anyObject = await client.completions.create({
+      model: 'tiny-llama.gguf',
+      prompt: 'the model',
+      max_tokens: 4,
+      temperature: 0,
+      response_format: { type: 'json_object' },
+    } as never);
+    expect(anyObject.choices[0]!.text).toMatch(/^\s*\{/);
+
+    const unfollowable = await fetch(`${engine!.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({
+        ...request,
+        stream: true,
+        response_format: { type: 'json_schema', json_schema: { schema: { enum: [{ a: 1 }] } } },
+      }),
+    });
+    expect(unfollowable.status).toBe(400);
+    expect(await unfollowable.json()).toMatchObject({
+      error: { param: 'response_format', message: expect.stringMatching(/^response_format: this JSON schema cannot be followed: ./) },
+    });
+
+    const many = await fetch(`${engine!.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], n: 3 }),
+    });
+    expect(many.status).toBe(400);
+    expect(await many.json()).toMatchObject({ error: { param: 'n', message: expect.stringContaining('only 1 answer per request') } });
+  }, 60_000);
+
   it('stops generating when a streaming client goes away', async () => {
     await openaiClient();
     const abort = new AbortController();

@@ -10,6 +10,27 @@ const Sampling = {
   seed: z.number().int().optional(),
   stream: z.boolean().optional(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).optional(),
+  // One answer per request, as llama-server makes: a client asking for more is told, not given one silently.
+  n: z
+    .number()
+    .int()
+    .refine((n) => n === 1, 'only 1 answer per request is made here; send the request again for another')
+    .optional(),
+  /** JSON out (OpenAI's json_object and json_schema): the sampler is held to a grammar, as llama-server does. */
+  response_format: z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('text') }),
+      z.object({ type: z.literal('json_object') }),
+      z.object({
+        type: z.literal('json_schema'),
+        json_schema: z.object({
+          name: z.string().max(64).optional(),
+          schema: z.record(z.string(), z.unknown()),
+          strict: z.boolean().nullish(),
+        }),
+      }),
+    ])
+    .optional(),
 };
 
 const TextContent = z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]);

@@ -7,9 +7,13 @@ import {
   type LlamaContext,
   type LlamaContextSequence,
   type LlamaEmbeddingContext,
+  type LlamaGrammar,
   type LlamaModel,
 } from 'node-llama-cpp';
 import { SequencePool } from './sequence-pool';
+
+/** Schemas whose grammars are kept: a client sends the same one again and again. */
+const GRAMMARS_KEPT = 16;
 
 export interface RuntimeOptions {
   modelPath: string;
@@ -25,6 +29,8 @@ export interface Sampling {
   topP?: number;
   seed?: number;
   stop?: string[];
+  /** Hold the output to JSON: any JSON object, or one a JSON schema describes. */
+  json?: { schema?: Record<string, unknown> };
   signal?: AbortSignal;
   onText?: (text: string) => void;
 }
@@ -44,6 +50,7 @@ export interface Generated {
  */
 export class EngineRuntime {
   private embeddings?: Promise<LlamaEmbeddingContext>;
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
 
   private constructor(
     readonly model: LlamaModel,
@@ -124,12 +131,13 @@ export class EngineRuntime {
   ): Promise<Generated> {
     return this.pool.use(async (sequence) => {
       await sequence.clearHistory();
+      const grammar = sampling.json && (await this.jsonGrammar(sampling.json.schema));
       const generator = create(sequence);
       let generated = 0;
       try {
         const result = await run(
           generator,
-          generationOptions(sampling, (count) => (generated += count)),
+          generationOptions(sampling, (count) => (generated += count), grammar),
           () => generated,
         );
         return { ...result, promptTokens: this.countTokens(prompt), completionTokens: generated };
@@ -137,6 +145,23 @@ export class EngineRuntime {
         generator.dispose({ disposeSequence: false });
       }
     });
+  }
+
+  /**
+   * The grammar for JSON output: made once for any object, once per schema for the last few
+   * schemas. Rejects for a schema it cannot follow (the server answers 400 before generating).
+   */
+  jsonGrammar(schema: Record<string, unknown> | undefined): Promise<LlamaGrammar> {
+    const key = schema === undefined ? '' : JSON.stringify(schema);
+    let grammar = this.grammars.get(key);
+    if (!grammar) {
+      const llama = this.model.llama;
+      grammar = schema === undefined ? llama.getGrammarFor('json') : llama.createGrammarForJsonSchema(schema as never);
+      grammar.catch(() => this.grammars.delete(key));
+      this.grammars.set(key, grammar);
+      if (this.grammars.size > GRAMMARS_KEPT) this.grammars.delete(this.grammars.keys().next().value!);
+    }
+    return grammar;
   }
 
   async embed(inputs: string[]): Promise<{ vectors: number[][]; tokens: number }> {
@@ -161,9 +186,10 @@ export class EngineRuntime {
   }
 }
 
-/** The options a chat and a plain completion both take; `counted` hears how many tokens each step generated. */
-function generationOptions(sampling: Sampling, counted: (tokens: number) => void) {
+/** The options a chat and a plain completion both take; `counted` hears how many tokens each step generated; `grammar` holds the output to JSON. */
+function generationOptions(sampling: Sampling, counted: (tokens: number) => void, grammar: LlamaGrammar | undefined) {
   return {
+    grammar,
     maxTokens: sampling.maxTokens,
     temperature: sampling.temperature,
     topP: sampling.topP,

@@ -150,9 +150,15 @@ const ROUTES: Record<string, Route<z.ZodType>> = {
 
 type SamplingBody = z.infer<typeof ChatRequestSchema> | z.infer<typeof CompletionRequestSchema>;
 
+function jsonOutput(format: SamplingBody['response_format']): Sampling['json'] {
+  if (format?.type === 'json_object') return {};
+  if (format?.type === 'json_schema') return { schema: format.json_schema.schema };
+  return undefined;
+}
+
 /** Runs one generation, as SSE chunks when `stream` is set, and stops it when the client goes away. */
 async function generate(
-  { req, res, modelId }: Call,
+  { req, res, modelId, runtime }: Call,
   body: SamplingBody,
   object: 'chat.completion' | 'text_completion',
   run: (sampling: Sampling) => Promise<Generated>,
@@ -170,8 +176,20 @@ async function generate(
     topP: body.top_p,
     seed: body.seed,
     stop: body.stop === undefined ? undefined : Array.isArray(body.stop) ? body.stop : [body.stop],
+    json: jsonOutput(body.response_format),
     signal: abort.signal,
   };
+  if (sampling.json) {
+    const refused = await runtime.jsonGrammar(sampling.json.schema).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    if (refused !== undefined)
+      return sendOpenAiError(res, 400, null, `response_format: this JSON schema cannot be followed: ${refused.slice(0, 500)}`, {
+        type: 'invalid_request_error',
+        param: 'response_format',
+      });
+  }
   if (body.stream) {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     const frames = sseFrames(object, id, created, modelId);
