@@ -125,6 +125,14 @@ describe('the built-in engine through the official openai client', () => {
     });
     expect(many.status).toBe(400);
     expect(await many.json()).toMatchObject({ error: { param: 'n', message: expect.stringContaining('only 1 answer per request') } });
+    const tools = await fetch(`${engine!.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'f' } }] }),
+    });
+    expect(tools.status).toBe(400);
+    expect(await tools.json()).toMatchObject({
+      error: { param: 'tools', message: expect.stringContaining('tool calling is not supported') },
+    });
   }, 60_000);
 
   it('stops generating when a streaming client goes away', async () => {

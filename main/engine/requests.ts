@@ -37,6 +37,14 @@ const TextContent = z.union([z.string(), z.array(z.object({ type: z.literal('tex
 
 export const ChatRequestSchema = z.object({
   ...Sampling,
+  // Tool calling is not built yet: refused, as llama-server without --jinja refuses it, rather than answered as if no tools were offered.
+  tools: z
+    .array(z.unknown())
+    .max(
+      0,
+      "tool calling is not supported by the built-in engine yet: send the request without tools, or use a provider that calls tools (llama.cpp's server with --jinja, Ollama, LM Studio)",
+    )
+    .optional(),
   messages: z
     .array(
       z.object({
