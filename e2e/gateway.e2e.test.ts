@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +70,33 @@ describe('the Gateway page in Chromium', () => {
     const openai = new OpenAI({ baseURL: `http://127.0.0.1:${gatewayPort}/v1`, apiKey: 'not-needed', maxRetries: 0 });
     const reply = await openai.chat.completions.create({ model: 'stand-in.gguf', messages: [{ role: 'user', content: 'Hi' }] });
     expect(reply.choices[0]!.message.content).toBe(REPLY);
+
+    // A web page served from this machine (another port, so another origin) calls the gateway
+    // from the browser itself: CORS lets it by default; another list in the settings stops it.
+    const site = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<title>local chat app</title>'));
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const app = await session.browser.newPage();
+    await app.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
+    const askFromPage = (base: string) =>
+      app.evaluate(async (gatewayBase) => {
+        try {
+          const response = await fetch(`${gatewayBase}/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-stainless-os': 'web' },
+            body: JSON.stringify({ model: 'stand-in.gguf', messages: [{ role: 'user', content: 'Hi' }] }),
+          });
+          return { status: response.status, text: (await response.json()).choices?.[0]?.message?.content as string | undefined };
+        } catch (error) {
+          return { error: String(error) };
+        }
+      }, base);
+    await expect(askFromPage(`http://127.0.0.1:${gatewayPort}/v1`)).resolves.toEqual({ status: 200, text: REPLY });
+    await page.getByTestId('gateway-cors').fill('https://chat.example.com');
+    await page.getByTestId('gateway-cors').locator('xpath=..').getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(async () => (await client.invoke('gateway.status')).corsOrigins).toEqual(['https://chat.example.com']);
+    await expect(askFromPage(`http://127.0.0.1:${gatewayPort}/v1`)).resolves.toEqual({ error: 'TypeError: Failed to fetch' });
+    await app.close();
+    site.close();
     await client.invoke('providers.stop', { id: 'standin' });
     await page.getByTestId('routes-empty').waitFor();
     close();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ON_DEMAND_DEFAULTS, OnDemandPatchSchema, OnDemandSettingsSchema } from './on-demand';
+import { CorsOriginsSchema, DEFAULT_CORS_ORIGINS } from './cors-origins';
 import { isHostName } from './host-name';
 
 /**
@@ -48,6 +49,8 @@ export const GatewaySettingsSchema = z
     priority: z.array(z.string().min(1).max(200)).max(200).default([]),
     /** Models started by the requests that name them, and unloaded when idle (shared/on-demand.ts). */
     onDemand: OnDemandSettingsSchema.default(ON_DEMAND_DEFAULTS),
+    /** Web pages that may call the gateway from a browser (shared/cors-origins.ts). */
+    corsOrigins: CorsOriginsSchema.default(DEFAULT_CORS_ORIGINS),
   })
   .strict();
 export type GatewaySettings = z.infer<typeof GatewaySettingsSchema>;
@@ -69,6 +72,8 @@ export const GatewayPatchSchema = z
     priority: z.array(z.string().min(1).max(200)).max(200).optional(),
     /** Load-on-demand settings, field by field. */
     onDemand: OnDemandPatchSchema.optional(),
+    /** The whole list of allowed browser origins. */
+    corsOrigins: CorsOriginsSchema.optional(),
   })
   .strict();
 export type GatewayPatch = z.infer<typeof GatewayPatchSchema>;
@@ -102,6 +107,7 @@ export interface GatewayStatus {
   strategy: GatewayStrategy;
   modelStrategies: Record<string, GatewayStrategy>;
   priority: string[];
+  corsOrigins: string[];
   routes: GatewayRoute[];
   /** Why the gateway is not listening, when it should be. */
   error?: { message: string; hint: string };

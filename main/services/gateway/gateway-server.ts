@@ -9,6 +9,7 @@ import type { OnDemandHook } from './on-demand-hook';
 import { rawOpenAiError, sendOpenAiError } from '../os/openai-error';
 import type { RoutingTable } from './routing-table';
 import { gatewayRequestHeaders } from './request-headers';
+import { corsAllows } from '../../../shared/cors-origins';
 import { UpstreamPool } from './upstream-pool';
 
 /** The endpoints routed by their body's `model`. */
@@ -20,6 +21,8 @@ export interface GatewayServerOptions {
   port: number;
   /** Read on every request, so a new key applies without a restart. */
   apiKey: () => string | undefined;
+  /** Origins of web pages that may call the gateway from a browser; read on every request that has one. */
+  corsOrigins: () => readonly string[];
   table: () => RoutingTable;
   /** Something in the per-upstream stats moved. */
   touched: () => void;
@@ -85,6 +88,23 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
         'forbidden_host',
         `This gateway only answers requests addressed to 127.0.0.1 or localhost, not "${headers.host ?? ''}".`,
       );
+    }
+    const origin = headers.origin;
+    if (origin !== undefined) {
+      // A browser: only pages the user allowed may use the gateway, and a preflight is answered
+      // before the key is checked (browsers never send credentials with one).
+      if (!corsAllows(options.corsOrigins(), origin)) {
+        return sendOpenAiError(
+          res,
+          403,
+          'forbidden_origin',
+          `This gateway does not answer web pages from ${origin.slice(0, 200)}. If that page should use it, add its origin under Gateway → Endpoint → Web pages allowed (CORS) in the app.`,
+        );
+      }
+      if (req.method === 'OPTIONS') return answerPreflight(req, res, origin);
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-expose-headers', 'x-gateway-provider');
+      res.setHeader('vary', 'Origin');
     }
     if (!authorized(headers.authorization)) {
       return sendOpenAiError(
@@ -187,6 +207,18 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       await ctx.pool.destroy();
     },
   };
+}
+
+function answerPreflight(req: IncomingMessage, res: ServerResponse, origin: string): void {
+  const asked = req.headers['access-control-request-headers'];
+  res.writeHead(204, {
+    'access-control-allow-origin': origin,
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': typeof asked === 'string' && asked.length <= 4096 ? asked : 'authorization, content-type',
+    'access-control-max-age': '600',
+    vary: 'Origin',
+  });
+  res.end();
 }
 
 function sendJson(res: ServerResponse, body: Buffer): void {

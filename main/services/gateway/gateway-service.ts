@@ -120,6 +120,7 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
       strategy: s.strategy,
       modelStrategies: s.modelStrategies,
       priority: s.priority,
+      corsOrigins: s.corsOrigins,
       routes: this.table.describe(performance.now(), Date.now()),
       ...(this.error ? { error: this.error } : {}),
     };
@@ -221,6 +222,7 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
             host: settings.host,
             port: settings.port,
             apiKey: () => this.settings.apiKey,
+            corsOrigins: () => this.settings.corsOrigins,
             table: () => this.table,
             touched: () => void (this.dirty = true),
             limits: this.options.limits,

@@ -4,7 +4,7 @@
  * session token among them, since cookies are not scoped by port), the client's Authorization
  * (it is the gateway's key; the upstream gets its own, added by the caller), Host, Origin and
  * Referer, and hop-by-hop headers. Answers lose hop-by-hop headers and Set-Cookie, so an upstream
- * cannot set a cookie on the gateway's origin.
+ * cannot set a cookie on the gateway's origin, and CORS headers, which the gateway sets itself.
  *
  * Both checks are a Set lookup and at most two prefix tests per header, decided once here.
  */
@@ -34,6 +34,11 @@ const DROP_RESPONSE: ReadonlySet<string> = new Set([
   'upgrade',
   'set-cookie',
   'set-cookie2',
+  // The gateway answers CORS itself (gateway-server.ts); an upstream's "*" must not widen it.
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-expose-headers',
+  'vary',
 ]);
 
 const PLAIN_CONNECTION = /^\s*(?:keep-alive|close)\s*$/i;

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { CorsOrigin } from '../../../shared/cors-origins';
 import type { GatewayStatus } from '../../../shared/gateway';
 import { useUpdateGateway } from '../../api/gateway-hooks';
 import { ActionButton } from '../../components/ActionButton';
@@ -14,6 +15,13 @@ export function EndpointCard({ status }: { status: GatewayStatus }) {
   const portNumber = Number(port);
   const portValid = /^\d+$/.test(port) && portNumber >= 0 && portNumber <= 65535;
   const moved = host.trim() !== status.host || portNumber !== status.port;
+  const [origins, setOrigins] = useState(status.corsOrigins.join('\n'));
+  const originList = origins
+    .split(/[\s,]+/)
+    .map((o) => o.trim())
+    .filter(Boolean);
+  const originsChanged = originList.join('\n') !== status.corsOrigins.join('\n');
+  const badOrigin = originList.find((o) => !CorsOrigin.safeParse(o).success);
 
   const save = (event: FormEvent) => {
     event.preventDefault();
@@ -114,6 +122,41 @@ export function EndpointCard({ status }: { status: GatewayStatus }) {
           Apply
         </button>
         <span className="muted gateway-address-hint">127.0.0.1 keeps it on this machine; any other address needs an API key.</span>
+      </form>
+      <form
+        className="gateway-cors"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (originsChanged && !badOrigin) update.mutate({ corsOrigins: originList });
+        }}
+      >
+        <label htmlFor="gateway-cors">Web pages allowed (CORS)</label>
+        <textarea
+          id="gateway-cors"
+          data-testid="gateway-cors"
+          className="input"
+          rows={3}
+          spellCheck={false}
+          value={origins}
+          aria-invalid={badOrigin !== undefined}
+          onChange={(e) => setOrigins(e.target.value)}
+        />
+        <button
+          type="submit"
+          className="button button-secondary button-small"
+          disabled={!originsChanged || badOrigin !== undefined || update.isPending}
+        >
+          Apply
+        </button>
+        {badOrigin !== undefined && (
+          <span className="field-error gateway-address-hint" data-testid="gateway-cors-error">
+            “{badOrigin.slice(0, 100)}” is not an origin: {CorsOrigin.safeParse(badOrigin).error?.issues[0]?.message}.
+          </span>
+        )}
+        <span className="muted gateway-address-hint">
+          Origins, one a line, of web pages that may call the gateway from a browser: http://localhost:* is any page served from this
+          machine; * is every site you visit. Programs that are not browsers are not limited by this.
+        </span>
       </form>
       {status.error && (
         <div className="notice notice-warning" role="alert" data-testid="gateway-error">
