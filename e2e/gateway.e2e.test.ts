@@ -85,7 +85,8 @@ describe('the Gateway page in Chromium', () => {
             headers: { 'content-type': 'application/json', 'x-stainless-os': 'web' },
             body: JSON.stringify({ model: 'stand-in.gguf', messages: [{ role: 'user', content: 'Hi' }] }),
           });
-          return { status: response.status, text: (await response.json()).choices?.[0]?.message?.content as string | undefined };
+          const body = (await response.json()) as { choices?: Array<{ message?: { content?: string } }> };
+          return { status: response.status, text: body.choices?.[0]?.message?.content };
         } catch (error) {
           return { error: String(error) };
         }
