@@ -1,10 +1,21 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { pickPort } from '../main/services/os/ports';
 import { writeStandInRecipe } from './support/stand-in-recipe';
-import { freshDirs, openPrintedUrl, runCli, spawnHost, type HostDirs, startCliHost, type RunningHost } from './support/host-process';
+import {
+  cliPath,
+  freshDirs,
+  openPrintedUrl,
+  runCli,
+  spawnHost,
+  type HostDirs,
+  startCliHost,
+  type RunningHost,
+} from './support/host-process';
 
 let host: RunningHost | undefined;
 
@@ -30,6 +41,26 @@ describe('the CLI', () => {
     const { code, stdout } = await cli(['settings'], { HELIX_LOCAL_LLM_TIMEOUT: '45' });
     expect(code).toBe(0);
     expect(stdout).toMatch(/startupTimeoutSec\s+45\s+from HELIX_LOCAL_LLM_TIMEOUT/);
+  });
+
+  it('a base directory chosen in Settings that became a file: `status` and `serve` run on the default one and say why', async () => {
+    const dirs = await freshDirs();
+    const home = path.join(path.dirname(dirs.baseDir), 'home');
+    const chosen = path.join(path.dirname(dirs.baseDir), 'was-a-folder');
+    await writeFile(chosen, 'a file now');
+    await mkdir(path.join(dirs.configHome, 'local-llm-manager'), { recursive: true });
+    await writeFile(path.join(dirs.configHome, 'local-llm-manager', 'location.json'), JSON.stringify({ baseDir: chosen }));
+    const env = { HELIX_LOCAL_LLM_DIR: '', HOME: home };
+    const status = await cli(['status'], env, dirs);
+    expect(status.code).toBe(0);
+    expect(status.stderr).toContain(
+      `Settings problem: The base directory chosen in Settings, ${chosen}, cannot be used: it is a file, not a folder.`,
+    );
+    expect(status.stderr).toContain(`The default ${path.join(home, '.helixcode', 'local-llm')} is in use`);
+    const json = JSON.parse((await cli(['status', '--json'], env, dirs)).stdout) as { settingsProblems: Array<{ message: string }> };
+    expect(json.settingsProblems[0]!.message).toContain(chosen);
+    host = await spawnHost(process.execPath, [cliPath, 'serve', '--port', '0'], dirs, env);
+    expect(host.output()).toContain(`headless host, base directory ${path.join(home, '.helixcode', 'local-llm')}`);
   });
 
   it('rejects an unknown command or option with usage, exit code 2', async () => {

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppFailure } from '../shared/errors';
 import { runningModels, type RunningModel } from '../shared/on-demand';
 import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/provider';
+import type { SettingsProblem } from '../shared/settings';
 import { formatProviders, formatState } from './cli-format';
 import { hostPageUrl } from './host-file';
 import { colours, paintStatus, parse, printJson, runningHost, UsageError } from './cli-common';
@@ -22,28 +23,34 @@ export async function runStatus(args: string[]): Promise<number> {
   let list: { providers: ProviderSummary[]; problems: CatalogProblem[] };
   // Models the gateway loaded on demand run as processes of their own, under no catalog tile.
   let onDemand: RunningModel[] = [];
+  // Such as a base directory chosen in Settings that cannot be used: what this table is of depends on it.
+  let settingsProblems: SettingsProblem[] = [];
   if (remote) {
     try {
       list = await remote.client.invoke('providers.list');
       // Secondary to the providers: a host that cannot list them still gets its status shown.
       const loadable = await remote.client.invoke('gateway.models').catch(() => undefined);
       onDemand = runningModels(loadable?.models);
+      settingsProblems = (await remote.client.invoke('settings.get').catch(() => undefined))?.problems ?? [];
     } finally {
       remote.close();
     }
   } else {
     // Read-only: no host means nothing runs; the folder is read, nothing is started or written.
-    list = await providerSnapshot(await openBaseDir({ readOnly: true }));
+    const base = await openBaseDir({ readOnly: true });
+    list = await providerSnapshot(base);
+    settingsProblems = base.settings.state().problems;
   }
   if (values.json) {
     const host = remote ? { pid: remote.info.pid, origin: remote.info.origin, mode: remote.info.mode ?? 'headless' } : null;
-    printJson({ host, ...list, onDemand });
+    printJson({ host, ...list, onDemand, settingsProblems });
   } else {
     const c = colours();
     const table = formatProviders(list.providers, list.problems, remote !== undefined, onDemand);
     console.log(c.enabled ? table.replace(/^(\S+\s+)(\S+)/gm, (_, id: string, status: string) => `${id}${paintStatus(status, c)}`) : table);
     // The way back to a page whose token a restart made old, or to a terminal that scrolled away.
     if (remote && (remote.info.mode ?? 'headless') === 'headless') console.log(`Open the UI: ${hostPageUrl(remote.info)}`);
+    for (const problem of settingsProblems) console.error(`${c.yellow('Settings problem:')} ${problem.message} ${problem.hint}`);
   }
   return 0;
 }
