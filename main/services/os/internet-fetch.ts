@@ -1,6 +1,10 @@
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 
-/** The proxy settings curl, git, pip and huggingface_hub read; lower case wins, as in curl. */
+/**
+ * The proxy settings curl, git, pip and huggingface_hub read; lower case wins, as in curl. With
+ * HTTPS_PROXY unset, HTTP_PROXY carries https requests too, as undici and Node's own proxy
+ * support do (a network that names one proxy means it for both).
+ */
 export interface ProxySettings {
   httpProxy?: string;
   httpsProxy?: string;
