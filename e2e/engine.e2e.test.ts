@@ -135,6 +135,29 @@ describe('the built-in engine through the official openai client', () => {
     });
   }, 60_000);
 
+  it('refuses a prompt longer than the context, saying by how much, instead of cutting it from the front', async () => {
+    const client = await openaiClient();
+    const long = Array.from({ length: 4000 }, (_, i) => `w${i}`).join(' ');
+    const error = await client.chat.completions
+      .create({ model: 'tiny-llama.gguf', messages: [{ role: 'user', content: long }], max_tokens: 4 })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, code: 'context_length_exceeded', param: 'messages' });
+    expect((error as Error).message).toMatch(/The prompt is \d+ tokens; this model's context holds 1024\./);
+    const streamed = await fetch(`${engine!.baseUrl}/v1/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ prompt: long, max_tokens: 4, stream: true }),
+    });
+    expect(streamed.status).toBe(400);
+    expect(await streamed.json()).toMatchObject({ error: { code: 'context_length_exceeded', param: 'prompt' } });
+    // A prompt that fits still gets its answer.
+    const fits = await client.chat.completions.create({
+      model: 'tiny-llama.gguf',
+      messages: [{ role: 'user', content: 'w1 w2' }],
+      max_tokens: 4,
+    });
+    expect(fits.choices[0]!.finish_reason).toBe('length');
+  });
+
   it('stops generating when a streaming client goes away', async () => {
     await openaiClient();
     const abort = new AbortController();

@@ -18,6 +18,7 @@ afterEach(async () => {
 async function engine(chat: (sampling: Sampling) => Promise<Generated>): Promise<number> {
   const runtime = {
     options: { parallel: 1, contextSize: 512 },
+    countTokens: (text: string) => text.length,
     chat: (_messages: unknown, sampling: Sampling) => chat(sampling),
   } as unknown as EngineRuntime;
   const server = createEngineServer({ runtime: () => runtime, modelPath: '/models/tiny.gguf', version: 'test' });

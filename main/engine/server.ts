@@ -126,11 +126,12 @@ const ROUTES: Record<string, Route<z.ZodType>> = {
       role: m.role === 'developer' ? ('system' as const) : m.role,
       text: textOf(m.content),
     }));
-    await generate(call, body, 'chat.completion', (sampling) => call.runtime.chat(messages, sampling));
+    const text = messages.map((m) => m.text).join('\n');
+    await generate(call, body, 'chat.completion', text, (sampling) => call.runtime.chat(messages, sampling));
   }),
   '/v1/completions': route(CompletionRequestSchema, async (body, call) => {
     const prompt = Array.isArray(body.prompt) ? body.prompt[0]! : body.prompt;
-    await generate(call, body, 'text_completion', (sampling) => call.runtime.complete(prompt, sampling));
+    await generate(call, body, 'text_completion', prompt, (sampling) => call.runtime.complete(prompt, sampling));
   }),
   '/v1/embeddings': route(EmbeddingRequestSchema, async (body, { res, runtime, modelId }) => {
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
@@ -161,8 +162,21 @@ async function generate(
   { req, res, modelId, runtime }: Call,
   body: SamplingBody,
   object: 'chat.completion' | 'text_completion',
+  promptText: string,
   run: (sampling: Sampling) => Promise<Generated>,
 ): Promise<void> {
+  // A prompt the context cannot hold would be cut from the front without a word (as llama-server
+  // without --context-shift, refuse it, saying by how much).
+  const promptTokens = runtime.countTokens(promptText);
+  const contextSize = runtime.options.contextSize;
+  if (promptTokens >= contextSize)
+    return sendOpenAiError(
+      res,
+      400,
+      'context_length_exceeded',
+      `The prompt is ${promptTokens} tokens; this model's context holds ${contextSize}. Shorten it, or raise the context size on the engine's page (Providers → Built-in engine → Configuration) if the model allows.`,
+      { type: 'invalid_request_error', param: object === 'chat.completion' ? 'messages' : 'prompt' },
+    );
   const abort = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) abort.abort();
