@@ -156,6 +156,18 @@ describe('the built-in engine through the official openai client', () => {
       max_tokens: 4,
     });
     expect(fits.choices[0]!.finish_reason).toBe('length');
+    // So does a long conversation whose newest turn fits: its oldest turns are shifted out, as a chat goes on.
+    const turns = Array.from({ length: 40 }, (_, i) => ({
+      role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+      content: Array.from({ length: 100 }, (_, j) => `t${i}w${j}`).join(' '),
+    }));
+    const conversation = await client.chat.completions.create({
+      model: 'tiny-llama.gguf',
+      messages: [...turns, { role: 'user', content: 'and now?' }],
+      max_tokens: 4,
+    });
+    expect(conversation.usage!.prompt_tokens).toBeGreaterThan(1024);
+    expect(conversation.choices[0]!.finish_reason).toBe('length');
   });
 
   it('stops generating when a streaming client goes away', async () => {

@@ -126,8 +126,10 @@ const ROUTES: Record<string, Route<z.ZodType>> = {
       role: m.role === 'developer' ? ('system' as const) : m.role,
       text: textOf(m.content),
     }));
-    const text = messages.map((m) => m.text).join('\n');
-    await generate(call, body, 'chat.completion', text, (sampling) => call.runtime.chat(messages, sampling));
+    // What must fit: the system prompt and the newest message. Older turns beyond the context are
+    // shifted out by node-llama-cpp (a long conversation goes on), so they do not count here.
+    const kept = [...messages.filter((m) => m.role === 'system'), messages.at(-1)!].filter((m, i, all) => all.indexOf(m) === i);
+    await generate(call, body, 'chat.completion', kept.map((m) => m.text).join('\n'), (sampling) => call.runtime.chat(messages, sampling));
   }),
   '/v1/completions': route(CompletionRequestSchema, async (body, call) => {
     const prompt = Array.isArray(body.prompt) ? body.prompt[0]! : body.prompt;
@@ -165,8 +167,8 @@ async function generate(
   promptText: string,
   run: (sampling: Sampling) => Promise<Generated>,
 ): Promise<void> {
-  // A prompt the context cannot hold would be cut from the front without a word (as llama-server
-  // without --context-shift, refuse it, saying by how much).
+  // A prompt the context cannot hold would be cut from the front without a word: as llama-server
+  // without --context-shift does, refuse it, saying by how much.
   const promptTokens = runtime.countTokens(promptText);
   const contextSize = runtime.options.contextSize;
   if (promptTokens >= contextSize)
