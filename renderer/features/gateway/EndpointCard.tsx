@@ -135,7 +135,7 @@ export function EndpointCard({ status }: { status: GatewayStatus }) {
           id="gateway-cors"
           data-testid="gateway-cors"
           className="input"
-          rows={3}
+          rows={Math.min(6, Math.max(3, origins.split('\n').length))}
           spellCheck={false}
           value={origins}
           aria-invalid={badOrigin !== undefined}
