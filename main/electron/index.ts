@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, session, shell } from 'electron';
 import { toAppError } from '../../shared/errors';
 import type { ProviderState } from '../../shared/provider';
 import { runningModels } from '../../shared/on-demand';
 import { openControlEndpoint, type ControlEndpoint } from '../control-endpoint';
 import { createHost, type Host } from '../host';
 import { diagnosticsFileName } from '../services/diagnostics/create-diagnostics';
+import { adoptSystemProxy } from '../services/os/system-proxy';
 import { installShutdown, type Shutdown } from '../shutdown';
 import { bindIpc } from '../transports/electron';
 import { showAlertsAsNotifications } from './alert-notifications';
@@ -86,9 +87,15 @@ function runDesktopApp(): void {
 
       let control: ControlEndpoint | undefined;
       try {
+        // Before anything fetches: a desktop app's environment lacks the system's proxy.
+        const systemProxy = adoptSystemProxy(
+          process.env,
+          await session.defaultSession.resolveProxy('https://huggingface.co/').catch(() => 'DIRECT'),
+        );
         host = await createHost({ mode: 'desktop', secretCipher: keychainCipher(), nodeLauncher: utilityProcessLauncher });
         const owned = host;
         logElectronEvents(owned.appLog);
+        if (systemProxy) owned.appLog.write('info', `using the system's proxy ${systemProxy} for downloads and installs`);
         shutdown = installShutdown({
           log: owned.appLog,
           stop: async () => {
