@@ -3,6 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closedPort } from '../../../test/closed-port';
 import { holdTheLoopSoon } from '../../../test/hold-the-loop';
 import { startStandIn } from '../../../test/gateway-stand-ins';
 import { UpstreamError, UpstreamPool, type UpstreamHandler, type UpstreamPoolOptions, type UpstreamRequest } from './upstream-pool';
@@ -277,11 +278,7 @@ describe('UpstreamPool: kept-alive connections', () => {
 
 describe('UpstreamPool: failures', () => {
   it('passes ECONNREFUSED through for a port nobody listens on', async () => {
-    const holder = net.createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const port = (holder.address() as net.AddressInfo).port;
-    await new Promise((resolve) => holder.close(resolve));
-    const outcome = await send(newPool(), { origin: `http://127.0.0.1:${port}` });
+    const outcome = await send(newPool(), { origin: `http://127.0.0.1:${await closedPort()}` });
     expect(outcome.error).not.toBeInstanceOf(UpstreamError);
     expect(outcome.error).toMatchObject({ code: 'ECONNREFUSED' });
   });

@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closedPort } from '../../../test/closed-port';
 import { tempDir } from '../../../test/temp-dir';
 import { ModelDownloads } from './downloads';
 
@@ -152,13 +153,10 @@ describe('ModelDownloads', () => {
 
   it('says why a server could not be reached, or why its answer broke off; Retry resumes', async () => {
     const { downloads, modelsDir } = await setup();
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const closedPort = (closed.address() as { port: number }).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const unreachable = await downloads.start({ url: `http://127.0.0.1:${closedPort}/a/tiny.gguf`, sha256 });
+    const refused = await closedPort();
+    const unreachable = await downloads.start({ url: `http://127.0.0.1:${refused}/a/tiny.gguf`, sha256 });
     expect((await downloads.settled(unreachable.id)).error).toBe(
-      `Could not reach 127.0.0.1:${closedPort}: the connection was refused (nothing listens at that address and port). Check the address and the network, then retry.`,
+      `Could not reach 127.0.0.1:${refused}: the connection was refused (nothing listens at that address and port). Check the address and the network, then retry.`,
     );
     await downloads.remove(unreachable.id);
 

@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort } from '../../../test/closed-port';
 import { HUB_TOKEN, startStandInHub, type StandInHub } from '../../../test/fixtures/stand-ins/hf-hub';
 import { ModelDownloads } from './downloads';
 import { HubClient } from './hub-client';
@@ -31,10 +31,7 @@ describe('HubClient against the stand-in hub', () => {
   });
 
   it('says why the hub cannot be reached, and what HF_ENDPOINT must look like', async () => {
-    const closed = net.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as net.AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     await expect(new HubClient({ env: { HF_ENDPOINT: `http://127.0.0.1:${port}` } }).search('tiny')).rejects.toMatchObject({
       code: 'IO_ERROR',
       message: `Could not reach the Hugging Face hub at http://127.0.0.1:${port}: the connection was refused (nothing listens at that address and port).`,

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStandInHub, type StandInHub } from '../../../test/fixtures/stand-ins/hf-hub';
+import { closedPort } from '../../../test/closed-port';
 import { tempDir } from '../../../test/temp-dir';
 import { HubClient } from '../models/hub-client';
 import { fetchToFile } from './http-file';
@@ -29,14 +30,6 @@ async function startProxy(hubPort: number) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
   return { url, tunnels, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 let hub: StandInHub;

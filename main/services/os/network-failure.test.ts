@@ -1,6 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { closedPort } from '../../../test/closed-port';
 import { whyNoAnswer } from './network-failure';
 
 /** What fetch threw (or the body read threw) for this URL. */
@@ -21,10 +22,7 @@ async function listen(server: net.Server): Promise<number> {
 
 describe('whyNoAnswer: what fetch hides behind "fetch failed"', () => {
   it('a closed port, a name no DNS knows, a port fetch blocks', async () => {
-    const server = net.createServer();
-    const port = await listen(server);
-    await new Promise((resolve) => server.close(resolve));
-    expect(whyNoAnswer(await failureOf(`http://127.0.0.1:${port}/`))).toBe(
+    expect(whyNoAnswer(await failureOf(`http://127.0.0.1:${await closedPort()}/`))).toBe(
       'the connection was refused (nothing listens at that address and port)',
     );
     expect(whyNoAnswer(await failureOf('http://no-such-host.invalid/'))).toMatch(
