@@ -9,7 +9,8 @@ import path from 'node:path';
  * (`access`), so a read-only disk counts as not writable even for root.
  */
 export async function whyUnusableDir(dir: string): Promise<string | undefined> {
-  let at = path.resolve(dir);
+  const target = path.resolve(dir);
+  let at = target;
   for (;;) {
     const found = await stat(at).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
@@ -17,13 +18,13 @@ export async function whyUnusableDir(dir: string): Promise<string | undefined> {
     });
     if (found instanceof Error) return `${at} cannot be read (${(found as NodeJS.ErrnoException).code ?? found.message})`;
     if (found) {
-      if (!found.isDirectory()) return at === path.resolve(dir) ? 'it is a file, not a folder' : `${at} is a file, not a folder`;
+      if (!found.isDirectory()) return at === target ? 'it is a file, not a folder' : `${at} is a file, not a folder`;
       const writable = await access(at, constants.W_OK | constants.X_OK).then(
         () => true,
         () => false,
       );
       if (writable) return undefined;
-      return at === path.resolve(dir) ? 'this app may not write in it' : `this app may not create folders in ${at}`;
+      return at === target ? 'this app may not write in it' : `this app may not create folders in ${at}`;
     }
     const parent = path.dirname(at);
     if (parent === at) return `${at} does not exist`;
