@@ -125,15 +125,128 @@ describe('the built-in engine through the official openai client', () => {
     });
     expect(many.status).toBe(400);
     expect(await many.json()).toMatchObject({ error: { param: 'n', message: expect.stringContaining('only 1 answer per request') } });
-    const tools = await fetch(`${engine!.baseUrl}/v1/chat/completions`, {
-      method: 'POST',
-      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'f' } }] }),
-    });
-    expect(tools.status).toBe(400);
-    expect(await tools.json()).toMatchObject({
-      error: { param: 'tools', message: expect.stringContaining('tool calling is not supported') },
-    });
   }, 60_000);
+
+  it('calls tools: a demanded call is held to its schema, streamed or not; tool answers go back to the model; usage on request', async () => {
+    const client = await openaiClient();
+    const weather = {
+      type: 'function' as const,
+      function: {
+        name: 'weather',
+        description: 'The weather in a city',
+        parameters: {
+          type: 'object',
+          properties: { city: { type: 'string', maxLength: 12 }, celsius: { type: 'boolean' } },
+          required: ['city', 'celsius'],
+        },
+      },
+    };
+    const time = {
+      type: 'function' as const,
+      function: { name: 'time', parameters: { type: 'object', properties: { zone: { enum: ['UTC', 'CET'] } } } },
+    };
+    const ask = {
+      model: 'tiny-llama.gguf',
+      messages: [{ role: 'user' as const, content: 'Weather in Oslo?' }],
+      max_tokens: 60,
+      temperature: 0,
+    };
+
+    // Named: the tiny model's weights are random, so only the schema makes this a call.
+    const named = await client.chat.completions.create({
+      ...ask,
+      tools: [weather, time],
+      tool_choice: { type: 'function', function: { name: 'weather' } },
+    });
+    expect(named.choices[0]!.finish_reason).toBe('tool_calls');
+    const call = named.choices[0]!.message.tool_calls![0]!;
+    expect(named.choices[0]!.message).toMatchObject({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ type: 'function', id: expect.stringMatching(/^call_\w+$/) }],
+    });
+    expect(call.type === 'function' && call.function.name).toBe('weather');
+    const args = JSON.parse(call.type === 'function' ? call.function.arguments : '') as unknown;
+    expect(args).toEqual({ city: expect.any(String), celsius: expect.any(Boolean) });
+
+    // Streamed, the call comes whole in one delta (never as content), then finish_reason and the usage asked for.
+    const chunks = [];
+    for await (const chunk of await client.chat.completions.create({
+      ...ask,
+      tools: [weather, time],
+      tool_choice: { type: 'function', function: { name: 'weather' } },
+      stream: true,
+      stream_options: { include_usage: true },
+    }))
+      chunks.push(chunk);
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('');
+    const streamedCalls = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
+    expect(streamedCalls).toEqual([
+      {
+        index: 0,
+        id: expect.stringMatching(/^call_/),
+        type: 'function',
+        function: { name: 'weather', arguments: call.type === 'function' && call.function.arguments },
+      },
+    ]);
+    expect(chunks.map((c) => c.choices[0]?.finish_reason).filter(Boolean)).toEqual(['tool_calls']);
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: named.usage!.prompt_tokens, total_tokens: expect.any(Number) },
+    });
+
+    // Required, of two: one call of either, its arguments held to that tool's schema.
+    const required = await client.chat.completions.create({ ...ask, max_tokens: 300, tools: [weather, time], tool_choice: 'required' });
+    const made = required.choices[0]!.message.tool_calls![0]!;
+    expect(made.type === 'function' && ['weather', 'time']).toContain(made.type === 'function' && made.function.name);
+    if (made.type === 'function' && made.function.name === 'time')
+      expect(JSON.parse(made.function.arguments)).toEqual({ zone: expect.stringMatching(/^(UTC|CET)$/) });
+    else if (made.type === 'function')
+      expect(JSON.parse(made.function.arguments)).toEqual({ city: expect.any(String), celsius: expect.any(Boolean) });
+
+    // "auto": the functions are documented in the prompt (usage counts them); the model may answer or call.
+    // (The tiny model reads a character a token: one short tool's documentation is most of its context.)
+    const plain = await client.chat.completions.create({ ...ask, max_tokens: 8 });
+    const auto = await client.chat.completions.create({ ...ask, max_tokens: 8, tools: [time] });
+    expect(auto.usage!.prompt_tokens).toBeGreaterThan(plain.usage!.prompt_tokens + 100);
+    expect(['stop', 'length', 'tool_calls']).toContain(auto.choices[0]!.finish_reason);
+
+    // The answer of the tool goes back: the model goes on after it, and the result is in its prompt.
+    const followUp = (content: string) =>
+      client.chat.completions.create({
+        ...ask,
+        max_tokens: 4,
+        messages: [...ask.messages, named.choices[0]!.message, { role: 'tool', tool_call_id: call.id, content }],
+      });
+    const short = await followUp('{"c":3}');
+    const long = await followUp(JSON.stringify({ forecast: 'x'.repeat(50) }));
+    expect(long.usage!.prompt_tokens - short.usage!.prompt_tokens).toBeGreaterThanOrEqual(40);
+    expect(short.choices[0]!.finish_reason).not.toBe('tool_calls');
+
+    // Wrong input is named with its fix.
+    const refusal = async (body: object) => {
+      const response = await fetch(`${engine!.baseUrl}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ ...ask, ...body }) });
+      expect(response.status).toBe(400);
+      return ((await response.json()) as { error: { param: string; message: string } }).error;
+    };
+    expect(await refusal({ messages: [...ask.messages, { role: 'tool', tool_call_id: 'nope', content: 'x' }] })).toMatchObject({
+      param: 'messages.1.tool_call_id',
+      message: expect.stringContaining('answers no tool call'),
+    });
+    expect(await refusal({ tools: [weather], tool_choice: { type: 'function', function: { name: 'time' } } })).toMatchObject({
+      param: 'tool_choice',
+      message: 'Invalid request: tool_choice: no tool named "time" was sent; name one of: weather',
+    });
+    expect(
+      await refusal({
+        tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { enum: [{ b: 1 }] } } } } }],
+      }),
+    ).toMatchObject({ param: 'tools.0.function.parameters', message: expect.stringContaining('this JSON schema cannot be followed') });
+    expect(await refusal({ tools: [weather], response_format: { type: 'json_object' } })).toMatchObject({
+      param: 'response_format',
+      message: expect.stringContaining('cannot be combined'),
+    });
+  }, 120_000);
 
   it('refuses a prompt longer than the context, saying by how much, instead of cutting it from the front', async () => {
     const client = await openaiClient();

@@ -9,6 +9,7 @@ const Sampling = {
   top_p: z.number().min(0).max(1).optional(),
   seed: z.number().int().optional(),
   stream: z.boolean().optional(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).optional(),
   // One answer per request, as llama-server makes: a client asking for more is told, not given one silently.
   n: z
@@ -35,25 +36,65 @@ const Sampling = {
 
 const TextContent = z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]);
 
-export const ChatRequestSchema = z.object({
-  ...Sampling,
-  // Tool calling is not built yet: refused, as llama-server without --jinja refuses it, rather than answered as if no tools were offered.
-  tools: z
-    .array(z.unknown())
-    .max(
-      0,
-      "tool calling is not supported by the built-in engine yet: send the request without tools, or use a provider that calls tools (llama.cpp's server with --jinja, Ollama, LM Studio)",
-    )
-    .optional(),
-  messages: z
-    .array(
-      z.object({
-        role: z.enum(['system', 'developer', 'user', 'assistant']),
-        content: TextContent.nullable(),
-      }),
-    )
-    .min(1),
+/** OpenAI's rule for a function's name, which clients already follow. */
+const ToolName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a tool name is 1 to 64 letters, digits, "_" or "-"');
+
+const Tool = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    name: ToolName,
+    description: z.string().max(8_192).optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
 });
+
+const ToolCall = z.object({
+  id: z.string().min(1).max(256),
+  type: z.literal('function'),
+  function: z.object({ name: z.string().min(1).max(64), arguments: z.string() }),
+});
+
+const Message = z.discriminatedUnion('role', [
+  z.object({ role: z.enum(['system', 'developer', 'user']), content: TextContent.nullable() }),
+  z.object({ role: z.literal('assistant'), content: TextContent.nullish(), tool_calls: z.array(ToolCall).max(128).optional() }),
+  z.object({ role: z.literal('tool'), tool_call_id: z.string().min(1).max(256), content: TextContent }),
+]);
+
+export const ChatRequestSchema = z
+  .object({
+    ...Sampling,
+    tools: z.array(Tool).max(128).optional(),
+    tool_choice: z
+      .union([z.enum(['none', 'auto', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) })])
+      .optional(),
+    parallel_tool_calls: z.boolean().optional(),
+    messages: z.array(Message).min(1),
+  })
+  .superRefine((body, ctx) => {
+    const names = (body.tools ?? []).map((tool) => tool.function.name);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tools', i, 'function', 'name'],
+          message: `two tools are named "${name}"; give each its own name`,
+        });
+    });
+    const choice = body.tool_choice;
+    if (choice !== undefined && choice !== 'none' && names.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tool_choice'],
+        message: 'tool_choice needs tools: send the tools it may call, or leave it out',
+      });
+    else if (typeof choice === 'object' && !names.includes(choice.function.name))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tool_choice'],
+        message: `no tool named "${choice.function.name}" was sent; name one of: ${names.join(', ')}`,
+      });
+  });
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 
 export const CompletionRequestSchema = z.object({ ...Sampling, prompt: z.union([z.string(), z.array(z.string()).length(1)]) });
@@ -66,7 +107,7 @@ export const EmbeddingRequestSchema = z.object({
 });
 export type EmbeddingRequest = z.infer<typeof EmbeddingRequestSchema>;
 
-export function textOf(content: z.infer<typeof TextContent> | null): string {
-  if (content === null) return '';
+export function textOf(content: z.infer<typeof TextContent> | null | undefined): string {
+  if (content == null) return '';
   return typeof content === 'string' ? content : content.map((part) => part.text).join('');
 }

@@ -1,15 +1,22 @@
 import {
   getLlama,
+  isChatModelResponseFunctionCall,
   LlamaChat,
   LlamaCompletion,
   LlamaLogLevel,
+  resolveChatWrapper,
   type ChatHistoryItem,
+  type ChatModelFunctions,
+  type ChatModelResponse,
+  type ChatWrapper,
   type LlamaContext,
   type LlamaContextSequence,
   type LlamaEmbeddingContext,
   type LlamaGrammar,
+  type LlamaChatResponse,
   type LlamaModel,
 } from 'node-llama-cpp';
+import type { ChatTurn } from './chat-turns';
 import { SequencePool } from './sequence-pool';
 
 /** Schemas whose grammars are kept: a client sends the same one again and again. */
@@ -31,13 +38,23 @@ export interface Sampling {
   stop?: string[];
   /** Hold the output to JSON: any JSON object, or one a JSON schema describes. */
   json?: { schema?: Record<string, unknown> };
+  /** Functions the model may call (chat only); `parallel` lets it make more than one call in an answer. */
+  tools?: { functions: ChatModelFunctions; parallel: boolean };
   signal?: AbortSignal;
   onText?: (text: string) => void;
 }
 
+/** A call the model made: the function's name and its arguments as JSON text. */
+export interface ToolCall {
+  name: string;
+  arguments: string;
+}
+
 export interface Generated {
   text: string;
-  finishReason: 'stop' | 'length';
+  finishReason: 'stop' | 'length' | 'tool_calls';
+  /** Set when the model stopped to call functions (finishReason 'tool_calls'). */
+  toolCalls?: ToolCall[];
   /** The client went away and generation stopped early. */
   aborted: boolean;
   promptTokens: number;
@@ -52,12 +69,17 @@ export class EngineRuntime {
   private embeddings?: Promise<LlamaEmbeddingContext>;
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
 
+  /** The chat template, resolved once: what prompts are counted with is what chats are rendered with. */
+  private readonly chatWrapper: ChatWrapper;
+
   private constructor(
     readonly model: LlamaModel,
     private readonly context: LlamaContext,
     private readonly pool: SequencePool<LlamaContextSequence>,
     readonly options: RuntimeOptions,
-  ) {}
+  ) {
+    this.chatWrapper = resolveChatWrapper(model);
+  }
 
   static async load(options: RuntimeOptions): Promise<EngineRuntime> {
     const llama = await getLlama({ gpu: 'auto', logLevel: LlamaLogLevel.warn });
@@ -73,34 +95,32 @@ export class EngineRuntime {
     return this.model.tokenize(text).length;
   }
 
-  async chat(messages: Array<{ role: 'system' | 'user' | 'assistant'; text: string }>, sampling: Sampling): Promise<Generated> {
-    const history: ChatHistoryItem[] = messages.map((m) =>
-      m.role === 'assistant'
-        ? { type: 'model', response: [m.text] }
-        : m.role === 'system'
-          ? { type: 'system', text: m.text }
-          : { type: 'user', text: m.text },
-    );
-    history.push({ type: 'model', response: [] });
-    const prompt = messages.map((m) => m.text).join('\n');
+  /**
+   * The tokens of a conversation as the chat template renders it, the documentation of the
+   * functions it may call included: what usage reports and what must fit the context.
+   */
+  chatPromptTokens(turns: ChatTurn[], functions?: ChatModelFunctions): number {
+    const { contextText } = this.chatWrapper.generateContextState({
+      chatHistory: chatHistory(turns),
+      availableFunctions: functions,
+      documentFunctionParams: true,
+    });
+    return contextText.tokenize(this.model.tokenizer).length;
+  }
+
+  async chat(turns: ChatTurn[], sampling: Sampling): Promise<Generated> {
+    const history = chatHistory(turns);
     return this.generate(
-      prompt,
+      () => this.chatPromptTokens(turns, sampling.tools?.functions),
       sampling,
-      (sequence) => new LlamaChat({ contextSequence: sequence, autoDisposeSequence: false }),
-      async (chat, options) => {
-        const result = await chat.generateResponse(history, options);
-        return {
-          text: result.response,
-          finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',
-          aborted: result.metadata.stopReason === 'abort',
-        };
-      },
+      (sequence) => new LlamaChat({ contextSequence: sequence, chatWrapper: this.chatWrapper, autoDisposeSequence: false }),
+      async (chat, options) => chatOutcome(await chat.generateResponse(history, options)),
     );
   }
 
   async complete(prompt: string, sampling: Sampling): Promise<Generated> {
     return this.generate(
-      prompt,
+      () => this.countTokens(prompt),
       sampling,
       (sequence) => new LlamaCompletion({ contextSequence: sequence }),
       async (completion, options, generated) => {
@@ -117,17 +137,17 @@ export class EngineRuntime {
   /**
    * One generation, chat or plain, on a free sequence cleared of what came before: `create` makes
    * the generator on it (disposed after, the sequence kept), `run` generates with the sampling
-   * options and may read how many tokens were generated so far.
+   * options and may read how many tokens were generated so far; `promptTokens` counts the prompt for usage.
    */
   private generate<G extends { dispose(options: { disposeSequence: boolean }): void }>(
-    prompt: string,
+    promptTokens: () => number,
     sampling: Sampling,
     create: (sequence: LlamaContextSequence) => G,
     run: (
       generator: G,
       options: ReturnType<typeof generationOptions>,
       generated: () => number,
-    ) => Promise<Pick<Generated, 'text' | 'finishReason' | 'aborted'>>,
+    ) => Promise<Pick<Generated, 'text' | 'finishReason' | 'aborted' | 'toolCalls'>>,
   ): Promise<Generated> {
     return this.pool.use(async (sequence) => {
       await sequence.clearHistory();
@@ -140,7 +160,7 @@ export class EngineRuntime {
           generationOptions(sampling, (count) => (generated += count), grammar),
           () => generated,
         );
-        return { ...result, promptTokens: this.countTokens(prompt), completionTokens: generated };
+        return { ...result, promptTokens: promptTokens(), completionTokens: generated };
       } finally {
         generator.dispose({ disposeSequence: false });
       }
@@ -189,7 +209,14 @@ export class EngineRuntime {
 /** The options a chat and a plain completion both take; `counted` hears how many tokens each step generated; `grammar` holds the output to JSON. */
 function generationOptions(sampling: Sampling, counted: (tokens: number) => void, grammar: LlamaGrammar | undefined) {
   return {
-    grammar,
+    // node-llama-cpp takes either a grammar or functions: the server never asks for both.
+    ...(sampling.tools
+      ? {
+          functions: sampling.tools.functions,
+          documentFunctionParams: true,
+          maxParallelFunctionCalls: sampling.tools.parallel ? undefined : 1,
+        }
+      : { grammar }),
     maxTokens: sampling.maxTokens,
     temperature: sampling.temperature,
     topP: sampling.topP,
@@ -200,4 +227,46 @@ function generationOptions(sampling: Sampling, counted: (tokens: number) => void
     onTextChunk: sampling.onText,
     onToken: (tokens: readonly unknown[]) => void counted(tokens.length),
   };
+}
+
+/** What a chat generation made, as the server answers it: text, why it stopped, the calls it made. */
+export function chatOutcome(
+  result: Pick<LlamaChatResponse<ChatModelFunctions>, 'response' | 'functionCalls' | 'metadata'>,
+): Pick<Generated, 'text' | 'finishReason' | 'aborted' | 'toolCalls'> {
+  const calls = result.functionCalls ?? [];
+  const stop = result.metadata.stopReason;
+  return {
+    text: result.response,
+    finishReason: stop === 'maxTokens' ? 'length' : calls.length ? 'tool_calls' : 'stop',
+    aborted: stop === 'abort',
+    ...(calls.length
+      ? { toolCalls: calls.map((call) => ({ name: call.functionName, arguments: JSON.stringify(call.params ?? {}) })) }
+      : {}),
+  };
+}
+
+/**
+ * The conversation as node-llama-cpp's history: an assistant's text and calls (with their answers)
+ * are one model response, as a chat template writes them. After tool answers the model goes on
+ * with that same response; otherwise a new one starts.
+ */
+export function chatHistory(turns: ChatTurn[]): ChatHistoryItem[] {
+  const history: ChatHistoryItem[] = [];
+  for (const turn of turns) {
+    if (turn.role !== 'assistant') {
+      history.push(turn.role === 'system' ? { type: 'system', text: turn.text } : { type: 'user', text: turn.text });
+      continue;
+    }
+    const response: ChatModelResponse['response'] = [
+      ...(turn.text ? [turn.text] : []),
+      ...turn.calls.map((call) => ({ type: 'functionCall' as const, name: call.name, params: call.params, result: call.result })),
+    ];
+    const last = history.at(-1);
+    if (last?.type === 'model') last.response.push(...response);
+    else history.push({ type: 'model', response });
+  }
+  const last = history.at(-1);
+  const afterToolAnswers = last?.type === 'model' && isChatModelResponseFunctionCall(last.response.at(-1));
+  if (!afterToolAnswers) history.push({ type: 'model', response: [] });
+  return history;
 }

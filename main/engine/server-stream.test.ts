@@ -19,6 +19,7 @@ async function engine(chat: (sampling: Sampling) => Promise<Generated>): Promise
   const runtime = {
     options: { parallel: 1, contextSize: 512 },
     countTokens: (text: string) => text.length,
+    chatPromptTokens: () => 1,
     chat: (_messages: unknown, sampling: Sampling) => chat(sampling),
   } as unknown as EngineRuntime;
   const server = createEngineServer({ runtime: () => runtime, modelPath: '/models/tiny.gguf', version: 'test' });

@@ -16,9 +16,11 @@ import {
 } from '../services/os/http-boundary';
 import { isLoopbackHostHeader } from '../services/os/loopback';
 import { rawOpenAiError, sendOpenAiError } from '../services/os/openai-error';
-import { ChatRequestSchema, CompletionRequestSchema, EmbeddingRequestSchema, textOf } from './requests';
+import { chatTurns } from './chat-turns';
+import { ChatRequestSchema, CompletionRequestSchema, EmbeddingRequestSchema } from './requests';
 import type { EngineRuntime, Generated, Sampling } from './runtime';
-import { sseFrames } from './sse-frames';
+import { sseFrames, type Usage } from './sse-frames';
+import { chatFunctions, forcedCall, parametersOf } from './tool-choice';
 import { SseWriter } from './sse-writer';
 
 export interface EngineLimits extends ServerLimits {
@@ -122,18 +124,53 @@ const route = <S extends z.ZodType>(schema: S, run: Route<S>['run']): Route<S> =
 
 const ROUTES: Record<string, Route<z.ZodType>> = {
   '/v1/chat/completions': route(ChatRequestSchema, async (body, call) => {
-    const messages = body.messages.map((m) => ({
-      role: m.role === 'developer' ? ('system' as const) : m.role,
-      text: textOf(m.content),
-    }));
+    const { res, runtime } = call;
+    const read = chatTurns(body.messages);
+    if (!read.ok) return sendOpenAiError(res, 400, null, read.message, { type: 'invalid_request_error', param: read.param });
+    const tools = body.tool_choice === 'none' ? [] : (body.tools ?? []);
+    if (tools.length && body.response_format && body.response_format.type !== 'text')
+      return sendOpenAiError(
+        res,
+        400,
+        null,
+        'response_format and tools cannot be combined here: ask for the tool calls first, then for the JSON answer in a request without tools.',
+        { type: 'invalid_request_error', param: 'response_format' },
+      );
+    for (const [index, tool] of tools.entries()) {
+      const refused = await grammarRefusal(runtime, parametersOf(tool));
+      if (refused !== undefined)
+        return sendOpenAiError(res, 400, null, `tools.${index}.function.parameters: this JSON schema cannot be followed: ${refused}`, {
+          type: 'invalid_request_error',
+          param: `tools.${index}.function.parameters`,
+        });
+    }
+    const choice = body.tool_choice ?? 'auto';
+    const forced = tools.length && choice !== 'auto' && choice !== 'none' ? forcedCall(tools, choice, read.turns) : undefined;
+    const turns = forced?.turns ?? read.turns;
+    const forcedRefused = forced && (await grammarRefusal(runtime, forced.schema));
+    if (forcedRefused)
+      return sendOpenAiError(res, 400, null, `tool_choice: these tools cannot be called by a grammar here: ${forcedRefused}`, {
+        type: 'invalid_request_error',
+        param: 'tool_choice',
+      });
     // What must fit: the system prompt and the newest message. Older turns beyond the context are
     // shifted out by node-llama-cpp (a long conversation goes on), so they do not count here.
-    const kept = [...messages.filter((m) => m.role === 'system'), messages.at(-1)!].filter((m, i, all) => all.indexOf(m) === i);
-    await generate(call, body, 'chat.completion', kept.map((m) => m.text).join('\n'), (sampling) => call.runtime.chat(messages, sampling));
+    // The functions' documentation is part of the system prompt, so it must fit too.
+    const kept = [...turns.filter((t) => t.role === 'system'), turns.at(-1)!].filter((t, i, all) => all.indexOf(t) === i);
+    const functions = tools.length && !forced ? chatFunctions(tools) : undefined;
+    const jsonOut = forced ? { schema: forced.schema } : jsonOutput(body.response_format);
+    await generate(call, body, 'chat.completion', runtime.chatPromptTokens(kept, functions), jsonOut, (sampling) =>
+      forced
+        ? // The JSON of a demanded call is the call, never content: nothing streams until it is whole.
+          runtime.chat(turns, { ...sampling, onText: undefined }).then(forced.read)
+        : runtime.chat(turns, functions ? { ...sampling, tools: { functions, parallel: body.parallel_tool_calls !== false } } : sampling),
+    );
   }),
   '/v1/completions': route(CompletionRequestSchema, async (body, call) => {
     const prompt = Array.isArray(body.prompt) ? body.prompt[0]! : body.prompt;
-    await generate(call, body, 'text_completion', prompt, (sampling) => call.runtime.complete(prompt, sampling));
+    await generate(call, body, 'text_completion', call.runtime.countTokens(prompt), jsonOutput(body.response_format), (sampling) =>
+      call.runtime.complete(prompt, sampling),
+    );
   }),
   '/v1/embeddings': route(EmbeddingRequestSchema, async (body, { res, runtime, modelId }) => {
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
@@ -164,12 +201,13 @@ async function generate(
   { req, res, modelId, runtime }: Call,
   body: SamplingBody,
   object: 'chat.completion' | 'text_completion',
-  promptText: string,
+  /** The tokens that must fit the context (the system prompt and newest message of a chat). */
+  promptTokens: number,
+  jsonOut: Sampling['json'],
   run: (sampling: Sampling) => Promise<Generated>,
 ): Promise<void> {
   // A prompt the context cannot hold would be cut from the front without a word: as llama-server
   // without --context-shift does, refuse it, saying by how much.
-  const promptTokens = runtime.countTokens(promptText);
   const contextSize = runtime.options.contextSize;
   if (promptTokens >= contextSize)
     return sendOpenAiError(
@@ -192,16 +230,13 @@ async function generate(
     topP: body.top_p,
     seed: body.seed,
     stop: body.stop === undefined ? undefined : Array.isArray(body.stop) ? body.stop : [body.stop],
-    json: jsonOutput(body.response_format),
+    json: jsonOut,
     signal: abort.signal,
   };
-  if (sampling.json) {
-    const refused = await runtime.jsonGrammar(sampling.json.schema).then(
-      () => undefined,
-      (error: unknown) => (error instanceof Error ? error.message : String(error)),
-    );
+  if (jsonOut) {
+    const refused = await grammarRefusal(runtime, jsonOut.schema);
     if (refused !== undefined)
-      return sendOpenAiError(res, 400, null, `response_format: this JSON schema cannot be followed: ${refused.slice(0, 500)}`, {
+      return sendOpenAiError(res, 400, null, `response_format: this JSON schema cannot be followed: ${refused}`, {
         type: 'invalid_request_error',
         param: 'response_format',
       });
@@ -225,7 +260,9 @@ async function generate(
       // Stopped early: cut, never the final chunk and [DONE] of a complete answer.
       return cutResponse(res);
     }
-    out.end(`${frames.finish(result.finishReason)}data: [DONE]\n\n`);
+    const calls = result.toolCalls ? frames.toolCalls(withIds(result.toolCalls)) : '';
+    const usage = body.stream_options?.include_usage ? frames.usage(usageOf(result)) : '';
+    out.end(`${calls}${frames.finish(result.finishReason)}${usage}data: [DONE]\n\n`);
     return;
   }
   const result = await run(sampling);
@@ -233,11 +270,7 @@ async function generate(
     console.log(`engine: client went away; generation stopped after ${result.completionTokens} of at most ${sampling.maxTokens} tokens`);
     return;
   }
-  const usage = {
-    prompt_tokens: result.promptTokens,
-    completion_tokens: result.completionTokens,
-    total_tokens: result.promptTokens + result.completionTokens,
-  };
+  const usage = usageOf(result);
   json(
     res,
     200,
@@ -247,10 +280,47 @@ async function generate(
           object,
           created,
           model: modelId,
-          choices: [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: result.finishReason }],
+          choices: [
+            {
+              index: 0,
+              message: result.toolCalls
+                ? {
+                    role: 'assistant',
+                    content: result.text || null,
+                    tool_calls: withIds(result.toolCalls).map((c) => ({
+                      id: c.id,
+                      type: 'function',
+                      function: { name: c.name, arguments: c.arguments },
+                    })),
+                  }
+                : { role: 'assistant', content: result.text },
+              finish_reason: result.finishReason,
+            },
+          ],
           usage,
         }
       : { id, object, created, model: modelId, choices: [{ index: 0, text: result.text, finish_reason: result.finishReason }], usage },
+  );
+}
+
+function usageOf(result: Generated): Usage {
+  return {
+    prompt_tokens: result.promptTokens,
+    completion_tokens: result.completionTokens,
+    total_tokens: result.promptTokens + result.completionTokens,
+  };
+}
+
+/** Each call gets an id, by which the client's tool message names the call it answers. */
+function withIds(calls: NonNullable<Generated['toolCalls']>) {
+  return calls.map((call) => ({ ...call, id: `call_${randomUUID().replaceAll('-', '').slice(0, 24)}` }));
+}
+
+/** Why node-llama-cpp cannot hold output to this schema, or undefined when it can (the grammar is then kept for the request). */
+async function grammarRefusal(runtime: EngineRuntime, schema: Record<string, unknown> | undefined): Promise<string | undefined> {
+  return runtime.jsonGrammar(schema).then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500),
   );
 }
 

@@ -23,6 +23,32 @@ describe('sseFrames', () => {
     expect(parse(frames.finish('length'))).toEqual({ ...head, choices: [{ index: 0, delta: {}, finish_reason: 'length' }] });
   });
 
+  it('chat frames carry the calls the model made, whole, and the usage after the finish when asked', () => {
+    const frames = sseFrames('chat.completion', base.id, base.created, base.model);
+    const head = { ...base, object: 'chat.completion.chunk' };
+    const calls = [
+      { id: 'call_1', name: 'weather', arguments: '{"city":"Oslo"}' },
+      { id: 'call_2', name: 'time', arguments: '{}' },
+    ];
+    expect(parse(frames.toolCalls(calls))).toEqual({
+      ...head,
+      choices: [
+        {
+          index: 0,
+          delta: {
+            tool_calls: [
+              { index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } },
+              { index: 1, id: 'call_2', type: 'function', function: { name: 'time', arguments: '{}' } },
+            ],
+          },
+          finish_reason: null,
+        },
+      ],
+    });
+    const usage = { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 };
+    expect(parse(frames.usage(usage))).toEqual({ ...head, choices: [], usage });
+  });
+
   it('completion frames carry text', () => {
     const frames = sseFrames('text_completion', 'cmpl-1', base.created, base.model);
     const head = { id: 'cmpl-1', created: base.created, model: base.model, object: 'text_completion' };

@@ -8,18 +8,39 @@ export interface SseFrames {
   /** Chat only: the first frame, naming the role. */
   role(): string;
   text(text: string): string;
+  /** Chat only: the calls the model made, whole, in one frame. */
+  toolCalls(calls: ReadonlyArray<{ id: string; name: string; arguments: string }>): string;
   /** The last frame before [DONE], with why it ended. */
   finish(reason: string): string;
+  /** After the last frame when the client asked for it (stream_options.include_usage): no choices, the usage. */
+  usage(usage: Usage): string;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
 }
 
 export function sseFrames(object: 'chat.completion' | 'text_completion', id: string, created: number, model: string): SseFrames {
   const chat = object === 'chat.completion';
-  const start = `data: {"id":${JSON.stringify(id)},"object":"${chat ? 'chat.completion.chunk' : 'text_completion'}","created":${created},"model":${JSON.stringify(model)},"choices":[{"index":0,`;
+  const head = `data: {"id":${JSON.stringify(id)},"object":"${chat ? 'chat.completion.chunk' : 'text_completion'}","created":${created},"model":${JSON.stringify(model)},`;
+  const start = `${head}"choices":[{"index":0,`;
   const textHead = chat ? `${start}"delta":{"content":` : `${start}"text":`;
   const textTail = chat ? '},"finish_reason":null}]}\n\n' : ',"finish_reason":null}]}\n\n';
   return {
     role: () => `${start}"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n`,
     text: (text) => textHead + JSON.stringify(text) + textTail,
+    toolCalls: (calls) =>
+      `${start}"delta":${JSON.stringify({
+        tool_calls: calls.map((call, index) => ({
+          index,
+          id: call.id,
+          type: 'function',
+          function: { name: call.name, arguments: call.arguments },
+        })),
+      })},"finish_reason":null}]}\n\n`,
+    usage: (usage) => `${head}"choices":[],"usage":${JSON.stringify(usage)}}\n\n`,
     finish: (reason) => `${start}${chat ? '"delta":{}' : '"text":""'},"finish_reason":${JSON.stringify(reason)}}]}\n\n`,
   };
 }
