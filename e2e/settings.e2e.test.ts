@@ -19,6 +19,9 @@ describe('settings in Chromium', () => {
     await expect(settings.input('healthIntervalSec').inputValue()).resolves.toBe('30');
     await expect(settings.source('healthIntervalSec').textContent()).resolves.toMatch(/default/i);
     await settings.setNumber('healthIntervalSec', 7);
+    // Typed but not saved: the label says so, not "default" beside a 7.
+    await expect(settings.source('healthIntervalSec').textContent()).resolves.toBe('edited, not saved');
+    await expect(settings.source('startupTimeoutSec').textContent()).resolves.toMatch(/default/i);
     await settings.save();
     await page.close();
 

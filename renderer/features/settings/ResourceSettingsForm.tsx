@@ -45,7 +45,7 @@ const NOTIFY_LABELS: Record<AlertKind, string> = {
 
 /** Resources and alerts: its own card and Save, so the main form stays as it was. */
 export function ResourceSettingsForm({ state }: { state: SettingsState }) {
-  const { draft, errors, edit, onSubmit, footer } = useSettingsForm(state, RULES);
+  const { draft, errors, edit, edited, onSubmit, footer } = useSettingsForm(state, RULES);
 
   return (
     <form className="card settings-form" onSubmit={onSubmit} noValidate data-testid="resource-settings">
@@ -56,13 +56,14 @@ export function ResourceSettingsForm({ state }: { state: SettingsState }) {
         draft={draft}
         errors={errors}
         limits={(key) => LIMITS[key]}
+        edited={edited}
         onChange={(key, value) => edit({ [key]: value })}
       />
       <Field
         id="setting-notify-provider"
         label="Notify when"
         description="A desktop notification (a toast in the browser). Switch a kind off to mute it."
-        source={<SourceLabel field="mutedAlerts" source={state.sources.mutedAlerts} />}
+        source={<SourceLabel field="mutedAlerts" source={state.sources.mutedAlerts} edited={edited('notify')} />}
       >
         <div className="notify-list">
           {ALERT_KINDS.map((kind) => (

@@ -45,11 +45,13 @@ interface NumberSettingsProps<K extends SettingKey> {
   draft: Record<K, string>;
   errors: Partial<Record<K, string>>;
   limits: (key: K) => NumberLimits;
+  /** Whether the field holds an edit not saved yet. */
+  edited: (key: K) => boolean;
   onChange: (key: K, value: string) => void;
 }
 
 /** Number settings, one labelled field each, with the unit after the input; whole numbers step by 1, others by 0.5. */
-export function NumberSettings<K extends SettingKey>({ fields, state, draft, errors, limits, onChange }: NumberSettingsProps<K>) {
+export function NumberSettings<K extends SettingKey>({ fields, state, draft, errors, limits, edited, onChange }: NumberSettingsProps<K>) {
   return fields.map(({ key, label, description }) => {
     const id = `setting-${key}`;
     const { min, max, integer, unit } = limits(key);
@@ -59,7 +61,7 @@ export function NumberSettings<K extends SettingKey>({ fields, state, draft, err
         id={id}
         label={label}
         description={description}
-        source={<SourceLabel field={key} source={state.sources[key]} />}
+        source={<SourceLabel field={key} source={state.sources[key]} edited={edited(key)} />}
         error={errors[key]}
       >
         <span className="input-with-unit">

@@ -16,10 +16,15 @@ const SECONDS = [
 ] as const;
 
 export function SettingsForm({ state }: { state: SettingsState }) {
-  const { draft, errors, edit, onSubmit, footer } = useSettingsForm(state, { draftFrom, validate, buildPatch });
+  const { draft, errors, edit, edited, onSubmit, footer } = useSettingsForm(state, { draftFrom, validate, buildPatch });
   const baseDirFromEnv = state.baseDir.source === 'env';
   const toggle = (key: 'autoStart' | 'closeToTray' | 'launchAtLogin', label: string, description: string) => (
-    <Field id={`setting-${key}`} label={label} description={description} source={<SourceLabel field={key} source={state.sources[key]} />}>
+    <Field
+      id={`setting-${key}`}
+      label={label}
+      description={description}
+      source={<SourceLabel field={key} source={state.sources[key]} edited={edited(key)} />}
+    >
       <Toggle
         id={`setting-${key}`}
         describedBy={`setting-${key}-description`}
@@ -35,7 +40,7 @@ export function SettingsForm({ state }: { state: SettingsState }) {
         id="setting-baseDir"
         label="Base directory"
         description="Where providers, models, logs and configuration live."
-        source={<SourceLabel field="baseDir" source={state.baseDir.source} />}
+        source={<SourceLabel field="baseDir" source={state.baseDir.source} edited={!baseDirFromEnv && edited('baseDir')} />}
         error={baseDirFromEnv ? undefined : errors.baseDir}
         notes={
           <>
@@ -73,6 +78,7 @@ export function SettingsForm({ state }: { state: SettingsState }) {
         draft={draft}
         errors={errors}
         limits={() => SECONDS_LIMITS}
+        edited={edited}
         onChange={(key, value) => edit({ [key]: value })}
       />
 

@@ -18,7 +18,10 @@ export function useSettingsForm<D extends object>(state: SettingsState, rules: D
   // Only what the user touched; untouched fields keep following the host (e.g. another client's save).
   const { edits, edit: addEdit, clear, baseRevision, settled } = useEdits<D>(state.revision);
   const update = useUpdateSettings();
-  const draft: D = { ...rules.draftFrom(state), ...edits };
+  const saved = rules.draftFrom(state);
+  const draft: D = { ...saved, ...edits };
+  /** Whether the field holds a value other than the host's (typing or toggling a value back is no edit; values are plain data). */
+  const edited = (key: keyof D) => key in edits && JSON.stringify(edits[key]) !== JSON.stringify(saved[key]);
   const errors = rules.validate(draft);
   const patch = rules.buildPatch(draft, state);
   const dirty = Object.keys(patch).length > 0;
@@ -34,5 +37,5 @@ export function useSettingsForm<D extends object>(state: SettingsState, rules: D
     update.mutate({ ...patch, baseRevision }, settled);
   };
   const footer = { update, dirty, invalid, canDiscard: Object.keys(edits).length > 0, onDiscard: clear };
-  return { draft, errors, edit, onSubmit, footer };
+  return { draft, errors, edit, edited, onSubmit, footer };
 }
