@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tinyVocab } from '../scripts/make-tiny-gguf';
 import { startEngine, TINY_GREEDY_CHAT, tinyModelsDir, type EngineProcess } from './support/engine-process';
 
 let engine: EngineProcess | undefined;
@@ -247,6 +248,48 @@ describe('the built-in engine through the official openai client', () => {
       message: expect.stringContaining('cannot be combined'),
     });
   }, 120_000);
+
+  it("honours llama-server's samplers (top_k, min_p, repeat_penalty) and OpenAI's penalties and logit_bias; refuses what it cannot do", async () => {
+    const client = await openaiClient();
+    const complete = async (extra: object) => {
+      const answer = await client.completions.create({ model: 'tiny-llama.gguf', prompt: 'the model', max_tokens: 10, ...extra } as never);
+      return answer.choices[0]!.text;
+    };
+    const greedy = await complete({ temperature: 0 });
+    // Hot sampling differs with the seed; with top_k 1 only the likeliest token is left, so it is greedy whatever the seed.
+    expect(await complete({ temperature: 1.5, seed: 1 })).not.toBe(await complete({ temperature: 1.5, seed: 2 }));
+    expect(await complete({ temperature: 1.5, seed: 1, top_k: 1 })).toBe(greedy);
+    expect(await complete({ temperature: 1.5, seed: 2, top_k: 1 })).toBe(greedy);
+    expect(await complete({ temperature: 1.5, seed: 1, min_p: 1 })).toBe(greedy);
+    // The tiny model repeats itself; penalties change what it says.
+    expect(await complete({ temperature: 0, frequency_penalty: 2, presence_penalty: 2 })).not.toBe(greedy);
+    expect(await complete({ temperature: 0, repeat_penalty: 5 })).not.toBe(greedy);
+    // A bias of 100 on one token makes every token that one; -100 bans the greedy answer's first character.
+    const y = tinyVocab().tokens.indexOf('Y');
+    expect(await complete({ temperature: 0, logit_bias: { [y]: 100 } })).toBe('Y'.repeat(10));
+    const banned = tinyVocab().tokens.indexOf(greedy[0]!);
+    if (banned >= 0) expect((await complete({ temperature: 0, logit_bias: { [banned]: -100 } }))[0]).not.toBe(greedy[0]);
+
+    const refusal = async (body: object) => {
+      const response = await fetch(`${engine!.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 2, ...body }),
+      });
+      expect(response.status).toBe(400);
+      return ((await response.json()) as { error: { param: string; message: string } }).error;
+    };
+    // A token id past the vocabulary would abort llama.cpp (and the engine with it): refused, the engine still serving.
+    expect(await refusal({ logit_bias: { 99999: 5 } })).toMatchObject({
+      param: 'logit_bias',
+      message: expect.stringContaining('token 99999 is not in'),
+    });
+    expect(await refusal({ logprobs: true })).toMatchObject({
+      param: 'logprobs',
+      message: expect.stringContaining('does not return log probabilities'),
+    });
+    expect((await fetch(`${engine!.baseUrl}/health`)).status).toBe(200);
+    expect(engine!.child.exitCode).toBe(null);
+  }, 60_000);
 
   it('refuses a prompt longer than the context, saying by how much, instead of cutting it from the front', async () => {
     const client = await openaiClient();

@@ -8,6 +8,23 @@ const Sampling = {
   temperature: z.number().min(0).max(2).optional(),
   top_p: z.number().min(0).max(1).optional(),
   seed: z.number().int().optional(),
+  // OpenAI's penalties and llama-server's samplers, which llama.cpp has and clients such as
+  // SillyTavern and Open WebUI send: honoured, not ignored.
+  frequency_penalty: z.number().min(-2).max(2).nullish(),
+  presence_penalty: z.number().min(-2).max(2).nullish(),
+  repeat_penalty: z.number().min(0).max(10).optional(),
+  repeat_last_n: z.number().int().min(0).max(32_768).optional(),
+  top_k: z.number().int().min(0).optional(),
+  min_p: z.number().min(0).max(1).optional(),
+  /** Token id (as text, as OpenAI takes it) to a bias added to its logit: -100 bans it, 100 all but forces it. */
+  logit_bias: z
+    .record(z.string().regex(/^\d{1,9}$/, 'a logit_bias key is a token id: a whole number'), z.number().min(-100).max(100))
+    .nullish(),
+  logprobs: z
+    .boolean()
+    .refine((on) => !on, "the built-in engine does not return log probabilities; leave logprobs out, or use llama.cpp's server for them")
+    .nullish(),
+  top_logprobs: z.number().int().max(0, 'the built-in engine does not return log probabilities; leave top_logprobs out').nullish(),
   stream: z.boolean().optional(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).optional(),

@@ -5,6 +5,8 @@ import {
   LlamaCompletion,
   LlamaLogLevel,
   resolveChatWrapper,
+  TokenBias,
+  type Token,
   type ChatHistoryItem,
   type ChatModelFunctions,
   type ChatModelResponse,
@@ -35,6 +37,12 @@ export interface Sampling {
   temperature: number;
   topP?: number;
   seed?: number;
+  topK?: number;
+  minP?: number;
+  /** Penalties on tokens seen in the last `lastTokens`; node-llama-cpp's defaults where a field is not given. */
+  repeat?: { penalty?: number; frequencyPenalty?: number; presencePenalty?: number; lastTokens?: number };
+  /** Token id to a bias added to its logit (OpenAI's logit_bias); -100 bans the token. Ids are checked against the vocabulary first. */
+  logitBias?: Map<number, number>;
   stop?: string[];
   /** Hold the output to JSON: any JSON object, or one a JSON schema describes. */
   json?: { schema?: Record<string, unknown> };
@@ -89,6 +97,18 @@ export class EngineRuntime {
     const context = await model.createContext({ contextSize, threads: options.threads, sequences: options.parallel });
     const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
     return new EngineRuntime(model, context, new SequencePool(sequences), { ...options, contextSize });
+  }
+
+  /** How many tokens the model knows: a token id at or past it would crash llama.cpp, so ids from clients are checked against it. */
+  get vocabularySize(): number | undefined {
+    return this.model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length;
+  }
+
+  private tokenBias(biases: Map<number, number> | undefined): TokenBias | undefined {
+    if (!biases?.size) return undefined;
+    const bias = new TokenBias(this.model.tokenizer);
+    for (const [token, logit] of biases) bias.set(token as Token, logit <= -100 ? 'never' : { logit });
+    return bias;
   }
 
   countTokens(text: string): number {
@@ -157,7 +177,7 @@ export class EngineRuntime {
       try {
         const result = await run(
           generator,
-          generationOptions(sampling, (count) => (generated += count), grammar),
+          generationOptions(sampling, (count) => (generated += count), grammar, this.tokenBias(sampling.logitBias)),
           () => generated,
         );
         return { ...result, promptTokens: promptTokens(), completionTokens: generated };
@@ -207,7 +227,12 @@ export class EngineRuntime {
 }
 
 /** The options a chat and a plain completion both take; `counted` hears how many tokens each step generated; `grammar` holds the output to JSON. */
-function generationOptions(sampling: Sampling, counted: (tokens: number) => void, grammar: LlamaGrammar | undefined) {
+function generationOptions(
+  sampling: Sampling,
+  counted: (tokens: number) => void,
+  grammar: LlamaGrammar | undefined,
+  tokenBias: TokenBias | undefined,
+) {
   return {
     // node-llama-cpp takes either a grammar or functions: the server never asks for both.
     ...(sampling.tools
@@ -220,6 +245,10 @@ function generationOptions(sampling: Sampling, counted: (tokens: number) => void
     maxTokens: sampling.maxTokens,
     temperature: sampling.temperature,
     topP: sampling.topP,
+    topK: sampling.topK,
+    minP: sampling.minP,
+    ...(sampling.repeat ? { repeatPenalty: sampling.repeat } : {}),
+    tokenBias,
     seed: sampling.seed,
     signal: sampling.signal,
     stopOnAbortSignal: true,

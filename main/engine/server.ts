@@ -217,6 +217,8 @@ async function generate(
       `The prompt is ${promptTokens} tokens; this model's context holds ${contextSize}. Shorten it, or raise the context size on the engine's page (Providers → Built-in engine → Configuration) if the model allows.`,
       { type: 'invalid_request_error', param: object === 'chat.completion' ? 'messages' : 'prompt' },
     );
+  const biases = logitBiasOf(body.logit_bias, runtime.vocabularySize);
+  if (!biases.ok) return sendOpenAiError(res, 400, null, biases.message, { type: 'invalid_request_error', param: 'logit_bias' });
   const abort = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) abort.abort();
@@ -228,6 +230,10 @@ async function generate(
     maxTokens: body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_TOKENS,
     temperature: body.temperature ?? 0.8,
     topP: body.top_p,
+    topK: body.top_k,
+    minP: body.min_p,
+    repeat: repeatOf(body),
+    logitBias: biases.value,
     seed: body.seed,
     stop: body.stop === undefined ? undefined : Array.isArray(body.stop) ? body.stop : [body.stop],
     json: jsonOut,
@@ -301,6 +307,35 @@ async function generate(
         }
       : { id, object, created, model: modelId, choices: [{ index: 0, text: result.text, finish_reason: result.finishReason }], usage },
   );
+}
+
+/** Penalties as node-llama-cpp takes them, or undefined to keep its defaults when the client named none. */
+function repeatOf(body: SamplingBody): Sampling['repeat'] {
+  const repeat = {
+    ...(body.repeat_penalty !== undefined ? { penalty: body.repeat_penalty } : {}),
+    ...(body.frequency_penalty != null ? { frequencyPenalty: body.frequency_penalty } : {}),
+    ...(body.presence_penalty != null ? { presencePenalty: body.presence_penalty } : {}),
+    ...(body.repeat_last_n !== undefined ? { lastTokens: body.repeat_last_n } : {}),
+  };
+  return Object.keys(repeat).length ? repeat : undefined;
+}
+
+/** logit_bias with its token ids checked against the vocabulary: llama.cpp aborts the process on an id past its end. */
+function logitBiasOf(
+  bias: SamplingBody['logit_bias'],
+  vocabularySize: number | undefined,
+): { ok: true; value?: Map<number, number> } | { ok: false; message: string } {
+  const entries = Object.entries(bias ?? {}).map(([token, logit]) => [Number(token), logit] as const);
+  if (!entries.length) return { ok: true };
+  if (vocabularySize === undefined)
+    return {
+      ok: false,
+      message: "logit_bias: this model's file does not list its vocabulary, so token ids cannot be checked; leave logit_bias out.",
+    };
+  const outside = entries.find(([token]) => token >= vocabularySize);
+  if (outside)
+    return { ok: false, message: `logit_bias: token ${outside[0]} is not in this model's vocabulary (ids 0 to ${vocabularySize - 1}).` };
+  return { ok: true, value: new Map(entries) };
 }
 
 function usageOf(result: Generated): Usage {
