@@ -63,6 +63,16 @@ describe('the built-in engine through the official openai client', () => {
     expect(embeddings.data).toHaveLength(2);
     expect(embeddings.data[0]!.embedding).toHaveLength(64);
     expect(embeddings.data[0]!.embedding).not.toEqual(embeddings.data[1]!.embedding);
+
+    // Too long for the embedding context, or empty: a 400 naming the input, not a 500 or an empty vector.
+    const tooLong = await client.embeddings
+      .create({ model: 'tiny-llama.gguf', input: ['hello', 'w '.repeat(2000)] })
+      .catch((e: unknown) => e);
+    expect(tooLong).toMatchObject({ status: 400, code: 'context_length_exceeded', param: 'input.1' });
+    expect((tooLong as Error).message).toMatch(/input\[1\] is \d+ tokens; embeddings here take fewer than 512 an input\. Split/);
+    const empty = await client.embeddings.create({ model: 'tiny-llama.gguf', input: '' }).catch((e: unknown) => e);
+    expect(empty).toMatchObject({ status: 400, param: 'input' });
+    expect((empty as Error).message).toContain('an empty text has no embedding');
   });
 
   it('answers malformed requests with 400 in OpenAI’s error shape', async () => {

@@ -117,9 +117,12 @@ export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 export const CompletionRequestSchema = z.object({ ...Sampling, prompt: z.union([z.string(), z.array(z.string()).length(1)]) });
 export type CompletionRequest = z.infer<typeof CompletionRequestSchema>;
 
+const EmbeddingText = z.string().min(1, 'an empty text has no embedding: leave it out');
+
 export const EmbeddingRequestSchema = z.object({
   model: z.string().optional(),
-  input: z.union([z.string(), z.array(z.string()).min(1).max(256)]),
+  // An empty text has no embedding: node-llama-cpp returns an empty vector, which would go into a client's index unnoticed.
+  input: z.union([EmbeddingText, z.array(EmbeddingText).min(1).max(256)]),
   encoding_format: z.enum(['float', 'base64']).optional(),
 });
 export type EmbeddingRequest = z.infer<typeof EmbeddingRequestSchema>;

@@ -52,6 +52,8 @@ export interface Sampling {
   onText?: (text: string) => void;
 }
 
+export type Embedded = { ok: true; vectors: number[][]; tokens: number } | { ok: false; index: number; tokens: number; limit: number };
+
 /** A call the model made: the function's name and its arguments as JSON text. */
 export interface ToolCall {
   name: string;
@@ -173,14 +175,13 @@ export class EngineRuntime {
       await sequence.clearHistory();
       const grammar = sampling.json && (await this.jsonGrammar(sampling.json.schema));
       const generator = create(sequence);
-      let generated = 0;
+      // Counted by the sequence's meter, not from onToken: tokens node-llama-cpp holds back (a
+      // character's first bytes, a stop trigger's start) were generated all the same.
+      const sampledBefore = sequence.tokenMeter.usedOutputTokens;
+      const generated = () => sequence.tokenMeter.usedOutputTokens - sampledBefore;
       try {
-        const result = await run(
-          generator,
-          generationOptions(sampling, (count) => (generated += count), grammar, this.tokenBias(sampling.logitBias)),
-          () => generated,
-        );
-        return { ...result, promptTokens: promptTokens(), completionTokens: generated };
+        const result = await run(generator, generationOptions(sampling, grammar, this.tokenBias(sampling.logitBias)), generated);
+        return { ...result, promptTokens: promptTokens(), completionTokens: generated() };
       } finally {
         generator.dispose({ disposeSequence: false });
       }
@@ -204,19 +205,21 @@ export class EngineRuntime {
     return grammar;
   }
 
-  async embed(inputs: string[]): Promise<{ vectors: number[][]; tokens: number }> {
-    this.embeddings ??= this.model.createEmbeddingContext({
-      contextSize: Math.min(this.options.contextSize, 512),
-      threads: this.options.threads,
-    });
+  /**
+   * One vector per input; or, when an input is longer than the embedding context holds, which one
+   * and by how much (node-llama-cpp would throw, which a client would read as the engine failing).
+   */
+  async embed(inputs: string[]): Promise<Embedded> {
+    const limit = Math.min(this.options.contextSize, 512);
+    this.embeddings ??= this.model.createEmbeddingContext({ contextSize: limit, threads: this.options.threads });
     const context = await this.embeddings;
+    // As node-llama-cpp counts them: with the BOS/EOS tokens it adds, and refused at the context size.
+    const lengths = inputs.map((input) => context.calculateInputLength(input));
+    const over = lengths.findIndex((length) => length >= limit);
+    if (over >= 0) return { ok: false, index: over, tokens: lengths[over]!, limit };
     const vectors: number[][] = [];
-    let tokens = 0;
-    for (const input of inputs) {
-      vectors.push([...(await context.getEmbeddingFor(input)).vector]);
-      tokens += this.countTokens(input);
-    }
-    return { vectors, tokens };
+    for (const input of inputs) vectors.push([...(await context.getEmbeddingFor(input)).vector]);
+    return { ok: true, vectors, tokens: lengths.reduce((sum, length) => sum + length, 0) };
   }
 
   async dispose(): Promise<void> {
@@ -226,13 +229,8 @@ export class EngineRuntime {
   }
 }
 
-/** The options a chat and a plain completion both take; `counted` hears how many tokens each step generated; `grammar` holds the output to JSON. */
-function generationOptions(
-  sampling: Sampling,
-  counted: (tokens: number) => void,
-  grammar: LlamaGrammar | undefined,
-  tokenBias: TokenBias | undefined,
-) {
+/** The options a chat and a plain completion both take; `grammar` holds the output to JSON. */
+function generationOptions(sampling: Sampling, grammar: LlamaGrammar | undefined, tokenBias: TokenBias | undefined) {
   return {
     // node-llama-cpp takes either a grammar or functions: the server never asks for both.
     ...(sampling.tools
@@ -254,7 +252,6 @@ function generationOptions(
     stopOnAbortSignal: true,
     customStopTriggers: sampling.stop,
     onTextChunk: sampling.onText,
-    onToken: (tokens: readonly unknown[]) => void counted(tokens.length),
   };
 }
 

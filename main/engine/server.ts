@@ -174,7 +174,18 @@ const ROUTES: Record<string, Route<z.ZodType>> = {
   }),
   '/v1/embeddings': route(EmbeddingRequestSchema, async (body, { res, runtime, modelId }) => {
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
-    const { vectors, tokens } = await runtime.embed(inputs);
+    const embedded = await runtime.embed(inputs);
+    if (!embedded.ok) {
+      const which = Array.isArray(body.input) ? `input[${embedded.index}]` : 'The input';
+      return sendOpenAiError(
+        res,
+        400,
+        'context_length_exceeded',
+        `${which} is ${embedded.tokens} tokens; embeddings here take fewer than ${embedded.limit} an input. Split the text into shorter pieces.`,
+        { type: 'invalid_request_error', param: Array.isArray(body.input) ? `input.${embedded.index}` : 'input' },
+      );
+    }
+    const { vectors, tokens } = embedded;
     json(res, 200, {
       object: 'list',
       model: modelId,
