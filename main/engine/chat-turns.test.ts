@@ -124,4 +124,37 @@ describe('ChatRequestSchema tools', () => {
       message: 'no tool named "b" was sent; name one of: a',
     });
   });
+
+  it('names an image part as what cannot be read, rather than "Invalid input"', () => {
+    expect(
+      issue({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'what is it' },
+              { type: 'image_url', image_url: { url: 'x' } },
+            ],
+          },
+        ],
+      }),
+    ).toEqual({
+      path: 'messages.0.content.1.type',
+      message: expect.stringContaining('a "image_url" part cannot be read: the built-in engine\'s models take text only'),
+    });
+    expect(issue({ messages: [{ role: 'user', content: [{ type: 'text' }] }] })).toEqual({
+      path: 'messages.0.content.0.text',
+      message: 'a text part needs "text", a string',
+    });
+    expect(issue({ messages: [{ role: 'user', content: 5 }] })).toMatchObject({ path: 'messages.0.content' });
+  });
+
+  it('refuses the deprecated functions and function messages with the way to tools, rather than ignoring them', () => {
+    expect(issue({ functions: [{ name: 'f' }] })).toEqual({ path: 'functions', message: expect.stringContaining('send "tools"') });
+    expect(issue({ function_call: 'auto' })).toMatchObject({ path: 'function_call' });
+    expect(issue({ messages: [{ role: 'function', name: 'f', content: 'x' }] })).toEqual({
+      path: 'messages.0.role',
+      message: expect.stringContaining('"function" messages are not read here'),
+    });
+  });
 });

@@ -51,7 +51,43 @@ const Sampling = {
     .optional(),
 };
 
-const TextContent = z.union([z.string(), z.array(z.object({ type: z.literal('text'), text: z.string() }))]);
+/** A part of a message's content: text is read; any other kind is named in the refusal, never dropped unseen. */
+const ContentPart = z
+  .object({ type: z.string(), text: z.unknown().optional() })
+  .superRefine((part, ctx) => {
+    if (part.type !== 'text')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['type'],
+        message: `a "${part.type.slice(0, 40)}" part cannot be read: the built-in engine's models take text only. Send the text alone, or use a provider that serves a vision or audio model (Ollama, LM Studio, llama.cpp's server with --mmproj)`,
+      });
+    else if (typeof part.text !== 'string') ctx.addIssue({ code: 'custom', path: ['text'], message: 'a text part needs "text", a string' });
+  })
+  .transform((part) => ({ type: 'text' as const, text: part.text as string }));
+
+const ContentParts = z.array(ContentPart);
+
+/**
+ * A string or a list of parts. Not a zod union: a union's error is "Invalid input", and the reason
+ * an image part cannot be read has to reach the client.
+ */
+const TextContent = z.unknown().transform((content, ctx) => {
+  if (typeof content === 'string') return content;
+  const parts = ContentParts.safeParse(content);
+  if (parts.success) return parts.data;
+  if (!Array.isArray(content))
+    ctx.addIssue({ code: 'custom', message: 'content is a string, or a list of {"type": "text", "text": …} parts' });
+  else for (const issue of parts.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  return z.NEVER;
+});
+
+/** OpenAI's deprecated function calling: refused with the way to its successor rather than ignored. */
+const LEGACY_FUNCTIONS =
+  'the deprecated "functions"/"function_call" fields are not read here: send "tools" (each {"type": "function", "function": {…}}) and "tool_choice" instead';
+const legacyFunctions = z
+  .unknown()
+  .refine((value) => value === undefined, LEGACY_FUNCTIONS)
+  .optional();
 
 /** OpenAI's rule for a function's name, which clients already follow. */
 const ToolName = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a tool name is 1 to 64 letters, digits, "_" or "-"');
@@ -76,6 +112,16 @@ const Message = z.discriminatedUnion('role', [
   z.object({ role: z.enum(['system', 'developer', 'user']), content: TextContent.nullable() }),
   z.object({ role: z.literal('assistant'), content: TextContent.nullish(), tool_calls: z.array(ToolCall).max(128).optional() }),
   z.object({ role: z.literal('tool'), tool_call_id: z.string().min(1).max(256), content: TextContent }),
+  z
+    .object({ role: z.literal('function') })
+    .superRefine((_message, ctx) =>
+      ctx.addIssue({
+        code: 'custom',
+        path: ['role'],
+        message: LEGACY_FUNCTIONS.replace('fields are', 'fields and "function" messages are'),
+      }),
+    )
+    .transform((): never => undefined as never),
 ]);
 
 export const ChatRequestSchema = z
@@ -86,6 +132,8 @@ export const ChatRequestSchema = z
       .union([z.enum(['none', 'auto', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) })])
       .optional(),
     parallel_tool_calls: z.boolean().optional(),
+    functions: legacyFunctions,
+    function_call: legacyFunctions,
     messages: z.array(Message).min(1),
   })
   .superRefine((body, ctx) => {
