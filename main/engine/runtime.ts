@@ -21,8 +21,11 @@ import {
 import type { ChatTurn } from './chat-turns';
 import { SequencePool } from './sequence-pool';
 
-/** Schemas whose grammars are kept: a client sends the same one again and again. */
-const GRAMMARS_KEPT = 16;
+/**
+ * Schemas whose grammars are kept: a client sends the same ones again and again, and an agent's
+ * tools (each one's parameters are checked every request) are often dozens.
+ */
+const GRAMMARS_KEPT = 128;
 
 export interface RuntimeOptions {
   modelPath: string;
