@@ -1,26 +1,14 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { pickPort } from '../main/services/os/ports';
-import { writeTinyGguf } from '../scripts/make-tiny-gguf';
 import { AppShell } from './pages/app-shell';
 import { GatewayPage } from './pages/gateway-page';
-import { freshDirs, projectRoot, runCli, startCliHost, writeSettings, type HostDirs } from './support/host-process';
+import { projectRoot, runCli, startCliHost } from './support/host-process';
 import { processesOf, untilNoneLeft } from './support/our-processes';
 import { e2eSession } from './support/session';
+import { dirsWithTinyModel, TINY_MODEL } from './support/tiny-model-dirs';
 
 const session = e2eSession();
-const MODEL = 'tiny-llama.gguf';
-
-/** A base directory with the tiny model in its models folder and nothing running: what the wizard leaves a newcomer with. */
-async function dirsWithTinyModel(): Promise<{ dirs: HostDirs; gatewayPort: number }> {
-  const dirs = await freshDirs();
-  await mkdir(path.join(dirs.baseDir, 'models'), { recursive: true });
-  writeTinyGguf(path.join(dirs.baseDir, 'models', MODEL));
-  const gatewayPort = await pickPort(8400 + 600 + Math.floor(Math.random() * 500));
-  await writeSettings(dirs, { gateway: { port: gatewayPort }, providers: { engine: { threads: 1, contextSize: 512 } } });
-  return { dirs, gatewayPort };
-}
+const MODEL = TINY_MODEL;
 
 describe('load on demand from the Gateway page, in Chromium', () => {
   it('shows the model unloaded; "Try it" loads it and streams the answer; then it shows loaded, and Unload unloads it', async () => {

@@ -125,6 +125,19 @@ export const COMMANDS: Record<string, CliCommand> = {
     complete: { subcommands: ['status', 'url'] },
     run: (args) => import('./cli-gateway').then((m) => m.runGateway(args)),
   },
+  chat: {
+    usage: 'chat [-m <model>] [--system <text>] [--max-tokens N] [<question>...]',
+    summary: 'Ask a model through the gateway and stream its answer; with no question on a terminal, a conversation.',
+    details: [
+      '-m, --model <id>     the model (default: the only one served, or the only one loadable on demand)',
+      '--system <text>      a system prompt',
+      '--max-tokens <N>     the longest answer, in tokens (1-8192; the provider decides when not given)',
+      'A piped input is the question when none is given, or stands where "-" is: git diff | local-llm-manager chat "Review this:" -',
+      'In a conversation: Ctrl-C stops an answer, /clear starts over, Ctrl-D or /exit ends. Needs a running host.',
+    ].join('\n'),
+    args: ARGS.chat,
+    run: (args) => import('./cli-chat').then((m) => m.runChat(args)),
+  },
   models: {
     usage: 'models search|pull|list|rm …',
     summary: 'Models: search and pull GGUF from the Hugging Face hub, list, delete.',

@@ -20,22 +20,27 @@ export async function runGateway(args: string[]): Promise<number> {
     remote.close();
   }
   if (sub === 'url') {
-    if (!status.url)
-      throw new AppFailure({
-        code: 'CONFLICT',
-        message: status.enabled
-          ? `The gateway is not listening${status.error ? `: ${status.error.message}` : '.'}`
-          : 'The gateway is turned off.',
-        hint: status.error?.hint ?? 'Turn it on on the Gateway page (or gateway.update { enabled: true }).',
-      });
-    if (values.json) printJson({ url: status.url });
-    else console.log(status.url);
+    const url = listeningUrl(status);
+    if (values.json) printJson({ url });
+    else console.log(url);
     return 0;
   }
   // The key stays out of plain output: it is on the Gateway page, and in --json for scripts that need it.
   if (values.json) printJson(onDemand ? { ...status, onDemand } : status);
   else console.log(formatGateway(status, onDemand));
   return status.listening || !status.enabled ? 0 : 1;
+}
+
+/** The gateway's base URL, or why there is none and how to mend it. */
+export function listeningUrl(status: GatewayStatus): string {
+  if (status.url) return status.url;
+  throw new AppFailure({
+    code: 'CONFLICT',
+    message: status.enabled
+      ? `The gateway is not listening${status.error ? `: ${status.error.message}` : '.'}`
+      : 'The gateway is turned off.',
+    hint: status.error?.hint ?? 'Turn it on on the Gateway page (or gateway.update { enabled: true }).',
+  });
 }
 
 function formatGateway(status: GatewayStatus, onDemand?: OnDemandStatus, c = colours()): string {

@@ -117,13 +117,15 @@ export interface CliResult {
 }
 
 /** Runs the built CLI once against these folders, as a second terminal would; never throws on a non-zero exit. */
-export function runCli(dirs: HostDirs, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runCli(dirs: HostDirs, args: string[], extraEnv: NodeJS.ProcessEnv = {}, input = ''): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [cliPath, ...args],
       { cwd: projectRoot, env: { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome, ...extraEnv } },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
+    // Piped, as from a script: `input` and then the end, so a command reading stdin never waits on it.
+    child.stdin!.end(input);
   });
 }

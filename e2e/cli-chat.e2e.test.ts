@@ -1,0 +1,39 @@
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { runCli, startCliHost } from './support/host-process';
+import { processesOf } from './support/our-processes';
+import { dirsWithTinyModel, TINY_MODEL } from './support/tiny-model-dirs';
+
+describe('`chat`: from a model in the folder to a streamed answer in the terminal', () => {
+  it('asks through the gateway (loading the only model on demand), takes piped input, and names what is wrong', async () => {
+    const { dirs } = await dirsWithTinyModel();
+    const noHost = await runCli(dirs, ['chat', 'hello']);
+    expect(noHost.code).toBe(1);
+    expect(noHost.stderr).toContain('No Local LLM Manager host is running');
+
+    const host = await startCliHost(dirs);
+    onTestFinished(async () => {
+      await host.stop();
+      for (const p of await processesOf(dirs.baseDir)) process.kill(p.pid, 'SIGKILL');
+    });
+    // No model named: the only one there is, loaded on demand by the gateway.
+    const first = await runCli(dirs, ['chat', '--max-tokens', '6', 'hello', 'world']);
+    expect([first.code, first.stderr]).toEqual([0, expect.stringContaining('cut at the token limit')]);
+    expect(first.stdout.trim().length).toBeGreaterThan(0);
+    // Greedy sampling is not asked for, so only the shape is checked; the engine's answer went to stdout alone.
+    expect(first.stdout.endsWith('\n')).toBe(true);
+
+    // Piped: the question itself, or standing where "-" is.
+    const piped = await runCli(dirs, ['chat', '-m', TINY_MODEL, '--max-tokens', '4'], {}, 'the model');
+    expect(piped.code).toBe(0);
+    const inPlace = await runCli(dirs, ['chat', '--max-tokens', '4', '--system', 'be brief', 'Review:', '-'], {}, 'some text');
+    expect(inPlace.code).toBe(0);
+
+    const unknown = await runCli(dirs, ['chat', '-m', 'tiny', 'hi']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`The model "tiny" is not served by any provider behind this gateway; did you mean "${TINY_MODEL}"?`);
+    const nothing = await runCli(dirs, ['chat'], {}, '   ');
+    expect([nothing.code, nothing.stderr]).toEqual([2, expect.stringContaining('Nothing to ask')]);
+    const badLimit = await runCli(dirs, ['chat', '--max-tokens', 'lots', 'hi']);
+    expect([badLimit.code, badLimit.stderr]).toEqual([2, expect.stringContaining('--max-tokens takes a whole number')]);
+  }, 120_000);
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { AppFailure } from '../shared/errors';
+import { onlyModel } from './cli-chat';
+import { UsageError } from './cli-common';
+
+const route = (model: string, healthy = true) => ({
+  model,
+  strategy: 'round-robin' as const,
+  targets: [{ providerId: 'engine', baseUrl: 'http://127.0.0.1:1', healthy, state: healthy ? 'running' : 'unhealthy' }],
+});
+const onDemand = (ids: string[], enabled = true) => ({ settings: { enabled } as never, models: ids.map((id) => ({ id }) as never) });
+
+describe('onlyModel', () => {
+  it('takes the one model served, else the one loadable on demand', () => {
+    expect(onlyModel({ routes: [route('a')] }, onDemand(['b']))).toBe('a');
+    expect(onlyModel({ routes: [route('a', false)] }, onDemand(['b']))).toBe('b');
+    expect(onlyModel({ routes: [] }, onDemand(['b']))).toBe('b');
+  });
+
+  it('asks for a name when several could answer, listing them', () => {
+    expect(() => onlyModel({ routes: [route('a'), route('b')] }, undefined)).toThrow(UsageError);
+    expect(() => onlyModel({ routes: [route('a'), route('b')] }, undefined)).toThrow('Several models can answer: a, b. Name one');
+    expect(() => onlyModel({ routes: [] }, onDemand(['x', 'y']))).toThrow('Several models can answer: x, y');
+  });
+
+  it('says how to get a model when none can answer (on demand turned off counts as none)', () => {
+    expect(() => onlyModel({ routes: [] }, onDemand(['b'], false))).toThrow(AppFailure);
+    expect(() => onlyModel({ routes: [route('a', false)] }, undefined)).toThrow(/No model can answer/);
+  });
+});

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline/promises';
+import { AppFailure } from '../shared/errors';
+import type { GatewayStatus } from '../shared/gateway';
+import type { OnDemandStatus } from '../shared/on-demand';
+import { colours, noHost, parse, runningHost, UsageError } from './cli-common';
+import { listeningUrl } from './cli-gateway';
+import { ARGS } from './cli-options';
+import { tryChatThroughGateway } from './services/gateway/try-chat';
+
+type Message = { role: 'system' | 'user' | 'assistant'; content: string };
+
+/**
+ * A chat with a model through the gateway, as any client would have it (routing, load on demand,
+ * the gateway's key): one question and its streamed answer, or, on a terminal with no question, a
+ * conversation until Ctrl-D or /exit. Ctrl-C stops an answer.
+ */
+export async function runChat(args: string[]): Promise<number> {
+  const { values, positionals } = parse('chat', args, ARGS.chat);
+  const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
+  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 1 && maxTokens <= 8192))
+    throw new UsageError('--max-tokens takes a whole number from 1 to 8192.', 'chat');
+  const remote = await runningHost();
+  if (!remote) throw noHost('chatting');
+  let status: GatewayStatus;
+  let onDemand: OnDemandStatus | undefined;
+  try {
+    status = await remote.client.invoke('gateway.status');
+    onDemand = await remote.client.invoke('gateway.models').catch(() => undefined);
+  } finally {
+    remote.close();
+  }
+  const gateway = { url: listeningUrl(status), apiKey: status.apiKey };
+  const model = values.model ?? onlyModel(status, onDemand);
+  const history: Message[] = values.system ? [{ role: 'system', content: values.system }] : [];
+
+  // "-" stands for what is piped in; with no question at all, the pipe is the question.
+  const piped = !process.stdin.isTTY && (positionals.length === 0 || positionals.includes('-'));
+  const stdin = piped ? await readAll(process.stdin) : '';
+  const question = positionals.length ? positionals.map((word) => (word === '-' ? stdin : word)).join(' ') : stdin;
+  if (question.trim()) {
+    const { outcome } = await answer(gateway, model, [...history, { role: 'user', content: question }], maxTokens);
+    // As a shell reports a command stopped by Ctrl-C.
+    return outcome === 'done' ? 0 : outcome === 'stopped' ? 130 : 1;
+  }
+  if (!process.stdin.isTTY) throw new UsageError('Nothing to ask: give the question as arguments, or pipe it in.', 'chat');
+  return converse(gateway, model, history, maxTokens);
+}
+
+/**
+ * The model to use when none is named: the one the gateway serves, or the one it loads on demand.
+ * Several, or none, is an error that lists them or says how to get one.
+ */
+export function onlyModel(
+  status: Pick<GatewayStatus, 'routes'>,
+  onDemand: Pick<OnDemandStatus, 'settings' | 'models'> | undefined,
+): string {
+  const served = status.routes.filter((route) => route.targets.some((t) => t.healthy)).map((route) => route.model);
+  const loadable = onDemand?.settings.enabled ? onDemand.models.map((m) => m.id).filter((id) => !served.includes(id)) : [];
+  const choices = served.length ? served : loadable;
+  if (choices.length === 1) return choices[0]!;
+  if (choices.length > 1)
+    throw new UsageError(
+      `Several models can answer: ${choices.join(', ')}. Name one: local-llm-manager chat --model ${choices[0]} …`,
+      'chat',
+    );
+  throw new AppFailure({
+    code: 'NOT_FOUND',
+    message: 'No model can answer: no provider serves one, and none is in the models folder to load on demand.',
+    hint: 'Pull one (local-llm-manager models search <words>, then models pull <repo>), or start a provider that has one (local-llm-manager start <id>).',
+  });
+}
+
+type Gateway = { url: string; apiKey?: string };
+
+type Answer = { outcome: 'done' | 'stopped' | 'failed'; text: string };
+
+/** Streams one answer to stdout (a failure is said on stderr). Ctrl-C stops it, keeping what came. */
+async function answer(gateway: Gateway, model: string, messages: Message[], maxTokens: number | undefined): Promise<Answer> {
+  const c = colours(process.stderr);
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  process.on('SIGINT', onInterrupt);
+  let wroteNewline = true;
+  try {
+    const result = await tryChatThroughGateway(
+      gateway.url,
+      gateway.apiKey,
+      { id: randomUUID(), model, messages, ...(maxTokens ? { maxTokens } : {}) },
+      (delta) => {
+        process.stdout.write(delta);
+        wroteNewline = delta.endsWith('\n');
+      },
+      stop.signal,
+    );
+    if (!wroteNewline) process.stdout.write('\n');
+    if (result.cancelled) {
+      process.stderr.write(`${c.dim('(stopped)')}\n`);
+      return { outcome: 'stopped', text: result.text };
+    }
+    if (result.finishReason === 'length')
+      process.stderr.write(
+        `${c.dim(`(cut at the token limit: --max-tokens ${Math.min((maxTokens ?? 256) * 2, 8192)} for a longer answer)`)}\n`,
+      );
+    return { outcome: 'done', text: result.text };
+  } catch (error) {
+    if (!wroteNewline) process.stdout.write('\n');
+    process.stderr.write(`${c.red('Error:')} ${(error as Error).message}\n`);
+    return { outcome: 'failed', text: '' };
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+/** Question after question, the conversation kept, until Ctrl-D or /exit; /clear starts over. */
+async function converse(gateway: Gateway, model: string, start: Message[], maxTokens: number | undefined): Promise<number> {
+  const c = colours(process.stderr);
+  let history = [...start];
+  process.stderr.write(
+    `${c.dim(`Chatting with ${model} through ${gateway.url}. Ctrl-C stops an answer; Ctrl-D or /exit ends; /clear starts over.`)}\n`,
+  );
+  for (;;) {
+    // A fresh prompt each turn: while an answer streams the terminal is not in raw mode, so Ctrl-C reaches us as SIGINT.
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    const ended = new Promise<undefined>((resolve) => rl.once('close', () => resolve(undefined)));
+    rl.once('SIGINT', () => rl.close());
+    const line = await Promise.race([rl.question(c.bold('> ')).catch(() => undefined), ended]);
+    rl.close();
+    if (line === undefined || line.trim() === '/exit' || line.trim() === '/bye') {
+      process.stderr.write('\n');
+      return 0;
+    }
+    if (line.trim() === '/clear') {
+      history = [...start];
+      process.stderr.write(`${c.dim('(a new conversation)')}\n`);
+      continue;
+    }
+    if (!line.trim()) continue;
+    const asked: Message[] = [...history, { role: 'user', content: line }];
+    const { outcome, text } = await answer(gateway, model, asked, maxTokens);
+    // A failed or stopped answer leaves the question out, so it can be asked again as it was.
+    if (outcome === 'done') history = [...asked, { role: 'assistant', content: text }];
+  }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks).toString('utf8');
+}
