@@ -3,8 +3,8 @@ import { createInterface } from 'node:readline/promises';
 import { AppFailure } from '../shared/errors';
 import type { GatewayStatus } from '../shared/gateway';
 import type { OnDemandStatus } from '../shared/on-demand';
-import { colours, noHost, parse, runningHost, UsageError } from './cli-common';
-import { listeningUrl } from './cli-gateway';
+import { colours, parse, UsageError } from './cli-common';
+import { hostGateway, listeningUrl } from './cli-gateway';
 import { ARGS } from './cli-options';
 import { tryChatThroughGateway } from './services/gateway/try-chat';
 
@@ -20,16 +20,7 @@ export async function runChat(args: string[]): Promise<number> {
   const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 1 && maxTokens <= 8192))
     throw new UsageError('--max-tokens takes a whole number from 1 to 8192.', 'chat');
-  const remote = await runningHost();
-  if (!remote) throw noHost('chatting');
-  let status: GatewayStatus;
-  let onDemand: OnDemandStatus | undefined;
-  try {
-    status = await remote.client.invoke('gateway.status');
-    onDemand = await remote.client.invoke('gateway.models').catch(() => undefined);
-  } finally {
-    remote.close();
-  }
+  const { status, onDemand } = await hostGateway('chatting', true);
   const gateway = { url: listeningUrl(status), apiKey: status.apiKey };
   const model = values.model ?? onlyModel(status, onDemand);
   const history: Message[] = values.system ? [{ role: 'system', content: values.system }] : [];

@@ -8,17 +8,7 @@ export async function runGateway(args: string[]): Promise<number> {
   const { values, positionals } = parse('gateway', args, ARGS.gateway);
   const sub = positionals[0] ?? 'status';
   if (positionals.length > 1 || (sub !== 'status' && sub !== 'url')) throw new UsageError('"gateway" takes "status" or "url".', 'gateway');
-  const remote = await runningHost();
-  if (!remote) throw noHost('the gateway');
-  let status: GatewayStatus;
-  let onDemand: OnDemandStatus | undefined;
-  try {
-    status = await remote.client.invoke('gateway.status');
-    // Secondary: a host that cannot say still gets its routes shown.
-    if (sub === 'status') onDemand = await remote.client.invoke('gateway.models').catch(() => undefined);
-  } finally {
-    remote.close();
-  }
+  const { status, onDemand } = await hostGateway('the gateway', sub === 'status');
   if (sub === 'url') {
     const url = listeningUrl(status);
     if (values.json) printJson({ url });
@@ -29,6 +19,20 @@ export async function runGateway(args: string[]): Promise<number> {
   if (values.json) printJson(onDemand ? { ...status, onDemand } : status);
   else console.log(formatGateway(status, onDemand));
   return status.listening || !status.enabled ? 0 : 1;
+}
+
+/** The running host's gateway, and (when asked) the models it loads on demand; `what` names the command in the no-host error. */
+export async function hostGateway(what: string, withModels: boolean): Promise<{ status: GatewayStatus; onDemand?: OnDemandStatus }> {
+  const remote = await runningHost();
+  if (!remote) throw noHost(what);
+  try {
+    const status = await remote.client.invoke('gateway.status');
+    // Secondary: a host that cannot say still gets its routes shown.
+    const onDemand = withModels ? await remote.client.invoke('gateway.models').catch(() => undefined) : undefined;
+    return { status, onDemand };
+  } finally {
+    remote.close();
+  }
 }
 
 /** The gateway's base URL, or why there is none and how to mend it. */
