@@ -27,6 +27,36 @@ describe('the built-in engine through the official openai client', () => {
     expect(health.headers.get('server')).toContain('llama.cpp');
   });
 
+  it('tokenizes and detokenizes as llama-server does (/tokenize, /detokenize), refusing ids past the vocabulary', async () => {
+    const client = await openaiClient();
+    const post = (route: string, body: unknown) => fetch(`${engine!.baseUrl}${route}`, { method: 'POST', body: JSON.stringify(body) });
+    const { tokens } = (await (await post('/tokenize', { content: 'hello world' })).json()) as { tokens: number[] };
+    expect(tokens.length).toBeGreaterThan(1);
+    expect(tokens.every((t) => Number.isInteger(t))).toBe(true);
+    // The count a client makes is the count usage reports.
+    const completion = await client.completions.create({ model: 'tiny-llama.gguf', prompt: 'hello world', max_tokens: 1 });
+    expect(completion.usage!.prompt_tokens).toBe(tokens.length);
+    expect(((await (await post('/detokenize', { tokens })).json()) as { content: string }).content.trim()).toBe('hello world');
+    const special = (await (await post('/tokenize', { content: 'hello world', add_special: true })).json()) as { tokens: number[] };
+    expect(special.tokens).toEqual([1, ...tokens]);
+    const pieces = (await (await post('/tokenize', { content: 'hello world', with_pieces: true })).json()) as {
+      tokens: Array<{ id: number; piece: string }>;
+    };
+    expect(pieces.tokens.map((p) => p.id)).toEqual(tokens);
+    expect(
+      pieces.tokens
+        .map((p) => p.piece)
+        .join('')
+        .trim(),
+    ).toBe('hello world');
+
+    // An id past the vocabulary would abort llama.cpp: refused, and the engine still serves.
+    const outside = await post('/detokenize', { tokens: [5, 99999] });
+    expect(outside.status).toBe(400);
+    expect(await outside.json()).toMatchObject({ error: { param: 'tokens', message: expect.stringContaining('token 99999 is not in') } });
+    expect((await fetch(`${engine!.baseUrl}/health`)).status).toBe(200);
+  });
+
   it('chats deterministically with greedy sampling, streamed or not', async () => {
     const client = await openaiClient();
     const ask = () => client.chat.completions.create(TINY_GREEDY_CHAT);

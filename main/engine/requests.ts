@@ -179,3 +179,14 @@ export function textOf(content: z.infer<typeof TextContent> | null | undefined):
   if (content == null) return '';
   return typeof content === 'string' ? content : content.map((part) => part.text).join('');
 }
+
+/** llama-server's /tokenize, which tools that treat the engine as one (SillyTavern) count tokens with. */
+export const TokenizeRequestSchema = z.object({
+  content: z.string().max(4_000_000),
+  add_special: z.boolean().optional(),
+  parse_special: z.boolean().optional(),
+  with_pieces: z.boolean().optional(),
+});
+
+/** llama-server's /detokenize; the ids are checked against the vocabulary before llama.cpp sees them. */
+export const DetokenizeRequestSchema = z.object({ tokens: z.array(z.number().int().min(0)).max(1_000_000) });

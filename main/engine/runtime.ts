@@ -116,6 +116,23 @@ export class EngineRuntime {
     return bias;
   }
 
+  /** llama-server's /tokenize: `addSpecial` puts the BOS token first where the model takes one; `parseSpecial` reads "<s>" and the like as their tokens. */
+  tokenize(text: string, addSpecial: boolean, parseSpecial: boolean): Token[] {
+    const tokens = this.model.tokenize(text, parseSpecial);
+    const bos = this.model.tokens.bos;
+    return addSpecial && bos !== null && this.model.tokens.shouldPrependBosToken && tokens[0] !== bos ? [bos, ...tokens] : tokens;
+  }
+
+  /** Token ids to text; the caller has checked them against the vocabulary. */
+  detokenize(tokens: number[]): string {
+    return this.model.detokenize(tokens as Token[], true);
+  }
+
+  /** Each token's text as it reads in place: with the tokens before it, so a word's leading space is kept. */
+  pieces(tokens: Token[]): string[] {
+    return tokens.map((token, i) => this.model.detokenize([token], true, tokens.slice(Math.max(0, i - 4), i)));
+  }
+
   countTokens(text: string): number {
     return this.model.tokenize(text).length;
   }

@@ -17,7 +17,13 @@ import {
 import { isLoopbackHostHeader } from '../services/os/loopback';
 import { rawOpenAiError, sendOpenAiError } from '../services/os/openai-error';
 import { chatTurns } from './chat-turns';
-import { ChatRequestSchema, CompletionRequestSchema, EmbeddingRequestSchema } from './requests';
+import {
+  ChatRequestSchema,
+  CompletionRequestSchema,
+  DetokenizeRequestSchema,
+  EmbeddingRequestSchema,
+  TokenizeRequestSchema,
+} from './requests';
 import type { EngineRuntime, Generated, Sampling } from './runtime';
 import { sseFrames, type Usage } from './sse-frames';
 import { chatFunctions, forcedCall, parametersOf } from './tool-choice';
@@ -197,6 +203,17 @@ const ROUTES: Record<string, Route<z.ZodType>> = {
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     });
   }),
+  '/tokenize': route(TokenizeRequestSchema, async (body, { res, runtime }) => {
+    const tokens = runtime.tokenize(body.content, body.add_special ?? false, body.parse_special ?? true);
+    json(res, 200, {
+      tokens: body.with_pieces ? runtime.pieces(tokens).map((piece, i) => ({ id: tokens[i], piece })) : tokens,
+    });
+  }),
+  '/detokenize': route(DetokenizeRequestSchema, async (body, { res, runtime }) => {
+    const unknown = unknownToken(body.tokens, runtime.vocabularySize);
+    if (unknown) return sendOpenAiError(res, 400, null, `tokens: ${unknown}.`, { type: 'invalid_request_error', param: 'tokens' });
+    json(res, 200, { content: runtime.detokenize(body.tokens) });
+  }),
 };
 
 type SamplingBody = z.infer<typeof ChatRequestSchema> | z.infer<typeof CompletionRequestSchema>;
@@ -331,6 +348,13 @@ function repeatOf(body: SamplingBody): Sampling['repeat'] {
   return Object.keys(repeat).length ? repeat : undefined;
 }
 
+/** Why these token ids must not reach llama.cpp (it aborts the process on an id past the vocabulary), or undefined when they may. */
+function unknownToken(tokens: number[], vocabularySize: number | undefined): string | undefined {
+  if (vocabularySize === undefined) return "this model's file does not list its vocabulary, so token ids cannot be checked";
+  const outside = tokens.find((token) => token >= vocabularySize);
+  return outside === undefined ? undefined : `token ${outside} is not in this model's vocabulary (ids 0 to ${vocabularySize - 1})`;
+}
+
 /** logit_bias with its token ids checked against the vocabulary: llama.cpp aborts the process on an id past its end. */
 function logitBiasOf(
   bias: SamplingBody['logit_bias'],
@@ -338,14 +362,11 @@ function logitBiasOf(
 ): { ok: true; value?: Map<number, number> } | { ok: false; message: string } {
   const entries = Object.entries(bias ?? {}).map(([token, logit]) => [Number(token), logit] as const);
   if (!entries.length) return { ok: true };
-  if (vocabularySize === undefined)
-    return {
-      ok: false,
-      message: "logit_bias: this model's file does not list its vocabulary, so token ids cannot be checked; leave logit_bias out.",
-    };
-  const outside = entries.find(([token]) => token >= vocabularySize);
-  if (outside)
-    return { ok: false, message: `logit_bias: token ${outside[0]} is not in this model's vocabulary (ids 0 to ${vocabularySize - 1}).` };
+  const unknown = unknownToken(
+    entries.map(([token]) => token),
+    vocabularySize,
+  );
+  if (unknown) return { ok: false, message: `logit_bias: ${unknown}.` };
   return { ok: true, value: new Map(entries) };
 }
 
