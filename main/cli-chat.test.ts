@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppFailure } from '../shared/errors';
-import { onlyModel } from './cli-chat';
+import { onlyModel, questionOf } from './cli-chat';
 import { UsageError } from './cli-common';
 
 const route = (model: string, healthy = true) => ({
@@ -26,5 +26,16 @@ describe('onlyModel', () => {
   it('says how to get a model when none can answer (on demand turned off counts as none)', () => {
     expect(() => onlyModel({ routes: [] }, onDemand(['b'], false))).toThrow(AppFailure);
     expect(() => onlyModel({ routes: [route('a', false)] }, undefined)).toThrow(/No model can answer/);
+  });
+});
+
+describe('questionOf', () => {
+  it('is the line itself, or the lines between """ and """ as one question', () => {
+    expect(questionOf(['hello'])).toBe('hello');
+    expect(questionOf(['"""first'])).toBe(undefined);
+    expect(questionOf(['"""first', 'second'])).toBe(undefined);
+    expect(questionOf(['"""first', 'second', 'end"""'])).toBe('first\nsecond\nend');
+    expect(questionOf(['"""', 'a', '"""'])).toBe('\na\n');
+    expect(questionOf(['  """one line"""  '])).toBe('one line');
   });
 });

@@ -107,31 +107,64 @@ async function answer(gateway: Gateway, model: string, messages: Message[], maxT
 async function converse(gateway: Gateway, model: string, start: Message[], maxTokens: number | undefined): Promise<number> {
   const c = colours(process.stderr);
   let history = [...start];
+  let typed: string[] = [];
   process.stderr.write(
-    `${c.dim(`Chatting with ${model} through ${gateway.url}. Ctrl-C stops an answer; Ctrl-D or /exit ends; /clear starts over.`)}\n`,
+    `${c.dim(`Chatting with ${model} through ${gateway.url}. Ctrl-C stops an answer; """ begins and ends a question of several lines; /clear starts over; Ctrl-D or /exit ends.`)}\n`,
   );
   for (;;) {
-    // A fresh prompt each turn: while an answer streams the terminal is not in raw mode, so Ctrl-C reaches us as SIGINT.
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    const ended = new Promise<undefined>((resolve) => rl.once('close', () => resolve(undefined)));
-    rl.once('SIGINT', () => rl.close());
-    const line = await Promise.race([rl.question(c.bold('> ')).catch(() => undefined), ended]);
-    rl.close();
-    if (line === undefined || line.trim() === '/exit' || line.trim() === '/bye') {
+    const read = await readQuestion(c.bold('> '), typed);
+    typed = read.typed;
+    const question = read.text;
+    if (question === undefined || question.trim() === '/exit' || question.trim() === '/bye') {
       process.stderr.write('\n');
       return 0;
     }
-    if (line.trim() === '/clear') {
+    if (question.trim() === '/clear') {
       history = [...start];
       process.stderr.write(`${c.dim('(a new conversation)')}\n`);
       continue;
     }
-    if (!line.trim()) continue;
-    const asked: Message[] = [...history, { role: 'user', content: line }];
+    if (!question.trim()) continue;
+    const asked: Message[] = [...history, { role: 'user', content: question }];
     const { outcome, text } = await answer(gateway, model, asked, maxTokens);
     // A failed or stopped answer leaves the question out, so it can be asked again as it was.
     if (outcome === 'done') history = [...asked, { role: 'assistant', content: text }];
   }
+}
+
+/**
+ * One question: a line, or (as in Ollama) the lines between """ and """, so a pasted text is one
+ * question rather than one per line. Undefined when the user ends the chat (Ctrl-D, or Ctrl-C at
+ * the prompt). `typed` is what up-arrow recalls, newest first, carried from question to question.
+ */
+async function readQuestion(prompt: string, typed: string[]): Promise<{ text?: string; typed: string[] }> {
+  // A fresh prompt each question: while an answer streams the terminal is not in raw mode, so Ctrl-C reaches us as SIGINT.
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true, history: typed, historySize: 200 });
+  let recalled = typed;
+  rl.on('history', (lines: string[]) => (recalled = lines));
+  const ended = new Promise<undefined>((resolve) => rl.once('close', () => resolve(undefined)));
+  rl.once('SIGINT', () => rl.close());
+  const ask = (text: string) => Promise.race([rl.question(text).catch(() => undefined), ended]);
+  try {
+    const lines: string[] = [];
+    for (;;) {
+      const line = await ask(lines.length ? '. ' : prompt);
+      if (line === undefined) return { typed: recalled };
+      lines.push(line);
+      const question = questionOf(lines);
+      if (question !== undefined) return { text: question, typed: recalled };
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+/** The question these lines make, or undefined while a """ question is still open. */
+export function questionOf(lines: string[]): string | undefined {
+  const first = lines[0]!.trimStart();
+  if (!first.startsWith('"""')) return lines[0];
+  const text = [first.slice(3), ...lines.slice(1)].join('\n');
+  return text.trimEnd().endsWith('"""') ? text.trimEnd().slice(0, -3) : undefined;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

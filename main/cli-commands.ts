@@ -133,7 +133,7 @@ export const COMMANDS: Record<string, CliCommand> = {
       '--system <text>      a system prompt',
       '--max-tokens <N>     the longest answer, in tokens (1-8192; the provider decides when not given)',
       'A piped input is the question when none is given, or stands where "-" is: git diff | local-llm-manager chat "Review this:" -',
-      'In a conversation: Ctrl-C stops an answer, /clear starts over, Ctrl-D or /exit ends. Needs a running host.',
+      'In a conversation: Ctrl-C stops an answer; """ begins and ends a question of several lines (a pasted text); up-arrow recalls; /clear starts over; Ctrl-D or /exit ends. Needs a running host.',
     ].join('\n'),
     args: ARGS.chat,
     run: (args) => import('./cli-chat').then((m) => m.runChat(args)),
