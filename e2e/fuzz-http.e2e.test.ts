@@ -153,7 +153,7 @@ describe('fuzz: the built-in engine (node out/main/engine.js, tiny model)', () =
       name: 'engine',
       port: Number(new URL(engine.baseUrl).port),
       shape: 'openai',
-      paths: ['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/models', '/health', '/props'],
+      paths: ['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/models', '/health', '/props', '/tokenize', '/detokenize'],
       maxBodyBytes: 8 * 1024 * 1024,
     };
     report(target, await fuzz(target));

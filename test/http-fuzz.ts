@@ -97,6 +97,14 @@ export function generateCases(target: FuzzTarget, count: number, seed: number): 
     '{"model":"m","messages":[{"role":"user","content":"hi"}],"max_tokens":-1}',
     '{"model":"m","prompt":["a","b"]}',
     '{"input":[]}',
+    // The engine's token ids (an id past the vocabulary aborts llama.cpp), tools and content parts.
+    '{"tokens":[99999999]}',
+    '{"tokens":[-1, 1.5, "a"]}',
+    '{"content":5,"with_pieces":true}',
+    '{"messages":[{"role":"user","content":"hi"}],"logit_bias":{"99999999":1},"max_tokens":1}',
+    '{"messages":[{"role":"tool","tool_call_id":"x","content":"y"}]}',
+    '{"messages":[{"role":"user","content":"hi"}],"max_tokens":1,"tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"a":{"$ref":"#/nowhere"}}}}}],"tool_choice":"required"}',
+    '{"messages":[{"role":"user","content":[{"type":"image_url"}]}]}',
   ];
 
   const generators: Array<() => FuzzCase> = [
