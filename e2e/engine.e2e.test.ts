@@ -331,6 +331,35 @@ describe('the built-in engine through the official openai client', () => {
     expect(engine!.child.exitCode).toBe(null);
   }, 60_000);
 
+  it("reuses what a sequence holds of the prompt: a conversation's next turn evaluates only its new tokens, and usage says how many were cached", async () => {
+    const { dir } = await tinyModelsDir();
+    engine = await startEngine(['--models-dir', dir, '--ctx-size', '1024', '--parallel', '2']);
+    const client = new OpenAI({ baseURL: `${engine.baseUrl}/v1`, apiKey: 'unused' });
+    type Chat = Parameters<typeof client.chat.completions.create>[0]['messages'];
+    const ask = (messages: Chat, extra: object = {}) =>
+      client.chat.completions.create({ model: 'tiny-llama.gguf', messages, max_tokens: 4, temperature: 0, ...extra });
+    const cached = (answer: Awaited<ReturnType<typeof ask>>) => answer.usage!.prompt_tokens_details!.cached_tokens;
+    const first: Chat = [
+      { role: 'system', content: Array.from({ length: 40 }, (_, i) => `rule ${i}`).join('. ') },
+      { role: 'user', content: 'hello world' },
+    ];
+    const a1 = await ask(first);
+    expect(cached(a1)).toBe(0);
+    // Another conversation in between: with two sequences, each keeps its own cache.
+    const b1 = await ask([{ role: 'user', content: 'something else entirely' }]);
+    expect(cached(b1)).toBe(0);
+    const second: Chat = [...first, { role: 'assistant', content: a1.choices[0]!.message.content }, { role: 'user', content: 'and then?' }];
+    const a2 = await ask(second);
+    expect(cached(a2)).toBeGreaterThan(a1.usage!.prompt_tokens * 0.9);
+    expect(cached(a2)).toBeLessThan(a2.usage!.prompt_tokens);
+    // The same question again: all but its last token.
+    expect(cached(await ask(second))).toBe(a2.usage!.prompt_tokens - 1);
+    // cache_prompt false (llama-server's field) evaluates it all again, to the same answer.
+    const uncached = await ask(second, { cache_prompt: false });
+    expect(cached(uncached)).toBe(0);
+    expect(uncached.choices[0]!.message.content).toBe(a2.choices[0]!.message.content);
+  });
+
   it('refuses a prompt longer than the context, saying by how much, instead of cutting it from the front', async () => {
     const client = await openaiClient();
     const long = Array.from({ length: 4000 }, (_, i) => `w${i}`).join(' ');

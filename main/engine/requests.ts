@@ -25,6 +25,8 @@ const Sampling = {
     .refine((on) => !on, "the built-in engine does not return log probabilities; leave logprobs out, or use llama.cpp's server for them")
     .nullish(),
   top_logprobs: z.number().int().max(0, 'the built-in engine does not return log probabilities; leave top_logprobs out').nullish(),
+  /** llama-server's: false evaluates the whole prompt again rather than reuse what a sequence holds of it. */
+  cache_prompt: z.boolean().optional(),
   stream: z.boolean().optional(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).optional(),

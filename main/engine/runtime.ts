@@ -47,6 +47,8 @@ export interface Sampling {
   /** Token id to a bias added to its logit (OpenAI's logit_bias); -100 bans the token. Ids are checked against the vocabulary first. */
   logitBias?: Map<number, number>;
   stop?: string[];
+  /** Reuse what a sequence already holds of the prompt (llama-server's cache_prompt, on unless false). */
+  cachePrompt?: boolean;
   /** Hold the output to JSON: any JSON object, or one a JSON schema describes. */
   json?: { schema?: Record<string, unknown> };
   /** Functions the model may call (chat only); `parallel` lets it make more than one call in an answer. */
@@ -71,6 +73,8 @@ export interface Generated {
   /** The client went away and generation stopped early. */
   aborted: boolean;
   promptTokens: number;
+  /** Of the prompt's tokens, those a sequence held already and were not evaluated again. */
+  cachedTokens: number;
   completionTokens: number;
 }
 
@@ -138,22 +142,23 @@ export class EngineRuntime {
   }
 
   /**
-   * The tokens of a conversation as the chat template renders it, the documentation of the
-   * functions it may call included: what usage reports and what must fit the context.
+   * A conversation as the chat template renders it, the documentation of the functions it may call
+   * included: what usage reports, what must fit the context, and what a sequence's cache is matched against.
    */
-  chatPromptTokens(turns: ChatTurn[], functions?: ChatModelFunctions): number {
+  chatPrompt(turns: ChatTurn[], functions?: ChatModelFunctions): Token[] {
     const { contextText } = this.chatWrapper.generateContextState({
       chatHistory: chatHistory(turns),
       availableFunctions: functions,
       documentFunctionParams: true,
     });
-    return contextText.tokenize(this.model.tokenizer).length;
+    return contextText.tokenize(this.model.tokenizer);
   }
 
   async chat(turns: ChatTurn[], sampling: Sampling): Promise<Generated> {
     const history = chatHistory(turns);
+    const prompt = this.chatPrompt(turns, sampling.tools?.functions);
     return this.generate(
-      () => this.chatPromptTokens(turns, sampling.tools?.functions),
+      { tokens: prompt, counted: prompt.length },
       sampling,
       (sequence) => new LlamaChat({ contextSequence: sequence, chatWrapper: this.chatWrapper, autoDisposeSequence: false }),
       async (chat, options) => chatOutcome(await chat.generateResponse(history, options)),
@@ -161,8 +166,12 @@ export class EngineRuntime {
   }
 
   async complete(prompt: string, sampling: Sampling): Promise<Generated> {
+    const tokens = this.model.tokenize(prompt);
+    // As LlamaCompletion evaluates it, so the cache is matched against what the sequence holds.
+    const bos = this.model.tokens.bos;
+    const evaluated = bos !== null && this.model.tokens.shouldPrependBosToken ? [bos, ...tokens] : tokens;
     return this.generate(
-      () => this.countTokens(prompt),
+      { tokens: evaluated, counted: tokens.length },
       sampling,
       (sequence) => new LlamaCompletion({ contextSequence: sequence }),
       async (completion, options, generated) => {
@@ -177,12 +186,15 @@ export class EngineRuntime {
   }
 
   /**
-   * One generation, chat or plain, on a free sequence cleared of what came before: `create` makes
-   * the generator on it (disposed after, the sequence kept), `run` generates with the sampling
-   * options and may read how many tokens were generated so far; `promptTokens` counts the prompt for usage.
+   * One generation, chat or plain, on the free sequence whose cache shares the longest start with
+   * the prompt (as llama-server picks a slot): node-llama-cpp evaluates only what differs, so a
+   * conversation's next turn costs its new tokens, not the whole history again. `create` makes the
+   * generator on it (disposed after, the sequence and its cache kept), `run` generates with the
+   * sampling options and may read how many tokens were generated so far. `prompt.counted` is the
+   * prompt's size for usage.
    */
   private generate<G extends { dispose(options: { disposeSequence: boolean }): void }>(
-    promptTokens: () => number,
+    prompt: { tokens: Token[]; counted: number },
     sampling: Sampling,
     create: (sequence: LlamaContextSequence) => G,
     run: (
@@ -191,21 +203,33 @@ export class EngineRuntime {
       generated: () => number,
     ) => Promise<Pick<Generated, 'text' | 'finishReason' | 'aborted' | 'toolCalls'>>,
   ): Promise<Generated> {
-    return this.pool.use(async (sequence) => {
-      await sequence.clearHistory();
-      const grammar = sampling.json && (await this.jsonGrammar(sampling.json.schema));
-      const generator = create(sequence);
-      // Counted by the sequence's meter, not from onToken: tokens node-llama-cpp holds back (a
-      // character's first bytes, a stop trigger's start) were generated all the same.
-      const sampledBefore = sequence.tokenMeter.usedOutputTokens;
-      const generated = () => sequence.tokenMeter.usedOutputTokens - sampledBefore;
-      try {
-        const result = await run(generator, generationOptions(sampling, grammar, this.tokenBias(sampling.logitBias)), generated);
-        return { ...result, promptTokens: promptTokens(), completionTokens: generated() };
-      } finally {
-        generator.dispose({ disposeSequence: false });
-      }
-    });
+    const reusable = (sequence: LlamaContextSequence) => sequence.compareContextTokens(prompt.tokens).firstDifferentIndex;
+    // A sequence whose cache would mostly be thrown away (another conversation's) scores below an
+    // empty one: a shared template start must not cost that conversation its cache.
+    const suits = (sequence: LlamaContextSequence) => {
+      const kept = reusable(sequence);
+      return kept * 2 >= sequence.nextTokenIndex ? kept : -1;
+    };
+    return this.pool.use(
+      async (sequence) => {
+        if (sampling.cachePrompt === false) await sequence.clearHistory();
+        // At least the prompt's last token is evaluated again, to sample from.
+        const cachedTokens = Math.max(0, Math.min(reusable(sequence), prompt.tokens.length - 1, prompt.counted));
+        const grammar = sampling.json && (await this.jsonGrammar(sampling.json.schema));
+        const generator = create(sequence);
+        // Counted by the sequence's meter, not from onToken: tokens node-llama-cpp holds back (a
+        // character's first bytes, a stop trigger's start) were generated all the same.
+        const sampledBefore = sequence.tokenMeter.usedOutputTokens;
+        const generated = () => sequence.tokenMeter.usedOutputTokens - sampledBefore;
+        try {
+          const result = await run(generator, generationOptions(sampling, grammar, this.tokenBias(sampling.logitBias)), generated);
+          return { ...result, promptTokens: prompt.counted, cachedTokens, completionTokens: generated() };
+        } finally {
+          generator.dispose({ disposeSequence: false });
+        }
+      },
+      sampling.cachePrompt === false ? undefined : suits,
+    );
   }
 
   /**

@@ -19,7 +19,7 @@ async function engine(chat: (sampling: Sampling) => Promise<Generated>): Promise
   const runtime = {
     options: { parallel: 1, contextSize: 512 },
     countTokens: (text: string) => text.length,
-    chatPromptTokens: () => 1,
+    chatPrompt: () => [1],
     chat: (_messages: unknown, sampling: Sampling) => chat(sampling),
   } as unknown as EngineRuntime;
   const server = createEngineServer({ runtime: () => runtime, modelPath: '/models/tiny.gguf', version: 'test' });
@@ -35,7 +35,7 @@ const streamChat = (port: number) =>
     body: JSON.stringify({ model: 'tiny.gguf', messages: [{ role: 'user', content: 'hi' }], stream: true }),
   });
 
-const done: Generated = { text: 'Hello', finishReason: 'stop', aborted: false, promptTokens: 1, completionTokens: 1 };
+const done: Generated = { text: 'Hello', finishReason: 'stop', aborted: false, promptTokens: 1, cachedTokens: 0, completionTokens: 1 };
 
 describe('the engine when a stream breaks', () => {
   it('a whole generation ends with [DONE]', async () => {

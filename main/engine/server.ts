@@ -165,7 +165,7 @@ const ROUTES: Record<string, Route<z.ZodType>> = {
     const kept = [...turns.filter((t) => t.role === 'system'), turns.at(-1)!].filter((t, i, all) => all.indexOf(t) === i);
     const functions = tools.length && !forced ? chatFunctions(tools) : undefined;
     const jsonOut = forced ? { schema: forced.schema } : jsonOutput(body.response_format);
-    await generate(call, body, 'chat.completion', runtime.chatPromptTokens(kept, functions), jsonOut, (sampling) =>
+    await generate(call, body, 'chat.completion', runtime.chatPrompt(kept, functions).length, jsonOut, (sampling) =>
       forced
         ? // The JSON of a demanded call is the call, never content: nothing streams until it is whole.
           runtime.chat(turns, { ...sampling, onText: undefined }).then(forced.read)
@@ -258,6 +258,7 @@ async function generate(
     maxTokens: body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_TOKENS,
     temperature: body.temperature ?? 0.8,
     topP: body.top_p,
+    cachePrompt: body.cache_prompt,
     topK: body.top_k,
     minP: body.min_p,
     repeat: repeatOf(body),
@@ -375,6 +376,8 @@ function usageOf(result: Generated): Usage {
     prompt_tokens: result.promptTokens,
     completion_tokens: result.completionTokens,
     total_tokens: result.promptTokens + result.completionTokens,
+    // OpenAI's field for the prompt's start served from the cache.
+    prompt_tokens_details: { cached_tokens: result.cachedTokens },
   };
 }
 

@@ -20,6 +20,7 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 export function sseFrames(object: 'chat.completion' | 'text_completion', id: string, created: number, model: string): SseFrames {
