@@ -26,7 +26,7 @@ import {
 } from './requests';
 import type { EngineRuntime, Generated, Sampling } from './runtime';
 import { sseFrames, type Usage } from './sse-frames';
-import { chatFunctions, forcedCall, parametersOf } from './tool-choice';
+import { planTools } from './tool-choice';
 import { SseWriter } from './sse-writer';
 
 export interface EngineLimits extends ServerLimits {
@@ -133,37 +133,13 @@ const ROUTES: Record<string, Route<z.ZodType>> = {
     const { res, runtime } = call;
     const read = chatTurns(body.messages);
     if (!read.ok) return sendOpenAiError(res, 400, null, read.message, { type: 'invalid_request_error', param: read.param });
-    const tools = body.tool_choice === 'none' ? [] : (body.tools ?? []);
-    if (tools.length && body.response_format && body.response_format.type !== 'text')
-      return sendOpenAiError(
-        res,
-        400,
-        null,
-        'response_format and tools cannot be combined here: ask for the tool calls first, then for the JSON answer in a request without tools.',
-        { type: 'invalid_request_error', param: 'response_format' },
-      );
-    for (const [index, tool] of tools.entries()) {
-      const refused = await grammarRefusal(runtime, parametersOf(tool));
-      if (refused !== undefined)
-        return sendOpenAiError(res, 400, null, `tools.${index}.function.parameters: this JSON schema cannot be followed: ${refused}`, {
-          type: 'invalid_request_error',
-          param: `tools.${index}.function.parameters`,
-        });
-    }
-    const choice = body.tool_choice ?? 'auto';
-    const forced = tools.length && choice !== 'auto' && choice !== 'none' ? forcedCall(tools, choice, read.turns) : undefined;
-    const turns = forced?.turns ?? read.turns;
-    const forcedRefused = forced && (await grammarRefusal(runtime, forced.schema));
-    if (forcedRefused)
-      return sendOpenAiError(res, 400, null, `tool_choice: these tools cannot be called by a grammar here: ${forcedRefused}`, {
-        type: 'invalid_request_error',
-        param: 'tool_choice',
-      });
-    // What must fit: the system prompt and the newest message. Older turns beyond the context are
-    // shifted out by node-llama-cpp (a long conversation goes on), so they do not count here.
-    // The functions' documentation is part of the system prompt, so it must fit too.
+    const plan = await planTools(body, read.turns, (schema) => grammarRefusal(runtime, schema));
+    if (!plan.ok) return sendOpenAiError(res, 400, null, plan.message, { type: 'invalid_request_error', param: plan.param });
+    const { turns, functions, forced } = plan;
+    // What must fit: the system prompt (with the functions' documentation) and the newest message.
+    // Older turns beyond the context are shifted out by node-llama-cpp (a long conversation goes
+    // on), so they do not count here.
     const kept = [...turns.filter((t) => t.role === 'system'), turns.at(-1)!].filter((t, i, all) => all.indexOf(t) === i);
-    const functions = tools.length && !forced ? chatFunctions(tools) : undefined;
     const jsonOut = forced ? { schema: forced.schema } : jsonOutput(body.response_format);
     await generate(call, body, 'chat.completion', runtime.chatPrompt(kept, functions).length, jsonOut, (sampling) =>
       forced

@@ -8,15 +8,57 @@ type Tool = NonNullable<ChatRequest['tools']>[number];
 /** A function declared without parameters takes none: its arguments are `{}`. */
 const NO_PARAMETERS = { type: 'object', properties: {} };
 
-export function parametersOf(tool: Tool): Record<string, unknown> {
+function parametersOf(tool: Tool): Record<string, unknown> {
   return tool.function.parameters ?? NO_PARAMETERS;
 }
 
 /** The tools as node-llama-cpp's functions, which its chat templates document and let the model call when it chooses ("auto"). */
-export function chatFunctions(tools: Tool[]): ChatModelFunctions {
+function chatFunctions(tools: Tool[]): ChatModelFunctions {
   return Object.fromEntries(
     tools.map((tool) => [tool.function.name, { description: tool.function.description, params: parametersOf(tool) as never }]),
   );
+}
+
+/** How a chat request's tools shape its generation, or why they cannot. */
+export type ToolPlan =
+  { ok: true; turns: ChatTurn[]; functions?: ChatModelFunctions; forced?: ForcedCall } | { ok: false; param: string; message: string };
+
+/**
+ * Which tools the model is offered and how: none (tool_choice "none", or no tools), to call as it
+ * chooses (node-llama-cpp's functions), or one call demanded (a grammar). Every tool's schema is
+ * checked first with `refusal` (why node-llama-cpp cannot follow a schema), so a bad one is a 400
+ * before anything streams.
+ */
+export async function planTools(
+  body: Pick<ChatRequest, 'tools' | 'tool_choice' | 'response_format'>,
+  turns: ChatTurn[],
+  refusal: (schema: Record<string, unknown>) => Promise<string | undefined>,
+): Promise<ToolPlan> {
+  const choice = body.tool_choice ?? 'auto';
+  const tools = body.tools ?? [];
+  if (choice === 'none' || !tools.length) return { ok: true, turns };
+  if (body.response_format && body.response_format.type !== 'text')
+    return {
+      ok: false,
+      param: 'response_format',
+      message:
+        'response_format and tools cannot be combined here: ask for the tool calls first, then for the JSON answer in a request without tools.',
+    };
+  for (const [index, tool] of tools.entries()) {
+    const refused = await refusal(parametersOf(tool));
+    if (refused !== undefined)
+      return {
+        ok: false,
+        param: `tools.${index}.function.parameters`,
+        message: `tools.${index}.function.parameters: this JSON schema cannot be followed: ${refused}`,
+      };
+  }
+  if (choice === 'auto') return { ok: true, turns, functions: chatFunctions(tools) };
+  const forced = forcedCall(tools, choice, turns);
+  const refused = await refusal(forced.schema);
+  if (refused !== undefined)
+    return { ok: false, param: 'tool_choice', message: `tool_choice: these tools cannot be called by a grammar here: ${refused}` };
+  return { ok: true, turns: forced.turns, forced };
 }
 
 /**
@@ -24,7 +66,7 @@ export function chatFunctions(tools: Tool[]): ChatModelFunctions {
  * cannot force: the model is told which functions it must call and its output is held to a JSON
  * schema of that call, as llama-server holds a required tool call to a grammar. One call per answer.
  */
-export interface ForcedCall {
+interface ForcedCall {
   /** The schema the answer is held to. */
   schema: Record<string, unknown>;
   /** The conversation with the instruction added to its system prompt. */
@@ -33,7 +75,7 @@ export interface ForcedCall {
   read(generated: Generated): Generated;
 }
 
-export function forcedCall(tools: Tool[], choice: 'required' | { function: { name: string } }, turns: ChatTurn[]): ForcedCall {
+function forcedCall(tools: Tool[], choice: 'required' | { function: { name: string } }, turns: ChatTurn[]): ForcedCall {
   const named =
     choice === 'required' ? (tools.length === 1 ? tools[0] : undefined) : tools.find((t) => t.function.name === choice.function.name);
   if (named) {
