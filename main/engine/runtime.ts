@@ -123,8 +123,13 @@ export class EngineRuntime {
   /** llama-server's /tokenize: `addSpecial` puts the BOS token first where the model takes one; `parseSpecial` reads "<s>" and the like as their tokens. */
   tokenize(text: string, addSpecial: boolean, parseSpecial: boolean): Token[] {
     const tokens = this.model.tokenize(text, parseSpecial);
+    return addSpecial ? this.withBos(tokens) : tokens;
+  }
+
+  /** The tokens as the model evaluates a plain prompt: the BOS token first where the model takes one. */
+  private withBos(tokens: Token[]): Token[] {
     const bos = this.model.tokens.bos;
-    return addSpecial && bos !== null && this.model.tokens.shouldPrependBosToken && tokens[0] !== bos ? [bos, ...tokens] : tokens;
+    return bos !== null && this.model.tokens.shouldPrependBosToken && tokens[0] !== bos ? [bos, ...tokens] : tokens;
   }
 
   /** Token ids to text; the caller has checked them against the vocabulary. */
@@ -146,8 +151,12 @@ export class EngineRuntime {
    * included: what usage reports, what must fit the context, and what a sequence's cache is matched against.
    */
   chatPrompt(turns: ChatTurn[], functions?: ChatModelFunctions): Token[] {
+    return this.rendered(chatHistory(turns), functions);
+  }
+
+  private rendered(history: ChatHistoryItem[], functions: ChatModelFunctions | undefined): Token[] {
     const { contextText } = this.chatWrapper.generateContextState({
-      chatHistory: chatHistory(turns),
+      chatHistory: history,
       availableFunctions: functions,
       documentFunctionParams: true,
     });
@@ -156,7 +165,7 @@ export class EngineRuntime {
 
   async chat(turns: ChatTurn[], sampling: Sampling): Promise<Generated> {
     const history = chatHistory(turns);
-    const prompt = this.chatPrompt(turns, sampling.tools?.functions);
+    const prompt = this.rendered(history, sampling.tools?.functions);
     return this.generate(
       { tokens: prompt, counted: prompt.length },
       sampling,
@@ -167,11 +176,9 @@ export class EngineRuntime {
 
   async complete(prompt: string, sampling: Sampling): Promise<Generated> {
     const tokens = this.model.tokenize(prompt);
-    // As LlamaCompletion evaluates it, so the cache is matched against what the sequence holds.
-    const bos = this.model.tokens.bos;
-    const evaluated = bos !== null && this.model.tokens.shouldPrependBosToken ? [bos, ...tokens] : tokens;
     return this.generate(
-      { tokens: evaluated, counted: tokens.length },
+      // As LlamaCompletion evaluates it, so the cache is matched against what the sequence holds.
+      { tokens: this.withBos(tokens), counted: tokens.length },
       sampling,
       (sequence) => new LlamaCompletion({ contextSequence: sequence }),
       async (completion, options, generated) => {

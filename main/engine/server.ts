@@ -25,7 +25,7 @@ import {
   TokenizeRequestSchema,
 } from './requests';
 import type { EngineRuntime, Generated, Sampling } from './runtime';
-import { sseFrames, type Usage } from './sse-frames';
+import { sseFrames, type Usage, type WireToolCall } from './sse-frames';
 import { planTools } from './tool-choice';
 import { SseWriter } from './sse-writer';
 
@@ -271,7 +271,7 @@ async function generate(
       // Stopped early: cut, never the final chunk and [DONE] of a complete answer.
       return cutResponse(res);
     }
-    const calls = result.toolCalls ? frames.toolCalls(withIds(result.toolCalls)) : '';
+    const calls = result.toolCalls ? frames.toolCalls(wireToolCalls(result.toolCalls)) : '';
     const usage = body.stream_options?.include_usage ? frames.usage(usageOf(result)) : '';
     out.end(`${calls}${frames.finish(result.finishReason)}${usage}data: [DONE]\n\n`);
     return;
@@ -298,11 +298,7 @@ async function generate(
                 ? {
                     role: 'assistant',
                     content: result.text || null,
-                    tool_calls: withIds(result.toolCalls).map((c) => ({
-                      id: c.id,
-                      type: 'function',
-                      function: { name: c.name, arguments: c.arguments },
-                    })),
+                    tool_calls: wireToolCalls(result.toolCalls),
                   }
                 : { role: 'assistant', content: result.text },
               finish_reason: result.finishReason,
@@ -357,9 +353,13 @@ function usageOf(result: Generated): Usage {
   };
 }
 
-/** Each call gets an id, by which the client's tool message names the call it answers. */
-function withIds(calls: NonNullable<Generated['toolCalls']>) {
-  return calls.map((call) => ({ ...call, id: `call_${randomUUID().replaceAll('-', '').slice(0, 24)}` }));
+/** The calls as OpenAI's messages carry them, each with an id by which the client's tool message names the call it answers. */
+function wireToolCalls(calls: NonNullable<Generated['toolCalls']>): WireToolCall[] {
+  return calls.map(({ name, arguments: args }) => ({
+    id: `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
+    type: 'function',
+    function: { name, arguments: args },
+  }));
 }
 
 /** Why node-llama-cpp cannot hold output to this schema, or undefined when it can (the grammar is then kept for the request). */

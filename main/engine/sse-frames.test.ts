@@ -27,8 +27,8 @@ describe('sseFrames', () => {
     const frames = sseFrames('chat.completion', base.id, base.created, base.model);
     const head = { ...base, object: 'chat.completion.chunk' };
     const calls = [
-      { id: 'call_1', name: 'weather', arguments: '{"city":"Oslo"}' },
-      { id: 'call_2', name: 'time', arguments: '{}' },
+      { id: 'call_1', type: 'function' as const, function: { name: 'weather', arguments: '{"city":"Oslo"}' } },
+      { id: 'call_2', type: 'function' as const, function: { name: 'time', arguments: '{}' } },
     ];
     expect(parse(frames.toolCalls(calls))).toEqual({
       ...head,

@@ -8,12 +8,19 @@ export interface SseFrames {
   /** Chat only: the first frame, naming the role. */
   role(): string;
   text(text: string): string;
-  /** Chat only: the calls the model made, whole, in one frame. */
-  toolCalls(calls: ReadonlyArray<{ id: string; name: string; arguments: string }>): string;
+  /** Chat only: the calls the model made, whole, in one frame (each as a message's tool_calls holds it). */
+  toolCalls(calls: readonly WireToolCall[]): string;
   /** The last frame before [DONE], with why it ended. */
   finish(reason: string): string;
   /** After the last frame when the client asked for it (stream_options.include_usage): no choices, the usage. */
   usage(usage: Usage): string;
+}
+
+/** A call as OpenAI's messages carry it. */
+export interface WireToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
 }
 
 export interface Usage {
@@ -33,14 +40,7 @@ export function sseFrames(object: 'chat.completion' | 'text_completion', id: str
     role: () => `${start}"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n`,
     text: (text) => textHead + JSON.stringify(text) + textTail,
     toolCalls: (calls) =>
-      `${start}"delta":${JSON.stringify({
-        tool_calls: calls.map((call, index) => ({
-          index,
-          id: call.id,
-          type: 'function',
-          function: { name: call.name, arguments: call.arguments },
-        })),
-      })},"finish_reason":null}]}\n\n`,
+      `${start}"delta":${JSON.stringify({ tool_calls: calls.map((call, index) => ({ index, ...call })) })},"finish_reason":null}]}\n\n`,
     usage: (usage) => `${head}"choices":[],"usage":${JSON.stringify(usage)}}\n\n`,
     finish: (reason) => `${start}${chat ? '"delta":{}' : '"text":""'},"finish_reason":${JSON.stringify(reason)}}]}\n\n`,
   };

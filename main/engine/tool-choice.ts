@@ -96,11 +96,8 @@ function forcedCall(tools: Tool[], choice: 'required' | { function: { name: stri
       turns,
       `Call one of these functions now. Answer with only one JSON object: {"name": the function's name, "arguments": its arguments}.\n${tools.map(described).join('\n')}`,
     ),
-    read: (generated) =>
-      asCall(generated, (value) => {
-        const call = value as { name: string; arguments: unknown };
-        return { name: call.name, arguments: call.arguments };
-      }),
+    // The grammar made it {"name": one of the tools, "arguments": …}.
+    read: (generated) => asCall(generated, (value) => value as { name: string; arguments: unknown }),
   };
 }
 
