@@ -60,7 +60,7 @@ describe('the built-in engine under the supervisor', () => {
     await page.close();
   });
 
-  it('downloads a model from the Models page, is told to use it with one thread, and serves it', async () => {
+  it('downloads a model from the Models page, is told to use it with one thread and two parallel requests (shown what that costs in memory), and serves it', async () => {
     const dirs = await freshDirs();
     const source = path.join(dirs.baseDir, '..', 'served.gguf');
     writeTinyGguf(source);
@@ -97,18 +97,28 @@ describe('the built-in engine under the supervisor', () => {
       const config = page.getByTestId('provider-config');
       await config.getByTestId('provider-model').selectOption('fetched.gguf');
       await config.getByTestId('provider-threads').fill('1');
+      // The memory the choices cost, worked out as they are typed: the context for each parallel request.
+      const memory = config.getByTestId('engine-memory');
+      await memory.getByText('fetched.gguf').waitFor();
+      expect(await memory.textContent()).not.toContain('×');
+      await config.getByTestId('provider-parallel').fill('2');
+      await memory.getByText(/for 1,024 tokens × 2 requests/).waitFor();
       await config.getByTestId('provider-config-save').click();
       const { client, close } = await connectClient(session.host.origin, session.host.token);
       const until = Date.now() + 10_000;
       while (!(await client.invoke('settings.get')).values.providers.engine?.model && Date.now() < until)
         await new Promise((r) => setTimeout(r, 100));
-      expect((await client.invoke('settings.get')).values.providers.engine).toEqual({ model: 'fetched.gguf', threads: 1 });
+      expect((await client.invoke('settings.get')).values.providers.engine).toEqual({ model: 'fetched.gguf', threads: 1, parallel: 2 });
 
       const state = await client.invoke('providers.start', { id: 'engine' });
       expect(state.status).toBe('running');
       const reply = (await fetch(`http://127.0.0.1:${state.port}/v1/models`).then((r) => r.json())) as { data: Array<{ id: string }> };
       expect(reply.data[0]?.id).toBe('fetched.gguf');
-      expect((await client.invoke('logs.tail', { id: 'engine', limit: 200 })).lines.map((l) => l.text).join('\n')).toContain('threads 1');
+      expect((await client.invoke('logs.tail', { id: 'engine', limit: 200 })).lines.map((l) => l.text).join('\n')).toContain(
+        'threads 1, parallel 2',
+      );
+      const props = (await fetch(`http://127.0.0.1:${state.port}/props`).then((r) => r.json())) as { total_slots: number };
+      expect(props.total_slots).toBe(2);
       close();
       await page.close();
     } finally {

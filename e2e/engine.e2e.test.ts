@@ -360,6 +360,54 @@ describe('the built-in engine through the official openai client', () => {
     expect(uncached.choices[0]!.message.content).toBe(a2.choices[0]!.message.content);
   });
 
+  it('answers as many requests at once as it has parallel sequences: a short one is not queued behind a long stream', async () => {
+    const { dir } = await tinyModelsDir();
+    // The app passes the setting in the environment; a flag given by hand wins over it.
+    engine = await startEngine(['--models-dir', dir, '--ctx-size', '1024'], { LLM_MANAGER_PARALLEL: '2' });
+    expect(engine.output()).toContain('parallel 2');
+    const props = (await (await fetch(`${engine.baseUrl}/props`)).json()) as { total_slots: number };
+    expect(props.total_slots).toBe(2);
+    const client = new OpenAI({ baseURL: `${engine.baseUrl}/v1`, apiKey: 'unused' });
+    const abort = new AbortController();
+    const long = await client.chat.completions.create(
+      { model: 'tiny-llama.gguf', messages: [{ role: 'user', content: 'go on' }], max_tokens: 5000, stream: true },
+      { signal: abort.signal },
+    );
+    const chunks = long[Symbol.asyncIterator]();
+    await chunks.next();
+    let longEnded = false;
+    const drained = (async () => {
+      for (let next = await chunks.next(); !next.done; next = await chunks.next());
+      longEnded = true;
+    })().catch(() => undefined);
+    const short = await client.chat.completions.create({
+      model: 'tiny-llama.gguf',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 4,
+    });
+    expect(short.choices[0]!.finish_reason).toBe('length');
+    // With one sequence the short answer would have waited for all 5,000 tokens of the long one.
+    expect(longEnded).toBe(false);
+    abort.abort();
+    await drained;
+  });
+
+  it('takes the parallel flag over the environment, and exits 78 naming both settings when the context cannot be made', async () => {
+    const { dir } = await tinyModelsDir();
+    engine = await startEngine(['--models-dir', dir, '--ctx-size', '512', '--parallel', '3'], { LLM_MANAGER_PARALLEL: '2' });
+    expect(engine.output()).toContain('parallel 3');
+    expect(((await (await fetch(`${engine.baseUrl}/props`)).json()) as { total_slots: number }).total_slots).toBe(3);
+    engine.child.kill('SIGTERM');
+    await engine.exited;
+    // llama.cpp takes at most 256 sequences in a context.
+    engine = await startEngine(['--models-dir', dir, '--ctx-size', '512'], { LLM_MANAGER_PARALLEL: '300' });
+    expect(await engine.exited).toBe(78);
+    expect(engine.output()).toMatch(
+      /Cannot make a context of 512 tokens for each of 300 parallel requests: .+\. Lower the context size or the parallel requests/,
+    );
+    expect(engine.output()).not.toMatch(/truncated/);
+  });
+
   it('refuses a prompt longer than the context, saying by how much, instead of cutting it from the front', async () => {
     const client = await openaiClient();
     const long = Array.from({ length: 4000 }, (_, i) => `w${i}`).join(' ');

@@ -89,7 +89,7 @@ describe('the gateway through the contract', () => {
   it('loads a model on demand: listed unloaded, a cold request starts the engine with the user’s tuning, gateway.unload stops it; its instance is no tile', async () => {
     const engineEntry = path.resolve(import.meta.dirname, '../out/main/engine.js');
     const { host, call, settingsFile } = await hostWithGatewayOnAnyPort(
-      { providers: { engine: { threads: 1, contextSize: 512 } } },
+      { providers: { engine: { threads: 1, contextSize: 512, parallel: 2 } } },
       engineEntry,
     );
     const before = await call<OnDemandStatus>('gateway.models');
@@ -112,7 +112,7 @@ describe('the gateway through the contract', () => {
         .tail('engine~tiny.gguf', 100)
         .map((l) => l.text)
         .join('\n'),
-    ).toContain('threads 1');
+    ).toContain('(ctx 512, threads 1, parallel 2)');
     // The instance is the gateway's, not a tile: the providers list and the engine's own tile are unchanged.
     const providers = await call<{ providers: ProviderSummary[] }>('providers.list');
     expect(providers.providers.some((p) => p.id.includes('~'))).toBe(false);

@@ -226,7 +226,10 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
       if (id !== 'engine' && (summary.state.status === 'not-installed' || summary.state.status === 'installing')) return undefined;
       return catalog.get(id)?.recipe;
     },
-    tuning: (id) => ({ contextSize: settings.values.providers[id]?.contextSize, threads: settings.values.providers[id]?.threads }),
+    tuning: (id) => {
+      const { contextSize, threads, parallel } = settings.values.providers[id] ?? {};
+      return { contextSize, threads, parallel };
+    },
     // RAM or the roomiest GPU's free VRAM, from the last sample (the monitor is made further down).
     freeMemoryBytes: (): number => freeMemoryForModels(resources.latest()?.gpus),
   });

@@ -200,6 +200,7 @@ export class ProviderManager extends EventEmitter<{
       model: override.model,
       contextSize: override.contextSize,
       threads: override.threads,
+      parallel: override.parallel,
     });
   }
 

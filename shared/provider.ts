@@ -1,4 +1,5 @@
 import type { ProviderRecipe } from './recipe';
+import type { ModelEstimate } from './model-memory';
 
 /** DESIGN.md's state machine. `external`: a server we found but do not own. */
 export type ProviderStatus =
@@ -169,8 +170,8 @@ export interface ModelFile {
   contextLength?: number;
   embeddingLength?: number;
   layers?: number;
-  /** Rough memory needed to run it at `estimate.contextSize` (weights + KV cache). */
-  estimate?: { contextSize: number; bytes: number };
+  /** Rough memory needed to run it at `estimate.contextSize` (weights + KV cache); memoryEstimate() works it out for other settings. */
+  estimate?: ModelEstimate;
   /** Providers set to use this file. */
   usedBy: string[];
   /** Why the header could not be read (truncated, not GGUF). */

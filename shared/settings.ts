@@ -9,6 +9,9 @@ import { DEFAULT_DISCOVERY_INTERVAL_SEC, DiscoverySettingsSchema } from './disco
  * (HELIX_LOCAL_LLM_AUTO_START, _TIMEOUT, _HEALTH_INTERVAL); a value the user saves wins over them.
  */
 /** What a user may pin for one provider. */
+/** llama.cpp refuses more than 256 sequences in a context; far fewer already fill a machine's memory. */
+export const PARALLEL_MAX = 64;
+
 export const ProviderOverrideSchema = z
   .object({
     /** A pinned port: start fails (naming who holds it) instead of moving when it is taken. */
@@ -19,6 +22,16 @@ export const ProviderOverrideSchema = z
     contextSize: z.number().int().min(256).max(1_048_576).optional(),
     /** CPU threads for the built-in engine; defaults to the physical core count. */
     threads: z.number().int().min(1).max(1024).optional(),
+    /**
+     * Requests the built-in engine answers at once (llama-server's --parallel): each has a context
+     * of `contextSize` tokens of its own, so memory for the context grows with it. Default 1.
+     */
+    parallel: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(PARALLEL_MAX, `must be at most ${PARALLEL_MAX}: each request holds a context of its own in memory`)
+      .optional(),
     /** Install from elsewhere: a mirror, a fork, a local path or bare repository; another version; other build steps or packages. */
     install: z
       .object({

@@ -25,8 +25,8 @@ export interface OnDemandFixtureOptions {
   settings?: Partial<Settings>;
   /** The built engine's entry, when the provider is the engine. */
   engineEntry?: string;
-  /** The loader's own options beyond what the fixture wires (busy wait, tuning). */
-  loader?: Pick<OnDemandLoaderDeps, 'busyWaitMs' | 'tuning'>;
+  /** The loader's own options beyond what the fixture wires (busy wait, tuning, the free memory it sees). */
+  loader?: Pick<OnDemandLoaderDeps, 'busyWaitMs' | 'tuning' | 'freeMemoryBytes'>;
 }
 
 /**

@@ -32,11 +32,12 @@ export interface EngineProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs the built engine as the supervisor would; resolves once /health says ok (or it exited). */
-export async function startEngine(args: string[]): Promise<EngineProcess> {
+/** Runs the built engine as the supervisor would (`env` added to ours); resolves once /health says ok (or it exited). */
+export async function startEngine(args: string[], env: Record<string, string> = {}): Promise<EngineProcess> {
   const port = await pickPort(28000 + Math.floor(Math.random() * 2000));
   const child = spawn(process.execPath, [enginePath, '--port', String(port), '--threads', '1', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));

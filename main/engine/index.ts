@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import si from 'systeminformation';
+import { ENGINE_DEFAULT_CONTEXT } from '../../shared/model-memory';
 import { APP_VERSION } from '../app-meta';
 import { chooseModel, EXIT_CONFIG, ModelProblem } from './model-choice';
-import { EngineRuntime } from './runtime';
+import { ContextProblem, EngineRuntime } from './runtime';
 import { createEngineServer } from './server';
 import { forkThroughMainProcess } from './fork-relay';
 
@@ -15,9 +16,10 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8090' },
     model: { type: 'string' },
     'models-dir': { type: 'string', default: '.' },
-    'ctx-size': { type: 'string', default: '4096' },
+    // Each flag wins over the environment the app passes the user's settings in (LLM_MANAGER_*).
+    'ctx-size': { type: 'string' },
     threads: { type: 'string' },
-    parallel: { type: 'string', default: '1' },
+    parallel: { type: 'string' },
   },
   strict: true,
 });
@@ -39,8 +41,8 @@ try {
 } catch (error) {
   fail(error instanceof ModelProblem ? error.message : `Cannot read the model: ${(error as Error).message}`);
 }
-const contextSize = positive('ctx-size', process.env.LLM_MANAGER_CTX_SIZE ?? values['ctx-size']);
-const parallel = positive('parallel', values.parallel);
+const contextSize = positive('ctx-size', values['ctx-size'] ?? process.env.LLM_MANAGER_CTX_SIZE ?? String(ENGINE_DEFAULT_CONTEXT));
+const parallel = positive('parallel', values.parallel ?? process.env.LLM_MANAGER_PARALLEL ?? '1');
 // node-llama-cpp's default thread count oversubscribes small machines: physical cores serve best.
 const threadsAsked = values.threads ?? process.env.LLM_MANAGER_THREADS;
 const threads = threadsAsked ? positive('threads', threadsAsked) : Math.max(1, (await si.cpu()).physicalCores || 1);
@@ -62,6 +64,7 @@ try {
   runtime = await EngineRuntime.load({ modelPath, contextSize, threads, parallel });
   console.log('engine: model loaded, ready');
 } catch (error) {
+  if (error instanceof ContextProblem) fail(error.message);
   fail(`Cannot load ${modelPath}: ${(error as Error).message}. The file may be truncated or not a model llama.cpp supports.`);
 }
 

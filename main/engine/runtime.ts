@@ -78,6 +78,16 @@ export interface Generated {
   completionTokens: number;
 }
 
+/** The model loaded but its context could not be made: too large for this machine, or more sequences than llama.cpp takes. */
+export class ContextProblem extends Error {
+  constructor(contextSize: number, parallel: number, reason: string) {
+    super(
+      `Cannot make a context of ${contextSize} tokens for each of ${parallel} parallel request${parallel === 1 ? '' : 's'}: ${reason}. ` +
+        "Lower the context size or the parallel requests in the built-in engine's settings (Providers → Built-in engine → Configuration).",
+    );
+  }
+}
+
 /**
  * The model behind the engine's HTTP API: one loaded GGUF, a context with `parallel` sequences,
  * and chat, completion and embedding calls. A client that goes away aborts its generation.
@@ -103,7 +113,13 @@ export class EngineRuntime {
     const model = await llama.loadModel({ modelPath: options.modelPath });
     // Past what the model was trained on, output degrades: never ask for more.
     const contextSize = Math.min(options.contextSize, model.trainContextSize);
-    const context = await model.createContext({ contextSize, threads: options.threads, sequences: options.parallel });
+    let context: LlamaContext;
+    try {
+      context = await model.createContext({ contextSize, threads: options.threads, sequences: options.parallel });
+    } catch (error) {
+      await model.dispose();
+      throw new ContextProblem(contextSize, options.parallel, (error as Error).message);
+    }
     const sequences = Array.from({ length: options.parallel }, () => context.getSequence());
     return new EngineRuntime(model, context, new SequencePool(sequences), { ...options, contextSize });
   }

@@ -2,11 +2,9 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GgufFileType, readGgufFileInfo } from 'node-llama-cpp';
 import { AppFailure } from '../../../shared/errors';
+import { estimateAtDefaults, kvBytesPerToken } from '../../../shared/model-memory';
 import type { ModelFile } from '../../../shared/provider';
 import type { LocalStoreModel } from './local-stores';
-
-/** Context size the memory estimate is given for (or the model's own, when smaller). */
-const ESTIMATE_CONTEXT = 4096;
 
 /**
  * The shared models folder: GGUF files with what their headers say (node-llama-cpp's GGUF reader,
@@ -100,10 +98,7 @@ export class ModelsService {
       const parameterCount =
         numberOr(general.parameter_count) ??
         tensors.reduce((sum, tensor) => sum + tensor.dimensions.reduce<number>((n, d) => n * Number(d), 1), 0);
-      const contextSize = Math.min(ESTIMATE_CONTEXT, contextLength ?? ESTIMATE_CONTEXT);
-      // Weights as stored, plus an f16 KV cache: 2 (K and V) × layers × ctx × kv width × 2 bytes.
-      const kvWidth = embeddingLength && heads && kvHeads ? (embeddingLength / heads) * kvHeads : embeddingLength;
-      const kvBytes = layers && kvWidth ? 2 * layers * contextSize * kvWidth * 2 : 0;
+      const perToken = kvBytesPerToken({ layers, embeddingLength, heads, kvHeads });
       return {
         ...base,
         name: general.name,
@@ -113,7 +108,7 @@ export class ModelsService {
         contextLength,
         embeddingLength,
         layers,
-        estimate: { contextSize, bytes: Math.round((sizeBytes + kvBytes) * 1.1) },
+        estimate: estimateAtDefaults({ sizeBytes, contextLength, estimate: { kvBytesPerToken: perToken } }),
       };
     } catch (error) {
       return { ...base, error: `Cannot read the GGUF header: ${(error as Error).message}` };

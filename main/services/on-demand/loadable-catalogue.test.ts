@@ -10,14 +10,15 @@ const file = (path: string, extra: Partial<ModelFile> = {}): ModelFile => ({ fil
 describe('the loadable models, by the names clients send', () => {
   it('goes by file name, takes a name once (ours first), and knows an Ollama blob by its Ollama name', async () => {
     const catalogue = new LoadableCatalogue(async () => [
-      file('/base/models/qwen.gguf', { estimate: { contextSize: 4096, bytes: 1500 } }),
+      file('/base/models/qwen.gguf', { contextLength: 2048, estimate: { contextSize: 2048, bytes: 1500, kvBytesPerToken: 8 } }),
       file('/lmstudio/org/repo/qwen.gguf', { origin: 'LM Studio', originalName: 'org/repo/qwen.gguf' }),
       file('/ollama/blobs/sha256-0123456789abcdef0123', { origin: 'Ollama', originalName: 'llama3.2:1b' }),
     ]);
     const entries = await catalogue.list();
-    expect(entries.map((e) => [e.id, e.alias, e.estimateBytes])).toEqual([
-      ['qwen.gguf', undefined, 1500],
-      ['llama3.2:1b', 'sha256-0123456789abcdef0123', 1000],
+    // What sizes its memory travels with it; a file whose header was not read has none.
+    expect(entries.map((e) => [e.id, e.alias, e.memory])).toEqual([
+      ['qwen.gguf', undefined, { sizeBytes: 1000, contextLength: 2048, estimate: { contextSize: 2048, bytes: 1500, kvBytesPerToken: 8 } }],
+      ['llama3.2:1b', 'sha256-0123456789abcdef0123', undefined],
     ]);
     expect((await catalogue.find('sha256-0123456789abcdef0123'))?.id).toBe('llama3.2:1b');
     expect((await catalogue.find('qwen.gguf'))?.path).toBe('/base/models/qwen.gguf');

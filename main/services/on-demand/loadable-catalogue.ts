@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelFile } from '../../../shared/provider';
+import type { SizedModel } from '../../../shared/model-memory';
 
 /** One model that can be loaded, by the id clients send. */
 export interface LoadableEntry {
@@ -13,8 +14,8 @@ export interface LoadableEntry {
   alias?: string;
   path: string;
   sizeBytes: number;
-  /** Weights plus a KV cache, from the GGUF header; the file size when the header could not be read. */
-  estimateBytes: number;
+  /** What sizes its memory (memoryEstimate): the header's context length and KV cache per token; absent when the header could not be read. */
+  memory?: SizedModel;
   origin?: string;
   originalName?: string;
 }
@@ -93,7 +94,7 @@ export class LoadableCatalogue {
         ...(alias ? { alias } : {}),
         path: file.path,
         sizeBytes: file.sizeBytes,
-        estimateBytes: file.estimate?.bytes ?? file.sizeBytes,
+        ...(file.estimate ? { memory: { sizeBytes: file.sizeBytes, contextLength: file.contextLength, estimate: file.estimate } } : {}),
         ...(file.origin && file.origin !== 'models folder' ? { origin: file.origin } : {}),
         ...(file.originalName ? { originalName: file.originalName } : {}),
       };

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { AppFailure } from '../../../shared/errors';
 import type { LoadableModel, OnDemandProvider, OnDemandSettings, OnDemandStatus } from '../../../shared/on-demand';
 import type { ModelFile, ProviderState } from '../../../shared/provider';
+import { memoryEstimate } from '../../../shared/model-memory';
 import type { ProviderRecipe } from '../../../shared/recipe';
 import type { OnDemandHook, OnDemandLease } from '../gateway/on-demand-hook';
 import * as refusals from '../gateway/refusals';
@@ -29,8 +30,8 @@ export interface OnDemandLoaderDeps {
   runtime: InstanceRuntime;
   /** The recipe of a provider that may run models on demand, when it is installed and runs here. */
   provider: (id: OnDemandProvider) => ProviderRecipe | undefined;
-  /** The user's tuning of that provider (context size, threads), which its instances get too. */
-  tuning?: (id: OnDemandProvider) => Pick<StartOptions, 'contextSize' | 'threads'>;
+  /** The user's tuning of that provider (context size, threads, parallel sequences), which its instances get too. */
+  tuning?: (id: OnDemandProvider) => Pick<StartOptions, 'contextSize' | 'threads' | 'parallel'>;
   /** Bytes of RAM available now; os.freemem() (MemAvailable on Linux) by default. */
   freeMemoryBytes?: () => number;
   host?: string;
@@ -272,7 +273,7 @@ export class OnDemandLoader extends EventEmitter<{ changed: [OnDemandStatus] }> 
       const others = [...this.instances.values()].filter((i) => i !== instance && !i.unloading);
       const overCount = others.length + 1 > settings.maxLoadedModels;
       const free = this.deps.freeMemoryBytes?.() ?? os.freemem();
-      const overMemory = settings.memoryCheck && others.length > 0 && instance.entry.estimateBytes > free;
+      const overMemory = settings.memoryCheck && others.length > 0 && this.memoryNeeded(instance) > free;
       if (!overCount && !overMemory) return undefined;
       const idle = others.filter((i) => i.state === 'loaded' && i.inFlight === 0).sort((a, b) => a.lastUsed - b.lastUsed)[0];
       if (idle) {
@@ -294,6 +295,16 @@ export class OnDemandLoader extends EventEmitter<{ changed: [OnDemandStatus] }> 
         );
       await this.nextIdle(left);
     }
+  }
+
+  /**
+   * Weights plus KV cache at the context size and parallel sequences the instance will be given
+   * (the engine's tuning; llama-server's at the engine's defaults), or the file's size when its header could not be read.
+   */
+  private memoryNeeded(instance: LoadedInstance): number {
+    const { memory, sizeBytes } = instance.entry;
+    const tuning = instance.provider === 'engine' ? this.deps.tuning?.('engine') : undefined;
+    return (memory && memoryEstimate(memory, tuning)?.bytes) ?? sizeBytes;
   }
 
   private becameLoaded(instance: LoadedInstance, state: ProviderState): void {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OnDemandSettings } from '../../../shared/on-demand';
 import { RecipeSchema } from '../../../shared/recipe';
 import { engine } from '../../builtin-recipes/recipes/engine';
-import { startOnDemandGateway } from '../../../test/on-demand-fixture';
+import { startOnDemandGateway, type OnDemandFixtureOptions } from '../../../test/on-demand-fixture';
 import type { OnDemandLoader } from './on-demand-loader';
 
 // The real built engine (npm run build) with the generated tiny model, behind the real gateway.
@@ -19,14 +19,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(onDemand: Partial<OnDemandSettings> = {}) {
+async function setup(onDemand: Partial<OnDemandSettings> = {}, loader: NonNullable<OnDemandFixtureOptions['loader']> = {}) {
   const fixture = await startOnDemandGateway({
     models: ['tiny-a.gguf', 'tiny-b.gguf'],
     provider: { id: 'engine', recipe: ENGINE },
     onDemand,
     settings: { startupTimeoutSec: 60 },
     engineEntry: ENGINE_ENTRY,
-    loader: { tuning: () => ({ threads: 1, contextSize: 512 }) },
+    loader: { tuning: () => ({ threads: 1, contextSize: 512 }), ...loader },
   });
   cleanups.push(fixture.cleanup);
   await writeFile(path.join(fixture.paths.models, 'broken.gguf'), 'this is not a model\n'.repeat(100));
@@ -101,6 +101,29 @@ describe('load on demand through the gateway, with the real engine and the tiny 
     });
     expect(modelState(loader, 'tiny-b.gguf')?.state).toBe('loaded');
     expect(loader.list().map((u) => u.providerId)).toEqual(['engine~tiny-b.gguf']);
+  });
+
+  it("checks memory for the engine's context in every parallel sequence: two models fit with one each, not with eight", async () => {
+    // The tiny model: 518 KiB of weights and 512 bytes of KV cache a token, trained on 1,024 tokens,
+    // so about 1.1 MiB with one sequence of 1,024 and 5 MiB with eight; 3 MiB free fits two of the first, not one of the second.
+    const freeMemoryBytes = () => 3 * 1024 * 1024;
+    const roomy = await setup({ maxLoadedModels: 2 }, { tuning: () => ({ threads: 1, contextSize: 1024, parallel: 1 }), freeMemoryBytes });
+    await roomy.client.chat.completions.create({ model: 'tiny-a.gguf', ...CHAT });
+    await roomy.client.chat.completions.create({ model: 'tiny-b.gguf', ...CHAT });
+    expect(
+      roomy.loader
+        .list()
+        .map((u) => u.providerId)
+        .sort(),
+    ).toEqual(['engine~tiny-a.gguf', 'engine~tiny-b.gguf']);
+    await roomy.cleanup();
+
+    const wide = await setup({ maxLoadedModels: 2 }, { tuning: () => ({ threads: 1, contextSize: 1024, parallel: 8 }), freeMemoryBytes });
+    await wide.client.chat.completions.create({ model: 'tiny-a.gguf', ...CHAT });
+    expect(wide.supervisor.state('engine~tiny-a.gguf')).toMatchObject({ status: 'running' });
+    await wide.client.chat.completions.create({ model: 'tiny-b.gguf', ...CHAT });
+    expect(modelState(wide.loader, 'tiny-a.gguf')).toMatchObject({ state: 'unloaded', reason: 'unloaded to free memory for tiny-b.gguf' });
+    expect(wide.loader.list().map((u) => u.providerId)).toEqual(['engine~tiny-b.gguf']);
   });
 
   it('ten concurrent cold requests for one model start one process and are all answered', async () => {

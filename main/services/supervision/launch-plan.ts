@@ -9,6 +9,7 @@ export interface LaunchChoices {
   model?: string;
   contextSize?: number;
   threads?: number;
+  parallel?: number;
 }
 
 /**
@@ -32,6 +33,7 @@ export function launchPlan(
         ...(choices.model ? { LLM_MANAGER_MODEL: choices.model } : {}),
         ...(choices.contextSize ? { LLM_MANAGER_CTX_SIZE: String(choices.contextSize) } : {}),
         ...(choices.threads ? { LLM_MANAGER_THREADS: String(choices.threads) } : {}),
+        ...(choices.parallel ? { LLM_MANAGER_PARALLEL: String(choices.parallel) } : {}),
         ...Object.fromEntries(Object.entries(spec.env).map(([key, value]) => [key, expand(value, values, `start.${index}.env.${key}`)])),
       },
       cwd: spec.cwd ? expand(spec.cwd, values, `start.${index}.cwd`) : values.dataDir,

@@ -48,6 +48,7 @@ export interface StartOptions {
   /** Built-in engine tuning, passed through the environment. */
   contextSize?: number;
   threads?: number;
+  parallel?: number;
   reason?: string;
   /**
    * The installed provider whose data and config folders this run uses. A model loaded on demand

@@ -1,14 +1,19 @@
 import type { ReactNode } from 'react';
+import { memoryEstimate } from '../../../shared/model-memory';
 import type { ModelFile } from '../../../shared/provider';
+import type { ProviderOverride } from '../../../shared/settings';
 import { useDeleteModel } from '../../api/model-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../../shared/format-bytes';
 import { formatCount, formatInteger } from '../../format/count';
 import { hashFor } from '../../state/route';
 
+type EngineTuning = Pick<ProviderOverride, 'contextSize' | 'parallel'>;
+
 /** One GGUF file: what its header says, what it costs on disk and in memory, and who uses it. */
-export function ModelRow({ model }: { model: ModelFile }) {
-  const { estimate } = model;
+export function ModelRow({ model, engine }: { model: ModelFile; engine?: EngineTuning }) {
+  // At the built-in engine's settings: what this file would take to run there.
+  const estimate = memoryEstimate(model, engine);
   // Another app's model (Ollama, LM Studio, a cache) is used in place: titled by that app's name for it.
   const origin = model.origin && model.origin !== 'models folder' ? model.origin : undefined;
   const title = origin ? (model.originalName ?? model.file) : model.file;
@@ -68,8 +73,16 @@ export function ModelRow({ model }: { model: ModelFile }) {
         <Fact label="On disk" testId="model-size">
           {formatBytes(model.sizeBytes)}
         </Fact>
-        <Fact label="Memory" testId="model-estimate" title={estimate && 'Rough: weights plus the KV cache at this context size'}>
-          {estimate && `≈ ${formatBytes(estimate.bytes)} at ${formatInteger(estimate.contextSize)} ctx`}
+        <Fact
+          label="Memory"
+          testId="model-estimate"
+          title={
+            estimate &&
+            `Rough: weights ${formatBytes(estimate.weightsBytes)} plus the KV cache ${formatBytes(estimate.contextBytes)}, at the built-in engine's context size${estimate.parallel > 1 ? ' for each of its parallel requests' : ''}`
+          }
+        >
+          {estimate &&
+            `≈ ${formatBytes(estimate.bytes)} at ${formatInteger(estimate.contextSize)} ctx${estimate.parallel > 1 ? ` × ${estimate.parallel}` : ''}`}
         </Fact>
       </dl>
       <UsedBy ids={model.usedBy} />

@@ -1,3 +1,4 @@
+import { useSettings } from '../../api/hooks';
 import { useModels } from '../../api/model-hooks';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -15,6 +16,7 @@ import './hub.css';
 
 export function ModelsPage() {
   const { data, error, isPending } = useModels();
+  const engine = useSettings().data?.values.providers.engine;
   return (
     <Page
       id="models"
@@ -33,7 +35,7 @@ export function ModelsPage() {
       {data && data.models.length > 0 && (
         <div className="model-rows" data-testid="models-list">
           {data.models.map((model) => (
-            <ModelRow key={model.file} model={model} />
+            <ModelRow key={model.file} model={model} engine={engine} />
           ))}
         </div>
       )}

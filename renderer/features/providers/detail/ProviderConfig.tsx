@@ -1,18 +1,20 @@
 import { useEffect } from 'react';
 import type { ProviderDetail } from '../../../../shared/provider';
+import { ENGINE_DEFAULT_CONTEXT } from '../../../../shared/model-memory';
 import { ProviderOverrideSchema, type ProviderOverride } from '../../../../shared/settings';
 import { useSettings, useUpdateSettings } from '../../../api/hooks';
 import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Field } from '../../../components/Field';
 import { useEdits } from '../../../hooks/use-edits';
 import { GgufPicker } from '../../../components/model-choice/GgufPicker';
+import { EngineMemory } from './EngineMemory';
 import { providerPatch, toProviderDraft, type ProviderDraft as Draft } from './provider-config-patch';
 
 const number = (text: string) => (text.trim() === '' ? undefined : Number(text));
 
 /**
  * Per-provider choices kept in settings (`providers.<id>`): the model, a pinned port, and the
- * built-in engine's context size and threads. They apply at the next start.
+ * built-in engine's context size, threads and parallel requests. They apply at the next start.
  */
 export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
   const { recipe } = provider;
@@ -37,6 +39,7 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
     port: number(draft.port),
     contextSize: number(draft.contextSize),
     threads: number(draft.threads),
+    parallel: number(draft.parallel),
     install: hasInstall ? Object.fromEntries(Object.entries(install).filter(([, v]) => v !== undefined)) : undefined,
   };
   const parsed = ProviderOverrideSchema.safeParse(candidate);
@@ -100,7 +103,7 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
             numeric
             label="Context size"
             description="Tokens of context; more needs more memory."
-            placeholder="4096"
+            placeholder={String(ENGINE_DEFAULT_CONTEXT)}
           />
           <DraftField
             {...bind('threads')}
@@ -109,6 +112,17 @@ export function ProviderConfig({ provider }: { provider: ProviderDetail }) {
             description="CPU threads. Empty: the number of physical cores."
             placeholder="physical cores"
           />
+          <DraftField
+            {...bind('parallel')}
+            numeric
+            label="Parallel requests"
+            description="Requests answered at once; more wait their turn. Each has a context of its own, so memory for the context grows with it."
+            placeholder="1"
+          />
+          {/* A field being fixed has no number to work from yet. */}
+          {!problem('contextSize') && !problem('parallel') && (
+            <EngineMemory model={draft.model.trim()} contextSize={number(draft.contextSize)} parallel={number(draft.parallel)} />
+          )}
         </>
       )}
       {recipe.install.strategy === 'git' && (

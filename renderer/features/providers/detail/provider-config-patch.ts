@@ -6,6 +6,7 @@ export interface ProviderDraft {
   port: string;
   contextSize: string;
   threads: string;
+  parallel: string;
   repository: string;
   version: string;
 }
@@ -15,12 +16,13 @@ export const toProviderDraft = (o: ProviderOverride = {}): ProviderDraft => ({
   port: o.port?.toString() ?? '',
   contextSize: o.contextSize?.toString() ?? '',
   threads: o.threads?.toString() ?? '',
+  parallel: o.parallel?.toString() ?? '',
   repository: o.install?.repository ?? '',
   version: o.install?.version ?? '',
 });
 
 const INSTALL_FIELDS = ['repository', 'version'] as const;
-const TOP_FIELDS = ['model', 'port', 'contextSize', 'threads'] as const;
+const TOP_FIELDS = ['model', 'port', 'contextSize', 'threads', 'parallel'] as const;
 
 /**
  * The change to send for one provider: only the fields the user changed (a cleared one as null,
