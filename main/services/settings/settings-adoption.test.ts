@@ -18,6 +18,7 @@ describe('planAdoption', () => {
       values: { healthIntervalSec: 5 },
       bad: [],
       badKeys: [],
+      dropped: {},
     };
     expect(planAdoption(read, at('edit'))).toEqual({ known: read.text, take: { healthIntervalSec: 5 } });
   });
@@ -44,6 +45,7 @@ describe('planAdoption', () => {
       values: { healthIntervalSec: 5 },
       bad: ['startupTimeoutSec must be a number'],
       badKeys: ['startupTimeoutSec'],
+      dropped: {},
     };
     expect(planAdoption(read, at('edit'))).toMatchObject({
       write: { healthIntervalSec: 5, startupTimeoutSec: 9 },
@@ -61,6 +63,7 @@ describe('planAdoption', () => {
       values: { healthIntervalSec: 5 },
       bad: ['startupTimeoutSec must be a number'],
       badKeys: ['startupTimeoutSec'],
+      dropped: {},
     };
     const plan = planAdoption(bad, at('load', true));
     expect(plan.keepAside).toBeUndefined();

@@ -1,5 +1,7 @@
-import type { SettingKey, Settings, SettingsProblem } from '../../../shared/settings';
+import type { z } from 'zod';
+import { SettingsSchema, type SettingKey, type Settings, type SettingsProblem } from '../../../shared/settings';
 import type { SettingsFileRead } from './settings-file';
+import { restoreParts, type DroppedPart } from './settings-salvage';
 
 const LEFT_AS_IT_IS =
   'The file was left as it is (this command only reads); the app keeps it aside and writes the valid settings back when it starts.';
@@ -61,18 +63,18 @@ export function planAdoption(read: SettingsFileRead, { when, file, readOnly, sav
     case 'read': {
       if (read.bad.length === 0) return { known: read.text, take: read.values };
       const next: Partial<Settings> = { ...read.values };
-      if (when === 'edit') for (const key of read.badKeys) if (saved[key] !== undefined) copySetting(next, saved, key);
+      if (when === 'edit') for (const key of read.badKeys) if (saved[key] !== undefined) keepInEffect(next, saved, key, read.dropped[key]);
       const message = `${file} has invalid settings: ${read.bad.join('; ')}.`;
       if (readOnly) {
         return {
           take: next,
-          problem: { message, hint: `The valid settings apply and the others use their defaults. ${LEFT_AS_IT_IS}`, origin: file },
+          problem: { message, hint: `Everything valid in it applies and what was not uses its default. ${LEFT_AS_IT_IS}`, origin: file },
         };
       }
       return {
         keepAside: (keptAs) => ({
           message,
-          hint: `The original was kept as ${keptAs}; the valid settings were kept and the others ${when === 'load' ? 'use their defaults' : 'keep their previous values'}.`,
+          hint: `The original was kept as ${keptAs}; everything valid in it was kept (a setting with a bad part keeps its other parts) and what was not ${when === 'load' ? 'uses its default' : 'keeps its previous value'}.`,
           origin: file,
         }),
         write: next,
@@ -82,8 +84,15 @@ export function planAdoption(read: SettingsFileRead, { when, file, readOnly, sav
   }
 }
 
-function copySetting<K extends SettingKey>(target: Partial<Settings>, source: Partial<Settings>, key: K): void {
-  target[key] = source[key];
+/**
+ * After a bad hand edit, what was in effect stays: only the parts taken out of a salvaged setting
+ * go back to their values in effect, so the edit's good parts still apply; otherwise the whole
+ * setting as it was.
+ */
+function keepInEffect<K extends SettingKey>(target: Partial<Settings>, saved: Partial<Settings>, key: K, dropped?: DroppedPart[]): void {
+  const schema = SettingsSchema.shape[key] as unknown as z.ZodType<Settings[K]>;
+  const restored = dropped && target[key] !== undefined ? restoreParts(schema, target[key], saved[key], dropped) : undefined;
+  target[key] = restored ?? saved[key];
 }
 
 function capitalise(text: string): string {

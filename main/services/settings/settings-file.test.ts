@@ -95,3 +95,57 @@ describe('settings.json with a field left out', () => {
     expect(service.state().values.healthIntervalSec).toBe(5);
   });
 });
+
+describe('a setting with bad parts', () => {
+  it('at start loses only those parts: one provider’s typo leaves every other setting of every provider, each part named', async () => {
+    const original = JSON.stringify({
+      healthIntervalSec: 5,
+      providers: {
+        engine: { contextSize: 2048, parallel: 'four', colour: 'red' },
+        llamacpp: { port: 9000, install: { version: '-rf' } },
+        'Not An Id': { port: 1 },
+      },
+      mutedAlerts: ['ram', 'sometimes', 'disk'],
+      discovery: { intervalSec: 10, endpoints: ['10.0.0.5:8000', 'no port here', '10.0.0.6:11434'] },
+      wizard: { completed: true, selected: [] },
+    });
+    const { service, configDir, file } = await loadSettings({}, (dir) => writeFile(path.join(dir, 'settings.json'), original));
+    const { values, problems } = service.state();
+    expect(values.providers).toEqual({ engine: { contextSize: 2048 }, llamacpp: { port: 9000, install: {} } });
+    expect(values.mutedAlerts).toEqual(['ram', 'disk']);
+    expect(values.discovery).toEqual({ intervalSec: 10, endpoints: ['10.0.0.5:8000', '10.0.0.6:11434'] });
+    // A setting whose own required field is missing cannot be salvaged: it takes its default, as before.
+    expect(values.wizard).toEqual({ completed: false, step: 0, selected: [] });
+    const message = problems[0]!.message;
+    expect(message).toContain('providers.engine.parallel: Invalid input: expected number, received string (got "four")');
+    expect(message).toContain('providers.engine.colour: Unrecognized key: "colour"');
+    expect(message).toContain('providers.llamacpp.install.version: must be one tag, branch or commit');
+    expect(message).toContain('providers.Not An Id: Invalid key in record');
+    expect(message).toContain('mutedAlerts.1: Invalid option');
+    expect(message).toContain('discovery.endpoints.1:');
+    expect(message).toContain('wizard.step is missing');
+    // What is written back is what applies; the original is kept aside whole.
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
+      healthIntervalSec: 5,
+      providers: values.providers,
+      mutedAlerts: ['ram', 'disk'],
+    });
+    const aside = await keptAside(configDir);
+    expect(await readFile(path.join(configDir, aside[0]!), 'utf8')).toBe(original);
+  });
+
+  it('after a hand edit keeps the edit’s good parts, and the value in effect for each bad one', async () => {
+    const { service, file } = await loadSettings();
+    await service.update({ providers: { engine: { contextSize: 4096, parallel: 2 }, llamacpp: { port: 9000 } } });
+    await service.watch();
+    const changed = new Promise<SettingsState>((resolve) => service.once('changed', resolve));
+    await writeFile(
+      file,
+      JSON.stringify({ providers: { engine: { contextSize: 8192, parallel: 0, threads: 4 }, llamacpp: { port: 9001 } } }),
+    );
+    const state = await changed;
+    expect(state.values.providers).toEqual({ engine: { contextSize: 8192, parallel: 2, threads: 4 }, llamacpp: { port: 9001 } });
+    expect(state.problems.at(-1)!.message).toContain('providers.engine.parallel: must be at least 1 (got 0)');
+    expect(JSON.parse(await readFile(file, 'utf8')).providers).toEqual(state.values.providers);
+  });
+});

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { reservedKeyPath, SettingsSchema, type SettingKey, type Settings } from '../../../shared/settings';
 import { AppFailure } from '../../../shared/errors';
 import { readCappedFile } from '../os/read-capped-file';
+import { salvage, type DroppedPart } from './settings-salvage';
 
 /** Far above any settings a person writes (a few KiB); a file this big is a mistake, not settings. */
 export const SETTINGS_READ_CAP = 1024 * 1024;
@@ -13,8 +14,18 @@ export type SettingsFileRead =
   | { kind: 'unreadable'; reason: string }
   /** Read, but nothing in it can be used: too big, not JSON, not an object. */
   | { kind: 'unusable'; text?: string; reason: string }
-  /** Read; `values` holds every valid setting, `bad` names the others (`badKeys` their keys). */
-  | { kind: 'read'; text: string; values: Partial<Settings>; bad: string[]; badKeys: SettingKey[] };
+  /**
+   * Read; `values` holds every valid setting (one with bad parts salvaged: those parts taken out,
+   * listed in `dropped`), `bad` names what was wrong, `badKeys` the settings it was in.
+   */
+  | {
+      kind: 'read';
+      text: string;
+      values: Partial<Settings>;
+      bad: string[];
+      badKeys: SettingKey[];
+      dropped: Partial<Record<SettingKey, DroppedPart[]>>;
+    };
 
 export async function readSettingsFile(file: string): Promise<SettingsFileRead> {
   let text: string;
@@ -44,6 +55,7 @@ export function parseSettingsText(file: string, text: string): SettingsFileRead 
   const values: Partial<Settings> = {};
   const bad: string[] = [];
   const badKeys: SettingKey[] = [];
+  const dropped: Partial<Record<SettingKey, DroppedPart[]>> = {};
   for (const [key, value] of Object.entries(json)) {
     // Own keys only: `constructor`, `toString` or `__proto__` must read as unknown, not as Object's.
     if (!Object.hasOwn(SettingsSchema.shape, key)) {
@@ -57,9 +69,22 @@ export function parseSettingsText(file: string, text: string): SettingsFileRead 
       badKeys.push(settingKey);
       continue;
     }
-    const parsed = (SettingsSchema.shape[settingKey] as z.ZodType).safeParse(value, { reportInput: true });
-    if (parsed.success) Object.defineProperty(values, key, { value: parsed.data, enumerable: true, writable: true, configurable: true });
-    else {
+    const schema = SettingsSchema.shape[settingKey] as z.ZodType;
+    const parsed = schema.safeParse(value, { reportInput: true });
+    const keep = (data: unknown) =>
+      Object.defineProperty(values, key, { value: data, enumerable: true, writable: true, configurable: true });
+    if (parsed.success) {
+      keep(parsed.data);
+      continue;
+    }
+    // Only the bad parts go: one provider's typo must not cost every provider its settings.
+    const salvaged = salvage(schema, value);
+    if (salvaged) {
+      keep(salvaged.data);
+      for (const part of salvaged.dropped) bad.push(describePart(key, part));
+      dropped[settingKey] = salvaged.dropped;
+      badKeys.push(settingKey);
+    } else {
       const issue = parsed.error.issues[0];
       const inner = issue?.path ?? [];
       const where = [key, ...inner.map(String)].join('.');
@@ -69,7 +94,14 @@ export function parseSettingsText(file: string, text: string): SettingsFileRead 
       badKeys.push(settingKey);
     }
   }
-  return { kind: 'read', text, values, bad, badKeys };
+  return { kind: 'read', text, values, bad, badKeys, dropped };
+}
+
+/** One salvaged setting's bad part, e.g. `providers.engine.parallel: expected number, received string (got "four")`. */
+function describePart(key: string, { path, message, missing, input }: DroppedPart): string {
+  const where = [key, ...path.map(String)].join('.');
+  if (missing !== undefined) return `${where}.${String(missing)} is missing, so ${where} was left out (it was ${brief(input)})`;
+  return `${where}: ${message} (got ${brief(input)})`;
 }
 
 /** A value as JSON, cut short: a problem message names it, it does not repeat a whole map. */
