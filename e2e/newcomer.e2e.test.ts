@@ -22,7 +22,7 @@ const shot = (name: string) => path.join(projectRoot, 'test-results', name);
 const MODEL = 'tiny.Q4_K_M.gguf';
 
 describe('a newcomer, from nothing to a streamed answer without leaving the app', () => {
-  it('wizard → the recommended starter, downloaded with progress → Finish calls the engine ready → "Try it" streams an answer, the model loaded on demand', async () => {
+  it('wizard → the recommended starter, downloaded with progress → Finish calls the engine ready → the Chat page streams an answer, the model loaded on demand', async () => {
     const dirs = await freshDirs({ firstRun: true });
     // First run: the wizard is not done.
     session.host = await startHostWithHub(
@@ -72,20 +72,23 @@ describe('a newcomer, from nothing to a streamed answer without leaving the app'
     await page.screenshot({ path: shot('newcomer-finish.png'), fullPage: true });
     await page.getByTestId('wizard-chat').click();
 
-    // The Gateway page: nothing runs yet, and Try it offers the model.
+    // The Chat page: the model is offered though nothing runs yet; the first message loads it.
+    await page.getByTestId('page-chat').waitFor();
+    await expect(page.getByTestId('chat-model').inputValue()).resolves.toBe(MODEL);
+    await page.getByTestId('chat-input').fill('Say hello.');
+    await page.getByTestId('chat-input').press('Enter');
+    const answer = page.getByTestId('chat-turn-assistant').first();
+    await answer.waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('chat-error').count()).resolves.toBe(0);
+    expect((await answer.getByTestId('chat-turn-text').textContent())!.trim().length).toBeGreaterThan(0);
+    await expect(answer.getByTestId('chat-turn-facts').textContent()).resolves.toContain(`via engine~${MODEL}`);
+    await page.screenshot({ path: shot('newcomer-chat.png') });
+
+    // The Gateway page shows it loaded, and its snippet to copy names that model, not a placeholder.
+    await page.getByTestId('nav-gateway').click();
     const gateway = new GatewayPage(page);
-    await gateway.onDemandRow(MODEL, 'unloaded').waitFor({ timeout: 15_000 });
-    // The snippet to copy names that model, which a request loads, not a placeholder.
+    await gateway.onDemandRow(MODEL, 'loaded').waitFor({ timeout: 15_000 });
     await expect(page.getByTestId('snippet-code').textContent()).resolves.toContain(`"model":"${MODEL}"`);
-    await page.getByTestId('try-model').selectOption(MODEL);
-    await gateway.tryInput.fill('Say hello.');
-    await gateway.trySend.click();
-    await page.locator('[data-testid="try-output"][data-running="false"]').waitFor({ timeout: 60_000 });
-    await expect(page.getByTestId('try-error').count()).resolves.toBe(0);
-    expect((await gateway.tryOutput.textContent())!.trim().length).toBeGreaterThan(0);
-    await expect(gateway.tryProvider.textContent()).resolves.toBe(`engine~${MODEL}`);
-    await gateway.onDemandRow(MODEL, 'loaded').waitFor();
-    await page.getByTestId('gateway-try').screenshot({ path: shot('newcomer-try-it.png') });
 
     // Leaving the wizard for the chat finished it: the next start opens on the dashboard.
     const { client, close } = await connectClient(session.host.origin, session.host.token);

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GatewayStatus } from '../shared/gateway';
+import type { GatewayStatus, TryChatRequest, TryChatResult } from '../shared/gateway';
 import type { OnDemandStatus } from '../shared/on-demand';
 import type { ProviderSummary } from '../shared/provider';
 import { writeTinyGguf } from '../scripts/make-tiny-gguf';
@@ -105,6 +105,20 @@ describe('the gateway through the contract', () => {
     const client = new OpenAI({ baseURL: url, apiKey: 'x', maxRetries: 0, timeout: 60_000 });
     const reply = await client.chat.completions.create({ model: 'tiny.gguf', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 });
     expect(reply.choices[0]!.message.content?.length).toBeGreaterThan(0);
+    // The Chat page's turns: usage comes back (prompt, completion, what the engine's cache held), and the temperature is passed on.
+    const turn = (id: string, messages: TryChatRequest['messages']) =>
+      call<TryChatResult>('gateway.try', { id, model: 'tiny.gguf', messages, maxTokens: 4, temperature: 0 });
+    const first = await turn('c1', [{ role: 'user', content: 'hello there' }]);
+    expect(first.usage).toMatchObject({ completionTokens: 4, promptTokens: expect.any(Number) });
+    const again = await turn('c2', [{ role: 'user', content: 'hello there' }]);
+    expect(again.text).toBe(first.text);
+    const second = await turn('c3', [
+      { role: 'user', content: 'hello there' },
+      { role: 'assistant', content: first.text },
+      { role: 'user', content: 'and then?' },
+    ]);
+    expect(second.usage!.promptTokens).toBeGreaterThan(first.usage!.promptTokens);
+    expect(second.usage!.cachedTokens).toBeGreaterThan(0);
     const loaded = (await call<OnDemandStatus>('gateway.models')).models[0]!;
     expect(loaded).toMatchObject({ state: 'loaded', instanceId: 'engine~tiny.gguf', provider: 'engine' });
     expect(

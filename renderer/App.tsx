@@ -2,6 +2,7 @@ import { useEffect, useRef, type ComponentType } from 'react';
 import { SessionEndedBanner } from './components/SessionEndedBanner';
 import { Sidebar } from './components/Sidebar';
 import { AlertToasts } from './features/alerts/AlertToasts';
+import { ChatPage } from './features/chat/ChatPage';
 import { DashboardPage } from './features/dashboard/DashboardPage';
 import { GatewayPage } from './features/gateway/GatewayPage';
 import { InstallPage } from './features/install/InstallPage';
@@ -15,6 +16,7 @@ import { useFirstRunRedirect } from './features/install/wizard/first-run';
 
 const SCREENS: Record<PageId, ComponentType> = {
   dashboard: DashboardPage,
+  chat: ChatPage,
   providers: ProvidersRoute,
   install: InstallPage,
   logs: LogsPage,

@@ -149,6 +149,8 @@ export const TryChatSchema = z
       .min(1)
       .max(100),
     maxTokens: z.number().int().min(1).max(8192).optional(),
+    /** Sampling temperature; absent leaves the provider's default. */
+    temperature: z.number().min(0).max(2).optional(),
   })
   .strict();
 export type TryChatRequest = z.infer<typeof TryChatSchema>;
@@ -163,6 +165,15 @@ export interface TryChatResult {
   durationMs: number;
   /** Set when it was stopped by gateway.tryCancel. */
   cancelled?: boolean;
+  /** Token counts, when the provider reports usage at the end of the stream. */
+  usage?: TryChatUsage;
+}
+
+export interface TryChatUsage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Prompt tokens the provider reused from its cache (OpenAI's prompt_tokens_details.cached_tokens). */
+  cachedTokens?: number;
 }
 
 export interface TryChatChunk {

@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 
-export const PAGES = ['dashboard', 'providers', 'install', 'logs', 'resources', 'gateway', 'models', 'settings'] as const;
+export const PAGES = ['dashboard', 'chat', 'providers', 'install', 'logs', 'resources', 'gateway', 'models', 'settings'] as const;
 export type PageName = (typeof PAGES)[number];
 
 /** The sidebar and connection indicator around every page. */

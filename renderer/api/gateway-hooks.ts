@@ -59,12 +59,14 @@ export function useTryChat() {
     [client],
   );
 
+  /** Starts a turn; the promise settles with its result (or error) as the state does, for callers that keep a conversation. */
   const send = useCallback(
-    (request: Omit<TryChatRequest, 'id'>) => {
+    (request: Omit<TryChatRequest, 'id'>): Promise<TryChatResult> => {
       const id = `try-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
       current.current = id;
       setState({ text: '', running: true });
-      client.invoke('gateway.try', { ...request, id }).then(
+      const turn = client.invoke('gateway.try', { ...request, id });
+      turn.then(
         (result) => {
           if (current.current === id) setState({ text: result.text, running: false, result });
         },
@@ -72,6 +74,7 @@ export function useTryChat() {
           if (current.current === id) setState((s) => ({ ...s, running: false, error }));
         },
       );
+      return turn;
     },
     [client],
   );

@@ -5,6 +5,7 @@ import { LogoIcon, PageIcon } from './icons';
 
 export const PAGE_LABELS: Record<PageId, string> = {
   dashboard: 'Dashboard',
+  chat: 'Chat',
   providers: 'Providers',
   install: 'Install',
   logs: 'Logs',

@@ -29,6 +29,7 @@ const PATHS: Record<PageId, ReactNode> = {
       <rect x="3" y="16" width="7" height="5" rx="1.5" />
     </>
   ),
+  chat: <path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />,
   providers: (
     <>
       <rect x="3" y="3" width="18" height="7" rx="2" />

@@ -1,6 +1,6 @@
 import { INSTANCE_ID_PATTERN, PROVIDER_ID_PATTERN } from '../../shared/ids';
 
-export const PAGES = ['dashboard', 'providers', 'install', 'logs', 'resources', 'gateway', 'models', 'settings'] as const;
+export const PAGES = ['dashboard', 'chat', 'providers', 'install', 'logs', 'resources', 'gateway', 'models', 'settings'] as const;
 export type PageId = (typeof PAGES)[number];
 
 /** Where the hash points: a page and, for `providers` and `logs`, optionally one provider. */

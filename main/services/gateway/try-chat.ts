@@ -1,4 +1,4 @@
-import type { TryChatRequest, TryChatResult } from '../../../shared/gateway';
+import type { TryChatRequest, TryChatResult, TryChatUsage } from '../../../shared/gateway';
 
 /**
  * The Gateway page's "try it" box, run by the host: a real streaming chat request to the
@@ -17,12 +17,14 @@ export async function tryChatThroughGateway(
   let ttfbMs = 0;
   let text = '';
   let finishReason: string | undefined;
+  let usage: TryChatUsage | undefined;
   let providerId: string | undefined = undefined; // set once the gateway answers; read by result() before that
   const result = (extra: Partial<TryChatResult> = {}): TryChatResult => ({
     id: request.id,
     text,
     ...(providerId ? { providerId } : {}),
     ...(finishReason ? { finishReason } : {}),
+    ...(usage ? { usage } : {}),
     ttfbMs: Math.round(ttfbMs),
     durationMs: Math.round(performance.now() - started),
     ...extra,
@@ -38,6 +40,7 @@ export async function tryChatThroughGateway(
         stream: true,
         stream_options: { include_usage: true },
         ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       }),
       signal,
     });
@@ -69,7 +72,8 @@ export async function tryChatThroughGateway(
         if (!line.startsWith('data:')) continue;
         const data = line.slice(5).trim();
         if (data === '[DONE]') continue;
-        const event = JSON.parse(data) as { choices?: Array<{ delta?: { content?: string }; finish_reason?: string | null }> };
+        const event = JSON.parse(data) as StreamEvent;
+        if (event.usage) usage = usageOf(event.usage);
         const choice = event.choices?.[0];
         if (choice?.finish_reason) finishReason = choice.finish_reason;
         const delta = choice?.delta?.content;
@@ -84,4 +88,17 @@ export async function tryChatThroughGateway(
     throw new Error(`The stream broke off: ${(error as Error).message}`);
   }
   return result();
+}
+
+interface StreamEvent {
+  choices?: Array<{ delta?: { content?: string }; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown; prompt_tokens_details?: { cached_tokens?: unknown } | null } | null;
+}
+
+/** The stream's usage chunk (stream_options.include_usage), when its counts are numbers. */
+function usageOf(usage: NonNullable<StreamEvent['usage']>): TryChatUsage | undefined {
+  const { prompt_tokens: prompt, completion_tokens: completion } = usage;
+  if (typeof prompt !== 'number' || typeof completion !== 'number') return undefined;
+  const cached = usage.prompt_tokens_details?.cached_tokens;
+  return { promptTokens: prompt, completionTokens: completion, ...(typeof cached === 'number' ? { cachedTokens: cached } : {}) };
 }

@@ -77,7 +77,7 @@ export function NowCard() {
             <>
               <span>{modelFiles.length === 1 ? '1 GGUF file' : `${modelFiles.length} GGUF files`}</span>
               <span className="fact-sub">
-                <a href={hashFor('gateway')}>Chat with one in “Try it”</a>: it loads when asked.
+                <a href={hashFor('chat')}>Chat with one</a>: it loads when asked.
               </span>
             </>
           )}

@@ -1,27 +1,24 @@
 import { useState, type FormEvent } from 'react';
 import { TRY_MESSAGE_MAX_CHARS, type GatewayStatus } from '../../../shared/gateway';
-import { useOnDemandModels, useTryChat } from '../../api/gateway-hooks';
+import { useTryChat } from '../../api/gateway-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatInteger } from '../../format/count';
+import { GatewayModelSelect, useGatewayModels } from '../../components/model-choice/GatewayModelSelect';
 
 /** A one-turn chat streamed through the gateway, to see routing and streaming work end to end. */
 export function TryItCard({ status }: { status: GatewayStatus }) {
-  const served = status.routes.filter((r) => r.targets.some((t) => t.healthy)).map((r) => r.model);
-  // Models the gateway would load when asked: a chat with one of them loads it first.
-  const { data: onDemand } = useOnDemandModels();
-  const loadable = onDemand?.settings.enabled ? onDemand.models.filter((m) => !served.includes(m.id)) : [];
-  const models = [...served, ...loadable.map((m) => m.id)];
+  const models = useGatewayModels(status);
   const [chosen, setChosen] = useState('');
   const [prompt, setPrompt] = useState('Say hello in five words.');
   const chat = useTryChat();
-  const model = models.includes(chosen) ? chosen : (models[0] ?? '');
+  const model = models.pick(chosen);
   const tooLong = prompt.length > TRY_MESSAGE_MAX_CHARS;
   const ready = Boolean(status.url) && model !== '' && prompt.trim() !== '' && !tooLong;
-  const loading = chat.running && chat.text === '' && onDemand?.models.find((m) => m.id === model)?.state === 'loading';
+  const loading = chat.running && chat.text === '' && models.isLoading(model);
 
   const send = (event: FormEvent) => {
     event.preventDefault();
-    if (ready && !chat.running) chat.send({ model, messages: [{ role: 'user', content: prompt }], maxTokens: 256 });
+    if (ready && !chat.running) void chat.send({ model, messages: [{ role: 'user', content: prompt }], maxTokens: 256 });
   };
 
   return (
@@ -31,30 +28,7 @@ export function TryItCard({ status }: { status: GatewayStatus }) {
         <span className="card-meta">streams through the gateway, as any client would</span>
       </div>
       <div className="gateway-try-inputs">
-        <select
-          className="input select"
-          data-testid="try-model"
-          aria-label="Model"
-          value={model}
-          onChange={(e) => setChosen(e.target.value)}
-          disabled={models.length === 0}
-        >
-          {models.length === 0 && <option value="">no healthy model</option>}
-          {served.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
-          {loadable.length > 0 && (
-            <optgroup label="Loaded on demand when sent">
-              {loadable.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.id} ({m.state === 'loading' ? 'loading' : 'not loaded'})
-                </option>
-              ))}
-            </optgroup>
-          )}
-        </select>
+        <GatewayModelSelect models={models} value={model} onChange={setChosen} testId="try-model" />
         <input
           className="input input-wide"
           data-testid="try-input"

@@ -66,10 +66,9 @@ function EngineLine({ engine, onDone }: { engine: ProviderSummary; onDone(): voi
   return (
     <p className="lead" data-testid="wizard-engine-ready">
       The built-in engine is ready.{' '}
-      <a href="#/gateway" data-testid="wizard-chat" onClick={onDone}>
+      <a href="#/chat" data-testid="wizard-chat" onClick={onDone}>
         Chat with your model
-      </a>{' '}
-      in “Try it” on the Gateway page
+      </a>
       {onDemand ? ': it loads when you ask.' : ' once you start the engine on the Providers page (load on demand is off).'}
     </p>
   );

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppShell } from './pages/app-shell';
+import { projectRoot, startCliHost } from './support/host-process';
+import { e2eSession } from './support/session';
+import { dirsWithTinyModel, TINY_MODEL } from './support/tiny-model-dirs';
+
+const session = e2eSession();
+
+/** The numbers under an answer, e.g. "via engine~x · 12 tokens · … · prompt 30 tokens (9 from cache)". */
+const promptTokens = (facts: string) => Number(/prompt (\d[\d,]*) tokens/.exec(facts)?.[1]?.replace(/,/g, ''));
+
+describe('the Chat page, in Chromium, with the built-in engine loading the tiny model on demand', () => {
+  it('holds a conversation: each turn carries the ones before, answers say who and how fast, Stop keeps what came, and a reload keeps it all', async () => {
+    const { dirs } = await dirsWithTinyModel();
+    session.host = await startCliHost(dirs);
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(session.host.url);
+    await new AppShell(page).open('chat');
+    await expect(page.getByTestId('chat-model').inputValue()).resolves.toBe(TINY_MODEL);
+    const answers = page.getByTestId('chat-turn-assistant');
+
+    // Greedy and short, so a second answer to the same question must be the same.
+    await page.getByTestId('chat-options').locator('summary').click();
+    await page.getByTestId('chat-temperature').fill('0');
+    await page.getByTestId('chat-max-tokens').fill('8');
+    await page.getByTestId('chat-input').fill('hello world');
+    await page.getByTestId('chat-input').press('Enter');
+    // The model loads on the first request: the answer says so until its first word.
+    await page.getByTestId('chat-streaming').waitFor();
+    await answers.first().waitFor({ timeout: 60_000 });
+    const firstFacts = (await answers.first().getByTestId('chat-turn-facts').textContent())!;
+    expect(firstFacts).toMatch(new RegExp(`^via engine~${TINY_MODEL.replace(/\./g, '\\.')} · 8 tokens · [\\d.]+ tokens/s · first byte`));
+    const firstText = await answers.first().getByTestId('chat-turn-text').textContent();
+
+    // "Another answer" asks again: at temperature 0, the same words.
+    await answers.first().getByTestId('chat-regenerate').click();
+    await expect.poll(() => answers.first().getByTestId('chat-turn-facts').textContent(), { timeout: 30_000 }).not.toBe(firstFacts);
+    await expect(answers.first().getByTestId('chat-turn-text').textContent()).resolves.toBe(firstText);
+    expect(await answers.count()).toBe(1);
+
+    // The second turn carries the first question and answer: its prompt is longer, and mostly from the engine's cache.
+    await page.getByTestId('chat-input').fill('and then?');
+    await page.getByTestId('chat-send').click();
+    await answers.nth(1).waitFor({ timeout: 30_000 });
+    const secondFacts = (await answers.nth(1).getByTestId('chat-turn-facts').textContent())!;
+    expect(promptTokens(secondFacts)).toBeGreaterThan(promptTokens(firstFacts) + 8);
+    expect(secondFacts).toMatch(/from cache\)/);
+
+    // A long answer stopped in the middle keeps the words that came, marked as stopped.
+    await page.getByTestId('chat-max-tokens').fill('8192');
+    await page.getByTestId('chat-input').fill('tell me everything');
+    await page.getByTestId('chat-input').press('Enter');
+    await expect.poll(() => page.getByTestId('chat-streaming').textContent()).toMatch(/^Assistant.{20}/s);
+    await page.getByTestId('chat-stop').click();
+    await answers.nth(2).waitFor({ timeout: 30_000 });
+    await expect(answers.nth(2).getByTestId('chat-turn-facts').textContent()).resolves.toMatch(/stopped/);
+    expect((await answers.nth(2).getByTestId('chat-turn-text').textContent())!.length).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat.png') });
+
+    // This browser keeps the conversation and the options across a reload.
+    await page.reload();
+    await page.getByTestId('page-chat').waitFor();
+    await expect(page.getByTestId('chat-turn-user').count()).resolves.toBe(3);
+    await expect(answers.count()).resolves.toBe(3);
+    await expect(answers.first().getByTestId('chat-turn-text').textContent()).resolves.toBe(firstText);
+    await page.getByTestId('chat-options').locator('summary').click();
+    await expect(page.getByTestId('chat-temperature').inputValue()).resolves.toBe('0');
+
+    // A wrong option says what is wrong and is not used; New chat starts over.
+    await page.getByTestId('chat-temperature').fill('3');
+    await page.getByTestId('chat-options').getByText('0 to 2, or empty').waitFor();
+    await page.getByTestId('chat-new').click();
+    await expect(page.getByTestId('chat-turn-user').count()).resolves.toBe(0);
+    await page.close();
+  });
+});

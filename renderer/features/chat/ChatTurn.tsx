@@ -1,0 +1,49 @@
+import { formatInteger } from '../../format/count';
+import { tokensPerSecond, type Turn, type TurnMeta } from './conversation';
+
+/** One message of the conversation; an answer says who gave it and how fast. */
+export function ChatTurn({ turn, onRetry }: { turn: Turn; onRetry?: () => void }) {
+  return (
+    <article className={`chat-turn chat-turn-${turn.role}`} data-testid={`chat-turn-${turn.role}`}>
+      <header className="chat-turn-role">{turn.role === 'user' ? 'You' : 'Assistant'}</header>
+      <div className="chat-turn-text" data-testid="chat-turn-text">
+        {turn.content}
+      </div>
+      {turn.meta && (
+        <footer className="chat-turn-meta muted" data-testid="chat-turn-meta">
+          <TurnFacts meta={turn.meta} />
+          {onRetry && (
+            <button type="button" className="link-button" data-testid="chat-regenerate" onClick={onRetry}>
+              Another answer
+            </button>
+          )}
+        </footer>
+      )}
+    </article>
+  );
+}
+
+function TurnFacts({ meta }: { meta: TurnMeta }) {
+  const rate = tokensPerSecond(meta);
+  const facts = [
+    meta.providerId && `via ${meta.providerId}`,
+    meta.completionTokens !== undefined && `${formatInteger(meta.completionTokens)} tokens`,
+    rate !== undefined && `${rate.toFixed(rate < 10 ? 1 : 0)} tokens/s`,
+    `first byte ${formatInteger(meta.ttfbMs)} ms`,
+    meta.promptTokens !== undefined &&
+      `prompt ${formatInteger(meta.promptTokens)} tokens${meta.cachedTokens ? ` (${formatInteger(meta.cachedTokens)} from cache)` : ''}`,
+    meta.cancelled && 'stopped',
+    meta.finishReason === 'length' && 'cut at the token limit',
+  ].filter(Boolean);
+  return <span data-testid="chat-turn-facts">{facts.join(' · ')}</span>;
+}
+
+/** The answer as it streams in. */
+export function StreamingTurn({ text, loading }: { text: string; loading: boolean }) {
+  return (
+    <article className="chat-turn chat-turn-assistant" data-testid="chat-streaming">
+      <header className="chat-turn-role">Assistant</header>
+      <div className="chat-turn-text">{text || <span className="muted">{loading ? 'Loading the model…' : '…'}</span>}</div>
+    </article>
+  );
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CHAT_DEFAULTS,
+  loadChat,
+  MAX_REQUEST_BYTES,
+  messagesToSend,
+  saveChat,
+  tokensPerSecond,
+  whyNotSendable,
+  type Turn,
+} from './conversation';
+
+const turns = (n: number, size = 10): Turn[] =>
+  Array.from({ length: n }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content: `${i}:`.padEnd(size, 'x') }));
+
+describe('the messages a chat turn sends', () => {
+  it('sends the system prompt and the whole conversation while it fits', () => {
+    const { messages, left } = messagesToSend({ ...CHAT_DEFAULTS, system: 'Be brief.' }, turns(5));
+    expect(left).toBe(0);
+    expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant', 'user']);
+    expect(messagesToSend(CHAT_DEFAULTS, turns(3)).messages[0]!.role).toBe('user');
+  });
+
+  it('leaves out the oldest turns past the host’s 100 messages, keeping the system prompt and starting on a question', () => {
+    const { messages, left } = messagesToSend({ ...CHAT_DEFAULTS, system: 'Be brief.' }, turns(151));
+    expect(messages.length).toBeLessThanOrEqual(100);
+    expect(messages[0]).toEqual({ role: 'system', content: 'Be brief.' });
+    expect(messages[1]!.role).toBe('user');
+    expect(messages.at(-1)!.content).toMatch(/^150:/);
+    expect(left + messages.length - 1).toBe(151);
+    expect(whyNotSendable({ model: 'm', messages, maxTokens: 10 })).toBeUndefined();
+  });
+
+  it('leaves out the oldest turns past what one request carries, whatever their count', () => {
+    const { messages, left } = messagesToSend(CHAT_DEFAULTS, turns(12, 90_000));
+    expect(left).toBeGreaterThan(0);
+    expect(new TextEncoder().encode(JSON.stringify(messages)).length).toBeLessThanOrEqual(MAX_REQUEST_BYTES + 200);
+    expect(messages[0]!.role).toBe('user');
+    expect(messages.at(-1)!.content).toMatch(/^11:/);
+  });
+
+  it('says why the host would refuse a request', () => {
+    expect(whyNotSendable({ model: 'm', messages: [], maxTokens: 10 })).toMatch(/^messages:/);
+    expect(whyNotSendable({ model: 'm', messages: [{ role: 'user', content: 'hi' }], maxTokens: 10, temperature: 5 })).toMatch(
+      /^temperature:/,
+    );
+  });
+});
+
+describe('the conversation kept in the browser', () => {
+  const memory = () => {
+    const items = new Map<string, string>();
+    return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), items };
+  };
+
+  it('comes back as it was saved', () => {
+    const storage = memory();
+    const chat = { options: { ...CHAT_DEFAULTS, model: 'a.gguf', temperature: 0.2 }, turns: turns(2) };
+    expect(saveChat(storage, chat)).toBe(true);
+    expect(loadChat(storage)).toEqual({ version: 1, ...chat });
+  });
+
+  it('is ignored when it is not one this version wrote, and not kept when the browser refuses', () => {
+    const storage = memory();
+    storage.items.set('local-llm-manager.chat', '{"version": 1, "turns": "lots"}');
+    expect(loadChat(storage)).toBeUndefined();
+    storage.items.set('local-llm-manager.chat', 'not json');
+    expect(loadChat(storage)).toBeUndefined();
+    const full = {
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    };
+    expect(saveChat(full, { options: CHAT_DEFAULTS, turns: [] })).toBe(false);
+    expect(saveChat(undefined, { options: CHAT_DEFAULTS, turns: [] })).toBe(false);
+  });
+});
+
+describe('tokensPerSecond', () => {
+  it('counts the streamed part, after the first byte, and says nothing of one token', () => {
+    expect(tokensPerSecond({ ttfbMs: 500, durationMs: 2500, completionTokens: 100 })).toBe(50);
+    expect(tokensPerSecond({ ttfbMs: 500, durationMs: 2500, completionTokens: 1 })).toBeUndefined();
+    expect(tokensPerSecond({ ttfbMs: 500, durationMs: 500, completionTokens: 10 })).toBeUndefined();
+  });
+});
