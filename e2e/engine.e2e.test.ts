@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tinyVocab } from '../scripts/make-tiny-gguf';
+import { TINY_THINKING_TEMPLATE, tinyVocab } from '../scripts/make-tiny-gguf';
 import { startEngine, TINY_GREEDY_CHAT, tinyModelsDir, type EngineProcess } from './support/engine-process';
 
 let engine: EngineProcess | undefined;
@@ -358,6 +358,32 @@ describe('the built-in engine through the official openai client', () => {
     const uncached = await ask(second, { cache_prompt: false });
     expect(cached(uncached)).toBe(0);
     expect(uncached.choices[0]!.message.content).toBe(a2.choices[0]!.message.content);
+  });
+
+  it("streams a thinking model's thoughts apart from its answer, as llama-server's reasoning_content, and returns them beside the message", async () => {
+    const { dir } = await tinyModelsDir({ chatTemplate: TINY_THINKING_TEMPLATE });
+    engine = await startEngine(['--models-dir', dir, '--ctx-size', '1024']);
+    const client = new OpenAI({ baseURL: `${engine.baseUrl}/v1`, apiKey: 'unused' });
+    // The random model thinks only when made to: a schema with one allowed value holds it to a thought, then an answer.
+    const request = {
+      model: 'tiny-llama.gguf',
+      messages: [{ role: 'user' as const, content: 'think first' }],
+      max_tokens: 60,
+      response_format: { type: 'json_schema' as const, json_schema: { name: 'thought', schema: { enum: ['<think>a b c</think>done'] } } },
+    };
+    const whole = await client.chat.completions.create(request);
+    const message = whole.choices[0]!.message as typeof whole.choices[0]['message'] & { reasoning_content?: string };
+    expect(message.reasoning_content).toBe('a b c');
+    expect(message.content).toBe('"done"');
+    let reasoning = '';
+    let content = '';
+    for await (const chunk of await client.chat.completions.create({ ...request, stream: true })) {
+      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
+      reasoning += delta?.reasoning_content ?? '';
+      content += delta?.content ?? '';
+    }
+    expect(reasoning).toBe('a b c');
+    expect(content).toBe('"done"');
   });
 
   it('answers as many requests at once as it has parallel sequences: a short one is not queued behind a long stream', async () => {

@@ -137,12 +137,24 @@ export function tinyVocab(): { tokens: string[]; scores: number[]; types: number
   return { tokens, scores, types };
 }
 
+/**
+ * A chat template that thinks as DeepSeek R1 and Qwen3 do: the model's thoughts sit in
+ * <think>…</think> before its answer, and past answers are sent without them. node-llama-cpp
+ * reads thought segments from it, so the engine's reasoning_content can be tested.
+ */
+export const TINY_THINKING_TEMPLATE =
+  "{% for message in messages %}{% if message['role'] == 'assistant' and '<think>' in message['content'] %}{% set content = message['content'].split('</think>')[-1] %}" +
+  "{% else %}{% set content = message['content'] %}{% endif %}{{ '<|' + message['role'] + '|>\\n' + content + '<|end|>\\n' }}{% endfor %}" +
+  "{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}";
+
 export interface TinyModelOptions {
   seed?: number;
   embd?: number;
   layers?: number;
   heads?: number;
   contextLength?: number;
+  /** A Jinja chat template (tokenizer.chat_template), as real models carry; none by default. */
+  chatTemplate?: string;
 }
 
 export function makeTinyGguf(options: TinyModelOptions = {}): Buffer {
@@ -175,6 +187,7 @@ export function makeTinyGguf(options: TinyModelOptions = {}): Buffer {
     ['tokenizer.ggml.eos_token_id', { t: T.UINT32, v: 2 }],
     ['tokenizer.ggml.add_bos_token', { t: T.BOOL, v: true }],
     ['tokenizer.ggml.add_eos_token', { t: T.BOOL, v: false }],
+    ...(options.chatTemplate ? [['tokenizer.chat_template', { t: T.STRING, v: options.chatTemplate }] as [string, Value]] : []),
   ];
 
   // ggml order: ne0 (the contiguous dimension) first.

@@ -2,18 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeTinyGguf } from '../../scripts/make-tiny-gguf';
+import { writeTinyGguf, type TinyModelOptions } from '../../scripts/make-tiny-gguf';
 import { pickPort } from '../../main/services/os/ports';
 import { projectRoot } from './host-process';
 
 export const enginePath = path.join(projectRoot, 'out', 'main', 'engine.js');
 
-/** A models folder holding the generated tiny llama model. */
-export async function tinyModelsDir(): Promise<{ dir: string; file: string }> {
+/** A models folder holding the generated tiny llama model (`options`: e.g. a chat template that thinks). */
+export async function tinyModelsDir(options: TinyModelOptions = {}): Promise<{ dir: string; file: string }> {
   const dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'llm-models-')), 'models');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, 'tiny-llama.gguf');
-  writeTinyGguf(file);
+  writeTinyGguf(file, options);
   return { dir, file };
 }
 

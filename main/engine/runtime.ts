@@ -16,6 +16,7 @@ import {
   type LlamaEmbeddingContext,
   type LlamaGrammar,
   type LlamaChatResponse,
+  type LlamaChatResponseChunk,
   type LlamaModel,
 } from 'node-llama-cpp';
 import type { ChatTurn } from './chat-turns';
@@ -55,6 +56,8 @@ export interface Sampling {
   tools?: { functions: ChatModelFunctions; parallel: boolean };
   signal?: AbortSignal;
   onText?: (text: string) => void;
+  /** Chat only: the model's thinking as it comes (its chat template's thought segments), apart from the answer. */
+  onReasoning?: (text: string) => void;
 }
 
 export type Embedded = { ok: true; vectors: number[][]; tokens: number } | { ok: false; index: number; tokens: number; limit: number };
@@ -67,6 +70,8 @@ export interface ToolCall {
 
 export interface Generated {
   text: string;
+  /** Chat only: what the model thought before answering (thought segments), when it did. */
+  reasoning?: string;
   finishReason: 'stop' | 'length' | 'tool_calls';
   /** Set when the model stopped to call functions (finishReason 'tool_calls'). */
   toolCalls?: ToolCall[];
@@ -224,7 +229,7 @@ export class EngineRuntime {
       generator: G,
       options: ReturnType<typeof generationOptions>,
       generated: () => number,
-    ) => Promise<Pick<Generated, 'text' | 'finishReason' | 'aborted' | 'toolCalls'>>,
+    ) => Promise<Pick<Generated, 'text' | 'finishReason' | 'aborted' | 'toolCalls' | 'reasoning'>>,
   ): Promise<Generated> {
     const reusable = (sequence: LlamaContextSequence) => sequence.compareContextTokens(prompt.tokens).firstDifferentIndex;
     // A sequence whose cache would mostly be thrown away (another conversation's) scores below an
@@ -319,17 +324,30 @@ function generationOptions(sampling: Sampling, grammar: LlamaGrammar | undefined
     stopOnAbortSignal: true,
     customStopTriggers: sampling.stop,
     onTextChunk: sampling.onText,
+    // Thoughts stream apart from the answer (onTextChunk never carries them), as llama-server's reasoning_content.
+    ...(sampling.onReasoning ? { onResponseChunk: thoughtsTo(sampling.onReasoning) } : {}),
+  };
+}
+
+function thoughtsTo(onReasoning: (text: string) => void) {
+  return (chunk: LlamaChatResponseChunk) => {
+    if (chunk.type === 'segment' && chunk.segmentType === 'thought' && chunk.text !== '') onReasoning(chunk.text);
   };
 }
 
 /** What a chat generation made, as the server answers it: text, why it stopped, the calls it made. */
 export function chatOutcome(
-  result: Pick<LlamaChatResponse<ChatModelFunctions>, 'response' | 'functionCalls' | 'metadata'>,
-): Pick<Generated, 'text' | 'finishReason' | 'aborted' | 'toolCalls'> {
+  result: Pick<LlamaChatResponse<ChatModelFunctions>, 'response' | 'functionCalls' | 'metadata'> &
+    Partial<Pick<LlamaChatResponse<ChatModelFunctions>, 'fullResponse'>>,
+): Pick<Generated, 'text' | 'finishReason' | 'aborted' | 'toolCalls' | 'reasoning'> {
   const calls = result.functionCalls ?? [];
   const stop = result.metadata.stopReason;
+  const reasoning = (result.fullResponse ?? [])
+    .map((part) => (typeof part !== 'string' && part.segmentType === 'thought' ? part.text : ''))
+    .join('');
   return {
     text: result.response,
+    ...(reasoning ? { reasoning } : {}),
     finishReason: stop === 'maxTokens' ? 'length' : calls.length ? 'tool_calls' : 'stop',
     aborted: stop === 'abort',
     ...(calls.length

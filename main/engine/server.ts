@@ -144,7 +144,7 @@ const ROUTES: Record<string, Route<z.ZodType>> = {
     await generate(call, body, 'chat.completion', runtime.chatPrompt(kept, functions).length, jsonOut, (sampling) =>
       forced
         ? // The JSON of a demanded call is the call, never content: nothing streams until it is whole.
-          runtime.chat(turns, { ...sampling, onText: undefined }).then(forced.read)
+          runtime.chat(turns, { ...sampling, onText: undefined, onReasoning: undefined }).then(forced.read)
         : runtime.chat(turns, functions ? { ...sampling, tools: { functions, parallel: body.parallel_tool_calls !== false } } : sampling),
     );
   }),
@@ -259,7 +259,11 @@ async function generate(
     if (object === 'chat.completion') out.write(frames.role());
     let result: Generated;
     try {
-      result = await run({ ...sampling, onText: (text) => out.write(frames.text(text)) });
+      result = await run({
+        ...sampling,
+        onText: (text) => out.write(frames.text(text)),
+        ...(object === 'chat.completion' ? { onReasoning: (text: string) => out.write(frames.reasoning(text)) } : {}),
+      });
     } catch (error) {
       // guardListener cuts the response; nothing that waits may follow.
       out.drop();
@@ -300,7 +304,7 @@ async function generate(
                     content: result.text || null,
                     tool_calls: wireToolCalls(result.toolCalls),
                   }
-                : { role: 'assistant', content: result.text },
+                : { role: 'assistant', content: result.text, ...(result.reasoning ? { reasoning_content: result.reasoning } : {}) },
               finish_reason: result.finishReason,
             },
           ],

@@ -21,6 +21,11 @@ describe('sseFrames', () => {
     const tricky = 'a "quote"\n\\ \u0001 é 🙂';
     expect(parse(frames.text(tricky))).toEqual({ ...head, choices: [{ index: 0, delta: { content: tricky }, finish_reason: null }] });
     expect(parse(frames.finish('length'))).toEqual({ ...head, choices: [{ index: 0, delta: {}, finish_reason: 'length' }] });
+    // Thinking comes apart from the answer, as llama-server and DeepSeek's API send it.
+    expect(parse(frames.reasoning(tricky))).toEqual({
+      ...head,
+      choices: [{ index: 0, delta: { reasoning_content: tricky }, finish_reason: null }],
+    });
   });
 
   it('chat frames carry the calls the model made, whole, and the usage after the finish when asked', () => {

@@ -8,6 +8,8 @@ export interface SseFrames {
   /** Chat only: the first frame, naming the role. */
   role(): string;
   text(text: string): string;
+  /** Chat only: a piece of the model's thinking, apart from the answer (llama-server's and DeepSeek's reasoning_content). */
+  reasoning(text: string): string;
   /** Chat only: the calls the model made, whole, in one frame (each as a message's tool_calls holds it). */
   toolCalls(calls: readonly WireToolCall[]): string;
   /** The last frame before [DONE], with why it ended. */
@@ -39,6 +41,7 @@ export function sseFrames(object: 'chat.completion' | 'text_completion', id: str
   return {
     role: () => `${start}"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n`,
     text: (text) => textHead + JSON.stringify(text) + textTail,
+    reasoning: (text) => `${start}"delta":{"reasoning_content":${JSON.stringify(text)}},"finish_reason":null}]}\n\n`,
     toolCalls: (calls) =>
       `${start}"delta":${JSON.stringify({ tool_calls: calls.map((call, index) => ({ index, ...call })) })},"finish_reason":null}]}\n\n`,
     usage: (usage) => `${head}"choices":[],"usage":${JSON.stringify(usage)}}\n\n`,
