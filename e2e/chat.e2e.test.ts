@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppShell } from './pages/app-shell';
-import { projectRoot, startCliHost } from './support/host-process';
+import { pickPort } from '../main/services/os/ports';
+import { freshDirs, projectRoot, startCliHost } from './support/host-process';
+import { writeStandInRecipe } from './support/stand-in-recipe';
+import { connectClient } from './support/ws-client';
 import { e2eSession } from './support/session';
 import { dirsWithTinyModel, TINY_MODEL } from './support/tiny-model-dirs';
 
@@ -72,6 +75,39 @@ describe('the Chat page, in Chromium, with the built-in engine loading the tiny 
     await page.getByTestId('chat-options').getByText('0 to 2, or empty').waitFor();
     await page.getByTestId('chat-new').click();
     await expect(page.getByTestId('chat-turn-user').count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  it("shows a thinking model's thoughts as they come, and folds them once the answer starts", async () => {
+    const dirs = await freshDirs();
+    const port = await pickPort(18000 + Math.floor(Math.random() * 1000));
+    await writeStandInRecipe(dirs.baseDir, {
+      port,
+      env: { STANDIN_REASONING: 'First I weigh the question, then I answer it. ', STANDIN_REPLY: 'Four.', STANDIN_TOKEN_MS: '150' },
+    });
+    session.host = await startCliHost(dirs);
+    const { client, close } = await connectClient(session.host.origin, session.host.token);
+    await expect(client.invoke('providers.start', { id: 'standin' })).resolves.toMatchObject({ status: 'running' });
+    close();
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(session.host.url);
+    await new AppShell(page).open('chat');
+    await expect(page.getByTestId('chat-model').inputValue()).resolves.toBe('stand-in.gguf');
+    await page.getByTestId('chat-input').fill('What is two and two?');
+    await page.getByTestId('chat-input').press('Enter');
+    // While it thinks, the thinking shows, open, before any answer.
+    const live = page.getByTestId('chat-streaming').getByTestId('chat-thinking');
+    await live.locator('summary', { hasText: 'Thinking…' }).waitFor({ timeout: 10_000 });
+    await live.getByText('First I weigh').waitFor();
+    await expect(live.getAttribute('open')).resolves.toBe('');
+    const answer = page.getByTestId('chat-turn-assistant').first();
+    await answer.waitFor({ timeout: 20_000 });
+    await expect(answer.getByTestId('chat-turn-text').textContent()).resolves.toBe('Four.');
+    const thought = answer.getByTestId('chat-thinking');
+    await expect(thought.getAttribute('open')).resolves.toBeNull();
+    await thought.locator('summary').click();
+    await expect(thought.getByTestId('chat-thinking-text').textContent()).resolves.toBe('First I weigh the question, then I answer it. ');
+    await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat-thinking.png') });
     await page.close();
   });
 });

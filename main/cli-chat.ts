@@ -73,17 +73,28 @@ async function answer(gateway: Gateway, model: string, messages: Message[], maxT
   const onInterrupt = () => stop.abort();
   process.on('SIGINT', onInterrupt);
   let wroteNewline = true;
+  let thinking = false;
   try {
     const result = await tryChatThroughGateway(
       gateway.url,
       gateway.apiKey,
       { id: randomUUID(), model, messages, ...(maxTokens ? { maxTokens } : {}) },
-      (delta) => {
+      (delta, reasoning) => {
+        // Thinking goes to stderr, dimmed: the answer alone is what a pipe or a file gets.
+        if (reasoning) {
+          if (!thinking) process.stderr.write(c.dim('Thinking: '));
+          thinking = true;
+          process.stderr.write(c.dim(delta));
+          return;
+        }
+        if (thinking) process.stderr.write('\n');
+        thinking = false;
         process.stdout.write(delta);
         wroteNewline = delta.endsWith('\n');
       },
       stop.signal,
     );
+    if (thinking) process.stderr.write('\n');
     if (!wroteNewline) process.stdout.write('\n');
     if (result.cancelled) {
       process.stderr.write(`${c.dim('(stopped)')}\n`);

@@ -167,6 +167,8 @@ export interface TryChatResult {
   cancelled?: boolean;
   /** Token counts, when the provider reports usage at the end of the stream. */
   usage?: TryChatUsage;
+  /** The model's thinking, apart from `text` (reasoning_content, reasoning, or inline <think> tags). */
+  reasoning?: string;
 }
 
 export interface TryChatUsage {
@@ -179,4 +181,6 @@ export interface TryChatUsage {
 export interface TryChatChunk {
   id: string;
   delta: string;
+  /** Set on a piece of the model's thinking rather than of its answer. */
+  reasoning?: true;
 }

@@ -37,6 +37,8 @@ export function useUnloadModel() {
 
 export interface TryChatState {
   text: string;
+  /** The model's thinking so far, apart from its answer. */
+  reasoning: string;
   running: boolean;
   result?: TryChatResult;
   error?: unknown;
@@ -48,13 +50,14 @@ export interface TryChatState {
  */
 export function useTryChat() {
   const client = useClient();
-  const [state, setState] = useState<TryChatState>({ text: '', running: false });
+  const [state, setState] = useState<TryChatState>({ text: '', reasoning: '', running: false });
   const current = useRef<string | undefined>(undefined);
 
   useEffect(
     () =>
-      client.on('gateway.tryChunk', ({ id, delta }) => {
-        if (id === current.current) setState((s) => ({ ...s, text: s.text + delta }));
+      client.on('gateway.tryChunk', ({ id, delta, reasoning }) => {
+        if (id !== current.current) return;
+        setState((s) => (reasoning ? { ...s, reasoning: s.reasoning + delta } : { ...s, text: s.text + delta }));
       }),
     [client],
   );
@@ -64,11 +67,11 @@ export function useTryChat() {
     (request: Omit<TryChatRequest, 'id'>): Promise<TryChatResult> => {
       const id = `try-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
       current.current = id;
-      setState({ text: '', running: true });
+      setState({ text: '', reasoning: '', running: true });
       const turn = client.invoke('gateway.try', { ...request, id });
       turn.then(
         (result) => {
-          if (current.current === id) setState({ text: result.text, running: false, result });
+          if (current.current === id) setState({ text: result.text, reasoning: result.reasoning ?? '', running: false, result });
         },
         (error: unknown) => {
           if (current.current === id) setState((s) => ({ ...s, running: false, error }));

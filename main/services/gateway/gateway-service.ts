@@ -168,7 +168,8 @@ export class GatewayService extends EventEmitter<{ changed: [GatewayStatus]; sta
     const abort = new AbortController();
     this.tries.set(request.id, abort);
     try {
-      const onDelta = (delta: string) => this.emit('tryChunk', { id: request.id, delta });
+      const onDelta = (delta: string, reasoning?: boolean) =>
+        this.emit('tryChunk', { id: request.id, delta, ...(reasoning ? { reasoning: true as const } : {}) });
       return await tryChatThroughGateway(url, this.settings.apiKey, request, onDelta, abort.signal);
     } catch (error) {
       throw new AppFailure({

@@ -1,4 +1,5 @@
 import type { TryChatRequest, TryChatResult, TryChatUsage } from '../../../shared/gateway';
+import { InlineThinking, splitClosedThinking } from './inline-thinking';
 
 /**
  * The Gateway page's "try it" box, run by the host: a real streaming chat request to the
@@ -10,12 +11,20 @@ export async function tryChatThroughGateway(
   baseUrl: string,
   apiKey: string | undefined,
   request: TryChatRequest,
-  onDelta: (text: string) => void,
+  /** Each piece as it comes; `reasoning` marks the model's thinking, apart from its answer. */
+  onDelta: (text: string, reasoning?: boolean) => void,
   signal: AbortSignal,
 ): Promise<TryChatResult> {
   const started = performance.now();
   let ttfbMs = 0;
   let text = '';
+  let reasoning = '';
+  // Thinking comes as its own field (reasoning_content, or vLLM's and Ollama's reasoning) or inline in <think> tags.
+  const inline = new InlineThinking((piece, isReasoning) => {
+    if (isReasoning) reasoning += piece;
+    else text += piece;
+    onDelta(piece, isReasoning || undefined);
+  });
   let finishReason: string | undefined;
   let usage: TryChatUsage | undefined;
   let providerId: string | undefined = undefined; // set once the gateway answers; read by result() before that
@@ -24,6 +33,7 @@ export async function tryChatThroughGateway(
     text,
     ...(providerId ? { providerId } : {}),
     ...(finishReason ? { finishReason } : {}),
+    ...(reasoning ? { reasoning } : {}),
     ...(usage ? { usage } : {}),
     ttfbMs: Math.round(ttfbMs),
     durationMs: Math.round(performance.now() - started),
@@ -76,22 +86,29 @@ export async function tryChatThroughGateway(
         if (event.usage) usage = usageOf(event.usage);
         const choice = event.choices?.[0];
         if (choice?.finish_reason) finishReason = choice.finish_reason;
-        const delta = choice?.delta?.content;
-        if (delta) {
-          text += delta;
-          onDelta(delta);
+        const thought = choice?.delta?.reasoning_content ?? choice?.delta?.reasoning;
+        if (typeof thought === 'string' && thought) {
+          reasoning += thought;
+          onDelta(thought, true);
         }
+        const delta = choice?.delta?.content;
+        if (delta) inline.push(delta);
       }
     }
   } catch (error) {
+    inline.end();
     if (signal.aborted) return result({ cancelled: true });
     throw new Error(`The stream broke off: ${(error as Error).message}`);
   }
+  inline.end();
+  // A template that opened the thinking itself leaves only its closing tag in the answer.
+  const closed = reasoning ? undefined : splitClosedThinking(text);
+  if (closed) ({ reasoning, answer: text } = closed);
   return result();
 }
 
 interface StreamEvent {
-  choices?: Array<{ delta?: { content?: string }; finish_reason?: string | null }>;
+  choices?: Array<{ delta?: { content?: string | null; reasoning_content?: unknown; reasoning?: unknown }; finish_reason?: string | null }>;
   usage?: { prompt_tokens?: unknown; completion_tokens?: unknown; prompt_tokens_details?: { cached_tokens?: unknown } | null } | null;
 }
 

@@ -70,8 +70,11 @@ export function ChatPage() {
             : {}),
         };
         // Stopped before a word arrived: nothing to keep, the question stays for another try.
-        if (result.cancelled && result.text === '') return;
-        setTurns([...history, { role: 'assistant', content: result.text, meta }]);
+        if (result.cancelled && result.text === '' && !result.reasoning) return;
+        setTurns([
+          ...history,
+          { role: 'assistant', content: result.text, ...(result.reasoning ? { reasoning: result.reasoning } : {}), meta },
+        ]);
       },
       (error: unknown) => setFailure(error),
     );
@@ -154,7 +157,13 @@ export function ChatPage() {
             onRetry={i === turns.length - 1 && turn.role === 'assistant' && !chat.running ? retry : undefined}
           />
         ))}
-        {chat.running && <StreamingTurn text={chat.text} loading={chat.text === '' && models.isLoading(model)} />}
+        {chat.running && (
+          <StreamingTurn
+            text={chat.text}
+            reasoning={chat.reasoning}
+            loading={chat.text === '' && !chat.reasoning && models.isLoading(model)}
+          />
+        )}
         {failure !== undefined && !chat.running && (
           <div className="chat-failure">
             <ErrorNotice error={failure} title="The answer did not come" testId="chat-error" />

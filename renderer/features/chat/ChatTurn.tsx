@@ -6,6 +6,7 @@ export function ChatTurn({ turn, onRetry }: { turn: Turn; onRetry?: () => void }
   return (
     <article className={`chat-turn chat-turn-${turn.role}`} data-testid={`chat-turn-${turn.role}`}>
       <header className="chat-turn-role">{turn.role === 'user' ? 'You' : 'Assistant'}</header>
+      {turn.reasoning && <Thinking text={turn.reasoning} open={false} />}
       <div className="chat-turn-text" data-testid="chat-turn-text">
         {turn.content}
       </div>
@@ -27,7 +28,7 @@ function TurnFacts({ meta }: { meta: TurnMeta }) {
   const rate = tokensPerSecond(meta);
   const facts = [
     meta.providerId && `via ${meta.providerId}`,
-    meta.completionTokens !== undefined && `${formatInteger(meta.completionTokens)} tokens`,
+    meta.completionTokens !== undefined && `${formatInteger(meta.completionTokens)} token${meta.completionTokens === 1 ? '' : 's'}`,
     rate !== undefined && `${rate.toFixed(rate < 10 ? 1 : 0)} tokens/s`,
     `first byte ${formatInteger(meta.ttfbMs)} ms`,
     meta.promptTokens !== undefined &&
@@ -38,12 +39,27 @@ function TurnFacts({ meta }: { meta: TurnMeta }) {
   return <span data-testid="chat-turn-facts">{facts.join(' · ')}</span>;
 }
 
-/** The answer as it streams in. */
-export function StreamingTurn({ text, loading }: { text: string; loading: boolean }) {
+/** The answer as it streams in; the thinking shows open until the answer starts. */
+export function StreamingTurn({ text, reasoning, loading }: { text: string; reasoning: string; loading: boolean }) {
   return (
     <article className="chat-turn chat-turn-assistant" data-testid="chat-streaming">
       <header className="chat-turn-role">Assistant</header>
-      <div className="chat-turn-text">{text || <span className="muted">{loading ? 'Loading the model…' : '…'}</span>}</div>
+      {reasoning && <Thinking text={reasoning} open={text === ''} live={text === ''} />}
+      {(text || !reasoning) && (
+        <div className="chat-turn-text">{text || <span className="muted">{loading ? 'Loading the model…' : '…'}</span>}</div>
+      )}
     </article>
+  );
+}
+
+/** What the model thought before answering: folded away once the answer is there, a click to read. */
+function Thinking({ text, open, live = false }: { text: string; open: boolean; live?: boolean }) {
+  return (
+    <details className="chat-thinking" data-testid="chat-thinking" open={open || undefined}>
+      <summary>{live ? 'Thinking…' : 'Thought'}</summary>
+      <div className="chat-thinking-text" data-testid="chat-thinking-text">
+        {text}
+      </div>
+    </details>
   );
 }

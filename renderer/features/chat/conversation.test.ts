@@ -21,6 +21,19 @@ describe('the messages a chat turn sends', () => {
     expect(messagesToSend(CHAT_DEFAULTS, turns(3)).messages[0]!.role).toBe('user');
   });
 
+  it('sends an answer back without the thinking before it, as providers want', () => {
+    const { messages } = messagesToSend(CHAT_DEFAULTS, [
+      { role: 'user', content: 'two and two?' },
+      { role: 'assistant', content: 'Four.', reasoning: 'Two and two make four.' },
+      { role: 'user', content: 'and three?' },
+    ]);
+    expect(messages).toEqual([
+      { role: 'user', content: 'two and two?' },
+      { role: 'assistant', content: 'Four.' },
+      { role: 'user', content: 'and three?' },
+    ]);
+  });
+
   it('leaves out the oldest turns past the host’s 100 messages, keeping the system prompt and starting on a question', () => {
     const { messages, left } = messagesToSend({ ...CHAT_DEFAULTS, system: 'Be brief.' }, turns(151));
     expect(messages.length).toBeLessThanOrEqual(100);

@@ -17,6 +17,8 @@ export type TurnMeta = z.infer<typeof TurnMetaSchema>;
 const TurnSchema = z.object({
   role: z.enum(['user', 'assistant']),
   content: z.string(),
+  /** The model's thinking before this answer; never sent back (providers want the answers only). */
+  reasoning: z.string().optional(),
   meta: TurnMetaSchema.optional(),
 });
 export type Turn = z.infer<typeof TurnSchema>;

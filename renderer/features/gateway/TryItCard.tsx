@@ -56,7 +56,7 @@ export function TryItCard({ status }: { status: GatewayStatus }) {
       )}
       {(chat.text || chat.running) && (
         <pre className="gateway-try-output" data-testid="try-output" aria-live="polite" data-running={chat.running}>
-          {chat.text || (loading ? 'Loading model…' : '…')}
+          {chat.text || (loading ? 'Loading model…' : chat.reasoning ? 'Thinking…' : '…')}
         </pre>
       )}
       {chat.result && (
