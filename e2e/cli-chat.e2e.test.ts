@@ -1,6 +1,8 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runCli, startCliHost } from './support/host-process';
+import { pickPort } from '../main/services/os/ports';
+import { freshDirs, runCli, startCliHost } from './support/host-process';
 import { processesOf } from './support/our-processes';
+import { writeStandInRecipe } from './support/stand-in-recipe';
 import { dirsWithTinyModel, TINY_MODEL } from './support/tiny-model-dirs';
 
 describe('`chat`: from a model in the folder to a streamed answer in the terminal', () => {
@@ -36,4 +38,21 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
     const badLimit = await runCli(dirs, ['chat', '--max-tokens', 'lots', 'hi']);
     expect([badLimit.code, badLimit.stderr]).toEqual([2, expect.stringContaining('--max-tokens takes a whole number')]);
   }, 120_000);
+
+  it("prints a thinking model's thoughts on stderr, so stdout (a pipe, a file) gets the answer alone", async () => {
+    const dirs = await freshDirs();
+    await writeStandInRecipe(dirs.baseDir, {
+      port: await pickPort(18000 + Math.floor(Math.random() * 1000)),
+      env: { STANDIN_REASONING: 'Two and two make four. ', STANDIN_REPLY: 'Four.' },
+    });
+    const host = await startCliHost(dirs);
+    onTestFinished(async () => {
+      await host.stop();
+    });
+    expect((await runCli(dirs, ['start', 'standin'])).code).toBe(0);
+    const thought = await runCli(dirs, ['chat', '-m', 'stand-in.gguf', 'two and two?']);
+    expect(thought.code).toBe(0);
+    expect(thought.stdout).toBe('Four.\n');
+    expect(thought.stderr).toContain('Thinking: Two and two make four.');
+  });
 });

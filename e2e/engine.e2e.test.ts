@@ -372,7 +372,7 @@ describe('the built-in engine through the official openai client', () => {
       response_format: { type: 'json_schema' as const, json_schema: { name: 'thought', schema: { enum: ['<think>a b c</think>done'] } } },
     };
     const whole = await client.chat.completions.create(request);
-    const message = whole.choices[0]!.message as typeof whole.choices[0]['message'] & { reasoning_content?: string };
+    const message = whole.choices[0]!.message as (typeof whole.choices)[0]['message'] & { reasoning_content?: string };
     expect(message.reasoning_content).toBe('a b c');
     expect(message.content).toBe('"done"');
     let reasoning = '';
