@@ -9,12 +9,15 @@ import { e2eSession } from './support/session';
 import { dirsWithTinyModel, TINY_MODEL } from './support/tiny-model-dirs';
 
 const session = e2eSession();
+const MARKDOWN_REPLY =
+  'Four.\n\n```js\nconsole.log(2 + 2);\n```\n\nSee the [docs](https://example.org/docs) <script>window.pwned = 1</script> ' +
+  '[or this](javascript:window.pwned=1) ![x](https://example.org/x.png)';
 
 /** The numbers under an answer, e.g. "via engine~x · 12 tokens · … · prompt 30 tokens (9 from cache)". */
 const promptTokens = (facts: string) => Number(/prompt (\d[\d,]*) tokens/.exec(facts)?.[1]?.replace(/,/g, ''));
 
 describe('the Chat page, in Chromium, with the built-in engine loading the tiny model on demand', () => {
-  it('holds a conversation: each turn carries the ones before, answers say who and how fast, Stop keeps what came, and a reload keeps it all', async () => {
+  it('holds a conversation: each turn carries the ones before, answers say who and how fast, Stop keeps what came, and the host keeps it for every window', async () => {
     const { dirs } = await dirsWithTinyModel();
     session.host = await startCliHost(dirs);
     const page = await session.browser.newPage({ viewport: { width: 1280, height: 1000 } });
@@ -61,20 +64,39 @@ describe('the Chat page, in Chromium, with the built-in engine loading the tiny 
     expect((await answers.nth(2).getByTestId('chat-turn-text').textContent())!.length).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat.png') });
 
-    // This browser keeps the conversation and the options across a reload.
+    // The host keeps the conversation and its options: a reload, and another browser, open it again.
     await page.reload();
     await page.getByTestId('page-chat').waitFor();
-    await expect(page.getByTestId('chat-turn-user').count()).resolves.toBe(3);
+    await expect.poll(() => page.getByTestId('chat-turn-user').count()).toBe(3);
     await expect(answers.count()).resolves.toBe(3);
     await expect(answers.first().getByTestId('chat-turn-text').textContent()).resolves.toBe(firstText);
     await page.getByTestId('chat-options').locator('summary').click();
     await expect(page.getByTestId('chat-temperature').inputValue()).resolves.toBe('0');
+    const other = await (await session.browser.newContext()).newPage();
+    await other.goto(session.host.url);
+    await new AppShell(other).open('chat');
+    await expect.poll(() => other.getByTestId('chat-turn-user').count()).toBe(3);
+    await expect(other.getByTestId('chat-list-item').textContent()).resolves.toContain('hello world');
 
-    // A wrong option says what is wrong and is not used; New chat starts over.
+    // A wrong option says what is wrong and is not used; New chat starts over, the old one a click away in the list.
     await page.getByTestId('chat-temperature').fill('3');
     await page.getByTestId('chat-options').getByText('0 to 2, or empty').waitFor();
     await page.getByTestId('chat-new').click();
     await expect(page.getByTestId('chat-turn-user').count()).resolves.toBe(0);
+    await page.getByTestId('chat-input').fill('a second conversation');
+    await page.getByTestId('chat-input').press('Enter');
+    await answers.first().waitFor({ timeout: 30_000 });
+    // The other browser hears of it at once, newest first.
+    await expect.poll(() => other.getByTestId('chat-list-item').first().textContent()).toContain('a second conversation');
+    await page.getByTestId('chat-list-item').nth(1).getByRole('button', { name: 'hello world' }).click();
+    await expect.poll(() => page.getByTestId('chat-turn-user').count()).toBe(3);
+    await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat-list.png') });
+    // Deleting the one open starts a new one; the list loses it in every window.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('[data-testid="chat-list-item"].active').getByTestId('chat-list-delete').click();
+    await expect.poll(() => other.getByTestId('chat-list-item').count()).toBe(1);
+    await expect(page.getByTestId('chat-turn-user').count()).resolves.toBe(0);
+    await other.close();
     await page.close();
   });
 
@@ -83,7 +105,7 @@ describe('the Chat page, in Chromium, with the built-in engine loading the tiny 
     const port = await pickPort(18000 + Math.floor(Math.random() * 1000));
     await writeStandInRecipe(dirs.baseDir, {
       port,
-      env: { STANDIN_REASONING: 'First I weigh the question, then I answer it. ', STANDIN_REPLY: 'Four.', STANDIN_TOKEN_MS: '150' },
+      env: { STANDIN_REASONING: 'First I weigh the question, then I answer it. ', STANDIN_REPLY: MARKDOWN_REPLY, STANDIN_TOKEN_MS: '100' },
     });
     session.host = await startCliHost(dirs);
     const { client, close } = await connectClient(session.host.origin, session.host.token);
@@ -102,7 +124,15 @@ describe('the Chat page, in Chromium, with the built-in engine loading the tiny 
     await expect(live.getAttribute('open')).resolves.toBe('');
     const answer = page.getByTestId('chat-turn-assistant').first();
     await answer.waitFor({ timeout: 20_000 });
-    await expect(answer.getByTestId('chat-turn-text').textContent()).resolves.toBe('Four.');
+    // The answer as Markdown: a code block with its language and a Copy button; HTML in it never runs, nor a javascript: link.
+    const code = answer.getByTestId('chat-code');
+    await expect(code.locator('pre').textContent()).resolves.toBe('console.log(2 + 2);\n');
+    await expect(code.textContent()).resolves.toContain('js');
+    await code.getByTestId('chat-code-copy').waitFor();
+    await expect(answer.locator('p').first().textContent()).resolves.toBe('Four.');
+    expect(await answer.locator('script, img').count()).toBe(0);
+    await expect(answer.getByRole('link', { name: 'docs' }).getAttribute('href')).resolves.toBe('https://example.org/docs');
+    expect(await answer.locator('a[href^="javascript"]').count()).toBe(0);
     const thought = answer.getByTestId('chat-thinking');
     await expect(thought.getAttribute('open')).resolves.toBeNull();
     await thought.locator('summary').click();

@@ -25,6 +25,7 @@ import type { ProviderRecipe } from '../shared/recipe';
 import type { RecipeCommands } from '../shared/recipe-commands';
 import type { KeyTarget } from '../shared/upstream-keys';
 import type { UpstreamKeys } from './services/secrets/upstream-keys';
+import type { ChatStore } from './services/chats/chat-store';
 import type { BackupService } from './services/backup/backup-service';
 import type { DiagnosticsService } from './services/diagnostics/diagnostics-service';
 import { exportHelixCode } from './services/helixcode/helixcode-export';
@@ -52,6 +53,8 @@ export interface ApiDeps {
   subscriptions: Subscriptions;
   /** API keys for locked servers. */
   keys: UpstreamKeys;
+  /** The Chat page's conversations. */
+  chats: ChatStore;
   /** Saves a custom recipe into config/providers.d and reloads the catalog (providers.define). */
   defineRecipe(recipe: Record<string, unknown>): Promise<RecipeCommands>;
   /** Probes what a key belongs to again (a discovery scan; a provider we run lists its models again). */
@@ -186,6 +189,10 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
       await removeEndpoint(deps.settings, endpoint);
       return deps.discovery.scan({ fresh: true });
     },
+    'chats.list': () => deps.chats.list(),
+    'chats.get': ({ id }) => deps.chats.get(id),
+    'chats.put': (change) => deps.chats.put(change),
+    'chats.delete': ({ id }) => deps.chats.delete(id),
     'keys.status': () => deps.keys.status(),
     'keys.set': async ({ key, ...given }) => {
       // An unknown provider is refused here; an alias (koboldai) saves under its recipe's id.

@@ -42,6 +42,7 @@ import { HubClient } from './services/models/hub-client';
 import { HubService } from './services/models/hub-service';
 import { secretStoreFor, type SecretCipher } from './services/secrets/secret-store';
 import { UpstreamKeys } from './services/secrets/upstream-keys';
+import { ChatStore } from './services/chats/chat-store';
 import { BackupService } from './services/backup/backup-service';
 import { DiagnosticsService } from './services/diagnostics/diagnostics-service';
 import { checkSystem } from './services/system/system-check';
@@ -359,6 +360,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
       return [gatewayKey, ...saved, env.HELIX_LOCAL_LLM_HOST_KEY, env.HF_TOKEN].filter((s): s is string => typeof s === 'string');
     },
   });
+  const chats = new ChatStore(paths.chats);
   const rpc = new RpcServer(
     contract,
     withRequestLog(
@@ -380,6 +382,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
         gateway,
         onDemand,
         keys,
+        chats,
         defineRecipe: async (data) => {
           const recipe = await defineUserRecipe(catalog, data);
           await manager.installChanged(recipe.id);
@@ -412,6 +415,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   gateway.on('changed', (status) => rpc.emit('gateway.changed', status));
   gateway.on('stats', (stats) => rpc.emit('gateway.stats', stats));
   gateway.on('tryChunk', (chunk) => rpc.emit('gateway.tryChunk', chunk));
+  chats.on('changed', (list) => rpc.emit('chats.changed', list));
   onDemand.on('changed', (status) => rpc.emit('gateway.models', status));
   keys.on('changed', (status) => {
     providerUpstreams.refresh();

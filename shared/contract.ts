@@ -16,6 +16,7 @@ import { GatewayPatchSchema, TryChatSchema, type GatewayStats, type GatewayStatu
 import { INSTANCE_ID_PATTERN, PROVIDER_ID_PATTERN } from './ids';
 import { UnloadSchema, type OnDemandStatus } from './on-demand';
 import { KeyTargetSchema, SetKeySchema, type KeysStatus } from './upstream-keys';
+import { ByChatIdSchema, ChatPutSchema, type Chat, type ChatList, type ChatSummary } from './chats';
 import { ProviderId } from './recipe';
 import type { RecipeCommands } from './recipe-commands';
 import { ResourceRangeSchema, type Alert, type ResourceHistory, type ResourceSample, type ResourceWatch } from './resources';
@@ -264,6 +265,16 @@ export const contract = {
       'Saves the API key for a provider ({provider, key}: ours, or the one found as it on this machine) or a host:port ({endpoint, key}), then probes it again at once.',
     ),
     'keys.remove': request<KeysStatus>()(KeyTargetSchema, 'Forgets the API key of a provider or endpoint, then probes it again.'),
+    'chats.list': request<ChatList>()(
+      NoInput,
+      'The Chat page’s conversations kept on the host (chats/), newest first, with files that could not be read.',
+    ),
+    'chats.get': request<Chat>()(ByChatIdSchema, 'One conversation: its options and every turn.'),
+    'chats.put': request<ChatSummary>()(
+      ChatPutSchema,
+      'Saves a change to a conversation: its options, and its turns from `from` on replaced by `turns` (0 with every turn makes it); refused when `from` is past the turns it has.',
+    ),
+    'chats.delete': request<ChatList>()(ByChatIdSchema, 'Deletes a conversation (deleting one already gone is no error).'),
     'diagnostics.create': request<DiagnosticsCreated>()(
       DiagnosticsCreateSchema,
       'One .tar.gz for a bug report: the app log, the last lines of each provider’s log, settings with secrets removed, the system check and versions (never API keys): answered as base64, or written to `file` on the host’s machine.',
@@ -286,6 +297,7 @@ export const contract = {
     ),
   },
   events: {
+    'chats.changed': event<ChatList>('A conversation was saved or deleted (by any client).'),
     'keys.changed': event<KeysStatus>('An API key was saved or removed, or a provider we run wrote its own.'),
     'discovery.changed': event<DiscoveryResults>('A scan found something different: a server appeared, went, changed models or health.'),
     'downloads.progress': event<DownloadState>('A download moved on (throttled), finished or failed.'),

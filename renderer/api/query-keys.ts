@@ -20,5 +20,6 @@ export const queryKeys = {
   gatewayStats: ['gateway', 'stats'] as const,
   discovery: ['discovery', 'results'] as const,
   keys: ['keys', 'status'] as const,
+  chats: ['chats', 'list'] as const,
   resourceHistory: (range: string) => ['resources', 'history', range] as const,
 };

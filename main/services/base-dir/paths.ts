@@ -21,6 +21,8 @@ export interface Paths {
   models: string;
   logs: string;
   cache: string;
+  /** The Chat page's conversations (made at the first one saved): under config/, so backups keep them. */
+  chats: string;
   settingsFile: string;
 }
 
@@ -34,6 +36,7 @@ export function pathsFor(base: string): Paths {
     models: at('models'),
     logs: at('logs'),
     cache: at('cache'),
+    chats: path.join(base, 'config', 'chats'),
     settingsFile: path.join(base, 'config', 'settings.json'),
   };
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { formatInteger } from '../../format/count';
-import { ChatOptionsSchema, type ChatOptions } from './conversation';
+import { ChatOptionsSchema, type ChatOptions } from '../../../shared/chats';
 
 /**
  * The system prompt, temperature and answer length. A field takes effect once it is valid; until

@@ -1,49 +1,125 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { CHAT_DEFAULTS, type ChatOptions, type Turn } from '../../../shared/chats';
+import { isAppError } from '../../../shared/errors';
 import { TRY_MESSAGE_MAX_CHARS } from '../../../shared/gateway';
+import { useChats } from '../../api/chat-hooks';
+import { useClient } from '../../api/context';
 import { useGatewayStatus, useTryChat } from '../../api/gateway-hooks';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageIcon } from '../../components/icons';
 import { Loading } from '../../components/Loading';
+import { GatewayModelSelect, useGatewayModels } from '../../components/model-choice/GatewayModelSelect';
 import { Page } from '../../components/Page';
 import { formatInteger } from '../../format/count';
 import { hashFor } from '../../state/route';
-import { GatewayModelSelect, useGatewayModels } from '../../components/model-choice/GatewayModelSelect';
+import { ChatList } from './ChatList';
 import { ChatOptionsForm } from './ChatOptionsForm';
 import { ChatTurn, StreamingTurn } from './ChatTurn';
-import { CHAT_DEFAULTS, loadChat, messagesToSend, saveChat, type ChatOptions, type Turn, whyNotSendable } from './conversation';
+import { lastChatId, messagesToSend, newChatId, rememberChatId, whyNotSendable } from './conversation';
 import './chat.css';
 
 const storage = typeof window === 'undefined' ? undefined : window.localStorage;
+/** Options typed into a conversation already kept are saved this long after the last keystroke. */
+const OPTIONS_SAVE_DELAY_MS = 800;
+
+interface Conversation {
+  id: string;
+  options: ChatOptions;
+  turns: Turn[];
+  /** Kept on the host (it has a first message). */
+  kept: boolean;
+}
 
 /**
- * A conversation with any model the gateway serves or would load, streamed through the gateway
- * as any client's would be. It is kept in this browser across reloads.
+ * Conversations with any model the gateway serves or would load, streamed through the gateway as
+ * any client's would be. They are kept on the host (chats/), so every window and browser has them.
  */
 export function ChatPage() {
+  const client = useClient();
   const status = useGatewayStatus();
   const models = useGatewayModels(status.data);
-  const [stored] = useState(() => loadChat(storage));
-  const [options, setOptions] = useState<ChatOptions>(stored?.options ?? CHAT_DEFAULTS);
-  const [turns, setTurns] = useState<Turn[]>(stored?.turns ?? []);
+  const list = useChats();
+  const [chat, setChat] = useState<Conversation | undefined>(undefined);
   const [draft, setDraft] = useState('');
   const [failure, setFailure] = useState<unknown>(undefined);
-  const [kept, setKept] = useState(true);
-  const chat = useTryChat();
+  const tryChat = useTryChat();
   const end = useRef<HTMLDivElement>(null);
-  const model = models.pick(options.model);
 
-  useEffect(() => setKept(saveChat(storage, { options, turns })), [options, turns]);
+  const startNew = useCallback((options: ChatOptions = CHAT_DEFAULTS) => {
+    setChat({ id: newChatId(), options, turns: [], kept: false });
+    setFailure(undefined);
+  }, []);
+  const open = useCallback(
+    (id: string) => {
+      client.invoke('chats.get', { id }).then(
+        (found) => {
+          setChat({ id: found.id, options: found.options, turns: found.turns, kept: true });
+          setFailure(undefined);
+          rememberChatId(storage, found.id);
+        },
+        (error: unknown) => {
+          // Gone (deleted elsewhere): a new one; unreadable: say so.
+          if (isAppError(error) && error.code === 'NOT_FOUND') startNew();
+          else setFailure(error);
+        },
+      );
+    },
+    [client, startNew],
+  );
+  // On arrival: the conversation this browser showed last, else the newest, else a new one.
+  const opened = useRef(false);
+  useEffect(() => {
+    if (opened.current || (!list.data && !list.error)) return;
+    opened.current = true;
+    // The list could not be read: a new conversation still works (saving says what is wrong).
+    const id = lastChatId(storage) ?? list.data?.chats[0]?.id;
+    if (id) open(id);
+    else startNew();
+  }, [list.data, list.error, open, startNew]);
+
   // Follow the answer as it streams, unless the reader has scrolled up to read something else.
   useEffect(() => {
     const pane = end.current?.closest('.main');
     // The pane's very end: the composer stays in view (sticky) and the newest text just above it.
     if (pane && pane.scrollHeight - pane.scrollTop - pane.clientHeight < 200) pane.scrollTop = pane.scrollHeight;
-  }, [turns.length, chat.text]);
+  }, [chat?.turns.length, tryChat.text, tryChat.reasoning]);
 
-  /** Sends the conversation up to its last question; false (with the reason shown) when the host would refuse it. */
-  const ask = (history: Turn[]): boolean => {
-    const { messages } = messagesToSend(options, history);
+  /** Saves the conversation's turns from `from` on (and its options) on the host. */
+  const persist = useCallback(
+    (conversation: Conversation, from: number) =>
+      client
+        .invoke('chats.put', { id: conversation.id, options: conversation.options, from, turns: conversation.turns.slice(from) })
+        .then(() => rememberChatId(storage, conversation.id), setFailure),
+    [client],
+  );
+  // Options typed into a kept conversation are saved once typing pauses: with the turns as they are
+  // then (never an older copy, which would cut the answers saved since), changing none of them.
+  const latest = useRef(chat);
+  latest.current = chat;
+  const optionsDirty = useRef(false);
+  useEffect(() => {
+    if (!optionsDirty.current) return;
+    const timer = setTimeout(() => {
+      const now = latest.current;
+      optionsDirty.current = false;
+      if (now?.kept) void persist(now, now.turns.length);
+    }, OPTIONS_SAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [chat?.options, persist]);
+
+  if (!chat || status.isPending) return <Loading label="Loading conversations…" />;
+  const model = models.pick(chat.options.model);
+
+  const setOptions = (options: ChatOptions) => {
+    optionsDirty.current = chat.kept;
+    setChat({ ...chat, options });
+  };
+
+  /** Sends the conversation up to its last question; `from` is where it differs from what the host keeps. False (the reason shown) when the host would refuse it. */
+  const ask = (turns: Turn[], from: number): boolean => {
+    const options = { ...chat.options, model };
+    const { messages } = messagesToSend(options, turns);
     const request = {
       model,
       messages,
@@ -55,26 +131,39 @@ export function ChatPage() {
       refused ? new Error(`This conversation cannot be sent (${refused}). Start a new chat or shorten the system prompt.`) : undefined,
     );
     if (refused) return false;
-    setTurns(history);
-    chat.send(request).then(
+    const asked = { ...chat, options, turns, kept: true };
+    optionsDirty.current = false;
+    setChat(asked);
+    void persist(asked, from);
+    tryChat.send(request).then(
       (result) => {
-        const { usage } = result;
-        const meta = {
-          providerId: result.providerId,
-          ttfbMs: result.ttfbMs,
-          durationMs: result.durationMs,
-          finishReason: result.finishReason,
-          ...(result.cancelled ? { cancelled: true } : {}),
-          ...(usage
-            ? { completionTokens: usage.completionTokens, promptTokens: usage.promptTokens, cachedTokens: usage.cachedTokens }
-            : {}),
-        };
         // Stopped before a word arrived: nothing to keep, the question stays for another try.
         if (result.cancelled && result.text === '' && !result.reasoning) return;
-        setTurns([
-          ...history,
-          { role: 'assistant', content: result.text, ...(result.reasoning ? { reasoning: result.reasoning } : {}), meta },
-        ]);
+        const { usage } = result;
+        const meta = {
+          ...(result.providerId ? { providerId: result.providerId } : {}),
+          ttfbMs: result.ttfbMs,
+          durationMs: result.durationMs,
+          ...(result.finishReason ? { finishReason: result.finishReason } : {}),
+          ...(result.cancelled ? { cancelled: true } : {}),
+          ...(usage
+            ? {
+                completionTokens: usage.completionTokens,
+                promptTokens: usage.promptTokens,
+                ...(usage.cachedTokens !== undefined ? { cachedTokens: usage.cachedTokens } : {}),
+              }
+            : {}),
+        };
+        const answered = {
+          ...asked,
+          turns: [
+            ...turns,
+            { role: 'assistant' as const, content: result.text, ...(result.reasoning ? { reasoning: result.reasoning } : {}), meta },
+          ],
+        };
+        // Only if this conversation is still the one shown; saved either way.
+        setChat((current) => (current?.id === asked.id ? answered : current));
+        void persist(answered, turns.length);
       },
       (error: unknown) => setFailure(error),
     );
@@ -82,10 +171,10 @@ export function ChatPage() {
   };
 
   const tooLong = draft.length > TRY_MESSAGE_MAX_CHARS;
-  const canSend = model !== '' && draft.trim() !== '' && !tooLong && !chat.running && Boolean(status.data?.url);
+  const canSend = model !== '' && draft.trim() !== '' && !tooLong && !tryChat.running && Boolean(status.data?.url);
   const send = (event?: FormEvent) => {
     event?.preventDefault();
-    if (canSend && ask([...turns, { role: 'user', content: draft }])) setDraft('');
+    if (canSend && ask([...chat.turns, { role: 'user', content: draft }], chat.turns.length)) setDraft('');
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     // Enter sends, Shift+Enter is a new line; a key that ends an IME composition is neither.
@@ -94,119 +183,142 @@ export function ChatPage() {
       send();
     }
   };
-  const last = turns.at(-1);
+  const last = chat.turns.at(-1);
   // The last question again: after an error, a stop before any word, or to get another answer.
   const retry = () => {
-    const upTo = last?.role === 'assistant' ? turns.slice(0, -1) : turns;
-    if (upTo.at(-1)?.role === 'user' && !chat.running) ask(upTo);
+    const upTo = last?.role === 'assistant' ? chat.turns.slice(0, -1) : chat.turns;
+    if (upTo.at(-1)?.role === 'user' && !tryChat.running) ask(upTo, upTo.length);
   };
-  const newChat = () => {
-    if (chat.running) chat.stop();
-    setTurns([]);
-    setFailure(undefined);
+  const leave = () => {
+    if (tryChat.running) tryChat.stop();
   };
-  const { left } = messagesToSend(options, turns);
-
-  if (status.isPending) return <Loading label="Loading the gateway…" />;
+  const { left } = messagesToSend(chat.options, chat.turns);
   const noModel = models.all.length === 0;
+
   return (
     <Page
       id="chat"
       title="Chat"
       subtitle="Talk to any model the gateway serves or can load, streamed through the gateway as any client would be."
       actions={
-        <button type="button" className="button button-secondary" data-testid="chat-new" onClick={newChat} disabled={turns.length === 0}>
+        <button
+          type="button"
+          className="button button-secondary"
+          data-testid="chat-new"
+          onClick={() => {
+            leave();
+            startNew({ ...chat.options, model });
+          }}
+          disabled={chat.turns.length === 0}
+        >
           New chat
         </button>
       }
     >
-      {status.error && <ErrorNotice error={status.error} title="Could not read the gateway" />}
-      {status.data && !status.data.url && (
-        <p className="notice notice-warning" data-testid="chat-gateway-off">
-          The gateway is off, so there is nothing to chat through. Turn it on on the <a href={hashFor('gateway')}>Gateway page</a>.
-        </p>
-      )}
-      {noModel ? (
-        <EmptyState icon={<PageIcon page="chat" size={32} />} title="No model to chat with" testId="chat-no-model">
-          Nothing serves a model and there is none to load. Get one on the <a href={hashFor('models')}>Models page</a> (the built-in engine
-          runs it when you ask), or start a provider on the <a href={hashFor('providers')}>Providers page</a>.
-        </EmptyState>
-      ) : (
-        <div className="chat-toolbar">
-          <GatewayModelSelect models={models} value={model} onChange={(m) => setOptions({ ...options, model: m })} testId="chat-model" />
-          <ChatOptionsForm options={options} onChange={setOptions} />
-        </div>
-      )}
-      <div className="chat-turns" data-testid="chat-turns" aria-live="polite">
-        {left > 0 && (
-          <p className="muted chat-left-out" data-testid="chat-left-out">
-            The {formatInteger(left)} oldest messages are no longer sent: the conversation is longer than one request carries.
-          </p>
-        )}
-        {turns.length === 0 && !chat.running && !noModel && (
-          <p className="muted chat-start" data-testid="chat-start">
-            {models.loadable.some((m) => m.id === model)
-              ? `${model} is not running: your first message loads it, which takes a moment.`
-              : `Ask ${model} anything.`}
-          </p>
-        )}
-        {turns.map((turn, i) => (
-          <ChatTurn
-            key={i}
-            turn={turn}
-            onRetry={i === turns.length - 1 && turn.role === 'assistant' && !chat.running ? retry : undefined}
-          />
-        ))}
-        {chat.running && (
-          <StreamingTurn
-            text={chat.text}
-            reasoning={chat.reasoning}
-            loading={chat.text === '' && !chat.reasoning && models.isLoading(model)}
-          />
-        )}
-        {failure !== undefined && !chat.running && (
-          <div className="chat-failure">
-            <ErrorNotice error={failure} title="The answer did not come" testId="chat-error" />
-            <button type="button" className="button button-secondary" data-testid="chat-retry" onClick={retry}>
-              Try again
-            </button>
-          </div>
-        )}
-        <div ref={end} />
-      </div>
-      <form className="chat-composer" data-testid="chat-composer" onSubmit={send}>
-        <textarea
-          className="input chat-input"
-          data-testid="chat-input"
-          aria-label="Message"
-          placeholder={noModel ? 'No model to send to yet' : `Message ${model} (Enter sends, Shift+Enter for a new line)`}
-          rows={3}
-          value={draft}
-          onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={onKeyDown}
-          aria-invalid={tooLong}
+      <div className="chat-layout">
+        <ChatList
+          list={list.data}
+          current={chat.id}
+          onOpen={(id) => {
+            leave();
+            open(id);
+          }}
+          onDeleted={(id) => {
+            if (id === chat.id) startNew({ ...chat.options, model });
+          }}
         />
-        {chat.running ? (
-          <button type="button" className="button button-secondary" data-testid="chat-stop" onClick={chat.stop}>
-            Stop
-          </button>
-        ) : (
-          <button type="submit" className="button button-primary" data-testid="chat-send" disabled={!canSend}>
-            Send
-          </button>
-        )}
-      </form>
-      {tooLong && (
-        <p className="field-error" data-testid="chat-too-long">
-          This message is {formatInteger(draft.length)} characters; Chat sends at most {formatInteger(TRY_MESSAGE_MAX_CHARS)}. Send longer
-          ones to the gateway&apos;s API{status.data?.url ? ` (${status.data.url})` : ''}, which takes them whole.
-        </p>
-      )}
-      {!kept && turns.length > 0 && (
-        <p className="muted" data-testid="chat-not-kept">
-          This browser would not keep the conversation (storage full or turned off): it is lost on reload.
-        </p>
-      )}
+        <div className="chat-main">
+          {status.error && <ErrorNotice error={status.error} title="Could not read the gateway" />}
+          {status.data && !status.data.url && (
+            <p className="notice notice-warning" data-testid="chat-gateway-off">
+              The gateway is off, so there is nothing to chat through. Turn it on on the <a href={hashFor('gateway')}>Gateway page</a>.
+            </p>
+          )}
+          {noModel ? (
+            <EmptyState icon={<PageIcon page="chat" size={32} />} title="No model to chat with" testId="chat-no-model">
+              Nothing serves a model and there is none to load. Get one on the <a href={hashFor('models')}>Models page</a> (the built-in
+              engine runs it when you ask), or start a provider on the <a href={hashFor('providers')}>Providers page</a>.
+            </EmptyState>
+          ) : (
+            <div className="chat-toolbar">
+              <GatewayModelSelect
+                models={models}
+                value={model}
+                onChange={(m) => setOptions({ ...chat.options, model: m })}
+                testId="chat-model"
+              />
+              <ChatOptionsForm key={chat.id} options={chat.options} onChange={setOptions} />
+            </div>
+          )}
+          <div className="chat-turns" data-testid="chat-turns" aria-live="polite">
+            {left > 0 && (
+              <p className="muted chat-left-out" data-testid="chat-left-out">
+                The {formatInteger(left)} oldest messages are no longer sent: the conversation is longer than one request carries.
+              </p>
+            )}
+            {chat.turns.length === 0 && !tryChat.running && !noModel && (
+              <p className="muted chat-start" data-testid="chat-start">
+                {models.loadable.some((m) => m.id === model)
+                  ? `${model} is not running: your first message loads it, which takes a moment.`
+                  : `Ask ${model} anything.`}
+              </p>
+            )}
+            {chat.turns.map((turn, i) => (
+              <ChatTurn
+                key={i}
+                turn={turn}
+                onRetry={i === chat.turns.length - 1 && turn.role === 'assistant' && !tryChat.running ? retry : undefined}
+              />
+            ))}
+            {tryChat.running && (
+              <StreamingTurn
+                text={tryChat.text}
+                reasoning={tryChat.reasoning}
+                loading={tryChat.text === '' && !tryChat.reasoning && models.isLoading(model)}
+              />
+            )}
+            {failure !== undefined && !tryChat.running && (
+              <div className="chat-failure">
+                <ErrorNotice error={failure} title="Something went wrong" testId="chat-error" />
+                {last?.role === 'user' && (
+                  <button type="button" className="button button-secondary" data-testid="chat-retry" onClick={retry}>
+                    Try again
+                  </button>
+                )}
+              </div>
+            )}
+            <div ref={end} />
+          </div>
+          <form className="chat-composer" data-testid="chat-composer" onSubmit={send}>
+            <textarea
+              className="input chat-input"
+              data-testid="chat-input"
+              aria-label="Message"
+              placeholder={noModel ? 'No model to send to yet' : `Message ${model} (Enter sends, Shift+Enter for a new line)`}
+              rows={3}
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              onKeyDown={onKeyDown}
+              aria-invalid={tooLong}
+            />
+            {tryChat.running ? (
+              <button type="button" className="button button-secondary" data-testid="chat-stop" onClick={tryChat.stop}>
+                Stop
+              </button>
+            ) : (
+              <button type="submit" className="button button-primary" data-testid="chat-send" disabled={!canSend}>
+                Send
+              </button>
+            )}
+          </form>
+          {tooLong && (
+            <p className="field-error" data-testid="chat-too-long">
+              This message is {formatInteger(draft.length)} characters; Chat sends at most {formatInteger(TRY_MESSAGE_MAX_CHARS)}. Send
+              longer ones to the gateway&apos;s API{status.data?.url ? ` (${status.data.url})` : ''}, which takes them whole.
+            </p>
+          )}
+        </div>
+      </div>
     </Page>
   );
 }

@@ -1,18 +1,26 @@
+import { memo } from 'react';
+import { CopyTextButton } from '../../components/CopyTextButton';
 import { formatInteger } from '../../format/count';
-import { tokensPerSecond, type Turn, type TurnMeta } from './conversation';
+import { AnswerText } from './AnswerText';
+import type { Turn, TurnMeta } from '../../../shared/chats';
+import { tokensPerSecond } from './conversation';
 
-/** One message of the conversation; an answer says who gave it and how fast. */
-export function ChatTurn({ turn, onRetry }: { turn: Turn; onRetry?: () => void }) {
+/**
+ * One message of the conversation; an answer says who gave it and how fast. Memoised: while an
+ * answer streams, the turns before it (their Markdown) are not rendered again for every token.
+ */
+export const ChatTurn = memo(function ChatTurn({ turn, onRetry }: { turn: Turn; onRetry?: () => void }) {
   return (
     <article className={`chat-turn chat-turn-${turn.role}`} data-testid={`chat-turn-${turn.role}`}>
       <header className="chat-turn-role">{turn.role === 'user' ? 'You' : 'Assistant'}</header>
       {turn.reasoning && <Thinking text={turn.reasoning} open={false} />}
       <div className="chat-turn-text" data-testid="chat-turn-text">
-        {turn.content}
+        {turn.role === 'assistant' ? <AnswerText text={turn.content} /> : turn.content}
       </div>
       {turn.meta && (
         <footer className="chat-turn-meta muted" data-testid="chat-turn-meta">
           <TurnFacts meta={turn.meta} />
+          <CopyTextButton text={turn.content} what="the answer (as Markdown)" testId="chat-copy" />
           {onRetry && (
             <button type="button" className="link-button" data-testid="chat-regenerate" onClick={onRetry}>
               Another answer
@@ -22,7 +30,7 @@ export function ChatTurn({ turn, onRetry }: { turn: Turn; onRetry?: () => void }
       )}
     </article>
   );
-}
+});
 
 function TurnFacts({ meta }: { meta: TurnMeta }) {
   const rate = tokensPerSecond(meta);
@@ -46,7 +54,9 @@ export function StreamingTurn({ text, reasoning, loading }: { text: string; reas
       <header className="chat-turn-role">Assistant</header>
       {reasoning && <Thinking text={reasoning} open={text === ''} live={text === ''} />}
       {(text || !reasoning) && (
-        <div className="chat-turn-text">{text || <span className="muted">{loading ? 'Loading the model…' : '…'}</span>}</div>
+        <div className="chat-turn-text">
+          {text ? <AnswerText text={text} /> : <span className="muted">{loading ? 'Loading the model…' : '…'}</span>}
+        </div>
       )}
     </article>
   );

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CHAT_DEFAULTS,
-  loadChat,
-  MAX_REQUEST_BYTES,
-  messagesToSend,
-  saveChat,
-  tokensPerSecond,
-  whyNotSendable,
-  type Turn,
-} from './conversation';
+import { CHAT_DEFAULTS, ChatIdSchema, type Turn } from '../../../shared/chats';
+import { lastChatId, MAX_REQUEST_BYTES, messagesToSend, newChatId, rememberChatId, tokensPerSecond, whyNotSendable } from './conversation';
 
 const turns = (n: number, size = 10): Turn[] =>
   Array.from({ length: n }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content: `${i}:`.padEnd(size, 'x') }));
@@ -60,32 +52,29 @@ describe('the messages a chat turn sends', () => {
   });
 });
 
-describe('the conversation kept in the browser', () => {
-  const memory = () => {
+describe('the conversation this browser shows', () => {
+  it('is remembered by its id, and a new one gets an id the host takes', () => {
     const items = new Map<string, string>();
-    return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), items };
-  };
-
-  it('comes back as it was saved', () => {
-    const storage = memory();
-    const chat = { options: { ...CHAT_DEFAULTS, model: 'a.gguf', temperature: 0.2 }, turns: turns(2) };
-    expect(saveChat(storage, chat)).toBe(true);
-    expect(loadChat(storage)).toEqual({ version: 1, ...chat });
-  });
-
-  it('is ignored when it is not one this version wrote, and not kept when the browser refuses', () => {
-    const storage = memory();
-    storage.items.set('local-llm-manager.chat', '{"version": 1, "turns": "lots"}');
-    expect(loadChat(storage)).toBeUndefined();
-    storage.items.set('local-llm-manager.chat', 'not json');
-    expect(loadChat(storage)).toBeUndefined();
-    const full = {
+    const storage = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v) };
+    expect(lastChatId(storage)).toBeUndefined();
+    const id = newChatId();
+    expect(ChatIdSchema.safeParse(id).success).toBe(true);
+    expect(newChatId()).not.toBe(id);
+    rememberChatId(storage, id);
+    expect(lastChatId(storage)).toBe(id);
+    // Something else written there (another version, a hand edit) is not taken for an id.
+    items.set('local-llm-manager.chat.current', '../../etc/passwd');
+    expect(lastChatId(storage)).toBeUndefined();
+    const refusing = {
+      getItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
       setItem: () => {
         throw new DOMException('full', 'QuotaExceededError');
       },
     };
-    expect(saveChat(full, { options: CHAT_DEFAULTS, turns: [] })).toBe(false);
-    expect(saveChat(undefined, { options: CHAT_DEFAULTS, turns: [] })).toBe(false);
+    expect(lastChatId(refusing)).toBeUndefined();
+    expect(() => rememberChatId(refusing, id)).not.toThrow();
   });
 });
 

@@ -1,41 +1,5 @@
-import { z } from 'zod';
-import { TRY_MESSAGE_MAX_CHARS, TryChatSchema, type TryChatRequest } from '../../../shared/gateway';
-
-/** What the answer to a turn was like: who answered, how fast, how many tokens. */
-const TurnMetaSchema = z.object({
-  providerId: z.string().optional(),
-  ttfbMs: z.number(),
-  durationMs: z.number(),
-  completionTokens: z.number().optional(),
-  promptTokens: z.number().optional(),
-  cachedTokens: z.number().optional(),
-  finishReason: z.string().optional(),
-  cancelled: z.boolean().optional(),
-});
-export type TurnMeta = z.infer<typeof TurnMetaSchema>;
-
-const TurnSchema = z.object({
-  role: z.enum(['user', 'assistant']),
-  content: z.string(),
-  /** The model's thinking before this answer; never sent back (providers want the answers only). */
-  reasoning: z.string().optional(),
-  meta: TurnMetaSchema.optional(),
-});
-export type Turn = z.infer<typeof TurnSchema>;
-
-export const ChatOptionsSchema = z.object({
-  model: z.string(),
-  system: z.string().max(TRY_MESSAGE_MAX_CHARS),
-  /** Empty: the provider's default. */
-  temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().min(1).max(8192),
-});
-export type ChatOptions = z.infer<typeof ChatOptionsSchema>;
-
-const StoredChatSchema = z.object({ version: z.literal(1), options: ChatOptionsSchema, turns: z.array(TurnSchema) });
-export type StoredChat = z.infer<typeof StoredChatSchema>;
-
-export const CHAT_DEFAULTS: ChatOptions = { model: '', system: '', maxTokens: 1024 };
+import { ChatIdSchema, type ChatOptions, type Turn, type TurnMeta } from '../../../shared/chats';
+import { TryChatSchema, type TryChatRequest } from '../../../shared/gateway';
 
 /** The host takes at most this many messages in one request (TryChatSchema). */
 const MAX_MESSAGES = 100;
@@ -75,28 +39,30 @@ export function whyNotSendable(request: Omit<TryChatRequest, 'id'>): string | un
   return `${issue.path.join('.')}: ${issue.message}`;
 }
 
-const STORAGE_KEY = 'local-llm-manager.chat';
+const CURRENT_KEY = 'local-llm-manager.chat.current';
 
-/** The conversation kept from the last visit in this browser, when it is one this version can read. */
-export function loadChat(storage: Pick<Storage, 'getItem'> | undefined): StoredChat | undefined {
+/** The conversation this browser showed last, to open again. */
+export function lastChatId(storage: Pick<Storage, 'getItem'> | undefined): string | undefined {
   try {
-    const text = storage?.getItem(STORAGE_KEY);
-    if (!text) return undefined;
-    const parsed = StoredChatSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
+    const id = storage?.getItem(CURRENT_KEY) ?? undefined;
+    return id && ChatIdSchema.safeParse(id).success ? id : undefined;
   } catch {
-    return undefined; // not JSON, or storage refused (a private window): start afresh
+    return undefined; // storage refused (a private window): start on the newest
   }
 }
 
-/** Keeps the conversation for the next visit; false when the browser would not (full, or refused). */
-export function saveChat(storage: Pick<Storage, 'setItem'> | undefined, chat: Omit<StoredChat, 'version'>): boolean {
+export function rememberChatId(storage: Pick<Storage, 'setItem'> | undefined, id: string): void {
   try {
-    storage?.setItem(STORAGE_KEY, JSON.stringify({ version: 1, ...chat }));
-    return storage !== undefined;
+    storage?.setItem(CURRENT_KEY, id);
   } catch {
-    return false;
+    // not remembered: the page opens on the newest conversation instead
   }
+}
+
+/** A new conversation's id: random, from crypto.getRandomValues (randomUUID needs a secure context, which plain http to a GPU box is not). */
+export function newChatId(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
+  const bytes = random(new Uint8Array(12));
+  return `chat-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
 /** Tokens a second over the streamed part of an answer (after its first byte), when there were enough to say. */

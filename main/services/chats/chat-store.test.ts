@@ -1,0 +1,105 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHAT_DEFAULTS, CHAT_MAX_TURNS, ChatPutSchema, type Turn } from '../../../shared/chats';
+import { contract } from '../../../shared/contract';
+import { tempDir } from '../../../test/temp-dir';
+import { listConfig } from '../backup/config-files';
+import { pathsFor } from '../base-dir/paths';
+import { ChatStore } from './chat-store';
+
+const user = (content: string): Turn => ({ role: 'user', content });
+const answer = (content: string): Turn => ({ role: 'assistant', content, meta: { ttfbMs: 5, durationMs: 50, completionTokens: 3 } });
+const options = { ...CHAT_DEFAULTS, model: 'tiny.gguf' };
+
+async function store() {
+  const dir = path.join(await tempDir(), 'chats');
+  return { dir, chats: new ChatStore(dir) };
+}
+
+describe('the conversations kept on the host', () => {
+  it('grows a conversation turn by turn, replaces the last answer when asked again, and lists it titled by its first question', async () => {
+    const { chats } = await store();
+    expect(await chats.list()).toEqual({ chats: [], unreadable: [] });
+    await chats.put({ id: 'chat-0001', options, from: 0, turns: [user('What is\n  two and two?')] });
+    await chats.put({ id: 'chat-0001', options, from: 1, turns: [answer('Four.')] });
+    await chats.put({ id: 'chat-0001', options, from: 1, turns: [answer('It is four.')] });
+    const summary = await chats.put({ id: 'chat-0001', options: { ...options, temperature: 0 }, from: 2, turns: [user('And three?')] });
+    expect(summary).toMatchObject({ id: 'chat-0001', title: 'What is two and two?', turns: 3, model: 'tiny.gguf' });
+    const chat = await chats.get('chat-0001');
+    expect(chat.turns.map((t) => t.content)).toEqual(['What is\n  two and two?', 'It is four.', 'And three?']);
+    expect(chat.options.temperature).toBe(0);
+    await chats.put({ id: 'chat-0002', options, from: 0, turns: [user('Newer')] });
+    expect((await chats.list()).chats.map((c) => c.id)).toEqual(['chat-0002', 'chat-0001']);
+  });
+
+  it('refuses a change past the turns it holds (changed elsewhere), and a conversation it does not have', async () => {
+    const { chats } = await store();
+    await chats.put({ id: 'chat-0001', options, from: 0, turns: [user('hi')] });
+    await expect(chats.put({ id: 'chat-0001', options, from: 3, turns: [answer('x')] })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      hint: expect.stringContaining('reload the Chat page'),
+    });
+    await expect(chats.get('chat-9999')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(chats.put({ id: 'chat-9999', options, from: 1, turns: [] })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await chats.get('chat-0001')).turns).toHaveLength(1);
+  });
+
+  it('applies changes to one conversation one at a time, in the order they came', async () => {
+    const { chats } = await store();
+    await chats.put({ id: 'chat-0001', options, from: 0, turns: [] });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => chats.put({ id: 'chat-0001', options, from: i, turns: [user(`q${i}`)] })));
+    expect((await chats.get('chat-0001')).turns.map((t) => t.content)).toEqual(Array.from({ length: 20 }, (_, i) => `q${i}`));
+  });
+
+  it('keeps the newest turns past the limit', async () => {
+    const { chats } = await store();
+    const many = Array.from({ length: CHAT_MAX_TURNS }, (_, i) => user(`q${i}`));
+    await chats.put({ id: 'chat-0001', options, from: 0, turns: many });
+    await chats.put({ id: 'chat-0001', options, from: CHAT_MAX_TURNS, turns: [answer('last')] });
+    const turns = (await chats.get('chat-0001')).turns;
+    expect(turns).toHaveLength(CHAT_MAX_TURNS);
+    expect([turns[0]!.content, turns.at(-1)!.content]).toEqual(['q1', 'last']);
+  });
+
+  it('leaves a file it cannot read as it is, names it, and serves the others', async () => {
+    const { dir, chats } = await store();
+    await chats.put({ id: 'chat-0001', options, from: 0, turns: [user('hi')] });
+    const broken = path.join(dir, 'chat-0002.json');
+    await writeFile(broken, '{"version": 1, "turns": "many"}');
+    const list = await chats.list();
+    expect(list.chats.map((c) => c.id)).toEqual(['chat-0001']);
+    expect(list.unreadable).toEqual([broken]);
+    await expect(chats.get('chat-0002')).rejects.toMatchObject({ code: 'CONFLICT', hint: expect.stringContaining('left as it is') });
+    expect(await readFile(broken, 'utf8')).toBe('{"version": 1, "turns": "many"}');
+    await chats.delete('chat-0001');
+    await chats.delete('chat-0001');
+    expect((await chats.list()).chats).toEqual([]);
+  });
+
+  it('says when the list changed, for every window', async () => {
+    const { chats } = await store();
+    const changed = new Promise((resolve) => chats.once('changed', resolve));
+    await chats.put({ id: 'chat-0001', options, from: 0, turns: [user('hi')] });
+    await expect(changed).resolves.toMatchObject({ chats: [expect.objectContaining({ id: 'chat-0001' })] });
+  });
+});
+
+describe('where they are kept', () => {
+  it('in config/chats, so a backup of config/ takes them along', async () => {
+    const paths = pathsFor(path.join(await tempDir(), 'base'));
+    await new ChatStore(paths.chats).put({ id: 'chat-0001', options, from: 0, turns: [user('hi')] });
+    const listing = await listConfig(paths.config);
+    expect(listing.files).toContain('chats/chat-0001.json');
+  });
+});
+
+describe('what the contract takes', () => {
+  it('refuses an id that could name another file, and a turn of the wrong shape', () => {
+    for (const id of ['../../etc/passwd', 'CHAT', 'short', 'a/b/c/d/e/f']) {
+      expect(contract.requests['chats.get'].input.safeParse({ id }).success, id).toBe(false);
+    }
+    expect(ChatPutSchema.safeParse({ id: 'chat-0001', options, from: 0, turns: [{ role: 'system', content: 'x' }] }).success).toBe(false);
+    expect(ChatPutSchema.safeParse({ id: 'chat-0001', options, from: -1, turns: [] }).success).toBe(false);
+  });
+});

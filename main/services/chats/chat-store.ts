@@ -1,0 +1,157 @@
+import { EventEmitter } from 'node:events';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
+import {
+  CHAT_MAX_TURNS,
+  ChatIdSchema,
+  ChatOptionsSchema,
+  ChatTurnSchema,
+  chatTitle,
+  type Chat,
+  type ChatList,
+  type ChatPut,
+  type ChatSummary,
+} from '../../../shared/chats';
+import { AppFailure } from '../../../shared/errors';
+
+/** A conversation's file: what the host keeps, checked whenever it is read. */
+const ChatFileSchema = z
+  .object({
+    version: z.literal(1),
+    id: ChatIdSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    options: ChatOptionsSchema,
+    turns: z.array(ChatTurnSchema).max(CHAT_MAX_TURNS),
+  })
+  .strict();
+
+/**
+ * The Chat page's conversations, one JSON file each in chats/ under the base directory, so every
+ * browser and the desktop window see the same ones. Writes are atomic and, per conversation, one
+ * at a time; a file that cannot be read is left as it is and named in the list.
+ */
+export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
+  /** Summaries by file, while the file's modification time is the same: listing does not re-read every conversation. */
+  private readonly summaries = new Map<string, { mtimeMs: number; summary: ChatSummary }>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly dir: string) {
+    super();
+  }
+
+  async list(): Promise<ChatList> {
+    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
+    const chats: ChatSummary[] = [];
+    const unreadable: string[] = [];
+    for (const name of names) {
+      const file = path.join(this.dir, name);
+      try {
+        const { mtimeMs } = await stat(file);
+        const known = this.summaries.get(name);
+        if (known?.mtimeMs === mtimeMs) {
+          chats.push(known.summary);
+          continue;
+        }
+        const chat = await this.read(file);
+        const summary = summaryOf(chat);
+        this.summaries.set(name, { mtimeMs, summary });
+        chats.push(summary);
+      } catch {
+        unreadable.push(file);
+      }
+    }
+    chats.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
+    return { chats, unreadable };
+  }
+
+  async get(id: string): Promise<Chat> {
+    return this.read(this.fileOf(id), id);
+  }
+
+  /** Applies one change (see ChatPut) and answers the conversation's summary. */
+  put(change: ChatPut): Promise<ChatSummary> {
+    return this.oneAtATime(change.id, async () => {
+      const file = this.fileOf(change.id);
+      const existing = await this.read(file, change.id).catch((error: unknown) => {
+        if (error instanceof AppFailure && error.code === 'NOT_FOUND') return undefined;
+        throw error;
+      });
+      const held = existing?.turns.length ?? 0;
+      if (change.from > held) {
+        throw new AppFailure({
+          code: 'CONFLICT',
+          message: `This conversation has ${held} turns here; a change from turn ${change.from} would leave a gap.`,
+          hint: 'It was changed or deleted elsewhere (another window, another browser): reload the Chat page.',
+        });
+      }
+      // Past the limit the oldest turns go: they stopped being sent long before.
+      const turns = [...(existing?.turns.slice(0, change.from) ?? []), ...change.turns].slice(-CHAT_MAX_TURNS);
+      const now = new Date().toISOString();
+      const chat = { id: change.id, createdAt: existing?.createdAt ?? now, updatedAt: now, options: change.options, turns };
+      await mkdir(this.dir, { recursive: true });
+      await writeFileAtomic(file, JSON.stringify({ version: 1, ...chat }));
+      this.changed();
+      return summaryOf({ ...chat, title: chatTitle(turns) });
+    });
+  }
+
+  async delete(id: string): Promise<ChatList> {
+    await this.oneAtATime(id, () => rm(this.fileOf(id), { force: true }));
+    this.changed();
+    return this.list();
+  }
+
+  private changed(): void {
+    void this.list().then((list) => this.emit('changed', list));
+  }
+
+  private fileOf(id: string): string {
+    return path.join(this.dir, `${ChatIdSchema.parse(id)}.json`);
+  }
+
+  private async read(file: string, id?: string): Promise<Chat> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new AppFailure({
+          code: 'NOT_FOUND',
+          message: `There is no conversation ${id ?? path.basename(file, '.json')}.`,
+          hint: 'It was deleted, perhaps in another window: pick another or start a new chat.',
+        });
+      }
+      throw error;
+    }
+    let parsed: z.infer<typeof ChatFileSchema>;
+    try {
+      parsed = ChatFileSchema.parse(JSON.parse(text));
+    } catch (error) {
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `${file} is not a conversation this version can read: ${(error as Error).message.slice(0, 300)}`,
+        hint: 'It was left as it is. Fix or remove the file; the other conversations are unaffected.',
+      });
+    }
+    const { version: _version, ...chat } = parsed;
+    return { ...chat, title: chatTitle(chat.turns) };
+  }
+
+  private oneAtATime<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const before = this.queues.get(id) ?? Promise.resolve();
+    const run = before.then(work, work);
+    const settled = run.catch(() => undefined);
+    this.queues.set(id, settled);
+    void settled.then(() => {
+      if (this.queues.get(id) === settled) this.queues.delete(id);
+    });
+    return run;
+  }
+}
+
+function summaryOf(chat: Chat): ChatSummary {
+  return { id: chat.id, title: chat.title, updatedAt: chat.updatedAt, turns: chat.turns.length, model: chat.options.model };
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { TRY_MESSAGE_MAX_CHARS } from './gateway';
+
+/** What the answer to a turn was like: who answered, how fast, how many tokens. */
+export const TurnMetaSchema = z
+  .object({
+    providerId: z.string().max(200).optional(),
+    ttfbMs: z.number().min(0),
+    durationMs: z.number().min(0),
+    completionTokens: z.number().int().min(0).optional(),
+    promptTokens: z.number().int().min(0).optional(),
+    cachedTokens: z.number().int().min(0).optional(),
+    finishReason: z.string().max(100).optional(),
+    cancelled: z.boolean().optional(),
+  })
+  .strict();
+export type TurnMeta = z.infer<typeof TurnMetaSchema>;
+
+/** An answer is at most what 8,192 tokens make, a question at most what Chat sends: both well under this. */
+const TURN_MAX_CHARS = 200_000;
+
+export const ChatTurnSchema = z
+  .object({
+    role: z.enum(['user', 'assistant']),
+    content: z.string().max(TURN_MAX_CHARS),
+    /** The model's thinking before this answer; never sent back (providers want the answers only). */
+    reasoning: z.string().max(TURN_MAX_CHARS).optional(),
+    meta: TurnMetaSchema.optional(),
+  })
+  .strict();
+export type Turn = z.infer<typeof ChatTurnSchema>;
+
+export const ChatOptionsSchema = z
+  .object({
+    model: z.string().max(500),
+    system: z.string().max(TRY_MESSAGE_MAX_CHARS),
+    /** Empty: the provider's default. */
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().min(1).max(8192),
+  })
+  .strict();
+export type ChatOptions = z.infer<typeof ChatOptionsSchema>;
+
+export const CHAT_DEFAULTS: ChatOptions = { model: '', system: '', maxTokens: 1024 };
+
+/** Made by the page that starts a conversation; also its file's name in chats/. */
+export const ChatIdSchema = z.string().regex(/^[a-z0-9-]{8,64}$/, 'must be 8 to 64 lowercase letters, digits or "-"');
+
+/** The most turns a conversation keeps; past it, the oldest go (they were no longer sent anyway). */
+export const CHAT_MAX_TURNS = 1000;
+
+export interface Chat {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  options: ChatOptions;
+  turns: Turn[];
+}
+
+export interface ChatSummary {
+  id: string;
+  title: string;
+  updatedAt: string;
+  turns: number;
+  model: string;
+}
+
+export interface ChatList {
+  chats: ChatSummary[];
+  /** Files in chats/ that could not be read (kept as they are, named here). */
+  unreadable: string[];
+}
+
+/**
+ * One change to a conversation, small enough for a WebSocket frame however long the conversation
+ * is: its options, and its turns from index `from` on replaced by `turns` (an answer added, or the
+ * last one asked again). `from` 0 with every turn makes or resets it.
+ */
+export const ChatPutSchema = z
+  .object({
+    id: ChatIdSchema,
+    options: ChatOptionsSchema,
+    from: z.number().int().min(0).max(CHAT_MAX_TURNS),
+    turns: z.array(ChatTurnSchema).max(CHAT_MAX_TURNS),
+  })
+  .strict();
+export type ChatPut = z.infer<typeof ChatPutSchema>;
+
+export const ByChatIdSchema = z.object({ id: ChatIdSchema }).strict();
+
+/** A conversation's title: its first question, on one line, cut short. */
+export function chatTitle(turns: readonly Turn[]): string {
+  const first =
+    turns
+      .find((t) => t.role === 'user')
+      ?.content.replace(/\s+/g, ' ')
+      .trim() ?? '';
+  if (!first) return 'New chat';
+  return first.length > 60 ? `${first.slice(0, 57)}…` : first;
+}
