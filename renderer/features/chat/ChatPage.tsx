@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { CHAT_DEFAULTS, type ChatOptions, type Turn } from '../../../shared/chats';
 import { isAppError } from '../../../shared/errors';
-import { TRY_MESSAGE_MAX_CHARS } from '../../../shared/gateway';
 import { useChats } from '../../api/chat-hooks';
 import { useClient } from '../../api/context';
 import { useGatewayStatus, useTryChat } from '../../api/gateway-hooks';
+import { isTooLong, MessageTooLong, SendOrStop } from '../../components/chat-controls/SendControls';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageIcon } from '../../components/icons';
@@ -170,7 +170,7 @@ export function ChatPage() {
     return true;
   };
 
-  const tooLong = draft.length > TRY_MESSAGE_MAX_CHARS;
+  const tooLong = isTooLong(draft);
   const canSend = model !== '' && draft.trim() !== '' && !tooLong && !tryChat.running && Boolean(status.data?.url);
   const send = (event?: FormEvent) => {
     event?.preventDefault();
@@ -301,22 +301,9 @@ export function ChatPage() {
               onKeyDown={onKeyDown}
               aria-invalid={tooLong}
             />
-            {tryChat.running ? (
-              <button type="button" className="button button-secondary" data-testid="chat-stop" onClick={tryChat.stop}>
-                Stop
-              </button>
-            ) : (
-              <button type="submit" className="button button-primary" data-testid="chat-send" disabled={!canSend}>
-                Send
-              </button>
-            )}
+            <SendOrStop running={tryChat.running} onStop={tryChat.stop} canSend={canSend} testIdPrefix="chat" />
           </form>
-          {tooLong && (
-            <p className="field-error" data-testid="chat-too-long">
-              This message is {formatInteger(draft.length)} characters; Chat sends at most {formatInteger(TRY_MESSAGE_MAX_CHARS)}. Send
-              longer ones to the gateway&apos;s API{status.data?.url ? ` (${status.data.url})` : ''}, which takes them whole.
-            </p>
-          )}
+          <MessageTooLong message={draft} sender="Chat" gatewayUrl={status.data?.url} id="chat-too-long" />
         </div>
       </div>
     </Page>

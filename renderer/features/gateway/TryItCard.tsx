@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { TRY_MESSAGE_MAX_CHARS, type GatewayStatus } from '../../../shared/gateway';
+import type { GatewayStatus } from '../../../shared/gateway';
 import { useTryChat } from '../../api/gateway-hooks';
+import { isTooLong, MessageTooLong, SendOrStop } from '../../components/chat-controls/SendControls';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { formatInteger } from '../../format/count';
 import { GatewayModelSelect, useGatewayModels } from '../../components/model-choice/GatewayModelSelect';
 
 /** A one-turn chat streamed through the gateway, to see routing and streaming work end to end. */
@@ -12,7 +12,7 @@ export function TryItCard({ status }: { status: GatewayStatus }) {
   const [prompt, setPrompt] = useState('Say hello in five words.');
   const chat = useTryChat();
   const model = models.pick(chosen);
-  const tooLong = prompt.length > TRY_MESSAGE_MAX_CHARS;
+  const tooLong = isTooLong(prompt);
   const ready = Boolean(status.url) && model !== '' && prompt.trim() !== '' && !tooLong;
   const loading = chat.running && chat.text === '' && models.isLoading(model);
 
@@ -38,22 +38,9 @@ export function TryItCard({ status }: { status: GatewayStatus }) {
           aria-invalid={tooLong}
           aria-describedby={tooLong ? 'try-too-long' : undefined}
         />
-        {chat.running ? (
-          <button type="button" className="button button-secondary" data-testid="try-stop" onClick={chat.stop}>
-            Stop
-          </button>
-        ) : (
-          <button type="submit" className="button button-primary" data-testid="try-send" disabled={!ready}>
-            Send
-          </button>
-        )}
+        <SendOrStop running={chat.running} onStop={chat.stop} canSend={ready} testIdPrefix="try" />
       </div>
-      {tooLong && (
-        <p className="field-error" id="try-too-long" data-testid="try-too-long">
-          This message is {formatInteger(prompt.length)} characters; Try it sends at most {formatInteger(TRY_MESSAGE_MAX_CHARS)}. Send
-          longer ones to the gateway&apos;s API{status.url ? ` (${status.url})` : ''}, which takes them whole.
-        </p>
-      )}
+      <MessageTooLong message={prompt} sender="Try it" gatewayUrl={status.url} id="try-too-long" />
       {(chat.text || chat.running) && (
         <pre className="gateway-try-output" data-testid="try-output" aria-live="polite" data-running={chat.running}>
           {chat.text || (loading ? 'Loading model…' : chat.reasoning ? 'Thinking…' : '…')}
