@@ -46,7 +46,7 @@ export const CHAT_DEFAULTS: ChatOptions = { model: '', system: '', maxTokens: 10
 /** Made by the page that starts a conversation; also its file's name in chats/. */
 export const ChatIdSchema = z.string().regex(/^[a-z0-9-]{8,64}$/, 'must be 8 to 64 lowercase letters, digits or "-"');
 
-/** The most turns a conversation keeps; past it, the oldest go (they were no longer sent anyway). */
+/** The most turns a conversation holds; past it, a new chat (its oldest turns were long no longer sent). */
 export const CHAT_MAX_TURNS = 1000;
 
 export interface Chat {
@@ -75,16 +75,19 @@ export interface ChatList {
 /**
  * One change to a conversation, small enough for a WebSocket frame however long the conversation
  * is: its options, and its turns from index `from` on replaced by `turns` (an answer added, or the
- * last one asked again). `from` 0 with every turn makes or resets it.
+ * last one asked again). `known` is how many turns the page believes the host holds: a change made
+ * on an older copy (another window saved since) is refused rather than writing over that save.
  */
 export const ChatPutSchema = z
   .object({
     id: ChatIdSchema,
     options: ChatOptionsSchema,
+    known: z.number().int().min(0).max(CHAT_MAX_TURNS),
     from: z.number().int().min(0).max(CHAT_MAX_TURNS),
     turns: z.array(ChatTurnSchema).max(CHAT_MAX_TURNS),
   })
-  .strict();
+  .strict()
+  .refine((put) => put.from <= put.known, { message: 'from must not be past known (the turns the host holds)', path: ['from'] });
 export type ChatPut = z.infer<typeof ChatPutSchema>;
 
 export const ByChatIdSchema = z.object({ id: ChatIdSchema }).strict();

@@ -21,50 +21,62 @@ describe('the conversations kept on the host', () => {
   it('grows a conversation turn by turn, replaces the last answer when asked again, and lists it titled by its first question', async () => {
     const { chats } = await store();
     expect(await chats.list()).toEqual({ chats: [], unreadable: [] });
-    await chats.put({ id: 'chat-0001', options, from: 0, turns: [user('What is\n  two and two?')] });
-    await chats.put({ id: 'chat-0001', options, from: 1, turns: [answer('Four.')] });
-    await chats.put({ id: 'chat-0001', options, from: 1, turns: [answer('It is four.')] });
-    const summary = await chats.put({ id: 'chat-0001', options: { ...options, temperature: 0 }, from: 2, turns: [user('And three?')] });
+    await chats.put({ id: 'chat-0001', options, known: 0, from: 0, turns: [user('What is\n  two and two?')] });
+    await chats.put({ id: 'chat-0001', options, known: 1, from: 1, turns: [answer('Four.')] });
+    await chats.put({ id: 'chat-0001', options, known: 2, from: 1, turns: [answer('It is four.')] });
+    const summary = await chats.put({
+      id: 'chat-0001',
+      options: { ...options, temperature: 0 },
+      known: 2,
+      from: 2,
+      turns: [user('And three?')],
+    });
     expect(summary).toMatchObject({ id: 'chat-0001', title: 'What is two and two?', turns: 3, model: 'tiny.gguf' });
     const chat = await chats.get('chat-0001');
     expect(chat.turns.map((t) => t.content)).toEqual(['What is\n  two and two?', 'It is four.', 'And three?']);
     expect(chat.options.temperature).toBe(0);
-    await chats.put({ id: 'chat-0002', options, from: 0, turns: [user('Newer')] });
+    await chats.put({ id: 'chat-0002', options, known: 0, from: 0, turns: [user('Newer')] });
     expect((await chats.list()).chats.map((c) => c.id)).toEqual(['chat-0002', 'chat-0001']);
   });
 
-  it('refuses a change past the turns it holds (changed elsewhere), and a conversation it does not have', async () => {
+  it('refuses a change made on an older copy (another window saved since), and one to a conversation it does not have', async () => {
     const { chats } = await store();
-    await chats.put({ id: 'chat-0001', options, from: 0, turns: [user('hi')] });
-    await expect(chats.put({ id: 'chat-0001', options, from: 3, turns: [answer('x')] })).rejects.toMatchObject({
+    await chats.put({ id: 'chat-0001', options, known: 0, from: 0, turns: [user('hi')] });
+    // Two windows each think the host holds one turn; the first to save wins, the second is told.
+    await chats.put({ id: 'chat-0001', options, known: 1, from: 1, turns: [answer('from window A')] });
+    await expect(chats.put({ id: 'chat-0001', options, known: 1, from: 1, turns: [answer('from window B')] })).rejects.toMatchObject({
       code: 'CONFLICT',
-      hint: expect.stringContaining('reload the Chat page'),
+      hint: expect.stringContaining('open it again from the list'),
     });
+    expect((await chats.get('chat-0001')).turns.map((t) => t.content)).toEqual(['hi', 'from window A']);
     await expect(chats.get('chat-9999')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(chats.put({ id: 'chat-9999', options, from: 1, turns: [] })).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect((await chats.get('chat-0001')).turns).toHaveLength(1);
+    await expect(chats.put({ id: 'chat-9999', options, known: 1, from: 1, turns: [] })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('applies changes to one conversation one at a time, in the order they came', async () => {
     const { chats } = await store();
-    await chats.put({ id: 'chat-0001', options, from: 0, turns: [] });
-    await Promise.all(Array.from({ length: 20 }, (_, i) => chats.put({ id: 'chat-0001', options, from: i, turns: [user(`q${i}`)] })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => chats.put({ id: 'chat-0001', options, known: i, from: i, turns: [user(`q${i}`)] })),
+    );
     expect((await chats.get('chat-0001')).turns.map((t) => t.content)).toEqual(Array.from({ length: 20 }, (_, i) => `q${i}`));
   });
 
-  it('keeps the newest turns past the limit', async () => {
+  it('holds at most the turn limit, and says to start a new chat past it', async () => {
     const { chats } = await store();
     const many = Array.from({ length: CHAT_MAX_TURNS }, (_, i) => user(`q${i}`));
-    await chats.put({ id: 'chat-0001', options, from: 0, turns: many });
-    await chats.put({ id: 'chat-0001', options, from: CHAT_MAX_TURNS, turns: [answer('last')] });
-    const turns = (await chats.get('chat-0001')).turns;
-    expect(turns).toHaveLength(CHAT_MAX_TURNS);
-    expect([turns[0]!.content, turns.at(-1)!.content]).toEqual(['q1', 'last']);
+    await chats.put({ id: 'chat-0001', options, known: 0, from: 0, turns: many });
+    await expect(
+      chats.put({ id: 'chat-0001', options, known: CHAT_MAX_TURNS, from: CHAT_MAX_TURNS, turns: [answer('x')] }),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+      hint: expect.stringContaining('Start a new chat'),
+    });
+    expect((await chats.get('chat-0001')).turns).toHaveLength(CHAT_MAX_TURNS);
   });
 
   it('leaves a file it cannot read as it is, names it, and serves the others', async () => {
     const { dir, chats } = await store();
-    await chats.put({ id: 'chat-0001', options, from: 0, turns: [user('hi')] });
+    await chats.put({ id: 'chat-0001', options, known: 0, from: 0, turns: [user('hi')] });
     const broken = path.join(dir, 'chat-0002.json');
     await writeFile(broken, '{"version": 1, "turns": "many"}');
     const list = await chats.list();
@@ -80,7 +92,7 @@ describe('the conversations kept on the host', () => {
   it('says when the list changed, for every window', async () => {
     const { chats } = await store();
     const changed = new Promise((resolve) => chats.once('changed', resolve));
-    await chats.put({ id: 'chat-0001', options, from: 0, turns: [user('hi')] });
+    await chats.put({ id: 'chat-0001', options, known: 0, from: 0, turns: [user('hi')] });
     await expect(changed).resolves.toMatchObject({ chats: [expect.objectContaining({ id: 'chat-0001' })] });
   });
 });
@@ -88,7 +100,7 @@ describe('the conversations kept on the host', () => {
 describe('where they are kept', () => {
   it('in config/chats, so a backup of config/ takes them along', async () => {
     const paths = pathsFor(path.join(await tempDir(), 'base'));
-    await new ChatStore(paths.chats).put({ id: 'chat-0001', options, from: 0, turns: [user('hi')] });
+    await new ChatStore(paths.chats).put({ id: 'chat-0001', options, known: 0, from: 0, turns: [user('hi')] });
     const listing = await listConfig(paths.config);
     expect(listing.files).toContain('chats/chat-0001.json');
   });
@@ -99,7 +111,10 @@ describe('what the contract takes', () => {
     for (const id of ['../../etc/passwd', 'CHAT', 'short', 'a/b/c/d/e/f']) {
       expect(contract.requests['chats.get'].input.safeParse({ id }).success, id).toBe(false);
     }
-    expect(ChatPutSchema.safeParse({ id: 'chat-0001', options, from: 0, turns: [{ role: 'system', content: 'x' }] }).success).toBe(false);
-    expect(ChatPutSchema.safeParse({ id: 'chat-0001', options, from: -1, turns: [] }).success).toBe(false);
+    expect(
+      ChatPutSchema.safeParse({ id: 'chat-0001', options, known: 0, from: 0, turns: [{ role: 'system', content: 'x' }] }).success,
+    ).toBe(false);
+    expect(ChatPutSchema.safeParse({ id: 'chat-0001', options, known: 0, from: -1, turns: [] }).success).toBe(false);
+    expect(ChatPutSchema.safeParse({ id: 'chat-0001', options, known: 1, from: 2, turns: [] }).success).toBe(false);
   });
 });

@@ -80,15 +80,21 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
         throw error;
       });
       const held = existing?.turns.length ?? 0;
-      if (change.from > held) {
+      if (change.known !== held) {
         throw new AppFailure({
           code: 'CONFLICT',
-          message: `This conversation has ${held} turns here; a change from turn ${change.from} would leave a gap.`,
-          hint: 'It was changed or deleted elsewhere (another window, another browser): reload the Chat page.',
+          message: `This conversation has ${held} turns here, not the ${change.known} this page has: it was changed elsewhere, and saving would write over that.`,
+          hint: 'It was changed or deleted in another window or browser: open it again from the list (or reload the Chat page).',
         });
       }
-      // Past the limit the oldest turns go: they stopped being sent long before.
-      const turns = [...(existing?.turns.slice(0, change.from) ?? []), ...change.turns].slice(-CHAT_MAX_TURNS);
+      const turns = [...(existing?.turns.slice(0, change.from) ?? []), ...change.turns];
+      if (turns.length > CHAT_MAX_TURNS) {
+        throw new AppFailure({
+          code: 'CONFLICT',
+          message: `This conversation has reached ${CHAT_MAX_TURNS} turns, as many as one keeps.`,
+          hint: 'Start a new chat (its oldest turns were long no longer sent to the model anyway).',
+        });
+      }
       const now = new Date().toISOString();
       const chat = { id: change.id, createdAt: existing?.createdAt ?? now, updatedAt: now, options: change.options, turns };
       await mkdir(this.dir, { recursive: true });

@@ -85,11 +85,11 @@ export function ChatPage() {
     if (pane && pane.scrollHeight - pane.scrollTop - pane.clientHeight < 200) pane.scrollTop = pane.scrollHeight;
   }, [chat?.turns.length, tryChat.text, tryChat.reasoning]);
 
-  /** Saves the conversation's turns from `from` on (and its options) on the host. */
+  /** Saves the conversation's turns from `from` on (and its options) on the host, which holds `known` turns before this. */
   const persist = useCallback(
-    (conversation: Conversation, from: number) =>
+    (conversation: Conversation, from: number, known: number) =>
       client
-        .invoke('chats.put', { id: conversation.id, options: conversation.options, from, turns: conversation.turns.slice(from) })
+        .invoke('chats.put', { id: conversation.id, options: conversation.options, known, from, turns: conversation.turns.slice(from) })
         .then(() => rememberChatId(storage, conversation.id), setFailure),
     [client],
   );
@@ -103,7 +103,7 @@ export function ChatPage() {
     const timer = setTimeout(() => {
       const now = latest.current;
       optionsDirty.current = false;
-      if (now?.kept) void persist(now, now.turns.length);
+      if (now?.kept) void persist(now, now.turns.length, now.turns.length);
     }, OPTIONS_SAVE_DELAY_MS);
     return () => clearTimeout(timer);
   }, [chat?.options, persist]);
@@ -134,7 +134,7 @@ export function ChatPage() {
     const asked = { ...chat, options, turns, kept: true };
     optionsDirty.current = false;
     setChat(asked);
-    void persist(asked, from);
+    void persist(asked, from, chat.kept ? chat.turns.length : 0);
     tryChat.send(request).then(
       (result) => {
         // Stopped before a word arrived: nothing to keep, the question stays for another try.
@@ -163,7 +163,7 @@ export function ChatPage() {
         };
         // Only if this conversation is still the one shown; saved either way.
         setChat((current) => (current?.id === asked.id ? answered : current));
-        void persist(answered, turns.length);
+        void persist(answered, turns.length, turns.length);
       },
       (error: unknown) => setFailure(error),
     );
