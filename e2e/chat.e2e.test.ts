@@ -53,12 +53,25 @@ describe('the Chat page, in Chromium, with the built-in engine loading the tiny 
     expect(promptTokens(secondFacts)).toBeGreaterThan(promptTokens(firstFacts) + 8);
     expect(secondFacts).toMatch(/from cache\)/);
 
+    // Editing the last question puts it back in the box; sending replaces it and its answer.
+    await page.getByTestId('chat-turn-user').nth(1).getByTestId('chat-edit').click();
+    await expect(page.getByTestId('chat-input').inputValue()).resolves.toBe('and then?');
+    await page.getByTestId('chat-input').fill('and after that?');
+    await page.getByTestId('chat-input').press('Enter');
+    await expect.poll(() => answers.nth(1).getByTestId('chat-turn-facts').textContent(), { timeout: 30_000 }).not.toBe(secondFacts);
+    await expect(page.getByTestId('chat-turn-user').allTextContents()).resolves.toEqual([
+      expect.stringContaining('hello world'),
+      expect.stringContaining('and after that?'),
+    ]);
+    expect(await answers.count()).toBe(2);
+
     // A long answer stopped in the middle keeps the words that came, marked as stopped.
     await page.getByTestId('chat-max-tokens').fill('8192');
     await page.getByTestId('chat-input').fill('tell me everything');
     await page.getByTestId('chat-input').press('Enter');
     await expect.poll(() => page.getByTestId('chat-streaming').textContent()).toMatch(/^Assistant.{20}/s);
-    await page.getByTestId('chat-stop').click();
+    // Escape in the box stops it, as the Stop button does.
+    await page.getByTestId('chat-input').press('Escape');
     await answers.nth(2).waitFor({ timeout: 30_000 });
     await expect(answers.nth(2).getByTestId('chat-turn-facts').textContent()).resolves.toMatch(/stopped/);
     expect((await answers.nth(2).getByTestId('chat-turn-text').textContent())!.length).toBeGreaterThan(0);

@@ -43,6 +43,8 @@ export function ChatPage() {
   const [chat, setChat] = useState<Conversation | undefined>(undefined);
   const [draft, setDraft] = useState('');
   const [failure, setFailure] = useState<unknown>(undefined);
+  const [editing, setEditing] = useState<number | undefined>(undefined);
+  const input = useRef<HTMLTextAreaElement>(null);
   const tryChat = useTryChat();
   const end = useRef<HTMLDivElement>(null);
 
@@ -172,9 +174,18 @@ export function ChatPage() {
 
   const tooLong = isTooLong(draft);
   const canSend = model !== '' && draft.trim() !== '' && !tooLong && !tryChat.running && Boolean(status.data?.url);
+  // Editing the last question: sending replaces it, and the answer after it.
+  const from = editing !== undefined && editing < chat.turns.length ? editing : chat.turns.length;
   const send = (event?: FormEvent) => {
     event?.preventDefault();
-    if (canSend && ask([...chat.turns, { role: 'user', content: draft }], chat.turns.length)) setDraft('');
+    if (canSend && ask([...chat.turns.slice(0, from), { role: 'user', content: draft }], from)) {
+      setDraft('');
+      setEditing(undefined);
+    }
+  };
+  const cancelEdit = () => {
+    setEditing(undefined);
+    setDraft('');
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     // Enter sends, Shift+Enter is a new line; a key that ends an IME composition is neither.
@@ -182,6 +193,17 @@ export function ChatPage() {
       event.preventDefault();
       send();
     }
+    // Escape stops the answer, or leaves the edit.
+    if (event.key === 'Escape') {
+      if (tryChat.running) tryChat.stop();
+      else if (editing !== undefined) cancelEdit();
+    }
+  };
+  const lastQuestion = chat.turns.findLastIndex((t) => t.role === 'user');
+  const edit = () => {
+    setEditing(lastQuestion);
+    setDraft(chat.turns[lastQuestion]!.content);
+    input.current?.focus();
   };
   const last = chat.turns.at(-1);
   // The last question again: after an error, a stop before any word, or to get another answer.
@@ -191,6 +213,7 @@ export function ChatPage() {
   };
   const leave = () => {
     if (tryChat.running) tryChat.stop();
+    setEditing(undefined);
   };
   const { left } = messagesToSend(chat.options, chat.turns);
   const noModel = models.all.length === 0;
@@ -268,6 +291,7 @@ export function ChatPage() {
                 key={i}
                 turn={turn}
                 onRetry={i === chat.turns.length - 1 && turn.role === 'assistant' && !tryChat.running ? retry : undefined}
+                onEdit={i === lastQuestion && !tryChat.running && editing === undefined ? edit : undefined}
               />
             ))}
             {tryChat.running && (
@@ -289,8 +313,17 @@ export function ChatPage() {
             )}
             <div ref={end} />
           </div>
+          {editing !== undefined && (
+            <p className="muted chat-editing" data-testid="chat-editing">
+              Editing your last question: sending replaces it and the answer after it.{' '}
+              <button type="button" className="link-button" data-testid="chat-edit-cancel" onClick={cancelEdit}>
+                Cancel
+              </button>
+            </p>
+          )}
           <form className="chat-composer" data-testid="chat-composer" onSubmit={send}>
             <textarea
+              ref={input}
               className="input chat-input"
               data-testid="chat-input"
               aria-label="Message"

@@ -9,7 +9,7 @@ import { tokensPerSecond } from './conversation';
  * One message of the conversation; an answer says who gave it and how fast. Memoised: while an
  * answer streams, the turns before it (their Markdown) are not rendered again for every token.
  */
-export const ChatTurn = memo(function ChatTurn({ turn, onRetry }: { turn: Turn; onRetry?: () => void }) {
+export const ChatTurn = memo(function ChatTurn({ turn, onRetry, onEdit }: { turn: Turn; onRetry?: () => void; onEdit?: () => void }) {
   return (
     <article className={`chat-turn chat-turn-${turn.role}`} data-testid={`chat-turn-${turn.role}`}>
       <header className="chat-turn-role">{turn.role === 'user' ? 'You' : 'Assistant'}</header>
@@ -17,6 +17,13 @@ export const ChatTurn = memo(function ChatTurn({ turn, onRetry }: { turn: Turn; 
       <div className="chat-turn-text" data-testid="chat-turn-text">
         {turn.role === 'assistant' ? <AnswerText text={turn.content} /> : turn.content}
       </div>
+      {onEdit && (
+        <footer className="chat-turn-meta">
+          <button type="button" className="link-button" data-testid="chat-edit" onClick={onEdit}>
+            Edit
+          </button>
+        </footer>
+      )}
       {turn.meta && (
         <footer className="chat-turn-meta muted" data-testid="chat-turn-meta">
           <TurnFacts meta={turn.meta} />
