@@ -3,6 +3,7 @@ import { pickPort } from '../main/services/os/ports';
 import { freshDirs, runCli, startCliHost } from './support/host-process';
 import { processesOf } from './support/our-processes';
 import { writeStandInRecipe } from './support/stand-in-recipe';
+import { connectClient } from './support/ws-client';
 import { dirsWithTinyModel, TINY_MODEL } from './support/tiny-model-dirs';
 
 describe('`chat`: from a model in the folder to a streamed answer in the terminal', () => {
@@ -37,6 +38,38 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
     expect([nothing.code, nothing.stderr]).toEqual([2, expect.stringContaining('Nothing to ask')]);
     const badLimit = await runCli(dirs, ['chat', '--max-tokens', 'lots', 'hi']);
     expect([badLimit.code, badLimit.stderr]).toEqual([2, expect.stringContaining('--max-tokens takes a whole number')]);
+
+    // A single question is not kept; --continue goes on with the conversation saved last (the Chat page's) and keeps its turn there.
+    const { client, close } = await connectClient(host.origin, host.token);
+    onTestFinished(close);
+    expect((await client.invoke('chats.list')).chats).toEqual([]);
+    const nothingYet = await runCli(dirs, ['chat', '--continue', 'hi']);
+    expect([nothingYet.code, nothingYet.stderr]).toEqual([1, expect.stringContaining('There is no conversation to continue yet')]);
+    const options = { model: TINY_MODEL, system: '', maxTokens: 4 };
+    await client.invoke('chats.put', {
+      id: 'chat-from-the-page',
+      options,
+      known: 0,
+      from: 0,
+      turns: [
+        { role: 'user', content: 'hello world' },
+        { role: 'assistant', content: 'hi there' },
+      ],
+    });
+    const goOn = await runCli(dirs, ['chat', '-c', '--max-tokens', '4', 'and then?']);
+    expect(goOn.code).toBe(0);
+    const kept = await client.invoke('chats.get', { id: 'chat-from-the-page' });
+    expect(kept.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(kept.turns[2]!.content).toBe('and then?');
+    expect(kept.turns[3]!.content).toBe(goOn.stdout.trimEnd());
+    // The earlier turns went with the question: its prompt is longer than the question alone makes.
+    const alone = await client.invoke('gateway.try', {
+      id: 't',
+      model: TINY_MODEL,
+      messages: [{ role: 'user', content: 'and then?' }],
+      maxTokens: 1,
+    });
+    expect(kept.turns[3]!.meta?.promptTokens).toBeGreaterThan(alone.usage!.promptTokens);
   }, 120_000);
 
   it("prints a thinking model's thoughts on stderr, so stdout (a pipe, a file) gets the answer alone", async () => {

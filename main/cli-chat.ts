@@ -3,7 +3,9 @@ import { createInterface } from 'node:readline/promises';
 import { AppFailure } from '../shared/errors';
 import type { GatewayStatus } from '../shared/gateway';
 import type { OnDemandStatus } from '../shared/on-demand';
-import { colours, parse, UsageError } from './cli-common';
+import type { Turn } from '../shared/chats';
+import { SavedConversation, terminalOptions } from './cli-chat-saving';
+import { colours, noHost, parse, runningHost, UsageError, type Api } from './cli-common';
 import { hostGateway, listeningUrl } from './cli-gateway';
 import { ARGS } from './cli-options';
 import { tryChatThroughGateway } from './services/gateway/try-chat';
@@ -22,20 +24,61 @@ export async function runChat(args: string[]): Promise<number> {
     throw new UsageError('--max-tokens takes a whole number from 1 to 8192.', 'chat');
   const { status, onDemand } = await hostGateway('chatting', true);
   const gateway = { url: listeningUrl(status), apiKey: status.apiKey };
-  const model = values.model ?? onlyModel(status, onDemand);
-  const history: Message[] = values.system ? [{ role: 'system', content: values.system }] : [];
 
   // "-" stands for what is piped in; with no question at all, the pipe is the question.
   const piped = !process.stdin.isTTY && (positionals.length === 0 || positionals.includes('-'));
   const stdin = piped ? await readAll(process.stdin) : '';
   const question = positionals.length ? positionals.map((word) => (word === '-' ? stdin : word)).join(' ') : stdin;
-  if (question.trim()) {
-    const { outcome } = await answer(gateway, model, [...history, { role: 'user', content: question }], maxTokens);
-    // As a shell reports a command stopped by Ctrl-C.
-    return outcome === 'done' ? 0 : outcome === 'stopped' ? 130 : 1;
+  if (!question.trim() && !process.stdin.isTTY)
+    throw new UsageError('Nothing to ask: give the question as arguments, or pipe it in.', 'chat');
+
+  // A conversation (or --continue) is kept on the host, listed on the Chat page; a single question is not.
+  const keep = values.continue || !question.trim();
+  const remote = keep ? await runningHost() : undefined;
+  if (keep && !remote) throw noHost('chatting');
+  try {
+    const saved =
+      remote && (await conversationFor(remote.client, values.continue === true, values, () => onlyModel(status, onDemand), maxTokens));
+    const model = saved?.model ?? values.model ?? onlyModel(status, onDemand);
+    const system = saved ? saved.system : values.system;
+    const start: Message[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...(saved?.history ?? [])];
+    if (question.trim()) {
+      const asked: Message[] = [...start, { role: 'user', content: question }];
+      const { outcome, text, meta } = await answer(gateway, model, asked, maxTokens);
+      if (outcome === 'done' && saved) await saveOrSay(saved, question, text, meta);
+      // As a shell reports a command stopped by Ctrl-C.
+      return outcome === 'done' ? 0 : outcome === 'stopped' ? 130 : 1;
+    }
+    return await converse(gateway, model, start, maxTokens, saved!);
+  } finally {
+    remote?.close();
   }
-  if (!process.stdin.isTTY) throw new UsageError('Nothing to ask: give the question as arguments, or pipe it in.', 'chat');
-  return converse(gateway, model, history, maxTokens);
+}
+
+/** The conversation to keep: the newest one saved (--continue), or a new one. */
+async function conversationFor(
+  api: Api,
+  goOn: boolean,
+  values: { model?: string; system?: string },
+  defaultModel: () => string,
+  maxTokens: number | undefined,
+): Promise<SavedConversation> {
+  if (goOn) {
+    const newest = await SavedConversation.newest(api, values.model, values.system);
+    if (newest) return newest;
+    throw new AppFailure({
+      code: 'NOT_FOUND',
+      message: 'There is no conversation to continue yet.',
+      hint: 'Start one without --continue (or on the Chat page).',
+    });
+  }
+  return SavedConversation.fresh(api, terminalOptions(values.model ?? defaultModel(), values.system, maxTokens));
+}
+
+/** Saves an answered question, or says (dimmed, on stderr) why it could not and goes on. */
+async function saveOrSay(saved: SavedConversation, question: string, text: string, meta: Turn['meta']): Promise<void> {
+  const failed = await saved.save(question, text, meta);
+  if (failed) process.stderr.write(`${colours(process.stderr).dim(`(not saved on the Chat page: ${failed})`)}\n`);
 }
 
 /**
@@ -64,7 +107,7 @@ export function onlyModel(
 
 type Gateway = { url: string; apiKey?: string };
 
-type Answer = { outcome: 'done' | 'stopped' | 'failed'; text: string };
+type Answer = { outcome: 'done' | 'stopped' | 'failed'; text: string; meta?: Turn['meta'] };
 
 /** Streams one answer to stdout (a failure is said on stderr). Ctrl-C stops it, keeping what came. */
 async function answer(gateway: Gateway, model: string, messages: Message[], maxTokens: number | undefined): Promise<Answer> {
@@ -104,7 +147,15 @@ async function answer(gateway: Gateway, model: string, messages: Message[], maxT
       process.stderr.write(
         `${c.dim(`(cut at the token limit: --max-tokens ${Math.min((maxTokens ?? 256) * 2, 8192)} for a longer answer)`)}\n`,
       );
-    return { outcome: 'done', text: result.text };
+    const { usage } = result;
+    const meta = {
+      ...(result.providerId ? { providerId: result.providerId } : {}),
+      ttfbMs: result.ttfbMs,
+      durationMs: result.durationMs,
+      ...(result.finishReason ? { finishReason: result.finishReason } : {}),
+      ...(usage ? { completionTokens: usage.completionTokens, promptTokens: usage.promptTokens } : {}),
+    };
+    return { outcome: 'done', text: result.text, meta };
   } catch (error) {
     if (!wroteNewline) process.stdout.write('\n');
     process.stderr.write(`${c.red('Error:')} ${(error as Error).message}\n`);
@@ -115,12 +166,19 @@ async function answer(gateway: Gateway, model: string, messages: Message[], maxT
 }
 
 /** Question after question, the conversation kept, until Ctrl-D or /exit; /clear starts over. */
-async function converse(gateway: Gateway, model: string, start: Message[], maxTokens: number | undefined): Promise<number> {
+async function converse(
+  gateway: Gateway,
+  model: string,
+  start: Message[],
+  maxTokens: number | undefined,
+  saved: SavedConversation,
+): Promise<number> {
   const c = colours(process.stderr);
   let history = [...start];
   let typed: string[] = [];
+  const turnsBefore = start.filter((m) => m.role !== 'system').length;
   process.stderr.write(
-    `${c.dim(`Chatting with ${model} through ${gateway.url}. Ctrl-C stops an answer; """ begins and ends a question of several lines; /clear starts over; Ctrl-D or /exit ends.`)}\n`,
+    `${c.dim(`Chatting with ${model} through ${gateway.url}${turnsBefore ? `, going on from ${turnsBefore} messages` : ''}; kept on the Chat page. Ctrl-C stops an answer; """ begins and ends a question of several lines; /clear starts over; Ctrl-D or /exit ends.`)}\n`,
   );
   for (;;) {
     const read = await readQuestion(c.bold('> '), typed);
@@ -131,15 +189,19 @@ async function converse(gateway: Gateway, model: string, start: Message[], maxTo
       return 0;
     }
     if (question.trim() === '/clear') {
-      history = [...start];
+      history = start.filter((m) => m.role === 'system');
+      saved.restart();
       process.stderr.write(`${c.dim('(a new conversation)')}\n`);
       continue;
     }
     if (!question.trim()) continue;
     const asked: Message[] = [...history, { role: 'user', content: question }];
-    const { outcome, text } = await answer(gateway, model, asked, maxTokens);
+    const { outcome, text, meta } = await answer(gateway, model, asked, maxTokens);
     // A failed or stopped answer leaves the question out, so it can be asked again as it was.
-    if (outcome === 'done') history = [...asked, { role: 'assistant', content: text }];
+    if (outcome === 'done') {
+      history = [...asked, { role: 'assistant', content: text }];
+      await saveOrSay(saved, question, text, meta);
+    }
   }
 }
 

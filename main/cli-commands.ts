@@ -126,14 +126,15 @@ export const COMMANDS: Record<string, CliCommand> = {
     run: (args) => import('./cli-gateway').then((m) => m.runGateway(args)),
   },
   chat: {
-    usage: 'chat [-m <model>] [--system <text>] [--max-tokens N] [<question>...]',
+    usage: 'chat [-m <model>] [--system <text>] [--max-tokens N] [-c|--continue] [<question>...]',
     summary: 'Ask a model through the gateway and stream its answer; with no question on a terminal, a conversation.',
     details: [
       '-m, --model <id>     the model (default: the only one served, or the only one loadable on demand)',
       '--system <text>      a system prompt',
       '--max-tokens <N>     the longest answer, in tokens (1-8192; the provider decides when not given)',
+      "-c, --continue       go on with the conversation saved last (the Chat page's or a terminal's), and keep what follows in it",
       'A piped input is the question when none is given, or stands where "-" is: git diff | local-llm-manager chat "Review this:" -',
-      'In a conversation: Ctrl-C stops an answer; """ begins and ends a question of several lines (a pasted text); up-arrow recalls; /clear starts over; Ctrl-D or /exit ends. Needs a running host.',
+      'In a conversation: Ctrl-C stops an answer; """ begins and ends a question of several lines (a pasted text); up-arrow recalls; /clear starts over; Ctrl-D or /exit ends. A conversation is kept on the host and listed on the Chat page. Needs a running host.',
     ].join('\n'),
     args: ARGS.chat,
     run: (args) => import('./cli-chat').then((m) => m.runChat(args)),

@@ -29,7 +29,7 @@ export const ARGS = {
   logs: takes({ follow: { type: 'boolean', short: 'f' }, since: value, lines: { type: 'string', short: 'n' }, json: flag }),
   discover: only(json),
   gateway: takes(json),
-  chat: takes({ model: { type: 'string', short: 'm' }, system: value, 'max-tokens': value }),
+  chat: takes({ model: { type: 'string', short: 'm' }, system: value, 'max-tokens': value, continue: { type: 'boolean', short: 'c' } }),
   models: takes({ json: flag, sort: value, limit: value }),
   doctor: takes(json),
   backup: takes({ include: value, json: flag }),
