@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppShell } from './pages/app-shell';
@@ -85,11 +86,14 @@ describe('the Chat page, in Chromium, with the built-in engine loading the tiny 
     await expect(answers.first().getByTestId('chat-turn-text').textContent()).resolves.toBe(firstText);
     await page.getByTestId('chat-options').locator('summary').click();
     await expect(page.getByTestId('chat-temperature').inputValue()).resolves.toBe('0');
+    // A conversation file spoilt by hand is left alone and named; the others open as ever.
+    await writeFile(path.join(dirs.baseDir, 'config', 'chats', 'chat-spoilt-0001.json'), '{"version": 1, "turns": ');
     const other = await (await session.browser.newContext()).newPage();
     await other.goto(session.host.url);
     await new AppShell(other).open('chat');
     await expect.poll(() => other.getByTestId('chat-turn-user').count()).toBe(3);
     await expect(other.getByTestId('chat-list-item').textContent()).resolves.toContain('hello world');
+    await expect(other.getByTestId('chat-list-unreadable').textContent()).resolves.toContain('chat-spoilt-0001.json');
 
     // A wrong option says what is wrong and is not used; New chat starts over, the old one a click away in the list.
     await page.getByTestId('chat-temperature').fill('3');

@@ -61,9 +61,9 @@ export function ChatPage() {
           rememberChatId(storage, found.id);
         },
         (error: unknown) => {
-          // Gone (deleted elsewhere): a new one; unreadable: say so.
-          if (isAppError(error) && error.code === 'NOT_FOUND') startNew();
-          else setFailure(error);
+          // Gone (deleted elsewhere): a new one. Unreadable: a new one too, saying why that one did not open.
+          startNew();
+          if (!(isAppError(error) && error.code === 'NOT_FOUND')) setFailure(error);
         },
       );
     },
