@@ -102,6 +102,11 @@ import { profileDirFrom, startGatewayHost } from './support/gateway-host';
 //   against itself at -3.77 / +0.19 ms. A CPU profile of the host at full load: 38 % of its busy
 //   time in the kernel's socket writes (writev, writeBuffer: the syscalls themselves), the rest
 //   spread thin over node:http; nothing of ours stands out.
+//   2026-11-30 (afternoon, a session that changed no gateway code; the machine idle but the VM
+//   slow: direct served 15k req/s, a fifth of other days), one run of 5 rounds: three of seven
+//   met (streaming 1.68x and its full-load p99, first byte +0.20 ms); non-streaming 1.35x (175 vs
+//   282 us a request) with p99 8.5 vs 7.6 ms; at 1,000 req/s +0.33 / +0.29 ms p50 and +0.98 /
+//   +2.10 ms p99, where the keep-alive proxy added +0.46 / +0.51 and +1.63 / +2.63 ms.
 
 const root = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 3);
