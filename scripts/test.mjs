@@ -54,7 +54,16 @@ const reportDir = path.join(projectRoot, 'test-results');
 mkdirSync(reportDir, { recursive: true });
 const report = path.join(reportDir, 'vitest.json');
 const vitest = path.join(path.dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
-step('vitest (unit + e2e)', vitest, ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs]);
+// Two workers: vitest's default leaves one of two cores idle. The e2e project stays one file at a
+// time (fileParallelism: false) and runs after the unit files (sequence.groupOrder).
+step('vitest (unit + e2e)', vitest, [
+  'run',
+  '--maxWorkers=2',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...extraArgs,
+]);
 
 let passed = 0;
 let failed = 0;
