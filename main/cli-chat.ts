@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { AppFailure } from '../shared/errors';
 import type { GatewayStatus } from '../shared/gateway';
 import type { OnDemandStatus } from '../shared/on-demand';
-import type { Turn } from '../shared/chats';
+import { turnMetaOf, type Turn } from '../shared/chats';
 import { SavedConversation, terminalOptions } from './cli-chat-saving';
 import { colours, noHost, parse, runningHost, UsageError, type Api } from './cli-common';
 import { hostGateway, listeningUrl } from './cli-gateway';
@@ -147,15 +147,7 @@ async function answer(gateway: Gateway, model: string, messages: Message[], maxT
       process.stderr.write(
         `${c.dim(`(cut at the token limit: --max-tokens ${Math.min((maxTokens ?? 256) * 2, 8192)} for a longer answer)`)}\n`,
       );
-    const { usage } = result;
-    const meta = {
-      ...(result.providerId ? { providerId: result.providerId } : {}),
-      ttfbMs: result.ttfbMs,
-      durationMs: result.durationMs,
-      ...(result.finishReason ? { finishReason: result.finishReason } : {}),
-      ...(usage ? { completionTokens: usage.completionTokens, promptTokens: usage.promptTokens } : {}),
-    };
-    return { outcome: 'done', text: result.text, meta };
+    return { outcome: 'done', text: result.text, meta: turnMetaOf(result) };
   } catch (error) {
     if (!wroteNewline) process.stdout.write('\n');
     process.stderr.write(`${c.red('Error:')} ${(error as Error).message}\n`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TRY_MESSAGE_MAX_CHARS } from './gateway';
+import { TRY_MESSAGE_MAX_CHARS, type TryChatResult } from './gateway';
 
 /** What the answer to a turn was like: who answered, how fast, how many tokens. */
 export const TurnMetaSchema = z
@@ -101,4 +101,18 @@ export function chatTitle(turns: readonly Turn[]): string {
       .trim() ?? '';
   if (!first) return 'New chat';
   return first.length > 60 ? `${first.slice(0, 57)}…` : first;
+}
+
+/** What a streamed answer's result says of it, as a turn keeps it. */
+export function turnMetaOf(result: TryChatResult): TurnMeta {
+  const { usage } = result;
+  return {
+    ...(result.providerId ? { providerId: result.providerId } : {}),
+    ttfbMs: result.ttfbMs,
+    durationMs: result.durationMs,
+    ...(result.finishReason ? { finishReason: result.finishReason } : {}),
+    ...(result.cancelled ? { cancelled: true } : {}),
+    ...(usage ? { completionTokens: usage.completionTokens, promptTokens: usage.promptTokens } : {}),
+    ...(usage?.cachedTokens !== undefined ? { cachedTokens: usage.cachedTokens } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { CHAT_DEFAULTS, type ChatOptions, type Turn } from '../../../shared/chats';
+import { CHAT_DEFAULTS, turnMetaOf, type ChatOptions, type Turn } from '../../../shared/chats';
 import { isAppError } from '../../../shared/errors';
 import { useChats } from '../../api/chat-hooks';
 import { useClient } from '../../api/context';
@@ -141,21 +141,7 @@ export function ChatPage() {
       (result) => {
         // Stopped before a word arrived: nothing to keep, the question stays for another try.
         if (result.cancelled && result.text === '' && !result.reasoning) return;
-        const { usage } = result;
-        const meta = {
-          ...(result.providerId ? { providerId: result.providerId } : {}),
-          ttfbMs: result.ttfbMs,
-          durationMs: result.durationMs,
-          ...(result.finishReason ? { finishReason: result.finishReason } : {}),
-          ...(result.cancelled ? { cancelled: true } : {}),
-          ...(usage
-            ? {
-                completionTokens: usage.completionTokens,
-                promptTokens: usage.promptTokens,
-                ...(usage.cachedTokens !== undefined ? { cachedTokens: usage.cachedTokens } : {}),
-              }
-            : {}),
-        };
+        const meta = turnMetaOf(result);
         const answered = {
           ...asked,
           turns: [
