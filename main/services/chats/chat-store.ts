@@ -99,19 +99,24 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
       const chat = { id: change.id, createdAt: existing?.createdAt ?? now, updatedAt: now, options: change.options, turns };
       await mkdir(this.dir, { recursive: true });
       await writeFileAtomic(file, JSON.stringify({ version: 1, ...chat }));
-      this.changed();
-      return summaryOf({ ...chat, title: chatTitle(turns) });
+      const summary = summaryOf({ ...chat, title: chatTitle(turns) });
+      // Known already: the list the change announces need not read this conversation back.
+      this.summaries.set(path.basename(file), { mtimeMs: (await stat(file)).mtimeMs, summary });
+      void this.changed();
+      return summary;
     });
   }
 
   async delete(id: string): Promise<ChatList> {
     await this.oneAtATime(id, () => rm(this.fileOf(id), { force: true }));
-    this.changed();
-    return this.list();
+    return this.changed();
   }
 
-  private changed(): void {
-    void this.list().then((list) => this.emit('changed', list));
+  /** Lists the conversations once, for the event and for the caller that wants them. */
+  private async changed(): Promise<ChatList> {
+    const list = await this.list();
+    this.emit('changed', list);
+    return list;
   }
 
   private fileOf(id: string): string {
