@@ -16,9 +16,9 @@ describe('the loadable models, by the names clients send', () => {
     ]);
     const entries = await catalogue.list();
     // What sizes its memory travels with it; a file whose header was not read has none.
-    expect(entries.map((e) => [e.id, e.alias, e.memory])).toEqual([
-      ['qwen.gguf', undefined, { sizeBytes: 1000, contextLength: 2048, estimate: { contextSize: 2048, bytes: 1500, kvBytesPerToken: 8 } }],
-      ['llama3.2:1b', 'sha256-0123456789abcdef0123', undefined],
+    expect(entries.map((e) => [e.id, e.alias, e.sizeBytes, e.contextLength, e.estimate])).toEqual([
+      ['qwen.gguf', undefined, 1000, 2048, { contextSize: 2048, bytes: 1500, kvBytesPerToken: 8 }],
+      ['llama3.2:1b', 'sha256-0123456789abcdef0123', 1000, undefined, undefined],
     ]);
     expect((await catalogue.find('sha256-0123456789abcdef0123'))?.id).toBe('llama3.2:1b');
     expect((await catalogue.find('qwen.gguf'))?.path).toBe('/base/models/qwen.gguf');

@@ -14,8 +14,9 @@ export interface LoadableEntry {
   alias?: string;
   path: string;
   sizeBytes: number;
-  /** What sizes its memory (memoryEstimate): the header's context length and KV cache per token; absent when the header could not be read. */
-  memory?: SizedModel;
+  /** From the GGUF header, for memoryEstimate: the context it was trained on, and its KV cache per token (absent when the header could not be read). */
+  contextLength?: number;
+  estimate?: SizedModel['estimate'];
   origin?: string;
   originalName?: string;
 }
@@ -94,7 +95,8 @@ export class LoadableCatalogue {
         ...(alias ? { alias } : {}),
         path: file.path,
         sizeBytes: file.sizeBytes,
-        ...(file.estimate ? { memory: { sizeBytes: file.sizeBytes, contextLength: file.contextLength, estimate: file.estimate } } : {}),
+        ...(file.contextLength !== undefined ? { contextLength: file.contextLength } : {}),
+        ...(file.estimate ? { estimate: file.estimate } : {}),
         ...(file.origin && file.origin !== 'models folder' ? { origin: file.origin } : {}),
         ...(file.originalName ? { originalName: file.originalName } : {}),
       };

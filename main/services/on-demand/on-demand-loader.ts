@@ -302,9 +302,8 @@ export class OnDemandLoader extends EventEmitter<{ changed: [OnDemandStatus] }> 
    * (the engine's tuning; llama-server's at the engine's defaults), or the file's size when its header could not be read.
    */
   private memoryNeeded(instance: LoadedInstance): number {
-    const { memory, sizeBytes } = instance.entry;
     const tuning = instance.provider === 'engine' ? this.deps.tuning?.('engine') : undefined;
-    return (memory && memoryEstimate(memory, tuning)?.bytes) ?? sizeBytes;
+    return memoryEstimate(instance.entry, tuning)?.bytes ?? instance.entry.sizeBytes;
   }
 
   private becameLoaded(instance: LoadedInstance, state: ProviderState): void {
