@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelFile } from '../../../../shared/provider';
+import type { ModelFile } from '../../../shared/provider';
 import { engineModel } from './engine-model';
 
 const model = (file: string, extra: Partial<ModelFile> = {}): ModelFile => ({

@@ -1,4 +1,4 @@
-import type { ModelFile } from '../../../../shared/provider';
+import type { ModelFile } from '../../../shared/provider';
 
 /**
  * The model the built-in engine would load now, as the engine itself decides (main/engine/model-choice.ts):

@@ -9,7 +9,7 @@ import { ErrorNotice } from '../../../components/ErrorNotice';
 import { Loading } from '../../../components/Loading';
 import { formatBytes } from '../../../../shared/format-bytes';
 import { hashFor } from '../../../state/ui';
-import { engineModel } from './engine-model';
+import { engineModel } from '../../../components/model-choice/engine-model';
 
 /**
  * Step 5: a first model, so Finish has something to run. Models already on this machine (ours or

@@ -2,6 +2,7 @@ import { memoryEstimate } from '../../../../shared/model-memory';
 import { formatBytes } from '../../../../shared/format-bytes';
 import { useSystemInfo } from '../../../api/hooks';
 import { useModels } from '../../../api/model-hooks';
+import { engineModel } from '../../../components/model-choice/engine-model';
 import { formatInteger } from '../../../format/count';
 
 interface EngineMemoryProps {
@@ -18,8 +19,7 @@ interface EngineMemoryProps {
 export function EngineMemory({ model, contextSize, parallel }: EngineMemoryProps) {
   const models = useModels().data?.models ?? [];
   const system = useSystemInfo().data;
-  const ours = models.filter((m) => !m.origin || m.origin === 'models folder').sort((a, b) => (a.file < b.file ? -1 : 1));
-  const file = model ? models.find((m) => m.file === model) : ours[0];
+  const file = engineModel(models, model || undefined);
   const estimate = file && memoryEstimate(file, { contextSize, parallel });
   if (!file || !estimate) return null;
   const name = file.originalName ?? file.file;
