@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { CHAT_DEFAULTS, type ChatOptions, type Turn } from '../shared/chats';
+import type { TryChatRequest } from '../shared/gateway';
 import type { Api } from './cli-common';
 
-type Message = { role: 'system' | 'user' | 'assistant'; content: string };
+/** One message as the gateway takes it. */
+export type Message = TryChatRequest['messages'][number];
 
 /**
  * A terminal conversation kept on the host as the Chat page keeps its own (chats.put), so it is

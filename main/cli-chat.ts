@@ -4,13 +4,11 @@ import { AppFailure } from '../shared/errors';
 import type { GatewayStatus } from '../shared/gateway';
 import type { OnDemandStatus } from '../shared/on-demand';
 import { turnMetaOf, type Turn } from '../shared/chats';
-import { SavedConversation, terminalOptions } from './cli-chat-saving';
+import { SavedConversation, terminalOptions, type Message } from './cli-chat-saving';
 import { colours, noHost, parse, runningHost, UsageError, type Api } from './cli-common';
 import { hostGateway, listeningUrl } from './cli-gateway';
 import { ARGS } from './cli-options';
 import { tryChatThroughGateway } from './services/gateway/try-chat';
-
-type Message = { role: 'system' | 'user' | 'assistant'; content: string };
 
 /**
  * A chat with a model through the gateway, as any client would have it (routing, load on demand,
