@@ -210,7 +210,8 @@ describe('the built-in engine through the official openai client', () => {
     const args = JSON.parse(call.type === 'function' ? call.function.arguments : '') as unknown;
     expect(args).toEqual({ city: expect.any(String), celsius: expect.any(Boolean) });
 
-    // Streamed, the call comes whole in one delta (never as content), then finish_reason and the usage asked for.
+    // Streamed, the call comes as OpenAI streams one (never as content): its id and name, then its
+    // arguments piece by piece as the model writes them, joined the same text as the whole answer's.
     const chunks = [];
     for await (const chunk of await client.chat.completions.create({
       ...ask,
@@ -222,23 +223,41 @@ describe('the built-in engine through the official openai client', () => {
       chunks.push(chunk);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('');
     const streamedCalls = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
-    expect(streamedCalls).toEqual([
-      {
-        index: 0,
-        id: expect.stringMatching(/^call_/),
-        type: 'function',
-        function: { name: 'weather', arguments: call.type === 'function' && call.function.arguments },
-      },
-    ]);
+    expect(streamedCalls[0]).toEqual({
+      index: 0,
+      id: expect.stringMatching(/^call_/),
+      type: 'function',
+      function: { name: 'weather', arguments: '' },
+    });
+    expect(streamedCalls.slice(1).every((c) => c.index === 0 && c.id === undefined && c.function?.name === undefined)).toBe(true);
+    expect(streamedCalls.length).toBeGreaterThan(5);
+    expect(streamedCalls.map((c) => c.function?.arguments).join('')).toBe(call.type === 'function' && call.function.arguments);
     expect(chunks.map((c) => c.choices[0]?.finish_reason).filter(Boolean)).toEqual(['tool_calls']);
     expect(chunks.at(-1)).toMatchObject({
       choices: [],
       usage: { prompt_tokens: named.usage!.prompt_tokens, total_tokens: expect.any(Number) },
     });
 
-    // Required, of two: one call of either, its arguments held to that tool's schema.
+    // Required, of two: one call of either, its arguments held to that tool's schema; streamed, named before its arguments.
     const required = await client.chat.completions.create({ ...ask, max_tokens: 300, tools: [weather, time], tool_choice: 'required' });
     const made = required.choices[0]!.message.tool_calls![0]!;
+    const requiredChunks = [];
+    for await (const chunk of await client.chat.completions.create({
+      ...ask,
+      max_tokens: 300,
+      tools: [weather, time],
+      tool_choice: 'required',
+      stream: true,
+    }))
+      requiredChunks.push(chunk);
+    const requiredCalls = requiredChunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
+    expect(requiredCalls[0]).toMatchObject({
+      index: 0,
+      type: 'function',
+      function: { name: made.type === 'function' && made.function.name },
+    });
+    expect(requiredCalls.map((c) => c.function?.arguments).join('')).toBe(made.type === 'function' && made.function.arguments);
+    expect(requiredChunks.map((c) => c.choices[0]?.finish_reason).filter(Boolean)).toEqual(['tool_calls']);
     expect(made.type === 'function' && ['weather', 'time']).toContain(made.type === 'function' && made.function.name);
     if (made.type === 'function' && made.function.name === 'time')
       expect(JSON.parse(made.function.arguments)).toEqual({ zone: expect.stringMatching(/^(UTC|CET)$/) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatHistory, chatOutcome } from './runtime';
+import { chatHistory, chatOutcome, paramsTo } from './runtime';
 
 describe('chatHistory', () => {
   it('starts a new model response after a user message', () => {
@@ -70,5 +70,22 @@ describe('chatOutcome', () => {
     });
     expect(chatOutcome({ response: 'hi', metadata: { stopReason: 'maxTokens' } })).toMatchObject({ finishReason: 'length' });
     expect(chatOutcome({ response: 'h', metadata: { stopReason: 'abort' } })).toMatchObject({ aborted: true });
+  });
+});
+
+describe('paramsTo', () => {
+  it("streams each call node-llama-cpp makes as it is written: named once, then its parameters' JSON, without the template's end-of-call text", () => {
+    const events: string[] = [];
+    const onChunk = paramsTo({
+      start: (index, name) => events.push(`start ${index} ${name}`),
+      args: (index, text) => events.push(`args ${index} ${text}`),
+    });
+    // As node-llama-cpp gives them: a call's pieces share its callIndex; the piece that ends a call
+    // (done) holds the tokens that tripped its stop, the template's text after the JSON.
+    onChunk({ callIndex: 0, functionName: 'weather', paramsChunk: '{"city": "O', done: false });
+    onChunk({ callIndex: 0, functionName: 'weather', paramsChunk: 'slo"}\n</tool_call>', done: true });
+    onChunk({ callIndex: 1, functionName: 'time', paramsChunk: '{}', done: false });
+    onChunk({ callIndex: 1, functionName: 'time', paramsChunk: '\n', done: true });
+    expect(events).toEqual(['start 0 weather', 'args 0 {"city": "O', 'args 0 slo"}', 'start 1 time', 'args 1 {}']);
   });
 });

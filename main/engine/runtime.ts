@@ -17,8 +17,10 @@ import {
   type LlamaGrammar,
   type LlamaChatResponse,
   type LlamaChatResponseChunk,
+  type LlamaChatResponseFunctionCallParamsChunk,
   type LlamaModel,
 } from 'node-llama-cpp';
+import { CallJsonReader } from './call-json-reader';
 import type { ChatTurn } from './chat-turns';
 import { SequencePool } from './sequence-pool';
 
@@ -58,6 +60,14 @@ export interface Sampling {
   onText?: (text: string) => void;
   /** Chat only: the model's thinking as it comes (its chat template's thought segments), apart from the answer. */
   onReasoning?: (text: string) => void;
+  /** Chat only: the calls the model makes, as it writes them (with `tools`). */
+  onCall?: ToolCallSink;
+}
+
+/** Where calls go as they are generated: `start` names call `index`, `args` adds to its arguments' JSON text. */
+export interface ToolCallSink {
+  start(index: number, name: string): void;
+  args(index: number, text: string): void;
 }
 
 export type Embedded = { ok: true; vectors: number[][]; tokens: number } | { ok: false; index: number; tokens: number; limit: number };
@@ -310,6 +320,7 @@ function generationOptions(sampling: Sampling, grammar: LlamaGrammar | undefined
           functions: sampling.tools.functions,
           documentFunctionParams: true,
           maxParallelFunctionCalls: sampling.tools.parallel ? undefined : 1,
+          ...(sampling.onCall ? { onFunctionCallParamsChunk: paramsTo(sampling.onCall) } : {}),
         }
       : { grammar }),
     maxTokens: sampling.maxTokens,
@@ -326,6 +337,22 @@ function generationOptions(sampling: Sampling, grammar: LlamaGrammar | undefined
     onTextChunk: sampling.onText,
     // Thoughts stream apart from the answer (onTextChunk never carries them), as llama-server's reasoning_content.
     ...(sampling.onReasoning ? { onResponseChunk: thoughtsTo(sampling.onReasoning) } : {}),
+  };
+}
+
+/**
+ * node-llama-cpp's pieces of each call's parameters, as calls begin and grow. The last piece of a
+ * call can carry the template's end-of-call text after the JSON: the reader drops it.
+ */
+export function paramsTo(sink: ToolCallSink) {
+  const readers: CallJsonReader[] = [];
+  return ({ callIndex, functionName, paramsChunk }: LlamaChatResponseFunctionCallParamsChunk) => {
+    let reader = readers[callIndex];
+    if (!reader) {
+      sink.start(callIndex, functionName);
+      reader = readers[callIndex] = new CallJsonReader('arguments', (text) => sink.args(callIndex, text));
+    }
+    reader.push(paramsChunk);
   };
 }
 

@@ -143,8 +143,10 @@ const ROUTES: Record<string, Route<z.ZodType>> = {
     const jsonOut = forced ? { schema: forced.schema } : jsonOutput(body.response_format);
     await generate(call, body, 'chat.completion', runtime.chatPrompt(kept, functions).length, jsonOut, (sampling) =>
       forced
-        ? // The JSON of a demanded call is the call, never content: nothing streams until it is whole.
-          runtime.chat(turns, { ...sampling, onText: undefined, onReasoning: undefined }).then(forced.read)
+        ? // The JSON of a demanded call is the call, never content: it streams as the call's arguments.
+          runtime
+            .chat(turns, { ...sampling, onText: sampling.onCall && forced.streamTo(sampling.onCall), onReasoning: undefined })
+            .then(forced.read)
         : runtime.chat(turns, functions ? { ...sampling, tools: { functions, parallel: body.parallel_tool_calls !== false } } : sampling),
     );
   }),
@@ -257,12 +259,25 @@ async function generate(
     const frames = sseFrames(object, id, created, modelId);
     const out = new SseWriter(res);
     if (object === 'chat.completion') out.write(frames.role());
+    /** The calls sent as they were written; any other the model made goes whole at the end. */
+    const streamedCalls = new Set<number>();
     let result: Generated;
     try {
       result = await run({
         ...sampling,
         onText: (text) => out.write(frames.text(text)),
-        ...(object === 'chat.completion' ? { onReasoning: (text: string) => out.write(frames.reasoning(text)) } : {}),
+        ...(object === 'chat.completion'
+          ? {
+              onReasoning: (text: string) => out.write(frames.reasoning(text)),
+              onCall: {
+                start: (index: number, name: string) => {
+                  streamedCalls.add(index);
+                  out.write(frames.callStart(index, callId(), name));
+                },
+                args: (index: number, text: string) => out.write(frames.callArguments(index, text)),
+              },
+            }
+          : {}),
       });
     } catch (error) {
       // guardListener cuts the response; nothing that waits may follow.
@@ -275,7 +290,9 @@ async function generate(
       // Stopped early: cut, never the final chunk and [DONE] of a complete answer.
       return cutResponse(res);
     }
-    const calls = result.toolCalls ? frames.toolCalls(wireToolCalls(result.toolCalls)) : '';
+    const calls = wireToolCalls(result.toolCalls ?? [])
+      .map((call, index) => (streamedCalls.has(index) ? '' : frames.toolCall(index, call)))
+      .join('');
     const usage = body.stream_options?.include_usage ? frames.usage(usageOf(result)) : '';
     out.end(`${calls}${frames.finish(result.finishReason)}${usage}data: [DONE]\n\n`);
     return;
@@ -359,11 +376,11 @@ function usageOf(result: Generated): Usage {
 
 /** The calls as OpenAI's messages carry them, each with an id by which the client's tool message names the call it answers. */
 function wireToolCalls(calls: NonNullable<Generated['toolCalls']>): WireToolCall[] {
-  return calls.map(({ name, arguments: args }) => ({
-    id: `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`,
-    type: 'function',
-    function: { name, arguments: args },
-  }));
+  return calls.map(({ name, arguments: args }) => ({ id: callId(), type: 'function', function: { name, arguments: args } }));
+}
+
+function callId(): string {
+  return `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 }
 
 /** Why node-llama-cpp cannot hold output to this schema, or undefined when it can (the grammar is then kept for the request). */

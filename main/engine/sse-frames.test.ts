@@ -28,28 +28,17 @@ describe('sseFrames', () => {
     });
   });
 
-  it('chat frames carry the calls the model made, whole, and the usage after the finish when asked', () => {
+  it('chat frames carry the calls the model made, as they are written or whole, and the usage after the finish when asked', () => {
     const frames = sseFrames('chat.completion', base.id, base.created, base.model);
     const head = { ...base, object: 'chat.completion.chunk' };
-    const calls = [
-      { id: 'call_1', type: 'function' as const, function: { name: 'weather', arguments: '{"city":"Oslo"}' } },
-      { id: 'call_2', type: 'function' as const, function: { name: 'time', arguments: '{}' } },
-    ];
-    expect(parse(frames.toolCalls(calls))).toEqual({
-      ...head,
-      choices: [
-        {
-          index: 0,
-          delta: {
-            tool_calls: [
-              { index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } },
-              { index: 1, id: 'call_2', type: 'function', function: { name: 'time', arguments: '{}' } },
-            ],
-          },
-          finish_reason: null,
-        },
-      ],
-    });
+    const delta = (call: object) => ({ ...head, choices: [{ index: 0, delta: { tool_calls: [call] }, finish_reason: null }] });
+    // As OpenAI streams a call: its id and name with empty arguments, then the arguments piece by piece.
+    expect(parse(frames.callStart(1, 'call_1', 'weather'))).toEqual(
+      delta({ index: 1, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '' } }),
+    );
+    expect(parse(frames.callArguments(1, '{"city": "O\\"'))).toEqual(delta({ index: 1, function: { arguments: '{"city": "O\\"' } }));
+    const whole = { id: 'call_2', type: 'function' as const, function: { name: 'time', arguments: '{}' } };
+    expect(parse(frames.toolCall(0, whole))).toEqual(delta({ index: 0, ...whole }));
     const usage = { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 };
     expect(parse(frames.usage(usage))).toEqual({ ...head, choices: [], usage });
   });

@@ -83,6 +83,34 @@ describe('planTools', () => {
     });
   });
 
+  it('streams a demanded call as it is written: its name first, then its arguments as the model writes them, as read whole', async () => {
+    const streamed = async (toolChoice: 'required' | { type: 'function'; function: { name: string } }, pieces: string[]) => {
+      const plan = await planTools({ tools: [weather, time], tool_choice: toolChoice }, turns, followed);
+      if (!plan.ok) throw new Error('planned');
+      const events: string[] = [];
+      const push = plan.forced!.streamTo({
+        start: (index, name) => events.push(`start ${index} ${name}`),
+        args: (index, text) => events.push(`args ${index} ${text}`),
+      });
+      for (const piece of pieces) push(piece);
+      const whole = plan.forced!.read({
+        text: pieces.join(''),
+        finishReason: 'stop',
+        aborted: false,
+        promptTokens: 1,
+        cachedTokens: 0,
+        completionTokens: 9,
+      });
+      return { events, whole: whole.toolCalls };
+    };
+    const named = await streamed({ type: 'function', function: { name: 'weather' } }, [' {"city":', ' "Oslo"', '}']);
+    expect(named.events).toEqual(['start 0 weather', 'args 0 {"city":', 'args 0  "Oslo"', 'args 0 }']);
+    expect(named.whole).toEqual([{ name: 'weather', arguments: '{"city": "Oslo"}' }]);
+    const required = await streamed('required', ['{"name": "ti', 'me", "arguments": {"zone"', ': "UTC"}}']);
+    expect(required.events).toEqual(['start 0 time', 'args 0 {"zone"', 'args 0 : "UTC"}']);
+    expect(required.whole).toEqual([{ name: 'time', arguments: '{"zone": "UTC"}' }]);
+  });
+
   it('names the tool whose schema cannot be followed, and refuses tools with response_format', async () => {
     const refusing = async (schema: Record<string, unknown>) => (JSON.stringify(schema).includes('$ref') ? 'no $ref here' : undefined);
     const bad = {

@@ -1,7 +1,8 @@
 import type { ChatModelFunctions } from 'node-llama-cpp';
 import type { ChatTurn } from './chat-turns';
 import type { ChatRequest } from './requests';
-import type { Generated } from './runtime';
+import { CallJsonReader } from './call-json-reader';
+import type { Generated, ToolCallSink } from './runtime';
 
 type Tool = NonNullable<ChatRequest['tools']>[number];
 
@@ -73,6 +74,8 @@ interface ForcedCall {
   turns: ChatTurn[];
   /** The generated answer as the call it makes; as generated when it is cut short and not a whole call. */
   read(generated: Generated): Generated;
+  /** Takes the answer's text as it is generated and passes the call on to `sink` as it grows (call 0). */
+  streamTo(sink: ToolCallSink): (text: string) => void;
 }
 
 function forcedCall(tools: Tool[], choice: 'required' | { function: { name: string } }, turns: ChatTurn[]): ForcedCall {
@@ -85,7 +88,16 @@ function forcedCall(tools: Tool[], choice: 'required' | { function: { name: stri
         turns,
         `Call the function "${named.function.name}" now. Answer with only its arguments, as one JSON object.\n${described(named)}`,
       ),
-      read: (generated) => asCall(generated, (value) => ({ name: named.function.name, arguments: value })),
+      read: (generated) => asCall(generated, 'arguments', named.function.name),
+      streamTo: (sink) => {
+        let started = false;
+        const reader = new CallJsonReader('arguments', (text) => {
+          if (!started) sink.start(0, named.function.name);
+          started = true;
+          sink.args(0, text);
+        });
+        return (text) => reader.push(text);
+      },
     };
   }
   return {
@@ -97,7 +109,15 @@ function forcedCall(tools: Tool[], choice: 'required' | { function: { name: stri
       `Call one of these functions now. Answer with only one JSON object: {"name": the function's name, "arguments": its arguments}.\n${tools.map(described).join('\n')}`,
     ),
     // The grammar made it {"name": one of the tools, "arguments": …}.
-    read: (generated) => asCall(generated, (value) => value as { name: string; arguments: unknown }),
+    read: (generated) => asCall(generated, 'call'),
+    streamTo: (sink) => {
+      const reader = new CallJsonReader(
+        'call',
+        (text) => sink.args(0, text),
+        (name) => sink.start(0, name),
+      );
+      return (text) => reader.push(text);
+    },
   };
 }
 
@@ -113,19 +133,24 @@ function withInstruction(turns: ChatTurn[], instruction: string): ChatTurn[] {
   return [{ role: 'system', text: instruction }, ...turns];
 }
 
-function asCall(generated: Generated, call: (value: unknown) => { name: string; arguments: unknown }): Generated {
-  let value: unknown;
+/**
+ * The generated answer as the call it makes, its arguments' text as the model wrote it (the same
+ * text a stream of it carries); as generated when it is cut short and not a whole call.
+ */
+function asCall(generated: Generated, shape: 'arguments' | 'call', name?: string): Generated {
+  let args = '';
+  const reader = new CallJsonReader(
+    shape,
+    (text) => (args += text),
+    (named) => (name = named),
+  );
+  reader.push(generated.text);
+  if (name === undefined) return generated;
   try {
-    value = JSON.parse(generated.text);
+    JSON.parse(args || '{}');
   } catch {
     // Cut short by max_tokens (or the client): not a whole call, so the text is what there is.
     return generated;
   }
-  const made = call(value);
-  return {
-    ...generated,
-    text: '',
-    finishReason: 'tool_calls',
-    toolCalls: [{ name: made.name, arguments: JSON.stringify(made.arguments ?? {}) }],
-  };
+  return { ...generated, text: '', finishReason: 'tool_calls', toolCalls: [{ name, arguments: args || '{}' }] };
 }
