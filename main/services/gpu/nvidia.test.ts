@@ -75,6 +75,53 @@ describe('nvidia-smi parsers on recorded output', () => {
   });
 });
 
+describe('nvidia-smi as captured on a real NVIDIA H200 (driver 580.159.04, CUDA 13.0), idle and then under load', () => {
+  it('reads the inventory as the wizard shows it, with the CUDA version from the banner and from `-q`', () => {
+    const cuda = parseCudaVersion(fixture('nvidia-smi-banner-h200.txt'));
+    expect(cuda).toBe('13.0');
+    expect(parseCudaVersion(fixture('nvidia-smi-q-h200.txt'))).toBe('13.0');
+    expect(parseNvidiaSmiQuery(fixture('nvidia-smi-query-h200.csv'), cuda)).toEqual<GpuInfo[]>([
+      {
+        vendor: 'nvidia',
+        model: 'NVIDIA H200',
+        vramMiB: 143771,
+        vramFreeMiB: 143156,
+        sharedMemory: false,
+        driverVersion: '580.159.04',
+        cudaVersion: '13.0',
+        busId: '00000000:00:06.0',
+        source: 'nvidia-smi',
+      },
+    ]);
+  });
+
+  it('reads every line of the live stream as a process takes 31 GiB and the GPU goes to full use', () => {
+    const readings = fixture('nvidia-smi-stream-h200.csv').split('\n').filter(Boolean).map(parseNvidiaGpuLine);
+    expect(readings).toHaveLength(4);
+    expect(readings[0]).toEqual({
+      index: 0,
+      uuid: 'GPU-2e2f0c12-368f-4fa9-52c5-bec1b3f36595',
+      name: 'NVIDIA H200',
+      vendor: 'nvidia',
+      utilPercent: 2,
+      vramUsedBytes: 31603 * MIB,
+      vramTotalBytes: 143771 * MIB,
+      temperatureC: 37,
+      powerW: 92.62,
+    });
+    expect(readings.slice(1).map((r) => [r!.utilPercent, r!.vramUsedBytes! / MIB, r!.powerW])).toEqual([
+      [100, 31731, 650.02],
+      [100, 31731, 684.62],
+      [100, 31731, 690.55],
+    ]);
+  });
+
+  it("attributes the GPU memory to the process that holds it, by the PID the machine's own `ps` shows", () => {
+    const apps = fixture('nvidia-smi-compute-apps-h200.csv').split('\n').filter(Boolean).map(parseNvidiaComputeAppLine);
+    expect(apps).toEqual(Array(3).fill({ pid: 526, gpuUuid: 'GPU-2e2f0c12-368f-4fa9-52c5-bec1b3f36595', usedBytes: 31722 * MIB }));
+  });
+});
+
 describe('nvidia-smi --query-gpu stream', () => {
   it('reads every line of a one-GPU stream, in order', () => {
     const readings = fixture('nvidia-smi-stream-1gpu.csv').split('\n').filter(Boolean).map(parseNvidiaGpuLine);
