@@ -5,15 +5,17 @@ import { AppShell } from './pages/app-shell';
 import { DashboardPage } from './pages/dashboard-page';
 import { e2eSession } from './support/session';
 import { freshDirs, projectRoot, spawnHost, cliPath } from './support/host-process';
+import { writeTinyGguf } from '../scripts/make-tiny-gguf';
 
 const session = e2eSession();
 const GPU_FIXTURES = path.join(projectRoot, 'main', 'services', 'gpu', 'fixtures');
 
 /**
- * A bin folder put in front of PATH: an nvidia-smi that prints two recorded GPUs, and a CMake older
- * than llama.cpp needs. Both are real processes the host runs, as it would the real tools.
+ * A bin folder put in front of PATH: an nvidia-smi that prints recorded GPUs (two desktop cards
+ * by default, or what a real H200 printed), and a CMake older than llama.cpp needs. Both are real
+ * processes the host runs, as it would the real tools.
  */
-async function standInTools(root: string): Promise<string> {
+async function standInTools(root: string, gpus: '2gpu' | 'h200' = '2gpu'): Promise<string> {
   const bin = path.join(root, 'stand-in-bin');
   await mkdir(bin, { recursive: true });
   const query = '--query-gpu=index,name,pci.bus_id,memory.total,memory.free,driver_version --format=csv,noheader,nounits';
@@ -22,8 +24,8 @@ async function standInTools(root: string): Promise<string> {
     [
       '#!/bin/sh',
       'case "$*" in',
-      `  ${JSON.stringify(query)}) /bin/cat ${JSON.stringify(path.join(GPU_FIXTURES, 'nvidia-smi-query-2gpu.csv'))} ;;`,
-      `  "") /bin/cat ${JSON.stringify(path.join(GPU_FIXTURES, 'nvidia-smi-banner-2gpu.txt'))} ;;`,
+      `  ${JSON.stringify(query)}) /bin/cat ${JSON.stringify(path.join(GPU_FIXTURES, `nvidia-smi-query-${gpus}.csv`))} ;;`,
+      `  "") /bin/cat ${JSON.stringify(path.join(GPU_FIXTURES, `nvidia-smi-banner-${gpus}.txt`))} ;;`,
       '  "--version") printf "NVIDIA-SMI version  : 550.54.15\\nDRIVER version      : 550.54.15\\nCUDA Version        : 12.4\\n" ;;',
       '  *) echo "Only the system check\'s queries are replayed by this stand-in." >&2; exit 2 ;;',
       'esac',
@@ -72,6 +74,33 @@ describe('system check on the dashboard', () => {
     await dashboard.recheckTools.click();
     await page.locator('[data-testid="tool-row-cmake"][data-status="ok"]').waitFor();
     await expect(dashboard.toolHint('cmake').count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  it("says where the engine's model will run: on the GPU that nvidia-smi reports (a real H200's output, replayed)", async () => {
+    const dirs = await freshDirs();
+    await mkdir(path.join(dirs.baseDir, 'models'), { recursive: true });
+    writeTinyGguf(path.join(dirs.baseDir, 'models', 'tiny-llama.gguf'));
+    const bin = await standInTools(path.dirname(dirs.baseDir), 'h200');
+    session.host = await spawnHost(process.execPath, [cliPath, 'serve', '--port', '0'], dirs, {
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+    });
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(session.host.url);
+    await new AppShell(page).waitConnected();
+    const dashboard = new DashboardPage(page);
+    await dashboard.gpuRows.first().waitFor();
+    await expect(dashboard.gpuRows.allTextContents()).resolves.toEqual([
+      expect.stringMatching(/^NVIDIA H200.*140\.4 GiB VRAM \(139\.8 GiB free\).*driver 580\.159\.04.*CUDA 13\.0/),
+    ]);
+
+    await page.goto(`${session.host.origin}/#/providers/engine`);
+    const memory = page.getByTestId('provider-config').getByTestId('engine-memory');
+    await page.locator('[data-testid="engine-memory"][data-fit]').waitFor();
+    await expect(memory.getAttribute('data-fit')).resolves.toBe('gpu');
+    await expect(memory.textContent()).resolves.toContain("It fits in the NVIDIA H200's 140.4 GiB: the engine runs it on the GPU.");
+    await expect(memory.getAttribute('class')).resolves.not.toContain('notice-warning');
+    await page.getByTestId('provider-config').screenshot({ path: path.join(projectRoot, 'test-results', 'engine-memory-gpu.png') });
     await page.close();
   });
 });

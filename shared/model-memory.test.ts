@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ENGINE_DEFAULT_CONTEXT, estimateAtDefaults, kvBytesPerToken, memoryEstimate } from './model-memory';
+import { ENGINE_DEFAULT_CONTEXT, estimateAtDefaults, kvBytesPerToken, memoryEstimate, memoryFit } from './model-memory';
+import type { GpuInfo } from './system';
 
 const MiB = 1024 * 1024;
 
@@ -29,5 +30,36 @@ describe('the memory a model needs in the built-in engine', () => {
 
   it('has nothing to say about a file whose header could not be read', () => {
     expect(memoryEstimate({ sizeBytes: 10 }, { contextSize: 512 })).toBeUndefined();
+  });
+});
+
+describe('where a model can go on this machine', () => {
+  const GIB = 1024 ** 3;
+  const nvidia = (model: string, vramMiB: number): GpuInfo => ({
+    vendor: 'nvidia',
+    model,
+    vramMiB,
+    sharedMemory: false,
+    source: 'nvidia-smi',
+  });
+  const ram = 32 * GIB;
+
+  it('on the GPU with the most memory of its own when it fits there, split with RAM when not, nowhere past both', () => {
+    const gpus = [nvidia('NVIDIA GeForce RTX 3060', 12288), nvidia('NVIDIA GeForce RTX 4090', 24564)];
+    const vram = 24564 * 1024 * 1024;
+    expect(memoryFit(20 * GIB, ram, gpus)).toEqual({ where: 'gpu', gpu: 'NVIDIA GeForce RTX 4090', vramBytes: vram });
+    expect(memoryFit(vram, ram, gpus)).toMatchObject({ where: 'gpu' });
+    expect(memoryFit(vram + 1, ram, gpus)).toEqual({ where: 'split', gpu: 'NVIDIA GeForce RTX 4090', vramBytes: vram, ramBytes: ram });
+    expect(memoryFit(vram + ram, ram, gpus)).toMatchObject({ where: 'split' });
+    expect(memoryFit(vram + ram + 1, ram, gpus)).toEqual({ where: 'none', ramBytes: ram, gpu: 'NVIDIA GeForce RTX 4090', vramBytes: vram });
+  });
+
+  it('in RAM alone where no GPU has memory of its own: none found, Apple Silicon, an unknown size', () => {
+    const apple: GpuInfo = { vendor: 'apple', model: 'Apple M2 Pro', sharedMemory: true, source: 'system_profiler' };
+    const unknown: GpuInfo = { vendor: 'nvidia', model: 'NVIDIA GB10', sharedMemory: true, source: 'nvidia-smi' };
+    for (const gpus of [[], [apple], [unknown]]) {
+      expect(memoryFit(ram, ram, gpus)).toEqual({ where: 'ram', ramBytes: ram });
+      expect(memoryFit(ram + 1, ram, gpus)).toEqual({ where: 'none', ramBytes: ram });
+    }
   });
 });

@@ -1,3 +1,5 @@
+import type { GpuInfo } from './system';
+
 /** The built-in engine's context size when none is set (tokens per sequence). */
 export const ENGINE_DEFAULT_CONTEXT = 4096;
 
@@ -72,4 +74,32 @@ export interface ModelEstimate {
   bytes: number;
   /** KV cache per token of context (0 when the header gave no shape). */
   kvBytesPerToken: number;
+}
+
+/**
+ * Where the built-in engine can hold a model of `bytes`, as llama.cpp places one: on the GPU with
+ * the most memory of its own when it fits there; split between that GPU and RAM (the layers left
+ * over run on the CPU) when it does not; all in RAM on a machine with no such GPU (Apple Silicon's
+ * GPU shares RAM); or nowhere. Totals, not what is free now: the answer is about the machine.
+ */
+export type MemoryFit =
+  | { where: 'gpu'; gpu: string; vramBytes: number }
+  | { where: 'split'; gpu: string; vramBytes: number; ramBytes: number }
+  | { where: 'ram'; ramBytes: number }
+  | { where: 'none'; ramBytes: number; gpu?: string; vramBytes?: number };
+
+const MIB = 1024 * 1024;
+
+export function memoryFit(bytes: number, ramBytes: number, gpus: readonly GpuInfo[]): MemoryFit {
+  let best: GpuInfo | undefined;
+  for (const gpu of gpus) {
+    if (gpu.sharedMemory || gpu.vramMiB === undefined) continue;
+    if (!best || gpu.vramMiB > best.vramMiB!) best = gpu;
+  }
+  if (!best) return bytes <= ramBytes ? { where: 'ram', ramBytes } : { where: 'none', ramBytes };
+  const gpu = best.model;
+  const vramBytes = best.vramMiB! * MIB;
+  if (bytes <= vramBytes) return { where: 'gpu', gpu, vramBytes };
+  if (bytes <= vramBytes + ramBytes) return { where: 'split', gpu, vramBytes, ramBytes };
+  return { where: 'none', ramBytes, gpu, vramBytes };
 }

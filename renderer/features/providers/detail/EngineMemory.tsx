@@ -1,6 +1,6 @@
-import { memoryEstimate } from '../../../../shared/model-memory';
+import { memoryEstimate, memoryFit, type MemoryEstimate, type MemoryFit } from '../../../../shared/model-memory';
 import { formatBytes } from '../../../../shared/format-bytes';
-import { useSystemInfo } from '../../../api/hooks';
+import { useSystemCheck, useSystemInfo } from '../../../api/hooks';
 import { useModels } from '../../../api/model-hooks';
 import { engineModel } from '../../../components/model-choice/engine-model';
 import { formatInteger } from '../../../format/count';
@@ -19,11 +19,14 @@ interface EngineMemoryProps {
 export function EngineMemory({ model, contextSize, parallel }: EngineMemoryProps) {
   const models = useModels().data?.models ?? [];
   const system = useSystemInfo().data;
+  const gpus = useSystemCheck().data?.gpus;
   const file = engineModel(models, model || undefined);
   const estimate = file && memoryEstimate(file, { contextSize, parallel });
   if (!file || !estimate) return null;
   const name = file.originalName ?? file.file;
-  const overRam = system && estimate.bytes > system.memory.totalBytes;
+  // Said once both the RAM and the GPUs are known: a guess from one of them could be wrong.
+  const fit = system && gpus && memoryFit(estimate.bytes, system.memory.totalBytes, gpus);
+  const where = fit ? placement(fit, estimate) : '';
   return (
     <div className="field">
       <div className="field-label">
@@ -31,13 +34,16 @@ export function EngineMemory({ model, contextSize, parallel }: EngineMemoryProps
         <p className="field-description">Rough: the weights plus the context (KV cache) the engine keeps for each request.</p>
       </div>
       <div className="field-control">
-        <p className={`engine-memory${overRam ? ' notice notice-warning' : ''}`} data-testid="engine-memory">
+        <p
+          className={`engine-memory${fit?.where === 'none' ? ' notice notice-warning' : ''}`}
+          data-testid="engine-memory"
+          data-fit={fit?.where}
+        >
           With <span className="mono">{name}</span>: about <strong>{formatBytes(estimate.bytes)}</strong> (weights{' '}
           {formatBytes(estimate.weightsBytes)} + context {formatBytes(estimate.contextBytes)} for {formatInteger(estimate.contextSize)}{' '}
           tokens
           {estimate.parallel > 1 ? ` × ${estimate.parallel} requests` : ''}).
-          {overRam &&
-            ` That is more than this machine's ${formatBytes(system.memory.totalBytes)} of RAM: unless a GPU holds part of it, the engine will not start.`}
+          {where && ` ${where}`}
           {file.contextLength !== undefined &&
             contextSize !== undefined &&
             contextSize > file.contextLength &&
@@ -46,4 +52,24 @@ export function EngineMemory({ model, contextSize, parallel }: EngineMemoryProps
       </div>
     </div>
   );
+}
+
+/** Where the model will run, in the user's words: on the GPU, partly on the CPU (slower), on the CPU, or not at all. */
+function placement(fit: MemoryFit, estimate: MemoryEstimate): string {
+  switch (fit.where) {
+    case 'gpu':
+      return `It fits in the ${fit.gpu}'s ${formatBytes(fit.vramBytes)}: the engine runs it on the GPU.`;
+    case 'split':
+      return (
+        `That is more than the ${fit.gpu}'s ${formatBytes(fit.vramBytes)}: the engine keeps the rest in RAM and runs that part on the CPU, which is slower.` +
+        // The weights alone fit: it is the context that does not.
+        (estimate.weightsBytes * 1.1 <= fit.vramBytes ? ' A smaller context or fewer parallel requests would keep it all on the GPU.' : '')
+      );
+    case 'ram':
+      return '';
+    case 'none':
+      return fit.gpu
+        ? `That is more than this machine's ${formatBytes(fit.ramBytes)} of RAM and the ${fit.gpu}'s ${formatBytes(fit.vramBytes!)} together: the engine will not start.`
+        : `That is more than this machine's ${formatBytes(fit.ramBytes)} of RAM, and no GPU with memory of its own was found: the engine will not start.`;
+  }
 }
