@@ -12,13 +12,13 @@ const gpu = (index: number, total?: number, used?: number): GpuSample => ({
 });
 
 describe('freeMemoryForModels', () => {
-  it('takes the GPU with the most free VRAM when it beats the free RAM', () => {
-    expect(freeMemoryForModels([gpu(0, 8 * GiB, 6 * GiB), gpu(1, 24 * GiB, 4 * GiB)], 16 * GiB)).toBe(20 * GiB);
+  it('adds the free VRAM of the GPU with the most of it to the free RAM: what does not fit on the GPU runs from RAM', () => {
+    expect(freeMemoryForModels([gpu(0, 8 * GiB, 6 * GiB), gpu(1, 24 * GiB, 4 * GiB)], 16 * GiB)).toBe(36 * GiB);
+    expect(freeMemoryForModels([gpu(0, 8 * GiB, 7 * GiB)], 3 * GiB)).toBe(4 * GiB);
   });
 
-  it('falls back to RAM without a GPU sample, or when RAM has more room', () => {
+  it('is the free RAM without a GPU sample', () => {
     expect(freeMemoryForModels(undefined, 3 * GiB)).toBe(3 * GiB);
-    expect(freeMemoryForModels([gpu(0, 8 * GiB, 7 * GiB)], 3 * GiB)).toBe(3 * GiB);
   });
 
   it('ignores GPUs that share system memory or whose memory could not be read', () => {
