@@ -28,7 +28,7 @@ export interface HubSearchResult {
   tags: string[];
 }
 
-export type HubFitHint = 'fits on the GPU' | 'CPU only, slow' | 'too big';
+export type HubFitHint = 'fits on the GPU' | 'partly on the GPU' | 'CPU only, slow' | 'too big';
 
 /** One pullable GGUF (or split set) of a repository, with whether it fits this machine. */
 export interface HubFileChoice {

@@ -31,11 +31,14 @@ describe('hub files', () => {
     expect(pickChoice(choices, 'Q6_K')).toBeUndefined();
   });
 
-  it('says whether a model fits, with room for the context', () => {
+  it('says whether a model fits, with room for the context: on the GPU, split with RAM, in RAM alone, or not at all', () => {
     expect(fitHint(4 * GiB, { vramBytes: 8 * GiB, ramBytes: 16 * GiB })).toBe('fits on the GPU');
-    expect(fitHint(7.5 * GiB, { vramBytes: 8 * GiB, ramBytes: 16 * GiB })).toBe('CPU only, slow');
+    // 9 GiB with the context's room: the GPU's 8 and the RAM hold it together.
+    expect(fitHint(7.5 * GiB, { vramBytes: 8 * GiB, ramBytes: 16 * GiB })).toBe('partly on the GPU');
+    expect(fitHint(15 * GiB, { vramBytes: 8 * GiB, ramBytes: 16 * GiB })).toBe('partly on the GPU');
+    expect(fitHint(21 * GiB, { vramBytes: 8 * GiB, ramBytes: 16 * GiB })).toBe('too big');
     expect(fitHint(4 * GiB, { vramBytes: 0, ramBytes: 16 * GiB })).toBe('CPU only, slow');
-    expect(fitHint(15 * GiB, { vramBytes: 8 * GiB, ramBytes: 16 * GiB })).toBe('too big');
+    expect(fitHint(15 * GiB, { vramBytes: 0, ramBytes: 16 * GiB })).toBe('too big');
     expect(fitHint(100 * 1024 ** 2, { vramBytes: 0, ramBytes: 512 * 1024 ** 2 })).toBe('too big');
   });
 

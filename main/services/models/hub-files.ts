@@ -76,7 +76,7 @@ export function pickChoice(choices: readonly HubChoice[], wanted: string): HubCh
   return choices.filter((c) => c.quant === quant).sort((a, b) => a.size - b.size)[0];
 }
 
-export type FitHint = 'fits on the GPU' | 'CPU only, slow' | 'too big';
+export type FitHint = 'fits on the GPU' | 'partly on the GPU' | 'CPU only, slow' | 'too big';
 
 /** Room kept beside the weights for the context (KV cache) and the runtime: a fifth, at least 512 MiB. */
 export function withContextRoom(modelBytes: number): number {
@@ -84,14 +84,18 @@ export function withContextRoom(modelBytes: number): number {
 }
 
 /**
- * Whether a model of `modelBytes` fits this machine: on the largest GPU's VRAM, else in free RAM
- * (slow), else not at all. Memory figures in bytes; a machine without a GPU passes vramBytes 0.
+ * Whether a model of `modelBytes` fits this machine: on the largest GPU's VRAM; else split between
+ * it and free RAM (llama.cpp runs the layers left over on the CPU: slower); without a GPU, in free
+ * RAM (slow); else not at all. Memory figures in bytes; a machine without a GPU passes vramBytes 0.
  */
 export function fitHint(modelBytes: number, machine: { vramBytes: number; ramBytes: number }): FitHint {
   const needed = withContextRoom(modelBytes);
-  if (machine.vramBytes > 0 && needed <= machine.vramBytes) return 'fits on the GPU';
-  if (needed <= machine.ramBytes) return 'CPU only, slow';
-  return 'too big';
+  if (machine.vramBytes > 0) {
+    if (needed <= machine.vramBytes) return 'fits on the GPU';
+    if (needed <= machine.vramBytes + machine.ramBytes) return 'partly on the GPU';
+    return 'too big';
+  }
+  return needed <= machine.ramBytes ? 'CPU only, slow' : 'too big';
 }
 
 const UNQUANTISED = new Set(['F16', 'BF16', 'F32', 'FP16']);

@@ -149,4 +149,13 @@ describe('recommendStarter', () => {
     ];
     expect(recommendStarter(big)).toBe('b3');
   });
+
+  it('counts one split between the GPU and RAM as one that runs on the CPU: the GPU-sized one first, else the pleasant size', () => {
+    const split = [
+      { id: 'gpu1', kind: 'chat' as const, size: 1 * GiB, fit: 'fits on the GPU' as const },
+      { id: 'split2', kind: 'chat' as const, size: 2 * GiB, fit: 'partly on the GPU' as const },
+    ];
+    expect(recommendStarter(split, 8)).toBe('gpu1');
+    expect(recommendStarter(split.slice(1), 8)).toBe('split2');
+  });
 });

@@ -98,8 +98,8 @@ export function pleasantOnCpuBytes(cores: number | undefined): number {
 
 /**
  * The one chat starter to suggest: the largest that fits on the GPU (a bigger model answers
- * better and the GPU keeps it quick); else the largest that fits in RAM and is at most the
- * pleasant size for `cpuCores` physical cores; else the smallest that fits in RAM at all. Never
+ * better and the GPU keeps it quick); else the largest that fits in RAM (beside the GPU, or alone)
+ * and is at most the pleasant size for `cpuCores` physical cores; else the smallest that fits at all. Never
  * one that is too big or of unknown size. Undefined when none qualifies.
  */
 export function recommendStarter(
@@ -110,7 +110,8 @@ export function recommendStarter(
   const largest = (list: typeof chat) => [...list].sort((a, b) => b.size - a.size)[0];
   const gpu = largest(chat.filter((s) => s.fit === 'fits on the GPU'));
   if (gpu) return gpu.id;
-  const cpu = chat.filter((s) => s.fit === 'CPU only, slow');
+  // Partly on the GPU runs its other layers on the CPU: sized as one that runs on the CPU alone.
+  const cpu = chat.filter((s) => s.fit === 'CPU only, slow' || s.fit === 'partly on the GPU');
   const budget = pleasantOnCpuBytes(cpuCores);
   const pleasant = largest(cpu.filter((s) => s.size <= budget));
   if (pleasant) return pleasant.id;

@@ -1,15 +1,22 @@
 import type { HubFitHint } from '../../../shared/hub';
 import type { StatusTone } from '../../components/status-tone';
 
-const TONE: Record<HubFitHint, StatusTone> = { 'fits on the GPU': 'ok', 'CPU only, slow': 'warn', 'too big': 'bad' };
+const TONE: Record<HubFitHint, StatusTone> = {
+  'fits on the GPU': 'ok',
+  'partly on the GPU': 'warn',
+  'CPU only, slow': 'warn',
+  'too big': 'bad',
+};
 const LABEL: Record<HubFitHint, string> = {
   'fits on the GPU': 'Fits on the GPU',
+  'partly on the GPU': 'Partly on the GPU',
   'CPU only, slow': 'CPU only, slow',
   'too big': 'Too big',
 };
 const TITLE: Record<HubFitHint, string> = {
   'fits on the GPU': 'Fits in the GPU memory with room for the context: fast.',
-  'CPU only, slow': 'Too big for the GPU (or there is none) but fits in free RAM: it runs, slowly.',
+  'partly on the GPU': 'More than the GPU memory, but fits with free RAM: the layers left over run on the CPU, so it is slower.',
+  'CPU only, slow': 'No GPU to hold it, but it fits in free RAM: it runs on the CPU, slowly.',
   'too big': 'More than the free GPU memory and RAM, with room for the context.',
 };
 
