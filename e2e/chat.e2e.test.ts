@@ -107,11 +107,42 @@ describe('the Chat page, in Chromium, with the built-in engine loading the tiny 
     await expect.poll(() => other.getByTestId('chat-list-item').first().textContent()).toContain('a second conversation');
     await page.getByTestId('chat-list-item').nth(1).getByRole('button', { name: 'hello world' }).click();
     await expect.poll(() => page.getByTestId('chat-turn-user').count()).toBe(3);
+    // Named by hand (its first question named it till now): every window shows the name, the list keeps its order.
+    const active = page.locator('[data-testid="chat-list-item"].active');
+    await active.getByTestId('chat-list-rename').click();
+    await active.getByTestId('chat-list-name').fill('Greetings, tested');
+    await active.getByTestId('chat-list-name').press('Enter');
+    await expect
+      .poll(() => other.getByTestId('chat-list-item').allTextContents())
+      .toEqual([expect.stringContaining('a second conversation'), expect.stringContaining('Greetings, tested')]);
+    // Escape leaves a name as it was.
+    await active.getByTestId('chat-list-rename').click();
+    await active.getByTestId('chat-list-name').fill('not this');
+    await active.getByTestId('chat-list-name').press('Escape');
+    await expect(active.textContent()).resolves.toContain('Greetings, tested');
+    // Past a handful of conversations, a filter by name.
+    await expect(page.getByTestId('chat-list-filter').count()).resolves.toBe(0);
+    const { client, close } = await connectClient(session.host.origin, session.host.token);
+    for (const n of [1, 2, 3, 4])
+      await client.invoke('chats.put', {
+        id: `chat-more-000${n}`,
+        options: { model: 'tiny-llama.gguf', system: '', maxTokens: 8 },
+        known: 0,
+        from: 0,
+        turns: [{ role: 'user', content: `question ${n}` }],
+      });
+    close();
+    await page.getByTestId('chat-list-filter').fill('greet TESTED');
+    await expect.poll(() => page.getByTestId('chat-list-item').allTextContents()).toEqual([expect.stringContaining('Greetings, tested')]);
+    await page.getByTestId('chat-list-filter').fill('nothing like it');
+    await page.getByText('No conversation’s name has “nothing like it”.').waitFor();
+    await page.getByTestId('chat-list-filter').fill('');
+    await expect.poll(() => page.getByTestId('chat-list-item').count()).toBe(6);
     await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat-list.png') });
     // Deleting the one open starts a new one; the list loses it in every window.
     page.once('dialog', (dialog) => void dialog.accept());
     await page.locator('[data-testid="chat-list-item"].active').getByTestId('chat-list-delete').click();
-    await expect.poll(() => other.getByTestId('chat-list-item').count()).toBe(1);
+    await expect.poll(() => other.getByTestId('chat-list-item').count()).toBe(5);
     await expect(page.getByTestId('chat-turn-user').count()).resolves.toBe(0);
     await other.close();
     await page.close();

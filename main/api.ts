@@ -192,6 +192,7 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     'chats.list': () => deps.chats.list(),
     'chats.get': ({ id }) => deps.chats.get(id),
     'chats.put': (change) => deps.chats.put(change),
+    'chats.rename': ({ id, title }) => deps.chats.rename(id, title),
     'chats.delete': ({ id }) => deps.chats.delete(id),
     'keys.status': () => deps.keys.status(),
     'keys.set': async ({ key, ...given }) => {

@@ -51,6 +51,7 @@ export const CHAT_MAX_TURNS = 1000;
 
 export interface Chat {
   id: string;
+  /** Its own name when it was given one, else its first question. */
   title: string;
   createdAt: string;
   updatedAt: string;
@@ -91,6 +92,23 @@ export const ChatPutSchema = z
 export type ChatPut = z.infer<typeof ChatPutSchema>;
 
 export const ByChatIdSchema = z.object({ id: ChatIdSchema }).strict();
+
+/** The longest name a conversation is given by hand. */
+export const CHAT_TITLE_MAX_CHARS = 120;
+
+/** A conversation's own name, given by hand; empty goes back to naming it by its first question. */
+export const ChatRenameSchema = z
+  .object({
+    id: ChatIdSchema,
+    title: z.string().max(CHAT_TITLE_MAX_CHARS, `a name is at most ${CHAT_TITLE_MAX_CHARS} characters`),
+  })
+  .strict();
+export type ChatRename = z.infer<typeof ChatRenameSchema>;
+
+/** A name as it is kept: on one line, without spaces around it. */
+export function chatName(title: string): string {
+  return title.replace(/\s+/g, ' ').trim();
+}
 
 /** A conversation's title: its first question, on one line, cut short. */
 export function chatTitle(turns: readonly Turn[]): string {

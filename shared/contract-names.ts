@@ -61,6 +61,7 @@ export const REQUEST_NAMES = [
   'chats.list',
   'chats.get',
   'chats.put',
+  'chats.rename',
   'chats.delete',
   'diagnostics.create',
   'backup.create',

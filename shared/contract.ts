@@ -16,7 +16,7 @@ import { GatewayPatchSchema, TryChatSchema, type GatewayStats, type GatewayStatu
 import { INSTANCE_ID_PATTERN, PROVIDER_ID_PATTERN } from './ids';
 import { UnloadSchema, type OnDemandStatus } from './on-demand';
 import { KeyTargetSchema, SetKeySchema, type KeysStatus } from './upstream-keys';
-import { ByChatIdSchema, ChatPutSchema, type Chat, type ChatList, type ChatSummary } from './chats';
+import { ByChatIdSchema, ChatPutSchema, ChatRenameSchema, type Chat, type ChatList, type ChatSummary } from './chats';
 import { ProviderId } from './recipe';
 import type { RecipeCommands } from './recipe-commands';
 import { ResourceRangeSchema, type Alert, type ResourceHistory, type ResourceSample, type ResourceWatch } from './resources';
@@ -273,6 +273,10 @@ export const contract = {
     'chats.put': request<ChatSummary>()(
       ChatPutSchema,
       'Saves a change to a conversation: its options, and its turns from `from` on replaced by `turns` (0 with every turn makes it); refused when `from` is past the turns it has.',
+    ),
+    'chats.rename': request<ChatSummary>()(
+      ChatRenameSchema,
+      'Names a conversation ({id, title}; an empty title names it by its first question again). Its turns and place in the list stay.',
     ),
     'chats.delete': request<ChatList>()(ByChatIdSchema, 'Deletes a conversation (deleting one already gone is no error).'),
     'diagnostics.create': request<DiagnosticsCreated>()(

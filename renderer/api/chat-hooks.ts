@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import type { ChatList } from '../../shared/chats';
 import { useClient } from './context';
 import { useHostMutation } from './host-mutation';
 import { queryKeys } from './query-keys';
@@ -11,4 +12,15 @@ export function useChats() {
 
 export function useDeleteChat() {
   return useHostMutation((client, id: string) => client.invoke('chats.delete', { id }), queryKeys.chats);
+}
+
+/** The answer is the one conversation's summary: it takes that conversation's place in the list (chats.changed brings the rest). */
+export function useRenameChat() {
+  return useHostMutation(
+    (client, change: { id: string; title: string }) => client.invoke('chats.rename', change),
+    (queryClient, summary) =>
+      queryClient.setQueryData<ChatList>(queryKeys.chats, (list) =>
+        list ? { ...list, chats: list.chats.map((chat) => (chat.id === summary.id ? summary : chat)) } : list,
+      ),
+  );
 }

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHAT_DEFAULTS, CHAT_MAX_TURNS, ChatPutSchema, type Turn } from '../../../shared/chats';
+import { CHAT_DEFAULTS, CHAT_MAX_TURNS, CHAT_TITLE_MAX_CHARS, ChatPutSchema, type Turn } from '../../../shared/chats';
 import { contract } from '../../../shared/contract';
 import { tempDir } from '../../../test/temp-dir';
 import { listConfig } from '../backup/config-files';
@@ -37,6 +37,31 @@ describe('the conversations kept on the host', () => {
     expect(chat.options.temperature).toBe(0);
     await chats.put({ id: 'chat-0002', options, known: 0, from: 0, turns: [user('Newer')] });
     expect((await chats.list()).chats.map((c) => c.id)).toEqual(['chat-0002', 'chat-0001']);
+  });
+
+  it('keeps a name given by hand through later turns, without moving the conversation in the list; an empty name goes back to the first question', async () => {
+    const { dir, chats } = await store();
+    await chats.put({ id: 'chat-0001', options, known: 0, from: 0, turns: [user('What is two and two?')] });
+    await chats.put({ id: 'chat-0002', options, known: 0, from: 0, turns: [user('Newer')] });
+    // (The saves above announce their own lists meanwhile.)
+    const changed = new Promise<string[]>((resolve) =>
+      chats.on('changed', (list) => {
+        const titles = list.chats.map((c) => c.title);
+        if (titles.includes('Sums for the kids')) resolve(titles);
+      }),
+    );
+    const renamed = await chats.rename('chat-0001', '  Sums\n for   the kids ');
+    expect(renamed).toMatchObject({ id: 'chat-0001', title: 'Sums for the kids', turns: 1 });
+    // Every window hears of it; the conversation keeps its place (its last turn is what orders the list).
+    await expect(changed).resolves.toEqual(['Newer', 'Sums for the kids']);
+    await chats.put({ id: 'chat-0001', options, known: 1, from: 1, turns: [answer('Four.')] });
+    expect(await chats.get('chat-0001')).toMatchObject({ title: 'Sums for the kids', turns: [{ content: 'What is two and two?' }, {}] });
+    expect((await chats.list()).chats.map((c) => c.title)).toEqual(['Sums for the kids', 'Newer']);
+    // The app started again reads the name from the file.
+    expect((await new ChatStore(dir).get('chat-0001')).title).toBe('Sums for the kids');
+    await chats.rename('chat-0001', ' ');
+    expect((await chats.get('chat-0001')).title).toBe('What is two and two?');
+    await expect(chats.rename('chat-9999', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('refuses a change made on an older copy (another window saved since), and one to a conversation it does not have', async () => {
@@ -116,5 +141,13 @@ describe('what the contract takes', () => {
     ).toBe(false);
     expect(ChatPutSchema.safeParse({ id: 'chat-0001', options, known: 0, from: -1, turns: [] }).success).toBe(false);
     expect(ChatPutSchema.safeParse({ id: 'chat-0001', options, known: 1, from: 2, turns: [] }).success).toBe(false);
+  });
+
+  it('refuses a name longer than a list shows, saying how long one may be', () => {
+    const rename = contract.requests['chats.rename'].input;
+    expect(rename.safeParse({ id: 'chat-0001', title: 'x'.repeat(CHAT_TITLE_MAX_CHARS) }).success).toBe(true);
+    const tooLong = rename.safeParse({ id: 'chat-0001', title: 'x'.repeat(CHAT_TITLE_MAX_CHARS + 1) });
+    expect(tooLong.error?.issues[0]?.message).toBe(`a name is at most ${CHAT_TITLE_MAX_CHARS} characters`);
+    expect(rename.safeParse({ id: '../x', title: 'ok' }).success).toBe(false);
   });
 });

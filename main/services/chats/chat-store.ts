@@ -5,6 +5,8 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import {
   CHAT_MAX_TURNS,
+  CHAT_TITLE_MAX_CHARS,
+  chatName,
   ChatIdSchema,
   ChatOptionsSchema,
   ChatTurnSchema,
@@ -25,8 +27,11 @@ const ChatFileSchema = z
     updatedAt: z.string(),
     options: ChatOptionsSchema,
     turns: z.array(ChatTurnSchema).max(CHAT_MAX_TURNS),
+    /** The name given by hand, if any. */
+    title: z.string().min(1).max(CHAT_TITLE_MAX_CHARS).optional(),
   })
   .strict();
+type ChatFile = z.infer<typeof ChatFileSchema>;
 
 /**
  * The Chat page's conversations, one JSON file each in chats/ under the base directory, so every
@@ -75,7 +80,7 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
   put(change: ChatPut): Promise<ChatSummary> {
     return this.oneAtATime(change.id, async () => {
       const file = this.fileOf(change.id);
-      const existing = await this.read(file, change.id).catch((error: unknown) => {
+      const existing = await this.load(file, change.id).catch((error: unknown) => {
         if (error instanceof AppFailure && error.code === 'NOT_FOUND') return undefined;
         throw error;
       });
@@ -96,15 +101,36 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
         });
       }
       const now = new Date().toISOString();
-      const chat = { id: change.id, createdAt: existing?.createdAt ?? now, updatedAt: now, options: change.options, turns };
-      await mkdir(this.dir, { recursive: true });
-      await writeFileAtomic(file, JSON.stringify({ version: 1, ...chat }));
-      const summary = summaryOf({ ...chat, title: chatTitle(turns) });
-      // Known already: the list the change announces need not read this conversation back.
-      this.summaries.set(path.basename(file), { mtimeMs: (await stat(file)).mtimeMs, summary });
-      void this.changed();
-      return summary;
+      return this.save(file, {
+        version: 1,
+        id: change.id,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+        options: change.options,
+        turns,
+        ...(existing?.title ? { title: existing.title } : {}),
+      });
     });
+  }
+
+  /** Gives a conversation its own name, or (empty) names it by its first question again; it keeps its place in the list. */
+  rename(id: string, title: string): Promise<ChatSummary> {
+    return this.oneAtATime(id, async () => {
+      const file = this.fileOf(id);
+      const { title: _old, ...existing } = await this.load(file, id);
+      const name = chatName(title);
+      return this.save(file, { ...existing, ...(name ? { title: name } : {}) });
+    });
+  }
+
+  private async save(file: string, content: ChatFile): Promise<ChatSummary> {
+    await mkdir(this.dir, { recursive: true });
+    await writeFileAtomic(file, JSON.stringify(content));
+    const summary = summaryOf(chatOf(content));
+    // Known already: the list the change announces need not read this conversation back.
+    this.summaries.set(path.basename(file), { mtimeMs: (await stat(file)).mtimeMs, summary });
+    void this.changed();
+    return summary;
   }
 
   async delete(id: string): Promise<ChatList> {
@@ -124,6 +150,11 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
   }
 
   private async read(file: string, id?: string): Promise<Chat> {
+    return chatOf(await this.load(file, id));
+  }
+
+  /** The file as it is kept, checked. */
+  private async load(file: string, id?: string): Promise<ChatFile> {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -137,9 +168,8 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
       }
       throw error;
     }
-    let parsed: z.infer<typeof ChatFileSchema>;
     try {
-      parsed = ChatFileSchema.parse(JSON.parse(text));
+      return ChatFileSchema.parse(JSON.parse(text));
     } catch (error) {
       throw new AppFailure({
         code: 'CONFLICT',
@@ -147,8 +177,6 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
         hint: 'It was left as it is. Fix or remove the file; the other conversations are unaffected.',
       });
     }
-    const { version: _version, ...chat } = parsed;
-    return { ...chat, title: chatTitle(chat.turns) };
   }
 
   private oneAtATime<T>(id: string, work: () => Promise<T>): Promise<T> {
@@ -161,6 +189,10 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
     });
     return run;
   }
+}
+
+function chatOf({ version: _version, title, ...chat }: ChatFile): Chat {
+  return { ...chat, title: title ?? chatTitle(chat.turns) };
 }
 
 function summaryOf(chat: Chat): ChatSummary {
