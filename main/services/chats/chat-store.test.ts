@@ -59,6 +59,14 @@ describe('the conversations kept on the host', () => {
     expect((await chats.list()).chats.map((c) => c.title)).toEqual(['Sums for the kids', 'Newer']);
     // The app started again reads the name from the file.
     expect((await new ChatStore(dir).get('chat-0001')).title).toBe('Sums for the kids');
+    // A name edited in the file by hand, too long or blank, is shown cut or as the first question: the conversation stays readable.
+    const file = path.join(dir, 'chat-0001.json');
+    const kept = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...kept, title: `${'long '.repeat(100)}` }));
+    expect((await chats.get('chat-0001')).title).toBe('long '.repeat(24).trim());
+    await writeFile(file, JSON.stringify({ ...kept, title: ' \n ' }));
+    expect((await chats.get('chat-0001')).title).toBe('What is two and two?');
+    await writeFile(file, JSON.stringify(kept));
     await chats.rename('chat-0001', ' ');
     expect((await chats.get('chat-0001')).title).toBe('What is two and two?');
     await expect(chats.rename('chat-9999', 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -27,8 +27,8 @@ const ChatFileSchema = z
     updatedAt: z.string(),
     options: ChatOptionsSchema,
     turns: z.array(ChatTurnSchema).max(CHAT_MAX_TURNS),
-    /** The name given by hand, if any. */
-    title: z.string().min(1).max(CHAT_TITLE_MAX_CHARS).optional(),
+    /** The name given by hand, if any (a longer one, edited in the file, is cut when shown rather than costing the conversation). */
+    title: z.string().max(100_000).optional(),
   })
   .strict();
 type ChatFile = z.infer<typeof ChatFileSchema>;
@@ -192,7 +192,10 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
 }
 
 function chatOf({ version: _version, title, ...chat }: ChatFile): Chat {
-  return { ...chat, title: title ?? chatTitle(chat.turns) };
+  const name = chatName(title ?? '')
+    .slice(0, CHAT_TITLE_MAX_CHARS)
+    .trimEnd();
+  return { ...chat, title: name || chatTitle(chat.turns) };
 }
 
 function summaryOf(chat: Chat): ChatSummary {
