@@ -107,6 +107,15 @@ import { profileDirFrom, startGatewayHost } from './support/gateway-host';
 //   met (streaming 1.68x and its full-load p99, first byte +0.20 ms); non-streaming 1.35x (175 vs
 //   282 us a request) with p99 8.5 vs 7.6 ms; at 1,000 req/s +0.33 / +0.29 ms p50 and +0.98 /
 //   +2.10 ms p99, where the keep-alive proxy added +0.46 / +0.51 and +1.63 / +2.63 ms.
+//   2026-11-30 (evening session, no gateway code changed; the VM slow again: direct 15.8k-17.3k
+//   req/s), three runs of 5 rounds: 5, 3 and 5 of seven. Full load 1.64x / 1.52x, 1.23x / 1.80x,
+//   1.54x / 1.96x (130-175 vs 227-256 us a request non-streaming); full-load p99 met in five of six
+//   comparisons; first streamed byte +0.14 to +0.26 ms (met). The miss common to all three: p50 at
+//   1,000 req/s, +0.44 to +0.47 ms non-streaming and +0.29 to +0.39 ms streaming (the proxy adds
+//   +0.49 to +0.71 ms), where quieter days gave +0.19 to +0.28 ms: the host's own time per request,
+//   which a VM this slow stretches. strace of paced requests: read, write, read, writev and the
+//   epoll_wait between, nothing more; once a second the resource sampler's reads of /proc (about
+//   0.2 ms on the loop, its file reads completing on the thread pool) run in the gateway's time.
 
 const root = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 3);
