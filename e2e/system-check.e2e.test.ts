@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AppShell } from './pages/app-shell';
 import { DashboardPage } from './pages/dashboard-page';
 import { e2eSession } from './support/session';
-import { freshDirs, projectRoot, spawnHost, cliPath } from './support/host-process';
+import { freshDirs, projectRoot, spawnHost, cliPath, type HostDirs } from './support/host-process';
 import { writeTinyGguf } from '../scripts/make-tiny-gguf';
 
 const session = e2eSession();
@@ -15,7 +15,7 @@ const GPU_FIXTURES = path.join(projectRoot, 'main', 'services', 'gpu', 'fixtures
  * by default, or what a real H200 printed), and a CMake older than llama.cpp needs. Both are real
  * processes the host runs, as it would the real tools.
  */
-async function standInTools(root: string, gpus: '2gpu' | 'h200' = '2gpu'): Promise<string> {
+async function standInTools(root: string, gpus: '2gpu' | 'h200'): Promise<string> {
   const bin = path.join(root, 'stand-in-bin');
   await mkdir(bin, { recursive: true });
   const query = '--query-gpu=index,name,pci.bus_id,memory.total,memory.free,driver_version --format=csv,noheader,nounits';
@@ -41,17 +41,21 @@ async function standInTools(root: string, gpus: '2gpu' | 'h200' = '2gpu'): Promi
   return bin;
 }
 
+/** A host with the stand-in tools in front of PATH, and its dashboard open once connected. */
+async function dashboardWith(dirs: HostDirs, gpus: '2gpu' | 'h200') {
+  const bin = await standInTools(path.dirname(dirs.baseDir), gpus);
+  session.host = await spawnHost(process.execPath, [cliPath, 'serve', '--port', '0'], dirs, {
+    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+  });
+  const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(session.host.url);
+  await new AppShell(page).waitConnected();
+  return { bin, page, dashboard: new DashboardPage(page) };
+}
+
 describe('system check on the dashboard', () => {
   it('shows the GPUs nvidia-smi reports, and a too-old CMake with the command that fixes it', async () => {
-    const dirs = await freshDirs();
-    const bin = await standInTools(path.dirname(dirs.baseDir));
-    session.host = await spawnHost(process.execPath, [cliPath, 'serve', '--port', '0'], dirs, {
-      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-    });
-    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(session.host.url);
-    await new AppShell(page).waitConnected();
-    const dashboard = new DashboardPage(page);
+    const { bin, page, dashboard } = await dashboardWith(await freshDirs(), '2gpu');
 
     await dashboard.gpuRows.first().waitFor();
     await expect(dashboard.gpuRows.allTextContents()).resolves.toEqual([
@@ -81,14 +85,7 @@ describe('system check on the dashboard', () => {
     const dirs = await freshDirs();
     await mkdir(path.join(dirs.baseDir, 'models'), { recursive: true });
     writeTinyGguf(path.join(dirs.baseDir, 'models', 'tiny-llama.gguf'));
-    const bin = await standInTools(path.dirname(dirs.baseDir), 'h200');
-    session.host = await spawnHost(process.execPath, [cliPath, 'serve', '--port', '0'], dirs, {
-      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-    });
-    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(session.host.url);
-    await new AppShell(page).waitConnected();
-    const dashboard = new DashboardPage(page);
+    const { page, dashboard } = await dashboardWith(dirs, 'h200');
     await dashboard.gpuRows.first().waitFor();
     await expect(dashboard.gpuRows.allTextContents()).resolves.toEqual([
       expect.stringMatching(/^NVIDIA H200.*140\.4 GiB VRAM \(139\.8 GiB free\).*driver 580\.159\.04.*CUDA 13\.0/),

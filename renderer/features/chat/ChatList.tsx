@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { CHAT_TITLE_MAX_CHARS, type ChatList as Chats, type ChatSummary } from '../../../shared/chats';
 import { useDeleteChat, useRenameChat } from '../../api/chat-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -74,26 +74,12 @@ export function ChatList({ list, current, onOpen, onDeleted }: ChatListProps) {
                   {when(chat.updatedAt)} · {chat.turns} message{chat.turns === 1 ? '' : 's'}
                 </span>
               </button>
-              <button
-                type="button"
-                className="chat-list-action"
-                aria-label={`Rename ${chat.title}`}
-                title="Rename"
-                data-testid="chat-list-rename"
-                onClick={() => setRenaming(chat.id)}
-              >
+              <ItemAction what="Rename" chat={chat} testId="chat-list-rename" onClick={() => setRenaming(chat.id)}>
                 ✎
-              </button>
-              <button
-                type="button"
-                className="chat-list-action"
-                aria-label={`Delete ${chat.title}`}
-                title="Delete"
-                data-testid="chat-list-delete"
-                onClick={() => confirmDelete(chat.id, chat.title)}
-              >
+              </ItemAction>
+              <ItemAction what="Delete" chat={chat} testId="chat-list-delete" onClick={() => confirmDelete(chat.id, chat.title)}>
                 ×
-              </button>
+              </ItemAction>
             </li>
           ),
         )}
@@ -108,6 +94,34 @@ export function ChatList({ list, current, onOpen, onDeleted }: ChatListProps) {
       {remove.error && <ErrorNotice error={remove.error} title="Could not delete the conversation" />}
       {rename.error && <ErrorNotice error={rename.error} title="Could not rename the conversation" />}
     </nav>
+  );
+}
+
+/** A small button beside a conversation, shown on hover or for the open one. */
+function ItemAction({
+  what,
+  chat,
+  testId,
+  onClick,
+  children,
+}: {
+  what: string;
+  chat: ChatSummary;
+  testId: string;
+  onClick(): void;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      className="chat-list-action"
+      aria-label={`${what} ${chat.title}`}
+      title={what}
+      data-testid={testId}
+      onClick={onClick}
+    >
+      {children}
+    </button>
   );
 }
 
