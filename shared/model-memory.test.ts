@@ -57,9 +57,9 @@ describe('where a model can go on this machine', () => {
   it('in RAM alone where no GPU has memory of its own: none found, Apple Silicon, an unknown size', () => {
     const apple: GpuInfo = { vendor: 'apple', model: 'Apple M2 Pro', sharedMemory: true, source: 'system_profiler' };
     const unknown: GpuInfo = { vendor: 'nvidia', model: 'NVIDIA GB10', sharedMemory: true, source: 'nvidia-smi' };
-    for (const gpus of [[], [apple], [unknown]]) {
-      expect(memoryFit(ram, ram, gpus)).toEqual({ where: 'ram', ramBytes: ram });
-      expect(memoryFit(ram + 1, ram, gpus)).toEqual({ where: 'none', ramBytes: ram });
-    }
+    expect(memoryFit(ram, ram, [])).toEqual({ where: 'ram', ramBytes: ram, gpus: 0 });
+    expect(memoryFit(ram, ram, [apple])).toEqual({ where: 'ram', ramBytes: ram, gpus: 1, appleGpu: 'Apple M2 Pro' });
+    expect(memoryFit(ram, ram, [unknown])).toEqual({ where: 'ram', ramBytes: ram, gpus: 1 });
+    for (const gpus of [[], [apple], [unknown]]) expect(memoryFit(ram + 1, ram, gpus)).toEqual({ where: 'none', ramBytes: ram });
   });
 });

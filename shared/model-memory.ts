@@ -85,7 +85,8 @@ export interface ModelEstimate {
 export type MemoryFit =
   | { where: 'gpu'; gpu: string; vramBytes: number }
   | { where: 'split'; gpu: string; vramBytes: number; ramBytes: number }
-  | { where: 'ram'; ramBytes: number }
+  /** `gpus`: how many GPUs there are (none of them with memory of its own); `appleGpu`: the Apple Silicon GPU that shares the RAM. */
+  | { where: 'ram'; ramBytes: number; gpus: number; appleGpu?: string }
   | { where: 'none'; ramBytes: number; gpu?: string; vramBytes?: number };
 
 const MIB = 1024 * 1024;
@@ -96,7 +97,12 @@ export function memoryFit(bytes: number, ramBytes: number, gpus: readonly GpuInf
     if (gpu.sharedMemory || gpu.vramMiB === undefined) continue;
     if (!best || gpu.vramMiB > best.vramMiB!) best = gpu;
   }
-  if (!best) return bytes <= ramBytes ? { where: 'ram', ramBytes } : { where: 'none', ramBytes };
+  if (!best) {
+    const apple = gpus.find((gpu) => gpu.vendor === 'apple');
+    return bytes <= ramBytes
+      ? { where: 'ram', ramBytes, gpus: gpus.length, ...(apple ? { appleGpu: apple.model } : {}) }
+      : { where: 'none', ramBytes };
+  }
   const gpu = best.model;
   const vramBytes = best.vramMiB! * MIB;
   if (bytes <= vramBytes) return { where: 'gpu', gpu, vramBytes };

@@ -66,7 +66,10 @@ function placement(fit: MemoryFit, estimate: MemoryEstimate): string {
         (estimate.weightsBytes * 1.1 <= fit.vramBytes ? ' A smaller context or fewer parallel requests would keep it all on the GPU.' : '')
       );
     case 'ram':
-      return '';
+      // A GPU sharing RAM other than Apple's may or may not be used (Vulkan): nothing is said of it.
+      if (fit.appleGpu)
+        return `It fits in this machine's ${formatBytes(fit.ramBytes)}, which the ${fit.appleGpu} shares: the engine runs it there.`;
+      return fit.gpus === 0 ? 'No GPU was found: the engine runs it on the CPU.' : '';
     case 'none':
       return fit.gpu
         ? `That is more than this machine's ${formatBytes(fit.ramBytes)} of RAM and the ${fit.gpu}'s ${formatBytes(fit.vramBytes!)} together: the engine will not start.`
