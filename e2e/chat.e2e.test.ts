@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppShell } from './pages/app-shell';
@@ -8,6 +8,7 @@ import { writeStandInRecipe } from './support/stand-in-recipe';
 import { connectClient } from './support/ws-client';
 import { e2eSession } from './support/session';
 import { dirsWithTinyModel, TINY_MODEL } from './support/tiny-model-dirs';
+import { mountRefusal, mountTmpfs } from '../test/scratch-mounts';
 
 const session = e2eSession();
 const MARKDOWN_REPLY =
@@ -145,6 +146,55 @@ describe('the Chat page, in Chromium, with the built-in engine loading the tiny 
     await expect.poll(() => other.getByTestId('chat-list-item').count()).toBe(5);
     await expect(page.getByTestId('chat-turn-user').count()).resolves.toBe(0);
     await other.close();
+    await page.close();
+  });
+
+  it('saves again once the disk has room: turns a full disk kept from the host are sent with the next message (a real 64 KiB tmpfs)', async (ctx) => {
+    if (mountRefusal) ctx.skip(`needs a tmpfs mount: ${mountRefusal}`);
+    const { dirs } = await dirsWithTinyModel();
+    const chatsDir = path.join(dirs.baseDir, 'config', 'chats');
+    await mkdir(chatsDir, { recursive: true });
+    mountTmpfs(chatsDir, '64k');
+    session.host = await startCliHost(dirs);
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(session.host.url);
+    await new AppShell(page).open('chat');
+    await page.getByTestId('chat-options').locator('summary').click();
+    await page.getByTestId('chat-max-tokens').fill('4');
+    const answers = page.getByTestId('chat-turn-assistant');
+    const say = async (text: string, count: number) => {
+      await page.getByTestId('chat-input').fill(text);
+      await page.getByTestId('chat-input').press('Enter');
+      await expect.poll(() => answers.count(), { timeout: 60_000 }).toBe(count);
+      await answers
+        .nth(count - 1)
+        .getByTestId('chat-turn-facts')
+        .waitFor();
+    };
+    const held = async () => {
+      const { client, close } = await connectClient(session.host!.origin, session.host!.token);
+      try {
+        const { chats } = await client.invoke('chats.list');
+        return chats[0]?.turns ?? 0;
+      } finally {
+        close();
+      }
+    };
+    await say('first', 1);
+    await expect.poll(held, { timeout: 10_000 }).toBe(2);
+    // The disk fills: the next exchange is not saved, and the page says why.
+    await writeFile(path.join(chatsDir, 'filler'), Buffer.alloc(64 * 1024)).catch(() => undefined);
+    await say('second', 2);
+    await expect.poll(() => page.getByTestId('chat-error').textContent(), { timeout: 10_000 }).toContain('could not be saved');
+    expect(await held()).toBe(2);
+    // Room again: the next message saves what was missing with it.
+    await rm(path.join(chatsDir, 'filler'));
+    await say('third', 3);
+    await expect.poll(held, { timeout: 10_000 }).toBe(6);
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('chat-turn-user').allTextContents(), { timeout: 15_000 })
+      .toEqual(['first', 'second', 'third'].map((text) => expect.stringContaining(text)));
     await page.close();
   });
 

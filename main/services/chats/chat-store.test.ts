@@ -1,9 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHAT_DEFAULTS, CHAT_MAX_TURNS, CHAT_TITLE_MAX_CHARS, ChatPutSchema, type Turn } from '../../../shared/chats';
 import { contract } from '../../../shared/contract';
 import { tempDir } from '../../../test/temp-dir';
+// After temp-dir: its mounts are undone (afterEach, last registered first) before the folders go.
+import { mountRefusal, mountTmpfs } from '../../../test/scratch-mounts';
 import { listConfig } from '../backup/config-files';
 import { pathsFor } from '../base-dir/paths';
 import { ChatStore } from './chat-store';
@@ -127,6 +129,32 @@ describe('the conversations kept on the host', () => {
     const changed = new Promise((resolve) => chats.once('changed', resolve));
     await chats.put({ id: 'chat-0001', options, known: 0, from: 0, turns: [user('hi')] });
     await expect(changed).resolves.toMatchObject({ chats: [expect.objectContaining({ id: 'chat-0001' })] });
+  });
+});
+
+describe('when the disk is full', () => {
+  it('refuses the save saying so, keeps what was saved before, and takes the missing turns once there is room (a real 64 KiB tmpfs)', async (ctx) => {
+    if (mountRefusal) ctx.skip(`needs a tmpfs mount: ${mountRefusal}`);
+    const dir = await tempDir();
+    mountTmpfs(dir, '64k');
+    const chats = new ChatStore(dir);
+    await chats.put({ id: 'chat-0001', options, known: 0, from: 0, turns: [user('hi')] });
+    const before = await readFile(path.join(dir, 'chat-0001.json'), 'utf8');
+    await writeFile(path.join(dir, 'filler'), Buffer.alloc(60 * 1024)).catch(() => undefined);
+    const long = answer('x'.repeat(20_000));
+    await expect(chats.put({ id: 'chat-0001', options, known: 1, from: 1, turns: [long] })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(
+        /^The conversation could not be saved: the disk holding .* has .* free\. What was saved of it before is kept/,
+      ),
+      hint: expect.stringContaining('Free some disk space'),
+    });
+    expect(await readFile(path.join(dir, 'chat-0001.json'), 'utf8')).toBe(before);
+    expect((await readdir(dir)).sort()).toEqual(['chat-0001.json', 'filler']);
+    await rm(path.join(dir, 'filler'));
+    // The page sends again from what the host confirmed it holds: the answer, and the question after it.
+    await chats.put({ id: 'chat-0001', options, known: 1, from: 1, turns: [long, user('still there?')] });
+    expect((await chats.get('chat-0001')).turns.map((t) => t.content.length)).toEqual([2, 20_000, 12]);
   });
 });
 

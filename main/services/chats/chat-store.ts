@@ -17,6 +17,7 @@ import {
   type ChatSummary,
 } from '../../../shared/chats';
 import { AppFailure } from '../../../shared/errors';
+import { freeSpaceWords, isDiskFull } from '../os/disk-space';
 
 /** A conversation's file: what the host keeps, checked whenever it is read. */
 const ChatFileSchema = z
@@ -124,8 +125,18 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
   }
 
   private async save(file: string, content: ChatFile): Promise<ChatSummary> {
-    await mkdir(this.dir, { recursive: true });
-    await writeFileAtomic(file, JSON.stringify(content));
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await writeFileAtomic(file, JSON.stringify(content));
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      // write-file-atomic wrote a temporary file and removed it: the conversation's file is as it was.
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `The conversation could not be saved: ${await freeSpaceWords(this.dir)}. What was saved of it before is kept as it was.`,
+        hint: 'Free some disk space; the turns not saved stay on this page, and the next message (or a change of its options) saves them.',
+      });
+    }
     const summary = summaryOf(chatOf(content));
     // Known already: the list the change announces need not read this conversation back.
     this.summaries.set(path.basename(file), { mtimeMs: (await stat(file)).mtimeMs, summary });

@@ -48,14 +48,19 @@ export function ChatPage() {
   const tryChat = useTryChat();
   const end = useRef<HTMLDivElement>(null);
 
+  /** How many turns the host said it holds of the conversation shown (its last save's answer, or as opened). */
+  const confirmed = useRef<{ id: string; turns: number } | undefined>(undefined);
   const startNew = useCallback((options: ChatOptions = CHAT_DEFAULTS) => {
-    setChat({ id: newChatId(), options, turns: [], kept: false });
+    const id = newChatId();
+    confirmed.current = { id, turns: 0 };
+    setChat({ id, options, turns: [], kept: false });
     setFailure(undefined);
   }, []);
   const open = useCallback(
     (id: string) => {
       client.invoke('chats.get', { id }).then(
         (found) => {
+          confirmed.current = { id: found.id, turns: found.turns.length };
           setChat({ id: found.id, options: found.options, turns: found.turns, kept: true });
           setFailure(undefined);
           rememberChatId(storage, found.id);
@@ -87,12 +92,33 @@ export function ChatPage() {
     if (pane && pane.scrollHeight - pane.scrollTop - pane.clientHeight < 200) pane.scrollTop = pane.scrollHeight;
   }, [chat?.turns.length, tryChat.text, tryChat.reasoning]);
 
-  /** Saves the conversation's turns from `from` on (and its options) on the host, which holds `known` turns before this. */
+  /**
+   * Saves the conversation's turns from `from` on (and its options) on the host, which holds `known`
+   * turns before this. Saves go one at a time, each from what the host last confirmed it holds: one
+   * that failed (a full disk, the host away) is made good by the next, which would otherwise be
+   * refused as made on an older copy.
+   */
+  const saving = useRef<Promise<void>>(Promise.resolve());
   const persist = useCallback(
-    (conversation: Conversation, from: number, known: number) =>
-      client
-        .invoke('chats.put', { id: conversation.id, options: conversation.options, known, from, turns: conversation.turns.slice(from) })
-        .then(() => rememberChatId(storage, conversation.id), setFailure),
+    (conversation: Conversation, from: number, known: number) => {
+      saving.current = saving.current.then(() => {
+        const held = confirmed.current?.id === conversation.id ? confirmed.current.turns : known;
+        const start = Math.min(from, held);
+        return client
+          .invoke('chats.put', {
+            id: conversation.id,
+            options: conversation.options,
+            known: held,
+            from: start,
+            turns: conversation.turns.slice(start),
+          })
+          .then((summary) => {
+            if (confirmed.current?.id === conversation.id) confirmed.current = { id: conversation.id, turns: summary.turns };
+            rememberChatId(storage, conversation.id);
+          }, setFailure);
+      });
+      return saving.current;
+    },
     [client],
   );
   // Options typed into a kept conversation are saved once typing pauses: with the turns as they are
