@@ -91,6 +91,19 @@ export type MemoryFit =
 
 const MIB = 1024 * 1024;
 
+/**
+ * Where llama.cpp can hold `bytes`: on a GPU with `vramBytes` of its own (0: none), split between
+ * it and `ramBytes` of RAM, in RAM alone where there is no such GPU, or nowhere. The one rule behind
+ * the engine's memory card (memoryFit) and the hub's fit badges (fitHint).
+ */
+export function placement(bytes: number, vramBytes: number, ramBytes: number): MemoryFit['where'] {
+  if (vramBytes > 0) {
+    if (bytes <= vramBytes) return 'gpu';
+    return bytes <= vramBytes + ramBytes ? 'split' : 'none';
+  }
+  return bytes <= ramBytes ? 'ram' : 'none';
+}
+
 export function memoryFit(bytes: number, ramBytes: number, gpus: readonly GpuInfo[]): MemoryFit {
   let best: GpuInfo | undefined;
   for (const gpu of gpus) {
@@ -99,13 +112,14 @@ export function memoryFit(bytes: number, ramBytes: number, gpus: readonly GpuInf
   }
   if (!best) {
     const apple = gpus.find((gpu) => gpu.vendor === 'apple');
-    return bytes <= ramBytes
+    return placement(bytes, 0, ramBytes) === 'ram'
       ? { where: 'ram', ramBytes, gpus: gpus.length, ...(apple ? { appleGpu: apple.model } : {}) }
       : { where: 'none', ramBytes };
   }
   const gpu = best.model;
   const vramBytes = best.vramMiB! * MIB;
-  if (bytes <= vramBytes) return { where: 'gpu', gpu, vramBytes };
-  if (bytes <= vramBytes + ramBytes) return { where: 'split', gpu, vramBytes, ramBytes };
+  const where = placement(bytes, vramBytes, ramBytes);
+  if (where === 'gpu') return { where, gpu, vramBytes };
+  if (where === 'split') return { where, gpu, vramBytes, ramBytes };
   return { where: 'none', ramBytes, gpu, vramBytes };
 }

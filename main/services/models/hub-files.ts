@@ -4,6 +4,8 @@
  * quantisation or file name, and whether a choice fits this machine.
  */
 
+import { placement } from '../../../shared/model-memory';
+
 export interface HubFile {
   path: string;
   size: number;
@@ -89,14 +91,15 @@ export function withContextRoom(modelBytes: number): number {
  * RAM (slow); else not at all. Memory figures in bytes; a machine without a GPU passes vramBytes 0.
  */
 export function fitHint(modelBytes: number, machine: { vramBytes: number; ramBytes: number }): FitHint {
-  const needed = withContextRoom(modelBytes);
-  if (machine.vramBytes > 0) {
-    if (needed <= machine.vramBytes) return 'fits on the GPU';
-    if (needed <= machine.vramBytes + machine.ramBytes) return 'partly on the GPU';
-    return 'too big';
-  }
-  return needed <= machine.ramBytes ? 'CPU only, slow' : 'too big';
+  return HINTS[placement(withContextRoom(modelBytes), machine.vramBytes, machine.ramBytes)];
 }
+
+const HINTS: Record<ReturnType<typeof placement>, FitHint> = {
+  gpu: 'fits on the GPU',
+  split: 'partly on the GPU',
+  ram: 'CPU only, slow',
+  none: 'too big',
+};
 
 const UNQUANTISED = new Set(['F16', 'BF16', 'F32', 'FP16']);
 

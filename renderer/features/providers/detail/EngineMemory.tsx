@@ -26,7 +26,7 @@ export function EngineMemory({ model, contextSize, parallel }: EngineMemoryProps
   const name = file.originalName ?? file.file;
   // Said once both the RAM and the GPUs are known: a guess from one of them could be wrong.
   const fit = system && gpus && memoryFit(estimate.bytes, system.memory.totalBytes, gpus);
-  const where = fit ? placement(fit, estimate) : '';
+  const where = fit ? placementWords(fit, estimate) : '';
   return (
     <div className="field">
       <div className="field-label">
@@ -55,7 +55,7 @@ export function EngineMemory({ model, contextSize, parallel }: EngineMemoryProps
 }
 
 /** Where the model will run, in the user's words: on the GPU, partly on the CPU (slower), on the CPU, or not at all. */
-function placement(fit: MemoryFit, estimate: MemoryEstimate): string {
+function placementWords(fit: MemoryFit, estimate: MemoryEstimate): string {
   switch (fit.where) {
     case 'gpu':
       return `It fits in the ${fit.gpu}'s ${formatBytes(fit.vramBytes)}: the engine runs it on the GPU.`;
