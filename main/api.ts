@@ -191,6 +191,7 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     },
     'chats.list': () => deps.chats.list(),
     'chats.get': ({ id }) => deps.chats.get(id),
+    'chats.search': ({ query }) => deps.chats.search(query),
     'chats.put': (change) => deps.chats.put(change),
     'chats.rename': ({ id, title }) => deps.chats.rename(id, title),
     'chats.delete': ({ id }) => deps.chats.delete(id),

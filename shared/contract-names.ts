@@ -60,6 +60,7 @@ export const REQUEST_NAMES = [
   'keys.remove',
   'chats.list',
   'chats.get',
+  'chats.search',
   'chats.put',
   'chats.rename',
   'chats.delete',

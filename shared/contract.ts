@@ -16,6 +16,7 @@ import { GatewayPatchSchema, TryChatSchema, type GatewayStats, type GatewayStatu
 import { INSTANCE_ID_PATTERN, PROVIDER_ID_PATTERN } from './ids';
 import { UnloadSchema, type OnDemandStatus } from './on-demand';
 import { KeyTargetSchema, SetKeySchema, type KeysStatus } from './upstream-keys';
+import { ChatSearchSchema, type ChatSearchResult } from './chat-search';
 import { ByChatIdSchema, ChatPutSchema, ChatRenameSchema, type Chat, type ChatList, type ChatSummary } from './chats';
 import { ProviderId } from './recipe';
 import type { RecipeCommands } from './recipe-commands';
@@ -270,6 +271,10 @@ export const contract = {
       'The Chat page’s conversations kept on the host (chats/), newest first, with files that could not be read.',
     ),
     'chats.get': request<Chat>()(ByChatIdSchema, 'One conversation: its options and every turn.'),
+    'chats.search': request<ChatSearchResult>()(
+      ChatSearchSchema,
+      'The conversations with every word of `query` in their name or messages (any case), newest first, each with the message it was found by, cut around the words, and where they are in it.',
+    ),
     'chats.put': request<ChatSummary>()(
       ChatPutSchema,
       'Saves a change to a conversation: its options, and its turns from `from` on replaced by `turns` (0 with every turn makes it); refused when `from` is past the turns it has.',

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { searchTerms } from '../../shared/chat-search';
 import type { ChatList } from '../../shared/chats';
 import { useClient } from './context';
 import { useHostMutation } from './host-mutation';
@@ -8,6 +9,16 @@ import { queryKeys } from './query-keys';
 export function useChats() {
   const client = useClient();
   return useQuery({ queryKey: queryKeys.chats, queryFn: () => client.invoke('chats.list') });
+}
+
+/** The conversations with every word of `query` in their name or messages (nothing is asked for a blank one). */
+export function useChatSearch(query: string) {
+  const client = useClient();
+  return useQuery({
+    queryKey: queryKeys.chatSearch(query),
+    queryFn: () => client.invoke('chats.search', { query }),
+    enabled: searchTerms(query).length > 0,
+  });
 }
 
 export function useDeleteChat() {

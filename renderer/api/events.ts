@@ -22,7 +22,10 @@ export function wireEventsToCache(api: ApiConnection, queryClient: QueryClient, 
     api.client.on('gateway.stats', (stats) => queryClient.setQueryData(queryKeys.gatewayStats, stats)),
     api.client.on('discovery.changed', (results) => queryClient.setQueryData(queryKeys.discovery, results)),
     api.client.on('keys.changed', (status) => queryClient.setQueryData(queryKeys.keys, status)),
-    api.client.on('chats.changed', (list) => queryClient.setQueryData(queryKeys.chats, list)),
+    api.client.on('chats.changed', (list) => {
+      queryClient.setQueryData(queryKeys.chats, list);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.chatSearches });
+    }),
     // Events sent while we were away are lost: refetch everything after a reconnect.
     api.onReconnect(() => {
       void queryClient.invalidateQueries();

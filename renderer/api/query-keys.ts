@@ -21,5 +21,8 @@ export const queryKeys = {
   discovery: ['discovery', 'results'] as const,
   keys: ['keys', 'status'] as const,
   chats: ['chats', 'list'] as const,
+  chatSearch: (query: string) => ['chats', 'search', query] as const,
+  /** Every cached search, refetched when a conversation changes. */
+  chatSearches: ['chats', 'search'] as const,
   resourceHistory: (range: string) => ['resources', 'history', range] as const,
 };

@@ -16,8 +16,10 @@ import {
   type ChatPut,
   type ChatSummary,
 } from '../../../shared/chats';
+import { CHAT_SEARCH_MAX_HITS, searchTerms, termPatterns, type ChatSearchHit, type ChatSearchResult } from '../../../shared/chat-search';
 import { AppFailure } from '../../../shared/errors';
 import { freeSpaceWords, isDiskFull } from '../os/disk-space';
+import { searchChat } from './chat-search';
 
 /** A conversation's file: what the host keeps, checked whenever it is read. */
 const ChatFileSchema = z
@@ -71,6 +73,33 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
     }
     chats.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
     return { chats, unreadable };
+  }
+
+  /**
+   * The conversations that have every word of `query` in their name or messages, newest first.
+   * Every file is read for each search (the page asks once typing pauses); between files the
+   * event loop (the gateway's too) gets its turn.
+   */
+  async search(query: string): Promise<ChatSearchResult> {
+    const patterns = termPatterns(searchTerms(query));
+    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
+    const hits: ChatSearchHit[] = [];
+    const unreadable: string[] = [];
+    for (const name of names) {
+      const file = path.join(this.dir, name);
+      let chat: Chat;
+      try {
+        chat = await this.read(file);
+      } catch (error) {
+        // Deleted since it was listed: not a file that cannot be read.
+        if (!(error instanceof AppFailure && error.code === 'NOT_FOUND')) unreadable.push(file);
+        continue;
+      }
+      const hit = searchChat(chat, patterns);
+      if (hit) hits.push(hit);
+    }
+    hits.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
+    return { query, hits: hits.slice(0, CHAT_SEARCH_MAX_HITS), more: Math.max(0, hits.length - CHAT_SEARCH_MAX_HITS), unreadable };
   }
 
   async get(id: string): Promise<Chat> {

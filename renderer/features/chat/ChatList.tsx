@@ -1,15 +1,29 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { hasEvery, marksIn, searchTerms, termPatterns, type ChatSearchHit } from '../../../shared/chat-search';
 import { CHAT_TITLE_MAX_CHARS, type ChatList as Chats, type ChatSummary } from '../../../shared/chats';
-import { useDeleteChat, useRenameChat } from '../../api/chat-hooks';
+import { useChatSearch, useDeleteChat, useRenameChat } from '../../api/chat-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { Marked } from '../../components/Marked';
+import { formatInteger } from '../../format/count';
+import { useDebounced } from '../../hooks/use-debounced';
 
-/** With more conversations than this, a filter box above them. */
-const FILTER_FROM = 6;
+/** With at least this many conversations, a box above them finds them by their names and messages. */
+const FIND_FROM = 2;
+/** The host is asked once typing pauses this long; names are matched at once meanwhile. */
+const SEARCH_DELAY_MS = 250;
+
+/** Where a conversation was found: the message to show. */
+export interface FoundAt {
+  turn?: number;
+}
 
 interface ChatListProps {
   list: Chats | undefined;
   current: string;
-  onOpen(id: string): void;
+  /** What the box says: the page marks it in the conversation shown too. */
+  filter: string;
+  onFilter(filter: string): void;
+  onOpen(id: string, found?: FoundAt): void;
   onDeleted(id: string): void;
 }
 
@@ -20,34 +34,57 @@ function when(iso: string): string {
   return today ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : date.toLocaleDateString();
 }
 
-/** The conversations kept on the host, newest first: open one, name it, or delete it; past a few, filter them by name. */
-export function ChatList({ list, current, onOpen, onDeleted }: ChatListProps) {
+/**
+ * The conversations kept on the host, newest first: open one, name it, or delete it. Past one, a
+ * box finds them by words in their names (at once) and messages (the host's answer, once typing
+ * pauses), each with the message it was found by; opening one shows that message.
+ */
+export function ChatList({ list, current, filter, onFilter, onOpen, onDeleted }: ChatListProps) {
   const remove = useDeleteChat();
   const rename = useRenameChat();
   const [renaming, setRenaming] = useState<string | undefined>();
-  const [filter, setFilter] = useState('');
+  const query = filter.trim();
+  const search = useChatSearch(useDebounced(query, SEARCH_DELAY_MS));
+  const terms = useMemo(() => searchTerms(query), [query]);
+  const patterns = useMemo(() => termPatterns(terms), [terms]);
   const confirmDelete = (id: string, title: string) => {
     if (!window.confirm(`Delete the conversation “${title}”?\n\nIt is removed for every window and browser.`)) return;
     remove.mutate(id, { onSuccess: () => onDeleted(id) });
   };
   const chats = list?.chats ?? [];
-  const words = filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  const shown = words.length ? chats.filter((c) => words.every((w) => c.title.toLowerCase().includes(w))) : chats;
+  // The host's answer once it is for what the box says; till then, the names that match.
+  const answered = terms.length > 0 && search.data?.query === query ? search.data : undefined;
+  const shown: ChatSearchHit[] = answered
+    ? answered.hits
+    : terms.length > 0
+      ? chats.filter((c) => hasEvery(c.title, patterns)).map((c) => ({ ...c, titleMarks: marksIn(c.title, patterns), matchingTurns: 0 }))
+      : chats.map((c) => ({ ...c, titleMarks: [], matchingTurns: 0 }));
+  const looking = terms.length > 0 && !answered && !search.error;
   return (
     <nav className="chat-list" aria-label="Conversations" data-testid="chat-list">
       {list?.chats.length === 0 && <p className="muted chat-list-empty">Conversations you have appear here.</p>}
-      {(chats.length >= FILTER_FROM || filter) && (
+      {(chats.length >= FIND_FROM || filter) && (
         <input
           type="search"
           className="input chat-list-filter"
-          placeholder="Find by name…"
-          aria-label="Find a conversation by name"
+          placeholder="Find in conversations…"
+          aria-label="Find conversations by words in their names or messages"
           data-testid="chat-list-filter"
           value={filter}
-          onChange={(event) => setFilter(event.target.value)}
+          onChange={(event) => onFilter(event.target.value)}
         />
       )}
-      {words.length > 0 && shown.length === 0 && <p className="muted chat-list-empty">No conversation’s name has “{filter.trim()}”.</p>}
+      {looking && (
+        <p className="muted chat-list-empty" data-testid="chat-list-looking">
+          {shown.length ? 'Names that match; looking in the messages too…' : 'Looking in the messages…'}
+        </p>
+      )}
+      {answered && shown.length === 0 && (
+        <p className="muted chat-list-empty" data-testid="chat-list-none">
+          No conversation has “{query}” in its name or messages.
+        </p>
+      )}
+      {search.error && terms.length > 0 && <ErrorNotice error={search.error} title="Could not look in the conversations" />}
       <ul>
         {shown.map((chat) =>
           chat.id === renaming ? (
@@ -65,14 +102,24 @@ export function ChatList({ list, current, onOpen, onDeleted }: ChatListProps) {
               <button
                 type="button"
                 className="chat-list-open"
-                onClick={() => onOpen(chat.id)}
+                onClick={() => onOpen(chat.id, chat.snippet ? { turn: chat.snippet.turn } : undefined)}
                 onDoubleClick={() => setRenaming(chat.id)}
                 title={chat.title}
               >
-                <span className="chat-list-title">{chat.title}</span>
+                <span className="chat-list-title">
+                  <Marked text={chat.title} marks={chat.titleMarks} />
+                </span>
                 <span className="chat-list-meta muted">
                   {when(chat.updatedAt)} · {chat.turns} message{chat.turns === 1 ? '' : 's'}
+                  {chat.matchingTurns > 0 &&
+                    ` · found in ${formatInteger(chat.matchingTurns)} message${chat.matchingTurns === 1 ? '' : 's'}`}
                 </span>
+                {chat.snippet && (
+                  <span className="chat-list-snippet" data-testid="chat-list-snippet">
+                    {chat.snippet.role === 'user' ? 'You: ' : ''}
+                    <Marked text={chat.snippet.text} marks={chat.snippet.marks} />
+                  </span>
+                )}
               </button>
               <ItemAction what="Rename" chat={chat} testId="chat-list-rename" onClick={() => setRenaming(chat.id)}>
                 ✎
@@ -84,6 +131,11 @@ export function ChatList({ list, current, onOpen, onDeleted }: ChatListProps) {
           ),
         )}
       </ul>
+      {answered && answered.more > 0 && (
+        <p className="muted chat-list-empty" data-testid="chat-list-more">
+          …and {formatInteger(answered.more)} older: another word narrows them down.
+        </p>
+      )}
       {list && list.unreadable.length > 0 && (
         <p className="notice notice-warning chat-list-unreadable" data-testid="chat-list-unreadable">
           {list.unreadable.length === 1 ? 'One file' : `${list.unreadable.length} files`} in the chats folder could not be read and{' '}

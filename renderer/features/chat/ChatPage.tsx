@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { searchTerms } from '../../../shared/chat-search';
 import { CHAT_DEFAULTS, turnMetaOf, type ChatOptions, type Turn } from '../../../shared/chats';
 import { isAppError } from '../../../shared/errors';
 import { useChats } from '../../api/chat-hooks';
@@ -13,9 +14,10 @@ import { GatewayModelSelect, useGatewayModels } from '../../components/model-cho
 import { Page } from '../../components/Page';
 import { formatInteger } from '../../format/count';
 import { hashFor } from '../../state/route';
-import { ChatList } from './ChatList';
+import { ChatList, type FoundAt } from './ChatList';
 import { ChatOptionsForm } from './ChatOptionsForm';
 import { ChatTurn, StreamingTurn } from './ChatTurn';
+import { useFoundHighlight } from './found-highlight';
 import { lastChatId, messagesToSend, newChatId, rememberChatId, whyNotSendable } from './conversation';
 import './chat.css';
 
@@ -47,6 +49,12 @@ export function ChatPage() {
   const input = useRef<HTMLTextAreaElement>(null);
   const tryChat = useTryChat();
   const end = useRef<HTMLDivElement>(null);
+  const turnsPane = useRef<HTMLDivElement>(null);
+  /** What the list's box looks for: marked in the conversation shown too. */
+  const [filter, setFilter] = useState('');
+  const findTerms = useMemo(() => searchTerms(filter), [filter]);
+  /** The message a search result opened the conversation at, shown once it is there. */
+  const [foundTurn, setFoundTurn] = useState<{ id: string; turn: number } | undefined>(undefined);
 
   /** How many turns the host said it holds of the conversation shown (its last save's answer, or as opened). */
   const confirmed = useRef<{ id: string; turns: number } | undefined>(undefined);
@@ -57,11 +65,12 @@ export function ChatPage() {
     setFailure(undefined);
   }, []);
   const open = useCallback(
-    (id: string) => {
+    (id: string, at?: FoundAt) => {
       client.invoke('chats.get', { id }).then(
         (found) => {
           confirmed.current = { id: found.id, turns: found.turns.length };
           setChat({ id: found.id, options: found.options, turns: found.turns, kept: true });
+          setFoundTurn(at?.turn !== undefined && at.turn < found.turns.length ? { id: found.id, turn: at.turn } : undefined);
           setFailure(undefined);
           rememberChatId(storage, found.id);
         },
@@ -91,6 +100,12 @@ export function ChatPage() {
     // The pane's very end: the composer stays in view (sticky) and the newest text just above it.
     if (pane && pane.scrollHeight - pane.scrollTop - pane.clientHeight < 200) pane.scrollTop = pane.scrollHeight;
   }, [chat?.turns.length, tryChat.text, tryChat.reasoning]);
+  // Opened from a search: that message in view (after the line above, which may have gone to the end).
+  useEffect(() => {
+    if (foundTurn === undefined) return;
+    turnsPane.current?.querySelector(`[data-turn="${foundTurn.turn}"]`)?.scrollIntoView({ block: 'center' });
+  }, [foundTurn]);
+  useFoundHighlight(turnsPane, useDeferredValue(findTerms), chat?.turns);
 
   /**
    * Saves the conversation's turns from `from` on (and its options) on the host, which holds `known`
@@ -254,9 +269,11 @@ export function ChatPage() {
         <ChatList
           list={list.data}
           current={chat.id}
-          onOpen={(id) => {
+          filter={filter}
+          onFilter={setFilter}
+          onOpen={(id, at) => {
             leave();
-            open(id);
+            open(id, at);
           }}
           onDeleted={(id) => {
             if (id === chat.id) startNew({ ...chat.options, model });
@@ -285,7 +302,7 @@ export function ChatPage() {
               <ChatOptionsForm key={chat.id} options={chat.options} onChange={setOptions} />
             </div>
           )}
-          <div className="chat-turns" data-testid="chat-turns" aria-live="polite">
+          <div className="chat-turns" data-testid="chat-turns" aria-live="polite" ref={turnsPane}>
             {left > 0 && (
               <p className="muted chat-left-out" data-testid="chat-left-out">
                 The {formatInteger(left)} oldest messages are no longer sent: the conversation is longer than one request carries.
@@ -301,6 +318,8 @@ export function ChatPage() {
             {chat.turns.map((turn, i) => (
               <ChatTurn
                 key={i}
+                index={i}
+                found={foundTurn?.id === chat.id && foundTurn.turn === i}
                 turn={turn}
                 onRetry={i === chat.turns.length - 1 && turn.role === 'assistant' && !tryChat.running ? retry : undefined}
                 onEdit={i === lastQuestion && !tryChat.running && editing === undefined ? edit : undefined}

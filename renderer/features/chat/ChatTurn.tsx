@@ -9,9 +9,28 @@ import { tokensPerSecond } from './conversation';
  * One message of the conversation; an answer says who gave it and how fast. Memoised: while an
  * answer streams, the turns before it (their Markdown) are not rendered again for every token.
  */
-export const ChatTurn = memo(function ChatTurn({ turn, onRetry, onEdit }: { turn: Turn; onRetry?: () => void; onEdit?: () => void }) {
+export const ChatTurn = memo(function ChatTurn({
+  turn,
+  index,
+  found = false,
+  onRetry,
+  onEdit,
+}: {
+  turn: Turn;
+  /** Its place in the conversation, for a search that opens it here. */
+  index: number;
+  /** The message a search found the conversation by. */
+  found?: boolean;
+  onRetry?: () => void;
+  onEdit?: () => void;
+}) {
   return (
-    <article className={`chat-turn chat-turn-${turn.role}`} data-testid={`chat-turn-${turn.role}`}>
+    <article
+      className={`chat-turn chat-turn-${turn.role}${found ? ' chat-turn-found' : ''}`}
+      data-testid={`chat-turn-${turn.role}`}
+      data-turn={index}
+      data-found={found || undefined}
+    >
       <header className="chat-turn-role">{turn.role === 'user' ? 'You' : 'Assistant'}</header>
       {turn.reasoning && <Thinking text={turn.reasoning} open={false} />}
       <div className="chat-turn-text" data-testid="chat-turn-text">

@@ -1,0 +1,100 @@
+import path from 'node:path';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Turn } from '../shared/chats';
+import { AppShell } from './pages/app-shell';
+import { freshDirs, projectRoot, startCliHost } from './support/host-process';
+import { e2eSession } from './support/session';
+import { connectClient } from './support/ws-client';
+
+const session = e2eSession();
+const options = { model: 'some-model', system: '', maxTokens: 64 };
+
+/** A long conversation about cooking, with the proxy question and its nginx answer far down in it. */
+function longConversation(): Turn[] {
+  const turns: Turn[] = [];
+  for (let i = 0; i < 30; i++) {
+    turns.push({ role: 'user', content: `Recipe question ${i}: how long does the bread rise?` });
+    turns.push({ role: 'assistant', content: `About an hour, step ${i}.\n\n${'Knead it well and let it rest. '.repeat(12)}` });
+  }
+  turns[41] = { role: 'assistant', content: 'Put nginx in front, with proxy_pass to the upstream and a keep-alive pool.' };
+  return turns;
+}
+
+describe('finding conversations in Chromium, by words in their names and messages', () => {
+  it('lists those with every word, with the message they were found by; opening one shows that message, the words marked', async () => {
+    session.host = await startCliHost(await freshDirs());
+    const { client, close } = await connectClient(session.host.origin, session.host.token);
+    const put = (id: string, turns: Turn[]) => client.invoke('chats.put', { id, options, known: 0, from: 0, turns });
+    try {
+      await put('chat-find-0001', longConversation());
+      await put('chat-find-0002', [
+        { role: 'user', content: 'A haiku about autumn, please' },
+        { role: 'assistant', content: 'Leaves fall, NGINX logs\nfill the quiet server room' },
+      ]);
+      await put('chat-find-0003', [{ role: 'user', content: 'What is a proxy?' }]);
+      await client.invoke('chats.rename', { id: 'chat-find-0003', title: 'Networking basics' });
+      // A wrong query is refused at the boundary, saying why.
+      await expect(client.invoke('chats.search', { query: '   ' })).rejects.toThrow(/give at least one word to look for/);
+
+      const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(session.host.url);
+      await new AppShell(page).open('chat');
+      const items = page.getByTestId('chat-list-item');
+      await expect.poll(() => items.count(), { timeout: 15_000 }).toBe(3);
+      const find = page.getByTestId('chat-list-filter');
+
+      // Both words are in one message of the long conversation only (the haiku has one of them).
+      await find.fill('NGINX proxy');
+      await expect
+        .poll(() => page.getByTestId('chat-list-snippet').allTextContents())
+        .toEqual([expect.stringContaining('Put nginx in front')]);
+      await expect(items.getAttribute('data-chat')).resolves.toBe('chat-find-0001');
+      await expect(items.locator('mark').allTextContents()).resolves.toEqual(['nginx', 'proxy']);
+      await expect(items.textContent()).resolves.toContain('found in 1 message');
+      await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat-search.png') });
+
+      // Opened from there: the message is in view, marked, and the words are highlighted in the page.
+      await items.getByRole('button', { name: /Recipe question 0/ }).click();
+      const found = page.locator('[data-found="true"]');
+      await found.waitFor();
+      await expect(found.getAttribute('data-turn')).resolves.toBe('41');
+      await expect(found.textContent()).resolves.toContain('Put nginx in front');
+      const pane = page.locator('.main');
+      await expect.poll(() => inView(found, pane)).toBe(true);
+      const highlighted = () => page.evaluate<string[]>(HIGHLIGHTED);
+      await expect.poll(highlighted).toEqual(['nginx', 'proxy']);
+      await expect(inView(page.locator('[data-turn="0"]'), pane)).resolves.toBe(false);
+      await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat-search-opened.png') });
+
+      // A word of a name alone finds it, without a snippet; none found says so.
+      await find.fill('networking');
+      await expect.poll(() => items.allTextContents()).toEqual([expect.stringContaining('Networking basics')]);
+      await expect(page.getByTestId('chat-list-snippet').count()).resolves.toBe(0);
+      await find.fill('nginx winter');
+      await page.getByText('No conversation has “nginx winter” in its name or messages.').waitFor();
+      await expect(items.count()).resolves.toBe(0);
+
+      // A conversation saved elsewhere meanwhile is found at once; clearing the box lists them all.
+      await find.fill('nginx');
+      await expect.poll(() => items.count()).toBe(2);
+      await put('chat-find-0004', [{ role: 'user', content: 'Is nginx faster than Caddy?' }]);
+      await expect.poll(() => page.getByTestId('chat-list-snippet').first().textContent()).toBe('You: Is nginx faster than Caddy?');
+      await expect(items.count()).resolves.toBe(3);
+      await find.fill('');
+      await expect.poll(() => items.count()).toBe(4);
+      await expect.poll(highlighted).toEqual([]);
+    } finally {
+      close();
+    }
+  });
+});
+
+/** Whether an element is inside the scrolling pane's visible part (the app scrolls `.main`, not the window). */
+async function inView(element: Locator, pane: Locator): Promise<boolean> {
+  const [box, view] = await Promise.all([element.boundingBox(), pane.boundingBox()]);
+  return box !== null && view !== null && box.y + box.height > view.y && box.y < view.y + view.height;
+}
+
+/** The texts the page highlights as found, in lower case, sorted (a string: this project's tests are typed without the DOM). */
+const HIGHLIGHTED = `[...(CSS.highlights.get('chat-found') ?? [])].map((range) => range.toString().toLowerCase()).sort()`;
