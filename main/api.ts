@@ -194,6 +194,7 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     'chats.search': ({ query }) => deps.chats.search(query),
     'chats.put': (change) => deps.chats.put(change),
     'chats.rename': ({ id, title }) => deps.chats.rename(id, title),
+    'chats.branch': ({ id, turns }) => deps.chats.branch(id, turns),
     'chats.delete': ({ id }) => deps.chats.delete(id),
     'keys.status': () => deps.keys.status(),
     'keys.set': async ({ key, ...given }) => {

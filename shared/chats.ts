@@ -49,6 +49,15 @@ export const ChatIdSchema = z.string().regex(/^[a-z0-9-]{8,64}$/, 'must be 8 to 
 /** The most turns a conversation holds; past it, a new chat (its oldest turns were long no longer sent). */
 export const CHAT_MAX_TURNS = 1000;
 
+/** A conversation a branch was made from, and how many of its turns the branch began with. */
+export const ChatOriginSchema = z
+  .object({
+    id: ChatIdSchema,
+    turns: z.number().int().min(1).max(CHAT_MAX_TURNS),
+  })
+  .strict();
+export type ChatOrigin = z.infer<typeof ChatOriginSchema>;
+
 export interface Chat {
   id: string;
   /** Its own name when it was given one, else its first question. */
@@ -57,6 +66,8 @@ export interface Chat {
   updatedAt: string;
   options: ChatOptions;
   turns: Turn[];
+  /** Made as a branch of another conversation. */
+  branchedFrom?: ChatOrigin;
 }
 
 export interface ChatSummary {
@@ -92,6 +103,33 @@ export const ChatPutSchema = z
 export type ChatPut = z.infer<typeof ChatPutSchema>;
 
 export const ByChatIdSchema = z.object({ id: ChatIdSchema }).strict();
+
+/**
+ * A new conversation from the first `turns` turns of another (its options too), to go on from
+ * there another way; the other stays as it is.
+ */
+export const ChatBranchSchema = z
+  .object({
+    id: ChatIdSchema,
+    turns: z.number().int().min(1, 'a branch starts with at least one turn (for none, start a new chat)').max(CHAT_MAX_TURNS),
+  })
+  .strict();
+export type ChatBranch = z.infer<typeof ChatBranchSchema>;
+
+/** What a branch is called: its conversation's name, marked as a branch (once: a branch of a branch is a branch). */
+export function branchName(title: string): string {
+  const marked = / \(branch\)$/.test(title) ? title : `${title} (branch)`;
+  return marked.length > CHAT_TITLE_MAX_CHARS ? `${title.slice(0, CHAT_TITLE_MAX_CHARS - 10).trimEnd()}… (branch)` : marked;
+}
+
+/**
+ * A new conversation's id, also its file's name: random, so two windows never pick the same. From
+ * crypto.getRandomValues (randomUUID needs a secure context, which plain http to a GPU box is not).
+ */
+export function newChatId(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
+  const bytes = random(new Uint8Array(12));
+  return `chat-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
 
 /** The longest name a conversation is given by hand. */
 export const CHAT_TITLE_MAX_CHARS = 120;

@@ -63,6 +63,7 @@ export const REQUEST_NAMES = [
   'chats.search',
   'chats.put',
   'chats.rename',
+  'chats.branch',
   'chats.delete',
   'diagnostics.create',
   'backup.create',

@@ -17,7 +17,7 @@ import { INSTANCE_ID_PATTERN, PROVIDER_ID_PATTERN } from './ids';
 import { UnloadSchema, type OnDemandStatus } from './on-demand';
 import { KeyTargetSchema, SetKeySchema, type KeysStatus } from './upstream-keys';
 import { ChatSearchSchema, type ChatSearchResult } from './chat-search';
-import { ByChatIdSchema, ChatPutSchema, ChatRenameSchema, type Chat, type ChatList, type ChatSummary } from './chats';
+import { ByChatIdSchema, ChatBranchSchema, ChatPutSchema, ChatRenameSchema, type Chat, type ChatList, type ChatSummary } from './chats';
 import { ProviderId } from './recipe';
 import type { RecipeCommands } from './recipe-commands';
 import { ResourceRangeSchema, type Alert, type ResourceHistory, type ResourceSample, type ResourceWatch } from './resources';
@@ -282,6 +282,10 @@ export const contract = {
     'chats.rename': request<ChatSummary>()(
       ChatRenameSchema,
       'Names a conversation ({id, title}; an empty title names it by its first question again). Its turns and place in the list stay.',
+    ),
+    'chats.branch': request<ChatSummary>()(
+      ChatBranchSchema,
+      'A new conversation from the first `turns` turns of conversation `id` and its options, named as its branch (`branchedFrom` in it says of what); the original stays as it is. Answers the new one.',
     ),
     'chats.delete': request<ChatList>()(ByChatIdSchema, 'Deletes a conversation (deleting one already gone is no error).'),
     'diagnostics.create': request<DiagnosticsCreated>()(

@@ -1,7 +1,7 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHAT_DEFAULTS, CHAT_MAX_TURNS, CHAT_TITLE_MAX_CHARS, ChatPutSchema, type Turn } from '../../../shared/chats';
+import { branchName, CHAT_DEFAULTS, CHAT_MAX_TURNS, CHAT_TITLE_MAX_CHARS, ChatPutSchema, type Turn } from '../../../shared/chats';
 import { contract } from '../../../shared/contract';
 import { tempDir } from '../../../test/temp-dir';
 // After temp-dir: its mounts are undone (afterEach, last registered first) before the folders go.
@@ -124,6 +124,40 @@ describe('the conversations kept on the host', () => {
     expect((await chats.list()).chats).toEqual([]);
   });
 
+  it('branches a conversation from one of its turns: a new one, named as its branch and saying of what, the original as it was', async () => {
+    const { chats } = await store();
+    await chats.put({
+      id: 'chat-0001',
+      options: { ...options, system: 'Be brief.' },
+      known: 0,
+      from: 0,
+      turns: [user('Name a colour'), answer('Blue.'), user('Another'), answer('Green.')],
+    });
+    await chats.rename('chat-0001', 'Colours');
+    const summary = await chats.branch('chat-0001', 2);
+    expect(summary).toMatchObject({ title: 'Colours (branch)', turns: 2, model: 'tiny.gguf' });
+    expect(summary.id).not.toBe('chat-0001');
+    const branch = await chats.get(summary.id);
+    expect(branch).toMatchObject({
+      turns: [{ content: 'Name a colour' }, { content: 'Blue.', meta: { completionTokens: 3 } }],
+      options: { system: 'Be brief.' },
+      branchedFrom: { id: 'chat-0001', turns: 2 },
+    });
+    expect((await chats.get('chat-0001')).turns).toHaveLength(4);
+    // The newest in the list; going on in it keeps its origin, and a branch of it is not "(branch) (branch)".
+    expect((await chats.list()).chats.map((c) => c.id)).toEqual([summary.id, 'chat-0001']);
+    await chats.put({ id: summary.id, options, known: 2, from: 2, turns: [user('A third')] });
+    expect((await chats.get(summary.id)).branchedFrom).toEqual({ id: 'chat-0001', turns: 2 });
+    expect(await chats.branch(summary.id, 1)).toMatchObject({ title: 'Colours (branch)', turns: 1 });
+    // More turns than it has (changed elsewhere since), or a conversation that is gone: refused, naming why.
+    await expect(chats.branch('chat-0001', 5)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('has 4 turns here'),
+    });
+    await expect(chats.branch('chat-0009', 1)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await chats.list()).chats).toHaveLength(3);
+  });
+
   it('says when the list changed, for every window', async () => {
     const { chats } = await store();
     const changed = new Promise((resolve) => chats.once('changed', resolve));
@@ -177,6 +211,21 @@ describe('what the contract takes', () => {
     ).toBe(false);
     expect(ChatPutSchema.safeParse({ id: 'chat-0001', options, known: 0, from: -1, turns: [] }).success).toBe(false);
     expect(ChatPutSchema.safeParse({ id: 'chat-0001', options, known: 1, from: 2, turns: [] }).success).toBe(false);
+  });
+
+  it('refuses a branch of no turns, saying to start a new chat', () => {
+    const branch = contract.requests['chats.branch'].input;
+    expect(branch.safeParse({ id: 'chat-0001', turns: 1 }).success).toBe(true);
+    expect(branch.safeParse({ id: 'chat-0001', turns: 0 }).error?.issues[0]?.message).toContain('start a new chat');
+    expect(branch.safeParse({ id: 'chat-0001', turns: 1.5 }).success).toBe(false);
+  });
+
+  it('names a branch once, within the length a name may have', () => {
+    expect(branchName('Colours')).toBe('Colours (branch)');
+    expect(branchName('Colours (branch)')).toBe('Colours (branch)');
+    const long = branchName('x'.repeat(CHAT_TITLE_MAX_CHARS));
+    expect(long.length).toBeLessThanOrEqual(CHAT_TITLE_MAX_CHARS);
+    expect(long.endsWith('… (branch)')).toBe(true);
   });
 
   it('refuses a name longer than a list shows, saying how long one may be', () => {

@@ -6,7 +6,10 @@ import { z } from 'zod';
 import {
   CHAT_MAX_TURNS,
   CHAT_TITLE_MAX_CHARS,
+  branchName,
   chatName,
+  ChatOriginSchema,
+  newChatId,
   ChatIdSchema,
   ChatOptionsSchema,
   ChatTurnSchema,
@@ -32,6 +35,7 @@ const ChatFileSchema = z
     turns: z.array(ChatTurnSchema).max(CHAT_MAX_TURNS),
     /** The name given by hand, if any (a longer one, edited in the file, is cut when shown rather than costing the conversation). */
     title: z.string().max(100_000).optional(),
+    branchedFrom: ChatOriginSchema.optional(),
   })
   .strict();
 type ChatFile = z.infer<typeof ChatFileSchema>;
@@ -139,6 +143,7 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
         options: change.options,
         turns,
         ...(existing?.title ? { title: existing.title } : {}),
+        ...(existing?.branchedFrom ? { branchedFrom: existing.branchedFrom } : {}),
       });
     });
   }
@@ -150,6 +155,35 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
       const { title: _old, ...existing } = await this.load(file, id);
       const name = chatName(title);
       return this.save(file, { ...existing, ...(name ? { title: name } : {}) });
+    });
+  }
+
+  /**
+   * A new conversation from the first `turns` turns of `id` (and its options), named as its branch
+   * and the newest in the list; `id` stays as it is. Answers the new one's summary.
+   */
+  branch(id: string, turns: number): Promise<ChatSummary> {
+    return this.oneAtATime(id, async () => {
+      const source = chatOf(await this.load(this.fileOf(id), id));
+      if (turns > source.turns.length) {
+        throw new AppFailure({
+          code: 'CONFLICT',
+          message: `This conversation has ${source.turns.length} turns here, so there are not ${turns} to branch from: it was changed elsewhere.`,
+          hint: 'Open it again from the list (or reload the Chat page) and branch from there.',
+        });
+      }
+      const branch = newChatId();
+      const now = new Date().toISOString();
+      return this.save(this.fileOf(branch), {
+        version: 1,
+        id: branch,
+        createdAt: now,
+        updatedAt: now,
+        options: source.options,
+        turns: source.turns.slice(0, turns),
+        title: branchName(source.title),
+        branchedFrom: { id, turns },
+      });
     });
   }
 

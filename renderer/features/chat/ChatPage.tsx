@@ -1,6 +1,14 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { searchTerms } from '../../../shared/chat-search';
-import { CHAT_DEFAULTS, turnMetaOf, type ChatOptions, type Turn } from '../../../shared/chats';
+import {
+  CHAT_DEFAULTS,
+  newChatId,
+  type ChatList as Chats,
+  turnMetaOf,
+  type ChatOptions,
+  type ChatOrigin,
+  type Turn,
+} from '../../../shared/chats';
 import { isAppError } from '../../../shared/errors';
 import { useChats } from '../../api/chat-hooks';
 import { useClient } from '../../api/context';
@@ -18,7 +26,7 @@ import { ChatList, type FoundAt } from './ChatList';
 import { ChatOptionsForm } from './ChatOptionsForm';
 import { ChatTurn, StreamingTurn } from './ChatTurn';
 import { useFoundHighlight } from './found-highlight';
-import { lastChatId, messagesToSend, newChatId, rememberChatId, whyNotSendable } from './conversation';
+import { lastChatId, messagesToSend, rememberChatId, whyNotSendable } from './conversation';
 import './chat.css';
 
 const storage = typeof window === 'undefined' ? undefined : window.localStorage;
@@ -31,6 +39,7 @@ interface Conversation {
   turns: Turn[];
   /** Kept on the host (it has a first message). */
   kept: boolean;
+  branchedFrom?: ChatOrigin;
 }
 
 /**
@@ -69,7 +78,7 @@ export function ChatPage() {
       client.invoke('chats.get', { id }).then(
         (found) => {
           confirmed.current = { id: found.id, turns: found.turns.length };
-          setChat({ id: found.id, options: found.options, turns: found.turns, kept: true });
+          setChat({ id: found.id, options: found.options, turns: found.turns, kept: true, branchedFrom: found.branchedFrom });
           setFoundTurn(at?.turn !== undefined && at.turn < found.turns.length ? { id: found.id, turn: at.turn } : undefined);
           setFailure(undefined);
           rememberChatId(storage, found.id);
@@ -232,6 +241,30 @@ export function ChatPage() {
     setDraft(chat.turns[lastQuestion]!.content);
     input.current?.focus();
   };
+  /**
+   * Goes on from the first `upTo` turns in a new conversation (the host copies them: one this long
+   * may not fit a message from here), this one left as it is; `question` is put in the box to edit.
+   * None to copy: a new chat.
+   */
+  const branchAt = (upTo: number, question?: string) => {
+    leave();
+    const then = () => {
+      if (question === undefined) return;
+      setDraft(question);
+      input.current?.focus();
+    };
+    if (upTo === 0) {
+      startNew({ ...chat.options, model });
+      return then();
+    }
+    // After the saves in flight, so the host has the turns this page shows.
+    void saving.current
+      .then(() => client.invoke('chats.branch', { id: chat.id, turns: upTo }))
+      .then((summary) => {
+        open(summary.id);
+        then();
+      }, setFailure);
+  };
   const last = chat.turns.at(-1);
   // The last question again: after an error, a stop before any word, or to get another answer.
   const retry = () => {
@@ -303,6 +336,7 @@ export function ChatPage() {
             </div>
           )}
           <div className="chat-turns" data-testid="chat-turns" aria-live="polite" ref={turnsPane}>
+            {chat.branchedFrom && <BranchOrigin origin={chat.branchedFrom} list={list.data} onOpen={open} />}
             {left > 0 && (
               <p className="muted chat-left-out" data-testid="chat-left-out">
                 The {formatInteger(left)} oldest messages are no longer sent: the conversation is longer than one request carries.
@@ -322,7 +356,16 @@ export function ChatPage() {
                 found={foundTurn?.id === chat.id && foundTurn.turn === i}
                 turn={turn}
                 onRetry={i === chat.turns.length - 1 && turn.role === 'assistant' && !tryChat.running ? retry : undefined}
-                onEdit={i === lastQuestion && !tryChat.running && editing === undefined ? edit : undefined}
+                onEdit={
+                  tryChat.running || editing !== undefined || turn.role !== 'user'
+                    ? undefined
+                    : i === lastQuestion
+                      ? { branch: false, edit }
+                      : chat.kept
+                        ? { branch: true, edit: () => branchAt(i, turn.content) }
+                        : undefined
+                }
+                onBranch={turn.role === 'assistant' && chat.kept && !tryChat.running ? () => branchAt(i + 1) : undefined}
               />
             ))}
             {tryChat.running && (
@@ -371,5 +414,31 @@ export function ChatPage() {
         </div>
       </div>
     </Page>
+  );
+}
+
+/** Where a branch came from, a click away (at the message it went on from). */
+function BranchOrigin({ origin, list, onOpen }: { origin: ChatOrigin; list: Chats | undefined; onOpen(id: string, at?: FoundAt): void }) {
+  const from = list?.chats.find((c) => c.id === origin.id);
+  const after = `after message ${formatInteger(origin.turns)}`;
+  return (
+    <p className="muted chat-branch-origin" data-testid="chat-branch-origin">
+      {from ? (
+        <>
+          A branch of{' '}
+          <button
+            type="button"
+            className="link-button"
+            data-testid="chat-branch-open"
+            onClick={() => onOpen(from.id, { turn: origin.turns - 1 })}
+          >
+            {from.title}
+          </button>
+          , {after}; that conversation stays as it was.
+        </>
+      ) : (
+        `A branch of a conversation since deleted, ${after}.`
+      )}
+    </p>
   );
 }

@@ -15,6 +15,7 @@ export const ChatTurn = memo(function ChatTurn({
   found = false,
   onRetry,
   onEdit,
+  onBranch,
 }: {
   turn: Turn;
   /** Its place in the conversation, for a search that opens it here. */
@@ -22,7 +23,10 @@ export const ChatTurn = memo(function ChatTurn({
   /** The message a search found the conversation by. */
   found?: boolean;
   onRetry?: () => void;
-  onEdit?: () => void;
+  /** Edit the question: in place (the last one) or, `branch`, in a new conversation that goes on from before it. */
+  onEdit?: { branch: boolean; edit(): void };
+  /** A new conversation that goes on from this answer. */
+  onBranch?: () => void;
 }) {
   return (
     <article
@@ -38,18 +42,37 @@ export const ChatTurn = memo(function ChatTurn({
       </div>
       {onEdit && (
         <footer className="chat-turn-meta">
-          <button type="button" className="link-button" data-testid="chat-edit" onClick={onEdit}>
-            Edit
+          <button
+            type="button"
+            className="link-button"
+            data-testid={onEdit.branch ? 'chat-edit-branch' : 'chat-edit'}
+            title={
+              onEdit.branch ? 'Ask it another way in a new conversation that goes on from before it; this one stays as it is' : undefined
+            }
+            onClick={onEdit.edit}
+          >
+            {onEdit.branch ? 'Edit in a branch' : 'Edit'}
           </button>
         </footer>
       )}
-      {turn.meta && (
+      {turn.role === 'assistant' && (turn.meta || onRetry || onBranch) && (
         <footer className="chat-turn-meta muted" data-testid="chat-turn-meta">
-          <TurnFacts meta={turn.meta} />
+          {turn.meta && <TurnFacts meta={turn.meta} />}
           <CopyTextButton text={turn.content} what="the answer (as Markdown)" testId="chat-copy" />
           {onRetry && (
             <button type="button" className="link-button" data-testid="chat-regenerate" onClick={onRetry}>
               Another answer
+            </button>
+          )}
+          {onBranch && (
+            <button
+              type="button"
+              className="link-button"
+              data-testid="chat-branch"
+              title="A new conversation that goes on from this answer; this one stays as it is"
+              onClick={onBranch}
+            >
+              Branch
             </button>
           )}
         </footer>

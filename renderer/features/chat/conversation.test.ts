@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHAT_DEFAULTS, ChatIdSchema, type Turn } from '../../../shared/chats';
-import { lastChatId, MAX_REQUEST_BYTES, messagesToSend, newChatId, rememberChatId, tokensPerSecond, whyNotSendable } from './conversation';
+import { CHAT_DEFAULTS, ChatIdSchema, newChatId, type Turn } from '../../../shared/chats';
+import { lastChatId, MAX_REQUEST_BYTES, messagesToSend, rememberChatId, tokensPerSecond, whyNotSendable } from './conversation';
 
 const turns = (n: number, size = 10): Turn[] =>
   Array.from({ length: n }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content: `${i}:`.padEnd(size, 'x') }));

@@ -59,12 +59,6 @@ export function rememberChatId(storage: Pick<Storage, 'setItem'> | undefined, id
   }
 }
 
-/** A new conversation's id: random, from crypto.getRandomValues (randomUUID needs a secure context, which plain http to a GPU box is not). */
-export function newChatId(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
-  const bytes = random(new Uint8Array(12));
-  return `chat-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
 /** Tokens a second over the streamed part of an answer (after its first byte), when there were enough to say. */
 export function tokensPerSecond(meta: TurnMeta): number | undefined {
   const seconds = (meta.durationMs - meta.ttfbMs) / 1000;

@@ -5,6 +5,7 @@ import type { Turn } from '../shared/chats';
 import { AppShell } from './pages/app-shell';
 import { freshDirs, projectRoot, startCliHost } from './support/host-process';
 import { e2eSession } from './support/session';
+import { dirsWithTinyModel, TINY_MODEL } from './support/tiny-model-dirs';
 import { connectClient } from './support/ws-client';
 
 const session = e2eSession();
@@ -84,6 +85,85 @@ describe('finding conversations in Chromium, by words in their names and message
       await find.fill('');
       await expect.poll(() => items.count()).toBe(4);
       await expect.poll(highlighted).toEqual([]);
+    } finally {
+      close();
+    }
+  });
+
+  it('branches a conversation from an answer, or to ask an earlier question again, and leaves the original as it was', async () => {
+    const { dirs } = await dirsWithTinyModel();
+    session.host = await startCliHost(dirs);
+    const { client, close } = await connectClient(session.host.origin, session.host.token);
+    const original: Turn[] = [
+      { role: 'user', content: 'Name a colour' },
+      { role: 'assistant', content: 'Blue.' },
+      { role: 'user', content: 'Another one' },
+      { role: 'assistant', content: 'Green.' },
+      { role: 'user', content: 'And a third' },
+      { role: 'assistant', content: 'Red.' },
+    ];
+    const turnsOf = async (id: string) => (await client.invoke('chats.get', { id })).turns.map((t) => t.content);
+    try {
+      await client.invoke('chats.put', {
+        id: 'chat-tree-0001',
+        options: { model: TINY_MODEL, system: '', maxTokens: 4 },
+        known: 0,
+        from: 0,
+        turns: original,
+      });
+      const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(session.host.url);
+      await new AppShell(page).open('chat');
+      const answers = page.getByTestId('chat-turn-assistant');
+      await expect.poll(() => answers.count(), { timeout: 15_000 }).toBe(3);
+
+      // From the first answer: a new conversation with the two turns up to it, newest in the list, saying of what.
+      await answers.first().getByTestId('chat-branch').click();
+      const items = page.getByTestId('chat-list-item');
+      await expect
+        .poll(() => items.allTextContents())
+        .toEqual([expect.stringContaining('Name a colour (branch)'), expect.stringContaining('Name a colour')]);
+      await expect.poll(() => page.getByTestId('chat-turn-text').allTextContents()).toEqual(['Name a colour', 'Blue.']);
+      await expect(page.getByTestId('chat-branch-origin').textContent()).resolves.toBe(
+        'A branch of Name a colour, after message 2; that conversation stays as it was.',
+      );
+      await expect(page.locator('[data-testid="chat-list-item"].active').textContent()).resolves.toContain('(branch)');
+      // It goes on its own way; the original keeps its six turns.
+      await page.getByTestId('chat-input').fill('Why blue?');
+      await page.getByTestId('chat-input').press('Enter');
+      await expect.poll(() => answers.nth(1).getByTestId('chat-turn-facts').count(), { timeout: 60_000 }).toBe(1);
+      const branchId = (await items.first().getAttribute('data-chat'))!;
+      await expect.poll(() => turnsOf(branchId)).toEqual(['Name a colour', 'Blue.', 'Why blue?', expect.any(String)]);
+      await expect(turnsOf('chat-tree-0001')).resolves.toEqual(original.map((t) => t.content));
+      await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat-branch.png') });
+
+      // Back to the original from the branch, at the answer it went on from.
+      await page.getByTestId('chat-branch-open').click();
+      await expect.poll(() => page.locator('[data-found="true"]').getAttribute('data-turn')).toBe('1');
+      await expect(page.getByTestId('chat-turn-text').allTextContents()).resolves.toEqual(original.map((t) => t.content));
+
+      // An earlier question is edited in a branch: the turns before it, the question in the box, nothing sent yet.
+      await expect(page.getByTestId('chat-edit').count()).resolves.toBe(1);
+      await page.getByTestId('chat-turn-user').nth(1).getByTestId('chat-edit-branch').click();
+      await expect.poll(() => page.getByTestId('chat-turn-text').allTextContents()).toEqual(['Name a colour', 'Blue.']);
+      await expect(page.getByTestId('chat-input').inputValue()).resolves.toBe('Another one');
+      await page.getByTestId('chat-input').fill('A warmer one');
+      await page.getByTestId('chat-input').press('Enter');
+      await expect.poll(() => answers.nth(1).getByTestId('chat-turn-facts').count(), { timeout: 60_000 }).toBe(1);
+      const second = (await page.locator('[data-testid="chat-list-item"].active').getAttribute('data-chat'))!;
+      expect(second).not.toBe(branchId);
+      await expect.poll(() => turnsOf(second)).toEqual(['Name a colour', 'Blue.', 'A warmer one', expect.any(String)]);
+      await expect(turnsOf('chat-tree-0001')).resolves.toEqual(original.map((t) => t.content));
+      // The first question edited: nothing before it to keep, so a new chat with it in the box.
+      await items
+        .last()
+        .getByRole('button', { name: /^Name a colour[^(]*$/ })
+        .click();
+      await expect.poll(() => page.getByTestId('chat-turn-user').count()).toBe(3);
+      await page.getByTestId('chat-turn-user').first().getByTestId('chat-edit-branch').click();
+      await expect.poll(() => page.getByTestId('chat-turn-user').count()).toBe(0);
+      await expect(page.getByTestId('chat-input').inputValue()).resolves.toBe('Name a colour');
+      await expect(items.count()).resolves.toBe(3);
     } finally {
       close();
     }
