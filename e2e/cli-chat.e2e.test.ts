@@ -70,6 +70,48 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
       maxTokens: 1,
     });
     expect(kept.turns[3]!.meta?.promptTokens).toBeGreaterThan(alone.usage!.promptTokens);
+
+    // `chats` lists them, newest first, and finds them by words in their messages; --resume goes on with the one named.
+    await client.invoke('chats.put', {
+      id: 'chat-newer-0001',
+      options,
+      known: 0,
+      from: 0,
+      turns: [{ role: 'user', content: 'Newer one' }],
+    });
+    const listed = await runCli(dirs, ['chats']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
+      /^Newer one\n {2}chat-newer-0001 .* 1 message · tiny-llama\.gguf\nhello world\n {2}chat-from-the-page .* 4 messages/,
+    );
+    const found = await runCli(dirs, ['chats', 'THEN']);
+    expect(found.stdout).toContain('hello world\n  chat-from-the-page');
+    expect(found.stdout).toContain('found in 1 message\n  You: and then?');
+    expect(found.stdout).not.toContain('Newer one');
+    const none = await runCli(dirs, ['chats', 'then', 'nowhere']);
+    expect([none.code, none.stdout]).toEqual([0, 'No conversation has “then nowhere” in its name or messages.\n']);
+    const asJson = JSON.parse((await runCli(dirs, ['chats', 'then', '--json'])).stdout) as {
+      hits: Array<{ id: string; snippet: { turn: number } }>;
+    };
+    expect(asJson.hits).toEqual([expect.objectContaining({ id: 'chat-from-the-page', snippet: expect.objectContaining({ turn: 2 }) })]);
+    const resumed = await runCli(dirs, ['chat', '--resume', 'chat-from-the-page', '--max-tokens', '4', 'once more']);
+    expect(resumed.code).toBe(0);
+    expect((await client.invoke('chats.get', { id: 'chat-from-the-page' })).turns[4]!.content).toBe('once more');
+    expect((await client.invoke('chats.get', { id: 'chat-newer-0001' })).turns).toHaveLength(1);
+    const wrongId = await runCli(dirs, ['chat', '--resume', 'Newer one', 'hi']);
+    expect([wrongId.code, wrongId.stderr]).toEqual([
+      2,
+      expect.stringContaining('--resume takes a conversation\'s id as "chats" lists them'),
+    ]);
+    const gone = await runCli(dirs, ['chat', '-r', 'chat-gone-00001', 'hi']);
+    expect([gone.code, gone.stderr]).toEqual([1, expect.stringContaining('There is no conversation chat-gone-00001.')]);
+    expect(gone.stderr).toContain('local-llm-manager chats');
+    const both = await runCli(dirs, ['chat', '-c', '-r', 'chat-from-the-page', 'hi']);
+    expect([both.code, both.stderr]).toEqual([2, expect.stringContaining('not both')]);
+    // Without a host, `chats` reads the folder itself.
+    await host.stop();
+    const offline = await runCli(dirs, ['chats', 'once']);
+    expect([offline.code, offline.stdout]).toEqual([0, expect.stringContaining('You: once more')]);
   }, 120_000);
 
   it("prints a thinking model's thoughts on stderr, so stdout (a pipe, a file) gets the answer alone", async () => {

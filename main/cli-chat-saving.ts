@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { CHAT_DEFAULTS, type ChatOptions, type Turn } from '../shared/chats';
+import { CHAT_DEFAULTS, newChatId, type ChatOptions, type Turn } from '../shared/chats';
 import type { TryChatRequest } from '../shared/gateway';
 import type { Api } from './cli-common';
 
@@ -26,14 +25,18 @@ export class SavedConversation {
   }
 
   static fresh(api: Api, options: ChatOptions): SavedConversation {
-    return new SavedConversation(api, newId(), options, 0, []);
+    return new SavedConversation(api, newChatId(), options, 0, []);
   }
 
   /** The conversation saved last (from the Chat page or a terminal), to go on with; undefined when there is none. */
   static async newest(api: Api, model: string | undefined, system: string | undefined): Promise<SavedConversation | undefined> {
     const newest = (await api.invoke('chats.list')).chats[0];
-    if (!newest) return undefined;
-    const chat = await api.invoke('chats.get', { id: newest.id });
+    return newest && SavedConversation.byId(api, newest.id, model, system);
+  }
+
+  /** A conversation kept on the host, to go on with (the host's NOT_FOUND when there is none by that id). */
+  static async byId(api: Api, id: string, model: string | undefined, system: string | undefined): Promise<SavedConversation> {
+    const chat = await api.invoke('chats.get', { id });
     const options = { ...chat.options, ...(model ? { model } : {}), ...(system !== undefined ? { system } : {}) };
     const history: Message[] = chat.turns.map(({ role, content }) => ({ role, content }));
     return new SavedConversation(api, chat.id, options, chat.turns.length, history);
@@ -64,13 +67,9 @@ export class SavedConversation {
 
   /** /clear: what follows is a conversation of its own. */
   restart(): void {
-    this.id = newId();
+    this.id = newChatId();
     this.known = 0;
   }
-}
-
-function newId(): string {
-  return `chat-${randomBytes(12).toString('hex')}`;
 }
 
 export const terminalOptions = (model: string, system: string | undefined, maxTokens: number | undefined): ChatOptions => ({

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
-import { AppFailure } from '../shared/errors';
+import { AppFailure, isAppError } from '../shared/errors';
 import type { GatewayStatus } from '../shared/gateway';
 import type { OnDemandStatus } from '../shared/on-demand';
-import { turnMetaOf, type Turn } from '../shared/chats';
+import { ChatIdSchema, turnMetaOf, type Turn } from '../shared/chats';
 import { SavedConversation, terminalOptions, type Message } from './cli-chat-saving';
 import { colours, noHost, parse, runningHost, UsageError, type Api } from './cli-common';
 import { hostGateway, listeningUrl } from './cli-gateway';
@@ -20,6 +20,9 @@ export async function runChat(args: string[]): Promise<number> {
   const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 1 && maxTokens <= 8192))
     throw new UsageError('--max-tokens takes a whole number from 1 to 8192.', 'chat');
+  if (values.continue && values.resume !== undefined) throw new UsageError('Give --continue or --resume <id>, not both.', 'chat');
+  if (values.resume !== undefined && !ChatIdSchema.safeParse(values.resume).success)
+    throw new UsageError(`--resume takes a conversation's id as "chats" lists them (chat-…), not "${values.resume.slice(0, 80)}".`, 'chat');
   const { status, onDemand } = await hostGateway('chatting', true);
   const gateway = { url: listeningUrl(status), apiKey: status.apiKey };
 
@@ -31,12 +34,11 @@ export async function runChat(args: string[]): Promise<number> {
     throw new UsageError('Nothing to ask: give the question as arguments, or pipe it in.', 'chat');
 
   // A conversation (or --continue) is kept on the host, listed on the Chat page; a single question is not.
-  const keep = values.continue || !question.trim();
+  const keep = values.continue || values.resume !== undefined || !question.trim();
   const remote = keep ? await runningHost() : undefined;
   if (keep && !remote) throw noHost('chatting');
   try {
-    const saved =
-      remote && (await conversationFor(remote.client, values.continue === true, values, () => onlyModel(status, onDemand), maxTokens));
+    const saved = remote && (await conversationFor(remote.client, values, () => onlyModel(status, onDemand), maxTokens));
     const model = saved?.model ?? values.model ?? onlyModel(status, onDemand);
     const system = saved ? saved.system : values.system;
     const start: Message[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...(saved?.history ?? [])];
@@ -53,15 +55,26 @@ export async function runChat(args: string[]): Promise<number> {
   }
 }
 
-/** The conversation to keep: the newest one saved (--continue), or a new one. */
+/** The conversation to keep: the one named (--resume), the newest one saved (--continue), or a new one. */
 async function conversationFor(
   api: Api,
-  goOn: boolean,
-  values: { model?: string; system?: string },
+  values: { model?: string; system?: string; continue?: boolean; resume?: string },
   defaultModel: () => string,
   maxTokens: number | undefined,
 ): Promise<SavedConversation> {
-  if (goOn) {
+  if (values.resume !== undefined) {
+    try {
+      return await SavedConversation.byId(api, values.resume, values.model, values.system);
+    } catch (error) {
+      if (!(isAppError(error) && error.code === 'NOT_FOUND')) throw error;
+      throw new AppFailure({
+        code: 'NOT_FOUND',
+        message: `There is no conversation ${values.resume}.`,
+        hint: 'List them with "local-llm-manager chats" (or find one: "chats <words>").',
+      });
+    }
+  }
+  if (values.continue) {
     const newest = await SavedConversation.newest(api, values.model, values.system);
     if (newest) return newest;
     throw new AppFailure({

@@ -126,18 +126,31 @@ export const COMMANDS: Record<string, CliCommand> = {
     run: (args) => import('./cli-gateway').then((m) => m.runGateway(args)),
   },
   chat: {
-    usage: 'chat [-m <model>] [--system <text>] [--max-tokens N] [-c|--continue] [<question>...]',
+    usage: 'chat [-m <model>] [--system <text>] [--max-tokens N] [-c|--continue | -r|--resume <id>] [<question>...]',
     summary: 'Ask a model through the gateway and stream its answer; with no question on a terminal, a conversation.',
     details: [
       '-m, --model <id>     the model (default: the only one served, or the only one loadable on demand)',
       '--system <text>      a system prompt',
       '--max-tokens <N>     the longest answer, in tokens (1-8192; the provider decides when not given)',
       "-c, --continue       go on with the conversation saved last (the Chat page's or a terminal's), and keep what follows in it",
+      '-r, --resume <id>    go on with that conversation instead (ids from "chats"), and keep what follows in it',
       'A piped input is the question when none is given, or stands where "-" is: git diff | local-llm-manager chat "Review this:" -',
       'In a conversation: Ctrl-C stops an answer; """ begins and ends a question of several lines (a pasted text); up-arrow recalls; /clear starts over; Ctrl-D or /exit ends. A conversation is kept on the host and listed on the Chat page. Needs a running host.',
     ].join('\n'),
     args: ARGS.chat,
     run: (args) => import('./cli-chat').then((m) => m.runChat(args)),
+  },
+  chats: {
+    usage: 'chats [<words>...] [--json]',
+    summary:
+      "The conversations kept (the Chat page's and terminals'), newest first; with words, those that have them all, in their name or messages.",
+    details: [
+      'Words are found in any case, as typed (no patterns); each conversation found shows the message with the most of them.',
+      '--json   the list { chats, unreadable }, or with words { query, hits, more, unreadable }',
+      'Go on with one in a terminal: chat --resume <id>. Reads only: works beside a running host, and with none.',
+    ].join('\n'),
+    args: ARGS.chats,
+    run: (args) => import('./cli-chats').then((m) => m.runChats(args)),
   },
   models: {
     usage: 'models search|pull|list|rm …',

@@ -55,6 +55,20 @@ export function marksIn(text: string, patterns: readonly RegExp[]): Array<[numbe
   return joined;
 }
 
+/** `text` in pieces, each marked or not, by [start, end) ranges in order (ones out of order or past the end are left out). */
+export function markedPieces(text: string, marks: ReadonlyArray<readonly [number, number]>): Array<{ text: string; marked: boolean }> {
+  const pieces: Array<{ text: string; marked: boolean }> = [];
+  let at = 0;
+  for (const [start, end] of marks) {
+    if (start < at || end > text.length || end <= start) continue;
+    if (start > at) pieces.push({ text: text.slice(at, start), marked: false });
+    pieces.push({ text: text.slice(start, end), marked: true });
+    at = end;
+  }
+  if (at < text.length) pieces.push({ text: text.slice(at), marked: false });
+  return pieces;
+}
+
 export const ChatSearchSchema = z
   .object({
     query: z.string().max(CHAT_SEARCH_MAX_CHARS, `look for at most ${CHAT_SEARCH_MAX_CHARS} characters`),
