@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -136,6 +137,14 @@ describe('finding conversations in Chromium, by words in their names and message
       await expect.poll(() => turnsOf(branchId)).toEqual(['Name a colour', 'Blue.', 'Why blue?', expect.any(String)]);
       await expect(turnsOf('chat-tree-0001')).resolves.toEqual(original.map((t) => t.content));
       await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat-branch.png') });
+
+      // Saved as Markdown, under its name.
+      const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chat-export').click()]);
+      expect(file.suggestedFilename()).toBe('Name-a-colour-branch.md');
+      const markdown = await readFile((await file.path())!, 'utf8');
+      expect(markdown).toMatch(
+        /^# Name a colour \(branch\)\n\n\*tiny-llama\.gguf · last message [\d-]+\*\n\n## You\n\nName a colour\n\n## Assistant\n\nBlue\.\n\n## You\n\nWhy blue\?\n\n## Assistant\n\n/,
+      );
 
       // Back to the original from the branch, at the answer it went on from.
       await page.getByTestId('chat-branch-open').click();

@@ -108,10 +108,19 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
     expect(gone.stderr).toContain('local-llm-manager chats');
     const both = await runCli(dirs, ['chat', '-c', '-r', 'chat-from-the-page', 'hi']);
     expect([both.code, both.stderr]).toEqual([2, expect.stringContaining('not both')]);
+    // One conversation as Markdown, for a file.
+    const exported = await runCli(dirs, ['chats', '--export', 'chat-from-the-page']);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toMatch(
+      /^# hello world\n\n\*tiny-llama\.gguf · last message \d{4}-\d\d-\d\d\*\n\n## You\n\nhello world\n\n## Assistant\n\nhi there\n\n## You\n\nand then\?/,
+    );
+    const exportWrong = await runCli(dirs, ['chats', '--export', 'nope']);
+    expect([exportWrong.code, exportWrong.stderr]).toEqual([2, expect.stringContaining("--export takes a conversation's id")]);
     // Without a host, `chats` reads the folder itself.
     await host.stop();
     const offline = await runCli(dirs, ['chats', 'once']);
     expect([offline.code, offline.stdout]).toEqual([0, expect.stringContaining('You: once more')]);
+    expect((await runCli(dirs, ['chats', '--export', 'chat-from-the-page'])).stdout).toBe(exported.stdout);
   }, 120_000);
 
   it("prints a thinking model's thoughts on stderr, so stdout (a pipe, a file) gets the answer alone", async () => {

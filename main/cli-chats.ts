@@ -1,5 +1,6 @@
 import { CHAT_SEARCH_MAX_CHARS, markedPieces, type ChatSearchHit, type ChatSearchResult } from '../shared/chat-search';
-import type { ChatList, ChatSummary } from '../shared/chats';
+import { chatMarkdown } from '../shared/chat-markdown';
+import { ChatIdSchema, type ChatList, type ChatSummary } from '../shared/chats';
 import { colours, parse, printJson, UsageError, viaHostOr } from './cli-common';
 import { ARGS } from './cli-options';
 import type { ChatStore } from './services/chats/chat-store';
@@ -14,6 +15,7 @@ type Paint = ReturnType<typeof colours>;
 export async function runChats(args: string[]): Promise<number> {
   const { values, positionals } = parse('chats', args, ARGS.chats);
   const query = positionals.join(' ').trim();
+  if (values.export !== undefined) return exportChat(values.export, query);
   if (query.length > CHAT_SEARCH_MAX_CHARS) throw new UsageError(`Look for at most ${CHAT_SEARCH_MAX_CHARS} characters.`, 'chats');
   if (query) {
     const found = await viaHostOr(
@@ -30,6 +32,19 @@ export async function runChats(args: string[]): Promise<number> {
   );
   if (values.json) printJson(list);
   else console.log(formatChatList(list));
+  return 0;
+}
+
+/** `chats --export <id>`: the conversation as Markdown on stdout (`> file.md`). */
+async function exportChat(id: string, query: string): Promise<number> {
+  if (query) throw new UsageError("--export takes one conversation's id and no words to look for.", 'chats');
+  if (!ChatIdSchema.safeParse(id).success)
+    throw new UsageError(`--export takes a conversation's id as "chats" lists them (chat-…), not "${id.slice(0, 80)}".`, 'chats');
+  const chat = await viaHostOr(
+    (api) => api.invoke('chats.get', { id }),
+    async () => (await storeWithoutHost()).get(id),
+  );
+  process.stdout.write(chatMarkdown(chat));
   return 0;
 }
 

@@ -141,12 +141,13 @@ export const COMMANDS: Record<string, CliCommand> = {
     run: (args) => import('./cli-chat').then((m) => m.runChat(args)),
   },
   chats: {
-    usage: 'chats [<words>...] [--json]',
+    usage: 'chats [<words>...] [--json] | --export <id>',
     summary:
       "The conversations kept (the Chat page's and terminals'), newest first; with words, those that have them all, in their name or messages.",
     details: [
       'Words are found in any case, as typed (no patterns); each conversation found shows the message with the most of them.',
-      '--json   the list { chats, unreadable }, or with words { query, hits, more, unreadable }',
+      '--json          the list { chats, unreadable }, or with words { query, hits, more, unreadable }',
+      '--export <id>   that conversation as Markdown on stdout: chats --export chat-… > notes.md',
       'Go on with one in a terminal: chat --resume <id>. Reads only: works beside a running host, and with none.',
     ].join('\n'),
     args: ARGS.chats,

@@ -36,7 +36,7 @@ export const ARGS = {
     continue: { type: 'boolean', short: 'c' },
     resume: { type: 'string', short: 'r' },
   }),
-  chats: takes(json),
+  chats: takes({ json: flag, export: value }),
   models: takes({ json: flag, sort: value, limit: value }),
   doctor: takes(json),
   backup: takes({ include: value, json: flag }),

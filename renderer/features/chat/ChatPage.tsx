@@ -1,7 +1,9 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { chatFileName, chatMarkdown } from '../../../shared/chat-markdown';
 import { searchTerms } from '../../../shared/chat-search';
 import {
   CHAT_DEFAULTS,
+  chatTitle,
   newChatId,
   type ChatList as Chats,
   turnMetaOf,
@@ -15,6 +17,7 @@ import { useClient } from '../../api/context';
 import { useGatewayStatus, useTryChat } from '../../api/gateway-hooks';
 import { isTooLong, MessageTooLong, SendOrStop } from '../../components/chat-controls/SendControls';
 import { EmptyState } from '../../components/EmptyState';
+import { download } from '../../components/file-bytes';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageIcon } from '../../components/icons';
 import { Loading } from '../../components/Loading';
@@ -276,6 +279,13 @@ export function ChatPage() {
     setEditing(undefined);
   };
   const { left } = messagesToSend(chat.options, chat.turns);
+  /** The conversation as the page shows it (its name as the list has it), as a Markdown file. */
+  const saveAsMarkdown = () => {
+    const summary = list.data?.chats.find((c) => c.id === chat.id);
+    const title = summary?.title ?? chatTitle(chat.turns);
+    const text = chatMarkdown({ ...chat, title, updatedAt: summary?.updatedAt ?? new Date().toISOString() });
+    download(new TextEncoder().encode(text), chatFileName(title), 'text/markdown');
+  };
   const noModel = models.all.length === 0;
 
   return (
@@ -284,18 +294,30 @@ export function ChatPage() {
       title="Chat"
       subtitle="Talk to any model the gateway serves or can load, streamed through the gateway as any client would be."
       actions={
-        <button
-          type="button"
-          className="button button-secondary"
-          data-testid="chat-new"
-          onClick={() => {
-            leave();
-            startNew({ ...chat.options, model });
-          }}
-          disabled={chat.turns.length === 0}
-        >
-          New chat
-        </button>
+        <>
+          <button
+            type="button"
+            className="button button-secondary"
+            data-testid="chat-export"
+            title="Save this conversation as a Markdown file"
+            disabled={chat.turns.length === 0}
+            onClick={saveAsMarkdown}
+          >
+            Save as Markdown
+          </button>
+          <button
+            type="button"
+            className="button button-secondary"
+            data-testid="chat-new"
+            onClick={() => {
+              leave();
+              startNew({ ...chat.options, model });
+            }}
+            disabled={chat.turns.length === 0}
+          >
+            New chat
+          </button>
+        </>
       }
     >
       <div className="chat-layout">

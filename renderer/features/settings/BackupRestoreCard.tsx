@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { BackupExtra, RestorePlan } from '../../../shared/backup';
 import { useCreateBackup, useInspectBackup, useRestoreBackup } from '../../api/backup-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { download, fromBase64, toBase64 } from './archive-bytes';
+import { download, fromBase64, toBase64 } from '../../components/file-bytes';
 import './backup.css';
 
 const CHANGE_LABEL = { add: 'add', replace: 'replace', remove: 'remove', same: 'same' } as const;

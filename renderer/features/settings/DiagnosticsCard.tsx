@@ -1,6 +1,6 @@
 import { useCreateDiagnostics } from '../../api/diagnostics-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { download, fromBase64 } from './archive-bytes';
+import { download, fromBase64 } from '../../components/file-bytes';
 import './backup.css';
 
 /**
