@@ -62,6 +62,9 @@ export function ChatPage() {
   const tryChat = useTryChat();
   const end = useRef<HTMLDivElement>(null);
   const turnsPane = useRef<HTMLDivElement>(null);
+  /** branchAt as last drawn, behind one function that stays the same: the turns (memoised) take it without being drawn again. */
+  const branchAtNow = useRef<(upTo: number, question?: string) => void>(() => undefined);
+  const branch = useCallback((upTo: number, question?: string) => branchAtNow.current(upTo, question), []);
   /** What the list's box looks for: marked in the conversation shown too. */
   const [filter, setFilter] = useState('');
   const findTerms = useMemo(() => searchTerms(filter), [filter]);
@@ -268,6 +271,7 @@ export function ChatPage() {
         then();
       }, setFailure);
   };
+  branchAtNow.current = branchAt;
   const last = chat.turns.at(-1);
   // The last question again: after an error, a stop before any word, or to get another answer.
   const retry = () => {
@@ -277,6 +281,11 @@ export function ChatPage() {
   const leave = () => {
     if (tryChat.running) tryChat.stop();
     setEditing(undefined);
+  };
+  /** Another conversation, from the list or a branch's link: an answer streaming here stops. */
+  const switchTo = (id: string, at?: FoundAt) => {
+    leave();
+    open(id, at);
   };
   const { left } = messagesToSend(chat.options, chat.turns);
   /** The conversation as the page shows it (its name as the list has it), as a Markdown file. */
@@ -326,10 +335,7 @@ export function ChatPage() {
           current={chat.id}
           filter={filter}
           onFilter={setFilter}
-          onOpen={(id, at) => {
-            leave();
-            open(id, at);
-          }}
+          onOpen={switchTo}
           onDeleted={(id) => {
             if (id === chat.id) startNew({ ...chat.options, model });
           }}
@@ -358,7 +364,7 @@ export function ChatPage() {
             </div>
           )}
           <div className="chat-turns" data-testid="chat-turns" aria-live="polite" ref={turnsPane}>
-            {chat.branchedFrom && <BranchOrigin origin={chat.branchedFrom} list={list.data} onOpen={open} />}
+            {chat.branchedFrom && <BranchOrigin origin={chat.branchedFrom} list={list.data} onOpen={switchTo} />}
             {left > 0 && (
               <p className="muted chat-left-out" data-testid="chat-left-out">
                 The {formatInteger(left)} oldest messages are no longer sent: the conversation is longer than one request carries.
@@ -378,16 +384,8 @@ export function ChatPage() {
                 found={foundTurn?.id === chat.id && foundTurn.turn === i}
                 turn={turn}
                 onRetry={i === chat.turns.length - 1 && turn.role === 'assistant' && !tryChat.running ? retry : undefined}
-                onEdit={
-                  tryChat.running || editing !== undefined || turn.role !== 'user'
-                    ? undefined
-                    : i === lastQuestion
-                      ? { branch: false, edit }
-                      : chat.kept
-                        ? { branch: true, edit: () => branchAt(i, turn.content) }
-                        : undefined
-                }
-                onBranch={turn.role === 'assistant' && chat.kept && !tryChat.running ? () => branchAt(i + 1) : undefined}
+                onEdit={i === lastQuestion && !tryChat.running && editing === undefined ? edit : undefined}
+                onBranch={chat.kept && !tryChat.running && editing === undefined ? branch : undefined}
               />
             ))}
             {tryChat.running && (

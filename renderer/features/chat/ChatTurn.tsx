@@ -23,11 +23,15 @@ export const ChatTurn = memo(function ChatTurn({
   /** The message a search found the conversation by. */
   found?: boolean;
   onRetry?: () => void;
-  /** Edit the question: in place (the last one) or, `branch`, in a new conversation that goes on from before it. */
-  onEdit?: { branch: boolean; edit(): void };
-  /** A new conversation that goes on from this answer. */
-  onBranch?: () => void;
+  /** Edit the question in place (the last one). */
+  onEdit?: () => void;
+  /**
+   * A new conversation of the first `upTo` turns: from an answer, to go on from it; from an earlier
+   * question, to edit it there. One function for every turn, so turns are not drawn again for it.
+   */
+  onBranch?: (upTo: number, question?: string) => void;
 }) {
+  const editInBranch = turn.role === 'user' && !onEdit && onBranch;
   return (
     <article
       className={`chat-turn chat-turn-${turn.role}${found ? ' chat-turn-found' : ''}`}
@@ -42,16 +46,21 @@ export const ChatTurn = memo(function ChatTurn({
       </div>
       {onEdit && (
         <footer className="chat-turn-meta">
+          <button type="button" className="link-button" data-testid="chat-edit" onClick={onEdit}>
+            Edit
+          </button>
+        </footer>
+      )}
+      {editInBranch && (
+        <footer className="chat-turn-meta">
           <button
             type="button"
             className="link-button"
-            data-testid={onEdit.branch ? 'chat-edit-branch' : 'chat-edit'}
-            title={
-              onEdit.branch ? 'Ask it another way in a new conversation that goes on from before it; this one stays as it is' : undefined
-            }
-            onClick={onEdit.edit}
+            data-testid="chat-edit-branch"
+            title="Ask it another way in a new conversation that goes on from before it; this one stays as it is"
+            onClick={() => editInBranch(index, turn.content)}
           >
-            {onEdit.branch ? 'Edit in a branch' : 'Edit'}
+            Edit in a branch
           </button>
         </footer>
       )}
@@ -64,13 +73,13 @@ export const ChatTurn = memo(function ChatTurn({
               Another answer
             </button>
           )}
-          {onBranch && (
+          {onBranch && turn.role === 'assistant' && (
             <button
               type="button"
               className="link-button"
               data-testid="chat-branch"
               title="A new conversation that goes on from this answer; this one stays as it is"
-              onClick={onBranch}
+              onClick={() => onBranch(index + 1)}
             >
               Branch
             </button>
