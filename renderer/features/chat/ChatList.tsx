@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import { hasEvery, marksIn, searchTerms, termPatterns, type ChatSearchHit } from '../../../shared/chat-search';
+import { CHAT_SEARCH_MAX_CHARS, hasEvery, marksIn, searchTerms, termPatterns, type ChatSearchHit } from '../../../shared/chat-search';
 import { CHAT_TITLE_MAX_CHARS, type ChatList as Chats, type ChatSummary } from '../../../shared/chats';
 import { useChatSearch, useDeleteChat, useRenameChat } from '../../api/chat-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -70,6 +70,7 @@ export function ChatList({ list, current, filter, onFilter, onOpen, onDeleted }:
           placeholder="Find in conversations…"
           aria-label="Find conversations by words in their names or messages"
           data-testid="chat-list-filter"
+          maxLength={CHAT_SEARCH_MAX_CHARS}
           value={filter}
           onChange={(event) => onFilter(event.target.value)}
         />
