@@ -1,6 +1,6 @@
 // `npm test`: typecheck, lint, format check, build, then every vitest project (unit + e2e in Chromium), ending with
 // one plain line "N passed, N failed" counted from vitest's JSON report.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -18,22 +18,48 @@ function step(title, command, args) {
   return result.status === 0;
 }
 
-const tsc = require.resolve('typescript/bin/tsc');
-const nodeSide = step('typecheck (node side)', tsc, ['-p', 'tsconfig.node.json']);
-const rendererSide = step('typecheck (renderer)', tsc, ['-p', 'tsconfig.web.json']);
-const rendererTests = step('typecheck (renderer tests)', tsc, ['-p', 'tsconfig.web-tests.json']);
-const typechecked = nodeSide && rendererSide && rendererTests;
-if (typechecked) passedChecks++;
-else failedChecks++;
+/** Runs a check with its output held, to be printed whole once it is done (checks run side by side). */
+function check(title, command, args) {
+  return new Promise((resolve) => {
+    // Colour as if on the terminal, when the output goes to one.
+    const env = process.stdout.isTTY ? { ...process.env, FORCE_COLOR: '1' } : process.env;
+    const child = spawn(process.execPath, [command, ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = [];
+    child.stdout.on('data', (chunk) => output.push(chunk));
+    child.stderr.on('data', (chunk) => output.push(chunk));
+    child.on('error', (error) => resolve({ title, ok: false, output: Buffer.from(`${error.message}\n`) }));
+    child.on('close', (code) => resolve({ title, ok: code === 0, output: Buffer.concat(output) }));
+  });
+}
 
-// Lint and format are one check each, like the typecheck: a failure is counted and the tests still run.
+const tsc = require.resolve('typescript/bin/tsc');
 const packageBin = (name, bin) => path.join(path.dirname(require.resolve(`${name}/package.json`)), bin);
-const linted = step('lint (eslint)', packageBin('eslint', 'bin/eslint.js'), ['.']);
-if (linted) passedChecks++;
-else failedChecks++;
-const formatted = step('format (prettier --check)', packageBin('prettier', 'bin/prettier.cjs'), ['--check', '.', '--log-level', 'warn']);
-if (formatted) passedChecks++;
-else failedChecks++;
+const pretty = process.stdout.isTTY ? ['--pretty'] : [];
+// Two lanes for two cores: ESLint (the longest) in one, the typechecks and the format check one
+// after another in the other. Each check's output is printed whole, in this order.
+const [lint, checks] = await Promise.all([
+  check('lint (eslint)', packageBin('eslint', 'bin/eslint.js'), ['.']),
+  (async () => [
+    await check('typecheck (node side)', tsc, ['-p', 'tsconfig.node.json', ...pretty]),
+    await check('typecheck (renderer)', tsc, ['-p', 'tsconfig.web.json', ...pretty]),
+    await check('typecheck (renderer tests)', tsc, ['-p', 'tsconfig.web-tests.json', ...pretty]),
+    await check('format (prettier --check)', packageBin('prettier', 'bin/prettier.cjs'), ['--check', '.', '--log-level', 'warn']),
+  ])(),
+]);
+const [nodeSide, rendererSide, rendererTests, format] = checks;
+for (const done of [nodeSide, rendererSide, rendererTests, lint, format]) {
+  console.log(`\n▶ ${done.title}`);
+  process.stdout.write(done.output);
+}
+
+// Each is one check (the typecheck of all three configs too): a failure is counted and the tests still run.
+const typechecked = nodeSide.ok && rendererSide.ok && rendererTests.ok;
+const linted = lint.ok;
+const formatted = format.ok;
+for (const ok of [typechecked, linted, formatted]) {
+  if (ok) passedChecks++;
+  else failedChecks++;
+}
 
 try {
   console.log('\n▶ build');
