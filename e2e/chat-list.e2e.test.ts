@@ -67,12 +67,27 @@ describe('finding conversations in Chromium, by words in their names and message
       const highlighted = () => page.evaluate<string[]>(HIGHLIGHTED);
       await expect.poll(highlighted).toEqual(['nginx', 'proxy']);
       await expect(inView(page.locator('[data-turn="0"]'), pane)).resolves.toBe(false);
+      // Through them one by one: Enter in the box (Shift+Enter back) or Next / Previous, round the end.
+      const count = page.getByTestId('chat-found-count');
+      const current = () => page.evaluate<string[]>(CURRENT);
+      await expect(count.textContent()).resolves.toBe('2 found in this conversation');
+      await find.press('Enter');
+      await expect.poll(() => count.textContent()).toBe('1 of 2');
+      await expect(current()).resolves.toEqual(['nginx']);
+      await page.getByTestId('chat-found-next').click();
+      await expect.poll(current).toEqual(['proxy']);
+      await expect(count.textContent()).resolves.toBe('2 of 2');
+      await page.getByTestId('chat-found-next').click();
+      await expect.poll(current).toEqual(['nginx']);
+      await find.press('Shift+Enter');
+      await expect.poll(() => count.textContent()).toBe('2 of 2');
       await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat-search-opened.png') });
 
       // A word of a name alone finds it, without a snippet; none found says so.
       await find.fill('networking');
       await expect.poll(() => items.allTextContents()).toEqual([expect.stringContaining('Networking basics')]);
       await expect(page.getByTestId('chat-list-snippet').count()).resolves.toBe(0);
+      await expect.poll(() => page.getByTestId('chat-found-here').textContent()).toBe('Not in this conversation.');
       await find.fill('nginx winter');
       await page.getByText('No conversation has “nginx winter” in its name or messages.').waitFor();
       await expect(items.count()).resolves.toBe(0);
@@ -185,5 +200,7 @@ async function inView(element: Locator, pane: Locator): Promise<boolean> {
   return box !== null && view !== null && box.y + box.height > view.y && box.y < view.y + view.height;
 }
 
+/** The text of the place shown last (Next / Previous). */
+const CURRENT = `[...(CSS.highlights.get('chat-found-current') ?? [])].map((range) => range.toString().toLowerCase())`;
 /** The texts the page highlights as found, in lower case, sorted (a string: this project's tests are typed without the DOM). */
 const HIGHLIGHTED = `[...(CSS.highlights.get('chat-found') ?? [])].map((range) => range.toString().toLowerCase()).sort()`;

@@ -23,6 +23,8 @@ interface ChatListProps {
   /** What the box says: the page marks it in the conversation shown too. */
   filter: string;
   onFilter(filter: string): void;
+  /** Enter (Shift+Enter) in the box: the next (previous) place the words are in the conversation shown. */
+  onFindStep(direction: 1 | -1): void;
   onOpen(id: string, found?: FoundAt): void;
   onDeleted(id: string): void;
 }
@@ -39,7 +41,7 @@ function when(iso: string): string {
  * box finds them by words in their names (at once) and messages (the host's answer, once typing
  * pauses), each with the message it was found by; opening one shows that message.
  */
-export function ChatList({ list, current, filter, onFilter, onOpen, onDeleted }: ChatListProps) {
+export function ChatList({ list, current, filter, onFilter, onFindStep, onOpen, onDeleted }: ChatListProps) {
   const remove = useDeleteChat();
   const rename = useRenameChat();
   const [renaming, setRenaming] = useState<string | undefined>();
@@ -73,6 +75,11 @@ export function ChatList({ list, current, filter, onFilter, onOpen, onDeleted }:
           maxLength={CHAT_SEARCH_MAX_CHARS}
           value={filter}
           onChange={(event) => onFilter(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key !== 'Enter' || event.nativeEvent.isComposing) return;
+            event.preventDefault();
+            onFindStep(event.shiftKey ? -1 : 1);
+          }}
         />
       )}
       {looking && (

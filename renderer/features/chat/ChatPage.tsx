@@ -28,7 +28,7 @@ import { hashFor } from '../../state/route';
 import { ChatList, type FoundAt } from './ChatList';
 import { ChatOptionsForm } from './ChatOptionsForm';
 import { ChatTurn, StreamingTurn } from './ChatTurn';
-import { useFoundHighlight } from './found-highlight';
+import { useFoundHighlight, type FoundInPage } from './found-highlight';
 import { lastChatId, messagesToSend, rememberChatId, whyNotSendable } from './conversation';
 import './chat.css';
 
@@ -120,7 +120,7 @@ export function ChatPage() {
     if (foundTurn === undefined) return;
     turnsPane.current?.querySelector(`[data-turn="${foundTurn.turn}"]`)?.scrollIntoView({ block: 'center' });
   }, [foundTurn]);
-  useFoundHighlight(turnsPane, useDeferredValue(findTerms), chat?.turns);
+  const foundHere = useFoundHighlight(turnsPane, useDeferredValue(findTerms), chat?.turns);
 
   /**
    * Saves the conversation's turns from `from` on (and its options) on the host, which holds `known`
@@ -335,6 +335,7 @@ export function ChatPage() {
           current={chat.id}
           filter={filter}
           onFilter={setFilter}
+          onFindStep={foundHere.step}
           onOpen={switchTo}
           onDeleted={(id) => {
             if (id === chat.id) startNew({ ...chat.options, model });
@@ -363,6 +364,7 @@ export function ChatPage() {
               <ChatOptionsForm key={chat.id} options={chat.options} onChange={setOptions} />
             </div>
           )}
+          {findTerms.length > 0 && <FoundHere found={foundHere} />}
           <div className="chat-turns" data-testid="chat-turns" aria-live="polite" ref={turnsPane}>
             {chat.branchedFrom && <BranchOrigin origin={chat.branchedFrom} list={list.data} onOpen={switchTo} />}
             {left > 0 && (
@@ -459,6 +461,31 @@ function BranchOrigin({ origin, list, onOpen }: { origin: ChatOrigin; list: Chat
       ) : (
         `A branch of a conversation since deleted, ${after}.`
       )}
+    </p>
+  );
+}
+
+/** The find box's words in the conversation shown: how many, and Previous / Next through them (Enter and Shift+Enter in the box too). */
+function FoundHere({ found }: { found: FoundInPage }) {
+  if (found.count === 0)
+    return (
+      <p className="muted chat-found-here" data-testid="chat-found-here">
+        Not in this conversation.
+      </p>
+    );
+  return (
+    <p className="muted chat-found-here" data-testid="chat-found-here">
+      <span data-testid="chat-found-count">
+        {found.at < 0
+          ? `${formatInteger(found.count)} found in this conversation`
+          : `${formatInteger(found.at + 1)} of ${formatInteger(found.count)}`}
+      </span>
+      <button type="button" className="link-button" data-testid="chat-found-prev" onClick={() => found.step(-1)}>
+        Previous
+      </button>
+      <button type="button" className="link-button" data-testid="chat-found-next" onClick={() => found.step(1)}>
+        Next
+      </button>
     </p>
   );
 }
