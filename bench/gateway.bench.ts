@@ -116,6 +116,11 @@ import { profileDirFrom, startGatewayHost } from './support/gateway-host';
 //   which a VM this slow stretches. strace of paced requests: read, write, read, writev and the
 //   epoll_wait between, nothing more; once a second the resource sampler's reads of /proc (about
 //   0.2 ms on the loop, its file reads completing on the thread pool) run in the gateway's time.
+//   2026-11-30 (a later session, no gateway code changed; direct 16.2k-17.6k req/s), two runs of 5
+//   rounds: 4 and 3 of seven. Full load 1.49x / 1.69x and 1.25x / 1.75x (135-183 vs 235-257 us a
+//   request non-streaming), full-load p99 met in three of four; first streamed byte +0.22 / +0.17
+//   ms; at 1,000 req/s p50 +0.39 to +0.41 ms both ways (the keep-alive proxy +0.45 to +0.67), p99
+//   +1.15 to +2.80 ms: the same miss as the session before, on as slow a VM.
 
 const root = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 3);
