@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Marked } from '../../components/Marked';
 import { formatInteger } from '../../format/count';
 import { useDebounced } from '../../hooks/use-debounced';
+import './chat-list.css';
 
 /** With at least this many conversations, a box above them finds them by their names and messages. */
 const FIND_FROM = 2;
