@@ -3,8 +3,9 @@ import { createInterface } from 'node:readline/promises';
 import { AppFailure, isAppError } from '../shared/errors';
 import type { GatewayStatus } from '../shared/gateway';
 import type { OnDemandStatus } from '../shared/on-demand';
-import { ChatIdSchema, turnMetaOf, type Turn } from '../shared/chats';
+import { turnMetaOf, type Turn } from '../shared/chats';
 import { SavedConversation, terminalOptions, type Message } from './cli-chat-saving';
+import { conversationIdArg } from './cli-chats';
 import { colours, noHost, parse, runningHost, UsageError, type Api } from './cli-common';
 import { hostGateway, listeningUrl } from './cli-gateway';
 import { ARGS } from './cli-options';
@@ -21,8 +22,7 @@ export async function runChat(args: string[]): Promise<number> {
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 1 && maxTokens <= 8192))
     throw new UsageError('--max-tokens takes a whole number from 1 to 8192.', 'chat');
   if (values.continue && values.resume !== undefined) throw new UsageError('Give --continue or --resume <id>, not both.', 'chat');
-  if (values.resume !== undefined && !ChatIdSchema.safeParse(values.resume).success)
-    throw new UsageError(`--resume takes a conversation's id as "chats" lists them (chat-…), not "${values.resume.slice(0, 80)}".`, 'chat');
+  if (values.resume !== undefined) conversationIdArg('--resume', values.resume, 'chat');
   const { status, onDemand } = await hostGateway('chatting', true);
   const gateway = { url: listeningUrl(status), apiKey: status.apiKey };
 

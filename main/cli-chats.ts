@@ -38,14 +38,19 @@ export async function runChats(args: string[]): Promise<number> {
 /** `chats --export <id>`: the conversation as Markdown on stdout (`> file.md`). */
 async function exportChat(id: string, query: string): Promise<number> {
   if (query) throw new UsageError("--export takes one conversation's id and no words to look for.", 'chats');
-  if (!ChatIdSchema.safeParse(id).success)
-    throw new UsageError(`--export takes a conversation's id as "chats" lists them (chat-…), not "${id.slice(0, 80)}".`, 'chats');
+  conversationIdArg('--export', id, 'chats');
   const chat = await viaHostOr(
     (api) => api.invoke('chats.get', { id }),
     async () => (await storeWithoutHost()).get(id),
   );
   process.stdout.write(chatMarkdown(chat));
   return 0;
+}
+
+/** A conversation's id given to `option`, checked before anything is asked of the host (a usage error, exit 2). */
+export function conversationIdArg(option: string, id: string, command: string): void {
+  if (!ChatIdSchema.safeParse(id).success)
+    throw new UsageError(`${option} takes a conversation's id as "chats" lists them (chat-…), not "${id.slice(0, 80)}".`, command);
 }
 
 export function formatChatList(list: ChatList, c: Paint = colours()): string {

@@ -1,16 +1,19 @@
 import { hasEvery, marksIn, type ChatSearchHit, type ChatSnippet } from '../../../shared/chat-search';
-import type { Chat } from '../../../shared/chats';
+import type { Chat, ChatSummary } from '../../../shared/chats';
 
 /** Characters of a message shown before the first term, and in all. */
 const BEFORE_CHARS = 60;
 const SNIPPET_CHARS = 200;
 
+/** What a search adds to a conversation's summary. */
+export type ChatFound = Omit<ChatSearchHit, keyof ChatSummary>;
+
 /**
- * The conversation as a search hit when it has every term (`patterns`, from termPatterns), in its
- * name or in any of its messages; its snippet comes from the message with the most of the terms
- * (the earliest of those), around the first of them.
+ * Where the conversation has the terms (`patterns`, from termPatterns), when it has every one, in
+ * its name or in any of its messages; its snippet comes from the message with the most of the
+ * terms (the earliest of those), around the first of them.
  */
-export function searchChat(chat: Chat, patterns: readonly RegExp[]): ChatSearchHit | undefined {
+export function searchChat(chat: Chat, patterns: readonly RegExp[]): ChatFound | undefined {
   const has = patterns.map(() => false);
   const titleMarks = marksIn(chat.title, patterns);
   note(has, chat.title, patterns);
@@ -24,11 +27,6 @@ export function searchChat(chat: Chat, patterns: readonly RegExp[]): ChatSearchH
   });
   if (!has.every(Boolean)) return undefined;
   return {
-    id: chat.id,
-    title: chat.title,
-    updatedAt: chat.updatedAt,
-    turns: chat.turns.length,
-    model: chat.options.model,
     titleMarks,
     matchingTurns,
     ...(best ? { snippet: snippetOf(chat, best.turn, patterns) } : {}),

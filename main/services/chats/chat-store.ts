@@ -55,7 +55,7 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
   }
 
   async list(): Promise<ChatList> {
-    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
+    const names = await this.fileNames();
     const chats: ChatSummary[] = [];
     const unreadable: string[] = [];
     for (const name of names) {
@@ -86,7 +86,7 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
    */
   async search(query: string): Promise<ChatSearchResult> {
     const patterns = termPatterns(searchTerms(query));
-    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
+    const names = await this.fileNames();
     const hits: ChatSearchHit[] = [];
     const unreadable: string[] = [];
     for (const name of names) {
@@ -99,8 +99,8 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
         if (!(error instanceof AppFailure && error.code === 'NOT_FOUND')) unreadable.push(file);
         continue;
       }
-      const hit = searchChat(chat, patterns);
-      if (hit) hits.push(hit);
+      const found = searchChat(chat, patterns);
+      if (found) hits.push({ ...summaryOf(chat), ...found });
     }
     hits.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
     return { query, hits: hits.slice(0, CHAT_SEARCH_MAX_HITS), more: Math.max(0, hits.length - CHAT_SEARCH_MAX_HITS), unreadable };
@@ -217,6 +217,11 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
     const list = await this.list();
     this.emit('changed', list);
     return list;
+  }
+
+  /** The conversations' files in chats/ (none while it does not exist yet). */
+  private async fileNames(): Promise<string[]> {
+    return (await readdir(this.dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
   }
 
   private fileOf(id: string): string {

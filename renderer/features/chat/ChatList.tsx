@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import { CHAT_SEARCH_MAX_CHARS, hasEvery, marksIn, searchTerms, termPatterns, type ChatSearchHit } from '../../../shared/chat-search';
+import { CHAT_SEARCH_MAX_CHARS, hasEvery, marksIn, termPatterns, type ChatSearchHit } from '../../../shared/chat-search';
 import { CHAT_TITLE_MAX_CHARS, type ChatList as Chats, type ChatSummary } from '../../../shared/chats';
 import { useChatSearch, useDeleteChat, useRenameChat } from '../../api/chat-hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -23,6 +23,8 @@ interface ChatListProps {
   current: string;
   /** What the box says: the page marks it in the conversation shown too. */
   filter: string;
+  /** The box's words (searchTerms of it), which the page marks in the conversation shown too. */
+  terms: readonly string[];
   onFilter(filter: string): void;
   /** Enter (Shift+Enter) in the box: the next (previous) place the words are in the conversation shown. */
   onFindStep(direction: 1 | -1): void;
@@ -42,13 +44,12 @@ function when(iso: string): string {
  * box finds them by words in their names (at once) and messages (the host's answer, once typing
  * pauses), each with the message it was found by; opening one shows that message.
  */
-export function ChatList({ list, current, filter, onFilter, onFindStep, onOpen, onDeleted }: ChatListProps) {
+export function ChatList({ list, current, filter, terms, onFilter, onFindStep, onOpen, onDeleted }: ChatListProps) {
   const remove = useDeleteChat();
   const rename = useRenameChat();
   const [renaming, setRenaming] = useState<string | undefined>();
   const query = filter.trim();
   const search = useChatSearch(useDebounced(query, SEARCH_DELAY_MS));
-  const terms = useMemo(() => searchTerms(query), [query]);
   const patterns = useMemo(() => termPatterns(terms), [terms]);
   const confirmDelete = (id: string, title: string) => {
     if (!window.confirm(`Delete the conversation “${title}”?\n\nIt is removed for every window and browser.`)) return;

@@ -334,6 +334,7 @@ export function ChatPage() {
           list={list.data}
           current={chat.id}
           filter={filter}
+          terms={findTerms}
           onFilter={setFilter}
           onFindStep={foundHere.step}
           onOpen={switchTo}
