@@ -1,8 +1,12 @@
 import { hasEvery, marksIn, type ChatSearchHit, type ChatSnippet } from '../../../shared/chat-search';
 import type { Chat, ChatSummary } from '../../../shared/chats';
 
-/** Characters of a message shown before the first term, and in all. */
-const BEFORE_CHARS = 60;
+/**
+ * Characters of a message shown before the first term, and in all. The list's column shows about
+ * 25 characters a line, three lines of a snippet: the word found must be in its first line, with
+ * a few words of what led to it.
+ */
+const BEFORE_CHARS = 24;
 const SNIPPET_CHARS = 200;
 
 /** What a search adds to a conversation's summary. */
