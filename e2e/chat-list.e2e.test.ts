@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -191,6 +191,74 @@ describe('finding conversations in Chromium, by words in their names and message
     } finally {
       close();
     }
+  });
+});
+
+describe('thousands of conversations in Chromium', () => {
+  it('lists them a screenful at a time, finds an old one by a word in it, and shows where it is once the box is emptied', async () => {
+    const MANY = 2000;
+    const dirs = await freshDirs();
+    // Written as files (a restored backup, years of use): the host reads them at its start.
+    const chatsDir = path.join(dirs.baseDir, 'config', 'chats');
+    await mkdir(chatsDir, { recursive: true });
+    const newest = Date.parse('2026-11-30T12:00:00Z');
+    const id = (i: number) => `chat-many-${String(i).padStart(4, '0')}`;
+    for (let i = 0; i < MANY; i++) {
+      const at = new Date(newest - i * 60_000).toISOString();
+      const turns: Turn[] = [
+        { role: 'user', content: `Question number ${i} about bread` },
+        { role: 'assistant', content: 'Knead it well and let it rest. '.repeat(4) },
+        { role: 'user', content: 'And the oven?' },
+        { role: 'assistant', content: i === 1500 ? 'Bake it at 230 degrees, then play the xylophone while it cools.' : 'Hot.' },
+      ];
+      await writeFile(
+        path.join(chatsDir, `${id(i)}.json`),
+        JSON.stringify({ version: 1, id: id(i), createdAt: at, updatedAt: at, options, turns }),
+      );
+    }
+    session.host = await startCliHost(dirs);
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(session.host.url);
+    await new AppShell(page).open('chat');
+    const items = page.getByTestId('chat-list-item');
+    const rows = page.getByTestId('chat-list-rows');
+    await expect.poll(() => items.first().getAttribute('data-chat'), { timeout: 30_000 }).toBe(id(0));
+    // A screenful and a few more are in the page, not two thousand.
+    const inPage = await items.count();
+    expect(inPage).toBeGreaterThan(5);
+    expect(inPage).toBeLessThan(60);
+    // No model serves anything here: the conversation opened still shows, under a line saying so.
+    await expect(page.getByTestId('chat-no-model').textContent()).resolves.toContain('No model to send to');
+    await expect(page.locator('[data-turn="3"]').textContent()).resolves.toContain('Hot.');
+
+    // Scrolled to the end (as a user does, again once the rows there are measured): the oldest.
+    const oldest = page.locator(`[data-testid="chat-list-item"][data-chat="${id(MANY - 1)}"]`);
+    await expect
+      .poll(async () => {
+        await rows.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+        return (await oldest.count()) === 1 && (await inView(oldest, rows));
+      })
+      .toBe(true);
+    await expect(oldest.textContent()).resolves.toContain(`Question number ${MANY - 1} about bread`);
+    await expect(items.count()).resolves.toBeLessThan(60);
+    await rows.evaluate((element) => element.scrollTo(0, 0));
+
+    // Found by a word of its last answer, opened at that answer.
+    const find = page.getByTestId('chat-list-filter');
+    await find.fill('XYLOPHONE');
+    await expect.poll(() => items.allTextContents(), { timeout: 15_000 }).toEqual([expect.stringContaining('Question number 1500')]);
+    await expect(items.locator('mark').allTextContents()).resolves.toEqual(['xylophone']);
+    await items.getByRole('button', { name: /Question number 1500/ }).click();
+    await expect.poll(() => page.locator('[data-found="true"]').getAttribute('data-turn')).toBe('3');
+    await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat-many-found.png') });
+
+    // The box emptied: all of them again, with the one open brought into view where it is.
+    await find.fill('');
+    const open = page.locator(`[data-testid="chat-list-item"][data-chat="${id(1500)}"]`);
+    await expect.poll(() => open.getAttribute('class')).toBe('active');
+    await expect.poll(() => inView(open, rows)).toBe(true);
+    await expect(items.count()).resolves.toBeLessThan(60);
+    await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat-many-open.png') });
   });
 });
 

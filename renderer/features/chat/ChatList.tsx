@@ -1,4 +1,5 @@
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { CHAT_SEARCH_MAX_CHARS, hasEvery, marksIn, termPatterns, type ChatSearchHit } from '../../../shared/chat-search';
 import { CHAT_TITLE_MAX_CHARS, type ChatList as Chats, type ChatSummary } from '../../../shared/chats';
 import { useChatSearch, useDeleteChat, useRenameChat } from '../../api/chat-hooks';
@@ -12,6 +13,9 @@ import './chat-list.css';
 const FIND_FROM = 2;
 /** The host is asked once typing pauses this long; names are matched at once meanwhile. */
 const SEARCH_DELAY_MS = 250;
+/** A row's height before it is measured: a name of one or two lines and the time, or that and a snippet. */
+const ROW_PX = 70;
+const ROW_WITH_SNIPPET_PX = 125;
 
 /** Where a conversation was found: the message to show. */
 export interface FoundAt {
@@ -64,6 +68,32 @@ export function ChatList({ list, current, filter, terms, onFilter, onFindStep, o
       ? chats.filter((c) => hasEvery(c.title, patterns)).map((c) => ({ ...c, titleMarks: marksIn(c.title, patterns), matchingTurns: 0 }))
       : chats.map((c) => ({ ...c, titleMarks: [], matchingTurns: 0 }));
   const looking = terms.length > 0 && !answered && !search.error;
+  // Only the rows in view (and a few beyond) are on the page: thousands of conversations cost as
+  // little to show, and to filter a keystroke at a time, as a dozen.
+  const rows = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => rows.current,
+    estimateSize: (index) => (shown[index]?.snippet ? ROW_WITH_SNIPPET_PX : ROW_PX),
+    getItemKey: (index) => shown[index]!.id,
+    overscan: 8,
+  });
+  // The conversation open is brought into view when it is opened (from a branch's link, say) and
+  // when the box is emptied (after finding an old one, the list shows where it is); not while one
+  // types (the best matches stay on top), nor when a save moves it up while one looks further down.
+  const scrolledTo = useRef<{ id: string; everything: boolean } | undefined>(undefined);
+  useEffect(() => {
+    const everything = query === '';
+    const last = scrolledTo.current;
+    if (last?.id === current && (everything ? last.everything : true)) {
+      last.everything = everything;
+      return;
+    }
+    const index = shown.findIndex((chat) => chat.id === current);
+    if (index < 0) return;
+    scrolledTo.current = { id: current, everything };
+    virtualizer.scrollToIndex(index, { align: 'auto' });
+  });
   return (
     <nav className="chat-list" aria-label="Conversations" data-testid="chat-list">
       {list?.chats.length === 0 && <p className="muted chat-list-empty">Conversations you have appear here.</p>}
@@ -95,52 +125,63 @@ export function ChatList({ list, current, filter, terms, onFilter, onFindStep, o
         </p>
       )}
       {search.error && terms.length > 0 && <ErrorNotice error={search.error} title="Could not look in the conversations" />}
-      <ul>
-        {shown.map((chat) =>
-          chat.id === renaming ? (
-            <li key={chat.id} className={chat.id === current ? 'active' : undefined} data-testid="chat-list-item" data-chat={chat.id}>
-              <NameForm
-                chat={chat}
-                onDone={(title) => {
-                  setRenaming(undefined);
-                  if (title !== undefined && title !== chat.title) rename.mutate({ id: chat.id, title });
-                }}
-              />
-            </li>
-          ) : (
-            <li key={chat.id} className={chat.id === current ? 'active' : undefined} data-testid="chat-list-item" data-chat={chat.id}>
-              <button
-                type="button"
-                className="chat-list-open"
-                onClick={() => onOpen(chat.id, chat.snippet ? { turn: chat.snippet.turn } : undefined)}
-                onDoubleClick={() => setRenaming(chat.id)}
-                title={chat.title}
-              >
-                <span className="chat-list-title">
-                  <Marked text={chat.title} marks={chat.titleMarks} />
-                </span>
-                <span className="chat-list-meta muted">
-                  {when(chat.updatedAt)} · {chat.turns} message{chat.turns === 1 ? '' : 's'}
-                  {chat.matchingTurns > 0 &&
-                    ` · found in ${formatInteger(chat.matchingTurns)} message${chat.matchingTurns === 1 ? '' : 's'}`}
-                </span>
-                {chat.snippet && (
-                  <span className="chat-list-snippet" data-testid="chat-list-snippet">
-                    {chat.snippet.role === 'user' ? 'You: ' : ''}
-                    <Marked text={chat.snippet.text} marks={chat.snippet.marks} />
+      <div className="chat-list-rows" ref={rows} data-testid="chat-list-rows">
+        <ul style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((row) => {
+            const chat = shown[row.index]!;
+            const item = {
+              ref: virtualizer.measureElement,
+              'data-index': row.index,
+              style: { transform: `translateY(${row.start}px)` },
+              className: chat.id === current ? 'active' : undefined,
+              'data-testid': 'chat-list-item',
+              'data-chat': chat.id,
+            };
+            return chat.id === renaming ? (
+              <li key={row.key} {...item}>
+                <NameForm
+                  chat={chat}
+                  onDone={(title) => {
+                    setRenaming(undefined);
+                    if (title !== undefined && title !== chat.title) rename.mutate({ id: chat.id, title });
+                  }}
+                />
+              </li>
+            ) : (
+              <li key={row.key} {...item}>
+                <button
+                  type="button"
+                  className="chat-list-open"
+                  onClick={() => onOpen(chat.id, chat.snippet ? { turn: chat.snippet.turn } : undefined)}
+                  onDoubleClick={() => setRenaming(chat.id)}
+                  title={chat.title}
+                >
+                  <span className="chat-list-title">
+                    <Marked text={chat.title} marks={chat.titleMarks} />
                   </span>
-                )}
-              </button>
-              <ItemAction what="Rename" chat={chat} testId="chat-list-rename" onClick={() => setRenaming(chat.id)}>
-                ✎
-              </ItemAction>
-              <ItemAction what="Delete" chat={chat} testId="chat-list-delete" onClick={() => confirmDelete(chat.id, chat.title)}>
-                ×
-              </ItemAction>
-            </li>
-          ),
-        )}
-      </ul>
+                  <span className="chat-list-meta muted">
+                    {when(chat.updatedAt)} · {chat.turns} message{chat.turns === 1 ? '' : 's'}
+                    {chat.matchingTurns > 0 &&
+                      ` · found in ${formatInteger(chat.matchingTurns)} message${chat.matchingTurns === 1 ? '' : 's'}`}
+                  </span>
+                  {chat.snippet && (
+                    <span className="chat-list-snippet" data-testid="chat-list-snippet">
+                      {chat.snippet.role === 'user' ? 'You: ' : ''}
+                      <Marked text={chat.snippet.text} marks={chat.snippet.marks} />
+                    </span>
+                  )}
+                </button>
+                <ItemAction what="Rename" chat={chat} testId="chat-list-rename" onClick={() => setRenaming(chat.id)}>
+                  ✎
+                </ItemAction>
+                <ItemAction what="Delete" chat={chat} testId="chat-list-delete" onClick={() => confirmDelete(chat.id, chat.title)}>
+                  ×
+                </ItemAction>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
       {answered && answered.more > 0 && (
         <p className="muted chat-list-empty" data-testid="chat-list-more">
           …and {formatInteger(answered.more)} older: another word narrows them down.

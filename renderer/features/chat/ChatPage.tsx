@@ -349,11 +349,18 @@ export function ChatPage() {
               The gateway is off, so there is nothing to chat through. Turn it on on the <a href={hashFor('gateway')}>Gateway page</a>.
             </p>
           )}
-          {noModel ? (
+          {noModel && chat.turns.length === 0 ? (
             <EmptyState icon={<PageIcon page="chat" size={32} />} title="No model to chat with" testId="chat-no-model">
               Nothing serves a model and there is none to load. Get one on the <a href={hashFor('models')}>Models page</a> (the built-in
               engine runs it when you ask), or start a provider on the <a href={hashFor('providers')}>Providers page</a>.
             </EmptyState>
+          ) : noModel ? (
+            // A conversation kept from before: it can still be read, found in, branched and saved, so
+            // it keeps the room; a line says why nothing can be sent.
+            <p className="notice notice-warning" data-testid="chat-no-model">
+              No model to send to: nothing serves one and there is none to load. Get one on the <a href={hashFor('models')}>Models page</a>,
+              or start a provider on the <a href={hashFor('providers')}>Providers page</a>.
+            </p>
           ) : (
             <div className="chat-toolbar">
               <GatewayModelSelect
