@@ -501,6 +501,8 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
       keys.removeAllListeners();
       await resources.close();
       alerts.removeAllListeners();
+      chats.close();
+      chats.removeAllListeners();
       await installer.close();
       // A CLI command doing work alone must not overwrite what the app remembers to auto-start.
       await manager.dispose({ rememberSession: full });

@@ -1,4 +1,4 @@
-import { hasEvery, marksIn, type ChatSearchHit, type ChatSnippet } from '../../../shared/chat-search';
+import { marksIn, type ChatSearchHit, type ChatSnippet } from '../../../shared/chat-search';
 import type { Chat, ChatSummary } from '../../../shared/chats';
 
 /**
@@ -12,39 +12,59 @@ const SNIPPET_CHARS = 200;
 /** What a search adds to a conversation's summary. */
 export type ChatFound = Omit<ChatSearchHit, keyof ChatSummary>;
 
+/** A conversation that has every term: in how many messages, and the one with the most of them. */
+export interface ChatMatch {
+  matchingTurns: number;
+  bestTurn?: number;
+}
+
 /**
- * Where the conversation has the terms (`patterns`, from termPatterns), when it has every one, in
- * its name or in any of its messages; its snippet comes from the message with the most of the
- * terms (the earliest of those), around the first of them.
+ * Whether the conversation has the terms (`patterns`, from termPatterns), every one, in its name
+ * or in any of its messages. Only tests: the marks and the snippet (which cost allocations) are
+ * made by `foundIn` for the hits that are shown.
  */
-export function searchChat(chat: Chat, patterns: readonly RegExp[]): ChatFound | undefined {
+export function searchChat(chat: Chat, patterns: readonly RegExp[]): ChatMatch | undefined {
   const has = patterns.map(() => false);
-  const titleMarks = marksIn(chat.title, patterns);
   note(has, chat.title, patterns);
   let matchingTurns = 0;
-  let best: { turn: number; terms: number } | undefined;
-  chat.turns.forEach((turn, index) => {
-    const terms = note(has, turn.content, patterns);
-    if (terms === 0) return;
+  let bestTurn: number | undefined;
+  let bestTerms = 0;
+  const turns = chat.turns;
+  for (let index = 0; index < turns.length; index++) {
+    const terms = note(has, turns[index]!.content, patterns);
+    if (terms === 0) continue;
     matchingTurns++;
-    if (!best || terms > best.terms) best = { turn: index, terms };
-  });
+    if (terms > bestTerms) {
+      bestTurn = index;
+      bestTerms = terms;
+    }
+  }
   if (!has.every(Boolean)) return undefined;
+  return { matchingTurns, ...(bestTurn === undefined ? {} : { bestTurn }) };
+}
+
+/**
+ * What is shown of a hit: the terms marked in its name, and a snippet of the message with the
+ * most of them (the earliest of those), around the first.
+ */
+export function foundIn(chat: Chat, match: ChatMatch, patterns: readonly RegExp[]): ChatFound {
   return {
-    titleMarks,
-    matchingTurns,
-    ...(best ? { snippet: snippetOf(chat, best.turn, patterns) } : {}),
+    titleMarks: marksIn(chat.title, patterns),
+    matchingTurns: match.matchingTurns,
+    ...(match.bestTurn === undefined ? {} : { snippet: snippetOf(chat, match.bestTurn, patterns) }),
   };
 }
 
 /** Marks in `has` the terms `text` holds; answers how many it holds. */
 function note(has: boolean[], text: string, patterns: readonly RegExp[]): number {
   let count = 0;
-  patterns.forEach((pattern, i) => {
-    if (!hasEvery(text, [pattern])) return;
+  for (let i = 0; i < patterns.length; i++) {
+    const pattern = patterns[i]!;
+    pattern.lastIndex = 0;
+    if (!pattern.test(text)) continue;
     has[i] = true;
     count++;
-  });
+  }
   return count;
 }
 

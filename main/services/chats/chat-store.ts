@@ -21,20 +21,28 @@ import {
   type ChatPut,
   type ChatSummary,
 } from '../../../shared/chats';
-import { CHAT_SEARCH_MAX_HITS, searchTerms, termPatterns, type ChatSearchHit, type ChatSearchResult } from '../../../shared/chat-search';
+import { CHAT_SEARCH_MAX_HITS, searchTerms, termPatterns, type ChatSearchResult } from '../../../shared/chat-search';
 import { AppFailure } from '../../../shared/errors';
 import { freeSpaceWords, isDiskFull } from '../os/disk-space';
-import { searchChat } from './chat-search';
+import { foundIn, searchChat, type ChatFound, type ChatMatch } from './chat-search';
+import { FolderChanges } from './folder-changes';
 import { KeptConversations, stampOf } from './kept-conversations';
 
 /**
- * Files stat'ed or read at once: many in flight keep the disk (and libuv's pool) busy, where one
- * at a time waits on each in turn (2,000 stat calls: about 25 ms against 200 ms here); a bound
- * leaves the pool to the host's other file work (logs) between them.
+ * Conversations read at once: several in flight keep the disk busy, where one at a time waits on
+ * each in turn; a bound leaves libuv's pool to the host's other file work (logs) between them.
  */
 const FILES_AT_ONCE = 16;
+/** Files looked at (stat) together. */
+const STAT_BATCH = 32;
 /** The longest a search matches conversations before the event loop (the gateway's too) gets a turn. */
 const MATCH_SLICE_MS = 4;
+
+/** The conversations' files, each with its stamp (stampOf), and those that could not be looked at. */
+interface Stamped {
+  files: Array<{ name: string; file: string; stamp: string }>;
+  unreadable: string[];
+}
 
 /** A conversation's file: what the host keeps, checked whenever it is read. */
 const ChatFileSchema = z
@@ -64,79 +72,146 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
   private readonly kept = new KeptConversations();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly limit = pLimit(FILES_AT_ONCE);
+  /** Each file's stamp when last looked at, and which have changed since (as the OS tells). */
+  private readonly stamps = new Map<string, string>();
+  private readonly changes: FolderChanges;
+  private looking: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly dir: string) {
     super();
+    this.changes = new FolderChanges(dir);
   }
 
   async list(): Promise<ChatList> {
-    const chats: ChatSummary[] = [];
-    const { names, unreadable } = await this.eachFile(async (name, file, stamp) => {
-      const known = this.summaries.get(name);
-      if (known?.stamp === stamp) return void chats.push(known.summary);
-      const summary = summaryOf(await this.read(file));
-      this.summaries.set(name, { stamp, summary });
-      chats.push(summary);
+    const { files, unreadable } = await this.stamped();
+    const changed = files.filter(({ name, stamp }) => this.summaries.get(name)?.stamp !== stamp);
+    // What is read for the list is kept for a search too (the first one after the Chat page opens
+    // need not read every file again).
+    await this.limit.map(changed, async ({ name, file, stamp }) => {
+      try {
+        const read = await this.loadSized(file);
+        const chat = chatOf(read.file);
+        this.summaries.set(name, { stamp, summary: summaryOf(chat) });
+        this.kept.keep(name, stamp, chat, read.bytes);
+      } catch (error) {
+        if (!isGone(error)) unreadable.push(file);
+      }
     });
-    const present = new Set(names);
+    if (changed.length > 0) this.kept.used();
+    const chats: ChatSummary[] = [];
+    for (const { name, stamp } of files) {
+      const known = this.summaries.get(name);
+      if (known?.stamp === stamp) chats.push(known.summary);
+    }
+    const present = new Set(files.map((f) => f.name));
     for (const name of [...this.summaries.keys()]) if (!present.has(name)) this.summaries.delete(name);
     chats.sort(newestFirst);
-    return { chats, unreadable };
+    return { chats, unreadable: unreadable.sort() };
   }
 
   /**
    * The conversations that have every word of `query` in their name or messages, newest first.
    * The page asks once typing pauses; conversations read for one search are kept (within a
    * budget, while their files are unchanged) for the next, so a word typed more reads only what
-   * changed. Each conversation is matched between file operations, so the event loop (the
-   * gateway's too) gets its turn after each.
+   * changed. Matching gives the event loop (the gateway's too) a turn every few milliseconds.
    */
   async search(query: string): Promise<ChatSearchResult> {
     const patterns = termPatterns(searchTerms(query));
-    const hits: ChatSearchHit[] = [];
+    // A hit is described (marks, snippet) only if it is among those answered; one not kept in
+    // memory is described at once rather than held till then.
+    const hits: Array<{ summary: ChatSummary; chat?: Chat; match?: ChatMatch; found?: ChatFound }> = [];
     this.kept.used();
     let slice = performance.now();
-    const { names, unreadable } = await this.eachFile(async (name, file, stamp) => {
-      // Files read together finish together, and their matching would run back to back: past a
-      // slice, the rest wait for the event loop's next turn.
+    const match = async (chat: Chat, kept: boolean) => {
       if (performance.now() - slice > MATCH_SLICE_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         slice = performance.now();
       }
-      let chat = this.kept.get(name, stamp);
-      if (!chat) {
-        const { file: content, bytes } = await this.loadSized(file);
-        chat = chatOf(content);
-        this.kept.keep(name, stamp, chat, bytes);
-      }
       const found = searchChat(chat, patterns);
-      if (found) hits.push({ ...summaryOf(chat), ...found });
+      if (!found) return;
+      const summary = summaryOf(chat);
+      hits.push(kept ? { summary, chat, match: found } : { summary, found: foundIn(chat, found, patterns) });
+    };
+    const { files, unreadable } = await this.stamped();
+    const kept: Chat[] = [];
+    const toRead: typeof files = [];
+    for (const file of files) {
+      const chat = this.kept.get(file.name, file.stamp);
+      if (chat) kept.push(chat);
+      else toRead.push(file);
+    }
+    // Those read now are matched as they come (and kept while there is room), not held for the end.
+    await this.limit.map(toRead, async ({ name, file, stamp }) => {
+      let read: { file: ChatFile; bytes: number };
+      try {
+        read = await this.loadSized(file);
+      } catch (error) {
+        if (!isGone(error)) unreadable.push(file);
+        return;
+      }
+      const chat = chatOf(read.file);
+      await match(chat, this.kept.keep(name, stamp, chat, read.bytes));
     });
-    this.kept.keepOnly(new Set(names));
+    for (const chat of kept) await match(chat, true);
+    this.kept.keepOnly(new Set(files.map((f) => f.name)));
     this.kept.used();
-    hits.sort(newestFirst);
-    return { query, hits: hits.slice(0, CHAT_SEARCH_MAX_HITS), more: Math.max(0, hits.length - CHAT_SEARCH_MAX_HITS), unreadable };
+    hits.sort((a, b) => newestFirst(a.summary, b.summary));
+    return {
+      query,
+      hits: hits
+        .slice(0, CHAT_SEARCH_MAX_HITS)
+        .map(({ summary, chat, match: m, found }) => ({ ...summary, ...(found ?? foundIn(chat!, m!, patterns)) })),
+      more: Math.max(0, hits.length - CHAT_SEARCH_MAX_HITS),
+      unreadable: unreadable.sort(),
+    };
   }
 
   /**
-   * Calls `work` for each conversation's file with its stamp (stampOf), a few at a time. A file
-   * gone meanwhile is left out; one that cannot be read (or that `work` fails on) is named.
+   * Each conversation's file with its stamp (stampOf); a file gone meanwhile is left out, one that
+   * cannot be looked at is named. Only files the OS reports changed (FolderChanges) are looked at
+   * again, one look at a time, so two callers never take each other's changes.
    */
-  private async eachFile(
-    work: (name: string, file: string, stamp: string) => Promise<void>,
-  ): Promise<{ names: string[]; unreadable: string[] }> {
+  private stamped(): Promise<Stamped> {
+    const run = this.looking.then(() => this.lookAtFiles());
+    this.looking = run.catch(() => undefined);
+    return run;
+  }
+
+  private async lookAtFiles(): Promise<Stamped> {
     const names = await this.fileNames();
+    // After the folder was read, so a change finished before the caller asked has been reported.
+    const changes = this.changes.take();
+    const toLook = changes === 'everything' ? names : names.filter((name) => changes.has(name) || !this.stamps.has(name));
     const unreadable: string[] = [];
-    await this.limit.map(names, async (name) => {
-      const file = path.join(this.dir, name);
-      try {
-        await work(name, file, stampOf(await stat(file)));
-      } catch (error) {
-        if (!isGone(error)) unreadable.push(file);
-      }
-    });
-    // Files finish in any order; the list names them in the same one each time.
-    return { names, unreadable: unreadable.sort() };
+    // In batches: all at once, the answers came back together and held the event loop 15-30 ms;
+    // through p-limit one by one, the bookkeeping cost four times the batches' time.
+    for (let start = 0; start < toLook.length; start += STAT_BATCH) {
+      await Promise.all(
+        toLook.slice(start, start + STAT_BATCH).map((name) => {
+          const file = path.join(this.dir, name);
+          return stat(file).then(
+            (stats) => void this.stamps.set(name, stampOf(stats)),
+            (error: unknown) => {
+              this.stamps.delete(name);
+              if (!isGone(error)) unreadable.push(file);
+            },
+          );
+        }),
+      );
+    }
+    const present = new Set(names);
+    for (const name of [...this.stamps.keys()]) if (!present.has(name)) this.stamps.delete(name);
+    const files: Stamped['files'] = [];
+    for (const name of names) {
+      const stamp = this.stamps.get(name);
+      if (stamp !== undefined) files.push({ name, file: path.join(this.dir, name), stamp });
+    }
+    return { files, unreadable };
+  }
+
+  /** Stops watching the folder (a host that closes). */
+  close(): void {
+    this.changes.close();
   }
 
   async get(id: string): Promise<Chat> {
@@ -232,6 +307,9 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
         message: `The conversation could not be saved: ${await freeSpaceWords(this.dir)}. What was saved of it before is kept as it was.`,
         hint: 'Free some disk space; the turns not saved stay on this page, and the next message (or a change of its options) saves them.',
       });
+    } finally {
+      // Looked at again next time, whenever (or whether) the watcher reports it.
+      this.changes.mark(path.basename(file));
     }
     const summary = summaryOf(chatOf(content));
     // Known already: the list the change announces need not read this conversation back.
@@ -241,7 +319,9 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
   }
 
   async delete(id: string): Promise<ChatList> {
-    await this.oneAtATime(id, () => rm(this.fileOf(id), { force: true }));
+    const file = this.fileOf(id);
+    await this.oneAtATime(id, () => rm(file, { force: true }));
+    this.changes.mark(path.basename(file));
     return this.changed();
   }
 

@@ -4,7 +4,7 @@ import type { Chat } from '../../../shared/chats';
 /** File bytes of conversations kept read (their text in memory is about as large). */
 export const KEPT_BUDGET_BYTES = 64 * 1024 * 1024;
 /** Let go this long after the last search: memory is given back to a user who stopped looking. */
-export const KEPT_IDLE_MS = 5 * 60_000;
+export const KEPT_IDLE_MS = 30 * 60_000;
 
 /**
  * A file as it was when read: an atomic save gives it a new inode, an edit in place a new size or
@@ -40,12 +40,13 @@ export class KeptConversations {
     return undefined;
   }
 
-  /** Keeps `chat` (read from `bytes` bytes of `name` when it had `stamp`) while there is room. */
-  keep(name: string, stamp: string, chat: Chat, bytes: number): void {
+  /** Keeps `chat` (read from `bytes` bytes of `name` when it had `stamp`) while there is room; answers whether it did. */
+  keep(name: string, stamp: string, chat: Chat, bytes: number): boolean {
     this.forget(name);
-    if (this.bytes + bytes > this.budgetBytes) return;
+    if (this.bytes + bytes > this.budgetBytes) return false;
     this.kept.set(name, { stamp, chat, bytes });
     this.bytes += bytes;
+    return true;
   }
 
   forget(name: string): void {
