@@ -195,7 +195,7 @@ describe('finding conversations in Chromium, by words in their names and message
 });
 
 describe('thousands of conversations in Chromium', () => {
-  it('lists them a screenful at a time, finds an old one by a word in it, and shows where it is once the box is emptied', async () => {
+  it('lists them a screenful at a time, finds an old one by a word in it, shows where it is once the box is emptied, and one copied into the folder at once', async () => {
     const MANY = 2000;
     const dirs = await freshDirs();
     // Written as files (a restored backup, years of use): the host reads them at its start.
@@ -259,6 +259,16 @@ describe('thousands of conversations in Chromium', () => {
     await expect.poll(() => inView(open, rows)).toBe(true);
     await expect(items.count()).resolves.toBeLessThan(60);
     await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat-many-open.png') });
+
+    // A conversation copied into the folder (synced from another machine) shows without a reload.
+    const copied = 'chat-many-copied';
+    const at = new Date().toISOString();
+    await writeFile(
+      path.join(chatsDir, `${copied}.json`),
+      JSON.stringify({ version: 1, id: copied, createdAt: at, updatedAt: at, options, turns: [{ role: 'user', content: 'Synced in' }] }),
+    );
+    await rows.evaluate((element) => element.scrollTo(0, 0));
+    await expect.poll(() => items.first().getAttribute('data-chat'), { timeout: 10_000 }).toBe(copied);
   });
 });
 

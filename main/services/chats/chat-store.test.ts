@@ -164,6 +164,26 @@ describe('the conversations kept on the host', () => {
     await chats.put({ id: 'chat-0001', options, known: 0, from: 0, turns: [user('hi')] });
     await expect(changed).resolves.toMatchObject({ chats: [expect.objectContaining({ id: 'chat-0001' })] });
   });
+
+  it('says so too when a conversation is copied into the folder or removed from it by hand, and tells each change once', async () => {
+    const { dir, chats } = await store();
+    const told: string[][] = [];
+    chats.on('changed', (list) => told.push(list.chats.map((c) => c.id)));
+    await chats.put({ id: 'chat-0001', options, known: 0, from: 0, turns: [user('hi')] });
+    await expect.poll(() => told).toEqual([['chat-0001']]);
+    // The watcher reports that save too, a moment later: the windows are not told twice.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(told).toHaveLength(1);
+
+    // Synced from another machine, restored by hand: in the list without anyone asking.
+    const copy = JSON.parse(await readFile(path.join(dir, 'chat-0001.json'), 'utf8')) as { id: string; updatedAt: string };
+    await writeFile(path.join(dir, 'chat-0002.json'), JSON.stringify({ ...copy, id: 'chat-0002', updatedAt: new Date().toISOString() }));
+    await expect.poll(() => told.at(-1), { timeout: 5_000 }).toEqual(['chat-0002', 'chat-0001']);
+    await rm(path.join(dir, 'chat-0001.json'));
+    await expect.poll(() => told.at(-1), { timeout: 5_000 }).toEqual(['chat-0002']);
+    expect(told).toHaveLength(3);
+    chats.close();
+  });
 });
 
 describe('when the disk is full', () => {

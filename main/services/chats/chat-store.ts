@@ -33,6 +33,8 @@ import { KeptConversations, stampOf } from './kept-conversations';
  * each in turn; a bound leaves libuv's pool to the host's other file work (logs) between them.
  */
 const FILES_AT_ONCE = 16;
+/** How long the folder stays quiet after a change from outside before the windows are told. */
+const QUIET_MS = 300;
 /** Files looked at (stat) together. */
 const STAT_BATCH = 32;
 /** The longest a search matches conversations before the event loop (the gateway's too) gets a turn. */
@@ -76,10 +78,16 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
   private readonly stamps = new Map<string, string>();
   private readonly changes: FolderChanges;
   private looking: Promise<unknown> = Promise.resolve();
+  /** The list the last 'changed' event carried, as JSON: a change reported twice is told once. */
+  private told = '';
+  private announcing: NodeJS.Timeout | undefined;
 
   constructor(private readonly dir: string) {
     super();
-    this.changes = new FolderChanges(dir);
+    this.changes = new FolderChanges(dir, undefined, (name) => {
+      // A write's temporary file is not a conversation (yet): its rename to .json is reported too.
+      if (name === undefined || name.endsWith('.json')) this.changedOutside();
+    });
   }
 
   async list(): Promise<ChatList> {
@@ -212,6 +220,18 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
   /** Stops watching the folder (a host that closes). */
   close(): void {
     this.changes.close();
+    clearTimeout(this.announcing);
+  }
+
+  /**
+   * A conversation's file changed, perhaps not through this store (copied in, restored by hand,
+   * synced from another machine): once the folder is quiet, every window is told, if the list
+   * changed (the store's own saves have told them already).
+   */
+  private changedOutside(): void {
+    clearTimeout(this.announcing);
+    this.announcing = setTimeout(() => void this.changed().catch(() => undefined), QUIET_MS);
+    this.announcing.unref();
   }
 
   async get(id: string): Promise<Chat> {
@@ -325,10 +345,14 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
     return this.changed();
   }
 
-  /** Lists the conversations once, for the event and for the caller that wants them. */
+  /** Lists the conversations once, for the event (when it differs from the last) and for the caller that wants them. */
   private async changed(): Promise<ChatList> {
     const list = await this.list();
-    this.emit('changed', list);
+    const told = JSON.stringify(list);
+    if (told !== this.told) {
+      this.told = told;
+      this.emit('changed', list);
+    }
     return list;
   }
 

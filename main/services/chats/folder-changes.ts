@@ -17,9 +17,11 @@ export class FolderChanges {
   private everything = true;
   private lookedAt = Number.NEGATIVE_INFINITY;
 
+  /** `onReported`: the OS reported a change (the file's name, when it gave one), as it happens. */
   constructor(
     private readonly dir: string,
     private readonly fullLookMs = FULL_LOOK_MS,
+    private readonly onReported?: (name: string | undefined) => void,
   ) {}
 
   /** A change this process made: known at once, whenever the watcher reports it. */
@@ -53,6 +55,7 @@ export class FolderChanges {
       watcher = watch(this.dir, { persistent: false }, (_event, name) => {
         if (name) this.changed.add(name.toString());
         else this.everything = true;
+        this.onReported?.(name?.toString());
       });
     } catch {
       // Not there yet (no conversation saved) or refused: every look is a full one meanwhile.
