@@ -83,6 +83,16 @@ describe('finding conversations in Chromium, by words in their names and message
       await expect.poll(() => count.textContent()).toBe('2 of 2');
       await page.screenshot({ path: path.join(projectRoot, 'test-results', 'chat-search-opened.png') });
 
+      // Another window adds to the conversation shown: this one follows, without a reload.
+      await client.invoke('chats.put', {
+        id: 'chat-find-0001',
+        options,
+        known: 60,
+        from: 60,
+        turns: [{ role: 'user', content: 'Asked in another window' }],
+      });
+      await expect.poll(() => page.locator('[data-turn="60"]').textContent(), { timeout: 10_000 }).toContain('Asked in another window');
+
       // A word of a name alone finds it, without a snippet; none found says so.
       await find.fill('networking');
       await expect.poll(() => items.allTextContents()).toEqual([expect.stringContaining('Networking basics')]);

@@ -71,8 +71,8 @@ export function ChatPage() {
   /** The message a search result opened the conversation at, shown once it is there. */
   const [foundTurn, setFoundTurn] = useState<{ id: string; turn: number } | undefined>(undefined);
 
-  /** How many turns the host said it holds of the conversation shown (its last save's answer, or as opened). */
-  const confirmed = useRef<{ id: string; turns: number } | undefined>(undefined);
+  /** How many turns the host said it holds of the conversation shown, and when it was saved (its last save's answer, or as opened). */
+  const confirmed = useRef<{ id: string; turns: number; updatedAt?: string } | undefined>(undefined);
   const startNew = useCallback((options: ChatOptions = CHAT_DEFAULTS) => {
     const id = newChatId();
     confirmed.current = { id, turns: 0 };
@@ -83,7 +83,7 @@ export function ChatPage() {
     (id: string, at?: FoundAt) => {
       client.invoke('chats.get', { id }).then(
         (found) => {
-          confirmed.current = { id: found.id, turns: found.turns.length };
+          confirmed.current = { id: found.id, turns: found.turns.length, updatedAt: found.updatedAt };
           setChat({ id: found.id, options: found.options, turns: found.turns, kept: true, branchedFrom: found.branchedFrom });
           setFoundTurn(at?.turn !== undefined && at.turn < found.turns.length ? { id: found.id, turn: at.turn } : undefined);
           setFailure(undefined);
@@ -129,8 +129,10 @@ export function ChatPage() {
    * refused as made on an older copy.
    */
   const saving = useRef<Promise<void>>(Promise.resolve());
+  const savesInFlight = useRef(0);
   const persist = useCallback(
     (conversation: Conversation, from: number, known: number) => {
+      savesInFlight.current++;
       saving.current = saving.current.then(() => {
         const held = confirmed.current?.id === conversation.id ? confirmed.current.turns : known;
         const start = Math.min(from, held);
@@ -143,9 +145,11 @@ export function ChatPage() {
             turns: conversation.turns.slice(start),
           })
           .then((summary) => {
-            if (confirmed.current?.id === conversation.id) confirmed.current = { id: conversation.id, turns: summary.turns };
+            if (confirmed.current?.id === conversation.id)
+              confirmed.current = { id: conversation.id, turns: summary.turns, updatedAt: summary.updatedAt };
             rememberChatId(storage, conversation.id);
-          }, setFailure);
+          }, setFailure)
+          .finally(() => savesInFlight.current--);
       });
       return saving.current;
     },
@@ -165,6 +169,27 @@ export function ChatPage() {
     }, OPTIONS_SAVE_DELAY_MS);
     return () => clearTimeout(timer);
   }, [chat?.options, persist]);
+
+  // Saved elsewhere meanwhile (another window or browser, a sync): the conversation shown follows,
+  // unless this page is busy with it (an answer coming, a save on its way, the last question being
+  // edited, options typed), when its own next save is refused as made on an older copy instead.
+  const savedAt = list.data?.chats.find((c) => c.id === chat?.id)?.updatedAt;
+  useEffect(() => {
+    const mine = confirmed.current;
+    if (!chat?.kept || mine?.id !== chat.id || mine.updatedAt === undefined || savedAt === undefined || savedAt === mine.updatedAt) return;
+    if (tryChat.running || editing !== undefined || savesInFlight.current > 0 || optionsDirty.current) return;
+    const id = chat.id;
+    client.invoke('chats.get', { id }).then(
+      (found) => {
+        // Still the one shown, and still idle: what the host has replaces what this page had.
+        if (latest.current?.id !== id || savesInFlight.current > 0 || optionsDirty.current) return;
+        confirmed.current = { id, turns: found.turns.length, updatedAt: found.updatedAt };
+        setChat((current) => (current?.id === id ? { ...current, options: found.options, turns: found.turns } : current));
+      },
+      // Deleted or unreadable meanwhile: the list says so; this page keeps what it shows.
+      () => undefined,
+    );
+  }, [savedAt, chat?.id, chat?.kept, tryChat.running, editing, client]);
 
   if (!chat || status.isPending) return <Loading label="Loading conversations…" />;
   const model = models.pick(chat.options.model);
