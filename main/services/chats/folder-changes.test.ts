@@ -56,6 +56,16 @@ describe('what changed in a folder', () => {
     expect(changes.take()).toBe('everything');
   });
 
+  it('is everything again once the folder was removed and made again, and watches the new one', async () => {
+    const { dir, changes } = await watching();
+    expect(changes.take()).toBe('everything');
+    await rm(dir, { recursive: true });
+    await mkdir(dir);
+    expect(changes.take()).toBe('everything');
+    await writeFile(path.join(dir, 'd.json'), '4');
+    await reported(changes, ['d.json']);
+  });
+
   it('is everything each time while the folder is not there, and watched once it is', async () => {
     const dir = path.join(await tempDir(), 'chats');
     const changes = new FolderChanges(dir);

@@ -1,4 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 /** A full look at least this often, in case the OS missed a change (network file systems report none). */
@@ -13,6 +14,10 @@ export const FULL_LOOK_MS = 30_000;
  */
 export class FolderChanges {
   private watcher: FSWatcher | undefined;
+  /** The folder watched: one removed and made again is another, which that watcher no longer sees. */
+  private watched: string | undefined;
+  /** The watcher reported the folder itself removed or moved. */
+  private folderGone = false;
   private changed = new Set<string>();
   private everything = true;
   private lookedAt = Number.NEGATIVE_INFINITY;
@@ -31,6 +36,10 @@ export class FolderChanges {
 
   /** The names changed since the last call, or 'everything' when that cannot be told. */
   take(): ReadonlySet<string> | 'everything' {
+    if (this.watcher && (this.folderGone || this.identity() !== this.watched)) {
+      this.close();
+      this.everything = true;
+    }
     this.startWatching();
     const now = performance.now();
     const changed = this.changed;
@@ -40,6 +49,12 @@ export class FolderChanges {
     if (!full) return changed;
     this.lookedAt = now;
     return 'everything';
+  }
+
+  /** Which folder is at the path now (an inode number may be given again to the next one made). */
+  private identity(): string | undefined {
+    const stats = statSync(this.dir, { throwIfNoEntry: false });
+    return stats && `${stats.ino}:${stats.birthtimeMs}`;
   }
 
   close(): void {
@@ -55,6 +70,8 @@ export class FolderChanges {
       watcher = watch(this.dir, { persistent: false }, (_event, name) => {
         if (name) this.changed.add(name.toString());
         else this.everything = true;
+        // Linux names the folder itself when it is removed or moved away.
+        if (name?.toString() === path.basename(this.dir)) this.folderGone = true;
         this.onReported?.(name?.toString());
       });
     } catch {
@@ -67,6 +84,8 @@ export class FolderChanges {
       this.everything = true;
     });
     this.watcher = watcher;
+    this.watched = this.identity();
+    this.folderGone = false;
     // What changed before it started is not known.
     this.everything = true;
   }
