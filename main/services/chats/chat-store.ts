@@ -70,7 +70,7 @@ type ChatFile = z.infer<typeof ChatFileSchema>;
 export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
   /** Summaries by file, while the file is unchanged (stampOf): listing does not re-read every conversation. */
   private readonly summaries = new Map<string, { stamp: string; summary: ChatSummary }>();
-  /** Conversations read by the last searches, for the next. */
+  /** Conversations read (for the list or a search), kept for the next search. */
   private readonly kept = new KeptConversations();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly limit = pLimit(FILES_AT_ONCE);

@@ -3,7 +3,7 @@ import type { Chat } from '../../../shared/chats';
 
 /** File bytes of conversations kept read (their text in memory is about as large). */
 export const KEPT_BUDGET_BYTES = 64 * 1024 * 1024;
-/** Let go this long after the last search: memory is given back to a user who stopped looking. */
+/** Let go this long after the last use: memory is given back to a user who stopped looking. */
 export const KEPT_IDLE_MS = 30 * 60_000;
 
 /**
@@ -16,11 +16,11 @@ export function stampOf(stats: Pick<Stats, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs
 }
 
 /**
- * Conversations read for a search, kept while their files are unchanged, so the next search (the
- * next word typed) reads only what changed since. Up to a budget of file bytes: past it, the rest
- * are read each time rather than pushing others out (every search reads them all in the same
- * order, where dropping the least recently used would miss every time). All are let go a while
- * after the last search.
+ * Conversations read (for the list or a search), kept while their files are unchanged, so the
+ * next search (the next word typed) reads only what changed since. Up to a budget of file bytes:
+ * past it, the rest are read each time rather than pushing others out (every search reads them
+ * all in the same order, where dropping the least recently used would miss every time). All are
+ * let go a while after they were last used.
  */
 export class KeptConversations {
   private readonly kept = new Map<string, { stamp: string; chat: Chat; bytes: number }>();
@@ -65,7 +65,7 @@ export class KeptConversations {
     return { conversations: this.kept.size, bytes: this.bytes };
   }
 
-  /** A search is under way (or just ended): the idle time starts again. */
+  /** A list or search is under way (or just ended): the idle time starts again. */
   used(): void {
     clearTimeout(this.idle);
     this.idle = setTimeout(() => {
