@@ -74,6 +74,17 @@ describe('finding conversations by what was said in them', () => {
     expect(snippet!.text.indexOf('needle')).toBeLessThanOrEqual(26);
   });
 
+  it('shows the place in the message where the most of the words are together, not the first of a common one far from the rest', async () => {
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
+    const long = `The bread ${filler(60)} and the bread needs a xylophone to rise ${filler(20)}`;
+    const { chats } = await storeWith({ 'chat-0001': [user(long)] });
+    const { snippet } = (await chats.search('bread xylophone')).hits[0]!;
+    expect(marked(snippet!.text, snippet!.marks)).toEqual(['bread', 'xylophone']);
+    expect(snippet!.text.startsWith('…')).toBe(true);
+    // One word alone: its first place, as before.
+    expect((await chats.search('bread')).hits[0]!.snippet!.text.startsWith('The bread')).toBe(true);
+  });
+
   it('takes the words as plain text, and a query of symbols finds them as typed', async () => {
     const { chats } = await storeWith({
       'chat-0001': [user('Is C++ faster than C?')],

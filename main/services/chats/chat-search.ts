@@ -8,6 +8,8 @@ import type { Chat, ChatSummary } from '../../../shared/chats';
  */
 const BEFORE_CHARS = 24;
 const SNIPPET_CHARS = 200;
+/** Places of one term looked at for the snippet's start: enough for any message read as a whole. */
+const MAX_PLACES = 10_000;
 
 /** What a search adds to a conversation's summary. */
 export type ChatFound = Omit<ChatSearchHit, keyof ChatSummary>;
@@ -71,7 +73,7 @@ function note(has: boolean[], text: string, patterns: readonly RegExp[]): number
 function snippetOf(chat: Chat, index: number, patterns: readonly RegExp[]): ChatSnippet {
   const turn = chat.turns[index]!;
   const content = turn.content;
-  const first = marksIn(content, patterns)[0]?.[0] ?? 0;
+  const first = anchorOf(content, patterns);
   let start = Math.max(0, first - BEFORE_CHARS);
   // Whole words at the cut ends, unless a word is longer than the room there.
   if (start > 0) {
@@ -85,4 +87,42 @@ function snippetOf(chat: Chat, index: number, patterns: readonly RegExp[]): Chat
   }
   const text = `${start > 0 ? '…' : ''}${content.slice(start, end).replace(/\s+/g, ' ').trim()}${end < content.length ? '…' : ''}`;
   return { turn: index, role: turn.role, text, marks: marksIn(text, patterns) };
+}
+
+/**
+ * Where a snippet starts its words found: at the place from which the most different terms fit in
+ * it (the earliest of those), so a search for a rare word and a common one shows both, not the
+ * first of the common one far from the other.
+ */
+function anchorOf(content: string, patterns: readonly RegExp[]): number {
+  const places: Array<{ at: number; term: number }> = [];
+  patterns.forEach((pattern, term) => {
+    pattern.lastIndex = 0;
+    let count = 0;
+    for (const match of content.matchAll(pattern)) {
+      places.push({ at: match.index, term });
+      if (++count >= MAX_PLACES) break;
+    }
+  });
+  places.sort((a, b) => a.at - b.at);
+  // What of the snippet follows its first word found, less room for a long last word.
+  const room = SNIPPET_CHARS - BEFORE_CHARS - 20;
+  let best = places[0]?.at ?? 0;
+  let bestTerms = 0;
+  const inWindow = new Map<number, number>();
+  let end = 0;
+  for (const place of places) {
+    for (; end < places.length && places[end]!.at < place.at + room; end++) {
+      const term = places[end]!.term;
+      inWindow.set(term, (inWindow.get(term) ?? 0) + 1);
+    }
+    if (inWindow.size > bestTerms) {
+      bestTerms = inWindow.size;
+      best = place.at;
+    }
+    const left = inWindow.get(place.term)! - 1;
+    if (left === 0) inWindow.delete(place.term);
+    else inWindow.set(place.term, left);
+  }
+  return best;
 }
