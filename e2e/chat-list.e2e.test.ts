@@ -253,8 +253,20 @@ describe('thousands of conversations in Chromium', () => {
     await expect(items.count()).resolves.toBeLessThan(60);
     await rows.evaluate((element) => element.scrollTo(0, 0));
 
-    // Found by a word of its last answer, opened at that answer.
+    // From the keyboard: Down from the box to the first, End to the oldest (drawn when reached), Up, Home.
     const find = page.getByTestId('chat-list-filter');
+    const focused = () => page.evaluate<string | undefined>('document.activeElement?.closest("li")?.dataset.chat');
+    await find.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe(id(0));
+    await page.keyboard.press('End');
+    await expect.poll(focused).toBe(id(MANY - 1));
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(focused).toBe(id(MANY - 2));
+    await page.keyboard.press('Home');
+    await expect.poll(focused).toBe(id(0));
+
+    // Found by a word of its last answer, opened at that answer.
     await find.fill('XYLOPHONE');
     await expect.poll(() => items.allTextContents(), { timeout: 15_000 }).toEqual([expect.stringContaining('Question number 1500')]);
     await expect(items.locator('mark').allTextContents()).resolves.toEqual(['xylophone']);

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { CHAT_SEARCH_MAX_CHARS, hasEvery, marksIn, termPatterns, type ChatSearchHit } from '../../../shared/chat-search';
 import { CHAT_TITLE_MAX_CHARS, type ChatList as Chats, type ChatSummary } from '../../../shared/chats';
 import { useChatSearch, useDeleteChat, useRenameChat } from '../../api/chat-hooks';
@@ -94,6 +94,31 @@ export function ChatList({ list, current, filter, terms, onFilter, onFindStep, o
     scrolledTo.current = { id: current, everything };
     virtualizer.scrollToIndex(index, { align: 'auto' });
   });
+  // Up and Down (Home, End) move between the conversations, as between a list's items; the row
+  // asked for may not be drawn yet (only those in view are), so it is focused once it is.
+  const focusWanted = useRef<number | undefined>(undefined);
+  const focusRow = (index: number) => {
+    if (shown.length === 0) return;
+    focusWanted.current = Math.max(0, Math.min(shown.length - 1, index));
+    virtualizer.scrollToIndex(focusWanted.current, { align: 'auto' });
+    focusDrawnRow();
+  };
+  const focusDrawnRow = () => {
+    const wanted = focusWanted.current;
+    if (wanted === undefined) return;
+    const button = rows.current?.querySelector<HTMLButtonElement>(`li[data-index="${wanted}"] .chat-list-open`);
+    if (!button) return;
+    focusWanted.current = undefined;
+    button.focus();
+  };
+  useEffect(focusDrawnRow);
+  const onRowKey = (event: KeyboardEvent<HTMLElement>) => {
+    const index = Number((event.target as HTMLElement).closest('li')?.dataset.index);
+    const next: Record<string, number> = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: shown.length - 1 };
+    if (Number.isNaN(index) || !Object.hasOwn(next, event.key) || (event.target as HTMLElement).tagName === 'INPUT') return;
+    event.preventDefault();
+    focusRow(next[event.key]!);
+  };
   return (
     <nav className="chat-list" aria-label="Conversations" data-testid="chat-list">
       {list?.chats.length === 0 && <p className="muted chat-list-empty">Conversations you have appear here.</p>}
@@ -108,6 +133,10 @@ export function ChatList({ list, current, filter, terms, onFilter, onFindStep, o
           value={filter}
           onChange={(event) => onFilter(event.target.value)}
           onKeyDown={(event) => {
+            if (event.key === 'ArrowDown') {
+              event.preventDefault();
+              return focusRow(0);
+            }
             if (event.key !== 'Enter' || event.nativeEvent.isComposing) return;
             event.preventDefault();
             onFindStep(event.shiftKey ? -1 : 1);
@@ -125,7 +154,7 @@ export function ChatList({ list, current, filter, terms, onFilter, onFindStep, o
         </p>
       )}
       {search.error && terms.length > 0 && <ErrorNotice error={search.error} title="Could not look in the conversations" />}
-      <div className="chat-list-rows" ref={rows} data-testid="chat-list-rows">
+      <div className="chat-list-rows" ref={rows} data-testid="chat-list-rows" onKeyDown={onRowKey}>
         <ul style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((row) => {
             const chat = shown[row.index]!;
