@@ -172,12 +172,13 @@ export function ChatPage() {
 
   // Saved elsewhere meanwhile (another window or browser, a sync): the conversation shown follows,
   // unless this page is busy with it (an answer coming, a save on its way, the last question being
-  // edited, options typed), when its own next save is refused as made on an older copy instead.
+  // edited, options typed), when its own next save is refused as made on an older copy instead; and
+  // not while it shows a failure (a refused save's turns stay on the page until the user chooses).
   const savedAt = list.data?.chats.find((c) => c.id === chat?.id)?.updatedAt;
   useEffect(() => {
     const mine = confirmed.current;
     if (!chat?.kept || mine?.id !== chat.id || mine.updatedAt === undefined || savedAt === undefined || savedAt === mine.updatedAt) return;
-    if (tryChat.running || editing !== undefined || savesInFlight.current > 0 || optionsDirty.current) return;
+    if (tryChat.running || editing !== undefined || failure !== undefined || savesInFlight.current > 0 || optionsDirty.current) return;
     const id = chat.id;
     client.invoke('chats.get', { id }).then(
       (found) => {
@@ -189,7 +190,7 @@ export function ChatPage() {
       // Deleted or unreadable meanwhile: the list says so; this page keeps what it shows.
       () => undefined,
     );
-  }, [savedAt, chat?.id, chat?.kept, tryChat.running, editing, client]);
+  }, [savedAt, chat?.id, chat?.kept, tryChat.running, editing, failure, client]);
 
   if (!chat || status.isPending) return <Loading label="Loading conversations…" />;
   const model = models.pick(chat.options.model);
