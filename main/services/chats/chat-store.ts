@@ -111,8 +111,6 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
       const known = this.summaries.get(name);
       if (known?.stamp === stamp) chats.push(known.summary);
     }
-    const present = new Set(files.map((f) => f.name));
-    for (const name of [...this.summaries.keys()]) if (!present.has(name)) this.summaries.delete(name);
     chats.sort(newestFirst);
     return { chats, unreadable: unreadable.sort() };
   }
@@ -161,7 +159,6 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
       await match(chat, this.kept.keep(name, stamp, chat, read.bytes));
     });
     for (const chat of kept) await match(chat, true);
-    this.kept.keepOnly(new Set(files.map((f) => f.name)));
     this.kept.used();
     hits.sort((a, b) => newestFirst(a.summary, b.summary));
     return {
@@ -207,8 +204,12 @@ export class ChatStore extends EventEmitter<{ changed: [ChatList] }> {
         }),
       );
     }
+    // What is known of files no longer there (or no longer readable) is let go here, for the
+    // list's summaries and the search's kept conversations alike.
     const present = new Set(names);
     for (const name of [...this.stamps.keys()]) if (!present.has(name)) this.stamps.delete(name);
+    for (const name of [...this.summaries.keys()]) if (!this.stamps.has(name)) this.summaries.delete(name);
+    this.kept.keepOnly(this.stamps);
     const files: Stamped['files'] = [];
     for (const name of names) {
       const stamp = this.stamps.get(name);

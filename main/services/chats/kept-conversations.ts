@@ -57,7 +57,7 @@ export class KeptConversations {
   }
 
   /** Lets go of files that are no longer there. */
-  keepOnly(names: ReadonlySet<string>): void {
+  keepOnly(names: { has(name: string): boolean }): void {
     for (const name of [...this.kept.keys()]) if (!names.has(name)) this.forget(name);
   }
 
