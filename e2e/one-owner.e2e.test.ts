@@ -67,6 +67,30 @@ describe('one owner per base directory', () => {
     expect((await fetch(`${host.origin}/healthz`)).status).toBe(200);
   });
 
+  it.runIf(process.platform === 'linux')(
+    'a host started before the wall clock was set is still the owner: serve refuses, shutdown stops it',
+    async () => {
+      dirs = await freshDirs();
+      host = await startCliHost(dirs);
+      // The clock set back two hours since the host wrote its files (NTP after a suspend, a VM
+      // resumed): its start read now is two hours from the one they hold. Its boot and ticks are not.
+      for (const file of ['owner.lock', 'host.json']) {
+        const where = path.join(dirs.baseDir, 'cache', file);
+        const recorded = JSON.parse(await readFile(where, 'utf8'));
+        expect(recorded.bootTicks).toMatch(/^[0-9a-f-]{36}:\d+$/);
+        await writeFile(where, JSON.stringify({ ...recorded, startedAt: recorded.startedAt + 7_200_000 }));
+      }
+      const second = await cli(dirs, ['serve', '--port', '0']);
+      expect(second.code).toBe(1);
+      expect(second.stderr.split('\n')[0]).toContain(`PID ${host.process.pid}`);
+      const shutdown = await cli(dirs, ['shutdown']);
+      expect(shutdown.code, shutdown.stderr).toBe(0);
+      expect(shutdown.stdout).toContain(`Stopped the host (pid ${host.process.pid})`);
+      expect(isRunning(host.process.pid!)).toBe(false);
+      expect(existsSync(path.join(dirs.baseDir, 'cache', 'owner.lock'))).toBe(false);
+    },
+  );
+
   it('read-only commands with no host running take no lock and start nothing', async () => {
     dirs = await freshDirs();
     const status = await cli(dirs, ['status', '--json']);

@@ -91,6 +91,8 @@ export async function serve(args: string[], staticDir: string): Promise<number> 
     };
     host.gateway.on('changed', listeningLater);
   }
+  // Before the URL: a CLI run in another terminal as soon as the URL shows finds this host.
+  await writeHostFile(host.paths, { origin: new URL(server.url).origin, token: server.token, ...host.lock.owner, mode: 'headless' });
   if (hostKey) {
     // The key is the user's own and outlives this run: it is not echoed to the terminal.
     console.log('Open this URL in a browser, with your HELIX_LOCAL_LLM_HOST_KEY as the token:');
@@ -99,7 +101,6 @@ export async function serve(args: string[], staticDir: string): Promise<number> 
     console.log('Open this URL in a browser (it carries the session token):');
     console.log(server.url);
   }
-  await writeHostFile(host.paths, { origin: new URL(server.url).origin, token: server.token, ...host.lock.owner, mode: 'headless' });
   // Runs until a signal: the shutdown stops every provider, then exits the process itself.
   return new Promise<number>(() => undefined);
 }

@@ -4,14 +4,14 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { Paths } from './services/base-dir/paths';
 import { isLoopbackName } from './services/os/loopback';
-import { isAlive } from './services/os/process-identity';
+import { isAlive, ProcessStartFields } from './services/os/process-identity';
 import { readCappedFile } from './services/os/read-capped-file';
 
 const HostFileSchema = z.object({
   origin: z.string().url(),
   token: z.string().min(1),
   pid: z.number().int().positive(),
-  startedAt: z.number().optional(),
+  ...ProcessStartFields,
   /** `script`: a program using the Node API runs the host in its own process. */
   mode: z.enum(['desktop', 'headless', 'script']).optional(),
 });

@@ -54,6 +54,26 @@ describe('the base directory lock', () => {
     lock.release();
   });
 
+  it.runIf(process.platform === 'linux')(
+    'keeps a lock whose owner started before the wall clock was set, and not one from an earlier boot',
+    async () => {
+      const paths = await freshPaths();
+      await mkdir(paths.cache, { recursive: true });
+      const self = await selfIdentity();
+      expect(self.bootTicks).toMatch(/^[0-9a-f-]{36}:\d+$/);
+      // The clock set back two hours since the owner wrote the lock (NTP after a suspend, a VM resumed):
+      // the start read now is two hours from the one recorded, the boot and ticks are the same.
+      const owner = { ...self, startedAt: self.startedAt! + 7_200_000, mode: 'headless', since: '2026-01-01T00:00:00.000Z' };
+      await writeFile(lockFilePath(paths), JSON.stringify(owner));
+      await expect(BaseDirLock.acquire(paths, 'desktop')).rejects.toMatchObject({ code: 'CONFLICT' });
+      expect(await currentOwner(paths)).toMatchObject({ pid: process.pid, mode: 'headless' });
+      // The same PID and time, but recorded in another boot: a stale lock.
+      await writeFile(lockFilePath(paths), JSON.stringify({ ...owner, startedAt: self.startedAt, bootTicks: `${'0'.repeat(36)}:1` }));
+      expect(await currentOwner(paths)).toBeUndefined();
+      (await BaseDirLock.acquire(paths, 'desktop')).release();
+    },
+  );
+
   it('treats an unreadable lock file as stale rather than failing forever', async () => {
     const paths = await freshPaths();
     await mkdir(paths.cache, { recursive: true });

@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { AppFailure } from '../../../shared/errors';
 import type { Paths } from './paths';
 import { readCappedFile } from '../os/read-capped-file';
-import { isAlive, selfIdentity } from '../os/process-identity';
+import { isAlive, ProcessStartFields, selfIdentity } from '../os/process-identity';
 
 const OwnerSchema = z.object({
   pid: z.number().int().positive(),
-  startedAt: z.number().optional(),
+  ...ProcessStartFields,
   mode: z.string(),
   since: z.string(),
 });

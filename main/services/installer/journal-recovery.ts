@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseJsonOrUndefined } from '../os/http-expect';
-import { isAlive, type ProcessIdentity } from '../os/process-identity';
+import { isAlive, ProcessIdentitySchema, ProcessStartFields } from '../os/process-identity';
+import { startOf } from '../os/process-table';
 import { isRunning, killGroupsNow, stillRuns } from '../os/process-tree';
 import type { Journal, JournalStore } from './journal';
 
@@ -31,13 +32,13 @@ export async function recoverJournals(store: JournalStore): Promise<Journal[]> {
 
 /** True when a live process other than this one runs the journal's install: its journal is not ours to recover. */
 export async function ownedByAnotherLiveProcess(journal: Journal): Promise<boolean> {
-  const owner = parseJsonOrUndefined(journal.memory.owner ?? '') as ProcessIdentity | undefined;
-  if (!owner || !Number.isInteger(owner.pid) || owner.pid === process.pid) return false;
-  return isAlive(owner);
+  const parsed = ProcessIdentitySchema.safeParse(parseJsonOrUndefined(journal.memory.owner ?? ''));
+  if (!parsed.success || parsed.data.pid === process.pid) return false;
+  return isAlive(parsed.data);
 }
 
 /** The process a running step recorded (run-command.ts), if the record is readable. */
-const StepRecordSchema = z.object({ pid: z.number().int().positive(), command: z.string(), startedAt: z.number().optional() });
+const StepRecordSchema = z.object({ pid: z.number().int().positive(), command: z.string(), ...ProcessStartFields });
 
 export function recordedStep(journal: Journal): z.infer<typeof StepRecordSchema> | undefined {
   const parsed = StepRecordSchema.safeParse(parseJsonOrUndefined(journal.memory.stepProcess ?? ''));
@@ -49,5 +50,5 @@ export async function killLeftoverStep(journal: Journal): Promise<void> {
   const step = recordedStep(journal);
   if (!step) return; // no record, or an unreadable one, names no process to stop
   // The leader may be gone with its children still in the group; a leader now running something else is a reused PID.
-  if (!isRunning(step.pid) || (await stillRuns(step.pid, step.command, step.startedAt))) killGroupsNow([step.pid]);
+  if (!isRunning(step.pid) || (await stillRuns(step.pid, step.command, startOf(step)))) killGroupsNow([step.pid]);
 }

@@ -1,24 +1,28 @@
-import { readProcesses, startsMatch } from './process-table';
+import { z } from 'zod';
+import { hasStart, readProcesses, sameStart, startOf, type ProcessStart } from './process-table';
 import { isRunning } from './process-tree';
 
 /**
- * A process as a lock or a journal names it: a PID alone is reused by the OS, so the start time
- * (read from the one process table, see process-table.ts) says whether it is still the same one.
+ * A process as a lock or a journal names it: a PID alone is reused by the OS, so the start (read
+ * from the one process table, see process-table.ts) says whether it is still the same one.
  */
-export interface ProcessIdentity {
+export interface ProcessIdentity extends ProcessStart {
   pid: number;
-  /** ms since the epoch, when the OS could tell. */
-  startedAt?: number;
 }
+
+/** The start's fields in a record on disk; both optional (older records, OSes that tell less). */
+export const ProcessStartFields = {
+  startedAt: z.number().optional(),
+  bootTicks: z.string().max(100).optional(),
+};
+
+export const ProcessIdentitySchema = z.object({ pid: z.number().int().positive(), ...ProcessStartFields });
 
 let self: Promise<ProcessIdentity> | undefined;
 
 /** This process (read once: it does not change). */
 export function selfIdentity(): Promise<ProcessIdentity> {
-  self ??= readProcesses([process.pid]).then((table) => {
-    const startedAt = table?.get(process.pid)?.startedAt;
-    return { pid: process.pid, ...(startedAt !== undefined ? { startedAt } : {}) };
-  });
+  self ??= readProcesses([process.pid]).then((table) => ({ pid: process.pid, ...startOf(table?.get(process.pid)) }));
   return self;
 }
 
@@ -29,8 +33,8 @@ export function selfIdentity(): Promise<ProcessIdentity> {
  */
 export async function isAlive(identity: ProcessIdentity): Promise<boolean> {
   if (!isRunning(identity.pid)) return false;
-  if (identity.startedAt === undefined) return true;
+  if (!hasStart(identity)) return true;
   const table = await readProcesses([identity.pid]);
   if (!table) return true;
-  return startsMatch(identity.startedAt, table.get(identity.pid)?.startedAt);
+  return sameStart(identity, table.get(identity.pid));
 }

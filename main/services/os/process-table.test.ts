@@ -282,6 +282,16 @@ describe('sameProcess', () => {
     expect(sameProcess(recordedEntry, undefined)).toBe(false);
   });
 
+  it('goes by boot and ticks where both sides have them: the epoch time moves when the wall clock is set', () => {
+    const now = { pid: 1, command: 'llama-server --port 8080', startedAt: 1_000_000 + 3_600_000, bootTicks: 'boot-a:4200' };
+    expect(sameProcess({ ...recordedEntry, bootTicks: 'boot-a:4200' }, now)).toBe(true);
+    expect(sameProcess({ ...recordedEntry, startedAt: now.startedAt, bootTicks: 'boot-a:4201' }, now)).toBe(false);
+    expect(sameProcess({ ...recordedEntry, startedAt: now.startedAt, bootTicks: 'boot-b:4200' }, now)).toBe(false);
+    // A record without them (an older one) falls back on the time.
+    expect(sameProcess({ ...recordedEntry, startedAt: now.startedAt }, now)).toBe(true);
+    expect(sameProcess(recordedEntry, now)).toBe(false);
+  });
+
   it('matches an older record without a start time on the command alone', () => {
     expect(sameProcess({ command: 'llama-server --port 8080' }, { pid: 1, command: 'llama-server --port 8080', startedAt: 5 })).toBe(true);
   });

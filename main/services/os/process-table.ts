@@ -9,14 +9,24 @@ import { cimProcessQuery, parseCimProcesses } from './process-table-win32';
  * holds its number now. The supervisor's tree kill, the resource sampler and discovery all read it
  * here (`readProcessTable`, shared for a moment between callers in the same tick).
  */
-export interface ProcessEntry {
+/** When a process started, as far as the OS tells: what tells it apart from a later process given the same PID. */
+export interface ProcessStart {
+  /** ms since the epoch. On Linux it is derived from the boot time, which moves whenever the wall clock is set. */
+  startedAt?: number;
+  /**
+   * Linux: `<boot id>:<clock ticks from boot to the start>`. Neither moves when the wall clock is
+   * set (NTP stepping it after a suspend, a VM resumed or forked), which `startedAt` does: compared
+   * instead of it whenever both sides have it.
+   */
+  bootTicks?: string;
+}
+
+export interface ProcessEntry extends ProcessStart {
   pid: number;
   ppid?: number;
   /** Process group (POSIX: always on Linux, with the whole table on macOS). A provider is started as a group leader, so its group is its own PID. */
   pgid?: number;
   command?: string;
-  /** ms since the epoch. */
-  startedAt?: number;
 }
 
 export type RunCommand = (
@@ -124,6 +134,7 @@ const PROC_BATCH = 32;
  */
 async function readProc(pids?: readonly number[]): Promise<ProcessEntry[]> {
   const bootMs = parseBootTime(readFileSync('/proc/stat', 'utf8'));
+  const bootId = readBootId();
   const list =
     pids ??
     readdirSync('/proc')
@@ -143,6 +154,7 @@ async function readProc(pids?: readonly number[]): Promise<ProcessEntry[]> {
         pgid: parseProcStatGroup(stat),
         ...(command ? { command } : {}),
         ...(bootMs !== undefined ? { startedAt: bootMs + (startTicks * 1000) / USER_HZ } : {}),
+        ...(bootId ? { bootTicks: `${bootId}:${startTicks}` } : {}),
       });
     } catch {
       // gone meanwhile
@@ -173,7 +185,24 @@ function statFields(stat: string): string[] {
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
-/** The boot time in ms since the epoch from /proc/stat's `btime` line. */
+let bootId: { value?: string } | undefined;
+
+/** This boot's random id, read once (it cannot change under a running process; missing in some sandboxes). */
+function readBootId(): string | undefined {
+  if (!bootId) {
+    try {
+      bootId = { value: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined };
+    } catch {
+      bootId = {};
+    }
+  }
+  return bootId.value;
+}
+
+/**
+ * The boot time in ms since the epoch from /proc/stat's `btime` line: the wall clock now less the
+ * time since boot, so it moves by as much as the clock is set.
+ */
 export function parseBootTime(procStat: string): number | undefined {
   const match = /^btime (\d+)$/m.exec(procStat);
   return match ? Number(match[1]) * 1000 : undefined;
@@ -281,9 +310,32 @@ export function startsMatch(recorded: number | undefined, now: number | undefine
   return now !== undefined && Math.abs(now - recorded) <= START_TOLERANCE_MS;
 }
 
+/**
+ * Whether a start read now is the one recorded earlier: by boot and ticks where both have them (a
+ * live process recorded before the clock was set still matches), else by time as `startsMatch`.
+ */
+export function sameStart(recorded: ProcessStart, now: ProcessStart | undefined): boolean {
+  if (!hasStart(recorded)) return true;
+  if (recorded.bootTicks !== undefined && now?.bootTicks !== undefined) return recorded.bootTicks === now.bootTicks;
+  return now !== undefined && startsMatch(recorded.startedAt, now.startedAt);
+}
+
+/** Whether anything of a start was recorded (records older than start times have none). */
+export function hasStart(recorded: ProcessStart): boolean {
+  return recorded.startedAt !== undefined || recorded.bootTicks !== undefined;
+}
+
+/** Only the start of an entry, for a record (no field when the OS did not tell it). */
+export function startOf(entry: ProcessStart | undefined): ProcessStart {
+  return {
+    ...(entry?.startedAt !== undefined ? { startedAt: entry.startedAt } : {}),
+    ...(entry?.bootTicks !== undefined ? { bootTicks: entry.bootTicks } : {}),
+  };
+}
+
 /** Whether a process read now is the one recorded earlier: same command and, when recorded, same start. */
-export function sameProcess(recorded: { command: string; startedAt?: number }, now: ProcessEntry | undefined): boolean {
-  return now !== undefined && now.command === recorded.command && startsMatch(recorded.startedAt, now.startedAt);
+export function sameProcess(recorded: ProcessStart & { command: string }, now: ProcessEntry | undefined): boolean {
+  return now !== undefined && now.command === recorded.command && sameStart(recorded, now);
 }
 
 function stringEnv(): Record<string, string> {

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readProcesses } from './process-table';
+import { readFileSync } from 'node:fs';
+import { readProcesses, startOf } from './process-table';
 import { descendantsOf, isRunning, killGroupsNow, stillRuns } from './process-tree';
 
 const children: ChildProcess[] = [];
@@ -77,9 +78,26 @@ describe.runIf(process.platform !== 'win32')('process tree on POSIX (real proces
   it('stillRuns tells the recorded process from a later one with the same PID and command', async () => {
     const { child } = await parentWithChild();
     const now = (await readProcesses([child]))!.get(child)!;
-    expect(await stillRuns(child, now.command!, now.startedAt)).toBe(true);
-    expect(await stillRuns(child, now.command!, now.startedAt! - 60_000)).toBe(false);
-    expect(await stillRuns(child, 'something else', now.startedAt)).toBe(false);
+    expect(await stillRuns(child, now.command!, startOf(now))).toBe(true);
+    // A record from before the start's boot and ticks were kept: the time alone tells.
+    expect(await stillRuns(child, now.command!, { startedAt: now.startedAt! - 60_000 })).toBe(false);
+    expect(await stillRuns(child, 'something else', startOf(now))).toBe(false);
     expect(await stillRuns(child, now.command!)).toBe(true);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'stillRuns knows the process recorded before the wall clock was set, and not a later one',
+    async () => {
+      const { child } = await parentWithChild();
+      const now = (await readProcesses([child]))!.get(child)!;
+      const [boot, ticks] = now.bootTicks!.split(':');
+      expect(boot).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+      // Recorded an hour before the clock was set back: the epoch time moved, the boot and ticks did not.
+      expect(await stillRuns(child, now.command!, { startedAt: now.startedAt! + 3_600_000, bootTicks: now.bootTicks! })).toBe(true);
+      // Same time, another start since boot (a PID reused within the second): not ours.
+      expect(await stillRuns(child, now.command!, { startedAt: now.startedAt!, bootTicks: `${boot}:${Number(ticks) + 1}` })).toBe(false);
+      // Recorded in an earlier boot.
+      expect(await stillRuns(child, now.command!, { startedAt: now.startedAt!, bootTicks: `not-this-boot:${ticks}` })).toBe(false);
+    },
+  );
 });

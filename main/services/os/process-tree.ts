@@ -1,6 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { descendantsIn, readProcessTable, readProcesses, sameProcess, startsMatch, treeMembers, type ProcessEntry } from './process-table';
+import {
+  descendantsIn,
+  hasStart,
+  readProcessTable,
+  readProcesses,
+  sameProcess,
+  startsMatch,
+  treeMembers,
+  type ProcessEntry,
+  type ProcessStart,
+} from './process-table';
 import { taskkillCommand } from './process-table-win32';
 import { stopTreeWindows } from './stop-tree-win32';
 
@@ -155,10 +165,10 @@ export async function commandLineOf(pid: number): Promise<string | undefined> {
  * Whether `pid` still runs the same program: a PID reused by something else since must be left
  * alone. With the start time recorded too (process-table), a reuse by the same command is told apart.
  */
-export async function stillRuns(pid: number, command: string, startedAt?: number): Promise<boolean> {
+export async function stillRuns(pid: number, command: string, start: ProcessStart = {}): Promise<boolean> {
   if (!isRunning(pid)) return false;
-  if (startedAt === undefined && process.platform !== 'win32') return (await commandLineOf(pid)) === command;
-  return sameProcess({ command, ...(startedAt !== undefined ? { startedAt } : {}) }, (await readProcesses([pid]))?.get(pid));
+  if (!hasStart(start) && process.platform !== 'win32') return (await commandLineOf(pid)) === command;
+  return sameProcess({ command, ...start }, (await readProcesses([pid]))?.get(pid));
 }
 
 /**

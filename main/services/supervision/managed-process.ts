@@ -1,5 +1,5 @@
 import type { LogService } from '../logs/logs';
-import { readProcesses, sameProcess, type ProcessEntry } from '../os/process-table';
+import { readProcesses, sameProcess, startOf, type ProcessEntry, type ProcessStart } from '../os/process-table';
 import { windowsCommandLine } from '../os/process-table-win32';
 import { descendantsOf, stopTree } from '../os/process-tree';
 import { notStarted, spawnInOwnGroup, splitNodeArgs, type NodeLauncher, type ProcessExit, type StartedProcess } from './started-process';
@@ -79,12 +79,11 @@ export class ManagedProcess {
    * command line as the OS shows it (a script shows its interpreter) and the start time. Falls back
    * to the argv, joined as the OS would show it, when the OS cannot be read.
    */
-  async identity(): Promise<{ pid: number; command: string; startedAt?: number } | undefined> {
+  async identity(): Promise<(ProcessStart & { pid: number; command: string }) | undefined> {
     await this.spawned;
     if (this.pid === undefined) return undefined;
     const seen = await this.started();
-    if (seen?.command)
-      return { pid: this.pid, command: seen.command, ...(seen.startedAt !== undefined ? { startedAt: seen.startedAt } : {}) };
+    if (seen?.command) return { pid: this.pid, command: seen.command, ...startOf(seen) };
     return { pid: this.pid, command: process.platform === 'win32' ? windowsCommandLine(this.launch.argv) : this.launch.argv.join(' ') };
   }
 
@@ -123,12 +122,7 @@ export class ManagedProcess {
     if (this.known.size === 0) return [];
     const now = await readProcesses([...this.known.keys()]);
     return [...this.known.values()]
-      .filter((entry) =>
-        sameProcess(
-          { command: entry.command!, ...(entry.startedAt !== undefined ? { startedAt: entry.startedAt } : {}) },
-          now?.get(entry.pid),
-        ),
-      )
+      .filter((entry) => sameProcess({ command: entry.command!, ...startOf(entry) }, now?.get(entry.pid)))
       .map((entry) => entry.pid);
   }
 }

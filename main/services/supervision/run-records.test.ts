@@ -86,6 +86,32 @@ describe.runIf(process.platform !== 'win32')('RunRecords.sweep', () => {
   });
 });
 
+describe.runIf(process.platform === 'linux')('RunRecords.sweep after the wall clock was set (Linux: boot and ticks)', () => {
+  async function bootTicksOf(pid: number): Promise<string> {
+    return (await readProcesses([pid]))!.get(pid)!.bootTicks!;
+  }
+
+  it('knows a live host and its providers recorded an hour before the clock was set back', async () => {
+    const host = await sleeper();
+    const provider = await sleeper();
+    const shifted = (p: { startedAt: number }) => p.startedAt + 3_600_000;
+    const entry = { name: 'server', ...provider, startedAt: shifted(provider), bootTicks: await bootTicksOf(provider.pid) };
+    const alive = await recordsWith({
+      hostPid: host.pid,
+      hostStartedAt: shifted(host),
+      hostBootTicks: await bootTicksOf(host.pid),
+      processes: [entry],
+    });
+    // The host still runs: its providers are not a dead session's leftovers.
+    expect(await alive.sweep()).toEqual([]);
+    expect(isRunning(provider.pid)).toBe(true);
+    // The host gone, the provider it left is still known for its own, the time notwithstanding.
+    const orphaned = await recordsWith({ hostPid: await deadPid(), processes: [entry] });
+    expect(await orphaned.sweep()).toHaveLength(1);
+    expect(await waitGone(provider.pid)).toBe(true);
+  });
+});
+
 describe.runIf(process.platform !== 'win32')('RunRecords.write', () => {
   it('records the command line as the OS shows it and the start time, for the process and the host', async () => {
     const base = await tempDir();
@@ -105,6 +131,10 @@ describe.runIf(process.platform !== 'win32')('RunRecords.write', () => {
       expect(written.processes[0].pid).toBe(child.pid);
       expect(written.processes[0].command).toBe(`/bin/sh ${script} --port 8080`);
       expect(Math.abs(written.processes[0].startedAt - spawnedAt)).toBeLessThan(1500);
+      if (process.platform === 'linux') {
+        expect(written.hostBootTicks).toBe((await readProcesses([process.pid]))!.get(process.pid)!.bootTicks);
+        expect(written.processes[0].bootTicks).toMatch(/^[0-9a-f-]{36}:\d+$/);
+      }
     } finally {
       await child.stop(1000);
       await logs.close();

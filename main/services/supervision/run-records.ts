@@ -3,15 +3,17 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { ManagedProcess } from './managed-process';
-import { readProcesses, sameProcess, startsMatch, type ProcessEntry } from '../os/process-table';
+import { ProcessStartFields } from '../os/process-identity';
+import { readProcesses, sameProcess, sameStart, startOf, type ProcessEntry, type ProcessStart } from '../os/process-table';
 import { isRunning, stopTree } from '../os/process-tree';
 import { READ_CAPS, readCappedFile } from '../os/read-capped-file';
 
-// startedAt (ms since the epoch) is missing from records older than it: those match on command alone.
+// The starts (process-table's ProcessStart) are missing from records older than them: those match on command alone.
 const RecordSchema = z.object({
   hostPid: z.number().int(),
   hostStartedAt: z.number().optional(),
-  processes: z.array(z.object({ name: z.string(), pid: z.number().int(), command: z.string(), startedAt: z.number().optional() })),
+  hostBootTicks: z.string().max(100).optional(),
+  processes: z.array(z.object({ name: z.string(), pid: z.number().int(), command: z.string(), ...ProcessStartFields })),
 });
 type RunRecord = z.infer<typeof RecordSchema>;
 
@@ -20,7 +22,7 @@ type RunRecord = z.infer<typeof RecordSchema>;
  * (no chance to stop anything), the next start can find and stop what it left behind.
  */
 export class RunRecords {
-  private hostStartedAt?: Promise<number | undefined>;
+  private hostStart?: Promise<ProcessStart>;
 
   constructor(private readonly dir: string) {}
 
@@ -30,13 +32,18 @@ export class RunRecords {
    */
   async write(providerId: string, processes: ManagedProcess[]): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    this.hostStartedAt ??= readProcesses([process.pid]).then((table) => table?.get(process.pid)?.startedAt);
-    const [hostStartedAt, ...identities] = await Promise.all([this.hostStartedAt, ...processes.map((p) => p.identity())]);
+    this.hostStart ??= readProcesses([process.pid]).then((table) => startOf(table?.get(process.pid)));
+    const [hostStart, ...identities] = await Promise.all([this.hostStart, ...processes.map((p) => p.identity())]);
     const entries = processes.flatMap((p, i) => {
       const identity = identities[i];
       return identity ? [{ name: p.launch.name, ...identity }] : [];
     });
-    const record: RunRecord = { hostPid: process.pid, ...(hostStartedAt !== undefined ? { hostStartedAt } : {}), processes: entries };
+    const record: RunRecord = {
+      hostPid: process.pid,
+      ...(hostStart.startedAt !== undefined ? { hostStartedAt: hostStart.startedAt } : {}),
+      ...(hostStart.bootTicks !== undefined ? { hostBootTicks: hostStart.bootTicks } : {}),
+      processes: entries,
+    };
     await writeFileAtomic(this.file(providerId), JSON.stringify(record));
   }
 
@@ -96,5 +103,9 @@ export class RunRecords {
 function hostAlive(record: RunRecord, table: ReadonlyMap<number, ProcessEntry>): boolean {
   if (!isRunning(record.hostPid)) return false;
   const now = table.get(record.hostPid);
-  return record.hostStartedAt === undefined || now === undefined || startsMatch(record.hostStartedAt, now.startedAt);
+  const recorded = {
+    ...(record.hostStartedAt !== undefined ? { startedAt: record.hostStartedAt } : {}),
+    ...(record.hostBootTicks !== undefined ? { bootTicks: record.hostBootTicks } : {}),
+  };
+  return now === undefined || sameStart(recorded, now);
 }
