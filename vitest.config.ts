@@ -1,5 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * E2E files that run with nothing beside them: hosts on the default ports (a first run; `npm start`;
+ * the README's screenshot, which shows them), and signal timing that a busy CPU would stretch.
+ */
+const E2E_ALONE = [
+  'e2e/chaos.e2e.test.ts',
+  'e2e/install.e2e.test.ts',
+  'e2e/newcomer.e2e.test.ts',
+  'e2e/readme-screenshot.e2e.test.ts',
+  'e2e/electron/**/*.e2e.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -19,12 +31,25 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.e2e.test.ts'],
+          exclude: E2E_ALONE,
           environment: 'node',
           testTimeout: 90_000,
           hookTimeout: 90_000,
-          // Browsers and hosts are heavy on a 2-core machine: one file at a time, after the unit files.
-          fileParallelism: false,
+          // After the unit files, two files at a time: a file spends about half its time waiting on
+          // hosts, providers and the browser. Each test host has ports of its own (writeSettings).
+          maxWorkers: 2,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: 'e2e-alone',
+          include: E2E_ALONE,
+          environment: 'node',
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -129,6 +129,13 @@ describe('the CLI, command by command', () => {
     // A server this app did not start, on the endpoint the user saved.
     const server = spawn(process.execPath, [STAND_IN_LLAMA_SERVER, '--host', '127.0.0.1', '--port', String(outside)], { stdio: 'ignore' });
     try {
+      // Listening before `discover` looks (on a busy machine the server takes longer to start than the CLI).
+      const health = () =>
+        fetch(`http://127.0.0.1:${outside}/health`).then(
+          (r) => r.status,
+          () => 0,
+        );
+      await expect.poll(health, { timeout: 10_000 }).toBe(200);
       const found = await runCli(dirs, ['discover', '--json']);
       expect(found.code, found.stderr).toBe(0);
       const entry = JSON.parse(found.stdout).servers.find((s: { port: number }) => s.port === outside);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pickPort } from '../main/services/os/ports';
 import { startStandIn } from '../test/provider-stand-ins';
+import { closedPort } from '../test/closed-port';
 import { AppShell } from './pages/app-shell';
 import { DiscoveryPanel } from './pages/discovery-panel';
 import { ProvidersPage } from './pages/providers-page';
@@ -72,7 +73,7 @@ describe('discovery in Chromium', () => {
     await expect(listed.getAttribute('data-kind')).resolves.toBe('openai-compatible');
     await expect(listed.textContent()).resolves.toContain('mystery-7b');
     // Nothing listens on this one: its chip says so rather than looking like the others.
-    const closed = await pickPort(19700);
+    const closed = await closedPort();
     await discovery.addEndpoint(`127.0.0.1:${closed}`);
     const silent = discovery.endpoints.filter({ hasText: `127.0.0.1:${closed}` }).getByTestId('discovery-endpoint-state');
     await expect.poll(() => silent.getAttribute('data-state'), { timeout: 10_000 }).toBe('silent');

@@ -108,7 +108,14 @@ describe('the built-in engine under the supervisor', () => {
       const until = Date.now() + 10_000;
       while (!(await client.invoke('settings.get')).values.providers.engine?.model && Date.now() < until)
         await new Promise((r) => setTimeout(r, 100));
-      expect((await client.invoke('settings.get')).values.providers.engine).toEqual({ model: 'fetched.gguf', threads: 1, parallel: 2 });
+      // What the page saved, beside the port this test host was given (writeSettings).
+      const written = JSON.parse(await readFile(path.join(dirs.baseDir, 'config', 'settings.json'), 'utf8')).providers.engine;
+      expect((await client.invoke('settings.get')).values.providers.engine).toEqual({
+        port: written.port,
+        model: 'fetched.gguf',
+        threads: 1,
+        parallel: 2,
+      });
 
       const state = await client.invoke('providers.start', { id: 'engine' });
       expect(state.status).toBe('running');

@@ -33,12 +33,13 @@ describe('two stale settings writers on a running host', () => {
     const dirs = await freshDirs();
     host = await startCliHost(dirs);
     const [a, b] = [await tab(host), await tab(host)];
+    const before = (await readSaved(dirs)).providers as Record<string, unknown>;
     const [readByA, readByB] = await Promise.all([a.invoke('settings.get'), b.invoke('settings.get')]);
     expect(readByA.revision).toBe(readByB.revision);
 
     await a.invoke('settings.update', { providers: { llamacpp: { port: 9001 } }, baseRevision: readByA.revision });
     await b.invoke('settings.update', { providers: { ollama: { model: 'qwen2.5:0.5b' } }, baseRevision: readByB.revision });
-    expect((await readSaved(dirs)).providers).toEqual({ llamacpp: { port: 9001 }, ollama: { model: 'qwen2.5:0.5b' } });
+    expect((await readSaved(dirs)).providers).toEqual({ ...before, llamacpp: { port: 9001 }, ollama: { model: 'qwen2.5:0.5b' } });
 
     const refused = await b
       .invoke('settings.update', { providers: { llamacpp: { port: 9002 } }, baseRevision: readByB.revision })
@@ -48,7 +49,7 @@ describe('two stale settings writers on a running host', () => {
       message: expect.stringContaining('providers.llamacpp.port'),
       hint: expect.stringMatching(/reload; your change was not saved/i),
     });
-    expect((await readSaved(dirs)).providers).toEqual({ llamacpp: { port: 9001 }, ollama: { model: 'qwen2.5:0.5b' } });
+    expect((await readSaved(dirs)).providers).toEqual({ ...before, llamacpp: { port: 9001 }, ollama: { model: 'qwen2.5:0.5b' } });
     // The host is still serving both.
     await expect(a.invoke('settings.get')).resolves.toMatchObject({ values: { providers: { llamacpp: { port: 9001 } } } });
   });

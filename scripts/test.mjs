@@ -80,8 +80,8 @@ const reportDir = path.join(projectRoot, 'test-results');
 mkdirSync(reportDir, { recursive: true });
 const report = path.join(reportDir, 'vitest.json');
 const vitest = path.join(path.dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
-// Two workers: vitest's default leaves one of two cores idle. The e2e project stays one file at a
-// time (fileParallelism: false) and runs after the unit files (sequence.groupOrder).
+// Two workers: vitest's default leaves one of two cores idle. The e2e files run after the unit
+// files, two at a time too, then the few that must run alone (vitest.config.ts: E2E_ALONE).
 step('vitest (unit + e2e)', vitest, [
   'run',
   '--maxWorkers=2',

@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import getPort from 'get-port';
 
 export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 export const cliPath = path.join(projectRoot, 'out', 'main', 'cli.js');
@@ -24,12 +25,24 @@ export async function freshDirs(options: { firstRun?: boolean } = {}): Promise<H
   return dirs;
 }
 
-/** Writes the settings file the host reads at start, with the wizard done unless the given settings say otherwise. */
+/**
+ * Writes the settings file the host reads at start, with the wizard done unless the given settings
+ * say otherwise, and ports of its own unless they name them. Two e2e files run at once: with the
+ * defaults their hosts would trade the gateway's port 8400, and each host's discovery would find
+ * the other's built-in engine on 8090 (the engine's default) and show it as an outside server.
+ */
 export async function writeSettings(dirs: HostDirs, settings: Record<string, unknown>): Promise<void> {
   await mkdir(path.join(dirs.baseDir, 'config'), { recursive: true });
+  const gateway = (settings.gateway ?? {}) as Record<string, unknown>;
+  const providers = (settings.providers ?? {}) as Record<string, Record<string, unknown>>;
   await writeFile(
     path.join(dirs.baseDir, 'config', 'settings.json'),
-    JSON.stringify({ wizard: { completed: true, step: 0, selected: [] }, ...settings }),
+    JSON.stringify({
+      wizard: { completed: true, step: 0, selected: [] },
+      ...settings,
+      gateway: { port: 0, ...gateway },
+      providers: { ...providers, engine: { port: await getPort(), ...providers.engine } },
+    }),
   );
 }
 
