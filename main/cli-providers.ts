@@ -110,8 +110,8 @@ async function startBackgroundHost(): Promise<void> {
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
   child.unref();
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
     const host = await readHostFile(paths);
     if (host && host.pid === child.pid) {
       console.error(
@@ -152,8 +152,8 @@ export async function runShutdown(args: string[]): Promise<number> {
     });
   process.kill(host.pid, 'SIGTERM');
   // The host stops its providers first (their grace period), then exits and removes host.json.
-  const deadline = Date.now() + 5 * 60_000;
-  while (Date.now() < deadline && (await isAlive(host))) await sleep(200);
+  const deadline = performance.now() + 5 * 60_000;
+  while (performance.now() < deadline && (await isAlive(host))) await sleep(200);
   if (await isAlive(host))
     throw new AppFailure({ code: 'TIMEOUT', message: `The host (pid ${host.pid}) is still stopping.`, hint: `See ${paths.logs}.` });
   console.log(`Stopped the host (pid ${host.pid}) and its providers.`);

@@ -73,7 +73,7 @@ export function installShutdown(options: ShutdownOptions): Shutdown {
 
   const request = (reason: string, code = 0): Promise<void> => {
     if (stopping) return stopping;
-    firstAt = Date.now();
+    firstAt = performance.now();
     options.log.write('info', `shutting down: ${reason}`);
     const deadlineMs = options.deadlineMs?.() ?? 60_000;
     const deadline = setTimeout(() => {
@@ -103,7 +103,7 @@ export function installShutdown(options: ShutdownOptions): Shutdown {
       void request(`${signal} received`);
       return;
     }
-    if (hurried || Date.now() - firstAt < window) return;
+    if (hurried || performance.now() - firstAt < window) return;
     hurried = true;
     say(`${signal} again: stopping every provider at once.`);
     options.log.write('info', `${signal} during shutdown: hurrying`);

@@ -11,22 +11,22 @@ export interface GpuSource {
   close(): void;
 }
 
-/** Keeps the latest reading per GPU index and forgets those older than `maxAgeMs`. */
+/** Keeps the latest reading per GPU index and forgets those older than `maxAgeMs` (times from performance.now()). */
 export class LatestReadings {
   private readonly latest = new Map<number, { reading: GpuSample; at: number }>();
 
   constructor(public maxAgeMs: number) {}
 
-  set(reading: GpuSample, at = Date.now()): void {
+  set(reading: GpuSample, at = performance.now()): void {
     this.latest.set(reading.index, { reading, at });
   }
 
-  replaceAll(readings: readonly GpuSample[], at = Date.now()): void {
+  replaceAll(readings: readonly GpuSample[], at = performance.now()): void {
     this.latest.clear();
     for (const reading of readings) this.set(reading, at);
   }
 
-  current(now = Date.now()): GpuSample[] {
+  current(now = performance.now()): GpuSample[] {
     return [...this.latest.values()]
       .filter((entry) => now - entry.at <= this.maxAgeMs)
       .map((entry) => entry.reading)

@@ -45,7 +45,7 @@ export class NvidiaSource implements GpuSource {
       argv: () => [...options.command, ...nvidiaComputeAppsArgs(this.intervalMs)],
       onLine: (line) => {
         const app = parseNvidiaComputeAppLine(line);
-        if (app) this.apps.set(`${app.pid}/${app.gpuUuid}`, { pid: app.pid, bytes: app.usedBytes, at: Date.now() });
+        if (app) this.apps.set(`${app.pid}/${app.gpuUuid}`, { pid: app.pid, bytes: app.usedBytes, at: performance.now() });
       },
       minBackoffMs: options.minBackoffMs,
     });
@@ -68,7 +68,7 @@ export class NvidiaSource implements GpuSource {
     clearTimeout(this.appsIdle);
     this.appsIdle = setTimeout(() => this.appsStream.pause(), this.options.processIdleMs ?? 30_000);
     this.appsIdle.unref();
-    const now = Date.now();
+    const now = performance.now();
     const maxAge = staleAfterMs(this.intervalMs);
     const byPid = new Map<number, number>();
     for (const [key, app] of this.apps) {

@@ -44,12 +44,12 @@ export class PolledSource implements GpuSource {
   processMemory(): Promise<ReadonlyMap<number, number>> {
     const pids = this.options.pids;
     if (!pids) return Promise.resolve(new Map());
-    if (!this.processes || Date.now() - this.processes.at >= this.periodMs) {
+    if (!this.processes || performance.now() - this.processes.at >= this.periodMs) {
       const [command, ...args] = pids.argv;
       const value = execa(command!, args, { reject: false, timeout: 10_000 }).then((r) =>
         r.exitCode === 0 ? pids.parse(r.stdout) : new Map<number, number>(),
       );
-      this.processes = { at: Date.now(), value };
+      this.processes = { at: performance.now(), value };
     }
     return this.processes.value;
   }

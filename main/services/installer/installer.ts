@@ -68,7 +68,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
   /** Runs a previous session left unfinished become `interrupted`: resume or roll back. */
   async restore(): Promise<void> {
     await mkdir(path.join(this.deps.paths.cache, 'install'), { recursive: true });
-    for (const journal of await recoverJournals(this.journals)) this.entries.set(journal.run.providerId, { journal, lastEmit: 0 });
+    for (const journal of await recoverJournals(this.journals)) this.entries.set(journal.run.providerId, { journal, lastEmit: -Infinity });
   }
 
   list(): InstallRun[] {
@@ -215,7 +215,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
         logFile: this.deps.logs.fileOf(installLogId(recipe.id)),
         version: this.deps.override(recipe.id).install?.version ?? recipe.version,
       }),
-      lastEmit: 0,
+      lastEmit: -Infinity,
     };
     this.entries.set(recipe.id, entry);
     // Queued installs are journalled too: a crash before their turn offers them again.
@@ -392,7 +392,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     for (const key of Object.keys(steps[index]) as Array<keyof (typeof steps)[number]>)
       if (steps[index][key] === undefined) delete steps[index][key];
     // Progress ticks are throttled (the latest goes out at the end of the window); status changes go out at once.
-    const wait = PROGRESS_EVERY_MS - (Date.now() - entry.lastEmit);
+    const wait = PROGRESS_EVERY_MS - (performance.now() - entry.lastEmit);
     if (patch.status || wait <= 0) this.patchRun(entry, {});
     else entry.pending ??= setTimeout(() => this.patchRun(entry, {}), wait);
   }
@@ -401,7 +401,7 @@ export class Installer extends EventEmitter<{ run: [InstallRun] }> {
     clearTimeout(entry.pending);
     entry.pending = undefined;
     entry.journal.run = { ...entry.journal.run, ...patch, steps: [...entry.journal.run.steps], updatedAt: new Date().toISOString() };
-    entry.lastEmit = Date.now();
+    entry.lastEmit = performance.now();
     this.emit('run', entry.journal.run);
   }
 }

@@ -64,10 +64,14 @@ export class LogFile extends EventEmitter<LogFileEvents> {
   /** The inode `file` had when the stream opened it; another one on disk means it was replaced. */
   private inode?: number;
   private rotating = false;
-  private lastCheck = 0;
+  // Times from performance.now(): the wall clock may be set meanwhile (NTP after a suspend), and a
+  // clock set back an hour must not hold off the checks, reports and retries for an hour.
+  private lastCheck = -Infinity;
   private checking = false;
   private closed = false;
-  private lastGapReport = 0;
+  private lastGapReport = -Infinity;
+  /** When the next try to open the file may be made, after a failure. */
+  private retryAfter = -Infinity;
 
   constructor(private readonly options: LogFileOptions) {
     super();
@@ -93,7 +97,7 @@ export class LogFile extends EventEmitter<LogFileEvents> {
       return;
     }
     // Caught up after skipping: say so, but not every time a slow disk falls behind again.
-    if (this.skippedBytes > 0 && Date.now() - this.lastGapReport >= GAP_REPORT_MS) this.reportGap();
+    if (this.skippedBytes > 0 && performance.now() - this.lastGapReport >= GAP_REPORT_MS) this.reportGap();
     stream.write(text, (error) => {
       if (!error && stream === this.stream) this.confirmed();
     });
@@ -116,14 +120,14 @@ export class LogFile extends EventEmitter<LogFileEvents> {
   private reportGap(): void {
     const skippedBytes = this.skippedBytes;
     this.skippedBytes = 0;
-    this.lastGapReport = Date.now();
+    this.lastGapReport = performance.now();
     this.emit('caughtUp', { skippedBytes });
   }
 
   /** The stream to write to, opened (again) unless we are waiting out a back-off. */
   private open(): RotatingFileStream | undefined {
     if (this.stream) return this.stream;
-    if (this.current && Date.now() < this.current.retryAt) return undefined;
+    if (this.current && performance.now() < this.retryAfter) return undefined;
     // rotating-file-stream creates the folder when it is missing, so a removed logs/ comes back here.
     const stream = createStream(
       (index: number | Date | null) =>
@@ -161,6 +165,7 @@ export class LogFile extends EventEmitter<LogFileEvents> {
     const code = error.code ?? 'EIO';
     const now = Date.now();
     const retryAt = now + this.retryDelay;
+    this.retryAfter = performance.now() + this.retryDelay;
     this.retryDelay = Math.min(this.retryDelay * 2, this.options.maxRetryMs);
     // The same failure again on a retry is not news: keep the first report, move the retry time.
     if (this.current?.code === code) {
@@ -186,7 +191,7 @@ export class LogFile extends EventEmitter<LogFileEvents> {
    * at the path now and then: gone or another inode means write a new file.
    */
   private checkStillThere(stream: RotatingFileStream): void {
-    const now = Date.now();
+    const now = performance.now();
     if (this.checking || this.rotating || this.inode === undefined || now - this.lastCheck < this.options.checkMs) return;
     this.lastCheck = now;
     this.checking = true;

@@ -398,8 +398,13 @@ export class OnDemandLoader extends EventEmitter<{ changed: [OnDemandStatus] }> 
   /** Waits for an instance's state to move (a restart after a crash ends, or it is dropped). */
   private async changeOf(instance: LoadedInstance): Promise<void> {
     const before = instance.state;
-    const deadline = Date.now() + 120_000;
-    while (instance.state === before && this.instances.get(instance.entry.id) === instance && Date.now() < deadline && !this.closed) {
+    const deadline = performance.now() + 120_000;
+    while (
+      instance.state === before &&
+      this.instances.get(instance.entry.id) === instance &&
+      performance.now() < deadline &&
+      !this.closed
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
     if (instance.state === before && this.instances.get(instance.entry.id) === instance) throw new Error('it did not come back in time.');

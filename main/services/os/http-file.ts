@@ -84,12 +84,12 @@ export async function fetchToFile(
 /** Counts bytes as they pass and reports speed at most every PROGRESS_EVERY_MS. */
 function progressCounter(start: number, report: (received: number, speedBps: number) => void) {
   let received = start;
-  let lastAt = Date.now();
+  let lastAt = performance.now();
   let lastBytes = start;
   const transform = new Transform({
     transform(chunk: Buffer, _enc, done) {
       received += chunk.length;
-      const now = Date.now();
+      const now = performance.now();
       if (now - lastAt >= PROGRESS_EVERY_MS) {
         report(received, Math.round(((received - lastBytes) * 1000) / (now - lastAt)));
         lastAt = now;

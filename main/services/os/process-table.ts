@@ -9,6 +9,14 @@ import { cimProcessQuery, parseCimProcesses } from './process-table-win32';
  * holds its number now. The supervisor's tree kill, the resource sampler and discovery all read it
  * here (`readProcessTable`, shared for a moment between callers in the same tick).
  */
+export interface ProcessEntry extends ProcessStart {
+  pid: number;
+  ppid?: number;
+  /** Process group (POSIX: always on Linux, with the whole table on macOS). A provider is started as a group leader, so its group is its own PID. */
+  pgid?: number;
+  command?: string;
+}
+
 /** When a process started, as far as the OS tells: what tells it apart from a later process given the same PID. */
 export interface ProcessStart {
   /** ms since the epoch. On Linux it is derived from the boot time, which moves whenever the wall clock is set. */
@@ -19,14 +27,6 @@ export interface ProcessStart {
    * instead of it whenever both sides have it.
    */
   bootTicks?: string;
-}
-
-export interface ProcessEntry extends ProcessStart {
-  pid: number;
-  ppid?: number;
-  /** Process group (POSIX: always on Linux, with the whole table on macOS). A provider is started as a group leader, so its group is its own PID. */
-  pgid?: number;
-  command?: string;
 }
 
 export type RunCommand = (
@@ -108,7 +108,9 @@ let shared: { at: number; table: Promise<Map<number, ProcessEntry> | undefined> 
 export function readProcessTable(options: TableOptions & { maxAgeMs?: number } = {}): Promise<Map<number, ProcessEntry> | undefined> {
   const { maxAgeMs = TABLE_SHARE_MS, ...table } = options;
   if (table.platform !== undefined || table.run !== undefined) return readProcesses(undefined, table);
-  const now = Date.now();
+  // performance.now(): with the wall clock set back, a read "from the future" would be shared
+  // until the clock caught up, a kill's included.
+  const now = performance.now();
   if (shared && now - shared.at <= maxAgeMs) return shared.table;
   const read = readProcesses();
   const entry = { at: now, table: read };

@@ -78,10 +78,10 @@ function groupExists(leader: number): boolean {
 }
 
 async function waitGone(pids: Iterable<number>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
+  const deadline = performance.now() + ms;
   for (;;) {
     if ([...pids].every((pid) => !isRunning(pid))) return true;
-    if (Date.now() >= deadline) return false;
+    if (performance.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

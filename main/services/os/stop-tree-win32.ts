@@ -112,10 +112,10 @@ async function stopBlind(
 }
 
 async function waitGone(pids: readonly number[], ms: number, isRunning: (pid: number) => boolean): Promise<boolean> {
-  const deadline = Date.now() + ms;
+  const deadline = performance.now() + ms;
   for (;;) {
     if (pids.every((p) => !isRunning(p))) return true;
-    if (Date.now() >= deadline) return false;
+    if (performance.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

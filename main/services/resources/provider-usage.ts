@@ -61,7 +61,7 @@ export class ProviderUsageSampler {
   }
 
   private async refreshTrees(providers: readonly ProviderProcesses[]): Promise<void> {
-    const now = Date.now();
+    const now = performance.now();
     const stale = providers.filter((p) => {
       const known = this.trees.get(p.id);
       return !known || known.roots !== key(p.pids) || now - known.at >= this.treeTtlMs;

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResourceSample } from '../../../shared/resources';
 import { tempDir } from '../../../test/temp-dir';
 import { NO_GPUS } from '../gpu/live-source';
@@ -73,6 +73,24 @@ function monitorFor(baseDir: string, providers: () => { id: string; pids: number
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('ResourceMonitor on this machine', () => {
+  it('keeps sampling on its interval while the wall clock is set back', async () => {
+    const monitor = monitorFor(await tempDir(), () => []);
+    const seen: ResourceSample[] = [];
+    monitor.on('sample', (s) => seen.push(s));
+    // Set back an hour at every look (NTP correcting a clock that ran ahead, a VM resumed).
+    const realNow = Date.now.bind(Date);
+    let setBack = 0;
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() - (setBack += 3_600_000));
+    try {
+      monitor.start();
+      await sleep(2_000);
+      // Every 250 ms: about 8 in 2 s. Timed by the wall clock, the second would wait an hour.
+      expect(seen.length).toBeGreaterThanOrEqual(4);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
   it('counts a busy child in its provider’s CPU, and the machine’s CPU accounts for it', async () => {
     const tree = await startBusyTree();
     const monitor = monitorFor(await tempDir(), () => [{ id: 'busy', pids: [tree.parent.pid!] }]);

@@ -81,10 +81,10 @@ export class ResourceMonitor extends EventEmitter<{ sample: [ResourceSample] }> 
   private schedule(delayMs: number): void {
     if (this.closed) return;
     this.timer = setTimeout(() => {
-      const started = Date.now();
+      const started = performance.now();
       this.sampleNow()
         .catch(() => undefined) // a failed sample leaves a gap in the graph; the next one may work
-        .finally(() => this.schedule(Math.max(0, this.intervalMs - (Date.now() - started))));
+        .finally(() => this.schedule(Math.max(0, this.intervalMs - (performance.now() - started))));
     }, delayMs);
     this.timer.unref();
   }

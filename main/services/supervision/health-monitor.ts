@@ -60,13 +60,14 @@ export class HealthMonitor {
     id: string,
     baseUrl: string,
     check: HealthCheck,
+    /** `deadline` is a performance.now() time. */
     options: { deadline: number; isStale(): boolean; record: boolean },
   ): Promise<boolean> {
     while (!options.isStale()) {
       const sample = await probeHealth(baseUrl, check, undefined, this.deps.apiKey?.(id));
       if (options.record) this.record(id, sample);
       if (sample.ok) return true;
-      if (Date.now() >= options.deadline) return false;
+      if (performance.now() >= options.deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, STARTUP_POLL_MS));
     }
     return false;

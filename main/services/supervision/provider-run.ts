@@ -17,7 +17,7 @@ export class ProviderRun {
   stopping = false;
   /** The restart backoff. */
   timer?: NodeJS.Timeout;
-  /** When the current life became healthy (Date.now()); undefined until it does. */
+  /** When the current life became healthy (performance.now()); undefined until it does. */
   healthyAt?: number;
   /** Quick failures in a row (crash loop): what the restart delay doubles with. */
   loopStreak = 0;

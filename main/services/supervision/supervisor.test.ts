@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderState } from '../../../shared/provider';
 import { BUILT_IN_DEFAULTS, type Settings } from '../../../shared/settings';
 import { STAND_IN_LLAMA_SERVER, standInRecipe } from '../../../test/stand-in';
@@ -85,6 +85,25 @@ describe('Supervisor with a real stand-in llama-server', () => {
     const crashed = await waitForState(supervisor, (s) => s.status === 'starting' && s.restarts === 1);
     expect(crashed.reason).toMatch(/was killed by SIGKILL; restarting in 1 s \(crash loop\)/);
     await waitForState(supervisor, (s) => s.status === 'running');
+  });
+
+  it('times a load and a crash loop by a clock the wall clock being set does not move', async () => {
+    const { supervisor } = await setup();
+    // The wall clock set an hour on at every look (NTP after a laptop's suspend, a VM resumed).
+    const realNow = Date.now.bind(Date);
+    let setOn = 0;
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + (setOn += 3_600_000));
+    try {
+      // Loading for 600 ms is not over the 15 s startup timeout, though the wall clock says hours.
+      const first = await supervisor.start(standInRecipe({ env: { STANDIN_LOAD_MS: '600' } }));
+      expect(first.status).toBe('running');
+      // Dying at once after becoming healthy is a crash loop, however long the wall clock says it ran.
+      process.kill(first.pid!, 'SIGKILL');
+      const crashed = await waitForState(supervisor, (s) => s.status === 'starting' && s.restarts === 1);
+      expect(crashed.reason).toMatch(/restarting in 1 s \(crash loop\)/);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('marks a hung (SIGSTOPped) provider unhealthy, then restarts it', async () => {

@@ -197,7 +197,9 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     const { recipe } = run;
     const id = recipe.id;
     const settings = this.deps.settings();
-    const deadline = Date.now() + settings.startupTimeoutSec * 1000;
+    // performance.now(), as every duration here: the wall clock may be set meanwhile (NTP after a
+    // suspend), and a load must not time out, nor a crash loop look stable, because it was.
+    const deadline = performance.now() + settings.startupTimeoutSec * 1000;
 
     // A restart keeps its port unless someone else took it meanwhile.
     if (attempt > 1) {
@@ -258,7 +260,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     }
     await run.snapshotTrees();
     if (this.isStale(run, attempt)) return;
-    run.healthyAt = Date.now();
+    run.healthyAt = performance.now();
     const state = this.setState(id, {
       status: 'running',
       reason: attempt === 1 ? `healthy on port ${run.port}` : `healthy again on port ${run.port} after a restart`,
@@ -329,7 +331,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     this.health.unwatch(id);
     await this.stopProcesses(run);
     if (run.stopping || this.runs.get(id) !== run) return;
-    const now = Date.now();
+    const now = performance.now();
     run.failures.push(now);
     const settings = this.deps.settings();
     const life = { healthyAt: run.healthyAt, loopStreak: run.loopStreak };
