@@ -44,6 +44,17 @@ describe('a conversation as Markdown', () => {
         '',
       ].join('\n'),
     );
+    // An answer with no text says so, rather than ending the file on its heading.
+    const empty = chatMarkdown({
+      title: 'x',
+      updatedAt: '2026-11-30T00:00:00Z',
+      options: CHAT_DEFAULTS,
+      turns: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: ' \n' },
+      ],
+    });
+    expect(empty.endsWith('## Assistant\n\n*(no text)*\n')).toBe(true);
     // No system prompt: no such section.
     expect(chatMarkdown({ title: 'x', updatedAt: '2026-11-30T00:00:00Z', options: CHAT_DEFAULTS, turns: [] })).not.toContain('System');
   });

@@ -17,10 +17,16 @@ export function chatMarkdown(chat: Pick<Chat, 'title' | 'updatedAt' | 'options' 
   for (const turn of chat.turns) {
     lines.push(turn.role === 'user' ? '## You' : '## Assistant', '');
     if (turn.reasoning) lines.push('<details><summary>Thought</summary>', '', turn.reasoning.trim(), '', '</details>', '');
-    lines.push(turn.content.trim(), '');
+    // An answer with no text (a model that stopped at once, or only thought) says so: an empty
+    // section at the end reads as a file cut short.
+    lines.push(turn.content.trim() || (turn.role === 'assistant' ? NO_TEXT_MARKDOWN : ''), '');
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }
+
+/** What an answer with no text shows, here and on the page. */
+export const NO_TEXT = '(no text)';
+const NO_TEXT_MARKDOWN = `*${NO_TEXT}*`;
 
 /** A file name for it: the name's words, safe on every OS. */
 export function chatFileName(title: string): string {

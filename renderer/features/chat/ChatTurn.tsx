@@ -3,6 +3,7 @@ import { CopyTextButton } from '../../components/CopyTextButton';
 import { formatInteger } from '../../format/count';
 import { AnswerText } from './AnswerText';
 import type { Turn, TurnMeta } from '../../../shared/chats';
+import { NO_TEXT } from '../../../shared/chat-markdown';
 import { tokensPerSecond } from './conversation';
 
 /**
@@ -42,7 +43,13 @@ export const ChatTurn = memo(function ChatTurn({
       <header className="chat-turn-role">{turn.role === 'user' ? 'You' : 'Assistant'}</header>
       {turn.reasoning && <Thinking text={turn.reasoning} open={false} />}
       <div className="chat-turn-text" data-testid="chat-turn-text">
-        {turn.role === 'assistant' ? <AnswerText text={turn.content} /> : turn.content}
+        {turn.role === 'user' ? (
+          turn.content
+        ) : turn.content.trim() ? (
+          <AnswerText text={turn.content} />
+        ) : (
+          <span className="muted">{NO_TEXT}</span>
+        )}
       </div>
       {onEdit && (
         <footer className="chat-turn-meta">
