@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import {
   descendantsIn,
-  hasStart,
   readProcessTable,
   readProcesses,
   sameProcess,
@@ -167,7 +166,6 @@ export async function commandLineOf(pid: number): Promise<string | undefined> {
  */
 export async function stillRuns(pid: number, command: string, start: ProcessStart = {}): Promise<boolean> {
   if (!isRunning(pid)) return false;
-  if (!hasStart(start) && process.platform !== 'win32') return (await commandLineOf(pid)) === command;
   return sameProcess({ command, ...start }, (await readProcesses([pid]))?.get(pid));
 }
 

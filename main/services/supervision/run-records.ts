@@ -3,8 +3,8 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { ManagedProcess } from './managed-process';
-import { ProcessStartFields } from '../os/process-identity';
-import { readProcesses, sameProcess, sameStart, startOf, type ProcessEntry, type ProcessStart } from '../os/process-table';
+import { ProcessStartFields, selfIdentity } from '../os/process-identity';
+import { readProcesses, sameProcess, sameStart, type ProcessEntry } from '../os/process-table';
 import { isRunning, stopTree } from '../os/process-tree';
 import { READ_CAPS, readCappedFile } from '../os/read-capped-file';
 
@@ -12,7 +12,7 @@ import { READ_CAPS, readCappedFile } from '../os/read-capped-file';
 const RecordSchema = z.object({
   hostPid: z.number().int(),
   hostStartedAt: z.number().optional(),
-  hostBootTicks: z.string().max(100).optional(),
+  hostBootTicks: ProcessStartFields.bootTicks,
   processes: z.array(z.object({ name: z.string(), pid: z.number().int(), command: z.string(), ...ProcessStartFields })),
 });
 type RunRecord = z.infer<typeof RecordSchema>;
@@ -22,8 +22,6 @@ type RunRecord = z.infer<typeof RecordSchema>;
  * (no chance to stop anything), the next start can find and stop what it left behind.
  */
 export class RunRecords {
-  private hostStart?: Promise<ProcessStart>;
-
   constructor(private readonly dir: string) {}
 
   /**
@@ -32,16 +30,15 @@ export class RunRecords {
    */
   async write(providerId: string, processes: ManagedProcess[]): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    this.hostStart ??= readProcesses([process.pid]).then((table) => startOf(table?.get(process.pid)));
-    const [hostStart, ...identities] = await Promise.all([this.hostStart, ...processes.map((p) => p.identity())]);
+    const [host, ...identities] = await Promise.all([selfIdentity(), ...processes.map((p) => p.identity())]);
     const entries = processes.flatMap((p, i) => {
       const identity = identities[i];
       return identity ? [{ name: p.launch.name, ...identity }] : [];
     });
     const record: RunRecord = {
-      hostPid: process.pid,
-      ...(hostStart.startedAt !== undefined ? { hostStartedAt: hostStart.startedAt } : {}),
-      ...(hostStart.bootTicks !== undefined ? { hostBootTicks: hostStart.bootTicks } : {}),
+      hostPid: host.pid,
+      ...(host.startedAt !== undefined ? { hostStartedAt: host.startedAt } : {}),
+      ...(host.bootTicks !== undefined ? { hostBootTicks: host.bootTicks } : {}),
       processes: entries,
     };
     await writeFileAtomic(this.file(providerId), JSON.stringify(record));
