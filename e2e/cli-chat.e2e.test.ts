@@ -61,7 +61,9 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
     const kept = await client.invoke('chats.get', { id: 'chat-from-the-page' });
     expect(kept.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(kept.turns[2]!.content).toBe('and then?');
-    expect(kept.turns[3]!.content).toBe(goOn.stdout.trimEnd());
+    // Kept exactly as printed: the tiny model may end on whitespace (once a vertical tab) that a trim would lose.
+    const answer = kept.turns[3]!.content;
+    expect(goOn.stdout).toBe(answer.endsWith('\n') ? answer : `${answer}\n`);
     // The earlier turns went with the question: its prompt is longer than the question alone makes.
     const alone = await client.invoke('gateway.try', {
       id: 't',
