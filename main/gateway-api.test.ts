@@ -97,8 +97,16 @@ describe('the gateway through the contract', () => {
     expect(before.models).toEqual([expect.objectContaining({ id: 'tiny.gguf', state: 'unloaded' })]);
 
     await call('gateway.update', { onDemand: { ttlSec: 120, maxLoadedModels: 2 } });
-    const saved = JSON.parse(await readFile(settingsFile, 'utf8')) as { gateway: { onDemand: unknown } };
-    expect(saved.gateway.onDemand).toMatchObject({ ttlSec: 120, maxLoadedModels: 2, enabled: true });
+    // The file keeps the port it had and gets the two fields changed, not every default beside them (those keep following the app's defaults).
+    const saved = JSON.parse(await readFile(settingsFile, 'utf8')) as { gateway: unknown };
+    expect(saved.gateway).toEqual({ port: 0, onDemand: { ttlSec: 120, maxLoadedModels: 2 } });
+    expect((await call<OnDemandStatus>('gateway.models')).settings).toEqual({
+      enabled: true,
+      ttlSec: 120,
+      maxLoadedModels: 2,
+      memoryCheck: true,
+      provider: 'engine',
+    });
     await expect(call('gateway.update', { onDemand: { ttlSec: -5 } })).rejects.toThrow(/ttlSec/);
 
     const url = (await call<GatewayStatus>('gateway.status')).url!;

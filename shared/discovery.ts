@@ -132,9 +132,9 @@ export const EndpointSchema = z
 export const DiscoverySettingsSchema = z
   .object({
     /** Extra servers to probe (host:port, any machine). */
-    endpoints: z.array(EndpointSchema).max(100),
+    endpoints: z.array(EndpointSchema).max(100).default([]),
     /** How often the whole scan repeats; 0 turns the periodic scan off. */
-    intervalSec: z.number().int().min(0).max(3600),
+    intervalSec: z.number().int().min(0).max(3600).default(DEFAULT_DISCOVERY_INTERVAL_SEC),
   })
   .strict();
 export type DiscoverySettings = z.infer<typeof DiscoverySettingsSchema>;

@@ -87,10 +87,10 @@ describe('an oversized settings.json', () => {
 
 describe('settings.json with a field left out', () => {
   it('says the field is missing and shows the setting it belongs to, and keeps the other settings', async () => {
-    const text = '{"healthIntervalSec": 5, "discovery": {"intervalSec": 30}, "startupTimeoutSec": "soon"}';
+    const text = '{"healthIntervalSec": 5, "wizard": {"completed": true, "selected": []}, "startupTimeoutSec": "soon"}';
     const { service } = await loadSettings({}, (dir) => writeFile(path.join(dir, 'settings.json'), text));
     const [problem] = service.state().problems;
-    expect(problem?.message).toContain('has invalid settings: discovery.endpoints is missing (discovery was {"intervalSec":30});');
+    expect(problem?.message).toContain('has invalid settings: wizard.step is missing (wizard was {"completed":true,"selected":[]});');
     expect(problem?.message).toContain('startupTimeoutSec: Invalid input: expected number, received string (got "soon").');
     expect(service.state().values.healthIntervalSec).toBe(5);
   });

@@ -3,6 +3,7 @@ import { reservedKeyPath, SettingsSchema, type SettingKey, type Settings } from 
 import { AppFailure } from '../../../shared/errors';
 import { readCappedFile } from '../os/read-capped-file';
 import { salvage, type DroppedPart } from './settings-salvage';
+import type { StoredSettings } from './settings-stored';
 
 /** Far above any settings a person writes (a few KiB); a file this big is a mistake, not settings. */
 export const SETTINGS_READ_CAP = 1024 * 1024;
@@ -16,12 +17,14 @@ export type SettingsFileRead =
   | { kind: 'unusable'; text?: string; reason: string }
   /**
    * Read; `values` holds every valid setting (one with bad parts salvaged: those parts taken out,
-   * listed in `dropped`), `bad` names what was wrong, `badKeys` the settings it was in.
+   * listed in `dropped`), `bad` names what was wrong, `badKeys` the settings it was in. `named`
+   * holds each of those settings as the file wrote it, to tell its fields from defaults filled in.
    */
   | {
       kind: 'read';
       text: string;
       values: Partial<Settings>;
+      named: StoredSettings;
       bad: string[];
       badKeys: SettingKey[];
       dropped: Partial<Record<SettingKey, DroppedPart[]>>;
@@ -53,6 +56,7 @@ export function parseSettingsText(file: string, text: string): SettingsFileRead 
   }
 
   const values: Partial<Settings> = {};
+  const named: StoredSettings = {};
   const bad: string[] = [];
   const badKeys: SettingKey[] = [];
   const dropped: Partial<Record<SettingKey, DroppedPart[]>> = {};
@@ -71,8 +75,10 @@ export function parseSettingsText(file: string, text: string): SettingsFileRead 
     }
     const schema = SettingsSchema.shape[settingKey] as z.ZodType;
     const parsed = schema.safeParse(value, { reportInput: true });
-    const keep = (data: unknown) =>
+    const keep = (data: unknown) => {
       Object.defineProperty(values, key, { value: data, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(named, key, { value, enumerable: true, writable: true, configurable: true });
+    };
     if (parsed.success) {
       keep(parsed.data);
       continue;
@@ -94,7 +100,7 @@ export function parseSettingsText(file: string, text: string): SettingsFileRead 
       badKeys.push(settingKey);
     }
   }
-  return { kind: 'read', text, values, bad, badKeys, dropped };
+  return { kind: 'read', text, values, named, bad, badKeys, dropped };
 }
 
 /** One salvaged setting's bad part, e.g. `providers.engine.parallel: expected number, received string (got "four")`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMergePatch, changedPaths, overlaps, patchPaths } from './settings-merge';
+import { applyMergePatch, changedPaths, keepPresent, mergePatchBetween, overlaps, patchPaths } from './settings-merge';
 
 describe('settings merge patches', () => {
   it('merges maps entry by entry and field by field; null removes; arrays replace', () => {
@@ -45,5 +45,20 @@ describe('settings merge patches', () => {
     expect(overlaps(['providers', 'a', 'port'], ['providers', 'a', 'port'])).toBe(true);
     expect(overlaps(['providers', 'a', 'port'], ['providers', 'a', 'model'])).toBe(false);
     expect(overlaps(['providers', 'a'], ['providers', 'b'])).toBe(false);
+  });
+
+  it('finds the patch between two values, which turns the first into the second', () => {
+    const before = { port: 1, onDemand: { ttlSec: 600, enabled: true }, apiKey: 'k', list: [1] };
+    const after = { port: 1, onDemand: { ttlSec: 120, enabled: true }, list: [1, 2], strategy: 'priority' };
+    const patch = mergePatchBetween(before, after);
+    expect(patch).toEqual({ apiKey: null, onDemand: { ttlSec: 120 }, list: [1, 2], strategy: 'priority' });
+    expect(applyMergePatch(before, patch)).toEqual(after);
+    expect(mergePatchBetween(5, 6)).toBe(6);
+  });
+
+  it('cuts a value back to the keys a mask has, at every depth where both are objects', () => {
+    const value = { port: 1, onDemand: { ttlSec: 120, enabled: true }, list: [1, 2] };
+    expect(keepPresent(value, { onDemand: { ttlSec: 0 }, list: [], absent: 1 })).toEqual({ onDemand: { ttlSec: 120 }, list: [1, 2] });
+    expect(keepPresent(value, 'not an object')).toBe(value);
   });
 });

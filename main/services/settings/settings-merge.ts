@@ -41,6 +41,33 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
   return result;
 }
 
+/**
+ * The merge patch that turns `before` into `after`: only the fields that differ (null for one
+ * that went), so a change computed from whole values (`SettingsService.edit`) touches only them.
+ */
+export function mergePatchBetween(before: unknown, after: unknown): unknown {
+  if (!isPlainObject(before) || !isPlainObject(after)) return after;
+  const patch: Record<string, unknown> = {};
+  for (const key of Object.keys(before)) if (!Object.hasOwn(after, key)) setOwn(patch, key, null);
+  for (const key of Object.keys(after)) {
+    const was = ownValue(before, key);
+    if (was === undefined) setOwn(patch, key, after[key]);
+    else if (!isDeepStrictEqual(was, after[key])) setOwn(patch, key, mergePatchBetween(was, after[key]));
+  }
+  return patch;
+}
+
+/**
+ * `value` with, at every depth where both are objects, only the keys `mask` also has: a parsed
+ * setting cut back to the fields a file or a patch named, leaving out those the schema filled in.
+ */
+export function keepPresent(value: unknown, mask: unknown): unknown {
+  if (!isPlainObject(value) || !isPlainObject(mask)) return value;
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) if (Object.hasOwn(mask, key)) setOwn(result, key, keepPresent(value[key], mask[key]));
+  return result;
+}
+
 /** The places a merge patch writes to: each key down to a value that replaces (or `null` that removes). */
 export function patchPaths(patch: unknown, prefix: SettingPath = []): SettingPath[] {
   if (!isPlainObject(patch)) return [prefix];

@@ -197,3 +197,46 @@ describe('a hand edit of settings.json while the app runs', () => {
     expect(await readJson(file)).toEqual({ healthIntervalSec: 5, autoStart: false });
   });
 });
+
+describe('what a save writes to settings.json', () => {
+  it('only the fields changed: the defaults beside them stay defaults, in effect but not pinned in the file', async () => {
+    const { service, file } = await loadSettings();
+    const state = await service.update({ gateway: { port: 9400, onDemand: { ttlSec: 120 } } });
+    expect(await readJson(file)).toEqual({ gateway: { port: 9400, onDemand: { ttlSec: 120 } } });
+    expect(state.values.gateway).toMatchObject({ port: 9400, strategy: 'round-robin', onDemand: { ttlSec: 120, maxLoadedModels: 1 } });
+    expect(state.values.gateway.corsOrigins.length).toBeGreaterThan(0);
+    expect(state.sources.gateway).toBe('saved');
+
+    // A host-side edit computed from whole values (the gateway's own patch, an endpoint added) writes what changed.
+    await service.edit(({ gateway }) => ({ gateway: { ...gateway, strategy: 'priority' } }));
+    await service.edit(({ discovery }) => ({ discovery: { ...discovery, endpoints: [...discovery.endpoints, '10.0.0.1:8000'] } }));
+    expect(await readJson(file)).toEqual({
+      gateway: { port: 9400, onDemand: { ttlSec: 120 }, strategy: 'priority' },
+      discovery: { endpoints: ['10.0.0.1:8000'] },
+    });
+    // An edit that changes nothing writes nothing new.
+    await service.edit(({ gateway }) => ({ gateway: { ...gateway } }));
+    expect(await readJson(file)).toEqual({
+      gateway: { port: 9400, onDemand: { ttlSec: 120 }, strategy: 'priority' },
+      discovery: { endpoints: ['10.0.0.1:8000'] },
+    });
+  });
+
+  it('keeps what the file named, a default value written by hand included, and removes what a patch removes', async () => {
+    const handWritten = { gateway: { strategy: 'round-robin', apiKey: 'k'.repeat(20) }, discovery: { intervalSec: 15 } };
+    const { service, file } = await loadSettings({}, (dir) => writeFile(path.join(dir, 'settings.json'), JSON.stringify(handWritten)));
+    expect(service.state().problems).toEqual([]);
+    await service.update({ gateway: { port: 9401, apiKey: null } });
+    expect(await readJson(file)).toEqual({ gateway: { strategy: 'round-robin', port: 9401 }, discovery: { intervalSec: 15 } });
+    expect(service.values.discovery).toEqual({ endpoints: [], intervalSec: 15 });
+  });
+
+  it('a setting with fields that have no default whole, so the file reads back the same', async () => {
+    const { service, file } = await loadSettings();
+    await service.update({ wizard: { step: 2 } });
+    const text = await readFile(file, 'utf8');
+    expect(JSON.parse(text)).toEqual({ wizard: { completed: false, step: 2, selected: [] } });
+    const reloaded = await loadSettings({}, (dir) => writeFile(path.join(dir, 'settings.json'), text));
+    expect(reloaded.service.state()).toMatchObject({ problems: [], values: { wizard: { completed: false, step: 2, selected: [] } } });
+  });
+});

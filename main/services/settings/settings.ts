@@ -25,7 +25,8 @@ import { SettingsChanges } from './settings-changes';
 import { readEnvDefaults } from './settings-env';
 import { readSettingsFile, type SettingsFileRead } from './settings-file';
 import { HAND_EDIT_SETTLE_MS, HandEditWatcher } from './settings-watcher';
-import { applyMergePatch, changedPaths, formatPath, patchPaths, valueAt, type SettingPath } from './settings-merge';
+import { applyMergePatch, changedPaths, formatPath, mergePatchBetween, patchPaths, valueAt, type SettingPath } from './settings-merge';
+import { storedForm, type StoredSettings } from './settings-stored';
 
 export { readEnvDefaults } from './settings-env';
 
@@ -59,7 +60,10 @@ export interface SettingsServiceOptions {
  * would overwrite a field changed since then.
  */
 export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> {
+  /** The saved settings as they apply (defaults filled in)... */
   private saved: Partial<Settings> = {};
+  /** ...and as settings.json holds them: only the fields named there, so unnamed ones follow the defaults. */
+  private stored: StoredSettings = {};
   private envDefaults: Partial<Settings> = {};
   private problems: SettingsProblem[] = [];
   private pendingBaseDir?: string;
@@ -116,16 +120,24 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
   /**
    * A change the host computes from the values in effect (the gateway's patch, an endpoint added
    * or removed): `change` runs inside the queue against the latest values, so it cannot undo a
-   * save or a hand edit it did not see. The keys it returns replace the saved ones whole.
+   * save or a hand edit it did not see. The keys it returns replace the values in effect whole;
+   * the file gets only the fields that changed.
    */
   edit(change: (values: Settings) => Partial<Settings>): Promise<SettingsState> {
     return this.enqueue(() =>
       this.afterSync(async () => {
+        const current = this.effective();
         const next: Partial<Settings> = { ...this.saved };
-        for (const [key, value] of Object.entries(change(this.effective()))) {
-          if (value !== undefined) setSaved(next, key as SettingKey, checkValue(key as SettingKey, value));
+        const stored: StoredSettings = { ...this.stored };
+        for (const [name, value] of Object.entries(change(current))) {
+          const key = name as SettingKey;
+          if (value === undefined) continue;
+          const checked = checkValue(key, value);
+          if (isDeepStrictEqual(checked, current[key])) continue;
+          setSaved(next, key, checked);
+          stored[key] = storedForm(key, checked, applyMergePatch(this.stored[key], mergePatchBetween(current[key], checked)));
         }
-        await this.save(next);
+        await this.save(next, stored);
         return this.announce();
       }),
     );
@@ -217,6 +229,7 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
     const { baseDir, baseRevision, ...changes } = patch;
     const current = this.effective();
     const next: Partial<Settings> = { ...this.saved };
+    const stored: StoredSettings = { ...this.stored };
     const conflicts: SettingPath[] = [];
     const changedSince = (where: SettingPath) =>
       baseRevision !== undefined && this.changes.changedSince(where, baseRevision, this.revision);
@@ -228,7 +241,9 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
         const differs = !isDeepStrictEqual(valueAt({ [key]: merged }, where), valueAt(current, where));
         if (differs && changedSince(where)) conflicts.push(where);
       }
-      setSaved(next, key, checkValue(key, merged));
+      const checked = checkValue(key, merged);
+      setSaved(next, key, checked);
+      stored[key] = storedForm(key, checked, applyMergePatch(this.stored[key], change));
     }
     const resolvedBaseDir = baseDir === undefined ? undefined : path.resolve(expandHome(baseDir));
     if (
@@ -268,18 +283,18 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
       baseDirChanged = resolvedBaseDir !== (this.pendingBaseDir ?? this.options.baseDir.path);
       this.pendingBaseDir = resolvedBaseDir;
     }
-    await this.save(next, baseDirChanged ? [['baseDir']] : []);
+    await this.save(next, stored, baseDirChanged ? [['baseDir']] : []);
     return this.announce();
   }
 
-  /** Writes `next` when it differs from what is saved, then puts it in effect. */
-  private async save(next: Partial<Settings>, otherChanges: SettingPath[] = []): Promise<void> {
-    if (!isDeepStrictEqual(next, this.saved)) await this.write(next);
-    this.take(next, otherChanges);
+  /** Writes `stored` when it differs from what is saved, then puts `next` in effect. */
+  private async save(next: Partial<Settings>, stored: StoredSettings, otherChanges: SettingPath[] = []): Promise<void> {
+    if (!isDeepStrictEqual(stored, this.stored) || !isDeepStrictEqual(next, this.saved)) await this.write(stored);
+    this.take(next, stored, otherChanges);
   }
 
-  private async write(next: Partial<Settings>): Promise<void> {
-    const text = `${JSON.stringify(next, null, 2)}\n`;
+  private async write(stored: StoredSettings): Promise<void> {
+    const text = `${JSON.stringify(stored, null, 2)}\n`;
     await writeOrFail(async () => {
       await mkdir(path.dirname(this.options.file), { recursive: true });
       await writeFileAtomic(this.options.file, text, { encoding: 'utf8' });
@@ -288,10 +303,11 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
   }
 
   /** Puts saved values in effect; a change to anything in effect raises the revision. */
-  private take(next: Partial<Settings>, otherChanges: SettingPath[] = []): void {
+  private take(next: Partial<Settings>, stored: StoredSettings, otherChanges: SettingPath[] = []): void {
     const before = this.effective();
     const savedBefore = this.saved;
     this.saved = next;
+    this.stored = stored;
     const paths = [...changedPaths(before, this.effective()), ...otherChanges];
     if (paths.length === 0 && isDeepStrictEqual(savedBefore, next)) return;
     this.revision += 1;
@@ -327,12 +343,25 @@ export class SettingsService extends EventEmitter<{ changed: [SettingsState] }> 
     const file = this.options.file;
     const adoption = planAdoption(read, { when, file, readOnly: this.options.readOnly === true, saved: this.saved });
     let problem = adoption.problem;
+    const named = read.kind === 'read' ? read.named : {};
     if (adoption.keepAside) problem = adoption.keepAside(await keepAside(file));
-    if (adoption.write) await this.write(adoption.write);
+    if (adoption.write) await this.write(this.storedFrom(adoption.write, named));
     if (adoption.forget) this.knownText = undefined;
     if (adoption.known !== undefined) this.knownText = adoption.known;
-    if (adoption.take) this.take(adoption.take);
+    if (adoption.take) this.take(adoption.take, this.storedFrom(adoption.take, named));
     if (problem) this.report(problem);
+  }
+
+  /** How `values` go in the file: as `named` there, or as stored now where a value stays the one in effect. */
+  private storedFrom(values: Partial<Settings>, named: StoredSettings): StoredSettings {
+    const stored: StoredSettings = {};
+    for (const key of Object.keys(values) as SettingKey[]) {
+      const value = values[key];
+      if (value === undefined) continue;
+      if (Object.hasOwn(named, key)) stored[key] = storedForm(key, value, named[key]);
+      else stored[key] = value === this.saved[key] ? this.stored[key] : value;
+    }
+    return stored;
   }
 
   private report(problem: SettingsProblem): void {
