@@ -12,8 +12,9 @@ import { connectClient } from './support/ws-client';
 const session = e2eSession();
 
 // The README's picture of the live tiles (the Providers page), taken from the real app with two providers running (the
-// built-in engine on the tiny model and a stand-in llama-server). It is written into docs/images/;
-// commit it when it changes.
+// built-in engine on the tiny model and a stand-in llama-server). A test run writes it to
+// test-results/readme/, so `npm test` leaves the working tree clean; README_SCREENSHOT=update
+// writes it over docs/images/providers.png, to commit when the page changed.
 describe('the README screenshot', () => {
   it('shows the providers page with two providers running and their usage', async () => {
     const dirs = await freshDirs();
@@ -38,7 +39,10 @@ describe('the README screenshot', () => {
     await page.locator('[data-testid="provider-tile-engine"][data-status="running"]').waitFor({ timeout: 15_000 });
     // A few samples, so the sparklines have a line to draw.
     await page.waitForTimeout(4_000);
-    const images = path.join(projectRoot, 'docs', 'images');
+    const images =
+      process.env.README_SCREENSHOT === 'update'
+        ? path.join(projectRoot, 'docs', 'images')
+        : path.join(projectRoot, 'test-results', 'readme');
     await mkdir(images, { recursive: true });
     // Only what runs: the two live tiles side by side.
     await page.getByTestId('providers-filter').selectOption('running');
