@@ -4,7 +4,7 @@ import { pickPort } from '../main/services/os/ports';
 import { AppShell } from './pages/app-shell';
 import { ProvidersPage } from './pages/providers-page';
 import { ResourcesPage } from './pages/resources-page';
-import { freshDirs, startCliHost } from './support/host-process';
+import { freshDirs, runCli, startCliHost, writeSettings } from './support/host-process';
 import { e2eSession } from './support/session';
 import { writeStandInRecipe } from './support/stand-in-recipe';
 import { connectClient } from './support/ws-client';
@@ -78,8 +78,6 @@ describe('resources in Chromium', () => {
     const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(session.host.url);
     await new AppShell(page).waitConnected();
-    // Toasts listen once the page knows it runs headless (app info); an alert raised before that is not shown.
-    await page.getByTestId('app-mode').waitFor();
 
     // No disk running this test has 100,000 GiB free.
     await remote.client.invoke('settings.update', { alertDiskFreeGiB: 100_000 });
@@ -95,6 +93,34 @@ describe('resources in Chromium', () => {
     await remote.client.invoke('settings.update', { alertDiskFreeGiB: 100_000 });
     await page.waitForTimeout(3000);
     expect(await page.locator('[data-testid="alert-toast"]').count()).toBe(0);
+    await page.close();
+    remote.close();
+  });
+
+  it('shows an alert raised before the page opened while its condition holds, in the CLI too, and drops it once it clears', async () => {
+    const dirs = await freshDirs();
+    // In effect from the first sample, long before any page is open.
+    await writeSettings(dirs, { alertDiskFreeGiB: 100_000 });
+    session.host = await startCliHost(dirs);
+    const remote = await connectClient(session.host.origin, session.host.token);
+    await expect
+      .poll(async () => (await remote.client.invoke('alerts.active')).alerts.map((a) => a.kind), { timeout: 10_000 })
+      .toEqual(['disk']);
+    const status = await runCli(dirs, ['status']);
+    expect(status.stderr).toMatch(/Alert: Disk space is low: [\d.]+ GiB free\. .* has less than 100000 GiB free/);
+
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(session.host.url);
+    const toast = page.locator('[data-testid="alert-toast"][data-kind="disk"]');
+    await toast.waitFor({ timeout: 10_000 });
+    await expect(toast.textContent()).resolves.toContain(dirs.baseDir);
+    // It stays while the disk is low (no timeout), and goes by itself once the threshold is under the free space.
+    await page.waitForTimeout(2_000);
+    await expect(toast.count()).resolves.toBe(1);
+    await remote.client.invoke('settings.update', { alertDiskFreeGiB: 0.5 });
+    await toast.waitFor({ state: 'detached', timeout: 10_000 });
+    expect((await remote.client.invoke('alerts.active')).alerts).toEqual([]);
+    expect((await runCli(dirs, ['status'])).stderr).not.toContain('Alert:');
     await page.close();
     remote.close();
   });

@@ -16,6 +16,7 @@ import type { ModelDownloads } from './services/models/downloads';
 import type { HubService } from './services/models/hub-service';
 import type { ModelsService } from './services/models/models';
 import type { ResourceMonitor } from './services/resources/resource-monitor';
+import type { AlertRules } from './services/resources/alert-rules';
 import type { Subscriptions } from '../shared/rpc/subscriptions';
 import { ACTIVE } from '../shared/provider';
 import type { SettingsService } from './services/settings/settings';
@@ -49,6 +50,8 @@ export interface ApiDeps {
   onDemand: OnDemandLoader;
   discovery: DiscoveryService;
   resources: ResourceMonitor;
+  /** The alerts in effect. */
+  alerts: Pick<AlertRules, 'active'>;
   /** Who receives which keyed events (logs.lines of one log, resources.sample); the RPC server's. */
   subscriptions: Subscriptions;
   /** API keys for locked servers. */
@@ -218,6 +221,7 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
       return { watching: false as const };
     },
     'resources.history': ({ range }) => deps.resources.history(range),
+    'alerts.active': () => ({ alerts: deps.alerts.active() }),
     'diagnostics.create': (input) => deps.diagnostics.create({ file: input?.file }),
     'backup.create': (input) => deps.backups.create({ file: input?.file, include: input?.include }),
     'backup.inspect': (source) => deps.backups.inspect(source),

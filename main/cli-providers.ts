@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppFailure } from '../shared/errors';
 import { runningModels, type RunningModel } from '../shared/on-demand';
 import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/provider';
+import type { Alert } from '../shared/resources';
 import type { SettingsProblem } from '../shared/settings';
 import { formatProviders, formatState } from './cli-format';
 import { hostPageUrl } from './host-file';
@@ -25,6 +26,8 @@ export async function runStatus(args: string[]): Promise<number> {
   let onDemand: RunningModel[] = [];
   // Such as a base directory chosen in Settings that cannot be used: what this table is of depends on it.
   let settingsProblems: SettingsProblem[] = [];
+  // What needs the user now (disk low, a provider failed): what the page's toasts show.
+  let alerts: Alert[] = [];
   if (remote) {
     try {
       list = await remote.client.invoke('providers.list');
@@ -32,6 +35,7 @@ export async function runStatus(args: string[]): Promise<number> {
       const loadable = await remote.client.invoke('gateway.models').catch(() => undefined);
       onDemand = runningModels(loadable?.models);
       settingsProblems = (await remote.client.invoke('settings.get').catch(() => undefined))?.problems ?? [];
+      alerts = (await remote.client.invoke('alerts.active').catch(() => undefined))?.alerts ?? [];
     } finally {
       remote.close();
     }
@@ -43,7 +47,7 @@ export async function runStatus(args: string[]): Promise<number> {
   }
   if (values.json) {
     const host = remote ? { pid: remote.info.pid, origin: remote.info.origin, mode: remote.info.mode ?? 'headless' } : null;
-    printJson({ host, ...list, onDemand, settingsProblems });
+    printJson({ host, ...list, onDemand, settingsProblems, alerts });
   } else {
     const c = colours();
     const table = formatProviders(list.providers, list.problems, remote !== undefined, onDemand);
@@ -51,6 +55,7 @@ export async function runStatus(args: string[]): Promise<number> {
     // The way back to a page whose token a restart made old, or to a terminal that scrolled away.
     if (remote && (remote.info.mode ?? 'headless') === 'headless') console.log(`Open the UI: ${hostPageUrl(remote.info)}`);
     for (const problem of settingsProblems) console.error(`${c.yellow('Settings problem:')} ${problem.message} ${problem.hint}`);
+    for (const alert of alerts) console.error(`${c.yellow('Alert:')} ${alert.title}. ${alert.message}`);
   }
   return 0;
 }

@@ -377,6 +377,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
         downloads,
         hub: new HubService(hubClient, downloads, system),
         resources,
+        alerts,
         subscriptions,
         discovery,
         gateway,
@@ -454,6 +455,10 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     rpc.emitTo('resources.sample', '', sample);
   });
   alerts.on('raised', (alert) => rpc.emit('alerts.raised', alert));
+  // Muting a kind changes what is in effect without any condition changing.
+  const sendAlertsInEffect = () => rpc.emit('alerts.changed', { alerts: alerts.active() });
+  alerts.on('changed', sendAlertsInEffect);
+  settings.on('changed', sendAlertsInEffect);
   if (full) resources.start();
   // Whatever happens to the host process, no provider we started outlives it.
   const killOnExit = () => {

@@ -51,6 +51,7 @@ export const REQUEST_NAMES = [
   'resources.watch',
   'resources.unwatch',
   'resources.history',
+  'alerts.active',
   'discovery.results',
   'discovery.scan',
   'discovery.addEndpoint',
@@ -86,4 +87,5 @@ export const EVENT_TOPICS = [
   'downloads.progress',
   'resources.sample',
   'alerts.raised',
+  'alerts.changed',
 ] as const;

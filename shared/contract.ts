@@ -20,7 +20,14 @@ import { ChatSearchSchema, type ChatSearchResult } from './chat-search';
 import { ByChatIdSchema, ChatBranchSchema, ChatPutSchema, ChatRenameSchema, type Chat, type ChatList, type ChatSummary } from './chats';
 import { ProviderId } from './recipe';
 import type { RecipeCommands } from './recipe-commands';
-import { ResourceRangeSchema, type Alert, type ResourceHistory, type ResourceSample, type ResourceWatch } from './resources';
+import {
+  ResourceRangeSchema,
+  type Alert,
+  type AlertsInEffect,
+  type ResourceHistory,
+  type ResourceSample,
+  type ResourceWatch,
+} from './resources';
 import type { CleanupReport, InstallRun } from './install';
 import { SettingsPatchSchema, type SettingsState } from './settings';
 import type { AppInfo, SystemCheck, SystemInfo } from './system';
@@ -244,6 +251,10 @@ export const contract = {
       z.object({ range: ResourceRangeSchema }).strict(),
       'CPU, memory, disk, GPU and per-provider samples over the last 1m (full rate), 15m or 1h (downsampled), oldest first.',
     ),
+    'alerts.active': request<AlertsInEffect>()(
+      NoInput,
+      'The alerts whose condition still holds (disk low, RAM or VRAM over its threshold, a provider unhealthy or failed, a log not saved), oldest first; muted kinds left out.',
+    ),
     'discovery.results': request<DiscoveryResults>()(
       NoInput,
       'What the last scan found: every server answering on a known port or a user endpoint, what it is, and whether this app runs it.',
@@ -323,6 +334,9 @@ export const contract = {
     'install.progress': event<InstallRun>('An install run moved on (throttled), finished, failed or was cancelled.'),
     'resources.sample': event<ResourceSample>('A live resource sample; sent only while some client holds a resources.watch lease.'),
     'alerts.raised': event<Alert>('A provider went unhealthy or failed, RAM or VRAM passed its threshold, or disk ran low (unless muted).'),
+    'alerts.changed': event<AlertsInEffect>(
+      'An alert was raised or its condition cleared, or the muted kinds changed: the alerts in effect now.',
+    ),
     'logs.lines': event<{ id: string; lines: LogLine[]; dropped: number }>(
       'New log lines, batched, sent only to clients watching that log (logs.watch); `dropped` counts lines skipped in this batch to keep the UI responsive.',
     ),

@@ -66,6 +66,11 @@ export const ALERT_KINDS = ['provider', 'ram', 'vram', 'disk'] as const;
 export const AlertKindSchema = z.enum(ALERT_KINDS);
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
+/** The alerts whose condition still holds, oldest first. */
+export interface AlertsInEffect {
+  alerts: Alert[];
+}
+
 export interface Alert {
   /** Unique per alert, so clients can drop duplicates. */
   id: string;

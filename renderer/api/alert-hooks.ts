@@ -1,31 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
 import type { Alert } from '../../shared/resources';
 import { useClient } from './context';
+import { queryKeys } from './query-keys';
 
 const MAX_SHOWN = 4;
 
-/** Alerts raised while this page is open, newest last; each stays until dismissed or `ttlMs` passes. */
-export function useRaisedAlerts(enabled: boolean, ttlMs = 15_000): { alerts: Alert[]; dismiss: (id: string) => void } {
+/**
+ * The alerts in effect (a condition that still holds, whenever it was raised: before this page
+ * opened too), newest last; kept current by `alerts.changed`. One dismissed stays hidden on this
+ * page until its condition clears and is raised again (a new alert).
+ */
+export function useAlertsInEffect(): { alerts: Alert[]; dismiss: (id: string) => void } {
   const client = useClient();
-  const [alerts, setAlerts] = useState<Alert[]>([]);
-  const dismiss = useCallback((id: string) => setAlerts((current) => current.filter((a) => a.id !== id)), []);
-
-  useEffect(() => {
-    if (!enabled) return;
-    const timers = new Set<ReturnType<typeof setTimeout>>();
-    const off = client.on('alerts.raised', (alert) => {
-      setAlerts((current) => (current.some((a) => a.id === alert.id) ? current : [...current, alert].slice(-MAX_SHOWN)));
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        dismiss(alert.id);
-      }, ttlMs);
-      timers.add(timer);
-    });
-    return () => {
-      off();
-      timers.forEach(clearTimeout);
-    };
-  }, [client, enabled, ttlMs, dismiss]);
-
+  const { data } = useQuery({ queryKey: queryKeys.alerts, queryFn: () => client.invoke('alerts.active') });
+  const [dismissed, setDismissed] = useState<ReadonlySet<string>>(new Set());
+  const dismiss = useCallback((id: string) => setDismissed((current) => new Set(current).add(id)), []);
+  const alerts = (data?.alerts ?? []).filter((alert) => !dismissed.has(alert.id)).slice(-MAX_SHOWN);
   return { alerts, dismiss };
 }

@@ -22,6 +22,7 @@ export function wireEventsToCache(api: ApiConnection, queryClient: QueryClient, 
     api.client.on('gateway.stats', (stats) => queryClient.setQueryData(queryKeys.gatewayStats, stats)),
     api.client.on('discovery.changed', (results) => queryClient.setQueryData(queryKeys.discovery, results)),
     api.client.on('keys.changed', (status) => queryClient.setQueryData(queryKeys.keys, status)),
+    api.client.on('alerts.changed', (inEffect) => queryClient.setQueryData(queryKeys.alerts, inEffect)),
     api.client.on('chats.changed', (list) => {
       queryClient.setQueryData(queryKeys.chats, list);
       void queryClient.invalidateQueries({ queryKey: queryKeys.chatSearches });

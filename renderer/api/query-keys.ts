@@ -24,5 +24,6 @@ export const queryKeys = {
   chatSearch: (query: string) => ['chats', 'search', query] as const,
   /** Every cached search, refetched when a conversation changes. */
   chatSearches: ['chats', 'search'] as const,
+  alerts: ['alerts', 'active'] as const,
   resourceHistory: (range: string) => ['resources', 'history', range] as const,
 };

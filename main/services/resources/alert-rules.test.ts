@@ -99,4 +99,41 @@ describe('AlertRules', () => {
     alerts.checkSample(sample(99, 10, 100));
     expect(raised).toEqual([]);
   });
+
+  it('keeps each alert in effect while its condition holds, and drops it once the condition has cleared', () => {
+    const { alerts, settings } = rules();
+    let changes = 0;
+    alerts.on('changed', () => changes++);
+    alerts.checkSample(sample(95, 97, 3));
+    expect(alerts.active().map((a) => a.kind)).toEqual(['ram', 'vram', 'disk']);
+    alerts.checkSample(sample(95, 97, 3)); // the same conditions: nothing new
+    expect(changes).toBe(3);
+    alerts.checkSample(sample(88, 97, 5.2)); // inside the margins: still in effect
+    expect(alerts.active()).toHaveLength(3);
+    alerts.checkSample(sample(50, 97, 100));
+    expect(alerts.active().map((a) => a.kind)).toEqual(['vram']);
+    expect(changes).toBe(5);
+
+    // A provider has one alert in effect, the latest, until it is good again.
+    alerts.checkProvider(state('unhealthy'));
+    alerts.checkProvider(state('failed', 'gave up after 5 restarts'));
+    expect(alerts.active().filter((a) => a.kind === 'provider')).toEqual([
+      expect.objectContaining({ title: 'Provider ollama failed', message: 'gave up after 5 restarts' }),
+    ]);
+    alerts.checkProvider(state('running'));
+    expect(alerts.active().map((a) => a.kind)).toEqual(['vram']);
+
+    // A log that could not be written is in effect until it is written again.
+    alerts.checkLogFile({ id: 'ollama', file: '/base/logs/ollama.log', problem: { message: 'ENOSPC' } });
+    expect(alerts.active().map((a) => a.kind)).toEqual(['vram', 'disk']);
+    alerts.checkLogFile({ id: 'ollama', file: '/base/logs/ollama.log' });
+    expect(alerts.active().map((a) => a.kind)).toEqual(['vram']);
+
+    // Muting a kind hides what is in effect of it; a muted kind raised meanwhile is not kept.
+    settings.mutedAlerts = ['vram', 'disk'];
+    expect(alerts.active()).toEqual([]);
+    alerts.checkSample(sample(10, 97, 3));
+    settings.mutedAlerts = [];
+    expect(alerts.active().map((a) => a.kind)).toEqual(['vram']);
+  });
 });

@@ -15,9 +15,14 @@ const BAD: readonly ProviderStatus[] = ['unhealthy', 'failed'];
  * Turns samples and provider transitions into alerts: once when a value crosses its threshold
  * (not on every sample while it stays there), again only after it went back below. A muted kind
  * is still tracked, so unmuting does not fire for a condition that was already known.
+ *
+ * An alert stays in effect (`active`) while its condition holds: a page opened after the disk ran
+ * low, or after a provider failed, still shows it, and it goes once the condition has cleared.
  */
-export class AlertRules extends EventEmitter<{ raised: [Alert] }> {
+export class AlertRules extends EventEmitter<{ raised: [Alert]; changed: [] }> {
   private readonly raised = new Set<string>();
+  /** The alerts whose condition still holds, by condition (`disk`, `vram-0`, `provider-<id>`, `log-<id>`). */
+  private readonly inEffect = new Map<string, Alert>();
   private readonly lastStatus = new Map<string, ProviderStatus>();
   private seq = 0;
 
@@ -28,12 +33,24 @@ export class AlertRules extends EventEmitter<{ raised: [Alert] }> {
     super();
   }
 
+  /** The alerts in effect now, oldest first; a kind muted since it was raised is left out. */
+  active(): Alert[] {
+    const { mutedAlerts } = this.settings();
+    return [...this.inEffect.values()].filter((alert) => !mutedAlerts.includes(alert.kind));
+  }
+
   checkProvider(state: ProviderState): void {
     const before = this.lastStatus.get(state.id);
     this.lastStatus.set(state.id, state.status);
-    if (!BAD.includes(state.status) || before === state.status) return;
+    const key = `provider-${state.id}`;
+    if (!BAD.includes(state.status)) {
+      this.clear(key);
+      return;
+    }
+    if (before === state.status) return;
     const name = this.nameOf(state.id);
     this.raise(
+      key,
       'provider',
       state.status === 'failed' ? `${name} failed` : `${name} is unhealthy`,
       state.lastError?.message ?? state.reason,
@@ -76,28 +93,39 @@ export class AlertRules extends EventEmitter<{ raised: [Alert] }> {
     const key = `log-${event.id}`;
     if (!event.problem) {
       this.raised.delete(key);
+      this.clear(key);
       return;
     }
     if (this.raised.has(key)) return;
     this.raised.add(key);
     const message = `Could not write ${event.file}: ${event.problem.message}. The log is kept in memory only until the disk takes it again (tried now and then); free some space or fix the folder.`;
-    this.raise('disk', `${this.nameOf(event.id)}'s log is not being saved`, message, event.id);
+    this.raise(key, 'disk', `${this.nameOf(event.id)}'s log is not being saved`, message, event.id);
   }
 
   private threshold(key: string, kind: AlertKind, over: boolean, clear: boolean, text: () => [string, string]): void {
     if (over && !this.raised.has(key)) {
       this.raised.add(key);
       const [title, message] = text();
-      this.raise(kind, title, message);
+      this.raise(key, kind, title, message);
     } else if (clear) {
       this.raised.delete(key);
+      this.clear(key);
     }
   }
 
-  private raise(kind: AlertKind, title: string, message: string, providerId?: string): void {
+  private raise(key: string, kind: AlertKind, title: string, message: string, providerId?: string): void {
     if (this.settings().mutedAlerts.includes(kind)) return;
     const at = Date.now();
-    this.emit('raised', { id: `${at}-${++this.seq}`, kind, at, title, message, ...(providerId ? { providerId } : {}) });
+    const alert: Alert = { id: `${at}-${++this.seq}`, kind, at, title, message, ...(providerId ? { providerId } : {}) };
+    // A provider that goes from unhealthy to failed has one alert in effect, the newer.
+    this.inEffect.delete(key);
+    this.inEffect.set(key, alert);
+    this.emit('raised', alert);
+    this.emit('changed');
+  }
+
+  private clear(key: string): void {
+    if (this.inEffect.delete(key)) this.emit('changed');
   }
 }
 

@@ -1,15 +1,14 @@
-import { useAppInfo } from '../../api/hooks';
-import { useRaisedAlerts } from '../../api/alert-hooks';
+import { useAlertsInEffect } from '../../api/alert-hooks';
 import { hashFor } from '../../state/ui';
 import './alerts.css';
 
 /**
- * Alerts as in-app toasts. Only in the browser (headless mode): the desktop app shows the same
- * alerts as system notifications, and one alert should not arrive twice.
+ * The alerts in effect as in-app toasts, there until their condition clears or they are
+ * dismissed: a disk that ran low before the page was opened shows too. The desktop app also
+ * notifies once per alert; the toast is what stays.
  */
 export function AlertToasts() {
-  const { data: info } = useAppInfo();
-  const { alerts, dismiss } = useRaisedAlerts(info?.mode === 'headless');
+  const { alerts, dismiss } = useAlertsInEffect();
   if (alerts.length === 0) return null;
   return (
     <div className="toasts" role="region" aria-label="Alerts" aria-live="assertive">
