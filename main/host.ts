@@ -455,8 +455,15 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     rpc.emitTo('resources.sample', '', sample);
   });
   alerts.on('raised', (alert) => rpc.emit('alerts.raised', alert));
-  // Muting a kind changes what is in effect without any condition changing.
-  const sendAlertsInEffect = () => rpc.emit('alerts.changed', { alerts: alerts.active() });
+  // Muting a kind changes what is in effect without any condition changing; other settings do not.
+  let inEffectSent = '';
+  const sendAlertsInEffect = () => {
+    const inEffect = alerts.active();
+    const ids = inEffect.map((alert) => alert.id).join(' ');
+    if (ids === inEffectSent) return;
+    inEffectSent = ids;
+    rpc.emit('alerts.changed', { alerts: inEffect });
+  };
   alerts.on('changed', sendAlertsInEffect);
   settings.on('changed', sendAlertsInEffect);
   if (full) resources.start();
