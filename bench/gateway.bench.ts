@@ -121,6 +121,13 @@ import { profileDirFrom, startGatewayHost } from './support/gateway-host';
 //   request non-streaming), full-load p99 met in three of four; first streamed byte +0.22 / +0.17
 //   ms; at 1,000 req/s p50 +0.39 to +0.41 ms both ways (the keep-alive proxy +0.45 to +0.67), p99
 //   +1.15 to +2.80 ms: the same miss as the session before, on as slow a VM.
+//   2026-12-01 (no gateway code changed; direct 13.4k-15.3k req/s, the slowest VM yet), two runs
+//   of 5 rounds: 3 and 4 of seven. Full load 1.12x / 1.65x and 1.37x / 1.84x (181-213 vs 268-293
+//   us a request non-streaming); full-load p99 met in three of four; first streamed byte +0.22 /
+//   +0.26 ms; at 1,000 req/s p50 +0.49 to +0.63 ms (the keep-alive proxy +0.49 to +1.00), p99
+//   +0.70 to +5.68 ms (the proxy +2.20 to +6.99) beside direct against itself at -0.47 to -1.82 ms.
+//   A CPU profile of the host at full load: 26 % of its busy time in the socket-write syscalls
+//   (writev, writeBuffer), our own code 10 % in all, no function of ours above 1.5 %.
 
 const root = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 3);
