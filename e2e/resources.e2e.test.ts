@@ -114,9 +114,20 @@ describe('resources in Chromium', () => {
     const toast = page.locator('[data-testid="alert-toast"][data-kind="disk"]');
     await toast.waitFor({ timeout: 10_000 });
     await expect(toast.textContent()).resolves.toContain(dirs.baseDir);
-    // It stays while the disk is low (no timeout), and goes by itself once the threshold is under the free space.
+    // It stays while the disk is low (no timeout); dismissed, it stays away after a reload.
     await page.waitForTimeout(2_000);
     await expect(toast.count()).resolves.toBe(1);
+    await toast.getByRole('button', { name: 'Dismiss' }).click();
+    await toast.waitFor({ state: 'detached' });
+    await page.reload();
+    await new AppShell(page).waitConnected();
+    await page.waitForTimeout(1_500);
+    await expect(toast.count()).resolves.toBe(0);
+    // Cleared and raised again, it is a new alert and shows; it goes by itself once the threshold is under the free space.
+    await remote.client.invoke('settings.update', { alertDiskFreeGiB: 0.5 });
+    await expect.poll(async () => (await remote.client.invoke('alerts.active')).alerts, { timeout: 10_000 }).toEqual([]);
+    await remote.client.invoke('settings.update', { alertDiskFreeGiB: 100_000 });
+    await toast.waitFor({ timeout: 10_000 });
     await remote.client.invoke('settings.update', { alertDiskFreeGiB: 0.5 });
     await toast.waitFor({ state: 'detached', timeout: 10_000 });
     expect((await remote.client.invoke('alerts.active')).alerts).toEqual([]);
