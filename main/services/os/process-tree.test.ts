@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { readProcesses, startOf } from './process-table';
 import { descendantsOf, isRunning, killGroupsNow, stillRuns } from './process-tree';
+import { waitGone } from './wait-gone';
 
 const children: ChildProcess[] = [];
 const strays: number[] = [];
@@ -25,11 +26,6 @@ async function parentWithChild(): Promise<{ parent: number; child: number }> {
   const child = Number(line);
   strays.push(child);
   return { parent: parent.pid!, child };
-}
-
-async function waitGone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 100 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  return !isRunning(pid);
 }
 
 describe('killGroupsNow on Windows (the taskkill it runs)', () => {
@@ -62,8 +58,8 @@ describe.runIf(process.platform !== 'win32')('process tree on POSIX (real proces
   it('killGroupsNow ends the group, children included', async () => {
     const { parent, child } = await parentWithChild();
     killGroupsNow([parent]);
-    expect(await waitGone(parent)).toBe(true);
-    expect(await waitGone(child)).toBe(true);
+    expect(await waitGone([parent], 5_000, isRunning)).toBe(true);
+    expect(await waitGone([child], 5_000, isRunning)).toBe(true);
   });
 
   it('descendantsOf lists the children with their command line and start time', async () => {

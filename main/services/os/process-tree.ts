@@ -12,6 +12,7 @@ import {
 } from './process-table';
 import { taskkillCommand } from './process-table-win32';
 import { stopTreeWindows } from './stop-tree-win32';
+import { waitGone } from './wait-gone';
 
 /**
  * Whether a process still runs. An orphan that was killed but never reaped (containers whose
@@ -76,15 +77,6 @@ function groupExists(leader: number): boolean {
   }
 }
 
-async function waitGone(pids: Iterable<number>, ms: number): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    if ([...pids].every((pid) => !isRunning(pid))) return true;
-    if (performance.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /**
  * Stops a process and every process under it: SIGTERM to all, `graceMs` to exit, then SIGKILL to
  * whatever is left (a stuck CUDA server ignores SIGTERM). Children that left the group with
@@ -109,10 +101,10 @@ export async function stopTree(
   signalAll(targets, pid, 'SIGTERM');
   // A stopped (SIGSTOP) process cannot act on SIGTERM until it runs again.
   signalAll(targets, pid, 'SIGCONT');
-  if (await waitGone(targets, graceMs)) return { forced: false };
+  if (await waitGone(targets, graceMs, isRunning)) return { forced: false };
   for (const late of await treeOf(pid)) targets.add(late);
   signalAll(targets, pid, 'SIGKILL');
-  await waitGone(targets, 5_000);
+  await waitGone(targets, 5_000, isRunning);
   return { forced: true };
 }
 

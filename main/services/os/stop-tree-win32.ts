@@ -1,5 +1,6 @@
 import { descendantsIn, readProcesses, runCommand, startsMatch, type ProcessEntry, type RunCommand } from './process-table';
 import { taskkillCommand } from './process-table-win32';
+import { waitGone } from './wait-gone';
 
 export interface WindowsStopDeps {
   /** Whether a PID is in use (process.kill(pid, 0)). */
@@ -109,13 +110,4 @@ async function stopBlind(
   await kill(survivors, { force: true, tree: true });
   await waitGone(survivors, 5_000, deps.isRunning);
   return { forced: true };
-}
-
-async function waitGone(pids: readonly number[], ms: number, isRunning: (pid: number) => boolean): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    if (pids.every((p) => !isRunning(p))) return true;
-    if (performance.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
