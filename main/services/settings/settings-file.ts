@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { reservedKeyPath, SettingsSchema, type SettingKey, type Settings } from '../../../shared/settings';
 import { AppFailure } from '../../../shared/errors';
 import { readCappedFile } from '../os/read-capped-file';
+import { setOwn } from './settings-merge';
 import { salvage, type DroppedPart } from './settings-salvage';
 import type { StoredSettings } from './settings-stored';
 
@@ -76,8 +77,8 @@ export function parseSettingsText(file: string, text: string): SettingsFileRead 
     const schema = SettingsSchema.shape[settingKey] as z.ZodType;
     const parsed = schema.safeParse(value, { reportInput: true });
     const keep = (data: unknown) => {
-      Object.defineProperty(values, key, { value: data, enumerable: true, writable: true, configurable: true });
-      Object.defineProperty(named, key, { value, enumerable: true, writable: true, configurable: true });
+      setOwn(values, key, data);
+      setOwn(named, key, value);
     };
     if (parsed.success) {
       keep(parsed.data);

@@ -11,7 +11,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Sets an own property without ever going through a setter: `result.__proto__ = x` would change
  * the prototype instead of adding a key. Keys are checked long before this; this is the last guard.
  */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+export function setOwn(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
