@@ -1,10 +1,10 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProviderState } from '../shared/provider';
+import type { ProviderState, ProviderSummary } from '../shared/provider';
 import { writeTinyGguf } from '../scripts/make-tiny-gguf';
 import { pickPort } from '../main/services/os/ports';
-import { freshDirs, spawnHost, startCliHost, writeSettings, type HostDirs, type RunningHost } from './support/host-process';
+import { freshDirs, runCli, spawnHost, startCliHost, writeSettings, type HostDirs, type RunningHost } from './support/host-process';
 import { processesOf, untilNoneLeft } from './support/our-processes';
 import { writeStandInRecipe } from './support/stand-in-recipe';
 import { connectClient } from './support/ws-client';
@@ -50,6 +50,22 @@ async function startProviders(running: RunningHost): Promise<void> {
 async function expectRunningTree(baseDir: string): Promise<void> {
   const ours = await processesOf(baseDir);
   expect(ours.length, ours.map((p) => p.command).join('\n')).toBeGreaterThanOrEqual(4);
+}
+
+/** The ones of `ids` running within `ms` (all of them, unless some never got there), as the host lists them. */
+async function untilRunning(running: RunningHost, ids: string[], ms = 30_000): Promise<string[]> {
+  const { client, close } = await connectClient(running.origin, running.token);
+  try {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const { providers } = (await client.invoke('providers.list', {})) as { providers: ProviderSummary[] };
+      const up = ids.filter((id) => providers.find((p) => p.id === id)?.state.status === 'running');
+      if (up.length === ids.length || Date.now() > deadline) return up;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    close();
+  }
 }
 
 function exitOf(running: RunningHost): Promise<number | null> {
@@ -117,7 +133,7 @@ describe('no process of ours outlives the host', () => {
     expect(log).not.toContain('uncaughtException');
   });
 
-  it('kill -9 of the host, then a restart: the new host stops what the dead one left, and stops clean', async () => {
+  it('kill -9 of the host, then a restart: the new host stops what the dead one left, brings the same providers back, and stops clean', async () => {
     dirs = await prepareDirs();
     host = await startCliHost(dirs);
     await startProviders(host);
@@ -129,8 +145,62 @@ describe('no process of ours outlives the host', () => {
     expect(orphans.length).toBeGreaterThanOrEqual(3);
 
     host = await startCliHost(dirs);
-    const left = (await processesOf(dirs.baseDir)).filter((p) => p.pid !== host!.process.pid);
+    const orphanPids = new Set(orphans.map((p) => p.pid));
+    const left = (await processesOf(dirs.baseDir)).filter((p) => orphanPids.has(p.pid));
     expect(left, 'the restarted host swept the orphans before serving').toEqual([]);
+    // The dead host never quit, yet auto-start (on by default) brings back what the user ran.
+    expect(await untilRunning(host, ['engine', 'standin'])).toEqual(['engine', 'standin']);
+    expect(await host.stop('SIGTERM')).toBe(0);
+    expect(await untilNoneLeft(dirs.baseDir)).toEqual([]);
+  });
+
+  it('kill -9 of the host: with no host, `status` shows what it left running and `stop` stops it, and the next host leaves it stopped', async () => {
+    dirs = await prepareDirs();
+    host = await startCliHost(dirs);
+    await startProviders(host);
+    const exited = exitOf(host);
+    host.process.kill('SIGKILL');
+    await exited;
+    host = undefined;
+
+    const status = await runCli(dirs, ['status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    const listed = (JSON.parse(status.stdout) as { providers: ProviderSummary[] }).providers;
+    for (const id of ['engine', 'standin']) {
+      expect(listed.find((p) => p.id === id)?.state, id).toMatchObject({
+        status: 'running',
+        pid: expect.any(Number),
+        port: expect.any(Number),
+        reason: expect.stringContaining(`left running by a host that ended without stopping it`),
+      });
+    }
+    const engine = listed.find((p) => p.id === 'engine')!.state;
+    expect((await runCli(dirs, ['status'])).stdout).toMatch(/engine\s+running\s+\d+\s+\d+\s+left running by a host/);
+
+    const typo = await runCli(dirs, ['stop', 'standn']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('did you mean "standin"');
+
+    const one = await runCli(dirs, ['stop', 'standin']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toMatch(/^standin: stopped server \(pid \d+\) left running by a previous session/m);
+    // The stand-in and the child it started with setsid are gone; the engine still runs.
+    const left = await processesOf(dirs.baseDir);
+    expect(
+      left.map((p) => p.pid),
+      left.map((p) => p.command).join('\n'),
+    ).toEqual([engine.pid]);
+
+    const all = await runCli(dirs, ['stop', '--all']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(/^engine: stopped server \(pid \d+\)/m);
+    expect(await untilNoneLeft(dirs.baseDir)).toEqual([]);
+    expect((await runCli(dirs, ['stop', '--all'])).stdout).toContain('no provider of ours is running');
+
+    // Stopped by the user, they are not what the next auto-start brings back.
+    expect(JSON.parse(await readFile(path.join(dirs.baseDir, 'config', 'session.json'), 'utf8'))).toEqual({ running: [] });
+    host = await startCliHost(dirs);
+    expect(await untilRunning(host, ['engine', 'standin'], 2_000)).toEqual([]);
     expect(await host.stop('SIGTERM')).toBe(0);
     expect(await untilNoneLeft(dirs.baseDir)).toEqual([]);
   });

@@ -17,13 +17,13 @@ const LOG_LEVEL_HELP = `--log-level error|warn|info|debug: how much goes to the 
 HELIX_LOCAL_LLM_LOG_LEVEL, it is the default: a level saved in Settings wins over both.`;
 
 function controlCommand(action: 'start' | 'stop' | 'restart'): CliCommand {
-  const verb = { start: 'Start', stop: 'Stop', restart: 'Restart' }[action];
   return {
     usage: `${action} <id>... | --all [--json]`,
-    summary:
-      action === 'start'
-        ? 'Start providers (waits until healthy). With no host running, one is started in the background first.'
-        : `${verb} providers (or every one we run, with --all) through the running host.`,
+    summary: {
+      start: 'Start providers (waits until healthy). With no host running, one is started in the background first.',
+      stop: 'Stop providers (or every one we run, with --all) through the running host; with none, what a killed host left running.',
+      restart: 'Restart providers (or every one we run, with --all) through the running host; with none, start them as start does.',
+    }[action],
     details:
       action === 'start'
         ? '--all starts every installed provider this machine can run. The background host keeps them running after this\ncommand ends; "local-llm-manager shutdown" stops it and them.'

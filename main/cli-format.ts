@@ -77,7 +77,10 @@ export function formatProviders(
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   const out = [line(header), ...rows.map(line)];
-  if (!live) out.unshift('No host is running: showing what is installed. (Start one with "local-llm-manager serve".)');
+  if (!live) {
+    const left = providers.some((p) => p.state.status === 'running') ? ', and what a host that was killed left running' : '';
+    out.unshift(`No host is running: showing what is installed${left}. (Start one with "local-llm-manager serve".)`);
+  }
   for (const problem of problems)
     out.push(`Problem in ${problem.file}${problem.field ? ` (${problem.field})` : ''}: ${problem.message} ${problem.hint}`);
   return out.join('\n');

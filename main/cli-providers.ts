@@ -12,6 +12,7 @@ import { formatProviders, formatState } from './cli-format';
 import { hostPageUrl } from './host-file';
 import { colours, paintStatus, parse, printJson, runningHost, UsageError } from './cli-common';
 import { ARGS } from './cli-options';
+import { stopWithoutHost } from './cli-stop-alone';
 import { openBaseDir } from './host';
 import { readHostFile } from './host-file';
 import { locate } from './node-api/connection';
@@ -60,20 +61,16 @@ export async function runStatus(args: string[]): Promise<number> {
   return 0;
 }
 
-/** start, stop and restart: through the running host (start brings one up in the background when none runs). */
+/** start, stop and restart: through the running host (start and restart bring one up in the background when none runs). */
 export async function runControl(action: 'start' | 'stop' | 'restart', args: string[]): Promise<number> {
   const { values, positionals } = parse(action, args, ARGS[action]);
   if (Boolean(values.all) === positionals.length > 0)
     throw new UsageError(`"${action}" takes provider ids or --all, e.g. "${action} llamacpp" or "${action} --all".`, action);
   let remote = await runningHost();
   if (!remote) {
-    if (action !== 'start') {
-      // Nothing runs without a host: stopping is already done.
-      const message = 'No host is running for this base directory, so no provider of ours is running.';
-      if (values.json) printJson({ host: null, states: [] });
-      else console.log(message);
-      return 0;
-    }
+    if (action === 'stop') return stopWithoutHost(values.all ? 'all' : positionals, Boolean(values.json));
+    // A restart of what does not run is a start (as systemctl's and pm2's are); the host that
+    // comes up first stops whatever a killed one left running.
     await startBackgroundHost();
     remote = await runningHost();
     if (!remote)

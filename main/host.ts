@@ -264,6 +264,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     logs,
     paths,
     readiness: readinessOf(base),
+    remembersSession: full,
   });
   await manager.initialize({ autoStart: full });
   const providerUpstreams = new ProviderUpstreams(

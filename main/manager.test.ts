@@ -7,7 +7,7 @@ import type { ProviderState } from '../shared/provider';
 import type { ProviderRecipe } from '../shared/recipe';
 import { STAND_IN_LLAMA_SERVER, standInRecipe } from '../test/stand-in';
 import { tempDir } from '../test/temp-dir';
-import { ProviderManager } from './manager';
+import { ProviderManager, type ManagerDeps } from './manager';
 import type { ExternalFinder, Readiness } from './provider-view';
 import { Catalog } from './services/catalog/catalog';
 import { LogService } from './services/logs/logs';
@@ -82,8 +82,9 @@ async function setup(
     externalFor: (id) => (external[id] ? { server: external[id], others: 0 } : undefined),
     results: () => ({ scannedAt: '2026-01-01T00:00:00.000Z' }),
   };
-  const make = () =>
+  const make = (extra: Pick<ManagerDeps, 'remembersSession'> = {}) =>
     new ProviderManager({
+      ...extra,
       catalog,
       supervisor,
       settings,
@@ -267,6 +268,40 @@ describe('ProviderManager over a real Supervisor and a stand-in provider', () =>
     expect((await started).status).toBe('running');
     await next.dispose({ rememberSession: false });
     expect(JSON.parse(await readFile(path.join(paths.config, 'session.json'), 'utf8'))).toEqual({ running: ['local'] });
+  });
+
+  it('remembers each start and stop as it happens, so a host killed before it could quit brings back what ran', async () => {
+    const { manager, make, paths, supervisor } = await setup();
+    const sessionFile = path.join(paths.config, 'session.json');
+    const remembered = async () => (JSON.parse(await readFile(sessionFile, 'utf8')) as { running: string[] }).running;
+    await manager.initialize();
+    await manager.start('local');
+    expect(await remembered()).toEqual(['local']);
+    await manager.stop('local');
+    expect(await remembered()).toEqual([]);
+    await manager.start('local');
+    await manager.restart('local');
+    expect(await remembered()).toEqual(['local']);
+
+    // The host is killed here: no dispose. The next one (its orphan swept) starts it again.
+    await supervisor.stop('local');
+    const next = make();
+    const started = new Promise<ProviderState>((resolve) =>
+      next.on('state', (state) => state.id === 'local' && state.status === 'running' && resolve(state)),
+    );
+    await next.initialize();
+    expect((await started).status).toBe('running');
+    await next.stopAll();
+    expect(await remembered()).toEqual([]);
+
+    // A CLI command's runtime doing work alone starts and stops without touching what the host remembers.
+    await writeFile(sessionFile, JSON.stringify({ running: ['local'] }));
+    const tasks = make({ remembersSession: false });
+    await tasks.initialize({ autoStart: false });
+    await tasks.start('local');
+    await tasks.stop('local');
+    await tasks.dispose();
+    expect(await remembered()).toEqual(['local']);
   });
 
   it('ignores a session file that is not what it wrote', async () => {

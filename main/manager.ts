@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { InstallRun } from '../shared/install';
 import type { Installer } from './services/installer/installer';
 import { closestName } from '../shared/closest-name';
@@ -17,11 +16,11 @@ import type { ProviderRecipe } from '../shared/recipe';
 import { recipeCommandsOf, type RecipeCommands } from '../shared/recipe-commands';
 import { executableHash, RecipeTrust } from './services/catalog/recipe-trust';
 import type { LogService } from './services/logs/logs';
-import { READ_CAPS, readCappedFile } from './services/os/read-capped-file';
 import type { Paths } from './services/base-dir/paths';
 import type { SettingsService } from './services/settings/settings';
 import type { StartOptions } from './services/supervision/supervisor';
 import { modelNeedOf } from './model-need';
+import { RememberedSession, sessionFileOf } from './remembered-session';
 import { ProviderView, type CatalogEntry, type ExternalFinder, type Readiness, type RecipeSource } from './provider-view';
 
 export type { CatalogEntry, ExternalFinder, Readiness, RecipeSource } from './provider-view';
@@ -54,6 +53,11 @@ export interface ManagerDeps {
   installs?: Installer;
   /** Confirmed custom recipes; defaults to config/trusted-recipes.json. */
   trust?: RecipeTrust;
+  /**
+   * Whether starts and stops here are what the next auto-start brings back (config/session.json):
+   * the host's (default), not a CLI command's runtime doing work alone.
+   */
+  remembersSession?: boolean;
 }
 
 /**
@@ -73,9 +77,11 @@ export class ProviderManager extends EventEmitter<{
 }> {
   private readonly view: ProviderView;
   private readonly trust: RecipeTrust;
+  private readonly session: RememberedSession | undefined;
 
   constructor(private readonly deps: ManagerDeps) {
     super();
+    this.session = deps.remembersSession === false ? undefined : new RememberedSession(sessionFileOf(deps.paths));
     this.view = new ProviderView({
       supervisor: deps.supervisor,
       paths: deps.paths,
@@ -122,13 +128,16 @@ export class ProviderManager extends EventEmitter<{
   /**
    * Startup: refresh, stop what a previous session that crashed left running, and, with
    * auto-start on (HELIX_LOCAL_LLM_AUTO_START), bring back the providers that were running when
-   * the app last quit. Those start in the background: the app does not wait for a model to load.
+   * the app last quit or was killed. Those start in the background: the app does not wait for a
+   * model to load.
    */
   async initialize(options: { autoStart: boolean } = { autoStart: true }): Promise<void> {
     await this.refresh();
     await this.deps.supervisor.sweepOrphans();
-    if (!options.autoStart || !this.deps.settings.values.autoStart) return;
-    for (const id of await readSession(this.sessionFile)) {
+    if (!options.autoStart || !this.deps.settings.values.autoStart || !this.session) return;
+    const remembered = await this.session.read();
+    this.session.begin(remembered);
+    for (const id of remembered) {
       if (!this.deps.catalog.get(id)) continue;
       this.start(id).catch((error: unknown) => this.deps.logs.system(id, `auto-start failed: ${(error as Error).message}`));
     }
@@ -195,6 +204,7 @@ export class ProviderManager extends EventEmitter<{
         details: { reason: 'model-needed', kind: need.kind },
       });
     }
+    await this.session?.want(recipe.id);
     return this.deps.supervisor.start(recipe, {
       pinnedPort: override.port,
       model: override.model,
@@ -245,6 +255,7 @@ export class ProviderManager extends EventEmitter<{
   async stop(idOrAlias: string): Promise<ProviderState> {
     const { recipe } = this.entry(idOrAlias);
     this.refuseExternal(recipe, 'stop');
+    await this.session?.unwant([recipe.id]);
     return (await this.deps.supervisor.stop(recipe.id)) ?? this.view.state(recipe);
   }
 
@@ -263,6 +274,7 @@ export class ProviderManager extends EventEmitter<{
   }
 
   async stopAll(): Promise<ProviderState[]> {
+    await this.session?.replace([]);
     return this.deps.supervisor.stopAll();
   }
 
@@ -271,7 +283,7 @@ export class ProviderManager extends EventEmitter<{
     const running = this.list()
       .filter((p) => this.deps.supervisor.isActive(p.id))
       .map((p) => p.id);
-    if (options.rememberSession) await writeSession(this.sessionFile, running).catch(() => undefined);
+    if (options.rememberSession) await this.session?.replace(running);
     await this.deps.supervisor.stopAll('stopped because the app is quitting');
   }
 
@@ -303,39 +315,24 @@ export class ProviderManager extends EventEmitter<{
     });
   }
 
-  private get sessionFile(): string {
-    return path.join(this.deps.paths.config, 'session.json');
-  }
-
   private entry(idOrAlias: string): CatalogEntry {
     const entry = this.deps.catalog.get(idOrAlias);
-    if (!entry) {
-      const recipes = this.deps.catalog.list().map((e) => e.recipe);
-      // A typo of an id or an alias ("lamacpp", "ollma") is named by the canonical id.
-      const near = closestName(
-        idOrAlias,
-        recipes.flatMap((r) => [r.id, ...r.aliases]),
-      );
-      const meant = near && recipes.find((r) => r.id === near || r.aliases.includes(near))?.id;
-      throw new AppFailure({
-        code: 'NOT_FOUND',
-        message: `No provider "${idOrAlias}"${meant ? `; did you mean "${meant}"?` : '.'}`,
-        hint: `Known providers: ${recipes.map((r) => r.id).join(', ')}.`,
-      });
-    }
+    if (!entry) throw noSuchProvider(idOrAlias, this.deps.catalog.list());
     return entry;
   }
 }
 
-async function readSession(file: string): Promise<string[]> {
-  try {
-    const parsed = JSON.parse(await readCappedFile(file, READ_CAPS.state)) as { running?: unknown };
-    return Array.isArray(parsed.running) ? parsed.running.filter((id): id is string => typeof id === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-async function writeSession(file: string, running: string[]): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify({ running }, null, 2)}\n`, { encoding: 'utf8' });
+/** An id that names no recipe; a typo of an id or an alias ("lamacpp", "ollma") is named by the canonical id. */
+export function noSuchProvider(idOrAlias: string, entries: Array<Pick<CatalogEntry, 'recipe'>>): AppFailure {
+  const recipes = entries.map((e) => e.recipe);
+  const near = closestName(
+    idOrAlias,
+    recipes.flatMap((r) => [r.id, ...r.aliases]),
+  );
+  const meant = near && recipes.find((r) => r.id === near || r.aliases.includes(near))?.id;
+  return new AppFailure({
+    code: 'NOT_FOUND',
+    message: `No provider "${idOrAlias}"${meant ? `; did you mean "${meant}"?` : '.'}`,
+    hint: `Known providers: ${recipes.map((r) => r.id).join(', ')}.`,
+  });
 }

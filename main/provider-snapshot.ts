@@ -1,25 +1,43 @@
-import type { CatalogProblem, ProviderSummary } from '../shared/provider';
+import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/provider';
 import type { BaseDir } from './host';
 import { ProviderView, type LiveStates } from './provider-view';
 import { readinessOf } from './readiness';
 import { LogService } from './services/logs/logs';
+import { runRecordsOf, type LeftRunning } from './services/supervision/run-records';
 
 /**
  * Every provider as a base directory shows it with no host running: installed or not, runnable
- * here or not. Nothing runs, so nothing is started, swept or written: only the view is needed,
- * none of the manager's policy.
+ * here or not, or still running where a host that was killed left it. Nothing is started, swept
+ * or written: only the view is needed, none of the manager's policy.
  */
 export async function providerSnapshot(base: BaseDir): Promise<{ providers: ProviderSummary[]; problems: CatalogProblem[] }> {
-  const view = new ProviderView({ supervisor: NOTHING_RUNS, paths: base.paths, logs: new LogService({ dir: base.paths.logs }) });
+  const left = await runRecordsOf(base.paths).leftRunning();
+  const view = new ProviderView({ supervisor: leftBehind(left), paths: base.paths, logs: new LogService({ dir: base.paths.logs }) });
   const readiness = readinessOf(base);
   const entries = base.catalog.list();
   await Promise.all(entries.map(async ({ recipe }) => view.setReadiness(recipe.id, await readiness(recipe))));
   return { providers: entries.map((entry) => view.summary(entry)), problems: base.catalog.problems };
 }
 
-/** A base directory opened only to read has no supervisor: nothing is active. */
-const NOTHING_RUNS: LiveStates = {
-  isActive: () => false,
-  state: () => undefined,
-  healthHistory: () => [],
-};
+/**
+ * A base directory opened only to read has no supervisor: what runs is only what a host that
+ * ended without stopping it left, shown running (it may well still serve) with how to stop it.
+ */
+function leftBehind(left: LeftRunning[]): LiveStates {
+  const states = new Map<string, ProviderState>();
+  const now = new Date().toISOString();
+  for (const { providerId, processes, port } of left) {
+    const pids = Object.fromEntries(processes.map((p) => [p.name, p.pid]));
+    states.set(providerId, {
+      id: providerId,
+      status: 'running',
+      reason: `left running by a host that ended without stopping it: "local-llm-manager stop ${providerId}" stops it (the next host to start stops it first)`,
+      ...(port !== undefined ? { port } : {}),
+      pid: processes.at(-1)!.pid,
+      pids,
+      restarts: 0,
+      updatedAt: now,
+    });
+  }
+  return { isActive: (id) => states.has(id), state: (id) => states.get(id), healthHistory: () => [] };
+}

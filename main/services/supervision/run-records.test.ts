@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/temp-dir';
@@ -83,6 +83,47 @@ describe.runIf(process.platform !== 'win32')('RunRecords.sweep', () => {
     });
     expect(await reused.sweep()).toHaveLength(1);
     expect(await waitGone(provider.pid)).toBe(true);
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('RunRecords.leftRunning and a sweep of some providers', () => {
+  it('names what a dead host left (reading only), and a sweep limited to one provider stops only its processes', async () => {
+    const dir = path.join(await tempDir(), 'run');
+    await mkdir(dir, { recursive: true });
+    const [engine, standin, alive, host] = [await sleeper(), await sleeper(), await sleeper(), await sleeper()];
+    const dead = await deadPid();
+    await writeFile(
+      path.join(dir, 'engine.json'),
+      JSON.stringify({ hostPid: dead, port: 8090, processes: [{ name: 'server', ...engine }] }),
+    );
+    await writeFile(path.join(dir, 'standin.json'), JSON.stringify({ hostPid: dead, processes: [{ name: 'server', ...standin }] }));
+    // A live host's providers are its own, and a record of processes all gone names nothing.
+    await writeFile(
+      path.join(dir, 'busy.json'),
+      JSON.stringify({ hostPid: host.pid, hostStartedAt: host.startedAt, processes: [{ name: 'server', ...alive }] }),
+    );
+    await writeFile(
+      path.join(dir, 'gone.json'),
+      JSON.stringify({ hostPid: dead, processes: [{ name: 'server', pid: dead, command: 'x' }] }),
+    );
+    await writeFile(path.join(dir, 'bad.json'), '{');
+    const records = new RunRecords(dir);
+
+    const left = await records.leftRunning();
+    expect(left.sort((a, b) => a.providerId.localeCompare(b.providerId))).toEqual([
+      { providerId: 'engine', processes: [{ name: 'server', pid: engine.pid }], port: 8090 },
+      { providerId: 'standin', processes: [{ name: 'server', pid: standin.pid }] },
+    ]);
+    expect((await readdir(dir)).sort()).toEqual(['bad.json', 'busy.json', 'engine.json', 'gone.json', 'standin.json']);
+    expect([engine.pid, standin.pid].every(isRunning)).toBe(true);
+
+    expect(await records.sweep(new Set(['standin']))).toEqual([
+      { providerId: 'standin', message: expect.stringContaining(`pid ${standin.pid}`) },
+    ]);
+    expect(await waitGone(standin.pid)).toBe(true);
+    expect(isRunning(engine.pid)).toBe(true);
+    expect(await records.leftRunning()).toEqual([{ providerId: 'engine', processes: [{ name: 'server', pid: engine.pid }], port: 8090 }]);
+    expect(isRunning(alive.pid)).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
+import type { Paths } from '../base-dir/paths';
 import type { ManagedProcess } from './managed-process';
 import { ProcessStartFields, selfIdentity } from '../os/process-identity';
 import { readProcesses, sameProcess, sameStart, type ProcessEntry } from '../os/process-table';
@@ -13,9 +14,29 @@ const RecordSchema = z.object({
   hostPid: z.number().int(),
   hostStartedAt: z.number().optional(),
   hostBootTicks: ProcessStartFields.bootTicks,
+  port: z.number().int().optional(),
   processes: z.array(z.object({ name: z.string(), pid: z.number().int(), command: z.string(), ...ProcessStartFields })),
 });
 type RunRecord = z.infer<typeof RecordSchema>;
+type RecordedProcess = RunRecord['processes'][number];
+interface StoredRecord {
+  providerId: string;
+  file: string;
+  record: RunRecord;
+}
+
+/** A provider's processes that a host which ended without stopping them left running. */
+export interface LeftRunning {
+  providerId: string;
+  processes: Array<{ name: string; pid: number }>;
+  /** The port it was started on, when the record has it. */
+  port?: number;
+}
+
+/** A base directory's run records (cache/run). */
+export function runRecordsOf(paths: Pick<Paths, 'cache'>): RunRecords {
+  return new RunRecords(path.join(paths.cache, 'run'));
+}
 
 /**
  * A note on disk of which processes each provider runs, so that if the host is killed outright
@@ -28,7 +49,7 @@ export class RunRecords {
    * Records each process as PID + command line + start time, as the OS shows them: a PID reused
    * since, even by the same program, is then never taken for ours.
    */
-  async write(providerId: string, processes: ManagedProcess[]): Promise<void> {
+  async write(providerId: string, processes: ManagedProcess[], port?: number): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const [host, ...identities] = await Promise.all([selfIdentity(), ...processes.map((p) => p.identity())]);
     const entries = processes.flatMap((p, i) => {
@@ -39,6 +60,7 @@ export class RunRecords {
       hostPid: host.pid,
       ...(host.startedAt !== undefined ? { hostStartedAt: host.startedAt } : {}),
       ...(host.bootTicks !== undefined ? { hostBootTicks: host.bootTicks } : {}),
+      ...(port !== undefined ? { port } : {}),
       processes: entries,
     };
     await writeFileAtomic(this.file(providerId), JSON.stringify(record));
@@ -48,38 +70,34 @@ export class RunRecords {
     await rm(this.file(providerId), { force: true });
   }
 
-  /** Stops processes recorded by a host that is no longer running; returns what it did. */
-  async sweep(): Promise<Array<{ providerId: string; message: string }>> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return [];
-    }
-    const records: Array<{ providerId: string; file: string; record: RunRecord }> = [];
-    for (const name of names.filter((n) => n.endsWith('.json'))) {
-      const file = path.join(this.dir, name);
-      const parsed = RecordSchema.safeParse(
-        await readCappedFile(file, READ_CAPS.state)
-          .then(JSON.parse)
-          .catch(() => undefined),
-      );
-      if (parsed.success) records.push({ providerId: name.slice(0, -'.json'.length), file, record: parsed.data });
-      else await rm(file, { force: true });
-    }
-    if (records.length === 0) return [];
-    // One read of the process table for every PID named (one ps or CIM query, not one per PID).
-    const pids = new Set(records.flatMap(({ record }) => [record.hostPid, ...record.processes.map((p) => p.pid)]));
-    const table = await readProcesses([...pids]);
-    // Without it nothing can be told apart: keep the records for the next start rather than stop
-    // a stranger or forget an orphan.
-    if (!table) return [];
+  /**
+   * What hosts that ended without stopping their providers left running, per provider: only
+   * processes still running as recorded. Reads only (the CLI's `status` with no host running).
+   */
+  async leftRunning(): Promise<LeftRunning[]> {
+    const found = await this.orphans(await this.read({ removeBad: false }));
+    return found.flatMap(({ providerId, record, live }) =>
+      live.length === 0
+        ? []
+        : [
+            {
+              providerId,
+              processes: live.map(({ name, pid }) => ({ name, pid })),
+              ...(record.port !== undefined ? { port: record.port } : {}),
+            },
+          ],
+    );
+  }
+
+  /**
+   * Stops processes recorded by a host that is no longer running (only those of the providers in
+   * `only`, when given); returns what it did.
+   */
+  async sweep(only?: ReadonlySet<string>): Promise<Array<{ providerId: string; message: string }>> {
+    const records = (await this.read({ removeBad: true })).filter(({ providerId }) => !only || only.has(providerId));
     const notes: Array<{ providerId: string; message: string }> = [];
-    for (const { providerId, file, record } of records) {
-      // Another host instance (the desktop app beside a CLI) owns these: not ours to touch.
-      if (record.hostPid !== process.pid && hostAlive(record, table)) continue;
-      for (const entry of record.processes) {
-        if (!isRunning(entry.pid) || !sameProcess(entry, table.get(entry.pid))) continue;
+    for (const { providerId, file, live } of await this.orphans(records)) {
+      for (const entry of live) {
         await stopTree(entry.pid, 3_000, [], entry.startedAt !== undefined ? { rootStartedAt: entry.startedAt } : {});
         notes.push({
           providerId,
@@ -89,6 +107,47 @@ export class RunRecords {
       await rm(file, { force: true });
     }
     return notes;
+  }
+
+  private async read(options: { removeBad: boolean }): Promise<StoredRecord[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const records: StoredRecord[] = [];
+    for (const name of names.filter((n) => n.endsWith('.json'))) {
+      const file = path.join(this.dir, name);
+      const parsed = RecordSchema.safeParse(
+        await readCappedFile(file, READ_CAPS.state)
+          .then(JSON.parse)
+          .catch(() => undefined),
+      );
+      if (parsed.success) records.push({ providerId: name.slice(0, -'.json'.length), file, record: parsed.data });
+      else if (options.removeBad) await rm(file, { force: true });
+    }
+    return records;
+  }
+
+  /**
+   * The records a dead host left (not those of a host still running, this one included), each
+   * with its processes still running as recorded.
+   */
+  private async orphans(records: StoredRecord[]): Promise<Array<StoredRecord & { live: RecordedProcess[] }>> {
+    if (records.length === 0) return [];
+    // One read of the process table for every PID named (one ps or CIM query, not one per PID).
+    const pids = new Set(records.flatMap(({ record }) => [record.hostPid, ...record.processes.map((p) => p.pid)]));
+    const table = await readProcesses([...pids]);
+    // Without it nothing can be told apart: keep the records for the next start rather than stop
+    // a stranger or forget an orphan.
+    if (!table) return [];
+    return records
+      .filter(({ record }) => !(record.hostPid !== process.pid && hostAlive(record, table)))
+      .map((stored) => ({
+        ...stored,
+        live: stored.record.processes.filter((entry) => isRunning(entry.pid) && sameProcess(entry, table.get(entry.pid))),
+      }));
   }
 
   private file(providerId: string): string {

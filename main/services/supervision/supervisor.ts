@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { AppFailure } from '../../../shared/errors';
 import type { HealthSample, ProviderError, ProviderState, ProviderStatus } from '../../../shared/provider';
 import type { HealthCheck, ProviderRecipe } from '../../../shared/recipe';
@@ -18,7 +17,7 @@ import type { PlaceholderValues } from './placeholders';
 import { allocatePorts, portForRestart } from './port-allocation';
 import { ProviderRun } from './provider-run';
 import { decideRestart, exitFailure } from './restart-policy';
-import { RunRecords } from './run-records';
+import { runRecordsOf, type RunRecords } from './run-records';
 
 export type { ExpandFn } from './launch-plan';
 
@@ -77,7 +76,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
   constructor(private readonly deps: SupervisorDeps) {
     super();
     this.host = deps.host ?? '127.0.0.1';
-    this.records = new RunRecords(path.join(deps.paths.cache, 'run'));
+    this.records = runRecordsOf(deps.paths);
     this.health = new HealthMonitor({
       settings: deps.settings,
       onSample: (id, sample) => this.setState(id, { health: sample }),
@@ -243,7 +242,7 @@ export class Supervisor extends EventEmitter<{ state: [ProviderState] }> {
     if (this.isStale(run, attempt)) return;
     const pids = run.pids();
     await this.records
-      .write(id, run.processes)
+      .write(id, run.processes, run.port)
       .catch((error: unknown) =>
         this.deps.logs.system(id, `could not record its processes for cleanup after a crash: ${(error as Error).message}`),
       );
