@@ -79,7 +79,8 @@ describe('the CLI', () => {
     try {
       const { code, stderr } = await cli(['serve', '--port', String(port)]);
       expect(code).toBe(1);
-      expect(stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      // Who holds it: this test's own process.
+      expect(stderr).toContain(`Cannot listen on 127.0.0.1: port ${port} is already in use by PID ${process.pid} (`);
       expect(stderr).toContain('Fix: Choose another with --port');
     } finally {
       blocker.close();

@@ -18,6 +18,7 @@ import {
   type ServerLimits,
 } from './services/os/http-boundary';
 import { isLoopbackHostHeader, isLoopbackName } from './services/os/loopback';
+import { portTakenMessage } from './services/os/ports';
 import { createSessionToken, tokenCookieName, tokenFromRequest, tokensMatch } from './transports/session-token';
 import { bindWebSocket } from './transports/ws';
 import { DEFAULT_UI_PORT, MIN_EXPOSED_KEY_LENGTH } from './headless-defaults';
@@ -202,7 +203,7 @@ async function listen(
     if (code === 'EADDRINUSE') {
       throw new AppFailure({
         code: 'CONFLICT',
-        message: `Port ${port} on ${host} is already in use.`,
+        message: `Cannot listen on ${host}: ${await portTakenMessage(port)}`,
         hint: 'Choose another with --port N, or --port 0 for any free port.',
       });
     }

@@ -38,6 +38,13 @@ export async function whoHolds(port: number): Promise<PortHolder | undefined> {
   return { pid, command: await commandLineOf(pid) };
 }
 
+/** "port 8080 is already in use by PID 123 (python3 -m vllm …)." */
+export async function portTakenMessage(port: number): Promise<string> {
+  const holder = await whoHolds(port);
+  if (!holder) return `port ${port} is already in use.`;
+  return `port ${port} is already in use by PID ${holder.pid}${holder.command ? ` (${holder.command})` : ''}.`;
+}
+
 let lastPorts: { key: string; ports: ReadonlyMap<number, number> } | undefined;
 
 /**

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { standInRecipe } from '../../../test/stand-in';
-import { allocatePorts, portForRestart, portTakenMessage } from './port-allocation';
+import { portTakenMessage } from '../os/ports';
+import { allocatePorts, portForRestart } from './port-allocation';
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { AppFailure } from '../../../shared/errors';
 import type { ProviderRecipe } from '../../../shared/recipe';
-import { isPortFree, pickPort, whoHolds } from '../os/ports';
+import { isPortFree, pickPort, portTakenMessage } from '../os/ports';
 
 export interface AllocatedPorts {
   port: number;
@@ -51,11 +51,4 @@ export async function portForRestart(
   if (await isPortFree(current, options.host)) return { port: current };
   if (options.pinned) return { conflict: await portTakenMessage(current) };
   return { port: await pickPort(options.preferred, { host: options.host, exclude: options.taken }) };
-}
-
-/** "port 8080 is already in use by PID 123 (python3 -m vllm …)." */
-export async function portTakenMessage(port: number): Promise<string> {
-  const holder = await whoHolds(port);
-  if (!holder) return `port ${port} is already in use.`;
-  return `port ${port} is already in use by PID ${holder.pid}${holder.command ? ` (${holder.command})` : ''}.`;
 }
