@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InstallRun } from '../shared/install';
@@ -108,6 +108,29 @@ describe('one owner per base directory', () => {
     expect(discover.code, discover.stderr).toBe(0);
     expect(JSON.parse(discover.stdout).probed).toBeGreaterThan(0);
     expect(existsSync(fresh.baseDir)).toBe(false);
+  });
+
+  it('the base directory deleted under a running host: it comes back with the lock and host.json, the CLI still finds the host, a second one is refused', async () => {
+    dirs = await freshDirs();
+    host = await startCliHost(dirs);
+    await rm(dirs.baseDir, { recursive: true, force: true });
+    // The guard looks every 2 s.
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(path.join(dirs.baseDir, 'cache', 'host.json')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await readFile(path.join(dirs.baseDir, 'cache', 'owner.lock'), 'utf8')).toContain(`"pid":${host.process.pid}`);
+    for (const dir of ['bin', 'config', 'data', 'models', 'logs']) expect(existsSync(path.join(dirs.baseDir, dir)), dir).toBe(true);
+
+    const status = await cli(dirs, ['status']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(`Open the UI: ${host.origin}`);
+    expect(status.stderr).toContain('Alert: The base directory was deleted.');
+    const second = await cli(dirs, ['serve', '--port', '0']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`already managed by a headless host ("serve"), PID ${host.process.pid}`);
+    expect(await host.stop('SIGTERM')).toBe(0);
+    host = undefined;
+    expect(existsSync(path.join(dirs.baseDir, 'cache', 'host.json'))).toBe(false);
   });
 
   it('a lock left by a host killed with -9 is taken over by the next one', async () => {

@@ -6,7 +6,7 @@ import { ARGS } from './cli-options';
 import { applyLogLevelFlag } from './cli-log-level';
 import { startHeadlessServer, type HeadlessServer } from './headless';
 import { MIN_EXPOSED_KEY_LENGTH } from './headless-defaults';
-import { hostPageUrl, removeHostFile, writeHostFile } from './host-file';
+import { hostPageUrl } from './host-file';
 import { createHost } from './host';
 import { locate } from './node-api/connection';
 import { isLoopbackName } from './services/os/loopback';
@@ -44,7 +44,7 @@ export async function serve(args: string[], staticDir: string): Promise<number> 
   const shutdown = installShutdown({
     log,
     stop: async () => {
-      await removeHostFile(host.paths);
+      await host.withdraw();
       await server?.close();
       await host.close();
       log.write('info', 'stopped: every provider is down');
@@ -92,7 +92,7 @@ export async function serve(args: string[], staticDir: string): Promise<number> 
     host.gateway.on('changed', listeningLater);
   }
   // Before the URL: a CLI run in another terminal as soon as the URL shows finds this host.
-  await writeHostFile(host.paths, { origin: new URL(server.url).origin, token: server.token, ...host.lock.owner, mode: 'headless' });
+  await host.announce({ origin: new URL(server.url).origin, token: server.token, mode: 'headless' });
   if (hostKey) {
     // The key is the user's own and outlives this run: it is not echoed to the terminal.
     console.log('Open this URL in a browser, with your HELIX_LOCAL_LLM_HOST_KEY as the token:');

@@ -1,6 +1,5 @@
 import { startHeadlessServer } from './headless';
 import type { Host } from './host';
-import { removeHostFile, writeHostFile } from './host-file';
 
 export interface ControlEndpoint {
   /** Forgets cache/host.json, then stops the endpoint. */
@@ -15,14 +14,14 @@ export interface ControlEndpoint {
 export async function openControlEndpoint(host: Host, staticDir: string, mode: 'desktop' | 'script'): Promise<ControlEndpoint> {
   const server = await startHeadlessServer({ rpc: host.rpc, staticDir, port: 0 });
   try {
-    await writeHostFile(host.paths, { origin: new URL(server.url).origin, token: server.token, ...host.lock.owner, mode });
+    await host.announce({ origin: new URL(server.url).origin, token: server.token, mode });
   } catch (error) {
     await server.close();
     throw error;
   }
   return {
     async close() {
-      await removeHostFile(host.paths);
+      await host.withdraw();
       await server.close();
     },
   };

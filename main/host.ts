@@ -36,6 +36,8 @@ import type { NodeLauncher } from './services/supervision/started-process';
 import { APP_NAME, APP_VERSION } from './app-meta';
 import { BaseDirLock } from './services/base-dir/base-dir-lock';
 import { ensureLayout, pathsFor, resolveBaseDir, type BaseDirChoice, type Paths } from './services/base-dir/paths';
+import { BaseDirGuard } from './services/base-dir/base-dir-guard';
+import { hostFilePath, removeHostFile, writeHostFile, type HostFile } from './host-file';
 import { SettingsService } from './services/settings/settings';
 import { SystemService } from './services/system/system';
 import { HubClient } from './services/models/hub-client';
@@ -121,6 +123,13 @@ export interface Host {
   keys: UpstreamKeys;
   /** This host's hold on the base directory, released by `close()`. */
   lock: BaseDirLock;
+  /**
+   * Writes cache/host.json (how the CLI finds this host) and, in a full runtime, keeps it there
+   * while the host runs, put back with the folder if a user deletes it.
+   */
+  announce(info: Pick<HostFile, 'origin' | 'token' | 'mode'>): Promise<void>;
+  /** Removes cache/host.json (first thing on the way out: no CLI command finds a host that is stopping). */
+  withdraw(): Promise<void>;
   /** The app's own log (the OS's log folder, or logs/app.log under HELIX_LOCAL_LLM_DIR; see appLogFile), at the level Settings → logLevel says (HELIX_LOCAL_LLM_LOG_LEVEL by default). */
   appLog: AppLog;
   /** Backup and restore of config/. */
@@ -468,6 +477,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
   alerts.on('changed', sendAlertsInEffect);
   settings.on('changed', sendAlertsInEffect);
   if (full) resources.start();
+  const guard = full ? guardBaseDir({ paths, lock, appLog, alerts, manager, catalog }) : undefined;
   // Whatever happens to the host process, no provider we started outlives it.
   const killOnExit = () => {
     supervisor.killAllNow();
@@ -493,6 +503,15 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
     gatewayUpstreams,
     keys,
     lock,
+    async announce(info) {
+      const write = () => writeHostFile(paths, { ...lock.owner, ...info, mode: info.mode });
+      await write();
+      guard?.keep(hostFilePath(paths), write);
+    },
+    async withdraw() {
+      guard?.forget(hostFilePath(paths));
+      await removeHostFile(paths);
+    },
     appLog,
     backups,
     diagnostics,
@@ -506,6 +525,7 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
 
   async function closeAll(): Promise<void> {
     try {
+      guard?.stop();
       await gateway.close();
       onDemand.close();
       providerUpstreams.dispose();
@@ -529,6 +549,38 @@ async function startRuntime(base: BaseDir, lock: BaseDirLock, options: HostOptio
       lock.release();
     }
   }
+}
+
+/**
+ * A user who deletes the base directory while the host runs (a reset by hand) gets it made again
+ * with the host's lock and host.json in it, so no second host takes the folder and the CLI still
+ * finds this one; the tiles read their install state again, and an alert says what happened.
+ */
+function guardBaseDir(deps: {
+  paths: Paths;
+  lock: BaseDirLock;
+  appLog: AppLog;
+  alerts: AlertRules;
+  manager: ProviderManager;
+  catalog: Catalog;
+}): BaseDirGuard {
+  const { paths, appLog, alerts, manager, catalog } = deps;
+  const guard = new BaseDirGuard(paths, deps.lock);
+  guard.on('restored', () => {
+    const message = `${paths.base} (or its lock) was deleted while this host ran. It was made again, with this host's lock in it, so no second host takes it; what was in it (installed providers, models, saved settings) is gone, and providers still running keep running until stopped.`;
+    appLog.write('warn', message);
+    alerts.baseDirChanged('The base directory was deleted', message);
+    for (const { recipe } of catalog.list())
+      manager.installChanged(recipe.id).catch((error: Error) => appLog.write('warn', `could not re-read ${recipe.id}: ${error.message}`));
+  });
+  guard.on('lost', (owner) => {
+    const message = `Another process (PID ${owner.pid}, ${owner.mode}) took the lock of ${paths.base} after it was deleted under this host: two hosts now manage one folder. Quit one of them.`;
+    appLog.write('error', message);
+    alerts.baseDirChanged('Two hosts manage one base directory', message);
+  });
+  guard.on('problem', (error) => appLog.write('error', `could not keep the base directory ${paths.base} in place: ${error.message}`));
+  guard.start();
+  return guard;
 }
 
 /**

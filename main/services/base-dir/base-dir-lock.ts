@@ -44,29 +44,9 @@ export class BaseDirLock {
     await mkdir(path.dirname(file), { recursive: true });
     const owner: LockOwner = { ...(await selfIdentity()), mode, since: new Date().toISOString() };
     for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        const handle = await open(file, 'wx', 0o644);
-        try {
-          await handle.writeFile(`${JSON.stringify(owner)}\n`);
-        } finally {
-          await handle.close();
-        }
-        return new BaseDirLock(file, owner);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new AppFailure({
-            code: 'IO_ERROR',
-            message: `Cannot take the lock ${file}: ${(error as Error).message}`,
-            hint: 'Check that the base directory is writable (HELIX_LOCAL_LLM_DIR).',
-          });
-        }
-      }
-      const text = await readLock(file);
-      if (text === undefined) continue; // released meanwhile: try again
-      const holder = parseOwner(text);
-      if (holder && (await isAlive(holder))) throw ownedBy(holder, paths.base);
-      // Stale: remove it only if it is still the file we judged, so a fresh lock taken meanwhile survives.
-      if ((await readLock(file)) === text) await rm(file, { force: true });
+      const claim = await tryClaim(file, owner);
+      if (claim === 'claimed') return new BaseDirLock(file, owner);
+      if (claim !== 'again') throw ownedBy(claim, paths.base);
     }
     throw new AppFailure({
       code: 'CONFLICT',
@@ -75,13 +55,68 @@ export class BaseDirLock {
     });
   }
 
+  /**
+   * Whether the lock file still names this holder; when it is gone (the folder deleted under a
+   * running host) it is put back. Answers 'held', 'restored', or the live process that took it
+   * meanwhile.
+   */
+  async ensureHeld(): Promise<'held' | 'restored' | LockOwner> {
+    if (this.released) return 'held';
+    const text = await readLock(this.file);
+    const holder = text === undefined ? undefined : parseOwner(text);
+    if (holder && sameOwner(holder, this.owner)) return 'held';
+    await mkdir(path.dirname(this.file), { recursive: true });
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const claim = await tryClaim(this.file, this.owner);
+      if (claim === 'claimed') return 'restored';
+      if (claim !== 'again') return claim;
+    }
+    throw new Error(`could not put the lock ${this.file} back: other processes keep taking it`);
+  }
+
   /** Gives the lock up (idempotent). Synchronous so it also works from an exit handler. */
   release(): void {
     if (this.released) return;
     this.released = true;
     const current = readOwnerSync(this.file);
-    if (current && current.pid === this.owner.pid && current.since === this.owner.since) rmSync(this.file, { force: true });
+    if (current && sameOwner(current, this.owner)) rmSync(this.file, { force: true });
   }
+}
+
+/**
+ * One try at creating the lock file for `owner`: 'claimed' (it names `owner` now), the live
+ * process that holds it, or 'again' (it went meanwhile, or a stale one was removed).
+ */
+async function tryClaim(file: string, owner: LockOwner): Promise<'claimed' | 'again' | LockOwner> {
+  try {
+    const handle = await open(file, 'wx', 0o644);
+    try {
+      await handle.writeFile(`${JSON.stringify(owner)}\n`);
+    } finally {
+      await handle.close();
+    }
+    return 'claimed';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw new AppFailure({
+        code: 'IO_ERROR',
+        message: `Cannot take the lock ${file}: ${(error as Error).message}`,
+        hint: 'Check that the base directory is writable (HELIX_LOCAL_LLM_DIR).',
+      });
+    }
+  }
+  const text = await readLock(file);
+  if (text === undefined) return 'again'; // released meanwhile
+  const holder = parseOwner(text);
+  if (holder && sameOwner(holder, owner)) return 'claimed';
+  if (holder && (await isAlive(holder))) return holder;
+  // Stale: remove it only if it is still the file we judged, so a fresh lock taken meanwhile survives.
+  if ((await readLock(file)) === text) await rm(file, { force: true });
+  return 'again';
+}
+
+function sameOwner(a: LockOwner, b: LockOwner): boolean {
+  return a.pid === b.pid && a.since === b.since;
 }
 
 /** Who owns this base directory now, if a live process does. Reads only. */

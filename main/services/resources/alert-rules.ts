@@ -102,6 +102,15 @@ export class AlertRules extends EventEmitter<{ raised: [Alert]; changed: [] }> {
     this.raise(key, 'disk', `${this.nameOf(event.id)}'s log is not being saved`, message, event.id);
   }
 
+  /**
+   * Something happened to the base directory itself under the running host (deleted and made
+   * again; its lock taken by another host): a `disk` alert, in effect until the host restarts,
+   * since what it says (what was in the folder is gone) holds for the rest of this run.
+   */
+  baseDirChanged(title: string, message: string): void {
+    this.raise('base-dir', 'disk', title, message);
+  }
+
   private threshold(key: string, kind: AlertKind, over: boolean, clear: boolean, text: () => [string, string]): void {
     if (over && !this.raised.has(key)) {
       this.raised.add(key);
