@@ -117,8 +117,21 @@ describe('resources in Chromium', () => {
     // It stays while the disk is low (no timeout); dismissed, it stays away after a reload.
     await page.waitForTimeout(2_000);
     await expect(toast.count()).resolves.toBe(1);
+    // Staying, it never hides the page's end for good: scrolled down, the page ends above it.
+    const scrolledDown = () =>
+      page.locator('main.main').evaluate((main) => {
+        main.scrollTop = main.scrollHeight;
+        return {
+          pageEnd: main.lastElementChild!.getBoundingClientRect().bottom,
+          toastsTop: main.ownerDocument.querySelector('.toasts')?.getBoundingClientRect().top,
+          room: getComputedStyle(main).paddingBottom,
+        };
+      });
+    const withToast = await scrolledDown();
+    expect(withToast.pageEnd).toBeLessThanOrEqual(withToast.toastsTop!);
     await toast.getByRole('button', { name: 'Dismiss' }).click();
     await toast.waitFor({ state: 'detached' });
+    expect((await scrolledDown()).room).toBe('0px');
     await page.reload();
     await new AppShell(page).waitConnected();
     await page.waitForTimeout(1_500);
