@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { AppShell } from './pages/app-shell';
@@ -119,5 +120,26 @@ describe('load on demand from the Gateway page, in Chromium', () => {
     session.host = await startCliHost(dirs);
     const left = (await processesOf(dirs.baseDir)).filter((p) => p.pid !== session.host.process.pid);
     expect(left, 'the restarted host swept the instance the dead one left').toEqual([]);
+  });
+
+  it('`models rm` of a model the gateway loaded on demand unloads it first, then deletes the file', async () => {
+    const { dirs, gatewayPort } = await dirsWithTinyModel();
+    const ask = () =>
+      fetch(`http://127.0.0.1:${gatewayPort}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
+      });
+    session.host = await startCliHost(dirs);
+    expect((await ask()).status).toBe(200);
+    const engine = (await processesOf(dirs.baseDir)).find((p) => p.command.includes('engine.js'));
+    expect(engine).toBeDefined();
+
+    const removed = await runCli(dirs, ['models', 'rm', MODEL]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(existsSync(path.join(dirs.baseDir, 'models', MODEL))).toBe(false);
+    expect((await processesOf(dirs.baseDir)).some((p) => p.pid === engine!.pid)).toBe(false);
+    // Nothing serves it, nor can load it: the gateway says so, not a process still serving a deleted file.
+    expect((await ask()).status).toBe(404);
   });
 });

@@ -158,7 +158,11 @@ export function createApi(deps: ApiDeps): Handlers<Contract> {
     },
     'models.list': async () => ({ dir: deps.models.dir, models: await deps.models.list() }),
     'models.delete': async ({ file }) => {
-      await deps.models.delete(file, (id) => ACTIVE.includes(manager.state(id).status));
+      await deps.models.delete(
+        file,
+        (id) => ACTIVE.includes(manager.state(id).status),
+        (model) => deps.onDemand.unloadFile(model.path),
+      );
       return { dir: deps.models.dir, models: await deps.models.list() };
     },
     'downloads.list': () => deps.downloads.list(),

@@ -19,8 +19,15 @@ export class ModelsService {
     private readonly elsewhere: () => Promise<LocalStoreModel[]> = async () => [],
   ) {}
 
-  /** Deletes a model unless a provider that is running now uses it. */
-  async delete(file: string, isRunning: (providerId: string) => boolean): Promise<void> {
+  /**
+   * Deletes a model unless a provider that is running now uses it; `beforeDelete` runs once that
+   * is known (the gateway unloads what it loaded of it on demand).
+   */
+  async delete(
+    file: string,
+    isRunning: (providerId: string) => boolean,
+    beforeDelete?: (model: ModelFile) => Promise<unknown>,
+  ): Promise<void> {
     const models = await this.list();
     const model = models.find((m) => m.file === file);
     if (!model) throw new AppFailure({ code: 'NOT_FOUND', message: `No model ${file} in ${this.dir}.`, hint: 'Refresh the list.' });
@@ -39,6 +46,7 @@ export class ModelsService {
         hint: 'Stop that provider first, then delete the model.',
       });
     }
+    await beforeDelete?.(model);
     await rm(model.path);
   }
 

@@ -1,4 +1,4 @@
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/temp-dir';
@@ -37,6 +37,22 @@ describe('the loadable models, by the names clients send', () => {
     expect(scans).toBe(1);
     await writeFile(path.join(dir, 'new.gguf'), '');
     expect((await catalogue.find('new.gguf'))?.path).toBe(path.join(dir, 'new.gguf'));
+    expect(scans).toBe(2);
+  });
+
+  it('a known file deleted from the folder is not found any more, at once; a known file in an unchanged folder costs no rescan', async () => {
+    const dir = await tempDir();
+    let scans = 0;
+    const catalogue = new LoadableCatalogue(async () => {
+      scans++;
+      return (await readdir(dir)).map((name) => file(path.join(dir, name)));
+    }, dir);
+    await writeFile(path.join(dir, 'gone-soon.gguf'), '');
+    expect((await catalogue.find('gone-soon.gguf'))?.id).toBe('gone-soon.gguf');
+    for (let i = 0; i < 5; i++) expect((await catalogue.find('gone-soon.gguf'))?.id).toBe('gone-soon.gguf');
+    expect(scans).toBe(1);
+    await rm(path.join(dir, 'gone-soon.gguf'));
+    expect(await catalogue.find('gone-soon.gguf')).toBeUndefined();
     expect(scans).toBe(2);
   });
 });

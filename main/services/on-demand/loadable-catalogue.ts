@@ -56,10 +56,13 @@ export class LoadableCatalogue {
     return this.entries;
   }
 
-  /** The entry a request's `model` names; rescans first when the name is unknown and the scan is not fresh. */
+  /**
+   * The entry a request's `model` names; rescans first when the name is unknown and the scan is not
+   * fresh, or when the folder changed since (a known file deleted: loading it would only fail).
+   */
   async find(name: string): Promise<LoadableEntry | undefined> {
     const known = this.byName.get(name);
-    if (known) return known;
+    if (known && (await this.mtimeOfFolder()) === this.folderMtime) return known;
     await this.refresh();
     return this.byName.get(name);
   }

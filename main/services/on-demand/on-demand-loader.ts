@@ -154,6 +154,24 @@ export class OnDemandLoader extends EventEmitter<{ changed: [OnDemandStatus] }> 
     return this.status();
   }
 
+  /**
+   * Before a model file is deleted: its instances are unloaded, and their names answered. One that
+   * is loading or answering a request is a CONFLICT instead: deleting would cut that request.
+   */
+  async unloadFile(file: string): Promise<string[]> {
+    const using = [...this.instances.values()].filter((i) => i.entry.path === file);
+    const busy = using.find((i) => i.loading !== undefined || i.inFlight > 0);
+    if (busy) {
+      throw new AppFailure({
+        code: 'CONFLICT',
+        message: `${busy.entry.id} is ${busy.loading ? 'loading' : `answering ${busy.inFlight === 1 ? 'a request' : `${busy.inFlight} requests`}`} through the gateway, so its file cannot be deleted now.`,
+        hint: 'Try again once it is done; it is unloaded first then.',
+      });
+    }
+    await Promise.all(using.map((i) => this.unload_(i, 'unloaded: its model file was deleted')));
+    return using.map((i) => i.entry.id);
+  }
+
   /** The settings changed: idle timers follow the new TTL; switched off, idle models are unloaded. */
   settingsChanged(): void {
     for (const instance of this.instances.values()) this.armIdle(instance);

@@ -149,6 +149,26 @@ describe('load on demand through the gateway, with the real engine and the tiny 
     expect(modelState(loader, 'broken.gguf')).toMatchObject({ state: 'failed', reason: expect.stringContaining('not a GGUF model') });
   });
 
+  it('before its file is deleted, a loaded model is unloaded; one still loading is refused, not cut', async () => {
+    const { loader, client, supervisor, paths } = await setup();
+    const file = path.join(paths.models, 'tiny-a.gguf');
+    expect(await loader.unloadFile(file)).toEqual([]); // nothing of it loaded: nothing to do
+
+    const cold = client.chat.completions.create({ model: 'tiny-a.gguf', ...CHAT });
+    await until(() => modelState(loader, 'tiny-a.gguf')?.state === 'loading');
+    await expect(loader.unloadFile(file)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'tiny-a.gguf is loading through the gateway, so its file cannot be deleted now.',
+    });
+    expect((await cold).choices[0]!.message.content?.length).toBeGreaterThan(0);
+
+    const pid = supervisor.state('engine~tiny-a.gguf')!.pid!;
+    expect(await loader.unloadFile(file)).toEqual(['tiny-a.gguf']);
+    expect(alive(pid)).toBe(false);
+    expect(modelState(loader, 'tiny-a.gguf')).toMatchObject({ state: 'unloaded', reason: 'unloaded: its model file was deleted' });
+    expect(loader.list()).toEqual([]);
+  });
+
   it('keep_alive 0 unloads the model after its request; a name nobody serves or can load is still a 404', async () => {
     const { loader, supervisor, url } = await setup();
     const response = await fetch(`${url}/chat/completions`, {
