@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { pickPort } from '../main/services/os/ports';
 import { freshDirs, runCli, startCliHost } from './support/host-process';
@@ -9,18 +11,16 @@ import { dirsWithTinyModel, TINY_MODEL } from './support/tiny-model-dirs';
 describe('`chat`: from a model in the folder to a streamed answer in the terminal', () => {
   it('asks through the gateway (loading the only model on demand), takes piped input, and names what is wrong', async () => {
     const { dirs } = await dirsWithTinyModel();
-    const noHost = await runCli(dirs, ['chat', 'hello']);
-    expect(noHost.code).toBe(1);
-    expect(noHost.stderr).toContain('No Local LLM Manager host is running');
-
-    const host = await startCliHost(dirs);
     onTestFinished(async () => {
-      await host.stop();
+      await runCli(dirs, ['shutdown']);
       for (const p of await processesOf(dirs.baseDir)) process.kill(p.pid, 'SIGKILL');
     });
-    // No model named: the only one there is, loaded on demand by the gateway.
+    // No host running: the question brings one up in the background, as `start` does. No model
+    // named: the only one there is, loaded on demand by the gateway.
     const first = await runCli(dirs, ['chat', '--max-tokens', '6', 'hello', 'world']);
     expect([first.code, first.stderr]).toEqual([0, expect.stringContaining('cut at the token limit')]);
+    expect(first.stderr).toMatch(/Started a background host \(pid \d+, http:\/\/127\.0\.0\.1:\d+\); "local-llm-manager shutdown" stops it/);
+    const host = JSON.parse(await readFile(path.join(dirs.baseDir, 'cache', 'host.json'), 'utf8')) as { origin: string; token: string };
     expect(first.stdout.trim().length).toBeGreaterThan(0);
     // Greedy sampling is not asked for, so only the shape is checked; the engine's answer went to stdout alone.
     expect(first.stdout.endsWith('\n')).toBe(true);
@@ -119,7 +119,8 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
     const exportWrong = await runCli(dirs, ['chats', '--export', 'nope']);
     expect([exportWrong.code, exportWrong.stderr]).toEqual([2, expect.stringContaining("--export takes a conversation's id")]);
     // Without a host, `chats` reads the folder itself.
-    await host.stop();
+    const shutdown = await runCli(dirs, ['shutdown']);
+    expect(shutdown.code, shutdown.stderr).toBe(0);
     const offline = await runCli(dirs, ['chats', 'once']);
     expect([offline.code, offline.stdout]).toEqual([0, expect.stringContaining('You: once more')]);
     expect((await runCli(dirs, ['chats', '--export', 'chat-from-the-page'])).stdout).toBe(exported.stdout);

@@ -124,7 +124,7 @@ describe('resources in Chromium', () => {
         return {
           pageEnd: main.lastElementChild!.getBoundingClientRect().bottom,
           toastsTop: main.ownerDocument.querySelector('.toasts')?.getBoundingClientRect().top,
-          room: getComputedStyle(main).paddingBottom,
+          room: main.ownerDocument.defaultView!.getComputedStyle(main).paddingBottom,
         };
       });
     const withToast = await scrolledDown();

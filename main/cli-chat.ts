@@ -23,7 +23,7 @@ export async function runChat(args: string[]): Promise<number> {
     throw new UsageError('--max-tokens takes a whole number from 1 to 8192.', 'chat');
   if (values.continue && values.resume !== undefined) throw new UsageError('Give --continue or --resume <id>, not both.', 'chat');
   if (values.resume !== undefined) conversationIdArg('--resume', values.resume, 'chat');
-  const { status, onDemand } = await hostGateway('chatting', true);
+  const { status, onDemand } = await hostGateway('chatting', true, true);
   const gateway = { url: listeningUrl(status), apiKey: status.apiKey };
 
   // "-" stands for what is piped in; with no question at all, the pipe is the question.
@@ -36,6 +36,7 @@ export async function runChat(args: string[]): Promise<number> {
   // A conversation (or --continue) is kept on the host, listed on the Chat page; a single question is not.
   const keep = values.continue || values.resume !== undefined || !question.trim();
   const remote = keep ? await runningHost() : undefined;
+  // The host hostGateway found (or started) went away meanwhile.
   if (keep && !remote) throw noHost('chatting');
   try {
     const saved = remote && (await conversationFor(remote.client, values, () => onlyModel(status, onDemand), maxTokens));

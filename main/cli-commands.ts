@@ -135,7 +135,7 @@ export const COMMANDS: Record<string, CliCommand> = {
       "-c, --continue       go on with the conversation saved last (the Chat page's or a terminal's), and keep what follows in it",
       '-r, --resume <id>    go on with that conversation instead (ids from "chats"), and keep what follows in it',
       'A piped input is the question when none is given, or stands where "-" is: git diff | local-llm-manager chat "Review this:" -',
-      'In a conversation: Ctrl-C stops an answer; """ begins and ends a question of several lines (a pasted text); up-arrow recalls; /clear starts over; Ctrl-D or /exit ends. A conversation is kept on the host and listed on the Chat page. Needs a running host.',
+      'In a conversation: Ctrl-C stops an answer; """ begins and ends a question of several lines (a pasted text); up-arrow recalls; /clear starts over; Ctrl-D or /exit ends. A conversation is kept on the host and listed on the Chat page. With no host running, one is started in the background first, as "start" does.',
     ].join('\n'),
     args: ARGS.chat,
     run: (args) => import('./cli-chat').then((m) => m.runChat(args)),

@@ -2,6 +2,7 @@ import { AppFailure } from '../shared/errors';
 import type { GatewayStatus } from '../shared/gateway';
 import type { OnDemandStatus } from '../shared/on-demand';
 import { colours, noHost, paintStatus, parse, printJson, runningHost, UsageError } from './cli-common';
+import { backgroundHost } from './cli-background-host';
 import { ARGS } from './cli-options';
 
 export async function runGateway(args: string[]): Promise<number> {
@@ -21,9 +22,18 @@ export async function runGateway(args: string[]): Promise<number> {
   return status.listening || !status.enabled ? 0 : 1;
 }
 
-/** The running host's gateway, and (when asked) the models it loads on demand; `what` names the command in the no-host error. */
-export async function hostGateway(what: string, withModels: boolean): Promise<{ status: GatewayStatus; onDemand?: OnDemandStatus }> {
-  const remote = await runningHost();
+/**
+ * The running host's gateway, and (when asked) the models it loads on demand. With none running,
+ * `orStart` starts one in the background (`chat`: a newcomer's question needs no `serve` first);
+ * else `what` names the command in the no-host error.
+ */
+export async function hostGateway(
+  what: string,
+  withModels: boolean,
+  orStart = false,
+): Promise<{ status: GatewayStatus; onDemand?: OnDemandStatus }> {
+  let remote = await runningHost();
+  if (!remote && orStart) remote = await backgroundHost();
   if (!remote) throw noHost(what);
   try {
     const status = await remote.client.invoke('gateway.status');

@@ -1,7 +1,3 @@
-import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppFailure } from '../shared/errors';
 import { runningModels, type RunningModel } from '../shared/on-demand';
@@ -12,9 +8,9 @@ import { formatProviders, formatState } from './cli-format';
 import { hostPageUrl } from './host-file';
 import { colours, paintStatus, parse, printJson, runningHost, UsageError } from './cli-common';
 import { ARGS } from './cli-options';
+import { backgroundHost } from './cli-background-host';
 import { stopWithoutHost } from './cli-stop-alone';
 import { openBaseDir } from './host';
-import { readHostFile } from './host-file';
 import { locate } from './node-api/connection';
 import { providerSnapshot } from './provider-snapshot';
 import { isAlive } from './services/os/process-identity';
@@ -71,14 +67,7 @@ export async function runControl(action: 'start' | 'stop' | 'restart', args: str
     if (action === 'stop') return stopWithoutHost(values.all ? 'all' : positionals, Boolean(values.json));
     // A restart of what does not run is a start (as systemctl's and pm2's are); the host that
     // comes up first stops whatever a killed one left running.
-    await startBackgroundHost();
-    remote = await runningHost();
-    if (!remote)
-      throw new AppFailure({
-        code: 'INTERNAL',
-        message: 'The background host started but cannot be reached.',
-        hint: 'Run "local-llm-manager serve" in a terminal to see why.',
-      });
+    remote = await backgroundHost();
   }
   try {
     const api = remote.client;
@@ -96,40 +85,6 @@ export async function runControl(action: 'start' | 'stop' | 'restart', args: str
   } finally {
     remote.close();
   }
-}
-
-/**
- * `start` with no host: the providers must outlive this command, so a headless host is started
- * as a detached process (its output in logs/host.log), as `serve` would run it, and waited for.
- */
-async function startBackgroundHost(): Promise<void> {
-  const { paths } = await locate();
-  await mkdir(paths.logs, { recursive: true });
-  const logFile = path.join(paths.logs, 'host.log');
-  const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [process.argv[1]!, 'serve'], { detached: true, stdio: ['ignore', out, out], env: process.env });
-  closeSync(out);
-  let exited: number | null | undefined;
-  child.once('exit', (code) => (exited = code));
-  child.unref();
-  const deadline = performance.now() + 60_000;
-  while (performance.now() < deadline) {
-    const host = await readHostFile(paths);
-    if (host && host.pid === child.pid) {
-      console.error(
-        colours(process.stderr).dim(`Started a background host (pid ${host.pid}, ${host.origin}); "local-llm-manager shutdown" stops it.`),
-      );
-      return;
-    }
-    if (exited !== undefined) break;
-    await sleep(200);
-  }
-  const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-6).join('\n');
-  throw new AppFailure({
-    code: 'INTERNAL',
-    message: `The background host ${exited !== undefined ? `exited (code ${exited})` : 'did not come up within 60 s'}:\n${tail}`,
-    hint: `Its output is in ${logFile}; "local-llm-manager serve" in a terminal shows it live.`,
-  });
 }
 
 export async function runShutdown(args: string[]): Promise<number> {
