@@ -128,6 +128,17 @@ import { profileDirFrom, startGatewayHost } from './support/gateway-host';
 //   +0.70 to +5.68 ms (the proxy +2.20 to +6.99) beside direct against itself at -0.47 to -1.82 ms.
 //   A CPU profile of the host at full load: 26 % of its busy time in the socket-write syscalls
 //   (writev, writeBuffer), our own code 10 % in all, no function of ours above 1.5 %.
+//   2026-12-01 (a later session, no gateway code changed), two runs of 5 rounds: 4 and 4 of seven,
+//   on a slow VM (direct 12.0k-15.9k req/s) and then a faster one (17.3k-28.0k). Full load 1.36x /
+//   1.79x and 1.35x / 1.65x (179 vs 262 us and 138 vs 192 us a request non-streaming; streaming 163
+//   vs 345 and 131 vs 253 us); full-load p99 met streaming in both, missed non-streaming in both
+//   (9.31 vs 7.00 ms, 6.06 vs 4.15 ms); at 1,000 req/s streaming met in both (+0.24 / +0.52 ms and
+//   +0.24 / +0.76 ms), non-streaming missed (+0.56 / +3.58 ms, +0.38 / +3.24 ms, where the proxy
+//   added +0.63 / +5.10 and +0.39 / +0.49 ms); first streamed byte +0.29 / +0.12 ms. Non-streaming
+//   is the weaker side on both days: our CPU per request is the same both ways while the proxy's
+//   streaming costs it a third more. A profile of the host under non-streaming full load: 30 % of
+//   its busy time in writeBuffer and writev (the upstream request and the client's answer, one
+//   write each), the response parser's readHead 2 %, nothing else of ours above 1 %.
 
 const root = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 3);
