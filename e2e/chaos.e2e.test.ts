@@ -68,6 +68,18 @@ async function untilRunning(running: RunningHost, ids: string[], ms = 30_000): P
   }
 }
 
+/** The folder of a host that ran the engine and the stand-in, killed with -9. */
+async function killedWithProviders(): Promise<HostDirs> {
+  const prepared = await prepareDirs();
+  dirs = prepared; // for afterEach, whatever happens next
+  const killed = await startCliHost(prepared);
+  await startProviders(killed);
+  const exited = exitOf(killed);
+  killed.process.kill('SIGKILL');
+  await exited;
+  return prepared;
+}
+
 function exitOf(running: RunningHost): Promise<number | null> {
   const child = running.process;
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
@@ -134,12 +146,7 @@ describe('no process of ours outlives the host', () => {
   });
 
   it('kill -9 of the host, then a restart: the new host stops what the dead one left, brings the same providers back, and stops clean', async () => {
-    dirs = await prepareDirs();
-    host = await startCliHost(dirs);
-    await startProviders(host);
-    const exited = exitOf(host);
-    host.process.kill('SIGKILL');
-    await exited;
+    dirs = await killedWithProviders();
     // Killed outright, the host could stop nothing: its providers run on, parentless.
     const orphans = await processesOf(dirs.baseDir);
     expect(orphans.length).toBeGreaterThanOrEqual(3);
@@ -155,13 +162,7 @@ describe('no process of ours outlives the host', () => {
   });
 
   it('kill -9 of the host: with no host, `status` shows what it left running and `stop` stops it, and the next host leaves it stopped', async () => {
-    dirs = await prepareDirs();
-    host = await startCliHost(dirs);
-    await startProviders(host);
-    const exited = exitOf(host);
-    host.process.kill('SIGKILL');
-    await exited;
-    host = undefined;
+    dirs = await killedWithProviders();
 
     const status = await runCli(dirs, ['status', '--json']);
     expect(status.code, status.stderr).toBe(0);

@@ -11,6 +11,15 @@ import { dirsWithTinyModel, TINY_MODEL } from './support/tiny-model-dirs';
 const session = e2eSession();
 const MODEL = TINY_MODEL;
 
+/** A short question for the tiny model, straight to the gateway as any client. */
+function askGateway(gatewayPort: number): Promise<Response> {
+  return fetch(`http://127.0.0.1:${gatewayPort}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
+  });
+}
+
 describe('load on demand from the Gateway page, in Chromium', () => {
   it('shows the model unloaded; "Try it" loads it and streams the answer; then it shows loaded, and Unload unloads it', async () => {
     const { dirs } = await dirsWithTinyModel();
@@ -73,12 +82,7 @@ describe('load on demand from the Gateway page, in Chromium', () => {
 
   it('a model loaded on demand is a supervised process: Ctrl-C leaves nothing, and after kill -9 of the host the next one sweeps it', async () => {
     const { dirs, gatewayPort } = await dirsWithTinyModel();
-    const ask = () =>
-      fetch(`http://127.0.0.1:${gatewayPort}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
-      });
+    const ask = () => askGateway(gatewayPort);
     let host = await startCliHost(dirs);
     // Whatever this test leaves behind on a failure is killed, so it cannot spoil the next one.
     onTestFinished(async () => {
@@ -124,12 +128,7 @@ describe('load on demand from the Gateway page, in Chromium', () => {
 
   it('`models rm` of a model the gateway loaded on demand unloads it first, then deletes the file', async () => {
     const { dirs, gatewayPort } = await dirsWithTinyModel();
-    const ask = () =>
-      fetch(`http://127.0.0.1:${gatewayPort}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
-      });
+    const ask = () => askGateway(gatewayPort);
     session.host = await startCliHost(dirs);
     expect((await ask()).status).toBe(200);
     const engine = (await processesOf(dirs.baseDir)).find((p) => p.command.includes('engine.js'));

@@ -7,6 +7,17 @@ import { LoadableCatalogue } from './loadable-catalogue';
 
 const file = (path: string, extra: Partial<ModelFile> = {}): ModelFile => ({ file: path, path, sizeBytes: 1000, usedBy: [], ...extra });
 
+/** A catalogue of a temp folder's files, counting its scans. */
+async function folderCatalogue() {
+  const dir = await tempDir();
+  let scans = 0;
+  const catalogue = new LoadableCatalogue(async () => {
+    scans++;
+    return (await readdir(dir)).map((name) => file(path.join(dir, name)));
+  }, dir);
+  return { dir, catalogue, scans: () => scans };
+}
+
 describe('the loadable models, by the names clients send', () => {
   it('goes by file name, takes a name once (ours first), and knows an Ollama blob by its Ollama name', async () => {
     const catalogue = new LoadableCatalogue(async () => [
@@ -26,33 +37,23 @@ describe('the loadable models, by the names clients send', () => {
   });
 
   it('a file copied into the models folder is found at once, though the last scan is still fresh; a burst of misses does not rescan', async () => {
-    const dir = await tempDir();
-    let scans = 0;
-    const catalogue = new LoadableCatalogue(async () => {
-      scans++;
-      return (await readdir(dir)).map((name) => file(path.join(dir, name)));
-    }, dir);
+    const { dir, catalogue, scans } = await folderCatalogue();
     expect(await catalogue.find('new.gguf')).toBeUndefined();
     for (let i = 0; i < 5; i++) expect(await catalogue.find('still-missing.gguf')).toBeUndefined();
-    expect(scans).toBe(1);
+    expect(scans()).toBe(1);
     await writeFile(path.join(dir, 'new.gguf'), '');
     expect((await catalogue.find('new.gguf'))?.path).toBe(path.join(dir, 'new.gguf'));
-    expect(scans).toBe(2);
+    expect(scans()).toBe(2);
   });
 
   it('a known file deleted from the folder is not found any more, at once; a known file in an unchanged folder costs no rescan', async () => {
-    const dir = await tempDir();
-    let scans = 0;
-    const catalogue = new LoadableCatalogue(async () => {
-      scans++;
-      return (await readdir(dir)).map((name) => file(path.join(dir, name)));
-    }, dir);
+    const { dir, catalogue, scans } = await folderCatalogue();
     await writeFile(path.join(dir, 'gone-soon.gguf'), '');
     expect((await catalogue.find('gone-soon.gguf'))?.id).toBe('gone-soon.gguf');
     for (let i = 0; i < 5; i++) expect((await catalogue.find('gone-soon.gguf'))?.id).toBe('gone-soon.gguf');
-    expect(scans).toBe(1);
+    expect(scans()).toBe(1);
     await rm(path.join(dir, 'gone-soon.gguf'));
     expect(await catalogue.find('gone-soon.gguf')).toBeUndefined();
-    expect(scans).toBe(2);
+    expect(scans()).toBe(2);
   });
 });
