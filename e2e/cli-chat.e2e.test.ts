@@ -17,13 +17,16 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
     });
     // No host running: the question brings one up in the background, as `start` does. No model
     // named: the only one there is, loaded on demand by the gateway.
-    const first = await runCli(dirs, ['chat', '--max-tokens', '6', 'hello', 'world']);
+    const first = await runCli(dirs, ['chat', '--max-tokens', '6', '--temperature', '0', 'hello', 'world']);
     expect([first.code, first.stderr]).toEqual([0, expect.stringContaining('cut at the token limit')]);
     expect(first.stderr).toMatch(/Started a background host \(pid \d+, http:\/\/127\.0\.0\.1:\d+\); "local-llm-manager shutdown" stops it/);
     const host = JSON.parse(await readFile(path.join(dirs.baseDir, 'cache', 'host.json'), 'utf8')) as { origin: string; token: string };
     expect(first.stdout.trim().length).toBeGreaterThan(0);
-    // Greedy sampling is not asked for, so only the shape is checked; the engine's answer went to stdout alone.
+    // The engine's answer went to stdout alone.
     expect(first.stdout.endsWith('\n')).toBe(true);
+    // At temperature 0 the same question has the same answer (sampled, six tokens of this model's vocabulary would differ).
+    const again = await runCli(dirs, ['chat', '--max-tokens', '6', '-t', '0', 'hello', 'world']);
+    expect([again.code, again.stdout]).toEqual([0, first.stdout]);
 
     // Piped: the question itself, or standing where "-" is.
     const piped = await runCli(dirs, ['chat', '-m', TINY_MODEL, '--max-tokens', '4'], {}, 'the model');
@@ -38,6 +41,8 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
     expect([nothing.code, nothing.stderr]).toEqual([2, expect.stringContaining('Nothing to ask')]);
     const badLimit = await runCli(dirs, ['chat', '--max-tokens', 'lots', 'hi']);
     expect([badLimit.code, badLimit.stderr]).toEqual([2, expect.stringContaining('--max-tokens takes a whole number')]);
+    const badTemperature = await runCli(dirs, ['chat', '--temperature', 'hot', 'hi']);
+    expect([badTemperature.code, badTemperature.stderr]).toEqual([2, expect.stringContaining('--temperature takes a number from 0 to 2')]);
 
     // A single question is not kept; --continue goes on with the conversation saved last (the Chat page's) and keeps its turn there.
     const { client, close } = await connectClient(host.origin, host.token);

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -129,6 +129,29 @@ describe('the CLI against a running host', () => {
     const typo = await cli(['stop', 'stadnin'], {}, dirs);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('No provider "stadnin"; did you mean "standin"?');
+  });
+
+  it('`stop` with no host, for a provider that ran when the host quit: it is not started with the next host', async () => {
+    const dirs = await freshDirs();
+    await writeStandInRecipe(dirs.baseDir, { port: await pickPort(19850) });
+    host = await startCliHost(dirs);
+    expect((await cli(['start', 'standin'], {}, dirs)).code).toBe(0);
+    expect(await host.stop('SIGTERM')).toBe(0);
+    host = undefined;
+    const sessionFile = path.join(dirs.baseDir, 'config', 'session.json');
+    expect(JSON.parse(await readFile(sessionFile, 'utf8')).running).toEqual(['standin']);
+
+    const stopped = await cli(['stop', 'standin'], {}, dirs);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toContain('standin: will not be started with the next host');
+    expect(JSON.parse(await readFile(sessionFile, 'utf8')).running).toEqual([]);
+    // Said once: a second stop has nothing left to forget.
+    expect((await cli(['stop', '--all'], {}, dirs)).stdout).not.toContain('will not be started');
+
+    host = await startCliHost(dirs);
+    const status = JSON.parse((await cli(['status', '--json'], {}, dirs)).stdout);
+    // Auto-start begins with the host (before it answers): had it been asked for, this would say starting or running.
+    expect(status.providers.find((p: { id: string }) => p.id === 'standin').state.status).not.toMatch(/starting|running/);
   });
 });
 

@@ -72,9 +72,13 @@ export class SavedConversation {
   }
 }
 
-export const terminalOptions = (model: string, system: string | undefined, maxTokens: number | undefined): ChatOptions => ({
+/** How answers are sampled (--max-tokens, --temperature); absent: the provider's defaults. */
+export type Sampling = { maxTokens?: number; temperature?: number };
+
+/** A terminal's new conversation as the Chat page keeps it, so it opens there with the same settings. */
+export const terminalOptions = (model: string, system: string | undefined, sampling: Sampling): ChatOptions => ({
   ...CHAT_DEFAULTS,
   model,
   system: system ?? '',
-  ...(maxTokens ? { maxTokens } : {}),
+  ...sampling,
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppFailure } from '../shared/errors';
-import { onlyModel, questionOf } from './cli-chat';
+import { onlyModel, questionOf, samplingOf } from './cli-chat';
 import { UsageError } from './cli-common';
 
 const route = (model: string, healthy = true) => ({
@@ -26,6 +26,20 @@ describe('onlyModel', () => {
   it('says how to get a model when none can answer (on demand turned off counts as none)', () => {
     expect(() => onlyModel({ routes: [] }, onDemand(['b'], false))).toThrow(AppFailure);
     expect(() => onlyModel({ routes: [route('a', false)] }, undefined)).toThrow(/No model can answer/);
+  });
+});
+
+describe('samplingOf', () => {
+  it('takes --max-tokens and --temperature, leaving out what was not given', () => {
+    expect(samplingOf({})).toEqual({});
+    expect(samplingOf({ 'max-tokens': '6', temperature: '0' })).toEqual({ maxTokens: 6, temperature: 0 });
+    expect(samplingOf({ temperature: '1.5' })).toEqual({ temperature: 1.5 });
+  });
+
+  it('refuses values a provider would refuse, saying the range', () => {
+    for (const temperature of ['', ' ', 'hot', '-0.1', '2.5', 'NaN', 'Infinity'])
+      expect(() => samplingOf({ temperature }), temperature).toThrow('--temperature takes a number from 0 to 2');
+    for (const maxTokens of ['0', '1.5', '9000', 'lots']) expect(() => samplingOf({ 'max-tokens': maxTokens })).toThrow(UsageError);
   });
 });
 

@@ -4,7 +4,7 @@ import { AppFailure, isAppError } from '../shared/errors';
 import type { GatewayStatus } from '../shared/gateway';
 import type { OnDemandStatus } from '../shared/on-demand';
 import { turnMetaOf, type Turn } from '../shared/chats';
-import { SavedConversation, terminalOptions, type Message } from './cli-chat-saving';
+import { SavedConversation, terminalOptions, type Message, type Sampling } from './cli-chat-saving';
 import { conversationIdArg } from './cli-chats';
 import { colours, noHost, parse, runningHost, UsageError, type Api } from './cli-common';
 import { hostGateway, listeningUrl } from './cli-gateway';
@@ -18,9 +18,7 @@ import { tryChatThroughGateway } from './services/gateway/try-chat';
  */
 export async function runChat(args: string[]): Promise<number> {
   const { values, positionals } = parse('chat', args, ARGS.chat);
-  const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
-  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 1 && maxTokens <= 8192))
-    throw new UsageError('--max-tokens takes a whole number from 1 to 8192.', 'chat');
+  const sampling = samplingOf(values);
   if (values.continue && values.resume !== undefined) throw new UsageError('Give --continue or --resume <id>, not both.', 'chat');
   if (values.resume !== undefined) conversationIdArg('--resume', values.resume, 'chat');
   const { status, onDemand } = await hostGateway('chatting', true, true);
@@ -39,18 +37,18 @@ export async function runChat(args: string[]): Promise<number> {
   // The host hostGateway found (or started) went away meanwhile.
   if (keep && !remote) throw noHost('chatting');
   try {
-    const saved = remote && (await conversationFor(remote.client, values, () => onlyModel(status, onDemand), maxTokens));
+    const saved = remote && (await conversationFor(remote.client, values, () => onlyModel(status, onDemand), sampling));
     const model = saved?.model ?? values.model ?? onlyModel(status, onDemand);
     const system = saved ? saved.system : values.system;
     const start: Message[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...(saved?.history ?? [])];
     if (question.trim()) {
       const asked: Message[] = [...start, { role: 'user', content: question }];
-      const { outcome, text, meta } = await answer(gateway, model, asked, maxTokens);
+      const { outcome, text, meta } = await answer(gateway, model, asked, sampling);
       if (outcome === 'done' && saved) await saveOrSay(saved, question, text, meta);
       // As a shell reports a command stopped by Ctrl-C.
       return outcome === 'done' ? 0 : outcome === 'stopped' ? 130 : 1;
     }
-    return await converse(gateway, model, start, maxTokens, saved!);
+    return await converse(gateway, model, start, sampling, saved!);
   } finally {
     remote?.close();
   }
@@ -61,7 +59,7 @@ async function conversationFor(
   api: Api,
   values: { model?: string; system?: string; continue?: boolean; resume?: string },
   defaultModel: () => string,
-  maxTokens: number | undefined,
+  sampling: Sampling,
 ): Promise<SavedConversation> {
   if (values.resume !== undefined) {
     try {
@@ -84,7 +82,7 @@ async function conversationFor(
       hint: 'Start one without --continue (or on the Chat page).',
     });
   }
-  return SavedConversation.fresh(api, terminalOptions(values.model ?? defaultModel(), values.system, maxTokens));
+  return SavedConversation.fresh(api, terminalOptions(values.model ?? defaultModel(), values.system, sampling));
 }
 
 /** Saves an answered question, or says (dimmed, on stderr) why it could not and goes on. */
@@ -119,10 +117,28 @@ export function onlyModel(
 
 type Gateway = { url: string; apiKey?: string };
 
+/** How an answer is sampled, as asked on the command line; absent values are the provider's defaults. */
+export function samplingOf(values: { 'max-tokens'?: string; temperature?: string }): Sampling {
+  const sampling: Sampling = {};
+  if (values['max-tokens'] !== undefined) {
+    const maxTokens = Number(values['max-tokens']);
+    if (!(Number.isInteger(maxTokens) && maxTokens >= 1 && maxTokens <= 8192))
+      throw new UsageError('--max-tokens takes a whole number from 1 to 8192.', 'chat');
+    sampling.maxTokens = maxTokens;
+  }
+  if (values.temperature !== undefined) {
+    const temperature = values.temperature.trim() === '' ? NaN : Number(values.temperature);
+    if (!(temperature >= 0 && temperature <= 2))
+      throw new UsageError('--temperature takes a number from 0 to 2 (0: always the likeliest words, the same answer each time).', 'chat');
+    sampling.temperature = temperature;
+  }
+  return sampling;
+}
+
 type Answer = { outcome: 'done' | 'stopped' | 'failed'; text: string; meta?: Turn['meta'] };
 
 /** Streams one answer to stdout (a failure is said on stderr). Ctrl-C stops it, keeping what came. */
-async function answer(gateway: Gateway, model: string, messages: Message[], maxTokens: number | undefined): Promise<Answer> {
+async function answer(gateway: Gateway, model: string, messages: Message[], sampling: Sampling): Promise<Answer> {
   const c = colours(process.stderr);
   const stop = new AbortController();
   const onInterrupt = () => stop.abort();
@@ -133,7 +149,7 @@ async function answer(gateway: Gateway, model: string, messages: Message[], maxT
     const result = await tryChatThroughGateway(
       gateway.url,
       gateway.apiKey,
-      { id: randomUUID(), model, messages, ...(maxTokens ? { maxTokens } : {}) },
+      { id: randomUUID(), model, messages, ...sampling },
       (delta, reasoning) => {
         // Thinking goes to stderr, dimmed: the answer alone is what a pipe or a file gets.
         if (reasoning) {
@@ -157,7 +173,7 @@ async function answer(gateway: Gateway, model: string, messages: Message[], maxT
     }
     if (result.finishReason === 'length')
       process.stderr.write(
-        `${c.dim(`(cut at the token limit: --max-tokens ${Math.min((maxTokens ?? 256) * 2, 8192)} for a longer answer)`)}\n`,
+        `${c.dim(`(cut at the token limit: --max-tokens ${Math.min((sampling.maxTokens ?? 256) * 2, 8192)} for a longer answer)`)}\n`,
       );
     return { outcome: 'done', text: result.text, meta: turnMetaOf(result) };
   } catch (error) {
@@ -174,7 +190,7 @@ async function converse(
   gateway: Gateway,
   model: string,
   start: Message[],
-  maxTokens: number | undefined,
+  sampling: Sampling,
   saved: SavedConversation,
 ): Promise<number> {
   const c = colours(process.stderr);
@@ -200,7 +216,7 @@ async function converse(
     }
     if (!question.trim()) continue;
     const asked: Message[] = [...history, { role: 'user', content: question }];
-    const { outcome, text, meta } = await answer(gateway, model, asked, maxTokens);
+    const { outcome, text, meta } = await answer(gateway, model, asked, sampling);
     // A failed or stopped answer leaves the question out, so it can be asked again as it was.
     if (outcome === 'done') {
       history = [...asked, { role: 'assistant', content: text }];

@@ -126,12 +126,13 @@ export const COMMANDS: Record<string, CliCommand> = {
     run: (args) => import('./cli-gateway').then((m) => m.runGateway(args)),
   },
   chat: {
-    usage: 'chat [-m <model>] [--system <text>] [--max-tokens N] [-c|--continue | -r|--resume <id>] [<question>...]',
+    usage: 'chat [-m <model>] [--system <text>] [--max-tokens N] [-t T] [-c|--continue | -r|--resume <id>] [<question>...]',
     summary: 'Ask a model through the gateway and stream its answer; with no question on a terminal, a conversation.',
     details: [
       '-m, --model <id>     the model (default: the only one served, or the only one loadable on demand)',
       '--system <text>      a system prompt',
       '--max-tokens <N>     the longest answer, in tokens (1-8192; the provider decides when not given)',
+      '-t, --temperature T  how freely words are picked (0-2; 0: the likeliest each time, the same answer to the same question; the provider decides when not given)',
       "-c, --continue       go on with the conversation saved last (the Chat page's or a terminal's), and keep what follows in it",
       '-r, --resume <id>    go on with that conversation instead (ids from "chats"), and keep what follows in it',
       'A piped input is the question when none is given, or stands where "-" is: git diff | local-llm-manager chat "Review this:" -',

@@ -33,6 +33,7 @@ export const ARGS = {
     model: { type: 'string', short: 'm' },
     system: value,
     'max-tokens': value,
+    temperature: { type: 'string', short: 't' },
     continue: { type: 'boolean', short: 'c' },
     resume: { type: 'string', short: 'r' },
   }),
