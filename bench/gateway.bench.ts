@@ -139,6 +139,15 @@ import { profileDirFrom, startGatewayHost } from './support/gateway-host';
 //   streaming costs it a third more. A profile of the host under non-streaming full load: 30 % of
 //   its busy time in writeBuffer and writev (the upstream request and the client's answer, one
 //   write each), the response parser's readHead 2 %, nothing else of ours above 1 %.
+//   2026-12-01 (a later session, no gateway code changed; a fast, quiet VM: direct 52k-56k req/s,
+//   the machine otherwise idle), two runs of 5 rounds, the second from a fresh clone: seven of
+//   seven met in both. Full load 1.84x / 1.95x and 1.78x / 2.05x (55 vs 112 us and 54 vs 107 us a
+//   request non-streaming; streaming 62 vs 143 and 57 vs 135 us); full-load p99 2.13 vs 3.31 ms,
+//   2.74 vs 3.93 ms, 2.01 vs 2.70 ms, 2.08 vs 3.18 ms; at 1,000 req/s +0.18 / +0.80 ms and +0.17 /
+//   +0.51 ms non-streaming, +0.14 / -0.08 ms and +0.12 / -0.60 ms streaming (p50 / p99 over direct;
+//   direct against itself within 0.01 ms p50 and -0.19 to -0.73 ms p99); first streamed byte +0.12
+//   and +0.10 ms. The same code missed one to three targets on the slow VMs above (direct 12k-28k
+//   req/s): what moves between days is the VM, and the non-streaming targets are the first to go.
 
 const root = path.resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.GATEWAY_BENCH_SECONDS ?? 3);
