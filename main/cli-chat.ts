@@ -186,13 +186,7 @@ async function answer(gateway: Gateway, model: string, messages: Message[], samp
 }
 
 /** Question after question, the conversation kept, until Ctrl-D or /exit; /clear starts over. */
-async function converse(
-  gateway: Gateway,
-  model: string,
-  start: Message[],
-  sampling: Sampling,
-  saved: SavedConversation,
-): Promise<number> {
+async function converse(gateway: Gateway, model: string, start: Message[], sampling: Sampling, saved: SavedConversation): Promise<number> {
   const c = colours(process.stderr);
   let history = [...start];
   let typed: string[] = [];
