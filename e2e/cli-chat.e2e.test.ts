@@ -50,7 +50,7 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
     expect((await client.invoke('chats.list')).chats).toEqual([]);
     const nothingYet = await runCli(dirs, ['chat', '--continue', 'hi']);
     expect([nothingYet.code, nothingYet.stderr]).toEqual([1, expect.stringContaining('There is no conversation to continue yet')]);
-    const options = { model: TINY_MODEL, system: '', maxTokens: 4 };
+    const options = { model: TINY_MODEL, system: '', maxTokens: 4, temperature: 0 };
     await client.invoke('chats.put', {
       id: 'chat-from-the-page',
       options,
@@ -61,8 +61,10 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
         { role: 'assistant', content: 'hi there' },
       ],
     });
-    const goOn = await runCli(dirs, ['chat', '-c', '--max-tokens', '4', 'and then?']);
+    // Its own settings go on with it (4 tokens, temperature 0), none named here.
+    const goOn = await runCli(dirs, ['chat', '-c', 'and then?']);
     expect(goOn.code).toBe(0);
+    expect(goOn.stderr).toContain('cut at the token limit: --max-tokens 8');
     const kept = await client.invoke('chats.get', { id: 'chat-from-the-page' });
     expect(kept.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(kept.turns[2]!.content).toBe('and then?');
@@ -77,6 +79,15 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
       maxTokens: 1,
     });
     expect(kept.turns[3]!.meta?.promptTokens).toBeGreaterThan(alone.usage!.promptTokens);
+    // Greedy, as the conversation asks: the same words the gateway gives at temperature 0 for the same turns.
+    const greedy = await client.invoke('gateway.try', {
+      id: 'g',
+      model: TINY_MODEL,
+      messages: kept.turns.slice(0, 3).map(({ role, content }) => ({ role, content })),
+      maxTokens: 4,
+      temperature: 0,
+    });
+    expect(answer).toBe(greedy.text);
 
     // `chats` lists them, newest first, and finds them by words in their messages; --resume goes on with the one named.
     await client.invoke('chats.put', {

@@ -2,6 +2,12 @@ import { CHAT_DEFAULTS, newChatId, type ChatOptions, type Turn } from '../shared
 import type { TryChatRequest } from '../shared/gateway';
 import type { Api } from './cli-common';
 
+/** How answers are sampled (--max-tokens, --temperature); absent: the provider's defaults. */
+export type Sampling = { maxTokens?: number; temperature?: number };
+
+/** What the command line names for a conversation it goes on with. */
+type Overrides = { model?: string; system?: string; sampling: Sampling };
+
 /** One message as the gateway takes it. */
 export type Message = TryChatRequest['messages'][number];
 
@@ -29,17 +35,27 @@ export class SavedConversation {
   }
 
   /** The conversation saved last (from the Chat page or a terminal), to go on with; undefined when there is none. */
-  static async newest(api: Api, model: string | undefined, system: string | undefined): Promise<SavedConversation | undefined> {
+  static async newest(api: Api, overrides: Overrides): Promise<SavedConversation | undefined> {
     const newest = (await api.invoke('chats.list')).chats[0];
-    return newest && SavedConversation.byId(api, newest.id, model, system);
+    return newest && SavedConversation.byId(api, newest.id, overrides);
   }
 
-  /** A conversation kept on the host, to go on with (the host's NOT_FOUND when there is none by that id). */
-  static async byId(api: Api, id: string, model: string | undefined, system: string | undefined): Promise<SavedConversation> {
+  /**
+   * A conversation kept on the host, to go on with (the host's NOT_FOUND when there is none by that
+   * id). It goes on with its own model, system prompt and sampling, except what the command line names.
+   */
+  static async byId(api: Api, id: string, overrides: Overrides): Promise<SavedConversation> {
     const chat = await api.invoke('chats.get', { id });
-    const options = { ...chat.options, ...(model ? { model } : {}), ...(system !== undefined ? { system } : {}) };
+    const { model, system, sampling } = overrides;
+    const options = { ...chat.options, ...(model ? { model } : {}), ...(system !== undefined ? { system } : {}), ...sampling };
     const history: Message[] = chat.turns.map(({ role, content }) => ({ role, content }));
     return new SavedConversation(api, chat.id, options, chat.turns.length, history);
+  }
+
+  /** How its answers are sampled: the conversation's own settings (the Chat page's fields), or what the command line named. */
+  get sampling(): Sampling {
+    const { maxTokens, temperature } = this.options;
+    return { maxTokens, ...(temperature !== undefined ? { temperature } : {}) };
   }
 
   get model(): string {
@@ -71,9 +87,6 @@ export class SavedConversation {
     this.known = 0;
   }
 }
-
-/** How answers are sampled (--max-tokens, --temperature); absent: the provider's defaults. */
-export type Sampling = { maxTokens?: number; temperature?: number };
 
 /** A terminal's new conversation as the Chat page keeps it, so it opens there with the same settings. */
 export const terminalOptions = (model: string, system: string | undefined, sampling: Sampling): ChatOptions => ({

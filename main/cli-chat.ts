@@ -40,15 +40,17 @@ export async function runChat(args: string[]): Promise<number> {
     const saved = remote && (await conversationFor(remote.client, values, () => onlyModel(status, onDemand), sampling));
     const model = saved?.model ?? values.model ?? onlyModel(status, onDemand);
     const system = saved ? saved.system : values.system;
+    // A kept conversation answers as it is saved (and as the Chat page would go on with it).
+    const used = saved?.sampling ?? sampling;
     const start: Message[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...(saved?.history ?? [])];
     if (question.trim()) {
       const asked: Message[] = [...start, { role: 'user', content: question }];
-      const { outcome, text, meta } = await answer(gateway, model, asked, sampling);
+      const { outcome, text, meta } = await answer(gateway, model, asked, used);
       if (outcome === 'done' && saved) await saveOrSay(saved, question, text, meta);
       // As a shell reports a command stopped by Ctrl-C.
       return outcome === 'done' ? 0 : outcome === 'stopped' ? 130 : 1;
     }
-    return await converse(gateway, model, start, sampling, saved!);
+    return await converse(gateway, model, start, used, saved!);
   } finally {
     remote?.close();
   }
@@ -63,7 +65,7 @@ async function conversationFor(
 ): Promise<SavedConversation> {
   if (values.resume !== undefined) {
     try {
-      return await SavedConversation.byId(api, values.resume, values.model, values.system);
+      return await SavedConversation.byId(api, values.resume, { model: values.model, system: values.system, sampling });
     } catch (error) {
       if (!(isAppError(error) && error.code === 'NOT_FOUND')) throw error;
       throw new AppFailure({
@@ -74,7 +76,7 @@ async function conversationFor(
     }
   }
   if (values.continue) {
-    const newest = await SavedConversation.newest(api, values.model, values.system);
+    const newest = await SavedConversation.newest(api, { model: values.model, system: values.system, sampling });
     if (newest) return newest;
     throw new AppFailure({
       code: 'NOT_FOUND',

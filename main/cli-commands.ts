@@ -133,7 +133,7 @@ export const COMMANDS: Record<string, CliCommand> = {
       '--system <text>      a system prompt',
       '--max-tokens <N>     the longest answer, in tokens (1-8192; the provider decides when not given)',
       '-t, --temperature T  how freely words are picked (0-2; 0: the likeliest each time, the same answer to the same question; the provider decides when not given)',
-      "-c, --continue       go on with the conversation saved last (the Chat page's or a terminal's), and keep what follows in it",
+      "-c, --continue       go on with the conversation saved last (the Chat page's or a terminal's), with its model and settings unless named here, and keep what follows in it",
       '-r, --resume <id>    go on with that conversation instead (ids from "chats"), and keep what follows in it',
       'A piped input is the question when none is given, or stands where "-" is: git diff | local-llm-manager chat "Review this:" -',
       'In a conversation: Ctrl-C stops an answer; """ begins and ends a question of several lines (a pasted text); up-arrow recalls; /clear starts over; Ctrl-D or /exit ends. A conversation is kept on the host and listed on the Chat page. With no host running, one is started in the background first, as "start" does.',
