@@ -140,11 +140,14 @@ describe('the CLI against a running host', () => {
     host = undefined;
     const sessionFile = path.join(dirs.baseDir, 'config', 'session.json');
     expect(JSON.parse(await readFile(sessionFile, 'utf8')).running).toEqual(['standin']);
+    // status says so before anything starts.
+    expect((await cli(['status'], {}, dirs)).stdout).toMatch(/^standin\s+installed .*starts with the next host/m);
 
     const stopped = await cli(['stop', 'standin'], {}, dirs);
     expect(stopped.code).toBe(0);
     expect(stopped.stdout).toContain('standin: will not be started with the next host');
     expect(JSON.parse(await readFile(sessionFile, 'utf8')).running).toEqual([]);
+    expect((await cli(['status'], {}, dirs)).stdout).not.toContain('starts with the next host');
     // Said once: a second stop has nothing left to forget.
     expect((await cli(['stop', '--all'], {}, dirs)).stdout).not.toContain('will not be started');
 

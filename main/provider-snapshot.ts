@@ -2,6 +2,7 @@ import type { CatalogProblem, ProviderState, ProviderSummary } from '../shared/p
 import type { BaseDir } from './host';
 import { ProviderView, type LiveStates } from './provider-view';
 import { readinessOf } from './readiness';
+import { RememberedSession, sessionFileOf } from './remembered-session';
 import { LogService } from './services/logs/logs';
 import { runRecordsOf, type LeftRunning } from './services/supervision/run-records';
 
@@ -16,7 +17,14 @@ export async function providerSnapshot(base: BaseDir): Promise<{ providers: Prov
   const readiness = readinessOf(base);
   const entries = base.catalog.list();
   await Promise.all(entries.map(async ({ recipe }) => view.setReadiness(recipe.id, await readiness(recipe))));
-  return { providers: entries.map((entry) => view.summary(entry)), problems: base.catalog.problems };
+  const comesBack = base.settings.values.autoStart ? new Set(await new RememberedSession(sessionFileOf(base.paths)).read()) : new Set();
+  const providers = entries.map((entry) => {
+    const summary = view.summary(entry);
+    if (!comesBack.has(summary.id) || summary.state.status === 'running') return summary;
+    const note = `starts with the next host (it ran when the last one quit; "local-llm-manager stop ${summary.id}" leaves it out)`;
+    return { ...summary, state: { ...summary.state, reason: summary.state.reason ? `${summary.state.reason}; ${note}` : note } };
+  });
+  return { providers, problems: base.catalog.problems };
 }
 
 /**
