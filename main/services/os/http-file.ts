@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppFailure } from '../../../shared/errors';
@@ -65,11 +65,14 @@ export async function fetchToFile(
     throw error;
   }
   const counter = progressCounter(offset, report);
+  const out = createWriteStream(file, { flags: resumed ? 'a' : 'w' });
   try {
-    await pipeline(Readable.fromWeb(response.body as never), counter, createWriteStream(file, { flags: resumed ? 'a' : 'w' }), {
-      signal: options.signal,
-    });
+    await pipeline(Readable.fromWeb(response.body as never), counter, out, { signal: options.signal });
   } catch (error) {
+    // A stop (cancel, a broken connection) rejects at once, while a write may still be under way:
+    // until the file is closed its size is not final, and a resume appending to it would
+    // interleave with that write.
+    await closed(out);
     // A write error (a full disk) keeps its code for the caller; a body that broke off says why.
     if (options.signal.aborted || !(error instanceof TypeError)) throw error;
     throw new AppFailure({
@@ -78,7 +81,13 @@ export async function fetchToFile(
       hint: 'Check the network, then retry.',
     });
   }
+  // Closed before it is moved (Windows cannot rename an open file).
+  await closed(out);
   counter.flushProgress();
+}
+
+function closed(stream: WriteStream): Promise<void> {
+  return stream.closed ? Promise.resolve() : new Promise((resolve) => stream.once('close', () => resolve()));
 }
 
 /** Counts bytes as they pass and reports speed at most every PROGRESS_EVERY_MS. */
