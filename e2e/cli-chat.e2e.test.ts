@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
 import { pickPort } from '../main/services/os/ports';
-import { freshDirs, runCli, startCliHost } from './support/host-process';
+import { cliPath, freshDirs, projectRoot, runCli, startCliHost } from './support/host-process';
 import { processesOf } from './support/our-processes';
 import { writeStandInRecipe } from './support/stand-in-recipe';
 import { connectClient } from './support/ws-client';
@@ -157,5 +158,34 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
     expect(thought.code).toBe(0);
     expect(thought.stdout).toBe('Four.\n');
     expect(thought.stderr).toContain('Thinking: Two and two make four.');
+  });
+  it('on a terminal, a conversation: a text pasted between """ lines is one question, whole, and Ctrl-D ends it', async () => {
+    const { dirs } = await dirsWithTinyModel();
+    onTestFinished(async () => {
+      await runCli(dirs, ['shutdown']);
+      for (const p of await processesOf(dirs.baseDir)) process.kill(p.pid, 'SIGKILL');
+    });
+    // A terminal of its own: util-linux's script runs the chat on a pseudo-terminal and passes our writes to it as typing.
+    const command = [process.execPath, cliPath, 'chat', '-t', '0', '--max-tokens', '4'].map((a) => `'${a}'`).join(' ');
+    const terminal = spawn('script', ['-qefc', command, '/dev/null'], {
+      cwd: projectRoot,
+      env: { ...process.env, HELIX_LOCAL_LLM_DIR: dirs.baseDir, XDG_CONFIG_HOME: dirs.configHome, TERM: 'dumb' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    terminal.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
+    onTestFailed(() => console.log('The terminal showed:', JSON.stringify(screen)));
+    const exited = new Promise<number | null>((resolve) => terminal.on('exit', resolve));
+    const shows = (text: string) => expect.poll(() => screen, { timeout: 60_000, interval: 100 }).toContain(text);
+    await shows('Chatting with tiny-llama.gguf');
+    // Pasted: every line arrives in one write, before the chat has asked for the second.
+    terminal.stdin.write('"""\ntwo lines\nhere"""\n');
+    await shows('cut at the token limit');
+    terminal.stdin.write('\x04');
+    expect(await exited).toBe(0);
+
+    const { chats } = JSON.parse((await runCli(dirs, ['chats', '--json'])).stdout) as { chats: Array<{ id: string }> };
+    const exported = await runCli(dirs, ['chats', '--export', chats[0]!.id]);
+    expect(exported.stdout).toContain('## You\n\ntwo lines\nhere\n\n## Assistant');
   });
 });

@@ -231,13 +231,27 @@ async function readQuestion(prompt: string, typed: string[]): Promise<{ text?: s
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true, history: typed, historySize: 200 });
   let recalled = typed;
   rl.on('history', (lines: string[]) => (recalled = lines));
-  const ended = new Promise<undefined>((resolve) => rl.once('close', () => resolve(undefined)));
   rl.once('SIGINT', () => rl.close());
-  const ask = (text: string) => Promise.race([rl.question(text).catch(() => undefined), ended]);
+  // Lines are taken from a queue, not asked for one at a time: a pasted text arrives as many lines
+  // at once, and a line that comes while no question is pending would otherwise be lost.
+  const queued: string[] = [];
+  let closed = false;
+  let wake: (() => void) | undefined;
+  rl.on('line', (line: string) => (queued.push(line), wake?.()));
+  rl.once('close', () => ((closed = true), wake?.()));
+  const nextLine = async (): Promise<string | undefined> => {
+    while (queued.length === 0 && !closed) await new Promise<void>((resolve) => (wake = resolve));
+    return queued.shift();
+  };
   try {
     const lines: string[] = [];
     for (;;) {
-      const line = await ask(lines.length ? '. ' : prompt);
+      // Only when waiting for the user: a line already here (pasted) needs no prompt.
+      if (queued.length === 0) {
+        rl.setPrompt(lines.length ? '. ' : prompt);
+        rl.prompt();
+      }
+      const line = await nextLine();
       if (line === undefined) return { typed: recalled };
       lines.push(line);
       const question = questionOf(lines);
