@@ -159,7 +159,8 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
     expect(thought.stdout).toBe('Four.\n');
     expect(thought.stderr).toContain('Thinking: Two and two make four.');
   });
-  it('on a terminal, a conversation: a text pasted between """ lines is one question, whole, and Ctrl-D ends it', async () => {
+
+  it('on a terminal, a conversation: a text pasted between """ lines is one question, whole, a line pasted after it the next, and Ctrl-D ends it', async () => {
     const { dirs } = await dirsWithTinyModel();
     onTestFinished(async () => {
       await runCli(dirs, ['shutdown']);
@@ -178,14 +179,23 @@ describe('`chat`: from a model in the folder to a streamed answer in the termina
     const exited = new Promise<number | null>((resolve) => terminal.on('exit', resolve));
     const shows = (text: string) => expect.poll(() => screen, { timeout: 60_000, interval: 100 }).toContain(text);
     await shows('Chatting with tiny-llama.gguf');
-    // Pasted: every line arrives in one write, before the chat has asked for the second.
-    terminal.stdin.write('"""\ntwo lines\nhere"""\n');
-    await shows('cut at the token limit');
+    // Pasted: every line arrives in one write, before the chat has asked for the second; a line
+    // after the closing """ is a second question, asked once the first is answered.
+    terminal.stdin.write('"""\ntwo lines\nhere"""\nand more\n');
+    const kept = async () => {
+      const { chats } = JSON.parse((await runCli(dirs, ['chats', '--json'])).stdout) as { chats: Array<{ id: string; turns: number }> };
+      return chats[0];
+    };
+    await expect.poll(async () => (await kept())?.turns, { timeout: 60_000, interval: 250 }).toBe(4);
+    // Ctrl-D once the prompt is back: between two questions the terminal is not in raw mode, and a
+    // ^D there is the line discipline's, never seen by the chat.
+    await expect.poll(() => screen.endsWith('> '), { timeout: 10_000 }).toBe(true);
     terminal.stdin.write('\x04');
     expect(await exited).toBe(0);
+    expect(screen).toContain('> and more');
 
-    const { chats } = JSON.parse((await runCli(dirs, ['chats', '--json'])).stdout) as { chats: Array<{ id: string }> };
-    const exported = await runCli(dirs, ['chats', '--export', chats[0]!.id]);
+    const exported = await runCli(dirs, ['chats', '--export', (await kept())!.id]);
     expect(exported.stdout).toContain('## You\n\ntwo lines\nhere\n\n## Assistant');
+    expect(exported.stdout).toContain('## You\n\nand more\n\n## Assistant');
   });
 });

@@ -415,7 +415,7 @@ describe('the built-in engine through the official openai client', () => {
     const client = new OpenAI({ baseURL: `${engine.baseUrl}/v1`, apiKey: 'unused' });
     const abort = new AbortController();
     const long = await client.chat.completions.create(
-      { model: 'tiny-llama.gguf', messages: [{ role: 'user', content: 'go on' }], max_tokens: 5000, stream: true },
+      { model: 'tiny-llama.gguf', messages: [{ role: 'user', content: 'go on' }], max_tokens: 5000, stream: true, temperature: 0 },
       { signal: abort.signal },
     );
     const chunks = long[Symbol.asyncIterator]();
@@ -429,6 +429,8 @@ describe('the built-in engine through the official openai client', () => {
       model: 'tiny-llama.gguf',
       messages: [{ role: 'user', content: 'hi' }],
       max_tokens: 4,
+      // Greedy: sampled, the tiny model can end its answer early (CI saw 'stop').
+      temperature: 0,
     });
     expect(short.choices[0]!.finish_reason).toBe('length');
     // With one sequence the short answer would have waited for all 5,000 tokens of the long one.

@@ -191,15 +191,14 @@ async function answer(gateway: Gateway, model: string, messages: Message[], samp
 async function converse(gateway: Gateway, model: string, start: Message[], sampling: Sampling, saved: SavedConversation): Promise<number> {
   const c = colours(process.stderr);
   let history = [...start];
-  let typed: string[] = [];
+  let typing: Typing = { typed: [], pending: [] };
   const turnsBefore = start.filter((m) => m.role !== 'system').length;
   process.stderr.write(
     `${c.dim(`Chatting with ${model} through ${gateway.url}${turnsBefore ? `, going on from ${turnsBefore} messages` : ''}; kept on the Chat page. Ctrl-C stops an answer; """ begins and ends a question of several lines; /clear starts over; Ctrl-D or /exit ends.`)}\n`,
   );
   for (;;) {
-    const read = await readQuestion(c.bold('> '), typed);
-    typed = read.typed;
-    const question = read.text;
+    const { text: question, ...carried } = await readQuestion(c.bold('> '), typing);
+    typing = carried;
     if (question === undefined || question.trim() === '/exit' || question.trim() === '/bye') {
       process.stderr.write('\n');
       return 0;
@@ -221,24 +220,30 @@ async function converse(gateway: Gateway, model: string, start: Message[], sampl
   }
 }
 
+/** What carries from one question to the next: what up-arrow recalls, and lines that came in with the last question. */
+type Typing = { typed: string[]; pending: string[] };
+
 /**
  * One question: a line, or (as in Ollama) the lines between """ and """, so a pasted text is one
  * question rather than one per line. Undefined when the user ends the chat (Ctrl-D, or Ctrl-C at
- * the prompt). `typed` is what up-arrow recalls, newest first, carried from question to question.
+ * the prompt). `typed` is what up-arrow recalls, newest first; `pending`, lines pasted with the
+ * last question (several questions at once), asked in turn rather than lost.
  */
-async function readQuestion(prompt: string, typed: string[]): Promise<{ text?: string; typed: string[] }> {
+async function readQuestion(prompt: string, carried: Typing): Promise<{ text?: string } & Typing> {
   // A fresh prompt each question: while an answer streams the terminal is not in raw mode, so Ctrl-C reaches us as SIGINT.
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true, history: typed, historySize: 200 });
-  let recalled = typed;
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true, history: carried.typed, historySize: 200 });
+  let recalled = carried.typed;
   rl.on('history', (lines: string[]) => (recalled = lines));
-  rl.once('SIGINT', () => rl.close());
   // Lines are taken from a queue, not asked for one at a time: a pasted text arrives as many lines
   // at once, and a line that comes while no question is pending would otherwise be lost.
-  const queued: string[] = [];
+  const queued = [...carried.pending];
+  let echo = queued.length;
   let closed = false;
   let wake: (() => void) | undefined;
   rl.on('line', (line: string) => (queued.push(line), wake?.()));
   rl.once('close', () => ((closed = true), wake?.()));
+  // Ctrl-C at the prompt ends the chat, pasted lines still waiting included.
+  rl.once('SIGINT', () => ((queued.length = 0), rl.close()));
   const nextLine = async (): Promise<string | undefined> => {
     while (queued.length === 0 && !closed) await new Promise<void>((resolve) => (wake = resolve));
     return queued.shift();
@@ -246,16 +251,22 @@ async function readQuestion(prompt: string, typed: string[]): Promise<{ text?: s
   try {
     const lines: string[] = [];
     for (;;) {
+      const linePrompt = lines.length ? '. ' : prompt;
       // Only when waiting for the user: a line already here (pasted) needs no prompt.
       if (queued.length === 0) {
-        rl.setPrompt(lines.length ? '. ' : prompt);
+        rl.setPrompt(linePrompt);
         rl.prompt();
       }
       const line = await nextLine();
-      if (line === undefined) return { typed: recalled };
+      if (line === undefined) return { typed: recalled, pending: [] };
+      // A line carried from the last question was shown before that answer: shown again where it is asked.
+      if (echo > 0) {
+        echo--;
+        process.stderr.write(`${linePrompt}${line}\n`);
+      }
       lines.push(line);
       const question = questionOf(lines);
-      if (question !== undefined) return { text: question, typed: recalled };
+      if (question !== undefined) return { text: question, typed: recalled, pending: queued.splice(0) };
     }
   } finally {
     rl.close();
