@@ -65,15 +65,7 @@ export class BaseDirGuard extends EventEmitter<{ restored: []; lost: [LockOwner]
       }
       this.lostTo = undefined;
       if (held === 'restored') await ensureLayout(this.paths);
-      for (const [file, write] of this.kept) {
-        if (
-          !(await access(file).then(
-            () => true,
-            () => false,
-          ))
-        )
-          await write();
-      }
+      for (const [file, write] of this.kept) await access(file).catch(() => write());
       this.lastProblem = '';
       if (held === 'restored') this.emit('restored');
     } catch (error) {

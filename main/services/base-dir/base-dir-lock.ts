@@ -41,13 +41,10 @@ export class BaseDirLock {
    */
   static async acquire(paths: Paths, mode: string): Promise<BaseDirLock> {
     const file = lockFilePath(paths);
-    await mkdir(path.dirname(file), { recursive: true });
     const owner: LockOwner = { ...(await selfIdentity()), mode, since: new Date().toISOString() };
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const claim = await tryClaim(file, owner);
-      if (claim === 'claimed') return new BaseDirLock(file, owner);
-      if (claim !== 'again') throw ownedBy(claim, paths.base);
-    }
+    const claimed = await claim(file, owner);
+    if (claimed === 'claimed') return new BaseDirLock(file, owner);
+    if (claimed !== 'contended') throw ownedBy(claimed, paths.base);
     throw new AppFailure({
       code: 'CONFLICT',
       message: `Could not take the lock ${file}: other processes keep taking it.`,
@@ -65,12 +62,9 @@ export class BaseDirLock {
     const text = await readLock(this.file);
     const holder = text === undefined ? undefined : parseOwner(text);
     if (holder && sameOwner(holder, this.owner)) return 'held';
-    await mkdir(path.dirname(this.file), { recursive: true });
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const claim = await tryClaim(this.file, this.owner);
-      if (claim === 'claimed') return 'restored';
-      if (claim !== 'again') return claim;
-    }
+    const claimed = await claim(this.file, this.owner);
+    if (claimed === 'claimed') return 'restored';
+    if (claimed !== 'contended') return claimed;
     throw new Error(`could not put the lock ${this.file} back: other processes keep taking it`);
   }
 
@@ -81,6 +75,19 @@ export class BaseDirLock {
     const current = readOwnerSync(this.file);
     if (current && sameOwner(current, this.owner)) rmSync(this.file, { force: true });
   }
+}
+
+/**
+ * Creates the lock file (and its folder) for `owner`, trying again while holders come and go:
+ * 'claimed', the live process that holds it, or 'contended' when it kept changing hands.
+ */
+async function claim(file: string, owner: LockOwner): Promise<'claimed' | 'contended' | LockOwner> {
+  await mkdir(path.dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const outcome = await tryClaim(file, owner);
+    if (outcome !== 'again') return outcome;
+  }
+  return 'contended';
 }
 
 /**
